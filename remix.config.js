@@ -1,0 +1,13 @@
+// Remix options, passed to the Vite plugin by vite.config.ts (the Vite plugin never reads this file itself).
+/** @type {import('@remix-run/dev').VitePluginConfig} */
+export default {
+  ignoredRouteFiles: ["**/.*", "**/*.test.*", "**/*.server.ts"],
+  serverModuleFormat: "esm",
+  future: {
+    v3_fetcherPersist: true,
+    v3_relativeSplatPath: true,
+    v3_throwAbortReason: true,
+    v3_singleFetch: true,
+    v3_lazyRouteDiscovery: true,
+  },
+};
