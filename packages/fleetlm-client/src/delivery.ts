@@ -33,6 +33,8 @@ export class OrderedDelivery {
   private readonly pageSize: number;
   private readonly gapRetryDelaysMs: number[];
   private stopped = false;
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: OrderedDeliveryOptions) {
     this.cursor = Math.max(0, Math.floor(options.startSeq ?? 0));
@@ -62,10 +64,9 @@ export class OrderedDelivery {
       for (;;) {
         const page = await this.options.fetchAfter(this.cursor, this.pageSize);
         this.accept(page);
-        this.acceptStoredOrder(page);
+        await this.settle();
         if (page.length < this.pageSize || this.stopped) break;
       }
-      await this.settle();
     });
   }
 
@@ -77,6 +78,15 @@ export class OrderedDelivery {
   stop(): void {
     this.stopped = true;
     this.pending.clear();
+    clearTimeout(this.retryTimer);
+  }
+
+  /** A failed fill leaves seqs buffered; try again later even if no new input arrives. */
+  private scheduleRetry(): void {
+    if (this.stopped || this.pending.size === 0) return;
+    this.failures += 1;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.enqueue(() => this.settle()), Math.min(10_000, 500 * 2 ** this.failures));
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {
@@ -84,8 +94,10 @@ export class OrderedDelivery {
       if (this.stopped) return;
       try {
         await work();
+        this.failures = 0;
       } catch (error) {
         this.options.onError(error);
+        this.scheduleRetry();
       }
     });
     this.queue = run;
@@ -127,26 +139,12 @@ export class OrderedDelivery {
         await new Promise((resolve) => setTimeout(resolve, delay));
         continue;
       }
-      // Storage answers "the next seq after the cursor is X": the missing seqs do not exist.
-      const firstStored = page[0]?.seq;
-      const firstBuffered = Math.min(...this.pending.keys());
-      const target = firstStored !== undefined ? Math.min(firstStored, firstBuffered) : firstBuffered;
+      // Storage still skips from the cursor to a later seq: the missing seqs do not exist.
+      const target = Math.min(...this.pending.keys());
       this.options.onSkip?.({ from: this.cursor + 1, to: target - 1 });
       this.cursor = target - 1;
       this.drain();
       tries = 0;
     }
-  }
-
-  /**
-   * A REST page is authoritative about storage: when it starts after cursor+1, those seqs are not stored.
-   * Only used by catch-up, whose pages start right at the cursor.
-   */
-  private acceptStoredOrder(page: readonly Message[]): void {
-    const first = page[0];
-    if (!first || first.seq <= this.cursor + 1 || this.stopped) return;
-    this.options.onSkip?.({ from: this.cursor + 1, to: first.seq - 1 });
-    this.cursor = first.seq - 1;
-    this.drain();
   }
 }
