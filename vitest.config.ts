@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "~": src("./app"),
+      "@fleetlm/client/assembler": src("./packages/fleetlm-client/src/assembler.ts"),
       "@fleetlm/client": src("./packages/fleetlm-client/src/index.ts"),
       "@fleetlm/dev": src("./packages/fleetlm-dev/src/index.ts"),
     },

@@ -82,7 +82,7 @@ function assign(target: Params, key: string, value: string): void {
   let node: Record<string, unknown> | unknown[] = target;
   let name: string = head;
   for (const segment of path) {
-    const container = (node as Record<string, unknown>)[name];
+    const container: unknown = (node as Record<string, unknown>)[name];
     const next: Record<string, unknown> | unknown[] =
       segment === "" ? (Array.isArray(container) ? container : []) : isPlainObject(container) ? container : {};
     (node as Record<string, unknown>)[name] = next;

@@ -1,0 +1,40 @@
+// Fault injection for client tests: slow / failing REST answers, dropped heartbeats, closed sockets.
+
+export type FaultMode = "slow" | "error500" | "rate429" | "garbage" | null;
+
+export interface FaultSettings {
+  mode: FaultMode;
+  /** "slow": delay before each REST answer (default 2000 ms) */
+  delayMs?: number;
+  /** "rate429": Retry-After seconds (default 1) */
+  retryAfterS?: number;
+}
+
+export interface Faults {
+  /** Applies to every /api request from now on; `set({ mode: null })` clears it. */
+  set(settings: FaultSettings): void;
+  get(): Required<FaultSettings>;
+  /** Closes every WebSocket with this close code (default 1000). */
+  closeSockets(code?: number): void;
+  /** While true the server ignores `heartbeat` frames, so phoenix.js times out and reconnects. */
+  dropHeartbeats(drop: boolean): void;
+}
+
+export class FaultState {
+  settings: Required<FaultSettings> = { mode: null, delayMs: 2000, retryAfterS: 1 };
+  heartbeatsDropped = false;
+  socketCloser: (code: number) => void = () => {};
+
+  api(): Faults {
+    return {
+      set: (s) => {
+        this.settings = { mode: s.mode ?? null, delayMs: s.delayMs ?? 2000, retryAfterS: s.retryAfterS ?? 1 };
+      },
+      get: () => ({ ...this.settings }),
+      closeSockets: (code = 1000) => this.socketCloser(code),
+      dropHeartbeats: (drop) => {
+        this.heartbeatsDropped = drop;
+      },
+    };
+  }
+}
