@@ -1,0 +1,30 @@
+// The one writer of the audit log. Every state-changing action calls it (inside its transaction when it has one).
+import type { Prisma } from "~/generated/prisma/client";
+import { db } from "~/db.server";
+
+export type AuditActor = { id: string; email: string } | null;
+export type AuditEntry = {
+  actor: AuditActor;
+  action: string; // dotted verb, e.g. "operator.create", "takeover.claim"
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+  ip?: string;
+};
+
+type Writer = Pick<Prisma.TransactionClient, "auditEvent">;
+
+export async function audit(entry: AuditEntry, tx?: Writer) {
+  const client = tx ?? (await db());
+  await client.auditEvent.create({
+    data: {
+      actorId: entry.actor?.id ?? null,
+      actorEmail: entry.actor?.email ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+      ip: entry.ip ?? null,
+    },
+  });
+}

@@ -1,0 +1,67 @@
+// Guards called on the first line of every loader and action. Each one authenticates, checks the role,
+// and (for state-changing methods) enforces same-origin. A parent route's guard never covers a child.
+import { redirect } from "@remix-run/node";
+import type { Session, User } from "lucia";
+import { assertSameOrigin } from "~/security/origin.server";
+import { ABSOLUTE_SESSION_MS, lucia, SESSION_COOKIE, type Role } from "./lucia.server";
+
+export type CurrentOperator = { id: string; email: string; name: string; role: Role };
+export type Auth = { operator: CurrentOperator; session: Session };
+
+function readToken(request: Request): string | null {
+  return lucia().readSessionCookie(request.headers.get("cookie") ?? "");
+}
+
+function toOperator(user: User): CurrentOperator {
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/** The signed-in operator, or null. Ends sessions past the absolute cap or of deactivated operators. */
+export async function getAuth(request: Request): Promise<Auth | null> {
+  const token = readToken(request);
+  if (!token) return null;
+  const { session, user } = await lucia().validateSession(token);
+  if (!session || !user) return null;
+  const tooOld = Date.now() - new Date(session.createdAt).getTime() > ABSOLUTE_SESSION_MS;
+  if (tooOld || !user.active) {
+    await lucia().invalidateSession(session.id);
+    return null;
+  }
+  return { operator: toOperator(user), session };
+}
+
+function isDataRequest(request: Request) {
+  const url = new URL(request.url);
+  return url.pathname.endsWith(".data") || request.headers.get("accept")?.includes("text/event-stream");
+}
+
+export async function requireAuth(request: Request): Promise<Auth> {
+  assertSameOrigin(request);
+  const auth = await getAuth(request);
+  if (auth) return auth;
+  if (isDataRequest(request) && request.method === "GET" && new URL(request.url).pathname.startsWith("/live")) {
+    throw new Response("Sign in first.", { status: 401 });
+  }
+  const url = new URL(request.url);
+  const back = url.pathname + url.search;
+  throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`, { headers: { "Set-Cookie": clearCookie() } });
+}
+
+export async function requireOperator(request: Request): Promise<CurrentOperator> {
+  return (await requireAuth(request)).operator;
+}
+
+/** 403 unless the operator has one of the roles. */
+export async function requireRole(request: Request, ...roles: Role[]): Promise<CurrentOperator> {
+  const operator = await requireOperator(request);
+  if (!roles.includes(operator.role)) {
+    throw new Response(`Forbidden: this needs the ${roles.join(" or ")} role.`, { status: 403 });
+  }
+  return operator;
+}
+
+export function clearCookie() {
+  return lucia().createBlankSessionCookie().serialize();
+}
+
+export { SESSION_COOKIE };

@@ -1,0 +1,50 @@
+// Password sign-in: one generic error, constant-ish timing, throttled per IP and per account, and a fresh
+// session every time (a token presented before sign-in is ended, so it can never be fixed by an attacker).
+import { z } from "zod";
+import { audit } from "~/audit/audit.server";
+import { db } from "~/db.server";
+import { lucia } from "./lucia.server";
+import { burnVerifyTime, PASSWORD_MAX, verifyPassword } from "./password.server";
+import { loginThrottles } from "./throttle.server";
+
+export const LoginSchema = z.object({
+  email: z.string().trim().toLowerCase().email("Enter a valid e-mail address").max(254),
+  password: z.string().min(1, "Enter your password").max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters`),
+  redirectTo: z.string().optional(),
+});
+
+export const GENERIC_LOGIN_ERROR = "E-mail or password is wrong, or the account is deactivated.";
+
+export type SignInResult =
+  | { ok: true; cookie: string; operatorId: string }
+  | { ok: false; error: string }
+  | { ok: false; retryAfterMs: number };
+
+export async function signIn(input: { email: string; password: string; ip: string; userAgent: string | null; previousToken?: string | null }): Promise<SignInResult> {
+  const throttles = loginThrottles();
+  const accountKey = input.email.toLowerCase();
+  const wait = Math.max(throttles.ip.retryAfterMs(input.ip), throttles.account.retryAfterMs(accountKey));
+  if (wait > 0) return { ok: false, retryAfterMs: wait };
+  throttles.ip.hit(input.ip);
+  throttles.account.hit(accountKey);
+
+  const prisma = await db();
+  const operator = await prisma.operator.findUnique({ where: { email: accountKey } });
+  const valid = operator ? await verifyPassword(operator.passwordHash, input.password) : (await burnVerifyTime(input.password), false);
+  if (!operator || !valid || !operator.active) {
+    await audit({ actor: null, action: "auth.login_failed", targetType: "operator", targetId: operator?.id, details: { email: accountKey }, ip: input.ip });
+    return { ok: false, error: GENERIC_LOGIN_ERROR };
+  }
+
+  throttles.account.reset(accountKey);
+  if (input.previousToken) await lucia().invalidateSession(input.previousToken);
+  const session = await lucia().createSession(operator.id, { createdAt: new Date(), ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null });
+  await audit({ actor: { id: operator.id, email: operator.email }, action: "auth.login", targetType: "operator", targetId: operator.id, ip: input.ip });
+  return { ok: true, cookie: lucia().createSessionCookie(session.id).serialize(), operatorId: operator.id };
+}
+
+/** A redirect target that stays on this site. */
+export function safeRedirect(to: string | undefined | null, fallback = "/inbox") {
+  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

@@ -1,0 +1,47 @@
+// One Prisma client per process. SQLite runs in WAL mode with a busy timeout so concurrent writers wait
+// instead of failing with SQLITE_BUSY.
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+import { env } from "./env.server";
+
+export type Db = PrismaClient;
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+export function createPrisma(url: string): PrismaClient {
+  if (isPostgresUrl(url)) return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+}
+
+async function tuneSqlite(client: PrismaClient) {
+  // journal_mode returns a row, so it goes through a query, not an execute.
+  await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await client.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
+  await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+}
+
+const globalForDb = globalThis as unknown as { __consoleDb?: { client: PrismaClient; ready: Promise<void> } };
+
+function instance() {
+  if (!globalForDb.__consoleDb) {
+    const url = env().DATABASE_URL;
+    const client = createPrisma(url);
+    const ready = isPostgresUrl(url) ? Promise.resolve() : tuneSqlite(client);
+    globalForDb.__consoleDb = { client, ready };
+  }
+  return globalForDb.__consoleDb;
+}
+
+/** The Prisma client, after the connection has been tuned. */
+export async function db(): Promise<PrismaClient> {
+  const { client, ready } = instance();
+  await ready;
+  return client;
+}
+
+export async function disconnectDb() {
+  const current = globalForDb.__consoleDb;
+  globalForDb.__consoleDb = undefined;
+  await current?.client.$disconnect();
+}

@@ -1,0 +1,57 @@
+// Process configuration, validated once with zod. Secrets stay here; `publicEnv` is all the browser sees.
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must be a file: URL (SQLite) or a postgresql:// URL")
+    .default("file:./prisma/dev.db"),
+  FLEETLM_URL: z.string().url("must be the http(s) URL of FleetLM").default("http://localhost:4000"),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // The URL FleetLM uses to reach this Console (the agent gate's webhook). Defaults to http://127.0.0.1:PORT.
+  CONSOLE_PUBLIC_URL: z.string().url().optional(),
+  FLEETLM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  GATEWAY_POLL_MS: z.coerce.number().int().positive().default(2000),
+  INBOX_REJOIN_MS: z.coerce.number().int().positive().default(1000),
+  TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().default(15),
+  NEEDS_HUMAN_MINUTES: z.coerce.number().positive().default(5),
+  GATEWAY_DISABLED: z.enum(["0", "1"]).default("0"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string };
+
+const DEV_SECRET = "dev-only-secret-do-not-use-in-production-0123456789";
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  if (!env.SESSION_SECRET) {
+    if (env.NODE_ENV === "production") {
+      throw new Error("Invalid environment:\n  - SESSION_SECRET: required in production (at least 32 characters)");
+    }
+    return { ...env, SESSION_SECRET: DEV_SECRET };
+  }
+  return env as Env;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+/** The only values sent to the browser. */
+export function publicEnv() {
+  return { mode: env().NODE_ENV };
+}

@@ -1,0 +1,54 @@
+// Form parsing shared by every action: one zod schema per form, field errors with status 400.
+import { data } from "@remix-run/node";
+import type { z } from "zod";
+
+export type FieldErrors = Record<string, string[]>;
+
+export const MAX_FORM_BYTES = 64 * 1024;
+
+/** Reads a urlencoded or multipart form, refusing bodies over MAX_FORM_BYTES with 413. */
+export async function readForm(request: Request): Promise<FormData> {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_FORM_BYTES) throw new Response("Form too large.", { status: 413 });
+  const text = await request.text();
+  if (text.length > MAX_FORM_BYTES) throw new Response("Form too large.", { status: 413 });
+  const type = request.headers.get("content-type") ?? "";
+  if (type.includes("multipart/form-data")) {
+    return new Request(request.url, { method: "POST", headers: { "content-type": type }, body: text }).formData();
+  }
+  return fromUrlEncoded(text);
+}
+
+function fromUrlEncoded(text: string): FormData {
+  const form = new FormData();
+  for (const [key, value] of new URLSearchParams(text)) form.append(key, value);
+  return form;
+}
+
+export function formValues(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of form) if (typeof value === "string" && key !== "password" && !key.startsWith("new") && key !== "current") values[key] = value;
+  return values;
+}
+
+export type ParsedForm<T> = { ok: true; data: T } | { ok: false; response: ReturnType<typeof invalid> };
+
+export function parseForm<S extends z.ZodType>(schema: S, form: FormData): ParsedForm<z.infer<S>> {
+  const raw: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    const all = form.getAll(key).filter((v): v is string => typeof v === "string");
+    raw[key] = all.length > 1 ? all : all[0];
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    (errors[field] ??= []).push(issue.message);
+  }
+  return { ok: false, response: invalid(errors, formValues(form)) };
+}
+
+export function invalid(errors: FieldErrors, values: Record<string, string> = {}) {
+  return data({ ok: false as const, errors, values }, { status: 400 });
+}

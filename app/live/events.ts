@@ -1,0 +1,37 @@
+// Events the Console pushes to browsers over server-sent events (/live). Shared by server and client code.
+export type SenderRole = "user" | "agent" | "operator";
+
+/** One inbox row changed (new message, read state, assignment, labels, takeover...). Browsers re-read what they show. */
+export type SessionChangedEvent = {
+  type: "session.changed";
+  sessionId: string;
+  userId: string;
+  agentId: string;
+  headSeq: number;
+  lastActivityAt: string | null;
+  lastSenderRole: SenderRole | null;
+  lastPreview: string | null;
+};
+
+/** A persisted message of a watched session, delivered once and in seq order. */
+export type MessageEvent = { type: "message"; sessionId: string; message: LiveMessage };
+/** A live stream chunk of the agent's reply in a watched session (never replayed). */
+export type ChunkEvent = { type: "chunk"; sessionId: string; agentId: string; chunk: Record<string, unknown> };
+/** Per-operator read state changed (only sent to that operator). */
+export type ReadEvent = { type: "read"; sessionId: string; operatorId: string; lastSeq: number };
+export type TakeoverEvent = { type: "takeover"; sessionId: string; holder: { id: string; name: string } | null; takeoverId: string | null; expiresAt: string | null };
+export type PresenceEvent = { type: "presence"; sessionId: string; viewers: { id: string; name: string }[] };
+export type GatewayStatusEvent = { type: "gateway"; connected: boolean; fleetlmReachable: boolean };
+
+export type LiveEvent = SessionChangedEvent | MessageEvent | ChunkEvent | ReadEvent | TakeoverEvent | PresenceEvent | GatewayStatusEvent;
+
+export type LiveMessage = {
+  id: string;
+  sessionId: string;
+  seq: number;
+  senderId: string;
+  kind: string;
+  content: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  insertedAt: string; // ISO with Z
+};

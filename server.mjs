@@ -1,0 +1,24 @@
+// Production server: Remix behind express, so loaders see the client IP (login throttling, audit log)
+// and the gateway starts at boot instead of on the first request.
+import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
+import express from "express";
+
+const build = await import("./build/server/index.js");
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "0.0.0.0";
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", process.env.TRUST_PROXY === "1");
+// Server-sent events must not be buffered by compression.
+app.use(compression({ filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").includes("text/event-stream") && compression.filter(req, res) }));
+app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+app.use(express.static("build/client", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
+
+await build.entry.module.startBackgroundServices?.();
+const server = app.listen(port, host, () => console.log(`FleetLM Console listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
+const stop = () => server.close(() => process.exit(0));
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
