@@ -66,7 +66,7 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
     quirks,
     flushMs: options.timings?.inboxFlushMs,
     idleMs: options.timings?.inboxIdleMs,
-  } as { quirks: boolean });
+  });
   const conversations = new Conversations(store, hub, inboxes, quirks);
   const dispatcher = new WebhookDispatcher(
     store,

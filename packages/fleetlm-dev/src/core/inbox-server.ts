@@ -149,7 +149,12 @@ export class Inboxes {
     private hub: Hub,
     options: InboxOptions,
   ) {
-    this.options = { flushMs: 1000, batchSize: 50, idleMs: 15 * 60_000, ...options };
+    this.options = {
+      quirks: options.quirks,
+      flushMs: options.flushMs ?? 1000,
+      batchSize: options.batchSize ?? 50,
+      idleMs: options.idleMs ?? 15 * 60_000,
+    };
   }
 
   /** Starts the user's server if needed and takes a snapshot (counts as activity). */
