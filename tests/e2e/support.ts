@@ -1,0 +1,49 @@
+// Fixtures for browser tests: the URLs global-setup started, the admin's credentials, and helpers.
+import { execFileSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { test as base, expect, type Page } from "@playwright/test";
+import { FleetLMRest } from "@fleetlm/client";
+
+export type Account = { email: string; password: string; name: string; role: "admin" | "operator" | "auditor" };
+
+function required(name: string) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the browser tests through playwright.config.ts`);
+  return value;
+}
+
+export async function login(page: Page, account: { email: string; password: string }) {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
+}
+
+export async function logout(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in to FleetLM Console" })).toBeVisible();
+}
+
+/** Creates an account directly through the Console CLI (for tests that are not about account management). */
+export function createAccount(role: Account["role"], name = `${role} ${randomUUID().slice(0, 4)}`): Account {
+  const email = `${role}-${randomUUID().slice(0, 8)}@e2e.test`;
+  const password = randomBytes(12).toString("base64url");
+  execFileSync("npx", ["tsx", "scripts/console.ts", "create-operator", "--email", email, "--name", name, "--role", role], {
+    env: { ...process.env, DATABASE_URL: required("E2E_DATABASE_URL") },
+    input: password,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  return { email, password, name, role };
+}
+
+type Fixtures = { admin: Account; fleetlmUrl: string; fleetlm: FleetLMRest };
+
+export const test = base.extend<Fixtures>({
+  baseURL: async ({}, use) => use(required("E2E_BASE_URL")),
+  admin: async ({}, use) => use({ email: required("E2E_ADMIN_EMAIL"), password: required("E2E_ADMIN_PASSWORD"), name: "Ada Admin", role: "admin" }),
+  fleetlmUrl: async ({}, use) => use(required("E2E_FLEETLM_URL")),
+  fleetlm: async ({}, use) => use(new FleetLMRest({ baseUrl: required("E2E_FLEETLM_URL"), timeoutMs: 10_000 })),
+});
+
+export { expect };
