@@ -17,10 +17,12 @@ const bad = { ok: false as const };
 
 const castString: Caster = (v) => (typeof v === "string" ? ok(v === "" ? null : v) : bad);
 const castInteger: Caster = (v) => {
-  if (typeof v === "number") return Number.isInteger(v) ? ok(v) : bad;
+  // FleetLM stores these in 32-bit integer columns; anything bigger cannot be stored.
+  const inRange = (n: number) => Number.isSafeInteger(n) && Math.abs(n) <= 2_147_483_647;
+  if (typeof v === "number") return inRange(v) ? ok(v) : bad;
   if (typeof v === "string" && /^[+-]?\d+$/.test(v)) {
     const n = Number(v);
-    return Number.isSafeInteger(n) ? ok(n) : bad;
+    return inRange(n) ? ok(n) : bad;
   }
   return bad;
 };
@@ -36,10 +38,7 @@ const castBoolean: Caster = (v) => {
   return bad;
 };
 const castMap: Caster = (v) => (isPlainObject(v) ? ok(v) : bad);
-const castEnum =
-  (...allowed: string[]): Caster =>
-  (v) =>
-    typeof v === "string" ? ok(v === "" ? null : v) : bad;
+const castEnum = (): Caster => castString;
 
 const oneOf =
   (...allowed: string[]) =>

@@ -16,9 +16,14 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new BadRequestError(413);
-    chunks.push(chunk as Buffer);
+    // Keep reading (and dropping) an oversized body so the client gets its 413 instead of a reset.
+    if (size > MAX_BODY * 8) {
+      req.destroy();
+      break;
+    }
+    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY) throw new BadRequestError(413);
   return Buffer.concat(chunks);
 }
 
@@ -62,6 +67,8 @@ export function decodeForm(text: string): Params {
     } catch {
       throw new BadRequestError();
     }
+    // Form keys address nested objects; never let one reach Object.prototype.
+    if (/(^|\[)(__proto__|constructor|prototype)(\]|\[|$)/.test(key)) continue;
     assign(out, key, value);
   }
   return out;
