@@ -40,8 +40,7 @@ type Step = { chunk: Chunk; delayMs: number };
 /** The whole reply as a timed script, decided up front from a seeded source. */
 export function demoScript(rng: Rng, lastUserText: string): Step[] {
   const steps: Step[] = [];
-  const started = Date.now();
-  const messageId = `demo-${started.toString(36)}-${Math.floor(rng() * 1e9).toString(36)}`;
+  const messageId = `demo-${Math.floor(rng() * 2 ** 48).toString(36)}`;
   const slowStart = rng.chance(0.04);
   steps.push({ chunk: { type: "start", messageId, messageMetadata: { model: "demo-1" } }, delayMs: slowStart ? rng.int(3000, 6000) : rng.int(50, 250) });
   steps.push({ chunk: { type: "start-step" }, delayMs: 0 });
