@@ -26,7 +26,9 @@ describe.each([
     socket.connect();
     onCleanup(() => new Promise<void>((resolve) => socket.disconnect(() => resolve())));
     const channel = socket.channel(`session:${client.sessionId}`, { last_seq: 0 });
-    channel.on("message", (m: { seq: number }) => raw.push(m.seq));
+    channel.on("message", (m: { seq: number }) => {
+      raw.push(m.seq);
+    });
     await new Promise((resolve) => channel.join().receive("ok", resolve));
 
     expect(await client.send({ kind: "text", content: { text: "Hello FleetLM!" } })).toBe(1);
