@@ -135,6 +135,24 @@ describe.each([
     expect(events.filter((e) => e === "connected")).toHaveLength(2);
   });
 
+  it("reconnects when heartbeats go unanswered, without losing or repeating messages", async () => {
+    const server = await startDev({ quirks });
+    const rest = new FleetLMRest({ baseUrl: server.url });
+    const session = await rest.createSession({ userId: "alice", agentId: "bot" });
+    const client = makeClient(server, { userId: "alice", sessionId: session.id, heartbeatIntervalMs: 100 });
+    const { seqs, events } = record(client);
+    await client.connect();
+    await client.send({ content: { text: "1" } });
+
+    server.faults.dropHeartbeats(true);
+    await until(() => expect(events).toContain("reconnecting"));
+    appendSilently(server, session.id, 2);
+    server.faults.dropHeartbeats(false);
+    await until(() => expect(events.filter((e) => e === "joined").length).toBeGreaterThanOrEqual(2));
+    await client.send({ content: { text: "4" } });
+    await until(() => expect(seqs).toEqual([1, 2, 3, 4]));
+  });
+
   it("rejects send() with FleetLM's error reply as FleetLMChannelError", async () => {
     const server = await startDev({ quirks });
     const client = makeClient(server, { userId: "alice", agentId: "bot" });
