@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite (the README's test line, and what CI runs): typecheck, Vitest on SQLite, the production
+# build, then the browser tests in the system Chromium. Finds or installs Chromium; says clearly what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .tmp
+
+find_chromium() { command -v chromium || command -v chromium-browser || true; }
+CHROMIUM="${CHROMIUM_PATH:-$(find_chromium)}"
+if [ -z "$CHROMIUM" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== Chromium not found: installing Debian's chromium package"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    CHROMIUM="$(find_chromium)"
+  fi
+fi
+if [ -z "$CHROMIUM" ]; then
+  echo "MISSING: Chromium for the browser tests. Install it (Debian: sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
+  exit 1
+fi
+export CHROMIUM_PATH="$CHROMIUM"
+
+# The generated Prisma client is provider specific: these tests run on SQLite.
+export DATABASE_URL="file:./prisma/dev.db"
+npx prisma generate >/dev/null
+
+echo "== typecheck"
+npm run typecheck
+
+echo "== vitest (SQLite)"
+vitest_status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || vitest_status=$?
+
+echo "== build"
+npm run build >/dev/null
+
+echo "== playwright (Chromium: $CHROMIUM_PATH)"
+e2e_status=0
+PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json npx playwright test --reporter=list,json || e2e_status=$?
+
+node scripts/test-summary.mjs .tmp/vitest.json .tmp/playwright.json
+[ "$vitest_status" = 0 ] && [ "$e2e_status" = 0 ]
