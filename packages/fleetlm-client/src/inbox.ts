@@ -34,6 +34,7 @@ export class FleetLMInbox extends Emitter<FleetLMInboxEvents> {
   private timer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
   private latest: InboxEntry[] = [];
+  private refreshing: Promise<InboxEntry[]> | null = null;
 
   constructor(options: FleetLMInboxOptions) {
     super();
@@ -70,13 +71,20 @@ export class FleetLMInbox extends Emitter<FleetLMInboxEvents> {
     if (this.ownsSocket) await this.socket.disconnect();
   }
 
-  /** Leave and join again now, for a fresh snapshot. Resolves with it. */
-  async refresh(): Promise<InboxEntry[]> {
-    if (this.stopped) throw new FleetLMError("FleetLMInbox.refresh() after stop()");
-    const old = this.channel;
-    this.channel = null;
-    if (old) await leave(old);
-    return this.join();
+  /** Leave and join again now, for a fresh snapshot. Resolves with it (a refresh in flight is shared). */
+  refresh(): Promise<InboxEntry[]> {
+    if (this.stopped) return Promise.reject(new FleetLMError("FleetLMInbox.refresh() after stop()"));
+    this.refreshing ??= (async () => {
+      try {
+        const old = this.channel;
+        this.channel = null;
+        if (old) await leave(old);
+        return await this.join();
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
   }
 
   private async begin(): Promise<InboxEntry[]> {

@@ -95,6 +95,7 @@ export class FleetLMSocket extends Emitter<FleetLMSocketEvents> {
   private ownTries = 0;
   private ownTimer: ReturnType<typeof setTimeout> | undefined;
   private schedulesAtOpen = 0;
+  private readonly topics = new Map<string, Channel>();
 
   constructor(options: FleetLMSocketOptions = {}) {
     super();
@@ -129,10 +130,23 @@ export class FleetLMSocket extends Emitter<FleetLMSocketEvents> {
     return attempt;
   }
 
-  /** A phoenix Channel on this socket. Call after `connect()` resolved (or awaited `ready()`). */
+  /**
+   * A phoenix Channel on this socket. Call after `connect()` resolved. One socket holds one channel per
+   * topic (phoenix and FleetLM both close the older one on a duplicate join), so asking for a topic
+   * that is still joined or joining throws: share that subscription instead.
+   */
   channel(topic: string, params: object | (() => object) = {}): Channel {
     if (!this.socket) throw new FleetLMError("FleetLMSocket.channel() before connect()");
-    return this.socket.channel(topic, params as object);
+    const held = this.topics.get(topic);
+    if (held && held.state !== "closed" && held.state !== "leaving") {
+      throw new FleetLMError(`${topic} is already subscribed on this socket; share that subscription`);
+    }
+    const channel = this.socket.channel(topic, params as object);
+    this.topics.set(topic, channel);
+    channel.onClose(() => {
+      if (this.topics.get(topic) === channel) this.topics.delete(topic);
+    });
+    return channel;
   }
 
   /** Closes for good (until `connect()` again): no reconnect, channels are not rejoined. */

@@ -104,8 +104,18 @@ describe("one shared FleetLMSocket", () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^fleetlm_dev_sockets 1$/m);
 
-    // Stopping one subscription leaves the others and the socket working.
+    // One channel per topic per socket: a second subscription to the same topic is refused, not swapped in.
+    await expect(new SessionStream(socket, alice.id, { rest }).start()).rejects.toThrow(/already subscribed/);
+    expect(() => socket.channel("inbox:alice")).toThrow(/already subscribed/);
+
+    // Stopping one subscription leaves the others and the socket working, and frees its topic.
     await streams[1]!.stop();
+    const again = new SessionStream(socket, carol.id, { rest, lastSeq: 1 });
+    onCleanup(() => again.stop());
+    const replayed: number[] = [];
+    again.on("message", (m) => replayed.push(m.seq));
+    await again.start();
+    expect(replayed).toEqual([2]);
     await rest.appendMessage(alice.id, { userId: "alice", content: { text: "still here" } });
     await until(() => expect(received.get(alice.id)).toEqual([1, 2]));
     expect(socket.isConnected).toBe(true);
