@@ -130,6 +130,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     };
   } finally {
     for (const s of sockets) s.disconnect();
+    agent.destroy();
     await server.close();
   }
 }

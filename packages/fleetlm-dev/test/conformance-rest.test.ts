@@ -155,7 +155,7 @@ describe("§11 sessions and messages (REST)", () => {
     expect((await api("GET", `/api/sessions/${b.id}/messages`)).body.messages).toHaveLength(1);
   });
 
-  it("items 30–31: after_seq is exclusive and limit pages forward", async () => {
+  it("item 30, item 31: after_seq is exclusive and limit pages forward", async () => {
     const { server, api } = await setup();
     const s = await createSession(server);
     for (let i = 1; i <= 5; i++) await append(server, s.id, { user_id: "alice", content: { text: `msg${i}` } });
@@ -173,7 +173,7 @@ describe("§11 sessions and messages (REST)", () => {
     expect((await api("GET", `/api/sessions/${s.id}/messages?limit=99999999`)).body.messages).toHaveLength(5);
   });
 
-  it("items 32–33: unknown sessions are 404 'Session not found'", async () => {
+  it("item 32, item 33: unknown sessions are 404 'Session not found'", async () => {
     const { api } = await setup();
     const notFound = { error: "Session not found" };
     expect(await api("POST", "/api/sessions/AZoR2f8ucn2Y1pZ0hK_3ZQ/messages", { user_id: "a", content: {} })).toMatchObject({ status: 404, body: notFound });

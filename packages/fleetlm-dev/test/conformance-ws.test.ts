@@ -64,7 +64,7 @@ describe.each([
     await waitFor(() => messages.length === 1);
   });
 
-  it("items 25–26: every append produces a message event with microsecond timestamp", async () => {
+  it("item 25, item 26: every append produces a message event with microsecond timestamp", async () => {
     const server = await startServer({ quirks });
     const s = await createSession(server, "alice", "bob");
     const socket = await connect(server, { user_id: "alice" });

@@ -41,7 +41,7 @@ describe("faults", () => {
     const messages = collect(channel, "message");
     await join(channel);
     let closes = 0;
-    socket.onClose(() => closes++);
+    socket.onClose(() => void closes++);
     server.faults.closeSockets(4001);
     await waitFor(() => raw.closed.code !== undefined, 2000, "raw close");
     expect(raw.closed.code).toBe(4001);

@@ -113,7 +113,7 @@ export function push(channel: Channel, event: string, payload: object, timeout =
 /** Records every event of one kind on a channel. */
 export function collect(channel: Channel, event: string): any[] {
   const seen: any[] = [];
-  channel.on(event, (payload) => seen.push(payload));
+  channel.on(event, (payload) => void seen.push(payload));
   return seen;
 }
 

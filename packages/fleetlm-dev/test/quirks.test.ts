@@ -251,7 +251,7 @@ describe("quirk 27: unknown channel events crash the channel and phoenix.js rejo
     const socket = await connect(server, { user_id: "alice" });
     const channel = socket.channel(`session:${s.id}`, {});
     let errors = 0;
-    channel.onError(() => errors++);
+    channel.onError(() => void errors++);
     let joins = 0;
     channel.on("phx_reply", () => {});
     await join(channel);

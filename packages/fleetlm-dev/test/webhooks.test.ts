@@ -151,8 +151,8 @@ describe("§8.4–8.6 streaming and assembly", () => {
     const socket = await connect(w.server, { user_id: "alice" });
     const channel = socket.channel(`session:${w.session.id}`, {});
     const events: Array<[string, any]> = [];
-    channel.on("stream_chunk", (p) => events.push(["chunk", p]));
-    channel.on("message", (p) => events.push(["message", p]));
+    channel.on("stream_chunk", (p) => void events.push(["chunk", p]));
+    channel.on("message", (p) => void events.push(["message", p]));
     await join(channel);
     await w.say("go");
     await waitFor(() => events.some(([k, p]) => k === "message" && p.kind === "assistant"), 5000, "assistant");
