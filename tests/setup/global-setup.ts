@@ -4,7 +4,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 
-export const BASE_DB = path.resolve(".tmp/test-base.db");
+// One base file per run, so runs started side by side never migrate the same file at once.
+const BASE_DB = path.resolve(`.tmp/test-base-${process.pid}.db`);
 
 function migrate(url: string) {
   execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
@@ -26,6 +27,9 @@ export default async function setup() {
     return;
   }
   mkdirSync(".tmp", { recursive: true });
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(BASE_DB + suffix, { force: true });
   migrate(`file:${BASE_DB}`);
+  process.env.TEST_BASE_DB = BASE_DB;
+  return () => {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(BASE_DB + suffix, { force: true });
+  };
 }

@@ -11,8 +11,11 @@ if (configured && /^postgres(ql)?:\/\//.test(configured)) {
   const file = path.resolve(`.tmp/test-${worker}-${process.pid}.db`);
   mkdirSync(".tmp", { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-  copyFileSync(path.resolve(".tmp/test-base.db"), file);
+  copyFileSync(process.env.TEST_BASE_DB ?? path.resolve(".tmp/test-base.db"), file);
   process.env.DATABASE_URL = `file:${file}`;
+  process.once("exit", () => {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  });
 }
 process.env.NODE_ENV ??= "test";
 process.env.GATEWAY_DISABLED ??= "1";
