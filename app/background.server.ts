@@ -6,4 +6,6 @@ export async function startBackgroundServices() {
   started = true;
   const { startGateway } = await import("./gateway/gateway.server");
   await startGateway();
+  const { startReviewServices } = await import("./reviews/services.server");
+  startReviewServices();
 }

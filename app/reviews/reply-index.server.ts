@@ -1,4 +1,81 @@
-// The reply index (reviews feature fills this in). The gateway calls recordReplies with every message it reads.
+// The reply index: one row per agent-authored message (AI replies and operator replies sent as the agent),
+// so reviewers and quality figures can work across every session without reading FleetLM.
+// Keyed by (sessionId, seq), the only stable identity of a FleetLM message, so recording is idempotent.
 import type { Message } from "@fleetlm/client";
+import { db } from "~/db.server";
+import { messageText } from "./message-text";
 
-export async function recordReplies(_session: { id: string; agentId: string }, _messages: Message[]): Promise<void> {}
+export type ReplyFacts = {
+  sessionId: string;
+  seq: number;
+  agentId: string;
+  termination: "finish" | "abort";
+  latencyMs: number | null;
+  length: number;
+  byOperator: boolean;
+  at: Date;
+};
+
+type MessageLike = Pick<Message, "seq" | "sender_id" | "kind" | "content" | "metadata" | "insertedAt">;
+
+/** The reply-index facts of one message, or null when it is not an agent-authored reply. */
+export function replyFacts(session: { id: string; agentId: string }, message: MessageLike): ReplyFacts | null {
+  const metadata = message.metadata ?? {};
+  const byOperator = metadata.source === "operator";
+  const isAssistant = message.kind === "assistant";
+  // Operators reply through the REST append path as the session's agent, usually with kind "text".
+  const isOperatorReply = byOperator && message.sender_id === session.agentId;
+  if (!isAssistant && !isOperatorReply) return null;
+  const latency = metadata.latency_ms;
+  return {
+    sessionId: session.id,
+    seq: message.seq,
+    agentId: session.agentId,
+    termination: metadata.termination === "abort" ? "abort" : "finish",
+    latencyMs: typeof latency === "number" && Number.isFinite(latency) && latency >= 0 ? Math.round(latency) : null,
+    length: messageText(message.content).length,
+    byOperator,
+    at: message.insertedAt,
+  };
+}
+
+function isUniqueViolation(error: unknown) {
+  return (error as { code?: string } | null)?.code === "P2002";
+}
+
+/**
+ * Records the agent-authored messages of one batch (any mix of kinds, any order, duplicates allowed).
+ * Safe to call again with the same messages: rows are upserted by (sessionId, seq), and flags survive.
+ */
+export async function recordReplies(session: { id: string; agentId: string }, messages: Message[]): Promise<number> {
+  const rows = new Map<number, ReplyFacts>();
+  for (const message of messages) {
+    const facts = replyFacts(session, message);
+    if (facts) rows.set(facts.seq, facts);
+  }
+  if (rows.size === 0) return 0;
+  const prisma = await db();
+  const seqs = [...rows.keys()];
+  const existing = await prisma.replyIndex.findMany({ where: { sessionId: session.id, seq: { in: seqs } }, select: { seq: true } });
+  const known = new Set(existing.map((row) => row.seq));
+  const fresh = [...rows.values()].filter((row) => !known.has(row.seq));
+  for (const row of fresh) {
+    try {
+      await prisma.replyIndex.create({ data: row });
+    } catch (error) {
+      // A concurrent recorder (live event and REST read of the same message) got there first.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return fresh.length;
+}
+
+/** The highest seq whose reply row exists, per session (0 when none). */
+export async function maxIndexedSeqs(sessionIds: string[]): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  if (sessionIds.length === 0) return result;
+  const prisma = await db();
+  const groups = await prisma.replyIndex.groupBy({ by: ["sessionId"], where: { sessionId: { in: sessionIds } }, _max: { seq: true } });
+  for (const group of groups) result.set(group.sessionId, group._max.seq ?? 0);
+  return result;
+}

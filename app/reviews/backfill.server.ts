@@ -1,0 +1,106 @@
+// Backfills the reply index from FleetLM's REST history for the sessions the Console indexes. The gateway
+// records what it reads live; this covers history from before the Console watched a session and sessions
+// nobody opened. Progress is "checked through seq N" per session, kept in memory and derived at boot from
+// the highest indexed reply seq, so a restart re-reads at most each session's tail after its last reply.
+import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { db } from "~/db.server";
+import { maxIndexedSeqs, recordReplies } from "./reply-index.server";
+
+const PAGE_SIZE = 200;
+const SESSION_BATCH = 500;
+
+type State = { checked: Map<string, number>; timer?: ReturnType<typeof setTimeout>; since?: Date; running?: Promise<void> };
+const globalState = globalThis as unknown as { __replyBackfill?: State };
+function state(): State {
+  globalState.__replyBackfill ??= { checked: new Map() };
+  return globalState.__replyBackfill;
+}
+
+/**
+ * Reads a session's history after `afterSeq` (default: what this process already checked, else the last indexed
+ * reply) and records every reply. Returns the number of new rows. Throws when FleetLM cannot be read.
+ */
+export async function backfillReplies(sessionId: string, options: { afterSeq?: number } = {}): Promise<number> {
+  const prisma = await db();
+  const session = await prisma.sessionIndex.findUnique({ where: { id: sessionId }, select: { id: true, agentId: true } });
+  if (!session) return 0;
+  const checked = state().checked;
+  const start = options.afterSeq ?? checked.get(sessionId) ?? (await maxIndexedSeqs([sessionId])).get(sessionId) ?? 0;
+  let added = 0;
+  let through = start;
+  for await (const page of fleetlm().pages(sessionId, { afterSeq: start, pageSize: PAGE_SIZE })) {
+    added += await recordReplies(session, page);
+    through = page[page.length - 1]!.seq;
+    checked.set(sessionId, Math.max(checked.get(sessionId) ?? 0, through));
+  }
+  checked.set(sessionId, Math.max(checked.get(sessionId) ?? 0, through));
+  return added;
+}
+
+/** Backfills every indexed session whose head is past what was checked; `since` limits it to recently changed rows. */
+export async function backfillPending(options: { since?: Date } = {}): Promise<{ sessions: number; added: number; failed: number }> {
+  const prisma = await db();
+  const checked = state().checked;
+  let cursor: string | undefined;
+  let sessions = 0;
+  let added = 0;
+  let failed = 0;
+  for (;;) {
+    const batch = await prisma.sessionIndex.findMany({
+      where: options.since ? { updatedAt: { gte: options.since } } : {},
+      select: { id: true, headSeq: true },
+      orderBy: { id: "asc" },
+      take: SESSION_BATCH,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    if (batch.length === 0) break;
+    cursor = batch[batch.length - 1]!.id;
+    const unknown = batch.filter((row) => !checked.has(row.id)).map((row) => row.id);
+    const indexed = await maxIndexedSeqs(unknown);
+    for (const row of batch) {
+      const through = checked.get(row.id) ?? indexed.get(row.id) ?? 0;
+      if (row.headSeq > 0 && row.headSeq <= through) continue;
+      try {
+        added += await backfillReplies(row.id, { afterSeq: through });
+        sessions += 1;
+      } catch (error) {
+        failed += 1;
+        // FleetLM down: stop this pass, the next tick retries from the same place.
+        console.warn(`reply backfill: ${row.id}: ${error instanceof Error ? error.message : String(error)}`);
+        return { sessions, added, failed };
+      }
+    }
+    if (batch.length < SESSION_BATCH) break;
+  }
+  return { sessions, added, failed };
+}
+
+/** Starts the background pass: everything once, then the sessions the index changed since the last pass. */
+export function startReplyBackfill(intervalMs = 10_000) {
+  const s = state();
+  if (s.timer) return;
+  const tick = async () => {
+    const startedAt = new Date();
+    try {
+      const result = await backfillPending({ since: s.since });
+      if (result.failed === 0) s.since = new Date(startedAt.getTime() - 1_000); // margin for clock granularity
+    } catch (error) {
+      console.warn(`reply backfill pass failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    s.timer = setTimeout(() => void (s.running = tick()), intervalMs);
+    s.timer.unref?.();
+  };
+  s.timer = setTimeout(() => void (s.running = tick()), 0);
+  s.timer.unref?.();
+}
+
+export function stopReplyBackfill() {
+  const s = state();
+  if (s.timer) clearTimeout(s.timer);
+  globalState.__replyBackfill = undefined;
+}
+
+/** For tests: forget what this process checked (as after a restart). */
+export function resetBackfillState() {
+  stopReplyBackfill();
+}

@@ -1,0 +1,77 @@
+// Resource route behind <ReviewControls> and the review queue: GET my review + flag state (and, with
+// ?context=N, the messages before the reply read from FleetLM); POST rate/label/comment, flag, unflag, delete.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { z } from "zod";
+import { requireRole } from "~/auth/guards.server";
+import { clientIp } from "~/lib/client-ip.server";
+import { invalid, parseForm, readForm } from "~/lib/forms.server";
+import {
+  deleteReview,
+  FleetlmUnavailableError,
+  ReplyParamsSchema,
+  replyContext,
+  replyState,
+  ReviewFormSchema,
+  setFlag,
+  submitReview,
+  UnknownLabelsError,
+} from "~/reviews/reviews.server";
+
+const REVIEWERS = ["admin", "operator", "auditor"] as const;
+
+function parseParams(params: Record<string, string | undefined>) {
+  const parsed = ReplyParamsSchema.safeParse(params);
+  if (!parsed.success) throw new Response("No such reply.", { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const me = await requireRole(request, ...REVIEWERS);
+  const { sessionId, seq } = parseParams(params);
+  const contextSize = z.coerce.number().int().min(0).max(20).catch(0).parse(new URL(request.url).searchParams.get("context") ?? 0);
+  const [state, context] = await Promise.all([
+    replyState(me, sessionId, seq),
+    contextSize > 0 ? replyContext(sessionId, seq, contextSize) : Promise.resolve(undefined),
+  ]);
+  return { sessionId, seq, state, context: context === undefined ? undefined : context ?? { unavailable: true as const } };
+}
+
+const IntentSchema = z.object({ intent: z.enum(["review", "flag", "unflag", "delete"]).default("review") });
+const DeleteSchema = z.object({ reviewId: z.string().min(1).max(64) });
+
+const unavailable = () =>
+  data({ ok: false as const, errors: { form: ["FleetLM is unreachable, so the reply cannot be read right now. Try again in a moment."] }, values: {} }, { status: 503 });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const me = await requireRole(request, ...REVIEWERS);
+  const { sessionId, seq } = parseParams(params);
+  const form = await readForm(request);
+  const intent = parseForm(IntentSchema, form);
+  if (!intent.ok) return intent.response;
+  const ip = clientIp(context);
+  try {
+    switch (intent.data.intent) {
+      case "review": {
+        const parsed = parseForm(ReviewFormSchema, form);
+        if (!parsed.ok) return parsed.response;
+        const review = await submitReview(me, sessionId, seq, parsed.data, ip);
+        return { ok: true as const, reviewId: review.id };
+      }
+      case "flag":
+      case "unflag":
+        await setFlag(me, sessionId, seq, intent.data.intent === "flag", ip);
+        return { ok: true as const };
+      case "delete": {
+        const parsed = parseForm(DeleteSchema, form);
+        if (!parsed.ok) return parsed.response;
+        await deleteReview(me, parsed.data.reviewId, ip);
+        return { ok: true as const };
+      }
+    }
+  } catch (error) {
+    if (error instanceof UnknownLabelsError) return invalid({ labels: [error.message] });
+    if (error instanceof FleetlmUnavailableError) return unavailable();
+    throw error;
+  }
+}
