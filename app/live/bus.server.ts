@@ -33,6 +33,11 @@ export class LiveBus {
     return this.buffer.filter((item) => item.id > lastId);
   }
 
+  /** The id of the newest event published so far (0 before the first). */
+  get lastId() {
+    return this.nextId - 1;
+  }
+
   get subscriberCount() {
     return this.listeners.size;
   }

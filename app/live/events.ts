@@ -25,6 +25,14 @@ export type GatewayStatusEvent = { type: "gateway"; connected: boolean; fleetlmR
 
 export type LiveEvent = SessionChangedEvent | MessageEvent | ChunkEvent | ReadEvent | TakeoverEvent | PresenceEvent | GatewayStatusEvent;
 
+/**
+ * Stream control frames of /live, next to the LiveEvents: `hello` opens every connection (its id is the
+ * resume point), `reset` says events were missed (the buffer moved on, or the server restarted), so the
+ * page must reload its data instead of trusting the feed.
+ */
+export type LiveControlEvent = { type: "hello" } | { type: "reset" };
+export type LiveStreamEvent = LiveEvent | LiveControlEvent;
+
 export type LiveMessage = {
   id: string;
   sessionId: string;

@@ -1,0 +1,32 @@
+// GET /live: one authenticated server-sent-events stream per browser tab (see app/live/sse.server.ts).
+// `?watch=<sessionId>` also subscribes the gateway to that session's channel while the tab is open.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireOperator } from "~/auth/guards.server";
+import { ensureGateway } from "~/gateway/gateway.server";
+import { watchSession } from "~/gateway/session-watch.server";
+import { liveBus } from "~/live/bus.server";
+import { createLiveStream, parseLiveQuery } from "~/live/sse.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const operator = await requireOperator(request);
+  const parsed = parseLiveQuery(request);
+  if (!parsed.ok) return new Response(`Bad /live parameters: ${parsed.problems.join("; ")}`, { status: 400 });
+  ensureGateway();
+  const { watch, lastEventId } = parsed.query;
+  const unwatch = watch.map((sessionId) => watchSession(sessionId, { id: operator.id, name: operator.name }));
+  const stream = createLiveStream({
+    bus: liveBus(),
+    subscriber: { operatorId: operator.id, watched: new Set(watch) },
+    lastEventId,
+    signal: request.signal,
+    onClose: () => unwatch.forEach((release) => release()),
+  });
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-store, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}
