@@ -127,7 +127,8 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
 
-  if (options.seedSessions && options.seedSessions > 0) {
+  // Seeding an existing --data directory again would pile up copies on every restart.
+  if (options.seedSessions && options.seedSessions > 0 && store.listSessions(undefined, 1).length === 0) {
     seedSessions(store, { count: options.seedSessions, seed, agentId: DEMO_AGENT_ID });
   }
   if (options.demo) registerDemoAgent(store, url, DEMO_WEBHOOK_PATH);

@@ -84,9 +84,14 @@ describe("--seed-sessions N", () => {
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join: joinPath } = await import("node:path");
-    const server = await startServer({ seedSessions: 30, dataDir: mkdtempSync(joinPath(tmpdir(), "fleetlm-seed-")) });
+    const dir = mkdtempSync(joinPath(tmpdir(), "fleetlm-seed-"));
+    const server = await startServer({ seedSessions: 30, dataDir: dir });
     expect(server.store.listSessions(undefined, 100)).toHaveLength(30);
     const s = await createSession(server, "seed-user-1", "demo-agent");
     expect((await append(server, s.id, { user_id: "seed-user-1", content: {} })).seq).toBe(1);
+    await server.close();
+    // a restart on the same directory does not seed a second copy
+    const again = await startServer({ seedSessions: 30, dataDir: dir });
+    expect(again.store.listSessions(undefined, 100)).toHaveLength(31);
   });
 });

@@ -88,6 +88,7 @@ export function createRequestHandler(options: RouterOptions) {
     if (path === "/socket/websocket") {
       // Reached only without upgrade headers; the upgrade path answers 403 for bad params first.
       const q = url.searchParams;
+      if (!/^[12]\.0\.\d+$/.test(q.get("vsn") ?? "1.0.0")) return sendEmpty(req, res, 403);
       if (!q.has("user_id") && !q.has("agent_id")) return sendEmpty(req, res, 403);
       return sendText(req, res, 400, "Bad Request");
     }
@@ -151,7 +152,12 @@ export function createRequestHandler(options: RouterOptions) {
     const result = matched.route.handler(ctx, params);
     if (result.status === 204) sendEmpty(req, res, 204);
     else sendJson(req, res, result.status, result.body);
-    result.after?.();
+    try {
+      result.after?.();
+    } catch (error) {
+      // The answer is already out; a failed fan-out must not touch the connection.
+      logger.error(`after-response work for ${method} ${path} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    }
   }
 }
 

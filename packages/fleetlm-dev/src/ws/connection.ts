@@ -120,7 +120,14 @@ export class Connection {
       this.reply(null, ref, topic, "error", { reason: "unmatched topic" });
       return;
     }
-    const result = joined.channel.handleIn(event, payload);
+    let result: ReturnType<Channel["handleIn"]>;
+    try {
+      result = joined.channel.handleIn(event, payload);
+    } catch (error) {
+      // An exception in a handler kills FleetLM's channel process the same way a missing handler does.
+      this.deps.logger.warn(`channel ${topic} crashed: ${error instanceof Error ? error.message : String(error)}`);
+      result = { crash: true };
+    }
     if (result.crash) {
       this.send({ joinRef: joined.joinRef, ref: joined.joinRef, topic, event: "phx_error", payload: {} });
       joined.channel.terminate();
