@@ -31,7 +31,7 @@ export class FleetLMInbox extends Emitter<FleetLMInboxEvents> {
   private readonly rejoinIntervalMs: number | undefined;
   private channel: Channel | null = null;
   private started: Promise<InboxEntry[]> | null = null;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private latest: InboxEntry[] = [];
   private refreshing: Promise<InboxEntry[]> | null = null;
@@ -64,6 +64,7 @@ export class FleetLMInbox extends Emitter<FleetLMInboxEvents> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearTimeout(this.timer);
     clearInterval(this.timer);
     const channel = this.channel;
     this.channel = null;
@@ -90,10 +91,18 @@ export class FleetLMInbox extends Emitter<FleetLMInboxEvents> {
   private async begin(): Promise<InboxEntry[]> {
     await this.socket.connect();
     const entries = await this.join();
-    if (this.rejoinIntervalMs && this.rejoinIntervalMs > 0 && !this.stopped) {
-      this.timer = setInterval(() => {
-        this.refresh().catch((error: unknown) => this.emit("error", error instanceof Error ? error : new FleetLMError(String(error))));
-      }, this.rejoinIntervalMs);
+    const interval = this.rejoinIntervalMs;
+    if (interval && interval > 0 && !this.stopped) {
+      const tick = () => {
+        this.refresh().catch((error: unknown) => {
+          if (!this.stopped) this.emit("error", error instanceof Error ? error : new FleetLMError(String(error)));
+        });
+      };
+      // Spread the first refresh over one interval, so thousands of inboxes on one socket do not rejoin in step.
+      this.timer = setTimeout(() => {
+        tick();
+        if (!this.stopped) this.timer = setInterval(tick, interval);
+      }, Math.round(interval * (0.5 + Math.random() / 2)));
     }
     return entries;
   }
