@@ -1,6 +1,9 @@
 // Dev server figures: REST and WS appends per second, and append → `message` delivery latency (p50/p95).
 // Tells later work how much of the Console's latency is the dev server's own. Bounded in count and time.
+import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { Socket, type Channel } from "phoenix";
@@ -121,8 +124,24 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     }
     samples.sort((a, b) => a - b);
 
+    // The same concurrent REST figure with --data (SQLite, one commit per append).
+    const dataDir = mkdtempSync(join(tmpdir(), "fleetlm-dev-bench-"));
+    const sqliteServer = await startFleetlmDev({ port: 0, dataDir });
+    let sqliteRate: number;
+    try {
+      const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => createSession(sqliteServer.url, `bench-s${i}`)));
+      sqliteRate = await throughput(n, 8, deadline, async (i) => {
+        const status = await post(`${sqliteServer.url}/api/sessions/${ids[i % 8]}/messages`, { agent_id: "bench-agent", content: { text: "x" } });
+        if (status !== 200) throw new Error(`append failed: ${status}`);
+      });
+    } finally {
+      await sqliteServer.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+
     return {
       devserver_appends_per_s: round(restConcurrent, 1),
+      devserver_sqlite_appends_per_s: round(sqliteRate, 1),
       devserver_appends_per_s_sequential: round(restSequential, 1),
       devserver_ws_appends_per_s: round(wsRate, 1),
       devserver_delivery_p50_ms: round(percentile(samples, 50)),

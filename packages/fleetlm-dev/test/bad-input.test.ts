@@ -1,13 +1,12 @@
 // Hostile and malformed input gets a 4xx or an error reply; the process keeps serving and keeps its data.
-import { request } from "node:http";
+import { connect as netConnect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { apiFor, append, connect, createSession, join, rawSocket, startServer, waitFor, push } from "./helpers.js";
 
 function rawHttp(url: string, text: string): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const net = require("node:net") as typeof import("node:net");
-    const socket = net.connect(Number(port), hostname, () => socket.write(text));
+    const socket = netConnect(Number(port), hostname, () => socket.write(text));
     let out = "";
     socket.on("data", (d) => (out += d));
     socket.on("close", () => resolve(out));
