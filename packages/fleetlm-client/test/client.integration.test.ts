@@ -62,6 +62,30 @@ describe.each([
     expect(errors).toEqual([]);
   });
 
+  it("delivers concurrent appends from REST and both participants' sockets once, in order, to both", async () => {
+    const server = await startDev({ quirks });
+    const rest = new FleetLMRest({ baseUrl: server.url });
+    const session = await rest.createSession({ userId: "alice", agentId: "bot" });
+    const user = makeClient(server, { userId: "alice", sessionId: session.id });
+    const agent = makeClient(server, { agentId: "bot", sessionId: session.id });
+    const seen = [record(user), record(agent)];
+    await Promise.all([user.connect(), agent.connect()]);
+
+    const sends: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 40; i++) {
+      sends.push(user.send({ content: { text: `u${i}` } }));
+      sends.push(agent.send({ kind: "assistant", content: { text: `a${i}` } }));
+      sends.push(rest.appendMessage(session.id, { agentId: "bot", content: { text: `r${i}` } }));
+    }
+    const results = await Promise.all(sends);
+    const assigned = results.map((r) => (typeof r === "number" ? r : (r as { seq: number }).seq)).sort((a, b) => a - b);
+    expect(assigned).toEqual(range(1, 120));
+    for (const { seqs, errors } of seen) {
+      await until(() => expect(seqs).toEqual(range(1, 120)));
+      expect(errors).toEqual([]);
+    }
+  });
+
   it("pages through REST after a full join reply of 100 (250 stored)", async () => {
     const server = await startDev({ quirks });
     const rest = new FleetLMRest({ baseUrl: server.url });
