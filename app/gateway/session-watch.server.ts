@@ -1,5 +1,218 @@
-// Watching one session live (session view feature fills this in).
+// Watching sessions live for the session page. FleetLM only lets a session's user or agent join
+// `session:{id}`, so the Console joins as the session's agent: one FleetLMSocket per agent id, shared by
+// every watched session of that agent, and one SessionStream per watched session, refcounted by viewers.
+// SessionStream gives exactly-once, in-order messages across reconnects (REST fills the gaps).
+import { FleetLMSocket, SessionStream, type Message } from "@fleetlm/client";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { liveBus } from "~/live/bus.server";
+import type { LiveMessage } from "~/live/events";
+import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
+import * as gateway from "./gateway.server";
+
+export type Viewer = { id: string; name: string };
+
+
+type Watch = {
+  sessionId: string;
+  agentId: string | null;
+  refs: number;
+  viewers: Map<string, { viewer: Viewer; count: number }>;
+  stream: SessionStream | null;
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
+  attempts: number;
+  closed: boolean;
+};
+type AgentSocket = { socket: FleetLMSocket; sessions: Set<string>; offs: (() => void)[] };
+
+const globalState = globalThis as unknown as { __sessionWatch?: { watches: Map<string, Watch>; agents: Map<string, AgentSocket> } };
+function state() {
+  globalState.__sessionWatch ??= { watches: new Map(), agents: new Map() };
+  return globalState.__sessionWatch;
+}
+
+/** http(s)://host → ws(s)://host/socket, the URL phoenix's Socket wants. */
+export function fleetlmSocketUrl(httpUrl = env().FLEETLM_URL): string {
+  const url = new URL(httpUrl);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/socket`;
+  url.search = "";
+  return url.toString();
+}
+
 /** Subscribes the gateway to session:{id} for this viewer; publishes message/chunk/presence events on the live bus. */
-export function watchSession(_sessionId: string, _viewer: { id: string; name: string }): () => void {
-  return () => {};
+export function watchSession(sessionId: string, viewer: Viewer): () => void {
+  const { watches } = state();
+  let watch = watches.get(sessionId);
+  if (!watch) {
+    watch = { sessionId, agentId: null, refs: 0, viewers: new Map(), stream: null, retryTimer: undefined, attempts: 0, closed: false };
+    watches.set(sessionId, watch);
+    void start(watch);
+  }
+  const current = watch;
+  current.refs += 1;
+  const seat = current.viewers.get(viewer.id) ?? { viewer, count: 0 };
+  seat.count += 1;
+  current.viewers.set(viewer.id, seat);
+  publishPresence(current);
+
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    current.refs -= 1;
+    seat.count -= 1;
+    if (seat.count <= 0) current.viewers.delete(viewer.id);
+    publishPresence(current);
+    if (current.refs <= 0) void stop(current);
+  };
+}
+
+/** Who is viewing a session right now (one entry per operator). */
+export function currentViewers(sessionId: string): Viewer[] {
+  const watch = state().watches.get(sessionId);
+  return watch ? [...watch.viewers.values()].map((seat) => seat.viewer) : [];
+}
+
+/** Stops every watch and closes every agent socket (shutdown and tests). */
+export async function closeSessionWatches(): Promise<void> {
+  const { watches } = state();
+  await Promise.all([...watches.values()].map((watch) => stop(watch)));
+}
+
+/** Sessions being watched and agent sockets open (for tests and diagnostics). */
+export function sessionWatchStats() {
+  const { watches, agents } = state();
+  return { sessions: watches.size, agentSockets: agents.size };
+}
+
+function publishPresence(watch: Watch) {
+  liveBus().publish({ type: "presence", sessionId: watch.sessionId, viewers: [...watch.viewers.values()].map((seat) => seat.viewer) });
+}
+
+async function resolveSession(sessionId: string): Promise<{ agentId: string; headSeq: number }> {
+  const row = await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { agentId: true, headSeq: true } });
+  if (row && row.headSeq > 0) return { agentId: row.agentId, headSeq: row.headSeq };
+  const session = row ? { agent_id: row.agentId } : await fleetlm().getSession(sessionId);
+  return { agentId: session.agent_id, headSeq: await fleetlm().headSeq(sessionId) };
+}
+
+async function start(watch: Watch): Promise<void> {
+  try {
+    const { agentId, headSeq } = await resolveSession(watch.sessionId);
+    if (watch.closed) return;
+    watch.agentId = agentId;
+    const socket = acquireSocket(agentId, watch.sessionId);
+    // Starting at the head: the page's loader read the history; the browser fills any gap from its loader.
+    const stream = new SessionStream(socket, watch.sessionId, { rest: fleetlm(), lastSeq: headSeq, assembleLive: false });
+    watch.stream = stream;
+    stream.on("message", (message) => onMessage(watch, message));
+    stream.on("chunk", (event) => liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: event.agentId, chunk: event.chunk }));
+    stream.on("joined", ({ rejoin }) => {
+      if (rejoin) publishInterrupted(watch, "rejoined");
+    });
+    stream.on("error", (error) => console.warn(`[session-watch] ${watch.sessionId}: ${error.message}`));
+    await stream.start();
+    watch.attempts = 0;
+  } catch (error) {
+    console.warn(`[session-watch] could not watch ${watch.sessionId}: ${error instanceof Error ? error.message : String(error)}`);
+    await dropStream(watch);
+    if (watch.closed) return;
+    // FleetLM down or the session not indexed yet: try again while someone is still watching.
+    watch.attempts += 1;
+    watch.retryTimer = setTimeout(() => void start(watch), Math.min(10_000, 1_000 * 2 ** Math.min(4, watch.attempts - 1)));
+  }
+}
+
+function onMessage(watch: Watch, message: Message) {
+  const live: LiveMessage & { insertedAtRaw: string } = {
+    id: message.id,
+    sessionId: message.session_id,
+    seq: message.seq,
+    senderId: message.sender_id,
+    kind: message.kind,
+    content: message.content,
+    metadata: message.metadata,
+    insertedAt: message.insertedAt.toISOString(),
+    insertedAtRaw: message.inserted_at,
+  };
+  liveBus().publish({ type: "message", sessionId: watch.sessionId, message: live });
+  syncIndex(watch.sessionId);
+}
+
+/** The inbox engineer's index update (`syncSessionNow`), called when the gateway exports it. */
+function syncIndex(sessionId: string) {
+  const sync = (gateway as Record<string, unknown>).syncSessionNow;
+  if (typeof sync !== "function") return;
+  Promise.resolve((sync as (id: string) => unknown)(sessionId)).catch((error: unknown) =>
+    console.warn(`[session-watch] index sync of ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
+function publishInterrupted(watch: Watch, reason: string) {
+  liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: watch.agentId ?? "", chunk: { type: INTERRUPTED_CHUNK_TYPE, reason } });
+}
+
+function acquireSocket(agentId: string, sessionId: string): FleetLMSocket {
+  const { agents, watches } = state();
+  let entry = agents.get(agentId);
+  if (!entry) {
+    const socket = new FleetLMSocket({ socketUrl: fleetlmSocketUrl(), agentId });
+    const created: AgentSocket = { socket, sessions: new Set(), offs: [] };
+    created.offs.push(
+      socket.on("disconnected", () => {
+        for (const id of created.sessions) {
+          const watch = watches.get(id);
+          if (watch) publishInterrupted(watch, "disconnected");
+        }
+      }),
+      socket.on("error", () => {}), // reconnects are the socket's job; errors are reported per stream
+    );
+    entry = created;
+    agents.set(agentId, entry);
+  }
+  entry.sessions.add(sessionId);
+  return entry.socket;
+}
+
+async function releaseSocket(agentId: string, sessionId: string) {
+  const { agents } = state();
+  const entry = agents.get(agentId);
+  if (!entry) return;
+  entry.sessions.delete(sessionId);
+  if (entry.sessions.size > 0) return;
+  agents.delete(agentId);
+  for (const off of entry.offs) off();
+  await entry.socket.disconnect();
+}
+
+async function dropStream(watch: Watch) {
+  const stream = watch.stream;
+  watch.stream = null;
+  if (stream) {
+    await stream.stop().catch(() => {});
+    stream.removeAllListeners();
+  }
+  if (watch.agentId) {
+    // A socket whose first open failed is finished: forget it so the retry builds a new one.
+    const entry = state().agents.get(watch.agentId);
+    if (entry && !entry.socket.isConnected && entry.sessions.size <= 1) await releaseSocket(watch.agentId, watch.sessionId);
+    else if (entry) entry.sessions.delete(watch.sessionId);
+  }
+}
+
+async function stop(watch: Watch) {
+  if (watch.closed) return;
+  watch.closed = true;
+  clearTimeout(watch.retryTimer);
+  const { watches } = state();
+  if (watches.get(watch.sessionId) === watch) watches.delete(watch.sessionId);
+  const stream = watch.stream;
+  watch.stream = null;
+  if (stream) {
+    await stream.stop().catch(() => {});
+    stream.removeAllListeners();
+  }
+  if (watch.agentId) await releaseSocket(watch.agentId, watch.sessionId);
 }

@@ -1,0 +1,132 @@
+// The session view: one conversation read from FleetLM through this loader (tail, ?before=, ?after=, ?seq=),
+// live through the Console's SSE feed, with the Console's header state and notes.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { useFetcher, useLoaderData, useLocation, type ShouldRevalidateFunction } from "@remix-run/react";
+import { randomUUID } from "node:crypto";
+import { useCallback, useRef, useState } from "react";
+import { z } from "zod";
+import { requireOperator } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { advanceReadCursor } from "~/inbox/read-cursor.server";
+import { parseForm, readForm } from "~/lib/forms.server";
+import type { LiveEvent } from "~/live/events";
+import { listNotes } from "~/notes/notes.server";
+import { ReviewControls } from "~/reviews/components/review-controls";
+import { MessageList } from "~/sessions/components/message-list";
+import { NotesPanel } from "~/sessions/components/notes-panel";
+import { SessionHeader } from "~/sessions/components/session-header";
+import { parsePageQuery } from "~/sessions/history.server";
+import { parseSessionId } from "~/sessions/session-id";
+import { loadSessionView } from "~/sessions/session-view.server";
+import { useLiveSource } from "~/sessions/use-live-source";
+import { useSessionTimeline } from "~/sessions/use-session-timeline";
+import { TakeoverPanel } from "~/takeover/components/takeover-panel";
+
+export const meta: MetaFunction = ({ params }) => [{ title: `Session ${params.id ?? ""} · FleetLM Console` }];
+
+// Every role may read a session.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const operator = await requireOperator(request);
+  const sessionId = parseSessionId(params.id);
+  const query = parsePageQuery(new URL(request.url).searchParams);
+  const [view, notes] = await Promise.all([loadSessionView(sessionId, query), listNotes(sessionId)]);
+  const body = { ...view, notes, noteClientId: randomUUID(), me: { id: operator.id, name: operator.name, role: operator.role } };
+  return view.degraded ? data(body, { status: 503 }) : body;
+}
+
+const ReadSchema = z.object({ intent: z.literal("read"), seq: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+// Reading at the tail moves my read cursor (the browser calls this, throttled).
+export async function action({ request, params }: ActionFunctionArgs) {
+  const operator = await requireOperator(request);
+  const sessionId = parseSessionId(params.id);
+  const parsed = parseForm(ReadSchema, await readForm(request));
+  if (!parsed.ok) return parsed.response;
+  await advanceReadCursor(operator.id, sessionId, parsed.data.seq);
+  return { ok: true as const };
+}
+
+// Moving the read cursor changes nothing on this page: do not re-read FleetLM for it.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+  if (formData?.get("intent") === "read") return false;
+  return defaultShouldRevalidate;
+};
+
+const READ_THROTTLE_MS = 2_000;
+
+export default function SessionRoute() {
+  const loaderData = useLoaderData<typeof loader>();
+  const { session, history, degraded, header, notes, me, noteClientId } = loaderData;
+  const location = useLocation();
+  const timeline = useSessionTimeline(session.id, history, `${session.id}${location.search}`);
+  const [viewers, setViewers] = useState(header.viewers);
+  const [takeoverHolder, setTakeoverHolder] = useState(header.takeover);
+
+  const onEvent = useCallback(
+    (event: LiveEvent) => {
+      if (event.type === "presence") setViewers(event.viewers);
+      else if (event.type === "takeover") {
+        setTakeoverHolder((current) =>
+          event.holder && event.takeoverId ? { id: event.takeoverId, holder: event.holder, startedAt: current?.startedAt ?? new Date().toISOString(), expiresAt: event.expiresAt ?? "", reason: current?.reason ?? null } : null,
+        );
+      } else timeline.handlers.onEvent(event);
+    },
+    [timeline.handlers],
+  );
+  useLiveSource(session.id, { onEvent, onOpen: timeline.handlers.onOpen, onDrop: timeline.handlers.onDrop });
+
+  const reader = useFetcher({ key: `read:${session.id}` });
+  const lastRead = useRef({ seq: 0, at: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined });
+  const onAtTail = useCallback(
+    (seq: number) => {
+      const state = lastRead.current;
+      if (seq <= state.seq) return;
+      const send = () => {
+        state.seq = Math.max(state.seq, seq);
+        state.at = Date.now();
+        reader.submit({ intent: "read", seq: String(seq) }, { method: "post", action: `/sessions/${encodeURIComponent(session.id)}` });
+      };
+      clearTimeout(state.timer);
+      const wait = READ_THROTTLE_MS - (Date.now() - state.at);
+      if (wait <= 0) send();
+      else state.timer = setTimeout(send, wait);
+    },
+    [reader, session.id],
+  );
+
+  return (
+    <div className="mx-auto flex max-w-5xl flex-col gap-4">
+      <SessionHeader session={session} assignee={header.assignee} labels={header.labels} takeover={takeoverHolder} viewers={viewers} me={me} connected={timeline.connected}>
+        <TakeoverPanel sessionId={session.id} agentId={session.agentId} takeover={takeoverHolder} me={me} />
+      </SessionHeader>
+      {degraded ? (
+        <div role="alert" data-testid="degraded" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+          Messages are unavailable: {degraded.reason} The Console shows what it knows and retries when you reload.
+        </div>
+      ) : null}
+      {timeline.fetchError ? <div role="status" className="text-sm text-amber-800 dark:text-amber-200">{timeline.fetchError}</div> : null}
+      {history || timeline.messages.length ? (
+        <MessageList
+          messages={timeline.messages}
+          live={timeline.live}
+          session={session}
+          highlight={history?.highlight ?? null}
+          hasOlder={timeline.hasOlder}
+          hasNewer={timeline.hasNewer}
+          loadingOlder={timeline.loadingOlder}
+          loadingNewer={timeline.loadingNewer}
+          onLoadOlder={timeline.loadOlder}
+          onLoadNewer={timeline.loadNewer}
+          onAtTail={onAtTail}
+          actionsFor={(message) => <ReviewControls sessionId={session.id} seq={message.seq} me={me} />}
+        />
+      ) : null}
+      <NotesPanel sessionId={session.id} notes={notes} me={me} clientId={noteClientId} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,127 @@
+// The parts of an assistant message (FleetLM stores AI SDK UI-message parts, protocol §8.5).
+import { safeHref } from "../format";
+import { JsonBlock } from "./json-block";
+import { SafeMarkdown } from "./safe-markdown";
+
+export type Part = { type: string; [key: string]: unknown };
+
+const text = (value: unknown) => (typeof value === "string" ? value : "");
+
+function StateBadge({ state }: { state: unknown }) {
+  if (typeof state !== "string" || !state) return null;
+  const tone = state === "output-error" || state === "output-denied" ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200" : state === "streaming" || state.endsWith("streaming") ? "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200" : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300";
+  return <span className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${tone}`}>{state}</span>;
+}
+
+function ToolPart({ part }: { part: Part }) {
+  const name = part.type === "dynamic-tool" ? text(part.toolName) || "dynamic tool" : part.type.slice("tool-".length);
+  return (
+    <div className="rounded border border-slate-200 p-2 dark:border-slate-700" data-part="tool">
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="font-mono font-medium">🔧 {name}</span>
+        <StateBadge state={part.state} />
+        {typeof part.toolCallId === "string" ? <span className="font-mono text-xs text-slate-500">{part.toolCallId}</span> : null}
+      </div>
+      <div className="mt-1 space-y-1">
+        {"input" in part ? <JsonBlock label="Input" value={part.input} /> : null}
+        {"output" in part ? <JsonBlock label="Output" value={part.output} /> : null}
+        {typeof part.errorText === "string" ? (
+          <div className="text-xs">
+            <div className="font-medium text-red-700 dark:text-red-300">Error</div>
+            <pre className="whitespace-pre-wrap break-all rounded bg-red-50 p-2 font-mono dark:bg-red-950">{part.errorText}</pre>
+          </div>
+        ) : null}
+        {"approval" in part ? <JsonBlock label="Approval" value={part.approval} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function FilePart({ part }: { part: Part }) {
+  const href = safeHref(part.url);
+  const name = text(part.filename) || text(part.url).slice(0, 80) || "file";
+  return (
+    <div className="text-sm" data-part="file">
+      📎 {href ? (
+        <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">{name}</a>
+      ) : (
+        <span>{text(part.filename) || "inline file"}</span>
+      )}
+      {typeof part.mediaType === "string" ? <span className="ml-2 text-xs text-slate-500">{part.mediaType}</span> : null}
+    </div>
+  );
+}
+
+function SourceUrlPart({ part }: { part: Part }) {
+  const href = safeHref(part.url);
+  const title = text(part.title) || text(part.url) || "source";
+  return (
+    <div className="text-sm" data-part="source-url">
+      Source: {href ? <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">{title}</a> : <span>{title}</span>}
+    </div>
+  );
+}
+
+function SourceDocumentPart({ part }: { part: Part }) {
+  return (
+    <div className="text-sm" data-part="source-document">
+      Document: <span className="font-medium">{text(part.title) || text(part.filename) || "untitled"}</span>
+      {typeof part.mediaType === "string" ? <span className="ml-2 text-xs text-slate-500">{part.mediaType}</span> : null}
+      {typeof part.filename === "string" && part.title ? <span className="ml-2 text-xs text-slate-500">{part.filename}</span> : null}
+    </div>
+  );
+}
+
+export function PartView({ part }: { part: Part }) {
+  const { type } = part;
+  if (type === "text") {
+    return (
+      <div data-part="text">
+        <SafeMarkdown text={text(part.text)} />
+        {part.state === "streaming" ? <StateBadge state="streaming" /> : null}
+      </div>
+    );
+  }
+  if (type === "reasoning") {
+    return (
+      <details className="text-sm text-slate-600 dark:text-slate-400" data-part="reasoning">
+        <summary className="cursor-pointer select-none">Reasoning</summary>
+        <p className="mt-1 whitespace-pre-wrap">{text(part.text)}</p>
+      </details>
+    );
+  }
+  if (type === "step-start") return <hr className="border-dashed border-slate-300 dark:border-slate-700" data-part="step-start" aria-label="step" />;
+  if (type === "dynamic-tool" || type.startsWith("tool-")) return <ToolPart part={part} />;
+  if (type.startsWith("data-")) {
+    return (
+      <div data-part="data">
+        <JsonBlock label={`${type}${typeof part.id === "string" ? ` · ${part.id}` : ""}`} value={"data" in part ? part.data : part} />
+      </div>
+    );
+  }
+  if (type === "file") return <FilePart part={part} />;
+  if (type === "source-url") return <SourceUrlPart part={part} />;
+  if (type === "source-document") return <SourceDocumentPart part={part} />;
+  return (
+    <div data-part="unknown">
+      <JsonBlock label={type} value={part} />
+    </div>
+  );
+}
+
+/** Parts from an assistant message's content, or null when the content is not shaped like one. */
+export function partsOf(content: Record<string, unknown>): Part[] | null {
+  const parts = content.parts;
+  if (!Array.isArray(parts)) return null;
+  return parts.filter((p): p is Part => typeof p === "object" && p !== null && !Array.isArray(p) && typeof (p as Part).type === "string");
+}
+
+export function AssistantParts({ parts }: { parts: Part[] }) {
+  return (
+    <div className="space-y-2">
+      {parts.map((part, index) => (
+        <PartView key={index} part={part} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+// The virtualised conversation: only the messages in view are in the DOM, so a page of hundreds stays light.
+// Opens at the tail (or centred on a deep-linked seq), keeps its place when older pages are prepended,
+// follows new messages while at the bottom, and shows a "new messages" marker when scrolled up.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import type { LiveReply } from "../use-session-timeline";
+import type { ViewMessage } from "../types";
+import { LiveBubble } from "./live-bubble";
+import { MessageView } from "./message-view";
+
+const useIsoLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
+
+type Props = {
+  messages: ViewMessage[];
+  live: LiveReply | null;
+  session: { userId: string; agentId: string };
+  highlight: number | null;
+  hasOlder: boolean;
+  hasNewer: boolean;
+  loadingOlder: boolean;
+  loadingNewer: boolean;
+  onLoadOlder: () => void;
+  onLoadNewer: () => void;
+  /** Called with the last seq while the bottom of the list is in view. */
+  onAtTail: (seq: number) => void;
+  actionsFor: (message: ViewMessage) => ReactNode;
+};
+
+export function MessageList(props: Props) {
+  const { messages, live, session, highlight, hasOlder, hasNewer } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const count = messages.length + (live ? 1 : 0);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 110,
+    overscan: 6,
+    initialRect: { width: 800, height: 600 }, // lets the server render the first rows
+    getItemKey: (index) => (index < messages.length ? messages[index]!.seq : "live"),
+  });
+  const [atBottom, setAtBottom] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  const previous = useRef<{ first: number | null; last: number | null; initialised: boolean }>({ first: null, last: null, initialised: false });
+
+  // Place the view once: the deep-linked message in the middle, else the tail.
+  useIsoLayoutEffect(() => {
+    if (previous.current.initialised || messages.length === 0) return;
+    previous.current.initialised = true;
+    const index = highlight !== null ? messages.findIndex((m) => m.seq >= highlight) : -1;
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: "center" });
+    else virtualizer.scrollToIndex(count - 1, { align: "end" });
+  });
+
+  // Older messages prepended: keep the message that was on top where it was. New ones at the end:
+  // follow them when at the bottom, else count them for the marker.
+  useIsoLayoutEffect(() => {
+    const first = messages[0]?.seq ?? null;
+    const last = messages.at(-1)?.seq ?? null;
+    const before = previous.current;
+    if (before.first !== null && first !== null && first < before.first) {
+      const index = messages.findIndex((m) => m.seq === before.first);
+      if (index > 0) virtualizer.scrollToIndex(index, { align: "start" });
+    }
+    if (before.last !== null && last !== null && last > before.last) {
+      if (atBottom) virtualizer.scrollToIndex(count - 1, { align: "end" });
+      else setUnseen((n) => n + (last - before.last!));
+    }
+    previous.current = { ...previous.current, first, last };
+  }, [messages]);
+
+  useEffect(() => {
+    if (live && atBottom) virtualizer.scrollToIndex(count - 1, { align: "end" });
+  }, [live, atBottom, count, virtualizer]);
+
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (bottom !== atBottom) setAtBottom(bottom);
+    if (bottom) setUnseen(0);
+    if (el.scrollTop < 200 && hasOlder && !props.loadingOlder) props.onLoadOlder();
+  };
+
+  const lastSeq = messages.at(-1)?.seq;
+  useEffect(() => {
+    if (atBottom && !hasNewer && lastSeq !== undefined) props.onAtTail(lastSeq);
+  }, [atBottom, hasNewer, lastSeq]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const jumpToEnd = () => {
+    virtualizer.scrollToIndex(count - 1, { align: "end" });
+    setUnseen(0);
+  };
+
+  return (
+    <div className="relative">
+      <div ref={scrollRef} onScroll={onScroll} data-testid="message-scroller" className="h-[65vh] overflow-y-auto rounded-lg border border-slate-200 bg-slate-50 p-2 dark:border-slate-800 dark:bg-slate-950">
+        <div className="mb-2 flex justify-center">
+          {hasOlder ? (
+            <button type="button" onClick={props.onLoadOlder} disabled={props.loadingOlder} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
+              {props.loadingOlder ? "Loading…" : "Load older messages"}
+            </button>
+          ) : messages.length > 0 ? (
+            <span className="text-xs text-slate-500" data-testid="start-of-conversation">Start of the conversation</span>
+          ) : (
+            <span className="text-sm text-slate-500">No messages yet.</span>
+          )}
+        </div>
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const message = messages[item.index];
+            return (
+              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute left-0 top-0 w-full pb-2" style={{ transform: `translateY(${item.start}px)` }}>
+                {message ? (
+                  <MessageView message={message} session={session} highlighted={message.seq === highlight} actions={message.kind === "assistant" ? props.actionsFor(message) : undefined} />
+                ) : live ? (
+                  <LiveBubble live={live} />
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+        {hasNewer ? (
+          <div className="mt-2 flex justify-center">
+            <button type="button" onClick={props.onLoadNewer} disabled={props.loadingNewer} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
+              {props.loadingNewer ? "Loading…" : "Load newer messages"}
+            </button>
+          </div>
+        ) : null}
+      </div>
+      {unseen > 0 && !atBottom ? (
+        <button type="button" onClick={jumpToEnd} data-testid="new-messages" className="absolute bottom-4 left-1/2 -translate-x-1/2 rounded-full bg-blue-600 px-4 py-1.5 text-sm font-medium text-white shadow">
+          {unseen} new message{unseen === 1 ? "" : "s"} ↓
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+// Everything the session page's loader shows: the FleetLM session, one page of history, and the Console's
+// own state for the header. FleetLM failing is a degraded page, never a 500; an unknown session is a 404.
+import { FleetLMError, FleetLMHttpError, type Session } from "@fleetlm/client";
+import { db } from "~/db.server";
+import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { reportFleetlmFailure } from "~/fleetlm/health.server";
+import { currentViewers } from "~/gateway/session-watch.server";
+import { activeTakeover, type TakeoverView } from "~/takeover/takeover.server";
+import { readHistoryPage, type PageQuery } from "./history.server";
+import type { HistoryPage, SessionSummary } from "./types";
+
+export type SessionHeader = {
+  assignee: { id: string; name: string } | null;
+  labels: string[];
+  takeover: TakeoverView | null;
+  viewers: { id: string; name: string }[];
+};
+
+export type SessionView = {
+  session: SessionSummary;
+  history: HistoryPage | null;
+  /** Set when FleetLM could not be read: the page shows what the Console knows and says so. */
+  degraded: { reason: string } | null;
+  header: SessionHeader;
+};
+
+const notFound = () => new Response("Session not found", { status: 404 });
+
+function summaryFromFleetlm(session: Session): SessionSummary {
+  return {
+    id: session.id,
+    userId: session.user_id,
+    agentId: session.agent_id,
+    status: session.status,
+    createdAt: session.insertedAt.toISOString(),
+    createdAtRaw: session.inserted_at,
+  };
+}
+
+function isNotFound(error: unknown) {
+  return error instanceof FleetLMHttpError && error.status === 404;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof FleetLMHttpError) return `FleetLM answered ${error.status}.`;
+  if (error instanceof FleetLMError && error.name === "FleetLMTimeoutError") return "FleetLM did not answer in time.";
+  if (error instanceof FleetLMError && error.name === "FleetLMBadResponseError") return "FleetLM sent an answer the Console could not read.";
+  return "FleetLM could not be reached.";
+}
+
+export async function loadSessionView(sessionId: string, query: PageQuery): Promise<SessionView> {
+  const prisma = await db();
+  const indexRow = await prisma.sessionIndex.findUnique({ where: { id: sessionId }, include: { labels: { select: { label: true } } } });
+  const knownHead = indexRow && indexRow.headSeq > 0 ? indexRow.headSeq : null;
+
+  // The session read and the page read are independent: run them side by side.
+  const [sessionResult, historyResult] = await Promise.allSettled([
+    fleetlm().getSession(sessionId),
+    readHistoryPage(sessionId, query, { knownHead }),
+  ]);
+  const failures = [sessionResult, historyResult].flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+  if (failures.some(isNotFound)) throw notFound();
+  for (const failure of failures) if (!(failure instanceof FleetLMError)) throw failure;
+
+  let session: SessionSummary;
+  let degraded: SessionView["degraded"] = null;
+  if (sessionResult.status === "fulfilled") session = summaryFromFleetlm(sessionResult.value);
+  else if (indexRow) {
+    session = { id: indexRow.id, userId: indexRow.userId, agentId: indexRow.agentId, status: indexRow.status, createdAt: indexRow.createdAt.toISOString(), createdAtRaw: null };
+  } else session = { id: sessionId, userId: "unknown", agentId: "unknown", status: "unknown", createdAt: null, createdAtRaw: null };
+  if (failures.length > 0) {
+    reportFleetlmFailure(failures[0]);
+    degraded = { reason: describeFailure(failures[0]) };
+  }
+
+  const [assignee, takeover] = await Promise.all([
+    indexRow?.assigneeId ? prisma.operator.findUnique({ where: { id: indexRow.assigneeId }, select: { id: true, name: true } }) : null,
+    activeTakeover(sessionId),
+  ]);
+  return {
+    session,
+    history: historyResult.status === "fulfilled" ? historyResult.value : null,
+    degraded,
+    header: { assignee, labels: indexRow?.labels.map((l) => l.label) ?? [], takeover, viewers: currentViewers(sessionId) },
+  };
+}

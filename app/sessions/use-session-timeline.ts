@@ -1,0 +1,210 @@
+// The session page's message list in the browser: the loader's page, older/newer pages through the same
+// loader (useFetcher), live messages appended in seq order with duplicates dropped and gaps filled from
+// the loader first, and the agent's reply assembled from chunks exactly as FleetLM will store it.
+import { useFetcher } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { MessageAssembler, MissingTypeError, type AssistantContent } from "@fleetlm/client/assembler";
+import type { LiveEvent } from "~/live/events";
+import { INTERRUPTED_CHUNK_TYPE, STREAM_STALL_MS } from "./live-markers";
+import { mergeBySeq } from "./paging";
+import type { HistoryPage, ViewMessage } from "./types";
+
+export type LiveReply = {
+  agentId: string;
+  content: AssistantContent;
+  metadata: Record<string, unknown> | null;
+  status: "streaming" | "finished" | "interrupted";
+  lastChunkAt: number;
+};
+
+type PageData = { history?: HistoryPage | null; degraded?: { reason: string } | null };
+
+export function useSessionTimeline(sessionId: string, initial: HistoryPage | null, resetKey: string) {
+  const [messages, setMessages] = useState<ViewMessage[]>(initial?.messages ?? []);
+  const [hasOlder, setHasOlder] = useState(initial?.hasOlder ?? false);
+  const [hasNewer, setHasNewer] = useState(initial?.hasNewer ?? false);
+  const [headSeq, setHeadSeq] = useState(initial?.headSeq ?? 0);
+  const [live, setLive] = useState<LiveReply | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [fetchError, setFetchError] = useState<string | null>(null);
+  const older = useFetcher<PageData>({ key: `older:${sessionId}` });
+  const newer = useFetcher<PageData>({ key: `newer:${sessionId}` });
+  const assembler = useRef(new MessageAssembler());
+  const pending = useRef(new Map<number, ViewMessage>());
+  const state = useRef({ messages, hasNewer, newerBusy: false, wantFill: false });
+  state.current.messages = messages;
+  state.current.hasNewer = hasNewer;
+  state.current.newerBusy = newer.state !== "idle";
+
+  // A new URL (another session, ?seq=, ?before=) starts over from the loader's page.
+  const lastKey = useRef(resetKey);
+  useEffect(() => {
+    if (lastKey.current === resetKey) {
+      // A revalidation of the same page (after a note was saved): merge, never reset what was paged in.
+      if (initial && !state.current.hasNewer) setMessages((current) => mergeBySeq(current, initial.messages, "start"));
+      return;
+    }
+    lastKey.current = resetKey;
+    pending.current.clear();
+    assembler.current.reset();
+    setMessages(initial?.messages ?? []);
+    setHasOlder(initial?.hasOlder ?? false);
+    setHasNewer(initial?.hasNewer ?? false);
+    setHeadSeq(initial?.headSeq ?? 0);
+    setLive(null);
+  }, [resetKey, initial]);
+
+  const lastSeq = () => state.current.messages.at(-1)?.seq ?? 0;
+
+  // useFetcher returns a new object every render; the callbacks read it through refs to stay stable.
+  const fetchers = useRef({ older, newer });
+  fetchers.current = { older, newer };
+  const processed = useRef<{ older: unknown; newer: unknown }>({ older: null, newer: null });
+
+  const loadNewer = useCallback(() => {
+    if (state.current.newerBusy) {
+      state.current.wantFill = true;
+      return;
+    }
+    state.current.newerBusy = true;
+    fetchers.current.newer.load(`/sessions/${encodeURIComponent(sessionId)}?after=${lastSeq()}`);
+  }, [sessionId]);
+
+  const loadOlder = useCallback(() => {
+    const first = state.current.messages[0]?.seq;
+    if (!first || first <= 1 || fetchers.current.older.state !== "idle") return;
+    fetchers.current.older.load(`/sessions/${encodeURIComponent(sessionId)}?before=${first}`);
+  }, [sessionId]);
+
+  // Older page arrived: prepend; beyond the bound the newest end is dropped, so the view leaves the tail.
+  useEffect(() => {
+    const page = older.data?.history;
+    if (older.state !== "idle" || !older.data || processed.current.older === older.data) return;
+    processed.current.older = older.data;
+    if (!page) {
+      setFetchError(older.data.degraded?.reason ?? "Could not load older messages.");
+      return;
+    }
+    setFetchError(null);
+    setMessages((current) => {
+      const merged = mergeBySeq(current, page.messages, "end");
+      if ((merged.at(-1)?.seq ?? 0) < (current.at(-1)?.seq ?? 0)) setHasNewer(true);
+      return merged;
+    });
+    setHasOlder(page.hasOlder);
+  }, [older.data, older.state]);
+
+  // Newer page arrived (scrolling down from the middle, a gap fill, or a catch-up after a reconnect).
+  useEffect(() => {
+    if (newer.state !== "idle" || !newer.data || processed.current.newer === newer.data) return;
+    processed.current.newer = newer.data;
+    const page = newer.data.history;
+    if (!page) {
+      setFetchError(newer.data.degraded?.reason ?? "Could not load newer messages.");
+      return;
+    }
+    setFetchError(null);
+    const combined = [...page.messages];
+    const last = page.messages.at(-1)?.seq ?? (state.current.messages.at(-1)?.seq ?? 0);
+    // Live messages held back behind the gap join now when they continue the page.
+    let next = last + 1;
+    for (;;) {
+      const held = pending.current.get(next);
+      if (!held) break;
+      combined.push(held);
+      pending.current.delete(next);
+      next += 1;
+    }
+    for (const seq of [...pending.current.keys()]) if (seq < next) pending.current.delete(seq);
+    setMessages((current) => mergeBySeq(current, combined, "start"));
+    setHeadSeq((head) => Math.max(head, next - 1));
+    setHasNewer(page.hasNewer);
+    if (page.hasNewer || pending.current.size > 0 || state.current.wantFill) {
+      state.current.wantFill = false;
+      // Still behind: read on from the new end on the next tick.
+      setTimeout(() => loadNewer(), 0);
+    }
+  }, [newer.data, newer.state, loadNewer]);
+
+  const onMessage = useCallback(
+    (message: ViewMessage) => {
+      setHeadSeq((head) => Math.max(head, message.seq));
+      if (message.kind === "assistant") setLive((current) => (current && current.status !== "streaming" ? null : current));
+      if (state.current.hasNewer) return; // reading the middle: the "newer" button brings it in
+      const last = lastSeq();
+      if (message.seq <= last || pending.current.has(message.seq)) return; // a duplicate
+      if (message.seq === last + 1 && pending.current.size === 0) {
+        state.current.messages = mergeBySeq(state.current.messages, [message], "start");
+        setMessages(state.current.messages);
+        return;
+      }
+      // A gap: hold this one until the missing seqs came from the loader.
+      pending.current.set(message.seq, message);
+      loadNewer();
+    },
+    [loadNewer],
+  );
+
+  const onChunk = useCallback((agentId: string, chunk: Record<string, unknown>) => {
+    if (chunk.type === INTERRUPTED_CHUNK_TYPE) {
+      assembler.current.reset();
+      setLive((current) => (current && current.status === "streaming" ? { ...current, status: "interrupted" } : current));
+      return;
+    }
+    try {
+      const completed = assembler.current.apply(chunk);
+      const content = completed ? completed.content : assembler.current.current();
+      setLive({ agentId, content, metadata: completed?.metadata ?? null, status: completed ? "finished" : "streaming", lastChunkAt: Date.now() });
+    } catch (error) {
+      if (!(error instanceof MissingTypeError)) throw error;
+      // FleetLM fails the call here and stores nothing.
+      assembler.current.reset();
+      setLive((current) => (current ? { ...current, status: "interrupted" } : current));
+    }
+  }, []);
+
+  const onEvent = useCallback(
+    (event: LiveEvent) => {
+      if (event.type === "message") onMessage(event.message as ViewMessage);
+      else if (event.type === "chunk") onChunk(event.agentId, event.chunk);
+    },
+    [onMessage, onChunk],
+  );
+
+  const onOpen = useCallback(() => {
+    setConnected(true);
+    // Whatever happened while the feed was away is read back from persisted messages (chunks are never replayed).
+    if (!state.current.hasNewer) loadNewer();
+  }, [loadNewer]);
+
+  const onDrop = useCallback(() => {
+    setConnected(false);
+    assembler.current.reset();
+    setLive((current) => (current && current.status === "streaming" ? { ...current, status: "interrupted" } : current));
+  }, []);
+
+  // A reply that stops without finish or abort is shown as interrupted, never left spinning.
+  useEffect(() => {
+    if (live?.status !== "streaming") return;
+    const timer = setTimeout(() => {
+      assembler.current.reset();
+      setLive((current) => (current && current.status === "streaming" && Date.now() - current.lastChunkAt >= STREAM_STALL_MS ? { ...current, status: "interrupted" } : current));
+    }, STREAM_STALL_MS + 50);
+    return () => clearTimeout(timer);
+  }, [live]);
+
+  return {
+    messages,
+    hasOlder,
+    hasNewer,
+    headSeq,
+    live,
+    connected,
+    fetchError,
+    loadingOlder: older.state !== "idle",
+    loadingNewer: newer.state !== "idle",
+    loadOlder,
+    loadNewer,
+    handlers: { onEvent, onOpen, onDrop },
+  };
+}

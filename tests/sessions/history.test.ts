@@ -1,0 +1,171 @@
+import { call, makeOperator, request, type TestOperator } from "../support/auth";
+import type { FleetLMRest } from "@fleetlm/client";
+import type { FleetlmDevServer } from "@fleetlm/dev";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { fleetlmHealth } from "~/fleetlm/health.server";
+import { loader } from "~/routes/sessions.$id";
+import type { SessionView } from "~/sessions/session-view.server";
+import { pointConsoleAt, seedSession, startFleetlm } from "./fleetlm-fixture";
+
+type Body = SessionView & { notes: unknown[] };
+
+let server: FleetlmDevServer;
+let rest: FleetLMRest;
+let op: TestOperator;
+let sessionId: string;
+
+const open = async (query = "", as: TestOperator | null = op, id = sessionId) =>
+  call(() => loader({ request: request(`/sessions/${id}${query}`, { as }), params: { id }, context: {} }));
+const seqs = (body: unknown) => (body as Body).history!.messages.map((m) => m.seq);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+beforeAll(async () => {
+  ({ server, rest } = await startFleetlm());
+  op = await makeOperator("operator");
+  sessionId = (await seedSession(rest, 120)).id;
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("session loader paging", () => {
+  it("opens at the tail with the last 50 messages", async () => {
+    const res = await open();
+    expect(res.status).toBe(200);
+    const body = res.body as Body;
+    expect(seqs(body)).toEqual(range(71, 120));
+    expect(body.history).toMatchObject({ mode: "tail", headSeq: 120, hasOlder: true, hasNewer: false, highlight: null });
+    expect(body.session).toMatchObject({ id: sessionId, userId: "alice", agentId: "agent-x", status: "active" });
+    expect(body.history!.messages[0]!.content).toEqual({ text: "message 71" });
+    expect(body.history!.messages[0]!.insertedAt).toMatch(/Z$/);
+    expect(body.history!.messages[0]!.insertedAtRaw).not.toMatch(/Z$/);
+    expect(body.degraded).toBeNull();
+  });
+
+  it("pages back with ?before= down to the first message", async () => {
+    expect(seqs((await open("?before=71")).body)).toEqual(range(21, 70));
+    const first = await open("?before=21");
+    expect(seqs(first.body)).toEqual(range(1, 20));
+    expect((first.body as Body).history!.hasOlder).toBe(false);
+    expect(seqs((await open("?before=1")).body)).toEqual([]);
+  });
+
+  it("pages forward with ?after= and says whether newer messages exist", async () => {
+    const middle = await open("?after=10");
+    expect(seqs(middle.body)).toEqual(range(11, 60));
+    expect((middle.body as Body).history!.hasNewer).toBe(true);
+    const end = await open("?after=100");
+    expect(seqs(end.body)).toEqual(range(101, 120));
+    expect((end.body as Body).history!.hasNewer).toBe(false);
+  });
+
+  it("deep-links to ?seq=N with the message in the page and highlighted", async () => {
+    const res = await open("?seq=60");
+    const body = res.body as Body;
+    expect(seqs(body)).toContain(60);
+    expect(seqs(body).length).toBe(50);
+    expect(seqs(body)[0]).toBeLessThan(60);
+    expect(body.history).toMatchObject({ mode: "seq", highlight: 60, hasOlder: true, hasNewer: true });
+    const near = await open("?seq=2");
+    expect(seqs(near.body)[0]).toBe(1);
+    expect((near.body as Body).history!.hasOlder).toBe(false);
+  });
+
+  it("answers 400 for a malformed page request", async () => {
+    expect((await open("?before=abc")).status).toBe(400);
+    expect((await open("?before=0")).status).toBe(400);
+    expect((await open("?before=5&after=2")).status).toBe(400);
+  });
+
+  it("answers 404 for an unknown session", async () => {
+    const res = await open("", op, "AZnope0000000000000000");
+    expect(res.status).toBe(404);
+  });
+
+  it("reads an archived session", async () => {
+    const archived = await seedSession(rest, 3);
+    await rest.archiveSession(archived.id);
+    const res = await open("", op, archived.id);
+    expect(res.status).toBe(200);
+    expect((res.body as Body).session.status).toBe("archived");
+    expect(seqs(res.body)).toEqual([1, 2, 3]);
+  });
+
+  it("opens an empty session", async () => {
+    const empty = await rest.createSession({ userId: "bob", agentId: "agent-x" });
+    const res = await open("", op, empty.id);
+    expect(res.status).toBe(200);
+    expect((res.body as Body).history).toMatchObject({ messages: [], headSeq: 0, hasOlder: false });
+  });
+
+  it("lets every role read, and sends the signed-out to the login page", async () => {
+    for (const role of ["auditor", "admin"] as const) expect((await open("", await makeOperator(role))).status).toBe(200);
+    const res = await open("", null);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toMatch(/^\/login/);
+  });
+});
+
+describe("FleetLM round trips", () => {
+  const counted = async (query: string, id = sessionId) => {
+    const before = fleetlm().requestCount;
+    const res = await open(query, op, id);
+    return { res, trips: fleetlm().requestCount - before };
+  };
+
+  it("opens the tail in 2 round trips when the index knows the head", async () => {
+    await (await db()).sessionIndex.create({ data: { id: sessionId, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 120 } });
+    const { res, trips } = await counted("");
+    expect(seqs(res.body)).toEqual(range(71, 120));
+    expect(trips).toBe(2); // session get + one page read
+  });
+
+  it("still lands on the real tail when the index is a little behind, with no extra round trip", async () => {
+    const behind = await seedSession(rest, 80);
+    await (await db()).sessionIndex.create({ data: { id: behind.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 60 } });
+    const { res, trips } = await counted("", behind.id);
+    expect(seqs(res.body)).toEqual(range(31, 80));
+    expect((res.body as Body).history!.headSeq).toBe(80);
+    expect(trips).toBe(2);
+  });
+
+  it("probes the head when the index does not know the session", async () => {
+    const unknown = await seedSession(rest, 70);
+    const { res, trips } = await counted("", unknown.id);
+    expect(seqs(res.body)).toEqual(range(21, 70));
+    expect(trips).toBeGreaterThan(2);
+  });
+
+  it("reads an older page in 2 round trips", async () => {
+    const { trips } = await counted("?before=71");
+    expect(trips).toBe(2);
+  });
+});
+
+describe("FleetLM unavailable", () => {
+  it("shows a degraded page (503 with the reason), never a 500, and marks FleetLM unreachable", async () => {
+    const { server: doomed, rest: doomedRest } = await startFleetlm();
+    const session = await seedSession(doomedRest, 2);
+    await doomed.close();
+    const res = await open("", op, session.id);
+    expect(res.status).toBe(503);
+    const body = res.body as Body;
+    expect(body.degraded?.reason).toMatch(/could not be reached/);
+    expect(body.history).toBeNull();
+    expect((await fleetlmHealth()).reachable).toBe(false);
+    pointConsoleAt(server.url);
+  });
+
+  it("uses the index for the header when FleetLM is down", async () => {
+    const { server: doomed, rest: doomedRest } = await startFleetlm();
+    const session = await seedSession(doomedRest, 2, { userId: "carol", agentId: "agent-z" });
+    await (await db()).sessionIndex.create({ data: { id: session.id, userId: "carol", agentId: "agent-z", status: "active", createdAt: new Date(), headSeq: 2 } });
+    await doomed.close();
+    const res = await open("", op, session.id);
+    expect(res.status).toBe(503);
+    expect((res.body as Body).session).toMatchObject({ userId: "carol", agentId: "agent-z" });
+    pointConsoleAt(server.url);
+  });
+});

@@ -1,0 +1,167 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { MessageView } from "~/sessions/components/message-view";
+import { JSON_DISPLAY_LIMIT, safeHref, senderOf } from "~/sessions/format";
+import type { ViewMessage } from "~/sessions/types";
+
+afterEach(cleanup);
+
+const session = { userId: "alice", agentId: "bot" };
+let seq = 0;
+function msg(partial: Partial<ViewMessage>): ViewMessage {
+  seq += 1;
+  return { id: `m${seq}`, sessionId: "s1", seq, senderId: "alice", kind: "text", content: { text: "hi" }, metadata: {}, insertedAt: "2025-10-23T10:48:00.000Z", insertedAtRaw: "2025-10-23T10:48:00", ...partial };
+}
+const assistant = (parts: unknown[], metadata: Record<string, unknown> = { termination: "finish" }) =>
+  msg({ senderId: "bot", kind: "assistant", content: { id: "x", role: "assistant", parts }, metadata });
+const show = (message: ViewMessage) => render(<MessageView message={message} session={session} />).container;
+
+describe("message renderer", () => {
+  it("shows a user's text with sender, UTC time (raw value in the title) and seq", () => {
+    const el = show(msg({ content: { text: "hello\nthere" } }));
+    expect(screen.getByTestId("sender").textContent).toBe("User");
+    const time = el.querySelector("time")!;
+    expect(time.textContent).toBe("2025-10-23 10:48:00 UTC");
+    expect(time.getAttribute("title")).toBe("2025-10-23T10:48:00");
+    expect(el.textContent).toContain(`#${seq}`);
+    expect(el.textContent).toContain("hello\nthere");
+  });
+
+  it("renders assistant text as markdown with termination and latency", () => {
+    const el = show(assistant([{ type: "text", text: "**bold** and `code`", state: "done" }], { termination: "abort", latency_ms: 812 }));
+    expect(screen.getByTestId("sender").textContent).toBe("AI");
+    expect(el.querySelector("strong")?.textContent).toBe("bold");
+    expect(el.querySelector("code")?.textContent).toBe("code");
+    expect(screen.getByTestId("termination").textContent).toBe("abort");
+    expect(screen.getByTestId("latency").textContent).toBe("812 ms");
+  });
+
+  it("collapses reasoning in a closed <details>", () => {
+    const el = show(assistant([{ type: "reasoning", text: "Let me think", state: "done" }]));
+    const details = el.querySelector("details")!;
+    expect(details.open).toBe(false);
+    expect(details.textContent).toContain("Let me think");
+  });
+
+  it("shows tool calls with state, input, output and errors", () => {
+    const el = show(
+      assistant([
+        { type: "tool-weather", toolCallId: "call-1", state: "output-available", input: { city: "Paris" }, output: { temperature: 20 } },
+        { type: "dynamic-tool", toolName: "lookup", toolCallId: "call-2", state: "output-error", input: {}, errorText: "boom" },
+        { type: "tool-delete_user", toolCallId: "call-3", state: "output-denied", input: { id: 7 }, approval: { id: "approval-1" } },
+        { type: "tool-search", toolCallId: "call-4", state: "input-streaming", input: { q: "par" } },
+      ]),
+    );
+    const tools = el.querySelectorAll("[data-part=tool]");
+    expect(tools).toHaveLength(4);
+    expect(tools[0]!.textContent).toContain("weather");
+    expect(tools[0]!.textContent).toContain("output-available");
+    expect(tools[0]!.textContent).toContain('"city": "Paris"');
+    expect(tools[0]!.textContent).toContain('"temperature": 20');
+    expect(tools[1]!.textContent).toContain("lookup");
+    expect(tools[1]!.textContent).toContain("boom");
+    expect(tools[2]!.textContent).toContain("output-denied");
+    expect(tools[2]!.textContent).toContain("approval-1");
+    expect(tools[3]!.textContent).toContain("input-streaming");
+  });
+
+  it("shows data parts as JSON, files, sources and step dividers", () => {
+    const el = show(
+      assistant([
+        { type: "step-start" },
+        { type: "data-stats", id: "stats", data: { open: 3 } },
+        { type: "file", mediaType: "application/pdf", filename: "invoice.pdf", url: "https://files.example/invoice.pdf" },
+        { type: "source-url", sourceId: "s1", url: "https://docs.example/a", title: "Docs A" },
+        { type: "source-document", sourceId: "s2", mediaType: "text/plain", title: "Handbook", filename: "handbook.txt" },
+        { type: "mystery-part", value: 1 },
+      ]),
+    );
+    expect(el.querySelector("[data-part=step-start]")?.tagName).toBe("HR");
+    expect(el.querySelector("[data-part=data]")!.textContent).toContain('"open": 3');
+    expect(el.querySelector("[data-part=data]")!.textContent).toContain("data-stats");
+    const file = el.querySelector("[data-part=file] a")!;
+    expect(file.getAttribute("href")).toBe("https://files.example/invoice.pdf");
+    expect(el.querySelector("[data-part=source-url] a")!.textContent).toBe("Docs A");
+    expect(el.querySelector("[data-part=source-document]")!.textContent).toContain("Handbook");
+    expect(el.querySelector("[data-part=unknown]")!.textContent).toContain("mystery-part");
+  });
+
+  it("shows any other kind as formatted JSON", () => {
+    const el = show(msg({ kind: "tool_call", content: { name: "x", args: [1, 2] } }));
+    expect(el.querySelector("pre")!.textContent).toBe(JSON.stringify({ name: "x", args: [1, 2] }, null, 2));
+    expect(el.textContent).toContain("kind: tool_call");
+  });
+
+  it("names operator-written messages from their metadata", () => {
+    show(msg({ senderId: "bot", kind: "text", metadata: { source: "operator", operator_name: "Olga" } }));
+    expect(screen.getByTestId("sender").textContent).toBe("Operator · Olga");
+    expect(senderOf({ senderId: "stranger", kind: "text", metadata: {} }, session).label).toBe("stranger");
+  });
+});
+
+describe("hostile content", () => {
+  const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2"><a href="javascript:alert(1)">x</a>';
+
+  it("never turns user text into markup", () => {
+    const el = show(msg({ content: { text: hostile } }));
+    expect(el.querySelector("script, img, a")).toBeNull();
+    expect(el.textContent).toContain("<script>");
+  });
+
+  it("drops raw HTML from markdown and keeps only http(s)/mailto links", () => {
+    const el = show(
+      assistant([
+        {
+          type: "text",
+          text: `${hostile}\n\n[click](javascript:alert(1)) [data](data:text/html,<script>alert(1)</script>) [vb](vbscript:msgbox) [ok](https://example.com/a) ![pixel](https://tracker.example/p.gif) <iframe src="https://evil"></iframe>`,
+        },
+      ]),
+    );
+    expect(el.querySelector("script, iframe, img, object, embed")).toBeNull();
+    expect(el.innerHTML).not.toMatch(/onerror|javascript:|vbscript:|data:text/i);
+    const hrefs = [...el.querySelectorAll("a")].map((a) => a.getAttribute("href"));
+    expect(hrefs).toEqual(["https://example.com/a", "https://tracker.example/p.gif"]);
+    for (const a of el.querySelectorAll("a")) expect(a.getAttribute("rel")).toContain("noopener");
+    expect((window as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it("does not link unsafe file and source URLs", () => {
+    const el = show(
+      assistant([
+        { type: "file", mediaType: "text/html", filename: "x.html", url: "javascript:alert(1)" },
+        { type: "file", mediaType: "image/svg+xml", url: "data:image/svg+xml,<svg onload=alert(1)>" },
+        { type: "source-url", url: "JaVaScRiPt:alert(1)", title: "evil" },
+      ]),
+    );
+    expect(el.querySelector("a")).toBeNull();
+    expect(el.innerHTML).not.toMatch(/javascript:|onload/i);
+  });
+
+  it("shows tool JSON with markup inside as text", () => {
+    const el = show(assistant([{ type: "tool-x", toolCallId: "c", state: "output-available", input: { html: hostile }, output: "<b>bold</b>" }]));
+    expect(el.querySelector("script, img, b")).toBeNull();
+    expect(within(el).getAllByText(/<script>/).length).toBeGreaterThan(0);
+  });
+
+  it("cuts huge JSON instead of rendering megabytes", () => {
+    const huge = { rows: Array.from({ length: 50_000 }, (_, i) => ({ i, text: "x".repeat(20) })) };
+    const el = show(msg({ kind: "blob", content: huge }));
+    const pre = el.querySelector("pre")!;
+    expect(pre.textContent!.length).toBe(JSON_DISPLAY_LIMIT);
+    expect(el.textContent).toMatch(/more characters not shown/);
+  });
+
+  it("survives malformed assistant content", () => {
+    const el = show(msg({ kind: "assistant", senderId: "bot", content: { parts: "nope" } }));
+    expect(el.textContent).toContain('"parts": "nope"');
+    const el2 = show(assistant([null, 3, { no: "type" }, { type: "text", text: 42 }]));
+    expect(el2.querySelectorAll("[data-part]")).toHaveLength(1);
+  });
+
+  it("accepts only http, https and mailto URLs", () => {
+    expect(safeHref("https://a.example/x")).toBe("https://a.example/x");
+    expect(safeHref("mailto:a@b.example")).toBe("mailto:a@b.example");
+    for (const bad of ["javascript:alert(1)", " javascript:alert(1)", "data:text/html,x", "/relative", "//evil.example", "file:///etc/passwd", 3, null]) expect(safeHref(bad)).toBeNull();
+  });
+});
