@@ -1,0 +1,90 @@
+// Notes operators keep on a session. Authors edit and delete their own; admins may delete any note but
+// never edit someone else's words. Ownership is part of every query, so a foreign note looks missing (404).
+import { z } from "zod";
+import { audit } from "~/audit/audit.server";
+import type { CurrentOperator } from "~/auth/guards.server";
+import { db } from "~/db.server";
+
+export const NOTE_MAX = 5000;
+
+const NoteBody = z.string().trim().min(1, "Write something first").max(NOTE_MAX, `At most ${NOTE_MAX} characters`);
+const NoteId = z.string().trim().min(1, "Missing note").max(64, "Not a note id");
+
+/** One schema for the notes form: create (with a client id, so a double submit is one note), edit, delete. */
+export const NoteActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("create"), clientId: z.string().uuid("Reload the page and try again"), body: NoteBody }),
+  z.object({ intent: z.literal("edit"), noteId: NoteId, body: NoteBody }),
+  z.object({ intent: z.literal("delete"), noteId: NoteId }),
+]);
+export type NoteAction = z.infer<typeof NoteActionSchema>;
+
+export type NoteView = { id: string; body: string; author: { id: string; name: string }; createdAt: string; updatedAt: string; edited: boolean };
+
+export async function listNotes(sessionId: string): Promise<NoteView[]> {
+  const rows = await (await db()).note.findMany({
+    where: { sessionId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    include: { author: { select: { id: true, name: true } } },
+    take: 500,
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    body: row.body,
+    author: row.author,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    edited: row.updatedAt.getTime() - row.createdAt.getTime() > 1000,
+  }));
+}
+
+export class NoteNotFoundError extends Error {
+  constructor() {
+    super("Note not found");
+  }
+}
+
+type Actor = Pick<CurrentOperator, "id" | "email" | "role">;
+
+/** Creates the note with the browser's id; the same id again (a double submit) returns the first note. */
+export async function createNote(actor: Actor, sessionId: string, clientId: string, body: string, ip?: string): Promise<{ id: string; created: boolean }> {
+  const prisma = await db();
+  try {
+    await prisma.$transaction(async (tx) => {
+      await tx.note.create({ data: { id: clientId, sessionId, authorId: actor.id, body } });
+      await audit({ actor, action: "note.create", targetType: "note", targetId: clientId, details: { sessionId, length: body.length }, ip }, tx);
+    });
+    return { id: clientId, created: true };
+  } catch (error) {
+    const existing = await prisma.note.findFirst({ where: { id: clientId, sessionId, authorId: actor.id }, select: { id: true } });
+    if (existing) return { id: existing.id, created: false };
+    throw error;
+  }
+}
+
+/** Only the author edits; the last write wins. */
+export async function editNote(actor: Actor, sessionId: string, noteId: string, body: string, ip?: string): Promise<void> {
+  const prisma = await db();
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.note.updateMany({ where: { id: noteId, sessionId, authorId: actor.id }, data: { body, updatedAt: new Date() } });
+    if (count === 0) throw new NoteNotFoundError();
+    await audit({ actor, action: "note.update", targetType: "note", targetId: noteId, details: { sessionId, length: body.length }, ip }, tx);
+  });
+}
+
+/** The author deletes their own; an admin deletes any. */
+export async function deleteNote(actor: Actor, sessionId: string, noteId: string, ip?: string): Promise<void> {
+  const prisma = await db();
+  await prisma.$transaction(async (tx) => {
+    const note = await tx.note.findFirst({
+      where: actor.role === "admin" ? { id: noteId, sessionId } : { id: noteId, sessionId, authorId: actor.id },
+      select: { id: true, authorId: true, body: true },
+    });
+    if (!note) throw new NoteNotFoundError();
+    const { count } = await tx.note.deleteMany({ where: { id: note.id } });
+    if (count === 0) throw new NoteNotFoundError(); // a concurrent delete won
+    await audit(
+      { actor, action: "note.delete", targetType: "note", targetId: noteId, details: { sessionId, authorId: note.authorId, byAdmin: note.authorId !== actor.id, length: note.body.length }, ip },
+      tx,
+    );
+  });
+}
