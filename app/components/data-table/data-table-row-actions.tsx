@@ -1,7 +1,7 @@
 // Row actions: a small disclosure menu holding the row's forms (no client state, works without JavaScript).
-export function DataTableRowActions({ label, children }: { label: string; children: React.ReactNode }) {
+export function DataTableRowActions({ label, open, children }: { label: string; open?: boolean; children: React.ReactNode }) {
   return (
-    <details className="relative">
+    <details className="relative" open={open}>
       <summary className="cursor-pointer list-none rounded px-2 py-0.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
         ⋯ <span className="sr-only">{label}</span>
       </summary>

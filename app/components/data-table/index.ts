@@ -5,3 +5,4 @@ export { DataTablePagination } from "./data-table-pagination";
 export { DataTableRowActions } from "./data-table-row-actions";
 export { DataTableTextFilter, DataTableToolbar } from "./data-table-toolbar";
 export { DEFAULT_PAGE_SIZE, nextSort, PAGE_SIZES, withParams, type TableSort, type TableState } from "./table-state";
+export { formatDateTime } from "./format";

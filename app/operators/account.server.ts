@@ -1,0 +1,66 @@
+// The signed-in operator's own account: change password (asks the current one, ends the other sessions) and
+// list/revoke their own sessions. Session ids shown to the owner are the stored SHA-256, never a token.
+import { z } from "zod";
+import { audit } from "~/audit/audit.server";
+import type { Auth } from "~/auth/guards.server";
+import { ABSOLUTE_SESSION_MS } from "~/auth/lucia.server";
+import { verifyPassword } from "~/auth/password.server";
+import { onSignOut } from "~/auth/sign-out-hooks.server";
+import { hashToken } from "~/auth/token-hash.server";
+import { db } from "~/db.server";
+import { endOperatorSessions, PasswordSchema, setPassword } from "./operators.server";
+
+export const ChangePasswordSchema = z
+  .object({
+    intent: z.literal("change-password"),
+    current: z.string({ message: "Enter your current password" }).min(1, "Enter your current password").max(256, "At most 256 characters"),
+    newPassword: PasswordSchema,
+    newConfirm: z.string({ message: "Repeat the new password" }),
+  })
+  .refine((form) => form.newPassword === form.newConfirm, { path: ["newConfirm"], message: "The two new passwords differ" });
+
+export const RevokeSessionSchema = z.object({
+  intent: z.literal("revoke-session"),
+  id: z.string({ message: "Which session?" }).regex(/^[0-9a-f]{64}$/, "Not a session id"),
+});
+
+export function currentSessionId(auth: Auth) {
+  return hashToken(auth.session.id);
+}
+
+/** Changes the password; false when the current one is wrong. The session making the change survives. */
+export async function changeOwnPassword(auth: Auth, current: string, next: string, ip?: string): Promise<boolean> {
+  const prisma = await db();
+  const me = await prisma.operator.findUnique({ where: { id: auth.operator.id } });
+  if (!me || !(await verifyPassword(me.passwordHash, current))) {
+    await audit({ actor: auth.operator, action: "account.password_change_failed", targetType: "operator", targetId: auth.operator.id, ip });
+    return false;
+  }
+  await setPassword(me.id, next);
+  const ended = await endOperatorSessions(me.id, "signout", currentSessionId(auth));
+  await audit({ actor: auth.operator, action: "account.password_change", targetType: "operator", targetId: me.id, details: { otherSessionsEnded: ended }, ip });
+  return true;
+}
+
+export async function listOwnSessions(auth: Auth) {
+  const prisma = await db();
+  const now = Date.now();
+  const rows = await prisma.authSession.findMany({
+    where: { operatorId: auth.operator.id, expiresAt: { gt: new Date(now) }, createdAt: { gt: new Date(now - ABSOLUTE_SESSION_MS) } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, createdAt: true, expiresAt: true, ip: true, userAgent: true },
+  });
+  const current = currentSessionId(auth);
+  return rows.map((row) => ({ ...row, current: row.id === current }));
+}
+
+/** Ends one of the operator's own sessions. Someone else's session id is answered like a missing one (null). */
+export async function revokeOwnSession(auth: Auth, sessionId: string, ip?: string): Promise<{ current: boolean } | null> {
+  const prisma = await db();
+  const { count } = await prisma.authSession.deleteMany({ where: { id: sessionId, operatorId: auth.operator.id } });
+  if (count === 0) return null;
+  const current = sessionId === currentSessionId(auth);
+  if (current) await onSignOut(auth.operator.id, "signout"); // same as signing out from this browser
+  await audit({ actor: auth.operator, action: "account.session_revoke", targetType: "auth_session", targetId: sessionId.slice(0, 12), details: { current }, ip });
+  return { current };
+}
