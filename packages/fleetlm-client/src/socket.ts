@@ -161,6 +161,8 @@ export class FleetLMSocket extends Emitter<FleetLMSocketEvents> {
 
   private async open(): Promise<void> {
     const transport = this.options.transport ?? (await resolveWebSocket());
+    // disconnect() may have been called while `ws` was loading.
+    if (this.intentionalClose) throw new FleetLMError("FleetLMSocket was disconnected before it opened");
     if (!this.socket) this.socket = this.createSocket(transport);
     const socket = this.socket;
     await new Promise<void>((resolve, reject) => {
@@ -179,7 +181,6 @@ export class FleetLMSocket extends Emitter<FleetLMSocketEvents> {
           if (!this.wasOpen) done(new FleetLMNetworkError({ method: "WS", url: this.socketUrl }, closeText(event)));
         }),
       );
-      this.intentionalClose = false;
       socket.connect();
     });
   }
