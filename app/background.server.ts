@@ -8,4 +8,6 @@ export async function startBackgroundServices() {
   await startGateway();
   const { startReviewServices } = await import("./reviews/services.server");
   startReviewServices();
+  const { startTakeoverSweep } = await import("./takeover/takeover.server");
+  startTakeoverSweep();
 }

@@ -1,6 +1,272 @@
-// Takeovers (takeover feature fills this in).
+// Takeovers: an operator claims a FleetLM session so that only they reply as the agent, until they hand it
+// back, an admin force-releases it, they sign out, or it idles out. The database is the arbiter: the
+// `activeSessionId @unique` column holds the session id while a claim is active and null afterwards, so two
+// concurrent claims cannot both succeed (the loser gets a unique violation, P2002) on SQLite and PostgreSQL.
+import { audit, type AuditActor } from "~/audit/audit.server";
+import type { Role } from "~/auth/lucia.server";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { liveBus } from "~/live/bus.server";
+import { REASON_MAX } from "./schemas";
+import { sessionAgent } from "./session-agent.server";
+
 export type TakeoverView = { id: string; holder: { id: string; name: string }; startedAt: string; expiresAt: string; reason: string | null };
 
-export async function activeTakeover(_sessionId: string): Promise<TakeoverView | null> {
-  return null;
+export type Actor = { id: string; email: string; name: string; role: Role };
+export type ReleaseReason = "handback" | "forced" | "expired" | "signout" | "deactivated";
+
+/** A refusal the routes turn into an HTTP status with a human reason. */
+export type Refusal = { ok: false; status: 403 | 404 | 409 | 502 | 503; reason: string; holder?: { id: string; name: string } | null };
+
+export const TAKER_ROLES: readonly Role[] = ["admin", "operator"];
+
+export function canTakeOver(role: Role) {
+  return TAKER_ROLES.includes(role);
+}
+
+export function idleMs() {
+  return env().TAKEOVER_IDLE_MINUTES * 60_000;
+}
+
+function isUniqueViolation(error: unknown) {
+  return (error as { code?: string } | null)?.code === "P2002";
+}
+
+type ActiveRow = { id: string; sessionId: string; reason: string | null; startedAt: Date; lastActivityAt: Date; operator: { id: string; name: string } };
+
+function toView(row: ActiveRow): TakeoverView {
+  return {
+    id: row.id,
+    holder: { id: row.operator.id, name: row.operator.name },
+    startedAt: row.startedAt.toISOString(),
+    expiresAt: new Date(row.lastActivityAt.getTime() + idleMs()).toISOString(),
+    reason: row.reason,
+  };
+}
+
+export function publish(sessionId: string, view: TakeoverView | null) {
+  liveBus().publish({ type: "takeover", sessionId, holder: view?.holder ?? null, takeoverId: view?.id ?? null, expiresAt: view?.expiresAt ?? null });
+}
+
+const activeSelect = { id: true, sessionId: true, reason: true, startedAt: true, lastActivityAt: true, operator: { select: { id: true, name: true } } } as const;
+
+async function findActive(sessionId: string): Promise<ActiveRow | null> {
+  const prisma = await db();
+  return prisma.takeover.findUnique({ where: { activeSessionId: sessionId }, select: activeSelect });
+}
+
+/**
+ * Ends claims idle for longer than TAKEOVER_IDLE_MINUTES (all of them, or one session's). The update repeats
+ * the idle condition, so a send or heartbeat that lands in between keeps the claim alive.
+ */
+export async function expireIdleTakeovers(sessionId?: string): Promise<number> {
+  const prisma = await db();
+  const cutoff = new Date(Date.now() - idleMs());
+  const stale = await prisma.takeover.findMany({
+    where: sessionId ? { activeSessionId: sessionId, lastActivityAt: { lt: cutoff } } : { activeSessionId: { not: null }, lastActivityAt: { lt: cutoff } },
+    select: { id: true, sessionId: true, operatorId: true, lastActivityAt: true },
+  });
+  let expired = 0;
+  for (const row of stale) {
+    const done = await prisma.$transaction(async (tx) => {
+      const { count } = await tx.takeover.updateMany({
+        where: { id: row.id, activeSessionId: { not: null }, lastActivityAt: { lt: cutoff } },
+        data: { activeSessionId: null, releasedAt: new Date(), releaseReason: "expired" },
+      });
+      if (count === 1) {
+        await audit(
+          { actor: null, action: "takeover.expire", targetType: "session", targetId: row.sessionId, details: { takeoverId: row.id, operatorId: row.operatorId, lastActivityAt: row.lastActivityAt.toISOString() } },
+          tx,
+        );
+      }
+      return count === 1;
+    });
+    if (done) {
+      expired += 1;
+      publish(row.sessionId, null);
+    }
+  }
+  return expired;
+}
+
+/** The session's active takeover, after ending it if it idled out. */
+export async function activeTakeover(sessionId: string): Promise<TakeoverView | null> {
+  await expireIdleTakeovers(sessionId);
+  const row = await findActive(sessionId);
+  return row ? toView(row) : null;
+}
+
+export type ClaimResult = { ok: true; takeover: TakeoverView; already: boolean } | Refusal;
+
+/** Claims the session for `actor`. Exactly one of several concurrent claims wins; the others learn who holds it. */
+export async function claimTakeover(input: { sessionId: string; actor: Actor; reason?: string | null; ip?: string }): Promise<ClaimResult> {
+  const { sessionId, actor } = input;
+  if (!canTakeOver(actor.role)) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
+  const reason = input.reason?.trim() ? input.reason.trim().slice(0, REASON_MAX) : null;
+  const session = await sessionAgent(sessionId);
+  if (!session.ok) return session;
+  await expireIdleTakeovers(sessionId);
+  const prisma = await db();
+  // A claim can lose to a holder who releases before we read them; a few attempts settle that.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const row = await prisma.$transaction(async (tx) => {
+        const created = await tx.takeover.create({ data: { sessionId, activeSessionId: sessionId, operatorId: actor.id, reason }, select: activeSelect });
+        await audit({ actor, action: "takeover.claim", targetType: "session", targetId: sessionId, details: { takeoverId: created.id, reason }, ip: input.ip }, tx);
+        return created;
+      });
+      const view = toView(row);
+      publish(sessionId, view);
+      return { ok: true, takeover: view, already: false };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const holder = await findActive(sessionId);
+    if (!holder) continue;
+    if (holder.operator.id === actor.id) return { ok: true, takeover: toView(holder), already: true };
+    return { ok: false, status: 409, reason: `Taken over by ${holder.operator.name}.`, holder: holder.operator };
+  }
+  return { ok: false, status: 409, reason: "The session changed hands while claiming it; try again.", holder: null };
+}
+
+export type ReleaseResult = { ok: true; takeoverId: string } | Refusal;
+
+/** Hands back my own claim. */
+export async function releaseTakeover(input: { sessionId: string; actor: Actor; ip?: string }): Promise<ReleaseResult> {
+  const { sessionId, actor } = input;
+  if (!canTakeOver(actor.role)) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
+  const prisma = await db();
+  const released = await prisma.$transaction(async (tx) => {
+    const row = await tx.takeover.findUnique({ where: { activeSessionId: sessionId }, select: { id: true, operatorId: true } });
+    if (!row || row.operatorId !== actor.id) return null;
+    const { count } = await tx.takeover.updateMany({
+      where: { id: row.id, activeSessionId: sessionId, operatorId: actor.id },
+      data: { activeSessionId: null, releasedAt: new Date(), releaseReason: "handback", releasedById: actor.id },
+    });
+    if (count !== 1) return null;
+    await audit({ actor, action: "takeover.release", targetType: "session", targetId: sessionId, details: { takeoverId: row.id, reason: "handback" }, ip: input.ip }, tx);
+    return row.id;
+  });
+  if (!released) return refuseNotHolder(sessionId);
+  publish(sessionId, null);
+  return { ok: true, takeoverId: released };
+}
+
+/** An admin ends whoever's claim is active. */
+export async function forceReleaseTakeover(input: { sessionId: string; actor: Actor; ip?: string }): Promise<ReleaseResult> {
+  const { sessionId, actor } = input;
+  if (actor.role !== "admin") return { ok: false, status: 403, reason: "Only admins can force a release." };
+  const prisma = await db();
+  const released = await prisma.$transaction(async (tx) => {
+    const row = await tx.takeover.findUnique({ where: { activeSessionId: sessionId }, select: { id: true, operatorId: true } });
+    if (!row) return null;
+    const { count } = await tx.takeover.updateMany({
+      where: { id: row.id, activeSessionId: sessionId },
+      data: { activeSessionId: null, releasedAt: new Date(), releaseReason: "forced", releasedById: actor.id },
+    });
+    if (count !== 1) return null;
+    await audit({ actor, action: "takeover.force_release", targetType: "session", targetId: sessionId, details: { takeoverId: row.id, holderId: row.operatorId }, ip: input.ip }, tx);
+    return row.id;
+  });
+  if (!released) return { ok: false, status: 409, reason: "Nobody holds this session." };
+  publish(sessionId, null);
+  return { ok: true, takeoverId: released };
+}
+
+/** Holder activity without a send (typing in the composer): pushes the expiry back. */
+export async function heartbeatTakeover(input: { sessionId: string; actor: Actor }): Promise<{ ok: true; takeover: TakeoverView } | Refusal> {
+  const { sessionId, actor } = input;
+  if (!canTakeOver(actor.role)) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
+  await expireIdleTakeovers(sessionId);
+  const prisma = await db();
+  const { count } = await prisma.takeover.updateMany({ where: { activeSessionId: sessionId, operatorId: actor.id }, data: { lastActivityAt: new Date() } });
+  if (count !== 1) return refuseNotHolder(sessionId);
+  const row = await findActive(sessionId);
+  if (!row) return refuseNotHolder(sessionId);
+  const view = toView(row);
+  publish(sessionId, view);
+  return { ok: true, takeover: view };
+}
+
+/** The 409 a non-holder gets, saying who holds the session if anyone does. */
+export async function refuseNotHolder(sessionId: string): Promise<Refusal> {
+  const holder = await findActive(sessionId);
+  if (!holder) return { ok: false, status: 409, reason: "You do not hold this session (nobody does: take it over first).", holder: null };
+  return { ok: false, status: 409, reason: `You do not hold this session: ${holder.operator.name} does.`, holder: holder.operator };
+}
+
+/** Releases everything the operator holds (sign-out, deactivation). */
+export async function releaseAllHeldBy(operatorId: string, reason: "signout" | "deactivated"): Promise<number> {
+  const prisma = await db();
+  const held = await prisma.takeover.findMany({ where: { operatorId, activeSessionId: { not: null } }, select: { id: true, sessionId: true } });
+  const operator = await prisma.operator.findUnique({ where: { id: operatorId }, select: { id: true, email: true } });
+  const actor: AuditActor = operator ? { id: operator.id, email: operator.email } : null;
+  let released = 0;
+  for (const row of held) {
+    const done = await prisma.$transaction(async (tx) => {
+      const { count } = await tx.takeover.updateMany({
+        where: { id: row.id, activeSessionId: { not: null } },
+        data: { activeSessionId: null, releasedAt: new Date(), releaseReason: reason, releasedById: operatorId },
+      });
+      if (count === 1) await audit({ actor, action: "takeover.release", targetType: "session", targetId: row.sessionId, details: { takeoverId: row.id, reason } }, tx);
+      return count === 1;
+    });
+    if (done) {
+      released += 1;
+      publish(row.sessionId, null);
+    }
+  }
+  return released;
+}
+
+export type TimelineEntry = {
+  id: string;
+  operator: { id: string; name: string };
+  reason: string | null;
+  startedAt: string;
+  releasedAt: string | null;
+  releaseReason: ReleaseReason | null;
+  releasedBy: { id: string; name: string } | null;
+  active: boolean;
+};
+
+/** The session's takeovers, newest first (who, when, why, and how each ended). */
+export async function takeoverTimeline(sessionId: string, limit = 50): Promise<TimelineEntry[]> {
+  const prisma = await db();
+  const rows = await prisma.takeover.findMany({
+    where: { sessionId },
+    orderBy: { startedAt: "desc" },
+    take: limit,
+    select: { id: true, reason: true, startedAt: true, releasedAt: true, releaseReason: true, releasedById: true, activeSessionId: true, operator: { select: { id: true, name: true } } },
+  });
+  const releaserIds = [...new Set(rows.map((r) => r.releasedById).filter((id): id is string => !!id))];
+  const releasers = releaserIds.length ? await prisma.operator.findMany({ where: { id: { in: releaserIds } }, select: { id: true, name: true } }) : [];
+  const names = new Map(releasers.map((r) => [r.id, r]));
+  return rows.map((row) => ({
+    id: row.id,
+    operator: row.operator,
+    reason: row.reason,
+    startedAt: row.startedAt.toISOString(),
+    releasedAt: row.releasedAt?.toISOString() ?? null,
+    releaseReason: (row.releaseReason as ReleaseReason | null) ?? null,
+    releasedBy: row.releasedById ? (names.get(row.releasedById) ?? null) : null,
+    active: row.activeSessionId !== null,
+  }));
+}
+
+const SWEEP_MS = 30_000;
+const sweepState = globalThis as unknown as { __takeoverSweep?: NodeJS.Timeout };
+
+/** Expires idle claims in the background too, so the inbox shows them released even when nobody opens the session. */
+export function startTakeoverSweep(everyMs = Math.min(SWEEP_MS, idleMs() / 4)) {
+  if (sweepState.__takeoverSweep) return;
+  sweepState.__takeoverSweep = setInterval(() => {
+    expireIdleTakeovers().catch((error: unknown) => console.warn(`[takeover] sweep failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, Math.max(1_000, everyMs));
+  sweepState.__takeoverSweep.unref?.();
+}
+
+export function stopTakeoverSweep() {
+  if (sweepState.__takeoverSweep) clearInterval(sweepState.__takeoverSweep);
+  sweepState.__takeoverSweep = undefined;
 }

@@ -1,0 +1,47 @@
+// The gated replies streaming right now, by session, so an operator can stop one ("Stop reply").
+// In-process: the Console runs as one process, and FleetLM's call for a session arrives at that process.
+import { audit } from "~/audit/audit.server";
+import type { Actor, Refusal } from "~/takeover/takeover.server";
+import { canTakeOver } from "~/takeover/takeover.server";
+
+export type Stopper = { id: string; name: string };
+type InFlight = { agentId: string; startedAt: number; stop: (by: Stopper) => boolean };
+
+const state = globalThis as unknown as { __gateStreams?: Map<string, Set<InFlight>> };
+function streams() {
+  state.__gateStreams ??= new Map();
+  return state.__gateStreams;
+}
+
+/** Registers a streaming reply; call the returned function when it ends. */
+export function trackStream(sessionId: string, entry: InFlight): () => void {
+  let set = streams().get(sessionId);
+  if (!set) streams().set(sessionId, (set = new Set()));
+  set.add(entry);
+  return () => {
+    const current = streams().get(sessionId);
+    current?.delete(entry);
+    if (current && current.size === 0) streams().delete(sessionId);
+  };
+}
+
+export function isStreaming(sessionId: string): boolean {
+  return (streams().get(sessionId)?.size ?? 0) > 0;
+}
+
+export function streamingCount(): number {
+  let n = 0;
+  for (const set of streams().values()) n += set.size;
+  return n;
+}
+
+/** Cuts every gated reply streaming in the session; FleetLM stores what was produced with termination abort. */
+export async function stopReply(input: { sessionId: string; actor: Actor; ip?: string }): Promise<{ ok: true; stopped: number } | Refusal> {
+  if (!canTakeOver(input.actor.role)) return { ok: false, status: 403, reason: "Auditors cannot stop replies." };
+  const running = [...(streams().get(input.sessionId) ?? [])];
+  let stopped = 0;
+  for (const entry of running) if (entry.stop({ id: input.actor.id, name: input.actor.name })) stopped += 1;
+  if (stopped === 0) return { ok: false, status: 409, reason: "No reply is streaming through the Console for this session." };
+  await audit({ actor: input.actor, action: "gate.stop_reply", targetType: "session", targetId: input.sessionId, details: { stopped }, ip: input.ip });
+  return { ok: true, stopped };
+}

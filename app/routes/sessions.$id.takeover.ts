@@ -1,0 +1,97 @@
+// Takeover of one session, for the TakeoverPanel's fetchers. GET: the current claim, the takeover timeline,
+// whether a gated reply is streaming, and the canned replies. POST intents: claim, release, force-release,
+// heartbeat, send (reply as the agent), stop-reply. Answers are JSON with a status that says what happened.
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { requireOperator, requireRole } from "~/auth/guards.server";
+import { isGated } from "~/gate/gated-agents.server";
+import { isStreaming, stopReply } from "~/gate/streams.server";
+import { clientIp } from "~/lib/client-ip.server";
+import { parseForm, readForm } from "~/lib/forms.server";
+import { env } from "~/env.server";
+import { listCannedReplies, type CannedReplyView } from "~/takeover/canned-replies.server";
+import { TakeoverIntentSchema } from "~/takeover/schemas";
+import { sendAsOperator } from "~/takeover/send.server";
+import { sessionAgent } from "~/takeover/session-agent.server";
+import {
+  activeTakeover,
+  claimTakeover,
+  forceReleaseTakeover,
+  heartbeatTakeover,
+  releaseTakeover,
+  takeoverTimeline,
+  type Refusal,
+  type TakeoverView,
+  type TimelineEntry,
+} from "~/takeover/takeover.server";
+
+export type TakeoverPanelData = {
+  takeover: TakeoverView | null;
+  timeline: TimelineEntry[];
+  streaming: boolean;
+  gated: boolean;
+  idleMinutes: number;
+  cannedReplies: CannedReplyView[];
+};
+
+export type TakeoverActionResult =
+  | { ok: true; intent: string; takeover?: TakeoverView | null; seq?: number; clientMessageId?: string; stopped?: number }
+  | { ok: false; intent: string; reason: string; holder?: { id: string; name: string } | null; status?: string; clientMessageId?: string; errors?: Record<string, string[]> };
+
+export async function loader({ request, params }: LoaderFunctionArgs): Promise<TakeoverPanelData> {
+  await requireOperator(request);
+  const sessionId = params.id ?? "";
+  const session = await sessionAgent(sessionId);
+  if (!session.ok && session.status === 404) throw new Response("Session not found", { status: 404 });
+  const [takeover, timeline, cannedReplies, gated] = await Promise.all([
+    activeTakeover(sessionId),
+    takeoverTimeline(sessionId),
+    listCannedReplies(),
+    session.ok ? isGated(session.agentId) : Promise.resolve(false),
+  ]);
+  return { takeover, timeline, streaming: isStreaming(sessionId), gated, idleMinutes: env().TAKEOVER_IDLE_MINUTES, cannedReplies };
+}
+
+function refused(intent: string, refusal: Refusal) {
+  return data<TakeoverActionResult>({ ok: false, intent, reason: refusal.reason, holder: refusal.holder ?? null }, { status: refusal.status });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const operator = await requireRole(request, "admin", "operator");
+  const sessionId = params.id ?? "";
+  const ip = clientIp(context);
+  const parsed = parseForm(TakeoverIntentSchema, await readForm(request));
+  if (!parsed.ok) {
+    const errors = (parsed.response.data as { errors: Record<string, string[]> }).errors;
+    return data<TakeoverActionResult>({ ok: false, intent: "invalid", reason: Object.values(errors).flat().join(" "), errors }, { status: 400 });
+  }
+  const form = parsed.data;
+  switch (form.intent) {
+    case "claim": {
+      const result = await claimTakeover({ sessionId, actor: operator, reason: form.reason, ip });
+      return result.ok ? { ok: true, intent: form.intent, takeover: result.takeover } : refused(form.intent, result);
+    }
+    case "release": {
+      const result = await releaseTakeover({ sessionId, actor: operator, ip });
+      return result.ok ? { ok: true, intent: form.intent, takeover: null } : refused(form.intent, result);
+    }
+    case "force-release": {
+      const result = await forceReleaseTakeover({ sessionId, actor: operator, ip });
+      return result.ok ? { ok: true, intent: form.intent, takeover: null } : refused(form.intent, result);
+    }
+    case "heartbeat": {
+      const result = await heartbeatTakeover({ sessionId, actor: operator });
+      return result.ok ? { ok: true, intent: form.intent, takeover: result.takeover } : refused(form.intent, result);
+    }
+    case "stop-reply": {
+      const result = await stopReply({ sessionId, actor: operator, ip });
+      return result.ok ? { ok: true, intent: form.intent, stopped: result.stopped } : refused(form.intent, result);
+    }
+    case "send": {
+      const result = await sendAsOperator({ sessionId, operator, clientMessageId: form.clientMessageId, body: form.body, ip });
+      if (result.ok) return { ok: true, intent: form.intent, seq: result.seq, clientMessageId: result.clientMessageId };
+      if (result.status === "pending") return data<TakeoverActionResult>({ ok: false, intent: form.intent, status: "pending", reason: result.reason, clientMessageId: result.clientMessageId }, { status: 202 });
+      if (result.status === "failed") return data<TakeoverActionResult>({ ok: false, intent: form.intent, status: "failed", reason: result.reason, clientMessageId: result.clientMessageId }, { status: 502 });
+      return refused(form.intent, result);
+    }
+  }
+}
