@@ -1,4 +1,493 @@
-// The gateway: one Phoenix socket to FleetLM per Console process (inbox feature fills this in).
-export async function startGateway(): Promise<void> {}
-/** Starts the gateway if it is not running (lazy start under `vite dev`). */
-export function ensureGateway(): void {}
+// The gateway: one per Console process. It keeps the session index in step with FleetLM:
+// - polls FleetLM's newest-50 session list for new sessions (and users, whose inbox it then joins);
+// - joins `inbox:{user}` for every known user on ONE socket and re-joins each inbox on a staggered timer,
+//   because FleetLM stops pushing deltas after one quiet second (quirk 4);
+// - treats an inbox entry that changed only as a signal (its unread_count is not an unread count, quirk 5)
+//   and reads the session's new messages over REST after the index's head seq.
+// Counts come from seqs, so they stay exact across reconnects, FleetLM restarts and duplicate broadcasts.
+import { FleetLMInbox, FleetLMRest, FleetLMSocket, errorText, type InboxEntry, type Message } from "@fleetlm/client";
+import { FleetLMHttpError } from "@fleetlm/client";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { fleetlm } from "~/fleetlm/fleetlm.server";
+import {
+  applyMessages,
+  changedEvent,
+  findIndexed,
+  indexSession,
+  indexedUsers,
+  upsertSessions,
+  type IndexedSession,
+} from "~/inbox/session-index.server";
+import { liveBus } from "~/live/bus.server";
+import type { SessionChangedEvent } from "~/live/events";
+import { recordReplies } from "~/reviews/reply-index.server";
+
+/** The identity of the gateway's socket. Inbox joins are not authorised, so any name works (quirk 6). */
+export const GATEWAY_SOCKET_USER = "fleetlm-console";
+const PAGE_SIZE = 200;
+const MAX_BACKOFF_MS = 30_000;
+const REFRESH_TIMEOUT_MS = 15_000;
+
+export type GatewayOptions = {
+  /** Default: FLEETLM_URL. */
+  fleetlmUrl?: string;
+  /** Default: GATEWAY_POLL_MS. */
+  pollMs?: number;
+  /** Default: INBOX_REJOIN_MS. */
+  rejoinMs?: number;
+  /** Concurrent REST reads for syncs. Default 8. */
+  concurrency?: number;
+  /** Start even when GATEWAY_DISABLED=1 (tests and benchmarks start it explicitly). */
+  force?: boolean;
+};
+
+type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null };
+type SyncJob = { again: boolean; promise: Promise<SessionChangedEvent | null> };
+
+type Gateway = {
+  options: Required<Omit<GatewayOptions, "force">>;
+  rest: FleetLMRest;
+  socket: FleetLMSocket;
+  stopped: boolean;
+  connected: boolean;
+  everConnected: boolean;
+  fleetlmReachable: boolean;
+  seats: Map<string, InboxSeat>;
+  order: string[];
+  cursor: number;
+  signals: Map<string, string>;
+  syncs: Map<string, SyncJob>;
+  retries: Map<string, { attempts: number; at: number }>;
+  waiting: (() => void)[];
+  running: number;
+  timers: Set<ReturnType<typeof setTimeout>>;
+  pollFailures: number;
+  connectFailures: number;
+  problems: Set<string>;
+  stats: { polls: number; syncs: number; syncFailures: number; refreshes: number; lastPollAt: string | null; lastError: string | null };
+  offs: (() => void)[];
+};
+
+const globalState = globalThis as unknown as { __gateway?: Gateway | null; __gatewayStarting?: Promise<void> | null };
+
+// ---- lifecycle ------------------------------------------------------------------------------------------
+
+/** Starts the process's gateway (idempotent). Honours GATEWAY_DISABLED=1 unless `force`. */
+export async function startGateway(options: GatewayOptions = {}): Promise<void> {
+  if (globalState.__gateway || globalState.__gatewayStarting) return globalState.__gatewayStarting ?? undefined;
+  if (!options.force && env().GATEWAY_DISABLED === "1") return;
+  globalState.__gatewayStarting = begin(options).finally(() => (globalState.__gatewayStarting = null));
+  return globalState.__gatewayStarting;
+}
+
+/** Starts the gateway if it is not running (lazy start under `vite dev`, where server.mjs does not run). */
+export function ensureGateway(): void {
+  if (globalState.__gateway || globalState.__gatewayStarting || env().GATEWAY_DISABLED === "1") return;
+  void startGateway().catch((error: unknown) => console.warn(`[gateway] could not start: ${errorText(error)}`));
+}
+
+/** Stops everything the gateway runs and waits for syncs in flight (tests, benchmarks, shutdown). */
+export async function stopGateway(): Promise<void> {
+  await globalState.__gatewayStarting?.catch(() => {});
+  const gw = globalState.__gateway;
+  if (!gw) return;
+  globalState.__gateway = null;
+  gw.stopped = true;
+  for (const timer of gw.timers) clearTimeout(timer);
+  gw.timers.clear();
+  for (const off of gw.offs) off();
+  // Disconnect first: a leave on a closed socket answers at once instead of waiting for its timeout.
+  await gw.socket.disconnect();
+  await Promise.all([...gw.seats.values()].map((seat) => seat.inbox?.stop().catch(() => {})));
+  for (const seat of gw.seats.values()) seat.inbox?.removeAllListeners();
+  for (const release of gw.waiting.splice(0)) release();
+  await Promise.allSettled([...gw.syncs.values()].map((job) => job.promise));
+}
+
+async function begin(options: GatewayOptions): Promise<void> {
+  const config = env();
+  const fleetlmUrl = options.fleetlmUrl ?? config.FLEETLM_URL;
+  const gw: Gateway = {
+    options: {
+      fleetlmUrl,
+      pollMs: options.pollMs ?? config.GATEWAY_POLL_MS,
+      rejoinMs: options.rejoinMs ?? config.INBOX_REJOIN_MS,
+      concurrency: options.concurrency ?? 8,
+    },
+    // Our own retries (with backoff across polls), so one slow FleetLM answer never stacks up attempts.
+    rest: new FleetLMRest({ baseUrl: fleetlmUrl, timeoutMs: config.FLEETLM_TIMEOUT_MS, retries: 0 }),
+    socket: new FleetLMSocket({ socketUrl: socketUrlFor(fleetlmUrl), userId: GATEWAY_SOCKET_USER, reconnect: { baseMs: 250, maxMs: 5_000 } }),
+    stopped: false,
+    connected: false,
+    everConnected: false,
+    fleetlmReachable: true,
+    seats: new Map(),
+    order: [],
+    cursor: 0,
+    signals: new Map(),
+    syncs: new Map(),
+    retries: new Map(),
+    waiting: [],
+    running: 0,
+    timers: new Set(),
+    pollFailures: 0,
+    connectFailures: 0,
+    problems: new Set(),
+    stats: { polls: 0, syncs: 0, syncFailures: 0, refreshes: 0, lastPollAt: null, lastError: null },
+    offs: [],
+  };
+  globalState.__gateway = gw;
+  gw.offs.push(
+    gw.socket.on("connected", () => setConnected(gw, true)),
+    gw.socket.on("disconnected", () => setConnected(gw, false)),
+    gw.socket.on("error", () => {}), // reconnecting is the socket's job; state changes are reported above
+  );
+  for (const user of await indexedUsers()) addInbox(gw, user);
+  void connect(gw);
+  await poll(gw);
+  tickRejoins(gw);
+  tickRetries(gw);
+}
+
+function socketUrlFor(httpUrl: string): string {
+  const url = new URL(httpUrl);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/socket`;
+  url.search = "";
+  return url.toString();
+}
+
+function later(gw: Gateway, ms: number, fn: () => void) {
+  if (gw.stopped) return;
+  const timer = setTimeout(() => {
+    gw.timers.delete(timer);
+    if (!gw.stopped) fn();
+  }, ms);
+  gw.timers.add(timer);
+}
+
+function backoff(gw: Gateway, failures: number) {
+  const step = Math.min(MAX_BACKOFF_MS, gw.options.pollMs * 2 ** Math.min(failures, 6));
+  return Math.round(step / 2 + Math.random() * (step / 2));
+}
+
+// One line when a problem starts and one when it ends: FleetLM being down must not flood the logs.
+function problem(gw: Gateway, key: string, error: unknown) {
+  gw.stats.lastError = `${key}: ${errorText(error)}`;
+  if (gw.problems.has(key)) return;
+  gw.problems.add(key);
+  console.warn(`[gateway] ${key} failing, retrying with backoff: ${errorText(error)}`);
+}
+
+function recovered(gw: Gateway, key: string) {
+  if (gw.problems.delete(key)) console.warn(`[gateway] ${key} recovered`);
+}
+
+function setReachable(gw: Gateway, reachable: boolean) {
+  if (gw.fleetlmReachable === reachable) return;
+  gw.fleetlmReachable = reachable;
+  publishStatus(gw);
+}
+
+function setConnected(gw: Gateway, connected: boolean) {
+  if (gw.stopped || gw.connected === connected) return;
+  gw.connected = connected;
+  if (connected) gw.everConnected = true;
+  publishStatus(gw);
+}
+
+function publishStatus(gw: Gateway) {
+  liveBus().publish({ type: "gateway", connected: gw.connected, fleetlmReachable: gw.fleetlmReachable });
+}
+
+async function connect(gw: Gateway): Promise<void> {
+  try {
+    await gw.socket.connect();
+    gw.connectFailures = 0;
+    recovered(gw, "socket");
+    setConnected(gw, true);
+  } catch (error) {
+    // The first open failed, so the socket gave up; later drops are reconnected by the socket itself.
+    problem(gw, "socket", error);
+    gw.connectFailures += 1;
+    later(gw, backoff(gw, gw.connectFailures), () => void connect(gw));
+  }
+}
+
+// ---- discovery: the newest-50 list ----------------------------------------------------------------------
+
+async function poll(gw: Gateway): Promise<void> {
+  try {
+    const sessions = await gw.rest.listSessions();
+    gw.stats.polls += 1;
+    gw.stats.lastPollAt = new Date().toISOString();
+    const { added, newUsers } = await upsertSessions(sessions);
+    for (const user of newUsers) addInbox(gw, user);
+    // Users seen before but whose inbox we have not joined (e.g. added while this process was down).
+    for (const session of sessions) addInbox(gw, session.user_id);
+    for (const id of added) void syncSession(id);
+    gw.pollFailures = 0;
+    recovered(gw, "session list poll");
+    setReachable(gw, true);
+  } catch (error) {
+    gw.pollFailures += 1;
+    problem(gw, "session list poll", error);
+    if (isUnreachable(error)) setReachable(gw, false);
+  }
+  later(gw, gw.pollFailures === 0 ? gw.options.pollMs : backoff(gw, gw.pollFailures), () => void poll(gw));
+}
+
+function isUnreachable(error: unknown) {
+  return !(error instanceof FleetLMHttpError) || error.status >= 500;
+}
+
+// ---- inboxes --------------------------------------------------------------------------------------------
+
+function addInbox(gw: Gateway, userId: string) {
+  if (gw.seats.has(userId)) return;
+  gw.seats.set(userId, { inbox: null, busySince: null });
+  gw.order.push(userId);
+}
+
+/**
+ * One timer for every inbox: each tick re-joins the next slice, so N inboxes are each refreshed about once per
+ * INBOX_REJOIN_MS without N timers firing together. First joins go through the same queue (staggered start).
+ */
+function tickRejoins(gw: Gateway) {
+  const tickMs = Math.max(20, Math.min(250, Math.floor(gw.options.rejoinMs / 10)));
+  const run = () => {
+    if (gw.connected && gw.order.length > 0) {
+      const slice = Math.max(1, Math.ceil((gw.order.length * tickMs) / gw.options.rejoinMs));
+      for (let i = 0; i < slice && i < gw.order.length; i++) {
+        const user = gw.order[gw.cursor % gw.order.length]!;
+        gw.cursor = (gw.cursor + 1) % gw.order.length;
+        refreshInbox(gw, user);
+      }
+    }
+    later(gw, tickMs, run);
+  };
+  later(gw, 0, run);
+}
+
+function refreshInbox(gw: Gateway, userId: string) {
+  const seat = gw.seats.get(userId);
+  if (!seat) return;
+  const now = Date.now();
+  if (seat.busySince !== null && now - seat.busySince < REFRESH_TIMEOUT_MS) return;
+  seat.busySince = now;
+  let work: Promise<InboxEntry[]>;
+  if (!seat.inbox) {
+    const inbox = new FleetLMInbox({ userId, socket: gw.socket });
+    seat.inbox = inbox;
+    inbox.on("snapshot", (entries) => void onEntries(gw, entries));
+    inbox.on("delta", (entries) => void onEntries(gw, entries));
+    inbox.on("error", (error) => problem(gw, `inbox ${userId}`, error));
+    work = inbox.start();
+  } else {
+    work = seat.inbox.refresh();
+  }
+  work.then(
+    () => {
+      gw.stats.refreshes += 1;
+      recovered(gw, `inbox ${userId}`);
+      seat.busySince = null;
+    },
+    (error: unknown) => {
+      // phoenix keeps retrying a refused join itself; the next round leaves and joins again anyway.
+      if (!gw.stopped) problem(gw, `inbox ${userId}`, error);
+      seat.busySince = null;
+    },
+  );
+}
+
+/** An entry whose activity or count moved is a session with (maybe) new messages: read them. */
+async function onEntries(gw: Gateway, entries: InboxEntry[]) {
+  const firstSight: InboxEntry[] = [];
+  for (const entry of entries) {
+    const signal = `${entry.unread_count}|${entry.last_activity_at ?? ""}`;
+    const previous = gw.signals.get(entry.session_id);
+    gw.signals.set(entry.session_id, signal);
+    if (previous === signal) continue;
+    if (previous === undefined) firstSight.push(entry);
+    else void syncSession(entry.session_id);
+  }
+  if (firstSight.length === 0 || gw.stopped) return;
+  // First sight (gateway start, new session): read it if the index lacks it or FleetLM saw activity since.
+  try {
+    const prisma = await db();
+    const rows = await prisma.sessionIndex.findMany({ where: { id: { in: firstSight.map((e) => e.session_id) } }, select: { id: true } });
+    const known = new Set(rows.map((row) => row.id));
+    for (const entry of firstSight) {
+      if (!known.has(entry.session_id) || entry.last_activity_at !== null) void syncSession(entry.session_id);
+    }
+  } catch (error) {
+    problem(gw, "index lookup", error);
+    for (const entry of firstSight) gw.signals.delete(entry.session_id); // try again on the next snapshot
+  }
+}
+
+// ---- syncing one session --------------------------------------------------------------------------------
+
+/**
+ * Reads a session's new messages into the index now (other features call it after they append; the session
+ * view after a live message). Syncs of one session never overlap: a call during a sync runs one more pass
+ * after it, and both callers wait for that pass. Never throws: failures are retried in the background.
+ */
+export function syncSessionNow(sessionId: string): Promise<SessionChangedEvent | null> {
+  return syncSession(sessionId);
+}
+
+function syncSession(sessionId: string): Promise<SessionChangedEvent | null> {
+  const current = globalState.__gateway?.syncs ?? standaloneSyncs;
+  const running = current.get(sessionId);
+  if (running) {
+    running.again = true;
+    return running.promise;
+  }
+  const job: SyncJob = { again: false, promise: Promise.resolve(null) };
+  job.promise = (async () => {
+    let last: SessionChangedEvent | null = null;
+    try {
+      do {
+        job.again = false;
+        last = (await syncGuarded(sessionId)) ?? last;
+      } while (job.again);
+    } finally {
+      current.delete(sessionId);
+    }
+    return last;
+  })();
+  current.set(sessionId, job);
+  return job.promise;
+}
+
+// Syncs requested while no gateway runs (tests, GATEWAY_DISABLED) still must not overlap.
+const standaloneSyncs = new Map<string, SyncJob>();
+
+async function syncGuarded(sessionId: string): Promise<SessionChangedEvent | null> {
+  const gw = globalState.__gateway;
+  const rest = gw?.rest ?? fleetlm();
+  if (gw) await acquire(gw);
+  try {
+    const event = await syncOnce(rest, sessionId);
+    if (gw) {
+      gw.stats.syncs += 1;
+      gw.retries.delete(sessionId);
+      recovered(gw, "session sync");
+      setReachable(gw, true);
+    }
+    return event;
+  } catch (error) {
+    if (error instanceof FleetLMHttpError && error.status === 404) return null; // deleted or never existed
+    if (gw && !gw.stopped) {
+      gw.stats.syncFailures += 1;
+      const attempts = (gw.retries.get(sessionId)?.attempts ?? 0) + 1;
+      gw.retries.set(sessionId, { attempts, at: Date.now() + backoff(gw, attempts) });
+      problem(gw, "session sync", error);
+      if (isUnreachable(error)) setReachable(gw, false);
+    } else if (!gw) {
+      console.warn(`[gateway] sync of ${sessionId} failed: ${errorText(error)}`);
+    }
+    return null;
+  } finally {
+    if (gw) release(gw);
+  }
+}
+
+async function syncOnce(rest: FleetLMRest, sessionId: string): Promise<SessionChangedEvent | null> {
+  let row: IndexedSession | null = await findIndexed(sessionId);
+  if (!row) row = await indexSession(await rest.getSession(sessionId));
+  const messages: Message[] = [];
+  for await (const page of rest.pages(sessionId, { afterSeq: row.headSeq, pageSize: PAGE_SIZE })) messages.push(...page);
+  const updated = await applyMessages(row, messages);
+  if (messages.length > 0) await recordReplies({ id: row.id, agentId: row.agentId }, messages);
+  if (!updated) return null;
+  const event = changedEvent(updated);
+  liveBus().publish(event);
+  return event;
+}
+
+function tickRetries(gw: Gateway) {
+  const run = () => {
+    const now = Date.now();
+    for (const [sessionId, retry] of gw.retries) {
+      if (retry.at <= now && !gw.syncs.has(sessionId)) {
+        retry.at = Number.POSITIVE_INFINITY; // rescheduled by the next failure
+        void syncSession(sessionId);
+      }
+    }
+    later(gw, 500, run);
+  };
+  later(gw, 500, run);
+}
+
+async function acquire(gw: Gateway) {
+  if (gw.running < gw.options.concurrency) {
+    gw.running += 1;
+    return;
+  }
+  await new Promise<void>((resolve) => gw.waiting.push(resolve));
+  gw.running += 1;
+}
+
+function release(gw: Gateway) {
+  gw.running -= 1;
+  gw.waiting.shift()?.();
+}
+
+// ---- status ---------------------------------------------------------------------------------------------
+
+export type GatewayStatus = {
+  running: boolean;
+  connected: boolean;
+  fleetlmReachable: boolean;
+  inboxes: number;
+  inboxesJoined: number;
+  syncing: number;
+  pendingRetries: number;
+  polls: number;
+  syncs: number;
+  syncFailures: number;
+  refreshes: number;
+  lastPollAt: string | null;
+  lastError: string | null;
+};
+
+export function gatewayStatus(): GatewayStatus {
+  const gw = globalState.__gateway;
+  if (!gw) {
+    return {
+      running: false,
+      connected: false,
+      fleetlmReachable: false,
+      inboxes: 0,
+      inboxesJoined: 0,
+      syncing: 0,
+      pendingRetries: 0,
+      polls: 0,
+      syncs: 0,
+      syncFailures: 0,
+      refreshes: 0,
+      lastPollAt: null,
+      lastError: null,
+    };
+  }
+  let joined = 0;
+  for (const seat of gw.seats.values()) if (seat.inbox && seat.busySince === null) joined += 1;
+  return {
+    running: true,
+    connected: gw.connected,
+    fleetlmReachable: gw.fleetlmReachable,
+    inboxes: gw.seats.size,
+    inboxesJoined: joined,
+    syncing: gw.syncs.size,
+    pendingRetries: gw.retries.size,
+    ...gw.stats,
+  };
+}
+
+/** The inboxes (FleetLM user ids) the gateway follows. */
+export function gatewayUsers(): string[] {
+  return [...(globalState.__gateway?.seats.keys() ?? [])];
+}

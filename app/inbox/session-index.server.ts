@@ -1,0 +1,161 @@
+// The write path of the session index: the Console's own list of FleetLM sessions (FleetLM lists only
+// its newest 50). Rows are created from FleetLM's session list (or a lookup), and advanced from messages
+// read over REST. Everything is keyed by (session, seq), so applying the same messages twice changes nothing.
+import type { Message, Session } from "@fleetlm/client";
+import { db } from "~/db.server";
+import type { SenderRole, SessionChangedEvent } from "~/live/events";
+import { messageText } from "~/reviews/message-text";
+
+export const PREVIEW_CHARS = 140;
+
+export type IndexedSession = {
+  id: string;
+  userId: string;
+  agentId: string;
+  status: string;
+  headSeq: number;
+  opCount: number;
+  lastActivityAt: Date | null;
+  lastSenderRole: string | null;
+  lastPreview: string | null;
+};
+
+type MessageLike = Pick<Message, "seq" | "sender_id" | "kind" | "content" | "metadata" | "insertedAt">;
+
+export function isOperatorMessage(message: Pick<Message, "metadata">): boolean {
+  return message.metadata?.source === "operator";
+}
+
+export function senderRole(session: { agentId: string }, message: Pick<Message, "sender_id" | "metadata">): SenderRole {
+  if (isOperatorMessage(message)) return "operator";
+  if (message.sender_id === session.agentId) return "agent";
+  return "user";
+}
+
+/** A one-line plain-text preview: text parts, else what kind of message it is. */
+export function previewOf(message: Pick<Message, "kind" | "content">): string {
+  const text = messageText(message.content).replace(/\s+/g, " ").trim();
+  const shown = text || (message.kind === "assistant" ? "[reply without text]" : `[${message.kind || "message"}]`);
+  return shown.length > PREVIEW_CHARS ? `${shown.slice(0, PREVIEW_CHARS - 1)}…` : shown;
+}
+
+function rowFromSession(session: Session) {
+  return {
+    id: session.id,
+    userId: session.user_id,
+    agentId: session.agent_id,
+    status: session.status,
+    createdAt: session.insertedAt,
+  };
+}
+
+/**
+ * Adds the sessions the index does not know and refreshes the status of those it does (archiving only shows
+ * in FleetLM's list). Returns the ids that were new and the users not seen before.
+ */
+export async function upsertSessions(sessions: Session[]): Promise<{ added: string[]; newUsers: string[] }> {
+  if (sessions.length === 0) return { added: [], newUsers: [] };
+  const prisma = await db();
+  const ids = sessions.map((s) => s.id);
+  const users = [...new Set(sessions.map((s) => s.user_id))];
+  const [known, knownUsers] = await Promise.all([
+    prisma.sessionIndex.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } }),
+    prisma.sessionIndex.findMany({ where: { userId: { in: users } }, select: { userId: true }, distinct: ["userId"] }),
+  ]);
+  const statusById = new Map(known.map((row) => [row.id, row.status]));
+  const added: string[] = [];
+  for (const session of sessions) {
+    const status = statusById.get(session.id);
+    if (status === undefined) {
+      try {
+        await prisma.sessionIndex.create({ data: rowFromSession(session) });
+        added.push(session.id);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "P2002") throw error; // a concurrent lookup created it
+      }
+    } else if (status !== session.status) {
+      await prisma.sessionIndex.update({ where: { id: session.id }, data: { status: session.status } });
+    }
+  }
+  const seen = new Set(knownUsers.map((row) => row.userId));
+  return { added, newUsers: users.filter((user) => !seen.has(user)) };
+}
+
+export async function findIndexed(sessionId: string): Promise<IndexedSession | null> {
+  const prisma = await db();
+  return prisma.sessionIndex.findUnique({
+    where: { id: sessionId },
+    select: { id: true, userId: true, agentId: true, status: true, headSeq: true, opCount: true, lastActivityAt: true, lastSenderRole: true, lastPreview: true },
+  });
+}
+
+/** Every FleetLM user with at least one indexed session (whose inbox the gateway joins). */
+export async function indexedUsers(): Promise<string[]> {
+  const prisma = await db();
+  const rows = await prisma.sessionIndex.findMany({ select: { userId: true }, distinct: ["userId"] });
+  return rows.map((row) => row.userId);
+}
+
+export function changedEvent(row: IndexedSession): SessionChangedEvent {
+  return {
+    type: "session.changed",
+    sessionId: row.id,
+    userId: row.userId,
+    agentId: row.agentId,
+    headSeq: row.headSeq,
+    lastActivityAt: row.lastActivityAt?.toISOString() ?? null,
+    lastSenderRole: (row.lastSenderRole as SenderRole | null) ?? null,
+    lastPreview: row.lastPreview,
+  };
+}
+
+/**
+ * Applies messages read after the row's head seq: head seq, last activity/sender/preview, and the seqs
+ * operators wrote (each recorded once; read cursors at or past such a seq count it as seen). Callers
+ * serialise per session. Returns the updated row, or null when nothing new was applied.
+ */
+export async function applyMessages(row: IndexedSession, messages: MessageLike[]): Promise<IndexedSession | null> {
+  const fresh = [...new Map(messages.filter((m) => m.seq > row.headSeq).map((m) => [m.seq, m])).values()].sort((a, b) => a.seq - b.seq);
+  const last = fresh[fresh.length - 1];
+  if (!last) return null;
+  const operatorSeqs = fresh.filter(isOperatorMessage).map((m) => m.seq);
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    let recorded = 0;
+    if (operatorSeqs.length > 0) {
+      const existing = await tx.operatorMessage.findMany({ where: { sessionId: row.id, seq: { in: operatorSeqs } }, select: { seq: true } });
+      const known = new Set(existing.map((e) => e.seq));
+      for (const seq of operatorSeqs) {
+        if (known.has(seq)) continue;
+        await tx.operatorMessage.create({ data: { sessionId: row.id, seq } });
+        // A cursor already at or past this seq has "seen" it: keep its unread arithmetic exact.
+        await tx.readCursor.updateMany({ where: { sessionId: row.id, lastSeq: { gte: seq } }, data: { opCountAtCursor: { increment: 1 } } });
+        recorded += 1;
+      }
+    }
+    const updated = await tx.sessionIndex.update({
+      where: { id: row.id },
+      data: {
+        headSeq: last.seq,
+        opCount: { increment: recorded },
+        lastActivityAt: last.insertedAt,
+        lastSenderId: last.sender_id,
+        lastSenderRole: senderRole(row, last),
+        lastPreview: previewOf(last),
+      },
+      select: { id: true, userId: true, agentId: true, status: true, headSeq: true, opCount: true, lastActivityAt: true, lastSenderRole: true, lastPreview: true },
+    });
+    return updated;
+  });
+}
+
+/** Creates the row for a session found by id (an inbox entry the list poll has not shown yet). */
+export async function indexSession(session: Session): Promise<IndexedSession> {
+  const prisma = await db();
+  try {
+    await prisma.sessionIndex.create({ data: rowFromSession(session) });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "P2002") throw error;
+  }
+  return (await findIndexed(session.id))!;
+}
