@@ -81,6 +81,15 @@ export async function closeSessionWatches(): Promise<void> {
   await Promise.all([...watches.values()].map((watch) => stop(watch)));
 }
 
+/** Resolves once the session's channel is joined (tests, and callers that must not miss the next message). */
+export async function whenWatching(sessionId: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!state().watches.get(sessionId)?.stream?.joined) {
+    if (Date.now() > deadline) throw new Error(`session ${sessionId} is not being watched`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Sessions being watched and agent sockets open (for tests and diagnostics). */
 export function sessionWatchStats() {
   const { watches, agents } = state();

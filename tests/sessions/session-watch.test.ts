@@ -1,0 +1,135 @@
+import { makeOperator } from "../support/auth";
+import type { FleetLMRest } from "@fleetlm/client";
+import type { FleetlmDevServer } from "@fleetlm/dev";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { closeSessionWatches, currentViewers, sessionWatchStats, watchSession, whenWatching } from "~/gateway/session-watch.server";
+import { liveBus } from "~/live/bus.server";
+import type { LiveEvent } from "~/live/events";
+import { startFleetlm } from "./fleetlm-fixture";
+
+let server: FleetlmDevServer;
+let rest: FleetLMRest;
+let dataDir: string;
+
+const events: LiveEvent[] = [];
+liveBus().subscribe(({ event }) => events.push(event));
+const messagesOf = (id: string) => events.flatMap((e) => (e.type === "message" && e.sessionId === id ? [e.message] : []));
+const chunksOf = (id: string) => events.flatMap((e) => (e.type === "chunk" && e.sessionId === id ? [e.chunk] : []));
+
+async function until(check: () => boolean, what: string, timeoutMs = 25_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "session-watch-"));
+  ({ server, rest } = await startFleetlm({ demo: true, dataDir }));
+});
+afterAll(async () => {
+  await closeSessionWatches();
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await closeSessionWatches(); // a failed test must not leave watches behind for the next one
+});
+
+describe("watching a session", () => {
+  it("joins as the session's agent and relays the demo agent's chunks and messages", async () => {
+    const viewer = await makeOperator("operator");
+    const session = await rest.createSession({ userId: "watch-user", agentId: "demo-agent" });
+    const unwatch = watchSession(session.id, viewer);
+    await whenWatching(session.id);
+
+    await rest.appendMessage(session.id, { userId: "watch-user", content: { text: "hello there" } });
+    await until(() => messagesOf(session.id).some((m) => m.kind === "assistant"), "the assistant message");
+
+    const messages = messagesOf(session.id);
+    expect(messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(messages[0]).toMatchObject({ senderId: "watch-user", kind: "text", content: { text: "hello there" } });
+    expect(messages[1]).toMatchObject({ senderId: "demo-agent", kind: "assistant" });
+    expect(messages[1]!.insertedAt).toMatch(/Z$/);
+    const chunks = chunksOf(session.id);
+    expect(chunks.some((c) => c.type === "text-delta")).toBe(true);
+    expect(chunks.some((c) => c.type === "finish" || c.type === "abort")).toBe(true);
+    // finish/abort is pushed before the stored message (protocol §5.2)
+    const finishIndex = events.findIndex((e) => e.type === "chunk" && e.sessionId === session.id && (e.chunk.type === "finish" || e.chunk.type === "abort"));
+    const storedIndex = events.findIndex((e) => e.type === "message" && e.sessionId === session.id && e.message.seq === 2);
+    expect(finishIndex).toBeLessThan(storedIndex);
+    unwatch();
+  });
+
+  it("delivers every message exactly once across a dev-server restart", async () => {
+    const viewer = await makeOperator("operator");
+    const session = await rest.createSession({ userId: "restart-user", agentId: "demo-agent" });
+    await rest.appendMessage(session.id, { userId: "restart-user", content: { text: "before watching" } });
+    await server.webhooksIdle();
+    const unwatch = watchSession(session.id, viewer);
+    await whenWatching(session.id);
+
+    await rest.appendMessage(session.id, { userId: "restart-user", content: { text: "one" } });
+    await until(() => messagesOf(session.id).filter((m) => m.kind === "assistant").length >= 1, "the first reply");
+    await server.webhooksIdle();
+
+    const port = server.port;
+    await server.close();
+    ({ server, rest } = await startFleetlm({ demo: true, dataDir, port }));
+    // Appended while the Console's socket is still reconnecting: it arrives through the rejoin replay.
+    // (The first POST may hit a pooled connection to the old process; a POST is never retried by the client.)
+    await rest.appendMessage(session.id, { userId: "restart-user", content: { text: "two" } }).catch(() =>
+      rest.appendMessage(session.id, { userId: "restart-user", content: { text: "two" } }),
+    );
+    await until(() => messagesOf(session.id).filter((m) => m.kind === "assistant").length >= 2, "the reply after the restart");
+    await server.webhooksIdle();
+    await rest.appendMessage(session.id, { agentId: "demo-agent", content: { text: "three" } });
+    const head = (await rest.listMessages(session.id, { limit: 100 })).at(-1)!.seq;
+    await until(() => (messagesOf(session.id).at(-1)?.seq ?? 0) >= head, "the last message");
+
+    const seqs = messagesOf(session.id).map((m) => m.seq);
+    // Watching started at the head (seq 2): everything after it exactly once, in order.
+    expect(seqs).toEqual(Array.from({ length: head - 2 }, (_, i) => i + 3));
+    expect(chunksOf(session.id).some((c) => c.type === "console-stream-interrupted")).toBe(true);
+    unwatch();
+  });
+
+  it("shares one socket per agent, counts viewers and publishes presence", async () => {
+    const ada = await makeOperator("operator", { name: "Ada" });
+    const bob = await makeOperator("auditor", { name: "Bob" });
+    const a = await rest.createSession({ userId: "p-user-1", agentId: "demo-agent" });
+    const b = await rest.createSession({ userId: "p-user-2", agentId: "demo-agent" });
+    const stops = [watchSession(a.id, ada), watchSession(a.id, ada), watchSession(a.id, bob), watchSession(b.id, bob)];
+    await whenWatching(a.id);
+    await whenWatching(b.id);
+    expect(sessionWatchStats()).toEqual({ sessions: 2, agentSockets: 1 });
+    expect(currentViewers(a.id).map((v) => v.name).sort()).toEqual(["Ada", "Bob"]);
+    const presence = events.filter((e): e is Extract<LiveEvent, { type: "presence" }> => e.type === "presence" && e.sessionId === a.id).at(-1)!;
+    expect(presence.viewers.map((v) => v.name).sort()).toEqual(["Ada", "Bob"]);
+
+    stops[0]!(); // Ada still has a second tab open
+    stops[0]!(); // releasing twice changes nothing
+    expect(currentViewers(a.id).map((v) => v.name).sort()).toEqual(["Ada", "Bob"]);
+    stops[1]!();
+    expect(currentViewers(a.id).map((v) => v.name)).toEqual(["Bob"]);
+    stops[2]!();
+    expect(currentViewers(a.id)).toEqual([]);
+    await until(() => sessionWatchStats().sessions === 1, "session a to be released");
+    stops[3]!();
+    await until(() => sessionWatchStats().agentSockets === 0, "the agent socket to close");
+  });
+
+  it("keeps trying while FleetLM does not know the session, without failing", async () => {
+    const viewer = await makeOperator("operator");
+    const stop = watchSession("AZunknown000000000000A", viewer);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sessionWatchStats().sessions).toBe(1);
+    stop();
+    await until(() => sessionWatchStats().sessions === 0, "the watch to stop");
+  });
+});
