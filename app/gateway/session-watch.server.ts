@@ -9,7 +9,7 @@ import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { liveBus } from "~/live/bus.server";
 import type { LiveMessage } from "~/live/events";
 import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
-import * as gateway from "./gateway.server";
+import { syncSessionNow } from "./gateway.server";
 
 export type Viewer = { id: string; name: string };
 
@@ -150,13 +150,9 @@ function onMessage(watch: Watch, message: Message) {
   syncIndex(watch.sessionId);
 }
 
-/** The inbox engineer's index update (`syncSessionNow`), called when the gateway exports it. */
+/** The session index learns of the new head at once (the gateway's sync never throws; it retries itself). */
 function syncIndex(sessionId: string) {
-  const sync = (gateway as Record<string, unknown>).syncSessionNow;
-  if (typeof sync !== "function") return;
-  Promise.resolve((sync as (id: string) => unknown)(sessionId)).catch((error: unknown) =>
-    console.warn(`[session-watch] index sync of ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`),
-  );
+  void syncSessionNow(sessionId);
 }
 
 function publishInterrupted(watch: Watch, reason: string) {

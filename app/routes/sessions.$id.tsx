@@ -4,13 +4,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { useFetcher, useLoaderData, useLocation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { randomUUID } from "node:crypto";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { requireOperator } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { advanceReadCursor } from "~/inbox/read-cursor.server";
 import { parseForm, readForm } from "~/lib/forms.server";
-import type { LiveEvent } from "~/live/events";
+import type { LiveStreamEvent } from "~/live/events";
+import { useLiveEvents } from "~/live/use-live";
 import { listNotes } from "~/notes/notes.server";
 import { ReviewControls } from "~/reviews/components/review-controls";
 import { MessageList } from "~/sessions/components/message-list";
@@ -19,7 +20,6 @@ import { SessionHeader } from "~/sessions/components/session-header";
 import { parsePageQuery } from "~/sessions/history.server";
 import { parseSessionId } from "~/sessions/session-id";
 import { loadSessionView } from "~/sessions/session-view.server";
-import { useLiveSource } from "~/sessions/use-live-source";
 import { useSessionTimeline } from "~/sessions/use-session-timeline";
 import { TakeoverPanel } from "~/takeover/components/takeover-panel";
 
@@ -64,8 +64,10 @@ export default function SessionRoute() {
   const [takeoverHolder, setTakeoverHolder] = useState(header.takeover);
 
   const onEvent = useCallback(
-    (event: LiveEvent) => {
-      if (event.type === "presence") setViewers(event.viewers);
+    (event: LiveStreamEvent) => {
+      // `hello` opens every (re)connection, `reset` says events were missed: read back what may be missing.
+      if (event.type === "hello" || event.type === "reset") timeline.handlers.onOpen();
+      else if (event.type === "presence") setViewers(event.viewers);
       else if (event.type === "takeover") {
         setTakeoverHolder((current) =>
           event.holder && event.takeoverId ? { id: event.takeoverId, holder: event.holder, startedAt: current?.startedAt ?? new Date().toISOString(), expiresAt: event.expiresAt ?? "", reason: current?.reason ?? null } : null,
@@ -74,7 +76,11 @@ export default function SessionRoute() {
     },
     [timeline.handlers],
   );
-  useLiveSource(session.id, { onEvent, onOpen: timeline.handlers.onOpen, onDrop: timeline.handlers.onDrop });
+  const liveStatus = useLiveEvents(onEvent, { watch: session.id });
+  const { onDrop } = timeline.handlers;
+  useEffect(() => {
+    if (liveStatus === "reconnecting") onDrop();
+  }, [liveStatus, onDrop]);
 
   const reader = useFetcher({ key: `read:${session.id}` });
   const lastRead = useRef({ seq: 0, at: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined });
@@ -97,7 +103,7 @@ export default function SessionRoute() {
 
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-4">
-      <SessionHeader session={session} assignee={header.assignee} labels={header.labels} takeover={takeoverHolder} viewers={viewers} me={me} connected={timeline.connected}>
+      <SessionHeader session={session} assignee={header.assignee} labels={header.labels} takeover={takeoverHolder} viewers={viewers} me={me} connected={liveStatus === "open"}>
         <TakeoverPanel sessionId={session.id} agentId={session.agentId} takeover={takeoverHolder} me={me} />
       </SessionHeader>
       {degraded ? (

@@ -25,7 +25,6 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
   const [hasNewer, setHasNewer] = useState(initial?.hasNewer ?? false);
   const [headSeq, setHeadSeq] = useState(initial?.headSeq ?? 0);
   const [live, setLive] = useState<LiveReply | null>(null);
-  const [connected, setConnected] = useState(false);
   const [fetchError, setFetchError] = useState<string | null>(null);
   const older = useFetcher<PageData>({ key: `older:${sessionId}` });
   const newer = useFetcher<PageData>({ key: `newer:${sessionId}` });
@@ -172,13 +171,11 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
   );
 
   const onOpen = useCallback(() => {
-    setConnected(true);
     // Whatever happened while the feed was away is read back from persisted messages (chunks are never replayed).
     if (!state.current.hasNewer) loadNewer();
   }, [loadNewer]);
 
   const onDrop = useCallback(() => {
-    setConnected(false);
     assembler.current.reset();
     setLive((current) => (current && current.status === "streaming" ? { ...current, status: "interrupted" } : current));
   }, []);
@@ -199,7 +196,6 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
     hasNewer,
     headSeq,
     live,
-    connected,
     fetchError,
     loadingOlder: older.state !== "idle",
     loadingNewer: newer.state !== "idle",

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
 import { closeSessionWatches, currentViewers, sessionWatchStats, watchSession, whenWatching } from "~/gateway/session-watch.server";
 import { liveBus } from "~/live/bus.server";
 import type { LiveEvent } from "~/live/events";
@@ -63,6 +64,13 @@ describe("watching a session", () => {
     const finishIndex = events.findIndex((e) => e.type === "chunk" && e.sessionId === session.id && (e.chunk.type === "finish" || e.chunk.type === "abort"));
     const storedIndex = events.findIndex((e) => e.type === "message" && e.sessionId === session.id && e.message.seq === 2);
     expect(finishIndex).toBeLessThan(storedIndex);
+    // Each live message also brings the session index up to date.
+    const prisma = await db();
+    const deadline = Date.now() + 10_000;
+    while (((await prisma.sessionIndex.findUnique({ where: { id: session.id } }))?.headSeq ?? 0) < 2) {
+      if (Date.now() > deadline) throw new Error("the index never reached seq 2");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     unwatch();
   });
 
