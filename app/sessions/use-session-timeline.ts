@@ -164,10 +164,10 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
 
   const onEvent = useCallback(
     (event: LiveEvent) => {
-      if (event.type === "message") onMessage(event.message as ViewMessage);
-      else if (event.type === "chunk") onChunk(event.agentId, event.chunk);
+      if (event.type === "message" && event.sessionId === sessionId) onMessage(event.message as ViewMessage);
+      else if (event.type === "chunk" && event.sessionId === sessionId) onChunk(event.agentId, event.chunk);
     },
-    [onMessage, onChunk],
+    [onMessage, onChunk, sessionId],
   );
 
   const onOpen = useCallback(() => {
