@@ -50,7 +50,7 @@ function ChangePassword({ result }: { result: ActionResult }) {
   const busy = useNavigation().formData?.get("intent") === "change-password";
   const errors = result?.values.intent === "change-password" ? result.errors : {};
   return (
-    <Form method="post" className="max-w-sm space-y-3" noValidate>
+    <Form method="post" aria-label="Change password" className="max-w-sm space-y-3" noValidate>
       <input type="hidden" name="intent" value="change-password" />
       <label className="block text-sm">
         Current password

@@ -158,7 +158,7 @@ function CreateOperator({ result }: { result: ActionResult }) {
   return (
     <details open={Boolean(mine)} className="mb-4 rounded-md border border-slate-200 p-3 dark:border-slate-800">
       <summary className="cursor-pointer font-medium">New operator</summary>
-      <Form method="post" className="mt-3 grid gap-3 sm:grid-cols-5 sm:items-end" noValidate>
+      <Form method="post" aria-label="New operator" className="mt-3 grid gap-3 sm:grid-cols-5 sm:items-end" noValidate>
         <input type="hidden" name="intent" value="create" />
         <label className="text-sm">
           E-mail
