@@ -1,19 +1,24 @@
-// The browser side of /live: one EventSource per component that asks, with a connection status for a
-// "reconnecting" banner. EventSource reconnects by itself after a network drop (sending Last-Event-ID); when
-// it gives up (the server answered an error, e.g. after a restart) we open a new one with `?lastEventId=`.
+// The browser side of /live. Every component in a tab that calls `useLiveEvents` shares ONE EventSource
+// (browsers allow only six connections per host over HTTP/1.1); its `watch` list is the union of what the
+// components ask for, and changing it reopens the stream from the last event id, so nothing is lost.
+// EventSource reconnects by itself after a network drop (sending Last-Event-ID); when it gives up (the
+// server answered an error, e.g. while restarting) we open a new one with `?lastEventId=`.
 import { useEffect, useRef, useState } from "react";
 import type { LiveStreamEvent } from "./events";
 
 export type LiveStatus = "connecting" | "open" | "reconnecting";
 
 export type UseLiveOptions = {
-  /** Session ids whose messages, chunks and viewers this tab wants (at most 5). */
+  /** Session ids whose messages, chunks and viewers this component wants (at most 5 per tab). */
   watch?: string | string[];
   /** Set false to stay disconnected (e.g. signed out). */
   enabled?: boolean;
 };
 
+type Subscriber = { onEvent: (event: LiveStreamEvent) => void; watch: string[]; setStatus: (status: LiveStatus) => void };
+
 const MAX_RETRY_MS = 15_000;
+const PER_SESSION = new Set(["message", "chunk", "presence"]);
 
 export function liveUrl(watch: string[], lastEventId: string | null): string {
   const params = new URLSearchParams();
@@ -23,62 +28,106 @@ export function liveUrl(watch: string[], lastEventId: string | null): string {
   return query ? `/live?${query}` : "/live";
 }
 
+const shared = {
+  subscribers: new Set<Subscriber>(),
+  source: null as EventSource | null,
+  key: null as string | null,
+  lastEventId: null as string | null,
+  status: "connecting" as LiveStatus,
+  attempts: 0,
+  retryTimer: undefined as ReturnType<typeof setTimeout> | undefined,
+};
+
+function setStatus(status: LiveStatus) {
+  shared.status = status;
+  for (const subscriber of shared.subscribers) subscriber.setStatus(status);
+}
+
+function dispatch(event: LiveStreamEvent) {
+  for (const subscriber of [...shared.subscribers]) {
+    if (PER_SESSION.has(event.type) && "sessionId" in event && !subscriber.watch.includes(event.sessionId)) continue;
+    subscriber.onEvent(event);
+  }
+}
+
+function closeSource() {
+  clearTimeout(shared.retryTimer);
+  shared.source?.close();
+  shared.source = null;
+}
+
+function open() {
+  const watch = shared.key ? shared.key.split("\n") : [];
+  const source = new EventSource(liveUrl(watch, shared.lastEventId));
+  shared.source = source;
+  source.onopen = () => {
+    shared.attempts = 0;
+    setStatus("open");
+  };
+  source.onmessage = (frame: MessageEvent<string>) => {
+    if (frame.lastEventId) shared.lastEventId = frame.lastEventId;
+    let event: LiveStreamEvent;
+    try {
+      event = JSON.parse(frame.data) as LiveStreamEvent;
+    } catch {
+      return;
+    }
+    if (event && typeof event.type === "string") dispatch(event);
+  };
+  source.onerror = () => {
+    if (shared.source !== source) return;
+    setStatus("reconnecting");
+    // CONNECTING: the browser retries by itself. CLOSED: it gave up; we start over from our resume point.
+    if (source.readyState === EventSource.CLOSED) {
+      closeSource();
+      shared.attempts += 1;
+      const delay = Math.min(MAX_RETRY_MS, 1_000 * 2 ** Math.min(shared.attempts - 1, 4));
+      shared.retryTimer = setTimeout(() => {
+        if (shared.subscribers.size > 0 && !shared.source) open();
+      }, delay * (0.5 + Math.random() / 2));
+    }
+  };
+}
+
+/** Opens, reopens (the watch list changed) or closes the tab's one stream to match its subscribers. */
+function reconcile() {
+  if (shared.subscribers.size === 0) {
+    closeSource();
+    shared.key = null;
+    return;
+  }
+  const key = [...new Set([...shared.subscribers].flatMap((s) => s.watch))].sort().join("\n");
+  if (shared.source && key === shared.key) return;
+  closeSource();
+  shared.key = key;
+  open();
+}
+
 /**
- * Calls `onEvent` for every event the server sends this tab, `hello` and `reset` included: on `reset` the
- * caller must reload what it shows (events were missed). Returns the connection status.
+ * Calls `onEvent` for every event the server sends this tab (session events only for watched sessions),
+ * `hello` and `reset` included: on `reset` the caller must reload what it shows (events were missed).
+ * Returns the connection status, for a visible "reconnecting" state.
  */
 export function useLiveEvents(onEvent: (event: LiveStreamEvent) => void, options: UseLiveOptions = {}): LiveStatus {
-  const [status, setStatus] = useState<LiveStatus>("connecting");
+  const [status, setLocalStatus] = useState<LiveStatus>("connecting");
   const handler = useRef(onEvent);
   handler.current = onEvent;
-  const watch = options.watch === undefined ? [] : [options.watch].flat();
-  const watchKey = watch.join("\n");
+  const watchKey = (options.watch === undefined ? [] : [options.watch].flat()).join("\n");
   const enabled = options.enabled ?? true;
 
   useEffect(() => {
     if (!enabled || typeof EventSource === "undefined") return;
-    const watched = watchKey ? watchKey.split("\n") : [];
-    let source: EventSource | null = null;
-    let lastEventId: string | null = null;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    let attempts = 0;
-    let stopped = false;
-
-    const open = () => {
-      source = new EventSource(liveUrl(watched, lastEventId));
-      source.onopen = () => {
-        attempts = 0;
-        setStatus("open");
-      };
-      source.onmessage = (frame: MessageEvent<string>) => {
-        if (frame.lastEventId) lastEventId = frame.lastEventId;
-        let event: LiveStreamEvent;
-        try {
-          event = JSON.parse(frame.data) as LiveStreamEvent;
-        } catch {
-          return;
-        }
-        if (event && typeof event.type === "string") handler.current(event);
-      };
-      source.onerror = () => {
-        if (stopped || !source) return;
-        setStatus("reconnecting");
-        // CONNECTING: the browser retries by itself. CLOSED: it gave up; we start over with our resume point.
-        if (source.readyState === EventSource.CLOSED) {
-          source.close();
-          attempts += 1;
-          const delay = Math.min(MAX_RETRY_MS, 1_000 * 2 ** Math.min(attempts - 1, 4));
-          retryTimer = setTimeout(() => {
-            if (!stopped) open();
-          }, delay * (0.5 + Math.random() / 2));
-        }
-      };
+    const subscriber: Subscriber = {
+      onEvent: (event) => handler.current(event),
+      watch: watchKey ? watchKey.split("\n") : [],
+      setStatus: setLocalStatus,
     };
-    open();
+    shared.subscribers.add(subscriber);
+    reconcile();
+    setLocalStatus(shared.source && shared.source.readyState === EventSource.OPEN ? "open" : shared.status);
     return () => {
-      stopped = true;
-      clearTimeout(retryTimer);
-      source?.close();
+      shared.subscribers.delete(subscriber);
+      reconcile();
     };
   }, [watchKey, enabled]);
 

@@ -1,0 +1,146 @@
+// Bulk actions on inbox rows. Read state is personal and open to every role; assigning, labelling and
+// archiving change shared state and are refused to auditors. Every action writes the audit log, one event
+// per session, in the same transaction as the change.
+import { errorText } from "@fleetlm/client";
+import { z } from "zod";
+import type { CurrentOperator } from "~/auth/guards.server";
+import { audit } from "~/audit/audit.server";
+import { db } from "~/db.server";
+import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { reportFleetlmFailure } from "~/fleetlm/health.server";
+import { advanceReadCursor, setReadCursor } from "~/inbox/read-cursor.server";
+import { changedEvent, findIndexed } from "~/inbox/session-index.server";
+import { liveBus } from "~/live/bus.server";
+
+export const MAX_BULK = 100;
+const SHARED_STATE_ROLES = new Set(["admin", "operator"]);
+
+const Ids = z.preprocess(
+  (value) => (value === undefined ? [] : [value].flat()),
+  z
+    .array(z.string().min(1).max(200).regex(/^[^/?#\s]+$/, "is not a session id"))
+    .min(1, "select at least one session")
+    .max(MAX_BULK, `select at most ${MAX_BULK} sessions`),
+);
+const LabelSchema = z.string().trim().min(1, "enter a label").max(40, "at most 40 characters").regex(/^[\w .:-]+$/, "may use letters, digits, space and . : _ -");
+
+export const BulkActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("assign"), ids: Ids, assignee: z.string().min(1, "pick who").max(200) }),
+  z.object({ intent: z.literal("label-add"), ids: Ids, label: LabelSchema }),
+  z.object({ intent: z.literal("label-remove"), ids: Ids, label: LabelSchema }),
+  z.object({ intent: z.literal("mark-read"), ids: Ids }),
+  z.object({ intent: z.literal("mark-unread"), ids: Ids.pipe(z.array(z.string()).max(1, "mark one session unread at a time")) }),
+  z.object({ intent: z.literal("archive"), ids: Ids, confirm: z.literal("archive", { message: "confirm the archive" }) }),
+]);
+export type BulkAction = z.infer<typeof BulkActionSchema>;
+
+export type BulkResult = { ok: true; message: string } | { ok: false; status: 400 | 403 | 404 | 503; message: string };
+
+export function mayChangeSharedState(operator: CurrentOperator) {
+  return SHARED_STATE_ROLES.has(operator.role);
+}
+
+export async function runBulkAction(operator: CurrentOperator, action: BulkAction, ip: string): Promise<BulkResult> {
+  if (action.intent !== "mark-read" && action.intent !== "mark-unread" && !mayChangeSharedState(operator)) {
+    return { ok: false, status: 403, message: "Auditors cannot assign, label or archive sessions." };
+  }
+  const prisma = await db();
+  const found = await prisma.sessionIndex.findMany({ where: { id: { in: action.ids } }, select: { id: true, headSeq: true } });
+  if (found.length === 0) return { ok: false, status: 404, message: "No such session." };
+  const ids = found.map((row) => row.id);
+  const actor = { id: operator.id, email: operator.email };
+  const n = ids.length;
+
+  switch (action.intent) {
+    case "assign": {
+      let assigneeId: string | null;
+      if (action.assignee === "none") assigneeId = null;
+      else if (action.assignee === "me") assigneeId = operator.id;
+      else {
+        const target = await prisma.operator.findFirst({ where: { id: action.assignee, active: true }, select: { id: true } });
+        if (!target) return { ok: false, status: 400, message: "That operator does not exist or is deactivated." };
+        assigneeId = target.id;
+      }
+      await prisma.$transaction(async (tx) => {
+        await tx.sessionIndex.updateMany({ where: { id: { in: ids } }, data: { assigneeId } });
+        for (const id of ids) await audit({ actor, action: "inbox.assign", targetType: "session", targetId: id, details: { assigneeId }, ip }, tx);
+      });
+      await publishChanged(ids);
+      return { ok: true, message: assigneeId ? `Assigned ${n} session${n === 1 ? "" : "s"}.` : `Unassigned ${n} session${n === 1 ? "" : "s"}.` };
+    }
+    case "label-add":
+    case "label-remove": {
+      const adding = action.intent === "label-add";
+      await prisma.$transaction(async (tx) => {
+        if (adding) {
+          const existing = await tx.sessionLabel.findMany({ where: { sessionId: { in: ids }, label: action.label }, select: { sessionId: true } });
+          const have = new Set(existing.map((row) => row.sessionId));
+          for (const id of ids) if (!have.has(id)) await tx.sessionLabel.create({ data: { sessionId: id, label: action.label } });
+        } else {
+          await tx.sessionLabel.deleteMany({ where: { sessionId: { in: ids }, label: action.label } });
+        }
+        for (const id of ids) {
+          await audit({ actor, action: adding ? "inbox.label_add" : "inbox.label_remove", targetType: "session", targetId: id, details: { label: action.label }, ip }, tx);
+        }
+      });
+      await publishChanged(ids);
+      return { ok: true, message: `${adding ? "Labelled" : "Removed the label from"} ${n} session${n === 1 ? "" : "s"}.` };
+    }
+    case "mark-read": {
+      for (const row of found) await advanceReadCursor(operator.id, row.id, row.headSeq);
+      await prisma.$transaction(async (tx) => {
+        for (const row of found) await audit({ actor, action: "inbox.mark_read", targetType: "session", targetId: row.id, details: { seq: row.headSeq }, ip }, tx);
+      });
+      return { ok: true, message: `Marked ${n} session${n === 1 ? "" : "s"} read.` };
+    }
+    case "mark-unread": {
+      const row = found[0]!;
+      const seq = await lastReadableSeq(row.id, row.headSeq);
+      await setReadCursor(operator.id, row.id, Math.max(0, seq - 1));
+      await audit({ actor, action: "inbox.mark_unread", targetType: "session", targetId: row.id, details: { seq: Math.max(0, seq - 1) }, ip });
+      return { ok: true, message: "Marked unread." };
+    }
+    case "archive": {
+      const failed: string[] = [];
+      for (const id of ids) {
+        try {
+          await fleetlm().archiveSession(id);
+        } catch (error) {
+          reportFleetlmFailure(error);
+          failed.push(`${id}: ${errorText(error)}`);
+          continue;
+        }
+        await prisma.$transaction(async (tx) => {
+          await tx.sessionIndex.update({ where: { id }, data: { status: "archived" } });
+          await audit({ actor, action: "inbox.archive", targetType: "session", targetId: id, ip }, tx);
+        });
+      }
+      await publishChanged(ids);
+      const done = n - failed.length;
+      if (failed.length > 0) return { ok: false, status: 503, message: `Archived ${done} of ${n}; FleetLM refused or was unreachable for ${failed.join("; ")}` };
+      return { ok: true, message: `Archived ${n} session${n === 1 ? "" : "s"}.` };
+    }
+  }
+}
+
+/** The newest seq not written by an operator (what "unread" can point at), or 0. */
+async function lastReadableSeq(sessionId: string, headSeq: number): Promise<number> {
+  const prisma = await db();
+  const operatorSeqs = await prisma.operatorMessage.findMany({
+    where: { sessionId, seq: { lte: headSeq } },
+    select: { seq: true },
+    orderBy: { seq: "desc" },
+    take: 500,
+  });
+  const taken = new Set(operatorSeqs.map((row) => row.seq));
+  let seq = headSeq;
+  while (seq > 0 && taken.has(seq)) seq -= 1;
+  return seq;
+}
+
+async function publishChanged(ids: string[]) {
+  for (const id of ids) {
+    const row = await findIndexed(id);
+    if (row) liveBus().publish(changedEvent(row));
+  }
+}

@@ -1,0 +1,340 @@
+// The inbox: every indexed FleetLM session as a server-run table (state in the URL), kept live over /live.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
+import { createColumnHelper, flexRender } from "@tanstack/react-table";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { requireOperator } from "~/auth/guards.server";
+import { DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { ensureGateway, gatewayStatus } from "~/gateway/gateway.server";
+import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
+import { inboxFacets, parseInboxParams, queryInbox, type InboxRow } from "~/inbox/inbox-query.server";
+import { BulkActions } from "~/inbox/components/bulk-actions";
+import { InboxFilters, SavedViews } from "~/inbox/components/inbox-filters";
+import { KeyboardHelp } from "~/inbox/components/keyboard-help";
+import { RelativeTime, useNow } from "~/inbox/components/relative-time";
+import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
+import { clientIp } from "~/lib/client-ip.server";
+import { parseForm, readForm } from "~/lib/forms.server";
+import { tableState } from "~/lib/table-params.server";
+import type { LiveStreamEvent } from "~/live/events";
+import { useLiveEvents } from "~/live/use-live";
+
+export const meta: MetaFunction = () => [{ title: "Inbox · FleetLM Console" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const operator = await requireOperator(request);
+  const params = parseInboxParams(request);
+  ensureGateway();
+  const prisma = await db();
+  // Only the local index is read: FleetLM being down degrades freshness, never the page.
+  const [{ rows, total, capped }, facets, operators, indexed] = await Promise.all([
+    queryInbox(params, operator.id),
+    inboxFacets(),
+    prisma.operator.findMany({ where: { active: true, role: { in: ["admin", "operator"] } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    prisma.sessionIndex.findFirst({ select: { id: true } }),
+  ]);
+  const gateway = gatewayStatus();
+  return {
+    rows,
+    table: tableState(params, total),
+    capped,
+    facets,
+    operators: operators.filter((op) => op.id !== operator.id),
+    canChange: mayChangeSharedState(operator),
+    indexEmpty: indexed === null,
+    gateway: { running: gateway.running, connected: gateway.connected, fleetlmReachable: gateway.fleetlmReachable },
+    needsHumanMinutes: env().NEEDS_HUMAN_MINUTES,
+    now: Date.now(),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const operator = await requireOperator(request);
+  const parsed = parseForm(BulkActionSchema, await readForm(request));
+  if (!parsed.ok) return parsed.response;
+  const result = await runBulkAction(operator, parsed.data, clientIp(context));
+  if (result.ok) {
+    const url = new URL(request.url);
+    url.searchParams.delete("index");
+    return redirect(`/inbox${url.search}`);
+  }
+  if (result.status === 403 || result.status === 404) throw new Response(result.message, { status: result.status });
+  return data({ ok: false as const, message: result.message }, { status: result.status });
+}
+
+const column = createColumnHelper<InboxRow>();
+const ROLE_LABEL = { user: "User", agent: "AI", operator: "Operator" } as const;
+const REVALIDATE_THROTTLE_MS = 750;
+
+export default function InboxPage() {
+  const loaderData = useLoaderData<typeof loader>();
+  const { rows, table: state, capped, facets, operators, canChange, indexEmpty, gateway } = loaderData;
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const { search } = useLocation();
+  const revalidator = useRevalidator();
+  const now = useNow(loaderData.now);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [focus, setFocus] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [flash, setFlash] = useState<Map<string, number>>(new Map());
+  const searchRef = useRef<HTMLDivElement>(null);
+  const rowRefs = useRef(new Map<string, HTMLTableRowElement>());
+
+  // Live: any change re-runs the loader (throttled), so order, badges and previews move in place.
+  const revalidate = revalidator.revalidate;
+  const pending = useRef<{ timer?: ReturnType<typeof setTimeout>; last: number }>({ last: 0 });
+  const scheduleRevalidate = useCallback(() => {
+    const p = pending.current;
+    if (p.timer) return;
+    p.timer = setTimeout(() => {
+      p.timer = undefined;
+      p.last = Date.now();
+      revalidate();
+    }, Math.max(0, p.last + REVALIDATE_THROTTLE_MS - Date.now()));
+  }, [revalidate]);
+  useEffect(() => () => clearTimeout(pending.current.timer), []);
+  const status = useLiveEvents((event: LiveStreamEvent) => {
+    if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset") scheduleRevalidate();
+  });
+
+  // Flash rows whose content changed since the previous load.
+  const previous = useRef<Map<string, string> | null>(null);
+  useEffect(() => {
+    const signature = (row: InboxRow) => `${row.unread}|${row.headSeq}|${row.lastActivityAt}|${row.assignee?.id}|${row.holder?.id}|${row.labels.join(",")}|${row.status}`;
+    const next = new Map(rows.map((row) => [row.id, signature(row)]));
+    if (previous.current) {
+      const changed = rows.filter((row) => previous.current!.get(row.id) !== next.get(row.id)).map((row) => row.id);
+      if (changed.length > 0) {
+        const stamp = Date.now();
+        setFlash((current) => new Map([...current, ...changed.map((id) => [id, stamp] as const)]));
+        setTimeout(() => setFlash((current) => new Map([...current].filter(([, at]) => at !== stamp))), 1_300);
+      }
+    }
+    previous.current = next;
+  }, [rows]);
+
+  // Selection survives revalidation but only for rows still on the page.
+  useEffect(() => {
+    setSelected((current) => {
+      const ids = new Set(rows.map((row) => row.id));
+      const kept = [...current].filter((id) => ids.has(id));
+      return kept.length === current.size ? current : new Set(kept);
+    });
+    setFocus((f) => Math.min(f, Math.max(0, rows.length - 1)));
+  }, [rows]);
+
+  const toggle = useCallback((id: string) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
+
+  useInboxKeys({
+    move: (delta) => {
+      setFocus((f) => {
+        const next = Math.min(Math.max(0, f + delta), Math.max(0, rows.length - 1));
+        const row = rows[next];
+        if (row) rowRefs.current.get(row.id)?.scrollIntoView({ block: "nearest" });
+        return next;
+      });
+    },
+    open: () => {
+      const row = rows[focus];
+      if (row) navigate(`/sessions/${encodeURIComponent(row.id)}`);
+    },
+    toggle: () => {
+      const row = rows[focus];
+      if (row) toggle(row.id);
+    },
+    search: () => searchRef.current?.querySelector("input")?.focus(),
+    help: () => setHelp((h) => !h),
+    escape: () => setHelp(false),
+  });
+
+  const columns = useMemo(
+    () => [
+      column.display({
+        id: "select",
+        header: () => (
+          <input
+            type="checkbox"
+            aria-label="Select all on this page"
+            checked={rows.length > 0 && rows.every((row) => selected.has(row.id))}
+            onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((row) => row.id)) : new Set())}
+          />
+        ),
+        cell: ({ row }) => (
+          <input type="checkbox" aria-label={`Select session of ${row.original.userId}`} checked={selected.has(row.original.id)} onChange={() => toggle(row.original.id)} />
+        ),
+      }),
+      column.accessor("userId", {
+        id: "user",
+        header: ({ column: c }) => <DataTableColumnHeader column={c} title="User" />,
+        cell: ({ row }) => (
+          <Link to={`/sessions/${encodeURIComponent(row.original.id)}`} className="font-medium hover:underline" tabIndex={-1}>
+            {row.original.userId}
+          </Link>
+        ),
+      }),
+      column.accessor("agentId", { id: "agent", header: ({ column: c }) => <DataTableColumnHeader column={c} title="Agent" /> }),
+      column.accessor("status", {
+        id: "status",
+        header: ({ column: c }) => <DataTableColumnHeader column={c} title="Status" />,
+        cell: ({ getValue }) => <span className={getValue() === "active" ? "" : "text-slate-500"}>{getValue()}</span>,
+      }),
+      column.accessor("unread", {
+        id: "unread",
+        header: ({ column: c }) => <DataTableColumnHeader column={c} title="My unread" />,
+        cell: ({ getValue, row }) =>
+          getValue() > 0 ? (
+            <span data-testid={`unread-${row.original.id}`} className="rounded-full bg-blue-600 px-2 py-0.5 text-xs font-semibold text-white">
+              {getValue()}
+            </span>
+          ) : (
+            <span data-testid={`unread-${row.original.id}`} className="text-slate-400" aria-label="0 unread">0</span>
+          ),
+      }),
+      column.accessor("lastActivityAt", {
+        id: "lastActivity",
+        header: ({ column: c }) => <DataTableColumnHeader column={c} title="Last activity" />,
+        cell: ({ getValue }) => <RelativeTime iso={getValue()} now={now} />,
+      }),
+      column.accessor("lastPreview", {
+        id: "preview",
+        enableSorting: false,
+        header: "Last message",
+        cell: ({ row }) =>
+          row.original.lastPreview === null ? (
+            <span className="text-slate-400">No messages</span>
+          ) : (
+            <span className="line-clamp-2 max-w-md">
+              {row.original.lastSenderRole ? (
+                <span className="mr-1 rounded bg-slate-100 px-1 text-xs uppercase text-slate-600 dark:bg-slate-800 dark:text-slate-300">{ROLE_LABEL[row.original.lastSenderRole]}</span>
+              ) : null}
+              {row.original.lastPreview}
+            </span>
+          ),
+      }),
+      column.accessor((row) => row.holder?.name ?? null, { id: "holder", enableSorting: false, header: "Taken over by", cell: ({ getValue }) => getValue() ?? "" }),
+      column.accessor((row) => row.assignee?.name ?? null, { id: "assignee", enableSorting: false, header: "Assignee", cell: ({ getValue }) => getValue() ?? "" }),
+      column.accessor("labels", {
+        id: "labels",
+        enableSorting: false,
+        header: "Labels",
+        cell: ({ getValue }) => (
+          <span className="flex flex-wrap gap-1">
+            {getValue().map((label) => (
+              <span key={label} className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">{label}</span>
+            ))}
+          </span>
+        ),
+      }),
+    ],
+    [rows, selected, toggle, now],
+  );
+  const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
+  const loading = navigation.state === "loading" && navigation.location?.pathname === "/inbox";
+  const filtered = search.replace(/^\?/, "").split("&").some((pair) => pair && !/^(page|pageSize|sort)=/.test(pair));
+
+  return (
+    <div className="space-y-2">
+      <div className="flex items-center gap-3">
+        <h1 className="text-xl font-semibold">Inbox</h1>
+        <span className="text-sm text-slate-500" data-testid="inbox-total">{capped ? `${state.total.toLocaleString()}+` : state.total.toLocaleString()} sessions</span>
+        <button type="button" onClick={() => setHelp(true)} className="ml-auto text-sm text-slate-500 underline">Keyboard shortcuts (?)</button>
+      </div>
+      {status === "reconnecting" ? (
+        <div role="status" data-testid="live-reconnecting" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+          Live updates interrupted, reconnecting… The list below may be out of date.
+        </div>
+      ) : null}
+      {gateway.running && !gateway.fleetlmReachable ? (
+        <div role="status" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+          FleetLM is unreachable: showing the Console's index as last synced. New messages appear once it is back.
+        </div>
+      ) : null}
+      <SavedViews />
+      <InboxFilters agents={facets.agents} labels={facets.labels} searchRef={searchRef} />
+      {selected.size > 0 ? (
+        <BulkActions selected={[...selected]} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} />
+      ) : null}
+      <div className={`overflow-x-auto rounded-md border border-slate-200 transition-opacity dark:border-slate-800 ${loading ? "opacity-60" : ""}`} aria-busy={loading}>
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Sessions, {state.sort.id} {state.sort.desc ? "descending" : "ascending"}</caption>
+          <thead className="bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-300">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className="px-3 py-2 font-medium"
+                    aria-sort={header.column.getIsSorted() === "asc" ? "ascending" : header.column.getIsSorted() === "desc" ? "descending" : undefined}
+                  >
+                    {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
+                  </th>
+                ))}
+              </tr>
+            ))}
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={columns.length} className="px-3 py-10 text-center text-slate-500">
+                  {indexEmpty ? (
+                    <>No sessions yet. The Console lists FleetLM sessions as soon as its gateway sees them.</>
+                  ) : filtered ? (
+                    <>
+                      No sessions match these filters. <Link to="/inbox" className="underline">Show all sessions</Link>
+                    </>
+                  ) : (
+                    <>Nothing on this page. <Link to={withParams(search, { page: null })} className="underline">Back to the first page</Link></>
+                  )}
+                </td>
+              </tr>
+            ) : (
+              table.getRowModel().rows.map((row, index) => (
+                <tr
+                  key={`${row.id}:${flash.get(row.id) ?? 0}`}
+                  ref={(el) => {
+                    if (el) rowRefs.current.set(row.id, el);
+                    else rowRefs.current.delete(row.id);
+                  }}
+                  data-testid="inbox-row"
+                  data-session-id={row.id}
+                  aria-selected={selected.has(row.id)}
+                  onClick={() => setFocus(index)}
+                  className={[
+                    "border-t border-slate-200 align-top dark:border-slate-800",
+                    index === focus ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
+                    selected.has(row.id) ? "bg-blue-50 dark:bg-blue-950" : "",
+                    flash.has(row.id) ? "row-flash" : "",
+                  ].join(" ")}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <td key={cell.id} className="px-3 py-2">
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </td>
+                  ))}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <DataTablePagination state={state} />
+      {help ? <KeyboardHelp onClose={() => setHelp(false)} /> : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
