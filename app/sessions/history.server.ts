@@ -9,6 +9,9 @@ import type { HistoryPage, PageMode, ViewMessage } from "./types";
 
 const Seq = z.coerce.number().int("Must be a whole number").positive("Must be 1 or more").max(Number.MAX_SAFE_INTEGER);
 
+/** How far the index's head may lag FleetLM's before the tail costs a probe (extra messages per tail read). */
+export const TAIL_SLACK = 25;
+
 /** `?before=SEQ`, `?after=SEQ`, `?seq=N`: at most one; none means the tail. */
 export const PageQuerySchema = z
   .object({ before: Seq.optional(), after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), seq: Seq.optional() })
@@ -80,7 +83,7 @@ export async function readHistoryPage(sessionId: string, query: PageQuery, optio
   let head = knownHead;
   if (head === null) head = (await rest.findHeadSeq(sessionId)).headSeq;
   if (head === 0 && knownHead === null) return page("tail", [], false);
-  const slack = size;
+  const slack = TAIL_SLACK;
   let fetched = await read(head - size, size + slack);
   if (fetched.length === size + slack || (fetched.length === 0 && knownHead !== null)) {
     // The index is far behind (or ahead of what storage holds): probe the real head and read again.

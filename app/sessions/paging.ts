@@ -1,7 +1,7 @@
 // Merging pages and live messages by seq, and keeping the browser's list bounded. Shared by loader and browser.
 import type { ViewMessage } from "./types";
 
-export const PAGE_SIZE = 50;
+export const PAGE_SIZE = 100;
 /** The most messages one page view holds; the far end is dropped beyond this. */
 export const MAX_VIEW_MESSAGES = 500;
 

@@ -24,40 +24,40 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 beforeAll(async () => {
   ({ server, rest } = await startFleetlm());
   op = await makeOperator("operator");
-  sessionId = (await seedSession(rest, 120)).id;
+  sessionId = (await seedSession(rest, 250)).id;
 });
 afterAll(async () => {
   await server.close();
 });
 
 describe("session loader paging", () => {
-  it("opens at the tail with the last 50 messages", async () => {
+  it("opens at the tail with the last 100 messages", async () => {
     const res = await open();
     expect(res.status).toBe(200);
     const body = res.body as Body;
-    expect(seqs(body)).toEqual(range(71, 120));
-    expect(body.history).toMatchObject({ mode: "tail", headSeq: 120, hasOlder: true, hasNewer: false, highlight: null });
+    expect(seqs(body)).toEqual(range(151, 250));
+    expect(body.history).toMatchObject({ mode: "tail", headSeq: 250, hasOlder: true, hasNewer: false, highlight: null });
     expect(body.session).toMatchObject({ id: sessionId, userId: "alice", agentId: "agent-x", status: "active" });
-    expect(body.history!.messages[0]!.content).toEqual({ text: "message 71" });
+    expect(body.history!.messages[0]!.content).toEqual({ text: "message 151" });
     expect(body.history!.messages[0]!.insertedAt).toMatch(/Z$/);
     expect(body.history!.messages[0]!.insertedAtRaw).not.toMatch(/Z$/);
     expect(body.degraded).toBeNull();
   });
 
   it("pages back with ?before= down to the first message", async () => {
-    expect(seqs((await open("?before=71")).body)).toEqual(range(21, 70));
-    const first = await open("?before=21");
-    expect(seqs(first.body)).toEqual(range(1, 20));
+    expect(seqs((await open("?before=151")).body)).toEqual(range(51, 150));
+    const first = await open("?before=51");
+    expect(seqs(first.body)).toEqual(range(1, 50));
     expect((first.body as Body).history!.hasOlder).toBe(false);
     expect(seqs((await open("?before=1")).body)).toEqual([]);
   });
 
   it("pages forward with ?after= and says whether newer messages exist", async () => {
     const middle = await open("?after=10");
-    expect(seqs(middle.body)).toEqual(range(11, 60));
+    expect(seqs(middle.body)).toEqual(range(11, 110));
     expect((middle.body as Body).history!.hasNewer).toBe(true);
-    const end = await open("?after=100");
-    expect(seqs(end.body)).toEqual(range(101, 120));
+    const end = await open("?after=200");
+    expect(seqs(end.body)).toEqual(range(201, 250));
     expect((end.body as Body).history!.hasNewer).toBe(false);
   });
 
@@ -65,7 +65,7 @@ describe("session loader paging", () => {
     const res = await open("?seq=60");
     const body = res.body as Body;
     expect(seqs(body)).toContain(60);
-    expect(seqs(body).length).toBe(50);
+    expect(seqs(body).length).toBe(100);
     expect(seqs(body)[0]).toBeLessThan(60);
     expect(body.history).toMatchObject({ mode: "seq", highlight: 60, hasOlder: true, hasNewer: true });
     const near = await open("?seq=2");
@@ -116,30 +116,38 @@ describe("FleetLM round trips", () => {
   };
 
   it("opens the tail in 2 round trips when the index knows the head", async () => {
-    await (await db()).sessionIndex.create({ data: { id: sessionId, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 120 } });
+    await (await db()).sessionIndex.create({ data: { id: sessionId, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 250 } });
     const { res, trips } = await counted("");
-    expect(seqs(res.body)).toEqual(range(71, 120));
+    expect(seqs(res.body)).toEqual(range(151, 250));
     expect(trips).toBe(2); // session get + one page read
   });
 
   it("still lands on the real tail when the index is a little behind, with no extra round trip", async () => {
-    const behind = await seedSession(rest, 80);
-    await (await db()).sessionIndex.create({ data: { id: behind.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 60 } });
+    const behind = await seedSession(rest, 130);
+    await (await db()).sessionIndex.create({ data: { id: behind.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 115 } });
     const { res, trips } = await counted("", behind.id);
-    expect(seqs(res.body)).toEqual(range(31, 80));
-    expect((res.body as Body).history!.headSeq).toBe(80);
+    expect(seqs(res.body)).toEqual(range(31, 130));
+    expect((res.body as Body).history!.headSeq).toBe(130);
     expect(trips).toBe(2);
+  });
+
+  it("probes the head when the index is far behind, then reads the real tail", async () => {
+    const far = await seedSession(rest, 200);
+    await (await db()).sessionIndex.create({ data: { id: far.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 20 } });
+    const { res, trips } = await counted("", far.id);
+    expect(seqs(res.body)).toEqual(range(101, 200));
+    expect(trips).toBeGreaterThan(2);
   });
 
   it("probes the head when the index does not know the session", async () => {
     const unknown = await seedSession(rest, 70);
     const { res, trips } = await counted("", unknown.id);
-    expect(seqs(res.body)).toEqual(range(21, 70));
+    expect(seqs(res.body)).toEqual(range(1, 70));
     expect(trips).toBeGreaterThan(2);
   });
 
   it("reads an older page in 2 round trips", async () => {
-    const { trips } = await counted("?before=71");
+    const { trips } = await counted("?before=151");
     expect(trips).toBe(2);
   });
 });
