@@ -1,0 +1,140 @@
+// The holder's composer: sends as the agent. One client message id per draft, reused on every retry, so a
+// double-click or a retry after an unclear failure never posts twice; a failed send keeps the draft and says why.
+// Typing "/" at the start opens the canned replies; typing also counts as activity for the idle timer.
+import { useFetcher } from "@remix-run/react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { TakeoverActionResult } from "~/routes/sessions.$id.takeover";
+import type { CannedReplyView } from "../canned-replies.server";
+import { BODY_MAX } from "../schemas";
+
+const HEARTBEAT_EVERY_MS = 30_000;
+const PENDING_RETRY_MS = 1_500;
+
+type Props = { sessionId: string; agentId: string; url: string; cannedReplies: CannedReplyView[] };
+
+export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
+  const send = useFetcher<TakeoverActionResult>({ key: `takeover-send:${sessionId}` });
+  const beat = useFetcher({ key: `takeover-beat:${sessionId}` });
+  const [draft, setDraft] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [pick, setPick] = useState(0);
+  const clientId = useRef<string | null>(null);
+  const lastBeat = useRef(Date.now());
+  const retryTimer = useRef<ReturnType<typeof setTimeout>>();
+  const handled = useRef<unknown>(null);
+
+  const submitDraft = (body: string) => {
+    clientId.current ??= crypto.randomUUID();
+    send.submit({ intent: "send", clientMessageId: clientId.current, body }, { method: "post", action: url });
+  };
+
+  useEffect(() => {
+    const result = send.data;
+    if (!result || send.state !== "idle" || handled.current === result) return;
+    handled.current = result;
+    if (result.ok) {
+      setDraft("");
+      setError(null);
+      clientId.current = null;
+    } else if (result.status === "pending") {
+      // The first attempt is still on its way: ask again with the same id; it will never post twice.
+      retryTimer.current = setTimeout(() => submitDraft(draft), PENDING_RETRY_MS);
+    } else {
+      setError(result.reason);
+    }
+  });
+  useEffect(() => () => clearTimeout(retryTimer.current), []);
+
+  const query = draft.startsWith("/") && !draft.includes("\n") ? draft.slice(1).toLowerCase() : null;
+  const matches = query === null ? [] : cannedReplies.filter((c) => c.title.toLowerCase().includes(query) || c.body.toLowerCase().includes(query)).slice(0, 8);
+
+  const onChange = (text: string) => {
+    setDraft(text);
+    setPick(0);
+    if (Date.now() - lastBeat.current > HEARTBEAT_EVERY_MS) {
+      lastBeat.current = Date.now();
+      beat.submit({ intent: "heartbeat" }, { method: "post", action: url });
+    }
+  };
+
+  const insert = (reply: CannedReplyView) => {
+    setDraft(reply.body);
+    setPick(0);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (matches.length > 0) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        setPick((i) => (i + (event.key === "ArrowDown" ? 1 : matches.length - 1)) % matches.length);
+        return;
+      }
+      if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        insert(matches[pick] ?? matches[0]!);
+        return;
+      }
+      if (event.key === "Escape") {
+        setDraft("");
+        return;
+      }
+    }
+    if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) {
+      event.preventDefault();
+      if (canSend) submitDraft(draft);
+    }
+  };
+
+  const sending = send.state !== "idle";
+  const canSend = draft.trim().length > 0 && draft.length <= BODY_MAX && !sending;
+
+  return (
+    <form
+      className="flex flex-col gap-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (canSend) submitDraft(draft);
+      }}
+    >
+      <label htmlFor={`composer-${sessionId}`} className="text-sm font-medium">
+        Reply as the agent <span className="font-mono text-xs text-slate-500">({agentId})</span>
+      </label>
+      <div className="relative">
+        <textarea
+          id={`composer-${sessionId}`}
+          value={draft}
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={onKeyDown}
+          rows={3}
+          maxLength={BODY_MAX}
+          aria-describedby={`composer-help-${sessionId}`}
+          className="w-full rounded border border-slate-300 p-2 text-sm dark:border-slate-700 dark:bg-slate-950"
+        />
+        {matches.length > 0 ? (
+          <ul role="listbox" aria-label="Canned replies" className="absolute left-0 right-0 top-full z-10 mt-1 max-h-60 overflow-auto rounded border border-slate-300 bg-white shadow dark:border-slate-700 dark:bg-slate-900">
+            {matches.map((reply, i) => (
+              <li key={reply.id} role="option" aria-selected={i === pick}>
+                <button type="button" onClick={() => insert(reply)} className={`block w-full px-2 py-1 text-left text-sm ${i === pick ? "bg-indigo-50 dark:bg-indigo-950" : ""}`}>
+                  <span className="font-medium">{reply.title}</span> <span className="text-slate-500">{reply.body.slice(0, 80)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <div className="flex items-center gap-2">
+        <p id={`composer-help-${sessionId}`} className="text-xs text-slate-500">
+          “/” inserts a canned reply · Ctrl+Enter sends · {draft.length}/{BODY_MAX}
+        </p>
+        <button type="submit" disabled={!canSend} className="ml-auto rounded border border-indigo-600 bg-indigo-600 px-3 py-1 text-sm text-white disabled:opacity-50">
+          {sending ? "Sending…" : error ? "Retry send" : "Send as agent"}
+        </button>
+      </div>
+      {error ? (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+          Not sent: {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,39 @@
+// Who took this session over, when, why, and when and how it was handed back.
+import type { TimelineEntry } from "../takeover.server";
+
+const ENDINGS: Record<string, string> = {
+  handback: "handed back",
+  forced: "force-released",
+  expired: "expired (no activity)",
+  signout: "released at sign-out",
+  deactivated: "released (account deactivated)",
+};
+
+function when(iso: string) {
+  return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+}
+
+export function TakeoverTimeline({ entries }: { entries: TimelineEntry[] }) {
+  if (entries.length === 0) return null;
+  return (
+    <details className="text-sm" data-testid="takeover-timeline">
+      <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Takeovers ({entries.length})</summary>
+      <ol className="mt-2 flex flex-col gap-1">
+        {entries.map((entry) => (
+          <li key={entry.id} className="rounded bg-slate-50 px-2 py-1 dark:bg-slate-800/50">
+            <span className="font-medium">{entry.operator.name}</span> took over <time dateTime={entry.startedAt}>{when(entry.startedAt)}</time>
+            {entry.reason ? <span className="text-slate-600 dark:text-slate-400"> — “{entry.reason}”</span> : null}
+            {entry.active ? (
+              <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">active</span>
+            ) : entry.releasedAt ? (
+              <span className="text-slate-600 dark:text-slate-400">
+                ; {ENDINGS[entry.releaseReason ?? ""] ?? "released"}
+                {entry.releaseReason === "forced" && entry.releasedBy ? ` by ${entry.releasedBy.name}` : ""} <time dateTime={entry.releasedAt}>{when(entry.releasedAt)}</time>
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
