@@ -67,12 +67,13 @@ export default function AuditLog() {
         </Link>
       </div>
       <DataTableToolbar
-        fields={["actor", "target", "from", "to"]}
-        filterKeys={["action", "actor", "target", "from", "to"]}
-        aside={<DataTableFacetedFilter name="action" title="Action" options={actions} />}
+        fields={["action", "actor", "targetType", "targetId", "from", "to"]}
+        aside={<DataTableFacetedFilter name="action" title="Known actions" options={actions} single />}
       >
+        <DataTableTextFilter name="action" label="Action (or its beginning)" placeholder="operator." />
         <DataTableTextFilter name="actor" label="Actor (e-mail or id)" />
-        <DataTableTextFilter name="target" label="Target (type:id)" />
+        <DataTableTextFilter name="targetType" label="Target type" placeholder="operator" />
+        <DataTableTextFilter name="targetId" label="Target id" />
         <DataTableTextFilter name="from" label="From (UTC)" type="date" />
         <DataTableTextFilter name="to" label="To (UTC, inclusive)" type="date" />
       </DataTableToolbar>

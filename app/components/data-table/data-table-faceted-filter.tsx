@@ -5,11 +5,12 @@ import { withParams } from "./table-state";
 
 export type FacetOption = { value: string; label: string; count?: number };
 
-export function DataTableFacetedFilter({ name, title, options }: { name: string; title: string; options: FacetOption[] }) {
+/** `single`: picking a value replaces the current one (for filters that take one value). */
+export function DataTableFacetedFilter({ name, title, options, single = false }: { name: string; title: string; options: FacetOption[]; single?: boolean }) {
   const { search } = useLocation();
   const [params] = useSearchParams();
   const selected = params.getAll(name);
-  const toggle = (value: string) => (selected.includes(value) ? selected.filter((v) => v !== value) : [...selected, value]);
+  const toggle = (value: string) => (selected.includes(value) ? selected.filter((v) => v !== value) : single ? [value] : [...selected, value]);
   return (
     <details className="relative">
       <summary className="cursor-pointer list-none rounded border border-dashed border-slate-300 px-2 py-1 text-sm dark:border-slate-700">
