@@ -50,13 +50,18 @@ function describeFailure(error: unknown): string {
 
 export async function loadSessionView(sessionId: string, query: PageQuery): Promise<SessionView> {
   const prisma = await db();
-  const indexRow = await prisma.sessionIndex.findUnique({ where: { id: sessionId }, include: { labels: { select: { label: true } } } });
-  const knownHead = indexRow && indexRow.headSeq > 0 ? indexRow.headSeq : null;
-
-  // The session read and the page read are independent: run them side by side.
-  const [sessionResult, historyResult] = await Promise.allSettled([
-    fleetlm().getSession(sessionId),
-    readHistoryPage(sessionId, query, { knownHead }),
+  // Everything independent runs side by side; only the tail needs the index's head before reading FleetLM.
+  const indexPromise = prisma.sessionIndex.findUnique({ where: { id: sessionId }, include: { labels: { select: { label: true } } } });
+  const isTail = query.before === undefined && query.after === undefined && query.seq === undefined;
+  const headOf = (row: Awaited<typeof indexPromise>) => (row && row.headSeq > 0 ? row.headSeq : null);
+  const historyPromise = isTail ? indexPromise.then((row) => readHistoryPage(sessionId, query, { knownHead: headOf(row) })) : readHistoryPage(sessionId, query);
+  const assigneePromise = indexPromise.then((row) => (row?.assigneeId ? prisma.operator.findUnique({ where: { id: row.assigneeId }, select: { id: true, name: true } }) : null));
+  const [sessionResult, historyResult, indexRow, assignee, takeover] = await Promise.all([
+    settle(fleetlm().getSession(sessionId)),
+    settle(historyPromise),
+    indexPromise,
+    assigneePromise,
+    activeTakeover(sessionId),
   ]);
   const failures = [sessionResult, historyResult].flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
   if (failures.some(isNotFound)) throw notFound();
@@ -73,14 +78,19 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
     degraded = { reason: describeFailure(failures[0]) };
   }
 
-  const [assignee, takeover] = await Promise.all([
-    indexRow?.assigneeId ? prisma.operator.findUnique({ where: { id: indexRow.assigneeId }, select: { id: true, name: true } }) : null,
-    activeTakeover(sessionId),
-  ]);
+  let history = historyResult.status === "fulfilled" ? historyResult.value : null;
+  if (history && !isTail) history = { ...history, headSeq: Math.max(history.headSeq, headOf(indexRow) ?? 0) };
   return {
     session,
-    history: historyResult.status === "fulfilled" ? historyResult.value : null,
+    history,
     degraded,
     header: { assignee, labels: indexRow?.labels.map((l) => l.label) ?? [], takeover, viewers: currentViewers(sessionId) },
   };
+}
+
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value) => ({ status: "fulfilled", value }) as const,
+    (reason: unknown) => ({ status: "rejected", reason }) as const,
+  );
 }
