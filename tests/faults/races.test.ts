@@ -10,16 +10,7 @@ import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
-
-/** The module, or null while it does not exist yet (any other import error still fails loudly). */
-async function optional<T>(load: () => Promise<T>): Promise<T | null> {
-  try {
-    return await load();
-  } catch (error) {
-    if (/Cannot find module|Failed to load url|does not provide an export/i.test(String((error as Error)?.message))) return null;
-    throw error;
-  }
-}
+import { optional } from "./support/optional";
 
 const takeover = await optional(() => import("~/takeover/takeover.server"));
 const send = await optional(() => import("~/takeover/send.server"));

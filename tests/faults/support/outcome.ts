@@ -1,0 +1,32 @@
+// Runs a loader or action and reports what a browser would get: status and body, or the non-Response
+// error it threw (which Remix would turn into a 500).
+export type Outcome = { status: number; body: unknown; thrown?: unknown };
+
+export async function outcome(fn: () => Promise<unknown>): Promise<Outcome> {
+  let value: unknown;
+  let thrown = false;
+  try {
+    value = await fn();
+  } catch (error) {
+    value = error;
+    thrown = true;
+  }
+  if (value instanceof Response) {
+    if (value.headers.get("content-type")?.includes("text/event-stream")) {
+      await value.body?.cancel().catch(() => {});
+      return { status: value.status, body: "(event stream)" };
+    }
+    const text = await value.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    return { status: value.status, body };
+  }
+  if (value && typeof value === "object" && (value as { type?: string }).type === "DataWithResponseInit") {
+    const { data, init } = value as { data: unknown; init?: ResponseInit | null };
+    return { status: init?.status ?? 200, body: data };
+  }
+  if (thrown) return { status: -1, body: null, thrown: value };
+  return { status: 200, body: value };
+}
