@@ -1,0 +1,241 @@
+// Inbox freshness and chunk relay, as a person at the screen sees them: the Console's production build
+// (build/, served by server.mjs with its gateway on the default timers) against a faithful dev server (quirks
+// on, so FleetLM's inbox goes quiet after one second and the gateway's re-joins carry the signal), and the
+// system Chromium driven by playwright-core.
+//   inbox_freshness_p50_ms / _p95_ms  user message POSTed to FleetLM → my unread badge for it changes
+//   inbox_freshness_watched_p95_ms    the same for a session another operator has open (gateway on its channel)
+//   chunk_relay_added_p95_ms          a stream_chunk painted in Chromium minus its arrival at a plain phoenix
+//                                     client in this process (what the Console's relay adds on top of FleetLM)
+// Times are epoch milliseconds from performance.timeOrigin + performance.now() on both sides (same machine);
+// "painted" is the first animation frame after the DOM change. Figures that cannot be measured are null.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Socket } from "phoenix";
+import { chromium, type Browser, type Page } from "playwright-core";
+import WebSocket from "ws";
+import { FleetLMRest } from "@fleetlm/client";
+import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
+import { percentile, round } from "./stats";
+
+type Figures = Record<string, number | null>;
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+/** A figure is reported only when at least this share of its samples was observed (never a partial guess). */
+const MIN_OBSERVED = 0.95;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`console did not start: ${out}`)), 60_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (/listening on/.test(out)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    child.once("exit", (code) => reject(new Error(`console exited ${code}: ${out}`)));
+  });
+}
+
+/** Resolves (in the page) with the time of the first frame after the badge's text differs from `before`. */
+async function armBadge(page: Page, sessionId: string, before: string, timeoutMs: number) {
+  await page.evaluate(
+    ({ sessionId, before, timeoutMs }) => {
+      const w = window as unknown as { __badge?: Promise<number | null> };
+      w.__badge = new Promise<number | null>((resolve) => {
+        const read = () => document.querySelector(`[data-testid="unread-${sessionId}"]`)?.textContent?.trim() ?? "";
+        const done = (value: number | null) => {
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve(value);
+        };
+        const observer = new MutationObserver(() => {
+          if (read() !== before) requestAnimationFrame(() => done(performance.timeOrigin + performance.now()));
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        const timer = setTimeout(() => done(null), timeoutMs);
+      });
+    },
+    { sessionId, before, timeoutMs },
+  );
+}
+
+const badgeText = (page: Page, sessionId: string) => page.evaluate((id) => document.querySelector(`[data-testid="unread-${id}"]`)?.textContent?.trim() ?? "", sessionId);
+
+async function measureBadges(page: Page, rest: FleetLMRest, sessions: { id: string; user_id: string }[], count: number): Promise<number[] | null> {
+  const samples: number[] = [];
+  let missed = 0;
+  for (let i = 0; i < count; i++) {
+    const session = sessions[i % sessions.length];
+    const before = await badgeText(page, session.id);
+    await armBadge(page, session.id, before, 10_000);
+    const sent = now();
+    await rest.appendMessage(session.id, { userId: session.user_id, content: { text: `freshness probe ${i}` } });
+    const seen = await page.evaluate(() => (window as unknown as { __badge: Promise<number | null> }).__badge);
+    if (seen === null) missed++;
+    else samples.push(seen - sent);
+    await sleep(150 + Math.random() * 250);
+  }
+  return samples.length >= count * MIN_OBSERVED && missed <= count * (1 - MIN_OBSERVED) ? samples : null;
+}
+
+async function measureChunkRelay(page: Page, rest: FleetLMRest, socketUrl: string, session: { id: string; user_id: string }, replies: number): Promise<number[] | null> {
+  // The plain phoenix client: what any FleetLM client would see, in this process.
+  const socket = new Socket(socketUrl, { transport: WebSocket as never, params: { user_id: session.user_id } });
+  socket.connect();
+  const channel = socket.channel(`session:${session.id}`, {});
+  await new Promise<void>((resolve, reject) => channel.join().receive("ok", () => resolve()).receive("error", (e) => reject(new Error(JSON.stringify(e)))));
+  let arrivals: { t: number; delta: string }[] = [];
+  channel.on("stream_chunk", (payload: { chunk?: { type?: string; delta?: unknown } }) => {
+    if (payload.chunk?.type === "text-delta" && typeof payload.chunk.delta === "string") arrivals.push({ t: now(), delta: payload.chunk.delta });
+  });
+  const added: number[] = [];
+  let expected = 0;
+  try {
+    for (let r = 0; r < replies; r++) {
+      arrivals = [];
+      await page.evaluate(() => {
+        const w = window as unknown as { __paints: { t: number; text: string }[]; __paintObserver?: MutationObserver };
+        w.__paints = [];
+        w.__paintObserver?.disconnect();
+        w.__paintObserver = new MutationObserver(() => {
+          const text = document.querySelector('[data-testid="live-bubble"]')?.textContent ?? "";
+          requestAnimationFrame(() => w.__paints.push({ t: performance.timeOrigin + performance.now(), text }));
+        });
+        w.__paintObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await rest.appendMessage(session.id, { userId: session.user_id, content: { text: `relay probe ${r}` } });
+      // The reply streams for a few seconds; wait until its persisted message replaces the bubble.
+      const deadline = Date.now() + 30_000;
+      const head = async () => (await rest.listMessages(session.id, { limit: 1000 })).at(-1);
+      while (Date.now() < deadline && (await head())?.sender_id === session.user_id) await sleep(200);
+      await sleep(500);
+      const paints = await page.evaluate(() => (window as unknown as { __paints: { t: number; text: string }[] }).__paints);
+      const squash = (s: string) => s.replace(/\s+/g, " ").trim();
+      let cumulative = "";
+      for (const arrival of arrivals) {
+        cumulative += arrival.delta;
+        const target = squash(cumulative);
+        if (!target) continue;
+        expected++;
+        const painted = paints.find((p) => p.t >= arrival.t - 1 && squash(p.text).includes(target));
+        if (painted) added.push(painted.t - arrival.t);
+      }
+    }
+  } finally {
+    channel.leave();
+    socket.disconnect();
+  }
+  return expected > 0 && added.length >= expected * MIN_OBSERVED ? added : null;
+}
+
+export async function run({ quick }: { quick: boolean }): Promise<Figures> {
+  const figures: Figures = { inbox_freshness_p50_ms: null, inbox_freshness_p95_ms: null, inbox_freshness_watched_p95_ms: null, chunk_relay_added_p95_ms: null };
+  if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
+    process.stderr.write("inbox-freshness: no build/, running remix vite:build\n");
+    execFileSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "freshness-bench-"));
+  const databaseUrl = `file:${path.join(dir, "console.db")}`;
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
+  const server = await startFleetlmDev({ port: 0, host: "127.0.0.1", demo: true });
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, FLEETLM_URL: server.url });
+  let consoleServer: ChildProcess | null = null;
+  let browser: Browser | null = null;
+  try {
+    const { lucia } = await import("../app/auth/lucia.server");
+    const { createOperator } = await import("../app/operators/operators.server");
+    const cookieFor = async (name: string) => {
+      const op = await createOperator({ email: `${name}@bench.test`, name, role: "operator", password: "bench password 123" }, null);
+      const session = await lucia().createSession(op.id, { createdAt: new Date() });
+      return { name: lucia().sessionCookieName, value: session.id };
+    };
+    const [ann, bob] = [await cookieFor("ann"), await cookieFor("bob")];
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    consoleServer = await startConsole({
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      FLEETLM_URL: server.url,
+      SESSION_SECRET: randomBytes(32).toString("hex"),
+      CONSOLE_PUBLIC_URL: base,
+      GATEWAY_DISABLED: "0", // the runner disables it for in-process benches; this one measures it
+    });
+
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"] });
+    const pageAs = async (cookie: { name: string; value: string }) => {
+      const context = await browser!.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
+      await context.addCookies([{ ...cookie, url: base }]);
+      return context.newPage();
+    };
+
+    const rest = new FleetLMRest({ baseUrl: server.url, timeoutMs: 10_000 });
+    const sessions = await Promise.all([0, 1, 2, 3, 4].map((i) => rest.createSession({ userId: `fresh-user-${i}`, agentId: "bench-agent" })));
+    for (const s of sessions) await rest.appendMessage(s.id, { userId: s.user_id, content: { text: "hello" } });
+
+    const inbox = await pageAs(ann);
+    await inbox.goto("/inbox");
+    for (const s of sessions) await inbox.waitForSelector(`[data-testid="unread-${s.id}"]`, { timeout: 60_000 });
+    await sleep(1_500); // let the first join/poll settle so the first probe is not the indexing of the session
+
+    const plain = await measureBadges(inbox, rest, sessions, quick ? 20 : 100);
+    if (plain) {
+      figures.inbox_freshness_p50_ms = round(percentile(plain, 50), 1);
+      figures.inbox_freshness_p95_ms = round(percentile(plain, 95), 1);
+    }
+
+    // Watched: Bob has one session open, so the gateway is on its channel; Ann's badge for it is measured.
+    const watched = sessions[0];
+    const viewer = await pageAs(bob);
+    await viewer.goto(`/sessions/${watched.id}`);
+    await viewer.waitForLoadState("networkidle").catch(() => {});
+    await sleep(1_500);
+    const watchedSamples = await measureBadges(inbox, rest, [watched], quick ? 10 : 50);
+    if (watchedSamples) figures.inbox_freshness_watched_p95_ms = round(percentile(watchedSamples, 95), 1);
+
+    // Chunk relay: Bob watches a session with the demo agent, which streams its replies.
+    const demo = await rest.createSession({ userId: "relay-user", agentId: "demo-agent" });
+    await viewer.goto(`/sessions/${demo.id}`);
+    await viewer.waitForLoadState("networkidle").catch(() => {});
+    await sleep(1_500);
+    const relay = await measureChunkRelay(viewer, rest, server.socketUrl, demo, quick ? 2 : 8);
+    if (relay) figures.chunk_relay_added_p95_ms = round(percentile(relay, 95), 1);
+  } catch (error) {
+    process.stderr.write(`inbox-freshness: ${error instanceof Error ? error.stack : String(error)}\n`);
+  } finally {
+    await browser?.close().catch(() => {});
+    consoleServer?.kill("SIGTERM");
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await run({ quick: process.argv.includes("--quick") })));
+  process.exit(0);
+}
