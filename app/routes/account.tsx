@@ -122,7 +122,7 @@ export default function Account() {
                       <input type="hidden" name="intent" value="revoke-session" />
                       <input type="hidden" name="id" value={session.id} />
                       <button className="rounded border border-slate-300 px-2 py-1 text-xs dark:border-slate-700">
-                        {session.current ? "Sign out this session" : "Revoke"}
+                        {session.current ? "End this session" : "Revoke"}
                       </button>
                     </Form>
                   </td>

@@ -18,7 +18,7 @@ test("an admin creates an operator; the operator is refused the admin pages and 
   const create = page.getByRole("form", { name: "New operator" });
   await create.getByLabel("E-mail", { exact: true }).fill(operator.email);
   await create.getByLabel("Name", { exact: true }).fill(operator.name);
-  await create.getByLabel("Role", { exact: true }).selectOption("operator");
+  await create.getByRole("combobox", { name: /^Role/ }).selectOption("operator");
   await create.getByLabel("Initial password", { exact: true }).fill(operator.password);
   await create.getByRole("button", { name: "Create operator" }).click();
   const row = page.getByRole("row", { name: new RegExp(operator.email) });
