@@ -1,0 +1,106 @@
+// The inbox in Chromium against the dev server in its default (faithful) mode and the production build.
+import { randomUUID } from "node:crypto";
+import { FleetLMSocket } from "@fleetlm/client";
+import type { Browser, Page } from "@playwright/test";
+import { createAccount, expect, login, test, type Account } from "./support";
+
+// An agent nobody registered: FleetLM calls no webhook, so only the messages the test posts exist.
+const SILENT_AGENT = "e2e-silent-agent";
+
+async function signedIn(browser: Browser, baseURL: string, account: Account): Promise<Page> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await login(page, account);
+  return page;
+}
+
+async function sendOverWebSocket(fleetlmUrl: string, userId: string, sessionId: string, text: string) {
+  const socket = new FleetLMSocket({ socketUrl: `${fleetlmUrl.replace(/^http/, "ws")}/socket`, userId });
+  await socket.connect();
+  try {
+    const channel = socket.channel(`session:${sessionId}`, {});
+    await new Promise((resolve, reject) => channel.join().receive("ok", resolve).receive("error", reject));
+    // FleetLM broadcasts a WS send twice and notifies the inbox twice (quirk 1): the badge must count it once.
+    await new Promise((resolve, reject) => channel.push("send", { content: { kind: "text", content: { text } } }).receive("ok", resolve).receive("error", reject));
+  } finally {
+    await socket.disconnect();
+  }
+}
+
+test("a user message shows up as my unread badge without a reload; opening the session clears it; another operator's counts are their own", async ({
+  page,
+  browser,
+  baseURL,
+  admin,
+  fleetlm,
+  fleetlmUrl,
+}) => {
+  const userId = `e2e-inbox-${randomUUID().slice(0, 8)}`;
+  const session = await fleetlm.createSession({ userId, agentId: SILENT_AGENT });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "hello, anyone?" } });
+
+  await login(page, admin);
+  await page.goto(`/inbox?q=${userId}`);
+  const badge = page.getByTestId(`unread-${session.id}`);
+  await expect(badge).toHaveText("1", { timeout: 20_000 });
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "still there?" } });
+  await expect(badge).toHaveText("2");
+  await sendOverWebSocket(fleetlmUrl, userId, session.id, "sent over the socket");
+  await expect(badge).toHaveText("3");
+  await page.waitForTimeout(2_000); // the duplicate broadcast has arrived by now
+  await expect(badge).toHaveText("3");
+  await expect(page.getByTestId("inbox-row").first()).toContainText("sent over the socket");
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+
+  // A second operator has their own counts.
+  const bob = await signedIn(browser, baseURL!, createAccount("operator", "Bob Counter"));
+  await bob.goto(`/inbox?q=${userId}`);
+  await expect(bob.getByTestId(`unread-${session.id}`)).toHaveText("3");
+
+  // Opening the session at its tail clears my badge, not Bob's.
+  await page.getByRole("link", { name: userId }).click();
+  await expect(page).toHaveURL(new RegExp(`/sessions/${session.id}`));
+  await expect
+    .poll(async () => {
+      await page.goto(`/inbox?q=${userId}`);
+      return page.getByTestId(`unread-${session.id}`).textContent();
+    }, { timeout: 15_000 })
+    .toBe("0");
+  await bob.reload();
+  await expect(bob.getByTestId(`unread-${session.id}`)).toHaveText("3");
+
+  // Bob marks it read from the list; a new message then counts 1 for both of us, live.
+  await bob.getByRole("checkbox", { name: `Select session of ${userId}` }).check();
+  await bob.getByRole("button", { name: "Mark read" }).click();
+  await expect(bob.getByTestId(`unread-${session.id}`)).toHaveText("0");
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "one more" } });
+  await expect(bob.getByTestId(`unread-${session.id}`)).toHaveText("1");
+  await expect(badge).toHaveText("1");
+  await bob.context().close();
+});
+
+test("keyboard: j/k move, x selects, / focuses search, ? shows help", async ({ page, admin, fleetlm }) => {
+  const userId = `e2e-keys-${randomUUID().slice(0, 8)}`;
+  for (let i = 0; i < 2; i++) {
+    const session = await fleetlm.createSession({ userId: `${userId}-${i}`, agentId: SILENT_AGENT });
+    await fleetlm.appendMessage(session.id, { userId: `${userId}-${i}`, content: { text: `hi ${i}` } });
+  }
+  await login(page, admin);
+  await page.goto(`/inbox?q=${userId}`);
+  await expect(page.getByTestId("inbox-row")).toHaveCount(2, { timeout: 20_000 });
+  await page.keyboard.press("j");
+  await page.keyboard.press("x");
+  await expect(page.getByTestId("inbox-row").nth(1)).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("region", { name: "Bulk actions" })).toContainText("1 selected");
+  await page.keyboard.press("k");
+  await page.keyboard.press("x");
+  await expect(page.getByRole("region", { name: "Bulk actions" })).toContainText("2 selected");
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeHidden();
+  await page.keyboard.press("/");
+  await expect(page.getByPlaceholder("Search users  /")).toBeFocused();
+});
