@@ -57,30 +57,38 @@ function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   });
 }
 
-/** Resolves (in the page) with the time of the first frame after the badge's text differs from `before`. */
-async function armBadge(page: Page, sessionId: string, before: string, timeoutMs: number) {
-  await page.evaluate(
-    ({ sessionId, before, timeoutMs }) => {
-      const w = window as unknown as { __badge?: Promise<number | null> };
-      w.__badge = new Promise<number | null>((resolve) => {
-        const read = () => document.querySelector(`[data-testid="unread-${sessionId}"]`)?.textContent?.trim() ?? "";
-        const done = (value: number | null) => {
-          observer.disconnect();
-          clearTimeout(timer);
-          resolve(value);
-        };
-        const observer = new MutationObserver(() => {
-          if (read() !== before) requestAnimationFrame(() => done(performance.timeOrigin + performance.now()));
-        });
-        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-        const timer = setTimeout(() => done(null), timeoutMs);
+// Browser-side helpers, as source text: tsx would wrap functions passed to page.evaluate with its own
+// `__name` helper, which does not exist in the page.
+const BROWSER_HELPERS = `
+  window.__now = () => performance.timeOrigin + performance.now();
+  window.__badgeText = (id) => document.querySelector('[data-testid="unread-' + id + '"]')?.textContent?.trim() ?? "";
+  // Resolves with the time of the first frame after the badge's text differs from "before" (null on timeout).
+  window.__armBadge = (id, before, timeoutMs) => {
+    window.__badge = new Promise((resolve) => {
+      let timer;
+      const observer = new MutationObserver(() => {
+        if (window.__badgeText(id) !== before) requestAnimationFrame(() => done(window.__now()));
       });
-    },
-    { sessionId, before, timeoutMs },
-  );
-}
+      const done = (value) => { observer.disconnect(); clearTimeout(timer); resolve(value); };
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      timer = setTimeout(() => done(null), timeoutMs);
+    });
+  };
+  // Records the live bubble's text at every frame after a DOM change.
+  window.__startPaints = () => {
+    window.__paints = [];
+    window.__paintObserver?.disconnect();
+    window.__paintObserver = new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="live-bubble"]')?.textContent ?? "";
+      requestAnimationFrame(() => window.__paints.push({ t: window.__now(), text }));
+    });
+    window.__paintObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+  };
+`;
 
-const badgeText = (page: Page, sessionId: string) => page.evaluate((id) => document.querySelector(`[data-testid="unread-${id}"]`)?.textContent?.trim() ?? "", sessionId);
+const js = JSON.stringify;
+const armBadge = (page: Page, sessionId: string, before: string, timeoutMs: number) => page.evaluate(`window.__armBadge(${js(sessionId)}, ${js(before)}, ${timeoutMs})`);
+const badgeText = (page: Page, sessionId: string) => page.evaluate(`window.__badgeText(${js(sessionId)})`) as Promise<string>;
 
 async function measureBadges(page: Page, rest: FleetLMRest, sessions: { id: string; user_id: string }[], count: number): Promise<number[] | null> {
   const samples: number[] = [];
@@ -91,7 +99,7 @@ async function measureBadges(page: Page, rest: FleetLMRest, sessions: { id: stri
     await armBadge(page, session.id, before, 10_000);
     const sent = now();
     await rest.appendMessage(session.id, { userId: session.user_id, content: { text: `freshness probe ${i}` } });
-    const seen = await page.evaluate(() => (window as unknown as { __badge: Promise<number | null> }).__badge);
+    const seen = (await page.evaluate("window.__badge")) as number | null;
     if (seen === null) missed++;
     else samples.push(seen - sent);
     await sleep(150 + Math.random() * 250);
@@ -114,23 +122,14 @@ async function measureChunkRelay(page: Page, rest: FleetLMRest, socketUrl: strin
   try {
     for (let r = 0; r < replies; r++) {
       arrivals = [];
-      await page.evaluate(() => {
-        const w = window as unknown as { __paints: { t: number; text: string }[]; __paintObserver?: MutationObserver };
-        w.__paints = [];
-        w.__paintObserver?.disconnect();
-        w.__paintObserver = new MutationObserver(() => {
-          const text = document.querySelector('[data-testid="live-bubble"]')?.textContent ?? "";
-          requestAnimationFrame(() => w.__paints.push({ t: performance.timeOrigin + performance.now(), text }));
-        });
-        w.__paintObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
-      });
+      await page.evaluate("window.__startPaints()");
       await rest.appendMessage(session.id, { userId: session.user_id, content: { text: `relay probe ${r}` } });
       // The reply streams for a few seconds; wait until its persisted message replaces the bubble.
       const deadline = Date.now() + 30_000;
       const head = async () => (await rest.listMessages(session.id, { limit: 1000 })).at(-1);
       while (Date.now() < deadline && (await head())?.sender_id === session.user_id) await sleep(200);
       await sleep(500);
-      const paints = await page.evaluate(() => (window as unknown as { __paints: { t: number; text: string }[] }).__paints);
+      const paints = (await page.evaluate("window.__paints")) as { t: number; text: string }[];
       const squash = (s: string) => s.replace(/\s+/g, " ").trim();
       let cumulative = "";
       for (const arrival of arrivals) {
@@ -190,6 +189,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     const pageAs = async (cookie: { name: string; value: string }) => {
       const context = await browser!.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
       await context.addCookies([{ ...cookie, url: base }]);
+      await context.addInitScript({ content: BROWSER_HELPERS });
       return context.newPage();
     };
 
