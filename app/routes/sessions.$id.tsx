@@ -17,9 +17,9 @@ import { ReviewControls } from "~/reviews/components/review-controls";
 import { MessageList } from "~/sessions/components/message-list";
 import { NotesPanel } from "~/sessions/components/notes-panel";
 import { SessionHeader } from "~/sessions/components/session-header";
-import { parsePageQuery } from "~/sessions/history.server";
+import { parsePageQuery, wantsMessagesOnly } from "~/sessions/history.server";
 import { parseSessionId } from "~/sessions/session-id";
-import { loadSessionView } from "~/sessions/session-view.server";
+import { loadMessagesPage, loadSessionView } from "~/sessions/session-view.server";
 import { useSessionTimeline } from "~/sessions/use-session-timeline";
 import { TakeoverPanel } from "~/takeover/components/takeover-panel";
 
@@ -29,11 +29,21 @@ export const meta: MetaFunction = ({ params }) => [{ title: `Session ${params.id
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const operator = await requireOperator(request);
   const sessionId = parseSessionId(params.id);
-  const query = parsePageQuery(new URL(request.url).searchParams);
-  const [view, notes] = await Promise.all([loadSessionView(sessionId, query), listNotes(sessionId)]);
-  const body = { ...view, notes, noteClientId: randomUUID(), me: { id: operator.id, name: operator.name, role: operator.role } };
-  return view.degraded ? data(body, { status: 503 }) : body;
+  const search = new URL(request.url).searchParams;
+  const query = parsePageQuery(search);
+  if (wantsMessagesOnly(search)) {
+    const page = await loadMessagesPage(sessionId, query);
+    return page.degraded ? data(page, { status: 503 }) : page;
+  }
+  const page = await sessionPage(operator, sessionId, query);
+  return page.view.degraded ? data(page.body, { status: 503 }) : page.body;
 }
+
+async function sessionPage(operator: { id: string; name: string; role: string }, sessionId: string, query: ReturnType<typeof parsePageQuery>) {
+  const [view, notes] = await Promise.all([loadSessionView(sessionId, query), listNotes(sessionId)]);
+  return { view, body: { ...view, notes, noteClientId: randomUUID(), me: { id: operator.id, name: operator.name, role: operator.role } } };
+}
+type SessionPageData = Awaited<ReturnType<typeof sessionPage>>["body"];
 
 const ReadSchema = z.object({ intent: z.literal("read"), seq: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
@@ -57,6 +67,21 @@ const READ_THROTTLE_MS = 2_000;
 
 export default function SessionRoute() {
   const loaderData = useLoaderData<typeof loader>();
+  // `?part=messages` is for the page's own fetchers; opened directly it has no header to show.
+  if (!("session" in loaderData)) return <SessionLink />;
+  return <SessionPage data={loaderData as unknown as SessionPageData} />;
+}
+
+function SessionLink() {
+  const location = useLocation();
+  return (
+    <p className="p-4">
+      <a className="text-blue-700 underline" href={location.pathname}>Open the session</a>
+    </p>
+  );
+}
+
+function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   const { session, history, degraded, header, notes, me, noteClientId } = loaderData;
   const location = useLocation();
   const timeline = useSessionTimeline(session.id, history, `${session.id}${location.search}`);

@@ -18,6 +18,11 @@ export const PageQuerySchema = z
   .refine((q) => [q.before, q.after, q.seq].filter((v) => v !== undefined).length <= 1, { message: "Use only one of before, after and seq" });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 
+/** `part=messages`: only the page of messages (the browser's older/newer/gap reads), without the header and notes. */
+export function wantsMessagesOnly(params: URLSearchParams): boolean {
+  return params.get("part") === "messages";
+}
+
 export function parsePageQuery(params: URLSearchParams): PageQuery {
   const raw: Record<string, string> = {};
   for (const key of ["before", "after", "seq"]) {

@@ -6,7 +6,7 @@ import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { currentViewers } from "~/gateway/session-watch.server";
 import { activeTakeover, type TakeoverView } from "~/takeover/takeover.server";
-import { readHistoryPage, type PageQuery } from "./history.server";
+import { indexedHeadSeq, readHistoryPage, type PageQuery } from "./history.server";
 import type { HistoryPage, SessionSummary } from "./types";
 
 export type SessionHeader = {
@@ -86,6 +86,23 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
     degraded,
     header: { assignee, labels: indexRow?.labels.map((l) => l.label) ?? [], takeover, viewers: currentViewers(sessionId) },
   };
+}
+
+/**
+ * Only a page of messages, for the browser's paging and gap fills: the page already shows the header,
+ * so this costs one FleetLM read (plus the index head for a tail read).
+ */
+export async function loadMessagesPage(sessionId: string, query: PageQuery): Promise<{ history: HistoryPage | null; degraded: SessionView["degraded"] }> {
+  const isTail = query.before === undefined && query.after === undefined && query.seq === undefined;
+  try {
+    const knownHead = isTail ? await indexedHeadSeq(sessionId) : null;
+    return { history: await readHistoryPage(sessionId, query, { knownHead }), degraded: null };
+  } catch (error) {
+    if (isNotFound(error)) throw notFound();
+    if (!(error instanceof FleetLMError)) throw error;
+    reportFleetlmFailure(error);
+    return { history: null, degraded: { reason: describeFailure(error) } };
+  }
 }
 
 function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {

@@ -66,13 +66,13 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
       return;
     }
     state.current.newerBusy = true;
-    fetchers.current.newer.load(`/sessions/${encodeURIComponent(sessionId)}?after=${lastSeq()}`);
+    fetchers.current.newer.load(`/sessions/${encodeURIComponent(sessionId)}?after=${lastSeq()}&part=messages`);
   }, [sessionId]);
 
   const loadOlder = useCallback(() => {
     const first = state.current.messages[0]?.seq;
     if (!first || first <= 1 || fetchers.current.older.state !== "idle") return;
-    fetchers.current.older.load(`/sessions/${encodeURIComponent(sessionId)}?before=${first}`);
+    fetchers.current.older.load(`/sessions/${encodeURIComponent(sessionId)}?before=${first}&part=messages`);
   }, [sessionId]);
 
   // Older page arrived: prepend; beyond the bound the newest end is dropped, so the view leaves the tail.

@@ -150,6 +150,18 @@ describe("FleetLM round trips", () => {
     const { trips } = await counted("?before=151");
     expect(trips).toBe(2);
   });
+
+  it("serves the page's own fetches (part=messages) with one read and no header", async () => {
+    const { res, trips } = await counted("?before=151&part=messages");
+    expect(trips).toBe(1);
+    expect(seqs(res.body)).toEqual(range(51, 150));
+    expect(res.body).not.toHaveProperty("session");
+    expect(res.body).not.toHaveProperty("notes");
+    const tail = await counted("?part=messages");
+    expect(seqs(tail.res.body)).toEqual(range(151, 250));
+    expect(tail.trips).toBe(1); // the index knows the head
+    expect((await open("?part=messages", op, "AZnope0000000000000000")).status).toBe(404);
+  });
 });
 
 describe("FleetLM unavailable", () => {
@@ -163,6 +175,9 @@ describe("FleetLM unavailable", () => {
     expect(body.degraded?.reason).toMatch(/could not be reached/);
     expect(body.history).toBeNull();
     expect((await fleetlmHealth()).reachable).toBe(false);
+    const part = await open("?after=1&part=messages", op, session.id);
+    expect(part.status).toBe(503);
+    expect((part.body as Body).degraded?.reason).toBeTruthy();
     pointConsoleAt(server.url);
   });
 

@@ -77,7 +77,7 @@ describe("session timeline", () => {
     send({ type: "message", sessionId: "s1", message: all[14]! }); // seq 15: 11..14 missing
     expect(seqText()).toBe(range(1, 10)); // not shown before the gap is filled
     await waitFor(() => expect(seqText()).toBe(range(1, 15)));
-    expect(requests).toContain("?after=10");
+    expect(requests).toContain("?after=10&part=messages");
   });
 
   it("reads back what was missed when the feed (re)opens", async () => {

@@ -1,0 +1,122 @@
+// Session view figures: the Console loader's cost over the FleetLM read it wraps, and opening a
+// 100,000-message session at the tail (server time and FleetLM round trips, head known from the index).
+// The loader runs in-process against a dev server seeded through its store (the dev server's seeding path).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { FleetLMRest } from "@fleetlm/client";
+import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
+import type { MessageRow } from "../packages/fleetlm-dev/src/store/types.js";
+import { median, round } from "./stats";
+
+type Figures = Record<string, number | null>;
+
+function seedMessages(sessionId: string, count: number): MessageRow[] {
+  const now = Date.now() * 1000;
+  return Array.from({ length: count }, (_, i) => {
+    const seq = i + 1;
+    const fromUser = seq % 2 === 1;
+    return {
+      id: `bench-${seq}`,
+      session_id: sessionId,
+      seq,
+      sender_id: fromUser ? "bench-user" : "bench-agent",
+      recipient_id: fromUser ? "bench-agent" : "bench-user",
+      kind: fromUser ? "text" : "assistant",
+      content: fromUser
+        ? { text: `Question number ${seq}: how do I reset my password on the mobile app?` }
+        : { id: `r${seq}`, role: "assistant", parts: [{ type: "text", text: `Answer ${seq}: open Settings, then Account, then **Reset password**. A link arrives by e-mail.`, state: "done" }] },
+      metadata: fromUser ? {} : { termination: "finish", latency_ms: 800 },
+      inserted_at: now - (count - i) * 1_000_000,
+    };
+  });
+}
+
+export async function run({ quick }: { quick: boolean }): Promise<Figures> {
+  const dir = mkdtempSync(path.join(tmpdir(), "session-bench-"));
+  const databaseUrl = `file:${path.join(dir, "console.db")}`;
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
+  const server = await startFleetlmDev({ port: 0, host: "127.0.0.1" });
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, FLEETLM_URL: server.url, GATEWAY_DISABLED: "1" });
+
+  try {
+    // App modules read the environment on first use: import them only now.
+    const { db } = await import("../app/db.server");
+    const { fleetlm } = await import("../app/fleetlm/fleetlm.server");
+    const { lucia } = await import("../app/auth/lucia.server");
+    const { createOperator } = await import("../app/operators/operators.server");
+    const { loader } = await import("../app/routes/sessions.$id");
+
+    const rest = new FleetLMRest({ baseUrl: server.url, timeoutMs: 10_000 });
+    const operator = await createOperator({ email: "bench@example.test", name: "Bench", role: "operator", password: "bench password 123" }, null);
+    const authSession = await lucia().createSession(operator.id, { createdAt: new Date() });
+    const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+    const open = async (sessionId: string, query = "") => {
+      const request = new Request(`http://console.bench/sessions/${sessionId}${query}`, { headers: { cookie, host: "console.bench" } });
+      const result = (await loader({ request, params: { id: sessionId }, context: {} })) as { history?: { messages: unknown[] } | null };
+      if (!result.history || result.history.messages.length === 0) throw new Error(`loader returned no messages for ${query}`);
+      return result;
+    };
+
+    const seeded = async (count: number) => {
+      const session = await rest.createSession({ userId: "bench-user", agentId: "bench-agent" });
+      server.store.seed([], seedMessages(session.id, count));
+      return session.id;
+    };
+
+    // history_page_ratio: a 100-message page through the loader vs the same FleetLM read, interleaved.
+    const pageSession = await seeded(10_000);
+    const rounds = quick ? 40 : 200;
+    const loaderMs: number[] = [];
+    const restMs: number[] = [];
+    for (let i = 0; i < rounds + 10; i++) {
+      const afterSeq = Math.floor(Math.random() * 9_800);
+      let t = performance.now();
+      await rest.listMessages(pageSession, { afterSeq, limit: 100 });
+      const restTime = performance.now() - t;
+      t = performance.now();
+      await open(pageSession, `?after=${afterSeq}&part=messages`);
+      const loaderTime = performance.now() - t;
+      if (i >= 10) {
+        restMs.push(restTime);
+        loaderMs.push(loaderTime);
+      }
+    }
+    const ratio = median(loaderMs)! / median(restMs)!;
+    // Where the difference goes: the guard (session cookie → operator) alone.
+    const { requireOperator } = await import("../app/auth/guards.server");
+    const guardMs: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t = performance.now();
+      await requireOperator(new Request(`http://console.bench/sessions/x`, { headers: { cookie, host: "console.bench" } }));
+      guardMs.push(performance.now() - t);
+    }
+
+    // tail_open_100k: head known from the index.
+    const bigSession = await seeded(100_000);
+    await (await db()).sessionIndex.create({ data: { id: bigSession, userId: "bench-user", agentId: "bench-agent", status: "active", createdAt: new Date(), headSeq: 100_000 } });
+    const tailMs: number[] = [];
+    let roundTrips = 0;
+    for (let i = 0; i < (quick ? 15 : 60) + 3; i++) {
+      const before = fleetlm().requestCount;
+      const t = performance.now();
+      await open(bigSession);
+      const elapsed = performance.now() - t;
+      roundTrips = fleetlm().requestCount - before;
+      if (i >= 3) tailMs.push(elapsed);
+    }
+    process.stderr.write(`session bench: page loader median ${median(loaderMs)?.toFixed(2)} ms vs REST ${median(restMs)?.toFixed(2)} ms (guard alone ${median(guardMs)?.toFixed(2)} ms); tail 100k median ${median(tailMs)?.toFixed(2)} ms, ${roundTrips} round trips\n`);
+    await (await db()).$disconnect();
+    return {
+      history_page_ratio: round(ratio),
+      tail_open_100k_ms: round(median(tailMs)),
+      tail_open_100k_round_trips: roundTrips,
+      chunk_relay_added_p95_ms: null, // needs Chromium; not measured here
+    };
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
