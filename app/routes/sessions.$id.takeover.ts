@@ -1,7 +1,8 @@
 // Takeover of one session, for the TakeoverPanel's fetchers. GET: the current claim, the takeover timeline,
 // whether a gated reply is streaming, and the canned replies. POST intents: claim, release, force-release,
-// heartbeat, send (reply as the agent), stop-reply. Answers are JSON with a status that says what happened.
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+// heartbeat, send (reply as the agent), stop-reply. Answers are JSON Responses (not `data()`): this is a resource
+// route, and only a Response keeps its status for callers other than Remix fetchers.
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireOperator, requireRole } from "~/auth/guards.server";
 import { isGated } from "~/gate/gated-agents.server";
 import { isStreaming, stopReply } from "~/gate/streams.server";
@@ -37,7 +38,9 @@ export type TakeoverActionResult =
   | { ok: true; intent: string; takeover?: TakeoverView | null; seq?: number; clientMessageId?: string; stopped?: number }
   | { ok: false; intent: string; reason: string; holder?: { id: string; name: string } | null; status?: string; clientMessageId?: string; errors?: Record<string, string[]> };
 
-export async function loader({ request, params }: LoaderFunctionArgs): Promise<TakeoverPanelData> {
+const json = (body: TakeoverPanelData | TakeoverActionResult, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);
   const sessionId = params.id ?? "";
   const session = await sessionAgent(sessionId);
@@ -48,11 +51,11 @@ export async function loader({ request, params }: LoaderFunctionArgs): Promise<T
     listCannedReplies(),
     session.ok ? isGated(session.agentId) : Promise.resolve(false),
   ]);
-  return { takeover, timeline, streaming: isStreaming(sessionId), gated, idleMinutes: env().TAKEOVER_IDLE_MINUTES, cannedReplies };
+  return json({ takeover, timeline, streaming: isStreaming(sessionId), gated, idleMinutes: env().TAKEOVER_IDLE_MINUTES, cannedReplies });
 }
 
 function refused(intent: string, refusal: Refusal) {
-  return data<TakeoverActionResult>({ ok: false, intent, reason: refusal.reason, holder: refusal.holder ?? null }, { status: refusal.status });
+  return json({ ok: false, intent, reason: refusal.reason, holder: refusal.holder ?? null }, refusal.status);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -62,35 +65,35 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseForm(TakeoverIntentSchema, await readForm(request));
   if (!parsed.ok) {
     const errors = (parsed.response.data as { errors: Record<string, string[]> }).errors;
-    return data<TakeoverActionResult>({ ok: false, intent: "invalid", reason: Object.values(errors).flat().join(" "), errors }, { status: 400 });
+    return json({ ok: false, intent: "invalid", reason: Object.values(errors).flat().join(" "), errors }, 400);
   }
   const form = parsed.data;
   switch (form.intent) {
     case "claim": {
       const result = await claimTakeover({ sessionId, actor: operator, reason: form.reason, ip });
-      return result.ok ? { ok: true, intent: form.intent, takeover: result.takeover } : refused(form.intent, result);
+      return result.ok ? json({ ok: true, intent: form.intent, takeover: result.takeover }) : refused(form.intent, result);
     }
     case "release": {
       const result = await releaseTakeover({ sessionId, actor: operator, ip });
-      return result.ok ? { ok: true, intent: form.intent, takeover: null } : refused(form.intent, result);
+      return result.ok ? json({ ok: true, intent: form.intent, takeover: null }) : refused(form.intent, result);
     }
     case "force-release": {
       const result = await forceReleaseTakeover({ sessionId, actor: operator, ip });
-      return result.ok ? { ok: true, intent: form.intent, takeover: null } : refused(form.intent, result);
+      return result.ok ? json({ ok: true, intent: form.intent, takeover: null }) : refused(form.intent, result);
     }
     case "heartbeat": {
       const result = await heartbeatTakeover({ sessionId, actor: operator });
-      return result.ok ? { ok: true, intent: form.intent, takeover: result.takeover } : refused(form.intent, result);
+      return result.ok ? json({ ok: true, intent: form.intent, takeover: result.takeover }) : refused(form.intent, result);
     }
     case "stop-reply": {
       const result = await stopReply({ sessionId, actor: operator, ip });
-      return result.ok ? { ok: true, intent: form.intent, stopped: result.stopped } : refused(form.intent, result);
+      return result.ok ? json({ ok: true, intent: form.intent, stopped: result.stopped }) : refused(form.intent, result);
     }
     case "send": {
       const result = await sendAsOperator({ sessionId, operator, clientMessageId: form.clientMessageId, body: form.body, ip });
-      if (result.ok) return { ok: true, intent: form.intent, seq: result.seq, clientMessageId: result.clientMessageId };
-      if (result.status === "pending") return data<TakeoverActionResult>({ ok: false, intent: form.intent, status: "pending", reason: result.reason, clientMessageId: result.clientMessageId }, { status: 202 });
-      if (result.status === "failed") return data<TakeoverActionResult>({ ok: false, intent: form.intent, status: "failed", reason: result.reason, clientMessageId: result.clientMessageId }, { status: 502 });
+      if (result.ok) return json({ ok: true, intent: form.intent, seq: result.seq, clientMessageId: result.clientMessageId });
+      if (result.status === "pending") return json({ ok: false, intent: form.intent, status: "pending", reason: result.reason, clientMessageId: result.clientMessageId }, 202);
+      if (result.status === "failed") return json({ ok: false, intent: form.intent, status: "failed", reason: result.reason, clientMessageId: result.clientMessageId }, 502);
       return refused(form.intent, result);
     }
   }
