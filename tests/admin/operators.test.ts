@@ -169,12 +169,13 @@ describe("changing roles and deactivating", () => {
 
   it("answers 404 for an operator id that does not exist", async () => {
     const admin = await makeOperator("admin");
-    for (const form of [
+    const forms: Record<string, string>[] = [
       { intent: "change-role", id: "missing-id", role: "auditor" },
       { intent: "deactivate", id: "missing-id" },
       { intent: "reset-password", id: "missing-id", newPassword: "long enough" },
       { intent: "end-sessions", id: "missing-id" },
-    ]) {
+    ];
+    for (const form of forms) {
       expect((await post(admin, form)).status).toBe(404);
     }
     expect(await auditsBy(admin.id)).toHaveLength(0);
