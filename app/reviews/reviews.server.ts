@@ -11,8 +11,10 @@ import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { listLabels } from "./labels.server";
 import { snapshotText } from "./message-text";
 import { recordReplies, replyFacts } from "./reply-index.server";
+import { MAX_COMMENT, type ContextMessage, type Rating, type ReplyState } from "./review-types";
 
-export const MAX_COMMENT = 2000;
+export { MAX_COMMENT };
+
 
 const toList = (value: unknown) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]);
 
@@ -161,17 +163,6 @@ export async function setFlag(actor: Actor, sessionId: string, seq: number, flag
   });
 }
 
-export type MyReview = { id: string; rating: "good" | "bad"; labels: string[]; comment: string; updatedAt: string };
-export type ReplyState = {
-  indexed: boolean;
-  termination: string | null;
-  latencyMs: number | null;
-  byOperator: boolean;
-  flagged: { at: string; byName: string | null } | null;
-  reviewCount: number;
-  mine: MyReview | null;
-};
-
 export function splitLabels(labels: string): string[] {
   return labels === "" ? [] : labels.split(",");
 }
@@ -193,12 +184,11 @@ export async function replyState(me: { id: string }, sessionId: string, seq: num
     flagged: row?.flaggedAt ? { at: row.flaggedAt.toISOString(), byName: flagger?.name ?? null } : null,
     reviewCount,
     mine: mine
-      ? { id: mine.id, rating: mine.rating as "good" | "bad", labels: splitLabels(mine.labels), comment: mine.comment, updatedAt: mine.updatedAt.toISOString() }
+      ? { id: mine.id, rating: mine.rating as Rating, labels: splitLabels(mine.labels), comment: mine.comment, updatedAt: mine.updatedAt.toISOString() }
       : null,
   };
 }
 
-export type ContextMessage = { seq: number; senderId: string; role: "user" | "agent" | "operator" | "other"; kind: string; text: string; at: string };
 
 /** The reply and up to `before` messages before it, from FleetLM; null when FleetLM cannot be read. */
 export async function replyContext(sessionId: string, seq: number, before = 5): Promise<{ agentId: string | null; messages: ContextMessage[] } | null> {

@@ -1,11 +1,15 @@
 // Resource route behind <ReviewControls> and the review queue: GET my review + flag state (and, with
 // ?context=N, the messages before the reply read from FleetLM); POST rate/label/comment, flag, unflag, delete.
+// Answers are plain JSON Responses read with fetch() by the browser: a resource route outside Remix's
+// revalidation, so a page with fifty review controls does not reload fifty times after each save.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { invalid, parseForm, readForm } from "~/lib/forms.server";
+import { listLabels } from "~/reviews/labels.server";
+import type { ReplyView } from "~/reviews/review-types";
 import {
   deleteReview,
   FleetlmUnavailableError,
@@ -34,7 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     replyState(me, sessionId, seq),
     contextSize > 0 ? replyContext(sessionId, seq, contextSize) : Promise.resolve(undefined),
   ]);
-  return { sessionId, seq, state, context: context === undefined ? undefined : context ?? { unavailable: true as const } };
+  const labels = await listLabels();
+  return Response.json({ sessionId, seq, state, labels, context: context === undefined ? undefined : (context ?? { unavailable: true }) } satisfies ReplyView);
 }
 
 const IntentSchema = z.object({ intent: z.enum(["review", "flag", "unflag", "delete"]).default("review") });
@@ -43,7 +48,20 @@ const DeleteSchema = z.object({ reviewId: z.string().min(1).max(64) });
 const unavailable = () =>
   data({ ok: false as const, errors: { form: ["FleetLM is unreachable, so the reply cannot be read right now. Try again in a moment."] }, values: {} }, { status: 503 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+/** Remix's `data(...)` (from parseForm) as a JSON Response. */
+function json(result: unknown, status = 200): Response {
+  if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {
+    const { data: body, init } = result as { data: unknown; init?: ResponseInit | null };
+    return Response.json(body, { status: init?.status ?? status });
+  }
+  return Response.json(result, { status });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  return json(await act(args));
+}
+
+async function act({ request, params, context }: ActionFunctionArgs) {
   const me = await requireRole(request, ...REVIEWERS);
   const { sessionId, seq } = parseParams(params);
   const form = await readForm(request);

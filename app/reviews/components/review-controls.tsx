@@ -1,4 +1,110 @@
-// Rate / label / comment / flag one assistant message (reviews feature fills this in).
-export function ReviewControls(_props: { sessionId: string; seq: number; me: { id: string; role: string } }) {
-  return null;
+// Rate / label / comment / flag one assistant message, shown under every agent reply in the session view.
+// It loads its state only once scrolled into view, so a long session does not fire a request per message.
+import { useEffect, useRef, useState } from "react";
+import { MAX_COMMENT } from "../review-types";
+import { useReview } from "./use-review";
+
+const button = "rounded border px-1.5 py-0.5 text-xs disabled:opacity-50";
+const idle = "border-slate-300 text-slate-600 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800";
+
+function useVisible<T extends Element>() {
+  const ref = useRef<T>(null);
+  const [visible, setVisible] = useState(false);
+  useEffect(() => {
+    const node = ref.current;
+    if (!node || visible) return;
+    if (typeof IntersectionObserver === "undefined") return setVisible(true);
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setVisible(true);
+    });
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [visible]);
+  return { ref, visible };
+}
+
+export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: number; me: { id: string; role: string } }) {
+  const { ref, visible } = useVisible<HTMLDivElement>();
+  const review = useReview(sessionId, seq, { enabled: visible });
+  const [open, setOpen] = useState(false);
+  const { view, draft, save } = review;
+  const flagged = view?.state.flagged ?? null;
+  const mine = view?.state.mine ?? null;
+
+  return (
+    <div ref={ref} className="mt-1 text-xs" data-testid={`review-controls-${seq}`}>
+      <div className="flex flex-wrap items-center gap-1">
+        <button
+          type="button"
+          disabled={!view}
+          aria-pressed={draft.rating === "good"}
+          onClick={() => void review.submit({ rating: "good" })}
+          className={`${button} ${draft.rating === "good" && mine ? "border-green-600 bg-green-600 text-white" : idle}`}
+        >
+          Good
+        </button>
+        <button
+          type="button"
+          disabled={!view}
+          aria-pressed={draft.rating === "bad"}
+          onClick={() => void review.submit({ rating: "bad" })}
+          className={`${button} ${draft.rating === "bad" && mine ? "border-red-600 bg-red-600 text-white" : idle}`}
+        >
+          Bad
+        </button>
+        <button type="button" disabled={!view} aria-expanded={open} onClick={() => setOpen((o) => !o)} className={`${button} ${idle}`}>
+          {mine && (mine.labels.length > 0 || mine.comment) ? `Labels · comment (${mine.labels.length}${mine.comment ? ", 💬" : ""})` : "Labels · comment"}
+        </button>
+        <button
+          type="button"
+          disabled={!view}
+          aria-pressed={Boolean(flagged)}
+          onClick={() => void review.setFlag(!flagged)}
+          title={flagged ? `Flagged${flagged.byName ? ` by ${flagged.byName}` : ""} ${new Date(flagged.at).toUTCString()}` : "Put this reply at the front of the review queue"}
+          className={`${button} ${flagged ? "border-amber-500 bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100" : idle}`}
+        >
+          {flagged ? "Flagged" : "Flag for review"}
+        </button>
+        {view && view.state.reviewCount > 0 ? <span className="text-slate-500">{view.state.reviewCount} review{view.state.reviewCount > 1 ? "s" : ""}</span> : null}
+        {save.status === "saving" ? <span className="text-slate-500">Saving…</span> : null}
+        {save.status === "saved" ? <span className="text-green-700 dark:text-green-400">Saved</span> : null}
+        {save.status === "error" ? <span role="alert" className="text-red-600">{save.message}</span> : null}
+        {review.loadError ? <span className="text-red-600">{review.loadError}</span> : null}
+      </div>
+      {open && view ? (
+        <form
+          className="mt-1 space-y-1 rounded border border-slate-200 p-2 dark:border-slate-800"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void review.submit();
+          }}
+        >
+          <fieldset className="flex flex-wrap gap-2">
+            <legend className="sr-only">Labels</legend>
+            {review.labels.map((label) => (
+              <label key={label.id} className="flex items-center gap-1">
+                <input type="checkbox" checked={draft.labels.includes(label.name)} onChange={() => review.toggleLabel(label.name)} />
+                {label.name}
+              </label>
+            ))}
+          </fieldset>
+          <textarea
+            aria-label="Comment"
+            value={draft.comment}
+            maxLength={MAX_COMMENT}
+            onChange={(e) => review.edit({ comment: e.target.value })}
+            rows={2}
+            className="block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+          />
+          <div className="flex items-center gap-2">
+            <button type="submit" className="rounded bg-blue-600 px-2 py-0.5 text-white disabled:opacity-50" disabled={!draft.rating || save.status === "saving"}>
+              Save review
+            </button>
+            {!draft.rating ? <span className="text-slate-500">Rate it good or bad to save.</span> : null}
+            <span className="ml-auto text-slate-400">{draft.comment.length}/{MAX_COMMENT}</span>
+          </div>
+        </form>
+      ) : null}
+    </div>
+  );
 }

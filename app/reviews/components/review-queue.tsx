@@ -1,0 +1,202 @@
+// The keyboard-driven review flow: a list of replies and the current one in the context of the messages
+// before it. j/→ next, k/← previous, 1 good, 2 bad, label hotkeys, c comment, f flag, Enter save (and next).
+import { Link } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ContextMessage, LabelDef, QueueItem } from "../review-types";
+import { MAX_COMMENT } from "../review-types";
+import { useReview } from "./use-review";
+
+type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean };
+
+function isTyping(target: EventTarget | null) {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  if (el.tagName === "INPUT") return !["checkbox", "radio", "button", "submit"].includes((el as HTMLInputElement).type);
+  return el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable;
+}
+
+export function ReviewQueue({ items, labels, more }: Props) {
+  const firstOpen = Math.max(0, items.findIndex((i) => !i.reviewedByMe));
+  const [index, setIndex] = useState(firstOpen);
+  const [done, setDone] = useState<Set<string>>(() => new Set(items.filter((i) => i.reviewedByMe).map((i) => `${i.sessionId}:${i.seq}`)));
+  const current = items[index];
+
+  if (items.length === 0) {
+    return (
+      <p className="rounded border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300" data-testid="queue-empty">
+        Nothing left to review with these filters.
+      </p>
+    );
+  }
+  const move = (delta: number) => setIndex((i) => Math.min(items.length - 1, Math.max(0, i + delta)));
+  return (
+    <div className="grid gap-4 lg:grid-cols-[22rem_1fr]">
+      <ol className="max-h-[70vh] overflow-auto rounded border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Replies to review">
+        {items.map((item, i) => {
+          const k = `${item.sessionId}:${item.seq}`;
+          return (
+            <li key={k}>
+              <button
+                type="button"
+                onClick={() => setIndex(i)}
+                aria-current={i === index ? "true" : undefined}
+                data-testid="queue-item"
+                data-key={k}
+                className={`flex w-full items-center gap-2 px-2 py-1.5 text-left ${i === index ? "bg-blue-50 dark:bg-blue-950" : "hover:bg-slate-50 dark:hover:bg-slate-800"}`}
+              >
+                <span className="w-4">{done.has(k) ? "✓" : ""}</span>
+                {item.flaggedAt ? <span className="rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">flagged</span> : null}
+                <span className="truncate">{item.agentId}</span>
+                <span className="text-xs text-slate-500">#{item.seq}</span>
+                {item.byOperator ? <span className="text-xs text-purple-700 dark:text-purple-300">operator</span> : null}
+                {item.termination === "abort" ? <span className="text-xs text-red-600">abort</span> : null}
+                <span className="ml-auto text-xs text-slate-500">{item.latencyMs !== null ? `${item.latencyMs} ms` : ""}</span>
+              </button>
+            </li>
+          );
+        })}
+        {more ? <li className="px-2 py-1.5 text-xs text-slate-500">More replies wait: reload when these are done.</li> : null}
+      </ol>
+      {current ? (
+        <CurrentReply
+          key={`${current.sessionId}:${current.seq}`}
+          item={current}
+          position={`${index + 1} of ${items.length}`}
+          labels={labels}
+          onNext={() => move(1)}
+          onPrevious={() => move(-1)}
+          onSaved={() => {
+            setDone((d) => new Set(d).add(`${current.sessionId}:${current.seq}`));
+            move(1);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+const roleStyle: Record<ContextMessage["role"], string> = {
+  user: "bg-slate-100 dark:bg-slate-800",
+  agent: "bg-blue-50 dark:bg-blue-950",
+  operator: "bg-purple-50 dark:bg-purple-950",
+  other: "bg-slate-50 dark:bg-slate-900",
+};
+
+function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: { item: QueueItem; position: string; labels: LabelDef[]; onNext: () => void; onPrevious: () => void; onSaved: () => void }) {
+  const review = useReview(item.sessionId, item.seq, { context: 5 });
+  const comment = useRef<HTMLTextAreaElement>(null);
+  const { draft, view } = review;
+
+  const save = useCallback(async () => {
+    if (await review.submit()) onSaved();
+  }, [review, onSaved]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      if (isTyping(event.target)) {
+        if (event.key === "Escape") (event.target as HTMLElement).blur();
+        if (event.key === "Enter" && !event.shiftKey && event.target === comment.current) {
+          event.preventDefault();
+          void save();
+        }
+        return;
+      }
+      const key = event.key;
+      if (key === "j" || key === "ArrowRight") onNext();
+      else if (key === "k" || key === "ArrowLeft") onPrevious();
+      else if (key === "1") review.edit({ rating: "good" });
+      else if (key === "2") review.edit({ rating: "bad" });
+      else if (key === "c") comment.current?.focus();
+      else if (key === "f") void review.setFlag(!view?.state.flagged);
+      else if (key === "Enter") void save();
+      else {
+        const label = labels.find((l) => l.hotkey === key.toLowerCase());
+        if (!label) return;
+        review.toggleLabel(label.name);
+      }
+      event.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [labels, onNext, onPrevious, review, save, view]);
+
+  const context = view?.context;
+  return (
+    <section aria-label="Reply under review" className="space-y-3 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid="current-reply">
+      <header className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="font-medium">{position}</span>
+        <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">
+          Open session
+        </Link>
+        <span className="text-slate-500">{item.agentId} · seq {item.seq} · {item.termination}{item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}</span>
+        <time dateTime={item.at} title={item.at} className="ml-auto text-slate-500">{new Date(item.at).toUTCString()}</time>
+      </header>
+      {view?.state.flagged ? <p className="text-sm text-amber-700 dark:text-amber-300">Flagged{view.state.flagged.byName ? ` by ${view.state.flagged.byName}` : ""}.</p> : null}
+      <div className="max-h-[45vh] space-y-2 overflow-auto" data-testid="reply-context">
+        {!view && !review.loadError ? <p className="text-sm text-slate-500">Loading…</p> : null}
+        {review.loadError ? <p role="alert" className="text-sm text-red-600">{review.loadError}</p> : null}
+        {context && "unavailable" in context ? (
+          <p role="status" className="rounded bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+            FleetLM is unreachable: the conversation cannot be shown right now. You can still rate from the facts above; the text is snapshotted once FleetLM answers.
+          </p>
+        ) : null}
+        {context && "messages" in context
+          ? context.messages.map((m) => (
+              <div key={m.seq} className={`rounded p-2 text-sm ${roleStyle[m.role]} ${m.seq === item.seq ? "ring-2 ring-blue-500" : ""}`} data-seq={m.seq}>
+                <div className="mb-0.5 text-xs text-slate-500">
+                  #{m.seq} · {m.role === "agent" ? "AI" : m.role} ({m.senderId})
+                </div>
+                <p className="whitespace-pre-wrap break-words">{m.text}</p>
+              </div>
+            ))
+          : null}
+      </div>
+      <form
+        className="space-y-2 text-sm"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Rating">
+          <button type="button" aria-pressed={draft.rating === "good"} onClick={() => review.edit({ rating: "good" })}
+            className={`rounded border px-2 py-1 ${draft.rating === "good" ? "border-green-600 bg-green-600 text-white" : "border-slate-300 dark:border-slate-700"}`}>
+            <kbd>1</kbd> Good
+          </button>
+          <button type="button" aria-pressed={draft.rating === "bad"} onClick={() => review.edit({ rating: "bad" })}
+            className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}>
+            <kbd>2</kbd> Bad
+          </button>
+          <button type="button" aria-pressed={Boolean(view?.state.flagged)} onClick={() => void review.setFlag(!view?.state.flagged)} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
+            <kbd>f</kbd> {view?.state.flagged ? "Unflag" : "Flag"}
+          </button>
+          {view?.state.mine ? <span className="text-xs text-slate-500">You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.</span> : null}
+        </div>
+        <fieldset className="flex flex-wrap gap-2">
+          <legend className="sr-only">Labels</legend>
+          {labels.map((label) => (
+            <label key={label.id} className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}>
+              <input type="checkbox" checked={draft.labels.includes(label.name)} onChange={() => review.toggleLabel(label.name)} />
+              {label.hotkey ? <kbd className="text-xs text-slate-500">{label.hotkey}</kbd> : null} {label.name}
+            </label>
+          ))}
+        </fieldset>
+        <label className="block">
+          <span className="text-xs text-slate-500"><kbd>c</kbd> Comment (Enter saves, Shift+Enter new line, Esc leaves)</span>
+          <textarea ref={comment} aria-label="Comment" rows={2} maxLength={MAX_COMMENT} value={draft.comment} onChange={(e) => review.edit({ comment: e.target.value })}
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950" />
+        </label>
+        <div className="flex items-center gap-3">
+          <button type="submit" disabled={review.save.status === "saving"} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+            <kbd>Enter</kbd> Save and next
+          </button>
+          <span className="text-xs text-slate-500"><kbd>j</kbd>/<kbd>→</kbd> next · <kbd>k</kbd>/<kbd>←</kbd> previous</span>
+          {review.save.status === "error" ? <span role="alert" className="text-red-600">{review.save.message}</span> : null}
+          {review.save.status === "saved" ? <span className="text-green-700">Saved</span> : null}
+          <span className="ml-auto text-xs text-slate-400">{draft.comment.length}/{MAX_COMMENT}</span>
+        </div>
+      </form>
+    </section>
+  );
+}

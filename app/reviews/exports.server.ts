@@ -1,0 +1,145 @@
+// The two CSV exports: reviews (auditors and admins) and the audit log (admins), each with the filters of
+// the page it comes from, read in keyset-paged batches of 1,000 rows.
+import { z } from "zod";
+import type { Prisma } from "~/generated/prisma/client";
+import { db } from "~/db.server";
+import { csvStream, keysetBatches, type Cell } from "./csv.server";
+import { dayRange, replyKeysWhere, type QueueFilters } from "./queue.server";
+
+export const BATCH_SIZE = 1_000;
+
+// ---- reviews --------------------------------------------------------------------------------------
+
+export const REVIEW_COLUMNS = [
+  "review_id", "created_at", "updated_at", "session_id", "seq", "agent_id", "reviewer_email", "reviewer_name",
+  "rating", "labels", "comment", "text_snapshot", "termination", "latency_ms", "by_operator", "reply_at", "flagged_at",
+];
+
+export const ReviewExportFilterSchema = z.object({
+  rating: z.enum(["good", "bad"]).optional().catch(undefined),
+  label: z.string().trim().max(40).optional().catch(undefined),
+  reviewer: z.string().trim().max(64).optional().catch(undefined),
+});
+
+/** Review-level filters run in SQL; reply-level ones (termination, latency, author, flagged) on the joined facts. */
+export function reviewWhere(filters: QueueFilters & z.output<typeof ReviewExportFilterSchema>): Prisma.ReviewWhereInput {
+  const where: Prisma.ReviewWhereInput = {};
+  if (filters.agent) where.agentId = filters.agent;
+  if (filters.rating) where.rating = filters.rating;
+  if (filters.reviewer) where.reviewerId = filters.reviewer;
+  if (filters.label) where.labels = { contains: filters.label };
+  const range = dayRange(filters.from, filters.to);
+  if (range.gte || range.lt) where.createdAt = range;
+  return where;
+}
+
+function hasReplyFilters(filters: QueueFilters) {
+  return Boolean(filters.termination || filters.minLatency !== undefined || filters.author || filters.flagged);
+}
+
+export async function countReviews(filters: QueueFilters & z.output<typeof ReviewExportFilterSchema>): Promise<number | null> {
+  if (hasReplyFilters(filters) || filters.label) return null; // exact only for SQL-side filters
+  return (await db()).review.count({ where: reviewWhere(filters) });
+}
+
+export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportFilterSchema>): ReadableStream<Uint8Array> {
+  const where = reviewWhere(filters);
+  const pages = keysetBatches(
+    async (after: string | undefined, size) =>
+      (await db()).review.findMany({
+        where: after ? { AND: [where, { id: { gt: after } }] } : where,
+        orderBy: { id: "asc" },
+        take: size,
+        include: { reviewer: { select: { email: true, name: true } } },
+      }),
+    (row) => row.id,
+    BATCH_SIZE,
+  );
+  async function* rows(): AsyncGenerator<Cell[][]> {
+    for await (const batch of pages) {
+      const prisma = await db();
+      const replies = [];
+      // SQLite allows 999 bound parameters per statement: look the facts up in slices.
+      for (let i = 0; i < batch.length; i += 400) {
+        replies.push(...(await prisma.replyIndex.findMany({ where: replyKeysWhere(batch.slice(i, i + 400)) })));
+      }
+      const facts = new Map(replies.map((r) => [`${r.sessionId}:${r.seq}`, r]));
+      const out: Cell[][] = [];
+      for (const review of batch) {
+        const reply = facts.get(`${review.sessionId}:${review.seq}`);
+        if (filters.label && !review.labels.split(",").includes(filters.label)) continue;
+        if (filters.termination && reply?.termination !== filters.termination) continue;
+        if (filters.minLatency !== undefined && !(reply?.latencyMs != null && reply.latencyMs > filters.minLatency)) continue;
+        if (filters.author && reply?.byOperator !== (filters.author === "operator")) continue;
+        if (filters.flagged && !reply?.flaggedAt) continue;
+        out.push([
+          review.id, review.createdAt, review.updatedAt, review.sessionId, review.seq, review.agentId, review.reviewer.email, review.reviewer.name,
+          review.rating, review.labels.split(",").filter(Boolean).join("; "), review.comment, review.textSnapshot,
+          reply?.termination, reply?.latencyMs, reply ? reply.byOperator : null, reply?.at, reply?.flaggedAt,
+        ]);
+      }
+      yield out;
+    }
+  }
+  return csvStream(REVIEW_COLUMNS, rows());
+}
+
+// ---- audit log ------------------------------------------------------------------------------------
+
+export const AUDIT_COLUMNS = ["id", "at", "actor_email", "actor_id", "action", "target_type", "target_id", "ip", "details"];
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const text = z.string().trim().max(200).optional().transform((v) => (v ? v : undefined)).catch(undefined);
+export const AuditFilterSchema = z.object({
+  action: text, // prefix: "review." matches review.create and review.update
+  actor: text, // e-mail (contains) or operator id
+  targetType: text,
+  targetId: text,
+  from: z.string().regex(DAY).optional().catch(undefined),
+  to: z.string().regex(DAY).optional().catch(undefined),
+});
+export type AuditFilters = z.output<typeof AuditFilterSchema>;
+
+export function parseAuditFilters(params: URLSearchParams): AuditFilters {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(AuditFilterSchema.shape)) {
+    const value = params.get(key);
+    if (value) raw[key] = value;
+  }
+  return AuditFilterSchema.parse(raw);
+}
+
+export function auditWhere(filters: AuditFilters): Prisma.AuditEventWhereInput {
+  const where: Prisma.AuditEventWhereInput = {};
+  if (filters.action) where.action = { startsWith: filters.action };
+  if (filters.actor) where.OR = [{ actorId: filters.actor }, { actorEmail: { contains: filters.actor } }];
+  if (filters.targetType) where.targetType = filters.targetType;
+  if (filters.targetId) where.targetId = filters.targetId;
+  const range = dayRange(filters.from, filters.to);
+  if (range.gte || range.lt) where.at = range;
+  return where;
+}
+
+/** The export's snapshot: rows up to the current last id, so rows written while it streams stay out. */
+export async function auditSnapshot(filters: AuditFilters): Promise<{ untilId: number; totalRows: number }> {
+  const prisma = await db();
+  const untilId = (await prisma.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0;
+  const totalRows = await prisma.auditEvent.count({ where: { AND: [auditWhere(filters), { id: { lte: untilId } }] } });
+  return { untilId, totalRows };
+}
+
+export function auditCsv(filters: AuditFilters, untilId: number): ReadableStream<Uint8Array> {
+  const where: Prisma.AuditEventWhereInput = { AND: [auditWhere(filters), { id: { lte: untilId } }] };
+  const pages = keysetBatches(
+    async (after: number | undefined, size) =>
+      (await db()).auditEvent.findMany({ where: after ? { AND: [where, { id: { gt: after } }] } : where, orderBy: { id: "asc" }, take: size }),
+    (row) => row.id,
+    BATCH_SIZE,
+  );
+  async function* rows(): AsyncGenerator<Cell[][]> {
+    for await (const batch of pages) {
+      yield batch.map((e) => [e.id, e.at, e.actorEmail, e.actorId, e.action, e.targetType, e.targetId, e.ip, e.details]);
+    }
+  }
+  return csvStream(AUDIT_COLUMNS, rows());
+}

@@ -1,0 +1,144 @@
+// The review queue: replies I have not reviewed yet, filtered from the URL, flagged ones first; or a stable
+// seeded sample ("20 random replies from agent X this week") that does not change while I work through it.
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Prisma } from "~/generated/prisma/client";
+import { db } from "~/db.server";
+import type { QueueItem } from "./review-types";
+
+export type { QueueItem };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const optionalText = z.string().trim().max(200).optional().transform((v) => (v ? v : undefined));
+
+/** Filters shared by the queue, the reviews export and (agent + range) the quality page. Bad values are dropped. */
+export const QueueFilterSchema = z.object({
+  agent: optionalText.catch(undefined),
+  termination: z.enum(["finish", "abort"]).optional().catch(undefined),
+  minLatency: z.coerce.number().int().min(0).max(86_400_000).optional().catch(undefined),
+  flagged: z.enum(["1"]).optional().catch(undefined),
+  from: z.string().regex(DAY).optional().catch(undefined),
+  to: z.string().regex(DAY).optional().catch(undefined),
+  author: z.enum(["ai", "operator"]).optional().catch(undefined),
+  sample: z.coerce.number().int().min(1).max(500).optional().catch(undefined),
+  seed: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional().catch(undefined),
+});
+export type QueueFilters = z.output<typeof QueueFilterSchema>;
+
+export function parseQueueFilters(params: URLSearchParams): QueueFilters {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(QueueFilterSchema.shape)) {
+    const value = params.get(key);
+    if (value !== null && value !== "") raw[key] = value;
+  }
+  return QueueFilterSchema.parse(raw);
+}
+
+/** [from, to) in UTC for day strings; `to` is inclusive of its whole day. */
+export function dayRange(from?: string, to?: string): { gte?: Date; lt?: Date } {
+  const range: { gte?: Date; lt?: Date } = {};
+  if (from) range.gte = new Date(`${from}T00:00:00Z`);
+  if (to) range.lt = new Date(new Date(`${to}T00:00:00Z`).getTime() + 86_400_000);
+  return range;
+}
+
+export function replyWhere(filters: QueueFilters): Prisma.ReplyIndexWhereInput {
+  const where: Prisma.ReplyIndexWhereInput = {};
+  if (filters.agent) where.agentId = filters.agent;
+  if (filters.termination) where.termination = filters.termination;
+  if (filters.minLatency !== undefined) where.latencyMs = { gt: filters.minLatency };
+  if (filters.flagged) where.flaggedAt = { not: null };
+  if (filters.author) where.byOperator = filters.author === "operator";
+  const at = dayRange(filters.from, filters.to);
+  if (at.gte || at.lt) where.at = at;
+  return where;
+}
+
+
+type Row = { sessionId: string; seq: number; agentId: string; termination: string; latencyMs: number | null; byOperator: boolean; length: number; at: Date; flaggedAt: Date | null };
+
+const key = (r: { sessionId: string; seq: number }) => `${r.sessionId}:${r.seq}`;
+
+/** A where clause for a set of (sessionId, seq) keys, grouped by session to keep the parameter count low. */
+export function replyKeysWhere(keys: { sessionId: string; seq: number }[]): Prisma.ReplyIndexWhereInput {
+  const bySession = new Map<string, Set<number>>();
+  for (const k of keys) {
+    const seqs = bySession.get(k.sessionId) ?? new Set<number>();
+    seqs.add(k.seq);
+    bySession.set(k.sessionId, seqs);
+  }
+  if (bySession.size === 0) return { sessionId: { in: [] } };
+  return { OR: [...bySession].map(([sessionId, seqs]) => ({ sessionId, seq: { in: [...seqs] } })) };
+}
+
+async function reviewedByMe(reviewerId: string, rows: { sessionId: string; seq: number }[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const prisma = await db();
+  const reviews = await prisma.review.findMany({
+    where: { reviewerId, sessionId: { in: [...new Set(rows.map((r) => r.sessionId))] } },
+    select: { sessionId: true, seq: true },
+  });
+  return new Set(reviews.map(key));
+}
+
+function toItem(row: Row, reviewed: boolean): QueueItem {
+  return { ...row, at: row.at.toISOString(), flaggedAt: row.flaggedAt?.toISOString() ?? null, reviewedByMe: reviewed };
+}
+
+const SCAN_BATCH = 200;
+const MAX_SCANS = 25;
+const SAMPLE_POOL_LIMIT = 100_000;
+
+/** Up to `limit` replies I have not reviewed, flagged first (newest flag first), then newest. */
+export async function unreviewedQueue(reviewerId: string, filters: QueueFilters, limit = 50): Promise<{ items: QueueItem[]; more: boolean }> {
+  const prisma = await db();
+  const where = replyWhere(filters);
+  const items: QueueItem[] = [];
+  // Skip-scan in batches: the rows I reviewed are filtered out in memory (there is no relation to join on).
+  for (let scan = 0; scan < MAX_SCANS; scan++) {
+    const batch = await prisma.replyIndex.findMany({
+      where,
+      orderBy: [{ flaggedAt: { sort: "desc", nulls: "last" } }, { at: "desc" }, { sessionId: "asc" }, { seq: "desc" }],
+      skip: scan * SCAN_BATCH,
+      take: SCAN_BATCH,
+    });
+    const reviewed = await reviewedByMe(reviewerId, batch);
+    for (const row of batch) {
+      if (reviewed.has(key(row))) continue;
+      items.push(toItem(row, false));
+      if (items.length > limit) return { items: items.slice(0, limit), more: true };
+    }
+    if (batch.length < SCAN_BATCH) break;
+  }
+  return { items, more: false };
+}
+
+/** The seeded sample: a hash of (seed, reply) orders the matching replies; the first `size` form the sample. */
+export async function sampledQueue(reviewerId: string, filters: QueueFilters & { sample: number; seed: string }): Promise<{ items: QueueItem[]; poolSize: number; truncated: boolean }> {
+  const prisma = await db();
+  const pool = await prisma.replyIndex.findMany({ where: replyWhere(filters), select: { sessionId: true, seq: true }, take: SAMPLE_POOL_LIMIT + 1 });
+  const truncated = pool.length > SAMPLE_POOL_LIMIT;
+  const rank = (r: { sessionId: string; seq: number }) => createHash("sha1").update(`${filters.seed}\u0000${key(r)}`).digest("hex");
+  const chosen = pool
+    .slice(0, SAMPLE_POOL_LIMIT)
+    .map((r) => ({ ...r, rank: rank(r) }))
+    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
+    .slice(0, filters.sample);
+  const rows = await prisma.replyIndex.findMany({ where: replyKeysWhere(chosen) });
+  const byKey = new Map(rows.map((r) => [key(r), r]));
+  const reviewed = await reviewedByMe(reviewerId, rows);
+  // Flagged first, then the seeded order.
+  const ordered = chosen.map((c) => byKey.get(key(c))).filter((r) => r !== undefined);
+  ordered.sort((a, b) => Number(Boolean(b.flaggedAt)) - Number(Boolean(a.flaggedAt)));
+  return { items: ordered.map((r) => toItem(r, reviewed.has(key(r)))), poolSize: Math.min(pool.length, SAMPLE_POOL_LIMIT), truncated };
+}
+
+export async function reviewedAgents(): Promise<string[]> {
+  const prisma = await db();
+  const groups = await prisma.replyIndex.groupBy({ by: ["agentId"], orderBy: { agentId: "asc" } });
+  return groups.map((g) => g.agentId);
+}
+
+export function newSampleSeed(): string {
+  return randomBytes(6).toString("base64url");
+}

@@ -1,0 +1,36 @@
+// Shapes the review resource route sends to the browser (shared by server and client code).
+export type Rating = "good" | "bad";
+export type LabelDef = { id: string; name: string; hotkey: string | null };
+export type MyReview = { id: string; rating: Rating; labels: string[]; comment: string; updatedAt: string };
+export type ReplyState = {
+  indexed: boolean;
+  termination: string | null;
+  latencyMs: number | null;
+  byOperator: boolean;
+  flagged: { at: string; byName: string | null } | null;
+  reviewCount: number;
+  mine: MyReview | null;
+};
+export type ContextMessage = { seq: number; senderId: string; role: "user" | "agent" | "operator" | "other"; kind: string; text: string; at: string };
+export type ReplyView = {
+  sessionId: string;
+  seq: number;
+  state: ReplyState;
+  labels: LabelDef[];
+  /** Present when asked for with ?context=N; `unavailable` when FleetLM could not be read. */
+  context?: { agentId: string | null; messages: ContextMessage[] } | { unavailable: true };
+};
+export type ActionResult = { ok: true; reviewId?: string } | { ok: false; errors: Record<string, string[]> };
+export const MAX_COMMENT = 2000;
+export type QueueItem = {
+  sessionId: string;
+  seq: number;
+  agentId: string;
+  termination: string;
+  latencyMs: number | null;
+  byOperator: boolean;
+  length: number;
+  at: string;
+  flaggedAt: string | null;
+  reviewedByMe: boolean;
+};

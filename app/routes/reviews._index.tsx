@@ -1,0 +1,113 @@
+// The review queue: replies I have not reviewed, filters and sampling in the URL, a keyboard-driven flow.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireRole } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ExportButton } from "~/reviews/components/export-button";
+import { ReviewQueue } from "~/reviews/components/review-queue";
+import { listLabels } from "~/reviews/labels.server";
+import { newSampleSeed, parseQueueFilters, reviewedAgents, sampledQueue, unreviewedQueue } from "~/reviews/queue.server";
+
+export const meta: MetaFunction = () => [{ title: "Reviews · FleetLM Console" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const me = await requireRole(request, "admin", "operator", "auditor");
+  const url = new URL(request.url);
+  const filters = parseQueueFilters(url.searchParams);
+  if (filters.sample && !filters.seed) {
+    // The seed goes into the URL so the sample stays the same while I work through it (and can be shared).
+    url.searchParams.set("seed", newSampleSeed());
+    throw redirect(url.pathname + url.search);
+  }
+  const [labels, agents] = await Promise.all([listLabels(), reviewedAgents()]);
+  if (filters.sample && filters.seed) {
+    const sample = await sampledQueue(me.id, { ...filters, sample: filters.sample, seed: filters.seed });
+    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator" };
+  }
+  const queue = await unreviewedQueue(me.id, filters);
+  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: me.role !== "operator" };
+}
+
+const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
+
+export default function ReviewsIndex() {
+  const { filters, labels, agents, items, more, sample, canExport } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const exportParams = new URLSearchParams(params);
+  exportParams.delete("sample");
+  exportParams.delete("seed");
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">Review queue</h1>
+        {filters.agent ? (
+          <Link to={`/reviews/agents/${encodeURIComponent(filters.agent)}`} className="text-sm text-blue-600 underline dark:text-blue-400">
+            Quality of {filters.agent}
+          </Link>
+        ) : null}
+        {canExport ? <ExportButton href={`/reviews/export?${exportParams}`} label="Export reviews (CSV)" className="ml-auto" /> : null}
+      </div>
+      <Form method="get" className="flex flex-wrap items-end gap-2 text-sm" aria-label="Queue filters">
+        <label className="flex flex-col">
+          Agent
+          <select name="agent" defaultValue={filters.agent ?? ""} className={input}>
+            <option value="">All agents</option>
+            {agents.map((a) => (
+              <option key={a} value={a}>{a}</option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col">
+          Termination
+          <select name="termination" defaultValue={filters.termination ?? ""} className={input}>
+            <option value="">Any</option>
+            <option value="finish">finish</option>
+            <option value="abort">abort</option>
+          </select>
+        </label>
+        <label className="flex flex-col">
+          Latency above (ms)
+          <input name="minLatency" type="number" min={0} defaultValue={filters.minLatency ?? ""} className={`${input} w-28`} />
+        </label>
+        <label className="flex flex-col">
+          Written by
+          <select name="author" defaultValue={filters.author ?? ""} className={input}>
+            <option value="">AI or operator</option>
+            <option value="ai">AI</option>
+            <option value="operator">Operator</option>
+          </select>
+        </label>
+        <label className="flex flex-col">
+          From
+          <input name="from" type="date" defaultValue={filters.from ?? ""} className={input} />
+        </label>
+        <label className="flex flex-col">
+          To
+          <input name="to" type="date" defaultValue={filters.to ?? ""} className={input} />
+        </label>
+        <label className="flex items-center gap-1 pb-1.5">
+          <input name="flagged" type="checkbox" value="1" defaultChecked={filters.flagged === "1"} /> Flagged only
+        </label>
+        <label className="flex flex-col">
+          Random sample of
+          <input name="sample" type="number" min={1} max={500} placeholder="all" defaultValue={filters.sample ?? ""} className={`${input} w-24`} />
+        </label>
+        <button className="rounded bg-slate-800 px-3 py-1.5 text-white dark:bg-slate-200 dark:text-slate-900">Apply</button>
+        <Link to="/reviews" className="pb-1.5 text-blue-600 underline dark:text-blue-400">Reset</Link>
+      </Form>
+      {sample ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="sample-info">
+          Sample of {items.length} from {sample.pool} matching replies (seed {filters.seed}; {items.filter((i) => i.reviewedByMe).length} reviewed by you).
+          {sample.truncated ? " The pool was capped at 100,000 replies." : ""}{" "}
+          <Link to={`?${new URLSearchParams([...params].filter(([k]) => k !== "seed"))}`} className="text-blue-600 underline dark:text-blue-400">New sample</Link>
+        </p>
+      ) : null}
+      <ReviewQueue key={`${params}`} items={items} labels={labels} more={more} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,22 @@
+// CSV of reviews with the queue's filters (plus rating, label, reviewer), streamed. Auditors and admins.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { audit } from "~/audit/audit.server";
+import { requireRole } from "~/auth/guards.server";
+import { clientIp } from "~/lib/client-ip.server";
+import { csvResponse } from "~/reviews/csv.server";
+import { countReviews, ReviewExportFilterSchema, reviewsCsv } from "~/reviews/exports.server";
+import { parseQueueFilters } from "~/reviews/queue.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const me = await requireRole(request, "admin", "auditor");
+  const params = new URL(request.url).searchParams;
+  const filters = {
+    ...parseQueueFilters(params),
+    ...ReviewExportFilterSchema.parse({ rating: params.get("rating") ?? undefined, label: params.get("label") || undefined, reviewer: params.get("reviewer") || undefined }),
+  };
+  const totalRows = await countReviews(filters);
+  // Reading data out of the Console in bulk is worth a line in the audit log.
+  await audit({ actor: me, action: "reviews.export", targetType: "reviews", details: { filters, totalRows }, ip: clientIp(context) });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  return csvResponse({ filename: `reviews-${stamp}.csv`, stream: reviewsCsv(filters), totalRows });
+}
