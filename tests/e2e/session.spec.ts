@@ -1,0 +1,90 @@
+// The session view in Chromium against the production build and a dev server with --demo: history paged by
+// the Console's loader (tail, older pages to the first message, deep link), a demo reply streamed token by
+// token into a live bubble that the stored message replaces, and notes.
+import type { FleetLMRest } from "@fleetlm/client";
+import type { Page } from "@playwright/test";
+import { expect, login, test } from "./support";
+
+async function sessionWith(fleetlm: FleetLMRest, count: number, agentId = "e2e-silent-agent") {
+  const session = await fleetlm.createSession({ userId: `e2e-user-${Date.now()}`, agentId });
+  for (let n = 1; n <= count; n++) {
+    await fleetlm.appendMessage(session.id, n % 2 ? { userId: session.user_id, content: { text: `message ${n}` } } : { agentId, content: { text: `message ${n}` } });
+  }
+  return session;
+}
+
+const message = (page: Page, seq: number) => page.locator(`[data-testid=message][data-seq="${seq}"]`);
+
+test("opens at the tail, loads older pages to the first message, and deep-links to a seq", async ({ page, admin, fleetlm }) => {
+  test.setTimeout(120_000);
+  const session = await sessionWith(fleetlm, 230);
+  await login(page, admin);
+  await page.goto(`/sessions/${session.id}`);
+  await expect(message(page, 230)).toBeVisible();
+  await expect(message(page, 230)).toContainText("message 230");
+  await expect(page.getByTestId("session-status")).toHaveText("active");
+
+  const scroller = page.getByTestId("message-scroller");
+  for (let i = 0; i < 10 && !(await page.getByTestId("start-of-conversation").isVisible()); i++) {
+    await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+    await page.waitForTimeout(300);
+  }
+  await expect(page.getByTestId("start-of-conversation")).toBeVisible();
+  await expect(message(page, 1)).toBeVisible();
+  await expect(message(page, 1)).toContainText("message 1");
+
+  await page.goto(`/sessions/${session.id}?seq=120`);
+  const target = message(page, 120);
+  await expect(target).toBeVisible();
+  await expect(target).toHaveAttribute("aria-current", "true");
+  await expect(target).toContainText("message 120");
+});
+
+test("streams a demo reply token by token into a live bubble that becomes the stored message", async ({ page, admin, fleetlm }) => {
+  test.setTimeout(90_000);
+  const session = await fleetlm.createSession({ userId: `e2e-live-${Date.now()}`, agentId: "demo-agent" });
+  await login(page, admin);
+  await page.goto(`/sessions/${session.id}`);
+  await expect(page.getByTestId("live-status")).toHaveText("● live");
+  await page.waitForTimeout(1_500); // the gateway joins session:{id} as the agent once the feed opened
+
+  await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: "Hello, can you help me?" } });
+  await expect(message(page, 1)).toContainText("Hello, can you help me?");
+  const bubble = page.getByTestId("live-bubble");
+  await expect(bubble).toBeVisible({ timeout: 15_000 });
+  const seen = new Set<string>();
+  for (let i = 0; i < 200 && (await bubble.isVisible()); i++) {
+    seen.add((await bubble.textContent().catch(() => "")) ?? "");
+    await page.waitForTimeout(25);
+  }
+  expect(seen.size).toBeGreaterThan(2); // the text grew while it streamed
+
+  const reply = message(page, 2);
+  await expect(reply).toBeVisible({ timeout: 20_000 });
+  await expect(reply.getByTestId("sender")).toHaveText("AI");
+  await expect(reply.getByTestId("termination")).toHaveText(/finish|abort/);
+  await expect(bubble).toHaveCount(0);
+  await expect(page.locator("[data-testid=message]")).toHaveCount(2); // exactly once each
+});
+
+test("adds and edits a note", async ({ page, admin, fleetlm }) => {
+  const session = await sessionWith(fleetlm, 2);
+  await login(page, admin);
+  await page.goto(`/sessions/${session.id}`);
+  const notes = page.getByRole("region", { name: "Notes" });
+  await notes.getByLabel("New note").fill("Refund approved, see https://example.com/ticket/42");
+  await notes.getByRole("button", { name: "Add note" }).click();
+  const note = notes.getByTestId("note");
+  await expect(note).toHaveCount(1);
+  await expect(note).toContainText("Refund approved");
+  await expect(note.getByRole("link", { name: "https://example.com/ticket/42" })).toHaveAttribute("href", "https://example.com/ticket/42");
+  await expect(note).toContainText(admin.name);
+
+  await note.getByRole("button", { name: "Edit" }).click();
+  await note.getByLabel("Edit note").fill("Refund approved and sent");
+  await note.getByRole("button", { name: "Save" }).click();
+  await expect(note).toContainText("Refund approved and sent");
+  await expect(notes.getByTestId("note")).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Notes" }).getByTestId("note")).toContainText("Refund approved and sent");
+});
