@@ -37,6 +37,7 @@ export async function signIn(input: { email: string; password: string; ip: strin
   }
 
   throttles.account.reset(accountKey);
+  throttles.ip.forgive(input.ip); // attempts are counted up front (so a burst cannot race the check); successes are not held against the address
   if (input.previousToken) await lucia().invalidateSession(input.previousToken);
   const session = await lucia().createSession(operator.id, { createdAt: new Date(), ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null });
   await audit({ actor: { id: operator.id, email: operator.email }, action: "auth.login", targetType: "operator", targetId: operator.id, ip: input.ip });

@@ -25,6 +25,12 @@ export class Throttle {
     this.hits.delete(key);
   }
 
+  /** Takes back one hit (a sign-in that succeeded), so a team behind one NAT address is not throttled by its own sign-ins. */
+  forgive(key: string) {
+    const entry = this.hits.get(key);
+    if (entry && entry.count > 0) entry.count -= 1;
+  }
+
   private prune(now: number) {
     for (const [key, entry] of this.hits) if (entry.resetAt <= now) this.hits.delete(key);
   }

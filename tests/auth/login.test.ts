@@ -163,6 +163,13 @@ describe("sign-in throttling", () => {
     expect((await login({ email: op.email, password: op.password })).status).toBe(302);
   });
 
+  it("successful sign-ins do not count against the address (a team behind one NAT address)", async () => {
+    const ip = freshIp();
+    const team = await Promise.all(Array.from({ length: 22 }, () => makeOperator("operator")));
+    for (const op of team) expect((await login({ email: op.email, password: op.password }, { ip })).status).toBe(302);
+    expect((await login({ email: team[0].email, password: "wrong password!" }, { ip })).status).toBe(400);
+  });
+
   it("a successful sign-in clears the account's failure count", async () => {
     const op = await makeOperator("operator");
     for (let i = 0; i < 4; i++) await login({ email: op.email, password: "wrong password!" });
