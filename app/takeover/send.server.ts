@@ -4,7 +4,7 @@
 // and only the request that created the row posts to FleetLM. A retry of a send whose outcome is unknown
 // (failed, or pending after a crash) first looks for the message in FleetLM by its client message id.
 import { FleetLMHttpError, FleetLMTimeoutError, errorText, type Message } from "@fleetlm/client";
-import * as gateway from "~/gateway/gateway.server";
+import { syncSessionNow } from "~/gateway/gateway.server";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
@@ -175,11 +175,9 @@ function describeSendFailure(error: unknown): string {
   return `FleetLM could not be reached (${errorText(error)}).`;
 }
 
-/** The inbox index update, when the gateway exports it (it is written by the inbox feature). */
+/** The inbox row shows the reply at once instead of at the next poll. */
 function syncIndex(sessionId: string) {
-  const sync = (gateway as Record<string, unknown>).syncSessionNow;
-  if (typeof sync !== "function") return;
-  Promise.resolve((sync as (id: string) => unknown)(sessionId)).catch((error: unknown) =>
+  syncSessionNow(sessionId).catch((error: unknown) =>
     console.warn(`[takeover] index sync of ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`),
   );
 }
