@@ -3,13 +3,16 @@
 // The SQL is portable (SQLite and PostgreSQL): quoted identifiers, CASE instead of MAX/GREATEST, NULLS LAST.
 import { Prisma } from "~/generated/prisma/client";
 import { z } from "zod";
-import { db } from "~/db.server";
+import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
 import { facetFilter, parseTableParams, textFilter, type TableParams } from "~/lib/table-params.server";
+import { liveBus } from "~/live/bus.server";
 import type { SenderRole } from "~/live/events";
 
 export const STATUSES = ["active", "inactive", "archived"] as const;
-export const SORTABLE = ["lastActivity", "unread", "user", "agent", "status", "created"] as const;
+// Only orders an index can serve are offered: "my unread" is computed per operator, so sorting by it would be a
+// full scan and sort at every load (the "Unread only" filter is the fast way to the same rows).
+export const SORTABLE = ["lastActivity", "user", "agent", "status"] as const;
 export type InboxSort = (typeof SORTABLE)[number];
 
 /** A yes/no switch in the URL: `?unread=1`. */
@@ -62,23 +65,34 @@ export type InboxRow = {
   labels: string[];
 };
 
-// ORDER BY is the one part of the statement that cannot be a bound parameter: it comes from this map only.
-const ORDER_BY: Record<InboxSort, (desc: boolean) => string> = {
-  lastActivity: (desc) => (desc ? `s."lastActivityAt" DESC NULLS LAST, s."id" DESC` : `s."lastActivityAt" ASC NULLS FIRST, s."id" ASC`),
-  unread: (desc) => `unread ${desc ? "DESC" : "ASC"}, s."lastActivityAt" DESC NULLS LAST, s."id" DESC`,
-  user: (desc) => `s."userId" ${desc ? "DESC" : "ASC"}, s."id" ASC`,
-  agent: (desc) => `s."agentId" ${desc ? "DESC" : "ASC"}, s."lastActivityAt" DESC NULLS LAST, s."id" DESC`,
-  status: (desc) => `s."status" ${desc ? "DESC" : "ASC"}, s."lastActivityAt" DESC NULLS LAST, s."id" DESC`,
-  created: (desc) => `s."createdAt" ${desc ? "DESC" : "ASC"}, s."id" ${desc ? "DESC" : "ASC"}`,
-};
+/**
+ * ORDER BY is the one part of the statement that cannot be a bound parameter: it comes from this map only.
+ * Each order follows one index all the way (secondary keys run in the same direction), so SQLite reads the
+ * first page straight off the index instead of sorting the table. Empty activity sorts as the oldest: that is
+ * SQLite's own NULL order; PostgreSQL is told so explicitly.
+ */
+function orderBy(sort: { id: InboxSort; desc: boolean }, postgres: boolean): string {
+  const dir = sort.desc ? "DESC" : "ASC";
+  const activity = `s."lastActivityAt" ${dir}${postgres ? (sort.desc ? " NULLS LAST" : " NULLS FIRST") : ""}`;
+  switch (sort.id) {
+    case "lastActivity":
+      return `${activity}, s."id" ${dir}`;
+    case "user":
+      return `s."userId" ${dir}, s."id" ${dir}`;
+    case "agent":
+      return `s."agentId" ${dir}, ${activity}, s."id" ${dir}`;
+    case "status":
+      return `s."status" ${dir}, ${activity}, s."id" ${dir}`;
+  }
+}
 
 const UNREAD_SQL = Prisma.sql`CASE WHEN (s."headSeq" - s."opCount") - COALESCE(c."lastSeq" - c."opCountAtCursor", 0) > 0
   THEN (s."headSeq" - s."opCount") - COALESCE(c."lastSeq" - c."opCountAtCursor", 0) ELSE 0 END`;
 
-/** Every row past this is counted as "more than"; an exact count of a filtered 100k table is a full scan. */
-export const COUNT_CAP = 10_000;
+/** Filtered counts stop here ("1,000+"): an exact count of a filtered 100k index would be a full scan. */
+export const COUNT_CAP = 1_000;
 
-function whereClause(params: InboxParams, operatorId: string, now: Date): Prisma.Sql {
+function filterSql(params: InboxParams, operatorId: string, now: Date): { where: Prisma.Sql; needsCursor: boolean; any: boolean } {
   const f = params.filters;
   const parts: Prisma.Sql[] = [];
   if (f.status.length > 0) parts.push(Prisma.sql`s."status" IN (${Prisma.join(f.status)})`);
@@ -92,14 +106,14 @@ function whereClause(params: InboxParams, operatorId: string, now: Date): Prisma
     const before = new Date(now.getTime() - env().NEEDS_HUMAN_MINUTES * 60_000);
     parts.push(Prisma.sql`s."lastSenderRole" = 'user' AND s."lastActivityAt" < ${before}`);
   }
-  if (f.takenOver === "yes") parts.push(Prisma.sql`t."id" IS NOT NULL`);
-  if (f.takenOver === "no") parts.push(Prisma.sql`t."id" IS NULL`);
+  // Active takeovers and labels are small sets: test membership instead of joining every scanned row.
+  const active = Prisma.sql`SELECT "activeSessionId" FROM "Takeover" WHERE "activeSessionId" IS NOT NULL`;
+  if (f.takenOver === "yes") parts.push(Prisma.sql`s."id" IN (${active})`);
+  if (f.takenOver === "no") parts.push(Prisma.sql`s."id" NOT IN (${active})`);
   if (f.assigned === "me") parts.push(Prisma.sql`s."assigneeId" = ${operatorId}`);
   if (f.assigned === "none") parts.push(Prisma.sql`s."assigneeId" IS NULL`);
-  if (f.label.length > 0) {
-    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "SessionLabel" l WHERE l."sessionId" = s."id" AND l."label" IN (${Prisma.join(f.label)}))`);
-  }
-  return parts.length > 0 ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
+  if (f.label.length > 0) parts.push(Prisma.sql`s."id" IN (SELECT l."sessionId" FROM "SessionLabel" l WHERE l."label" IN (${Prisma.join(f.label)}))`);
+  return { where: parts.length > 0 ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty, needsCursor: f.unread, any: parts.length > 0 };
 }
 
 type RawRow = {
@@ -120,51 +134,97 @@ type RawRow = {
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
-/** One page of my inbox plus the (capped) total. */
+/**
+ * One page of my inbox plus the (capped) total. Three short statements: the page's ids (straight off an
+ * index, joining my cursor only when the unread filter needs it), the count, then the page's details.
+ */
 export async function queryInbox(params: InboxParams, operatorId: string, now = new Date()): Promise<{ rows: InboxRow[]; total: number; capped: boolean }> {
   const prisma = await db();
-  const where = whereClause(params, operatorId, now);
-  const joins = Prisma.sql`
-    LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}
-    LEFT JOIN "Takeover" t ON t."activeSessionId" = s."id"`;
-  const orderBy = Prisma.raw(ORDER_BY[params.sort.id](params.sort.desc));
-  const [raw, counted] = await Promise.all([
+  const { where, needsCursor, any } = filterSql(params, operatorId, now);
+  const cursorJoin = needsCursor ? Prisma.sql`LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}` : Prisma.empty;
+  const order = Prisma.raw(orderBy(params.sort, isPostgresUrl(env().DATABASE_URL)));
+  const [page, counted] = await Promise.all([
+    prisma.$queryRaw<{ id: string }[]>`
+      SELECT s."id" FROM "SessionIndex" s ${cursorJoin} ${where}
+      ORDER BY ${order} LIMIT ${params.take} OFFSET ${params.skip}`,
+    any
+      ? prisma.$queryRaw<{ n: number | bigint }[]>`
+          SELECT COUNT(*) AS n FROM (SELECT 1 FROM "SessionIndex" s ${cursorJoin} ${where} LIMIT ${COUNT_CAP + 1}) capped`
+      : prisma.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM "SessionIndex"`,
+  ]);
+  const ids = page.map((row) => row.id);
+  const total = Number(counted[0]?.n ?? 0);
+  const capped = any && total > COUNT_CAP;
+  if (ids.length === 0) return { rows: [], total: capped ? COUNT_CAP : total, capped };
+
+  const [raw, labels] = await Promise.all([
     prisma.$queryRaw<RawRow[]>`
       SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", ${UNREAD_SQL} AS unread,
              s."lastActivityAt", s."lastSenderRole", s."lastPreview",
              s."assigneeId", a."name" AS "assigneeName", t."operatorId" AS "holderId", h."name" AS "holderName"
-      FROM "SessionIndex" s ${joins}
+      FROM "SessionIndex" s
+      LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}
+      LEFT JOIN "Takeover" t ON t."activeSessionId" = s."id"
       LEFT JOIN "Operator" a ON a."id" = s."assigneeId"
       LEFT JOIN "Operator" h ON h."id" = t."operatorId"
-      ${where}
-      ORDER BY ${orderBy}
-      LIMIT ${params.take} OFFSET ${params.skip}`,
-    prisma.$queryRaw<{ n: number | bigint }[]>`
-      SELECT COUNT(*) AS n FROM (SELECT 1 FROM "SessionIndex" s ${joins} ${where} LIMIT ${COUNT_CAP + 1}) AS capped`,
+      WHERE s."id" IN (${Prisma.join(ids)})`,
+    prisma.sessionLabel.findMany({ where: { sessionId: { in: ids } }, orderBy: { label: "asc" } }),
   ]);
-  const ids = raw.map((row) => row.id);
-  const labels = ids.length === 0 ? [] : await prisma.sessionLabel.findMany({ where: { sessionId: { in: ids } }, orderBy: { label: "asc" } });
   const labelsBySession = new Map<string, string[]>();
   for (const label of labels) (labelsBySession.get(label.sessionId) ?? labelsBySession.set(label.sessionId, []).get(label.sessionId)!).push(label.label);
-  const total = Number(counted[0]?.n ?? 0);
-  return {
-    total: Math.min(total, COUNT_CAP),
-    capped: total > COUNT_CAP,
-    rows: raw.map((row) => ({
-      id: row.id,
-      userId: row.userId,
-      agentId: row.agentId,
-      status: row.status,
-      headSeq: Number(row.headSeq),
-      unread: Number(row.unread),
-      lastActivityAt: iso(row.lastActivityAt),
-      lastSenderRole: (row.lastSenderRole as SenderRole | null) ?? null,
-      lastPreview: row.lastPreview,
-      assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? "(deleted operator)" } : null,
-      holder: row.holderId ? { id: row.holderId, name: row.holderName ?? "(deleted operator)" } : null,
-      labels: labelsBySession.get(row.id) ?? [],
-    })),
-  };
+  const byId = new Map(raw.map((row) => [row.id, row]));
+  const rows = ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return []; // deleted between the two statements
+    return [
+      {
+        id: row.id,
+        userId: row.userId,
+        agentId: row.agentId,
+        status: row.status,
+        headSeq: Number(row.headSeq),
+        unread: Number(row.unread),
+        lastActivityAt: iso(row.lastActivityAt),
+        lastSenderRole: (row.lastSenderRole as SenderRole | null) ?? null,
+        lastPreview: row.lastPreview,
+        assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? "(deleted operator)" } : null,
+        holder: row.holderId ? { id: row.holderId, name: row.holderName ?? "(deleted operator)" } : null,
+        labels: labelsBySession.get(id) ?? [],
+      },
+    ];
+  });
+  return { rows, total: capped ? COUNT_CAP : total, capped };
+}
+
+// Σ(headSeq − opCount) over the whole index is the same for every operator and costs a scan of the table:
+// it is kept until a session changes, and recomputed at most once a second however many tabs ask.
+const readable = { value: 0, at: 0, stale: true, pending: null as Promise<number> | null, subscribed: false };
+const READABLE_MAX_AGE_MS = 1_000;
+
+async function totalReadable(): Promise<number> {
+  if (!readable.subscribed) {
+    readable.subscribed = true;
+    liveBus().subscribe(({ event }) => {
+      if (event.type === "session.changed") readable.stale = true;
+    });
+  }
+  const fresh = !readable.stale || Date.now() - readable.at < READABLE_MAX_AGE_MS;
+  if (fresh && readable.at > 0) return readable.value;
+  readable.pending ??= (async () => {
+    readable.stale = false;
+    const prisma = await db();
+    const [row] = await prisma.$queryRaw<{ n: number | bigint | null }[]>`SELECT SUM("headSeq" - "opCount") AS n FROM "SessionIndex"`;
+    readable.value = Number(row?.n ?? 0);
+    readable.at = Date.now();
+    return readable.value;
+  })().finally(() => (readable.pending = null));
+  return readable.pending;
+}
+
+/** For tests that write the index directly (not through the gateway, which publishes session.changed). */
+export function resetUnreadTotalCache() {
+  readable.at = 0;
+  readable.stale = true;
 }
 
 /**
@@ -174,14 +234,14 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
 export async function unreadTotal(operatorId: string): Promise<number> {
   const prisma = await db();
   const [all, seen] = await Promise.all([
-    prisma.$queryRaw<{ n: number | bigint | null }[]>`SELECT SUM("headSeq" - "opCount") AS n FROM "SessionIndex"`,
+    totalReadable(),
     prisma.$queryRaw<{ n: number | bigint | null }[]>`
       SELECT SUM(CASE WHEN c."lastSeq" - c."opCountAtCursor" < s."headSeq" - s."opCount" THEN c."lastSeq" - c."opCountAtCursor"
                       ELSE s."headSeq" - s."opCount" END) AS n
       FROM "ReadCursor" c JOIN "SessionIndex" s ON s."id" = c."sessionId"
       WHERE c."operatorId" = ${operatorId} AND c."lastSeq" - c."opCountAtCursor" > 0`,
   ]);
-  return Math.max(0, Number(all[0]?.n ?? 0) - Number(seen[0]?.n ?? 0));
+  return Math.max(0, all - Number(seen[0]?.n ?? 0));
 }
 
 /** Agents and labels in use, for the filter menus. Cached briefly: both are a scan of small indexes. */
