@@ -383,7 +383,9 @@ async function syncGuarded(sessionId: string): Promise<SessionChangedEvent | nul
     if (gw && !gw.stopped) {
       gw.stats.syncFailures += 1;
       const attempts = (gw.retries.get(sessionId)?.attempts ?? 0) + 1;
-      gw.retries.set(sessionId, { attempts, at: Date.now() + backoff(gw, attempts) });
+      // Short backoff (≤ 5 s): a session that failed to sync is a badge that is wrong until it does.
+      const step = Math.min(5_000, 500 * 2 ** Math.min(attempts - 1, 4));
+      gw.retries.set(sessionId, { attempts, at: Date.now() + step / 2 + Math.random() * (step / 2) });
       problem(gw, "session sync", error);
       if (isUnreachable(error)) setReachable(gw, false);
     } else if (!gw) {

@@ -191,7 +191,8 @@ export default function InboxPage() {
       }),
       column.accessor("unread", {
         id: "unread",
-        header: ({ column: c }) => <DataTableColumnHeader column={c} title="My unread" />,
+        enableSorting: false, // computed per operator: no index can serve it (use the "Unread only" filter)
+        header: "My unread",
         cell: ({ getValue, row }) =>
           getValue() > 0 ? (
             <span data-testid={`unread-${row.original.id}`} className="rounded-full bg-blue-600 px-2 py-0.5 text-xs font-semibold text-white">
