@@ -1,0 +1,350 @@
+// Inbox figures measured in this process (the runner gives each bench its own process):
+//   inbox_loader_100k_p95_ms      the inbox route's loader (auth, parse, one query + count, labels, facets)
+//                                 over 100,000 indexed sessions on SQLite, sorted and filtered (default sort
+//                                 plus a rotating set of filters); inbox_loader_baseline_p95_ms is a bare
+//                                 SELECT COUNT(*) on the same file, the floor of any query there.
+//   fanout_rss_mb / _cpu_percent  one Console-side process (gateway + live bus + 50 SSE subscribers) while a
+//   fanout_events_lost            FleetLM dev server in a child process (10,000 sessions, 1,000 users) takes
+//                                 100 user messages a second. Lost = SSE deliveries a subscriber missed +
+//                                 messages the index did not reach after the traffic stopped.
+//   inbox_js_gzip_kb              gzip size of the client JS the /inbox route loads (from build/client's
+//                                 Vite manifest), null without a build.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { gzipSync } from "node:zlib";
+import { percentile, round } from "./stats";
+
+type Figures = Record<string, number | null>;
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function migrate(databaseUrl: string) {
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
+}
+
+// ---- loader over 100k rows ------------------------------------------------------------------------------
+
+async function loaderFigures(quick: boolean): Promise<Figures> {
+  const { db } = await import("../app/db.server");
+  const { lucia } = await import("../app/auth/lucia.server");
+  const { createOperator } = await import("../app/operators/operators.server");
+  const { loader } = await import("../app/routes/inbox");
+  const prisma = await db();
+
+  const me = await createOperator({ email: "bench-inbox@bench.test", name: "Bench", role: "operator", password: "bench password 123" }, null);
+  const other = await createOperator({ email: "bench-other@bench.test", name: "Other", role: "operator", password: "bench password 123" }, null);
+  const session = await lucia().createSession(me.id, { createdAt: new Date() });
+  const cookie = `${lucia().sessionCookieName}=${session.id}`;
+
+  const TOTAL = 100_000;
+  const BATCH = 2_000;
+  const now = Date.now();
+  const roles = ["user", "agent", "agent", "operator"];
+  for (let start = 0; start < TOTAL; start += BATCH) {
+    const rows = Array.from({ length: BATCH }, (_, k) => {
+      const i = start + k;
+      const head = 1 + (i % 37);
+      return {
+        id: `bench-${String(i).padStart(6, "0")}`,
+        userId: `user-${i % 20_000}`,
+        agentId: `agent-${i % 7}`,
+        status: i % 20 === 0 ? "archived" : "active",
+        createdAt: new Date(now - (TOTAL - i) * 60_000),
+        headSeq: head,
+        opCount: i % 11 === 0 ? 1 : 0,
+        lastActivityAt: new Date(now - ((i * 7919) % TOTAL) * 30_000),
+        lastSenderId: "x",
+        lastSenderRole: roles[i % roles.length]!,
+        lastPreview: `Preview of the last message in session ${i}, about a refund or a password reset.`,
+        assigneeId: i % 13 === 0 ? me.id : i % 13 === 1 ? other.id : null,
+      };
+    });
+    await prisma.sessionIndex.createMany({ data: rows });
+  }
+  // I have read 5,000 sessions (some to the end), and 2,000 carry labels.
+  for (let start = 0; start < 5_000; start += BATCH) {
+    await prisma.readCursor.createMany({
+      data: Array.from({ length: Math.min(BATCH, 5_000 - start) }, (_, k) => {
+        const i = (start + k) * 17;
+        return { operatorId: me.id, sessionId: `bench-${String(i).padStart(6, "0")}`, lastSeq: 1 + (i % 37) - (k % 3), opCountAtCursor: 0 };
+      }),
+    });
+  }
+  await prisma.sessionLabel.createMany({ data: Array.from({ length: 2_000 }, (_, k) => ({ sessionId: `bench-${String(k * 41).padStart(6, "0")}`, label: ["billing", "bug", "vip"][k % 3]! })) });
+  await prisma.$queryRawUnsafe("ANALYZE");
+
+  const queries = [
+    "",
+    "?status=active",
+    "?unread=1",
+    "?agent=agent-3",
+    "?assigned=me",
+    "?needsHuman=1&status=active",
+    "?label=vip",
+    "?q=user-123",
+    "?status=active&page=40",
+    "?sort=created.desc&status=active",
+    "?assigned=none&status=active&pageSize=50",
+  ];
+  const timeLoader = async (query: string) => {
+    const request = new Request(`http://bench.test/inbox${query}`, { headers: { cookie, host: "bench.test" } });
+    const t0 = performance.now();
+    await loader({ request, params: {}, context: {} });
+    return performance.now() - t0;
+  };
+  for (const query of queries) await timeLoader(query); // warm caches and prepared statements
+  const rounds = quick ? 5 : 20;
+  const samples: number[] = [];
+  const perQuery: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const query of queries) {
+      const ms = await timeLoader(query);
+      samples.push(ms);
+      (perQuery[query || "(default)"] ??= []).push(ms);
+    }
+  }
+  const slowest = Object.entries(perQuery).map(([q, v]) => `${q}=${round(percentile(v, 95), 1)}`).join(" ");
+  process.stderr.write(`inbox loader p95 per query (ms): ${slowest}\n`);
+
+  const baseline: number[] = [];
+  for (let r = 0; r < rounds * queries.length; r++) {
+    const t0 = performance.now();
+    await prisma.$queryRawUnsafe(`SELECT COUNT(*) AS n FROM "SessionIndex"`);
+    baseline.push(performance.now() - t0);
+  }
+  return { inbox_loader_100k_p95_ms: round(percentile(samples, 95), 1), inbox_loader_baseline_p95_ms: round(percentile(baseline, 95), 2) };
+}
+
+// ---- fan-out --------------------------------------------------------------------------------------------
+
+type Child = { url: string; sessions: { id: string; userId: string; agentId: string; createdAt: string }[] };
+
+async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
+  const seconds = quick ? 10 : 60;
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/inbox-fanout-fleetlm.ts"), path.join(dir, "sessions.json")], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines: string[] = [];
+  let buffer = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let cut: number;
+    while ((cut = buffer.indexOf("\n")) >= 0) {
+      lines.push(buffer.slice(0, cut));
+      buffer = buffer.slice(cut + 1);
+    }
+  });
+  const waitLine = async (prefix: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = lines.find((l) => l.startsWith(prefix));
+      if (line) return line.slice(prefix.length).trim();
+      if (Date.now() > deadline) throw new Error(`fan-out child: no "${prefix}" line`);
+      await sleep(50);
+    }
+  };
+
+  try {
+    const url = await waitLine("ready ", 120_000);
+    const info = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8")) as Child;
+    const { db } = await import("../app/db.server");
+    const { lucia } = await import("../app/auth/lucia.server");
+    const { createOperator } = await import("../app/operators/operators.server");
+    const { startGateway, stopGateway, gatewayStatus } = await import("../app/gateway/gateway.server");
+    const { liveBus } = await import("../app/live/bus.server");
+    const { loader: live } = await import("../app/routes/live");
+    const prisma = await db();
+
+    // The index as a Console that has been running already knows it (the gateway then follows 1,000 inboxes).
+    for (let start = 0; start < info.sessions.length; start += 2_000) {
+      await prisma.sessionIndex.createMany({
+        data: info.sessions.slice(start, start + 2_000).map((s) => ({ id: s.id, userId: s.userId, agentId: s.agentId, status: "active", createdAt: new Date(s.createdAt) })),
+      });
+    }
+    const op = await createOperator({ email: "fanout@bench.test", name: "Fan", role: "operator", password: "bench password 123" }, null);
+    const authSession = await lucia().createSession(op.id, { createdAt: new Date() });
+    const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    let peakRss = process.memoryUsage().rss;
+    const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+
+    await startGateway({ fleetlmUrl: url, force: true });
+    await waitUntil(() => gatewayStatus().connected && gatewayStatus().inboxesJoined >= 1_000, 60_000);
+
+    // 50 SSE subscribers through the real route, each counting the session.changed events it is sent.
+    const controllers: AbortController[] = [];
+    const received: number[] = Array(50).fill(0);
+    const readers: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      const controller = new AbortController();
+      controllers.push(controller);
+      const request = new Request("http://bench.test/live", { headers: { cookie, host: "bench.test", accept: "text/event-stream" }, signal: controller.signal });
+      const response = (await live({ request, params: {}, context: {} })) as Response;
+      readers.push(countEvents(response.body!, (n) => (received[i] = n)));
+    }
+    let published = 0;
+    const offBus = liveBus().subscribe(({ event }) => event.type === "session.changed" && published++);
+
+    child.stdin!.write(`go ${seconds}\n`);
+    const sent = Number(await waitLine("done ", (seconds + 120) * 1_000));
+    // Let the gateway catch up (one more rejoin round and the REST reads), then compare with FleetLM.
+    const counts = JSON.parse(await waitLine("counts ", 60_000)) as Record<string, number>;
+    let indexedBehind = 0;
+    await waitUntil(async () => {
+      const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
+      indexedBehind = rows.reduce((sum, row) => sum + Math.max(0, (counts[row.id] ?? 0) - row.headSeq), 0);
+      return indexedBehind === 0;
+    }, 60_000).catch(() => {});
+    await sleep(1_000);
+    offBus();
+    clearInterval(rssTimer);
+    const cpu = process.cpuUsage(cpu0);
+    const wall = performance.now() - wall0;
+    const missedDeliveries = received.reduce((sum, n) => sum + Math.max(0, published - n), 0);
+    process.stderr.write(`fan-out: sent ${sent}, session.changed published ${published}, deliveries missed ${missedDeliveries}, messages not indexed ${indexedBehind}\n`);
+    for (const controller of controllers) controller.abort();
+    await Promise.allSettled(readers);
+    await stopGateway();
+    return {
+      fanout_rss_mb: round(peakRss / 1024 / 1024, 1),
+      fanout_cpu_percent: round(((cpu.user + cpu.system) / 1000 / wall) * 100, 1),
+      fanout_events_lost: missedDeliveries + indexedBehind,
+    };
+  } finally {
+    child.stdin!.end();
+    child.kill("SIGTERM");
+  }
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await sleep(100);
+  }
+}
+
+async function countEvents(body: ReadableStream<Uint8Array>, report: (n: number) => void) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let n = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value, { stream: true });
+      let cut: number;
+      while ((cut = text.indexOf("\n\n")) >= 0) {
+        if (text.slice(0, cut).includes('"type":"session.changed"')) report(++n);
+        text = text.slice(cut + 2);
+      }
+    }
+  } catch {
+    // aborted at the end
+  }
+}
+
+// ---- bundle size ----------------------------------------------------------------------------------------
+
+function inboxJsGzipKb(): number | null {
+  const client = path.join(ROOT, "build/client");
+  const manifestFile = existsSync(path.join(client, ".vite/manifest.json")) ? path.join(client, ".vite/manifest.json") : null;
+  const assets = path.join(client, "assets");
+  if (!existsSync(assets)) return null;
+  const files = new Set<string>();
+  if (manifestFile) {
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Record<string, { file: string; imports?: string[]; isEntry?: boolean }>;
+    const visit = (key: string) => {
+      const entry = manifest[key];
+      if (!entry || files.has(entry.file)) return;
+      files.add(entry.file);
+      for (const dep of entry.imports ?? []) visit(dep);
+    };
+    for (const [key, entry] of Object.entries(manifest)) {
+      if (key.endsWith("app/routes/inbox.tsx") || key.endsWith("app/root.tsx") || (entry.isEntry && /entry\.client/.test(key))) visit(key);
+    }
+  } else {
+    // Remix's own manifest lists the route's module and its imports.
+    const remixManifest = readdirSync(assets).find((f) => /^manifest-.*\.js$/.test(f));
+    if (!remixManifest) return null;
+    const text = readFileSync(path.join(assets, remixManifest), "utf8");
+    const json = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as {
+      entry: { module: string; imports: string[] };
+      routes: Record<string, { module: string; imports?: string[] }>;
+    };
+    for (const f of [json.entry.module, ...json.entry.imports]) files.add(f.replace(/^\//, ""));
+    for (const id of ["root", "routes/inbox"]) {
+      const route = json.routes[id];
+      if (!route) return null;
+      for (const f of [route.module, ...(route.imports ?? [])]) files.add(f.replace(/^\//, ""));
+    }
+  }
+  if (files.size === 0) return null;
+  let bytes = 0;
+  for (const file of files) {
+    const full = path.join(client, file);
+    if (existsSync(full) && file.endsWith(".js")) bytes += gzipSync(readFileSync(full)).length;
+  }
+  return round(bytes / 1024, 1);
+}
+
+export async function run({ quick }: { quick: boolean }): Promise<Figures> {
+  const figures: Figures = {
+    inbox_loader_100k_p95_ms: null,
+    inbox_loader_baseline_p95_ms: null,
+    fanout_rss_mb: null,
+    fanout_cpu_percent: null,
+    fanout_events_lost: null,
+    inbox_js_gzip_kb: null,
+  };
+  try {
+    figures.inbox_js_gzip_kb = inboxJsGzipKb();
+  } catch (error) {
+    process.stderr.write(`inbox bench: bundle size: ${String(error)}\n`);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "inbox-bench-"));
+  try {
+    const databaseUrl = `file:${path.join(dir, "console.db")}`;
+    migrate(databaseUrl);
+    Object.assign(process.env, { DATABASE_URL: databaseUrl, GATEWAY_DISABLED: "1" });
+    Object.assign(figures, await loaderFigures(quick));
+  } catch (error) {
+    process.stderr.write(`inbox bench: loader: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  try {
+    // The fan-out gets a process of its own: its memory figure must not include the 100k-row loader run.
+    const child = spawnSync(process.execPath, ["--import", "tsx", new URL(import.meta.url).pathname, "--fanout", dir, quick ? "quick" : "full"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      timeout: (quick ? 4 : 8) * 60_000,
+    });
+    Object.assign(figures, JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as Figures);
+  } catch (error) {
+    process.stderr.write(`inbox bench: fan-out: ${error instanceof Error ? error.stack : String(error)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+async function fanoutProcess(dir: string, quick: boolean): Promise<Figures> {
+  const databaseUrl = `file:${path.join(dir, "fanout.db")}`;
+  migrate(databaseUrl);
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, GATEWAY_DISABLED: "1" });
+  return fanoutFigures(quick, dir);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const fanout = process.argv.indexOf("--fanout");
+  const figures = fanout >= 0 ? await fanoutProcess(process.argv[fanout + 1]!, process.argv[fanout + 2] === "quick") : await run({ quick: process.argv.includes("--quick") });
+  console.log(JSON.stringify(figures));
+  process.exit(0);
+}
