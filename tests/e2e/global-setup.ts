@@ -40,14 +40,18 @@ function waitForLine(child: ChildProcess, pattern: RegExp, name: string, timeout
 
 export default async function globalSetup() {
   const root = process.cwd();
-  const dir = path.join(root, ".tmp/e2e");
+  // One folder per run, so two runs side by side never share a database.
+  const dir = path.join(root, `.tmp/e2e-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const started: ChildProcess[] = [];
+  const stopAll = () => {
+    for (const child of started) child.kill("SIGTERM");
+  };
 
   const fleetPort = await freePort();
   const consolePort = await freePort();
   const fleetlmUrl = `http://127.0.0.1:${fleetPort}`;
-  const consoleUrl = `http://localhost:${consolePort}`;
   const databaseUrl = `file:${path.join(dir, "console.db")}`;
 
   const fleetlm = spawn(
@@ -55,7 +59,20 @@ export default async function globalSetup() {
     [path.join(root, "packages/fleetlm-dev/bin/fleetlm-dev.js"), "--port", String(fleetPort), "--host", "127.0.0.1", "--demo", "--traffic", "20", "--data", path.join(dir, "fleetlm")],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
-  await waitForLine(fleetlm, /FleetLM dev server listening on/, "fleetlm-dev");
+  started.push(fleetlm);
+  try {
+    await waitForLine(fleetlm, /FleetLM dev server listening on/, "fleetlm-dev");
+    return await startConsole({ root, dir, fleetlmUrl, consolePort, databaseUrl, started, stopAll });
+  } catch (error) {
+    stopAll();
+    throw error;
+  }
+}
+
+type ConsoleStart = { root: string; dir: string; fleetlmUrl: string; consolePort: number; databaseUrl: string; started: ChildProcess[]; stopAll: () => void };
+
+async function startConsole({ root, dir, fleetlmUrl, consolePort, databaseUrl, started, stopAll }: ConsoleStart) {
+  const consoleUrl = `http://localhost:${consolePort}`;
 
   const env = { ...process.env, DATABASE_URL: databaseUrl };
   execFileSync("npx", ["prisma", "migrate", "deploy"], { env, stdio: "pipe" });
@@ -76,6 +93,7 @@ export default async function globalSetup() {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  started.push(consoleServer);
   await waitForLine(consoleServer, /FleetLM Console listening on/, "console");
 
   Object.assign(process.env, {
@@ -87,7 +105,7 @@ export default async function globalSetup() {
   });
 
   return async () => {
-    consoleServer.kill("SIGTERM");
-    fleetlm.kill("SIGTERM");
+    stopAll();
+    rmSync(dir, { recursive: true, force: true });
   };
 }
