@@ -14,7 +14,11 @@ export async function readForm(request: Request): Promise<FormData> {
   if (text.length > MAX_FORM_BYTES) throw new Response("Form too large.", { status: 413 });
   const type = request.headers.get("content-type") ?? "";
   if (type.includes("multipart/form-data")) {
-    return new Request(request.url, { method: "POST", headers: { "content-type": type }, body: text }).formData();
+    try {
+      return await new Request(request.url, { method: "POST", headers: { "content-type": type }, body: text }).formData();
+    } catch {
+      throw new Response("The form could not be read: malformed multipart body.", { status: 400 });
+    }
   }
   return fromUrlEncoded(text);
 }
