@@ -88,48 +88,17 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
 
 export const AUDIT_COLUMNS = ["id", "at", "actor_email", "actor_id", "action", "target_type", "target_id", "ip", "details"];
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const text = z.string().trim().max(200).optional().transform((v) => (v ? v : undefined)).catch(undefined);
-export const AuditFilterSchema = z.object({
-  action: text, // prefix: "review." matches review.create and review.update
-  actor: text, // e-mail (contains) or operator id
-  targetType: text,
-  targetId: text,
-  from: z.string().regex(DAY).optional().catch(undefined),
-  to: z.string().regex(DAY).optional().catch(undefined),
-});
-export type AuditFilters = z.output<typeof AuditFilterSchema>;
-
-export function parseAuditFilters(params: URLSearchParams): AuditFilters {
-  const raw: Record<string, string> = {};
-  for (const key of Object.keys(AuditFilterSchema.shape)) {
-    const value = params.get(key);
-    if (value) raw[key] = value;
-  }
-  return AuditFilterSchema.parse(raw);
-}
-
-export function auditWhere(filters: AuditFilters): Prisma.AuditEventWhereInput {
-  const where: Prisma.AuditEventWhereInput = {};
-  if (filters.action) where.action = { startsWith: filters.action };
-  if (filters.actor) where.OR = [{ actorId: filters.actor }, { actorEmail: { contains: filters.actor } }];
-  if (filters.targetType) where.targetType = filters.targetType;
-  if (filters.targetId) where.targetId = filters.targetId;
-  const range = dayRange(filters.from, filters.to);
-  if (range.gte || range.lt) where.at = range;
-  return where;
-}
-
 /** The export's snapshot: rows up to the current last id, so rows written while it streams stay out. */
-export async function auditSnapshot(filters: AuditFilters): Promise<{ untilId: number; totalRows: number }> {
+export async function auditSnapshot(where: Prisma.AuditEventWhereInput): Promise<{ untilId: number; totalRows: number }> {
   const prisma = await db();
   const untilId = (await prisma.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0;
-  const totalRows = await prisma.auditEvent.count({ where: { AND: [auditWhere(filters), { id: { lte: untilId } }] } });
+  const totalRows = await prisma.auditEvent.count({ where: { AND: [where, { id: { lte: untilId } }] } });
   return { untilId, totalRows };
 }
 
-export function auditCsv(filters: AuditFilters, untilId: number): ReadableStream<Uint8Array> {
-  const where: Prisma.AuditEventWhereInput = { AND: [auditWhere(filters), { id: { lte: untilId } }] };
+/** `where` comes from the audit page's own filters (app/audit/audit-log.server.ts), so the file is what the page shows. */
+export function auditCsv(filter: Prisma.AuditEventWhereInput, untilId: number): ReadableStream<Uint8Array> {
+  const where: Prisma.AuditEventWhereInput = { AND: [filter, { id: { lte: untilId } }] };
   const pages = keysetBatches(
     async (after: number | undefined, size) =>
       (await db()).auditEvent.findMany({ where: after ? { AND: [where, { id: { gt: after } }] } : where, orderBy: { id: "asc" }, take: size }),
