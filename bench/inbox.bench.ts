@@ -86,7 +86,9 @@ async function loaderFigures(quick: boolean): Promise<Figures> {
     "?label=vip",
     "?q=user-123",
     "?status=active&page=40",
-    "?sort=created.desc&status=active",
+    "?sort=status.desc&status=active",
+    "?sort=user.asc",
+    "?sort=agent.desc&needsHuman=1",
     "?assigned=none&status=active&pageSize=50",
   ];
   const timeLoader = async (query: string) => {

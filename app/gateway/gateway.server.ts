@@ -65,6 +65,7 @@ type Gateway = {
   pollFailures: number;
   connectFailures: number;
   problems: Set<string>;
+  failingInboxes: Set<string>;
   stats: { polls: number; syncs: number; syncFailures: number; refreshes: number; lastPollAt: string | null; lastError: string | null };
   offs: (() => void)[];
 };
@@ -134,6 +135,7 @@ async function begin(options: GatewayOptions): Promise<void> {
     pollFailures: 0,
     connectFailures: 0,
     problems: new Set(),
+    failingInboxes: new Set(),
     stats: { polls: 0, syncs: 0, syncFailures: 0, refreshes: 0, lastPollAt: null, lastError: null },
     offs: [],
   };
@@ -282,7 +284,7 @@ function refreshInbox(gw: Gateway, userId: string) {
     seat.inbox = inbox;
     inbox.on("snapshot", (entries) => void onEntries(gw, entries));
     inbox.on("delta", (entries) => void onEntries(gw, entries));
-    inbox.on("error", (error) => problem(gw, `inbox ${userId}`, error));
+    inbox.on("error", (error) => inboxFailed(gw, userId, error));
     work = inbox.start();
   } else {
     work = seat.inbox.refresh();
@@ -290,15 +292,22 @@ function refreshInbox(gw: Gateway, userId: string) {
   work.then(
     () => {
       gw.stats.refreshes += 1;
-      recovered(gw, `inbox ${userId}`);
+      gw.failingInboxes.delete(userId);
+      if (gw.failingInboxes.size === 0) recovered(gw, "inbox joins");
       seat.busySince = null;
     },
     (error: unknown) => {
       // phoenix keeps retrying a refused join itself; the next round leaves and joins again anyway.
-      if (!gw.stopped) problem(gw, `inbox ${userId}`, error);
+      if (!gw.stopped) inboxFailed(gw, userId, error);
       seat.busySince = null;
     },
   );
+}
+
+// One log line for all inboxes (a thousand of them fail together when FleetLM does), one when all work again.
+function inboxFailed(gw: Gateway, userId: string, error: unknown) {
+  gw.failingInboxes.add(userId);
+  problem(gw, "inbox joins", error);
 }
 
 /** An entry whose activity or count moved is a session with (maybe) new messages: read them. */

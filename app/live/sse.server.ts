@@ -87,6 +87,8 @@ export type LiveStreamOptions = {
   heartbeatMs?: number;
   /** Runs once when the stream ends (client gone or cancelled): unwatch sessions, etc. */
   onClose?: () => void;
+  /** Checked at every heartbeat: false (signed out, deactivated) ends the stream. */
+  stillAllowed?: () => Promise<boolean>;
 };
 
 /**
@@ -121,7 +123,13 @@ export function createLiveStream(options: LiveStreamOptions): ReadableStream<Uin
       const unsubscribe = bus.subscribe((delivered) => (replaying ? pending.push(delivered) : send(delivered)));
       // The heartbeat also moves the browser's resume point past events it was not shown (an `id:` line
       // without data updates Last-Event-ID without dispatching), so a quiet tab never falls out of the buffer.
-      const heartbeat = setInterval(() => write(`id: ${sentUpTo}\n${encodeComment("ping")}`), options.heartbeatMs ?? HEARTBEAT_MS);
+      const heartbeat = setInterval(() => {
+        write(`id: ${sentUpTo}\n${encodeComment("ping")}`);
+        options.stillAllowed?.().then(
+          (allowed) => allowed || close(),
+          () => {}, // a failed check (database busy) is not a sign-out: try again next beat
+        );
+      }, options.heartbeatMs ?? HEARTBEAT_MS);
 
       function close() {
         if (closed) return;

@@ -1,7 +1,7 @@
 // GET /live: one authenticated server-sent-events stream per browser tab (see app/live/sse.server.ts).
 // `?watch=<sessionId>` also subscribes the gateway to that session's channel while the tab is open.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireOperator } from "~/auth/guards.server";
+import { getAuth, requireOperator } from "~/auth/guards.server";
 import { ensureGateway } from "~/gateway/gateway.server";
 import { watchSession } from "~/gateway/session-watch.server";
 import { liveBus } from "~/live/bus.server";
@@ -20,6 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     lastEventId,
     signal: request.signal,
     onClose: () => unwatch.forEach((release) => release()),
+    // A tab left open after signing out (or deactivation) stops receiving events within one heartbeat.
+    stillAllowed: async () => (await getAuth(request))?.operator.id === operator.id,
   });
   return new Response(stream, {
     headers: {

@@ -118,6 +118,36 @@ describe("live stream", () => {
   });
 });
 
+describe("live stream heartbeats", () => {
+  it("beats with an id line and ends the stream once the operator may no longer see it", async () => {
+    const bus = new LiveBus();
+    bus.publish(changed("a"));
+    let allowed = true;
+    let closed = 0;
+    const stream = createLiveStream({
+      bus,
+      subscriber: { operatorId: "me", watched: new Set() },
+      lastEventId: null,
+      signal: new AbortController().signal,
+      heartbeatMs: 20,
+      stillAllowed: async () => allowed,
+      onClose: () => closed++,
+    });
+    const reader = stream.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes(": ping")) text += decoder.decode((await reader.read()).value);
+    expect(text).toMatch(/id: 1\n: ping/);
+    allowed = false;
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    expect(closed).toBe(1);
+    expect(bus.subscriberCount).toBe(0);
+  });
+});
+
 describe("GET /live", () => {
   it("refuses anonymous EventSource requests with 401", async () => {
     const { req } = liveRequest("/live", null);
@@ -156,5 +186,20 @@ describe("GET /live", () => {
     expect(seen.map((d) => d.type)).toEqual(["hello", "read", "session.changed"]);
     expect(seen[1]).toMatchObject({ operatorId: me.id, lastSeq: 2 });
     expect(frames.every((f, i) => i === 0 || f.id > frames[i - 1]!.id)).toBe(true);
+  });
+
+  it("sends a watched session's messages only to the tab watching it, and unwatches on disconnect", async () => {
+    const op = await makeOperator("auditor");
+    const { sessionWatchStats } = await import("~/gateway/session-watch.server");
+    const { req, abort } = liveRequest("/live?watch=watched-session", op);
+    const res = (await loader({ request: req, params: {}, context: {} })) as Response;
+    expect(sessionWatchStats().sessions).toBe(1);
+    const bus = liveBus();
+    bus.publish(message("other-session"));
+    const mine = bus.publish(message("watched-session"));
+    const frames = await readFrames(res.body!, (f) => f.some((x) => x.id === mine.id), abort);
+    expect(frames.filter((f) => f.data.type === "message").map((f) => f.data.sessionId)).toEqual(["watched-session"]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sessionWatchStats().sessions).toBe(0);
   });
 });

@@ -1,0 +1,75 @@
+// The gateway when FleetLM misbehaves: garbage answers and a dead server are logged once, retried with
+// backoff, never crash the process, and the index catches up when FleetLM is back.
+import { makeOperator } from "../support/auth";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { FleetLMRest } from "@fleetlm/client";
+import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
+import { db } from "~/db.server";
+import { gatewayStatus, startGateway, stopGateway, syncSessionNow } from "~/gateway/gateway.server";
+import { unreadFor } from "~/inbox/read-cursor.server";
+import { liveBus } from "~/live/bus.server";
+
+let dev: FleetlmDevServer;
+let rest: FleetLMRest;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+const head = async (id: string) => (await (await db()).sessionIndex.findUnique({ where: { id } }))?.headSeq ?? -1;
+
+beforeAll(async () => {
+  dev = await startFleetlmDev({ port: 0 });
+  rest = new FleetLMRest({ baseUrl: dev.url });
+  await startGateway({ fleetlmUrl: dev.url, pollMs: 100, rejoinMs: 200, force: true });
+});
+
+afterAll(async () => {
+  await stopGateway();
+  await dev.close().catch(() => {});
+});
+
+describe("gateway under FleetLM faults", () => {
+  it("survives garbage answers with one log line per problem, and catches up afterwards", async () => {
+    const session = await rest.createSession({ userId: "fault-user", agentId: "fault-agent" });
+    await rest.appendMessage(session.id, { userId: "fault-user", content: { text: "one" } });
+    await waitFor("indexed", async () => (await head(session.id)) === 1);
+
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const gatewayEvents: boolean[] = [];
+    const off = liveBus().subscribe(({ event }) => event.type === "gateway" && gatewayEvents.push(event.fleetlmReachable));
+    dev.faults.set({ mode: "garbage" });
+    await sleep(1_500); // ~15 polls at 100 ms
+    expect(gatewayStatus()).toMatchObject({ running: true, fleetlmReachable: false });
+    expect(gatewayStatus().lastError).toMatch(/session list poll/);
+    const failing = warn.mock.calls.filter(([line]) => String(line).includes("failing"));
+    expect(failing.length).toBeGreaterThan(0);
+    expect(failing.length).toBeLessThanOrEqual(3); // one per kind of problem, not one per attempt
+    expect(await syncSessionNow(session.id)).toBeNull(); // never throws
+
+    dev.faults.set({ mode: null });
+    await rest.appendMessage(session.id, { userId: "fault-user", content: { text: "two" } });
+    await waitFor("caught up", async () => (await head(session.id)) === 2);
+    await waitFor("reachable again", () => gatewayStatus().fleetlmReachable);
+    expect(gatewayEvents).toEqual([false, true]);
+    expect(warn.mock.calls.some(([line]) => String(line).includes("recovered"))).toBe(true);
+    off();
+    warn.mockRestore();
+    const op = await makeOperator("operator");
+    expect(await unreadFor(op.id, session.id)).toBe(2);
+  });
+
+  it("keeps running with FleetLM gone, logging once", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    await dev.close();
+    await waitFor("disconnect noticed", () => !gatewayStatus().connected);
+    await sleep(1_500);
+    expect(gatewayStatus()).toMatchObject({ running: true, connected: false, fleetlmReachable: false });
+    expect(warn.mock.calls.length).toBeLessThanOrEqual(3);
+    warn.mockRestore();
+  });
+});
