@@ -1,6 +1,6 @@
 // The Console's database under 20 concurrent writers, each its own process with its own Prisma client (as
 // several Console processes, or a CLI beside a server, would be): audit events, notes (create, edit, delete),
-// read cursors and an interactive read-then-write transaction on one shared session row. No SQLITE_BUSY (or
+// read cursors, takeover claim/release, reply flags, and an interactive transaction on one shared session row. No SQLITE_BUSY (or
 // any other error), every row present, no lost increment. Provider-agnostic: it uses the worker's
 // DATABASE_URL, so scripts/test-pg.sh runs the same test on PostgreSQL.
 import { makeOperator } from "../support/auth";
@@ -15,7 +15,7 @@ import { unreadFor } from "~/inbox/read-cursor.server";
 const WRITERS = 20;
 const ITERATIONS = 15;
 
-type Report = { writer: number; errors: string[]; notes: string[]; transactions: number };
+type Report = { writer: number; errors: string[]; notes: string[]; transactions: number; claims: number; releases: number };
 
 function startWriter(args: object): { ready: Promise<void>; done: Promise<Report>; go: () => void } {
   const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/faults/support/db-writer.ts"), JSON.stringify(args)], {
@@ -46,6 +46,8 @@ it(
     const prisma = await db();
     const sessionId = `concurrency-${randomUUID()}`;
     await prisma.sessionIndex.create({ data: { id: sessionId, userId: "u", agentId: "a", status: "active", createdAt: new Date(), headSeq: 0 } });
+    // A known reply at seq 1, so flags need no FleetLM.
+    await prisma.replyIndex.create({ data: { sessionId, seq: 1, agentId: "a", termination: "finish", length: 1, at: new Date() } });
     const operators = await Promise.all(Array.from({ length: 4 }, () => makeOperator("operator")));
     const auditBefore = await prisma.auditEvent.count({ where: { action: { startsWith: "fault.concurrency" } } });
 
@@ -71,6 +73,19 @@ it(
     const notes = await prisma.note.findMany({ where: { sessionId }, select: { id: true } });
     expect(notes.map((n) => n.id).sort()).toEqual(reports.flatMap((r) => r.notes).sort());
     expect(notes).toHaveLength(WRITERS * (ITERATIONS - Math.floor(ITERATIONS / 5)));
+    // Takeovers: every won claim was released, none is left active, each audited exactly once.
+    const claims = reports.reduce((n, r) => n + r.claims, 0);
+    expect(claims).toBeGreaterThan(0);
+    expect(reports.reduce((n, r) => n + r.releases, 0)).toBe(claims);
+    expect(await prisma.takeover.count({ where: { sessionId } })).toBe(claims);
+    expect(await prisma.takeover.count({ where: { sessionId, activeSessionId: { not: null } } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { action: "takeover.claim", targetId: sessionId } })).toBe(claims);
+    expect(await prisma.auditEvent.count({ where: { action: "takeover.release", targetId: sessionId } })).toBe(claims);
+    // Flags: one audited write per call; the stored state is the one audited last.
+    const flagEvents = await prisma.auditEvent.findMany({ where: { targetId: `${sessionId}:1`, action: { in: ["reply.flag", "reply.unflag"] } }, orderBy: { id: "asc" } });
+    expect(flagEvents).toHaveLength(WRITERS * ITERATIONS);
+    const reply = await prisma.replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq: 1 } } });
+    expect(reply.flaggedAt !== null).toBe(flagEvents.at(-1)!.action === "reply.flag");
     // Read cursors: four operators, five writers each; each cursor holds the highest seq any of its writers set.
     for (const [index, op] of operators.entries()) {
       const highest = Math.max(...reports.filter((r) => r.writer % operators.length === index).map((r) => r.writer * 1000 + ITERATIONS));

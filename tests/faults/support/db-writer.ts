@@ -7,12 +7,16 @@ import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { advanceReadCursor } from "~/inbox/read-cursor.server";
 import { createNote, deleteNote, editNote } from "~/notes/notes.server";
+import { setFlag } from "~/reviews/reviews.server";
+import { claimTakeover, releaseTakeover } from "~/takeover/takeover.server";
 
 type Args = { writer: number; iterations: number; sessionId: string; operator: { id: string; email: string; name: string; role: "operator" } };
 const args = JSON.parse(process.argv[2]) as Args;
 const errors: string[] = [];
 const notes: string[] = [];
 let transactions = 0;
+let claims = 0;
+let releases = 0;
 
 async function attempt(label: string, fn: () => Promise<unknown>) {
   try {
@@ -44,6 +48,20 @@ for (let i = 1; i <= iterations; i++) {
       notes.splice(notes.indexOf(noteId), 1);
     });
   }
+  // Everyone grabs the shared session; a winner hands it back at once (claim = insert on a unique column,
+  // release = read-then-update transaction).
+  await attempt("claimTakeover", async () => {
+    const claim = await claimTakeover({ sessionId, actor: operator });
+    if (claim.ok && !claim.already) {
+      claims++;
+      await attempt("releaseTakeover", async () => {
+        const released = await releaseTakeover({ sessionId, actor: operator });
+        if (!released.ok) throw new Error(`release refused: ${released.reason}`);
+        releases++;
+      });
+    } else if (!claim.ok && claim.status !== 409) throw new Error(`claim refused: ${claim.status} ${claim.reason}`);
+  });
+  await attempt("setFlag", () => setFlag(operator, sessionId, 1, i % 2 === 0));
   await attempt("advanceReadCursor", () => advanceReadCursor(operator.id, sessionId, writer * 1000 + i));
   await attempt("transaction", async () => {
     // Write first, then read inside the same transaction (the safe shape on SQLite): the counter must see every increment.
@@ -55,6 +73,6 @@ for (let i = 1; i <= iterations; i++) {
     transactions++;
   });
 }
-console.log(JSON.stringify({ writer, errors, notes, transactions }));
+console.log(JSON.stringify({ writer, errors, notes, transactions, claims, releases }));
 await prisma.$disconnect();
 process.exit(0);
