@@ -3,6 +3,8 @@
 import { once } from "node:events";
 import { stringify } from "csv-stringify";
 
+const CHUNK_BYTES = 64 * 1024;
+
 export type Cell = string | number | boolean | null | undefined | Date;
 
 /**
@@ -66,9 +68,22 @@ export function csvStream(header: string[], source: AsyncIterable<Cell[][]>): Re
           started = true;
           void feed();
         }
-        const { value, done } = await iterator.next();
-        if (done) controller.close();
-        else controller.enqueue(typeof value === "string" ? encoder.encode(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        // csv-stringify emits one small chunk per record: hand them on in ~64 KiB pieces.
+        const pieces: Uint8Array[] = [];
+        let size = 0;
+        let finished = false;
+        while (size < CHUNK_BYTES) {
+          const { value, done } = await iterator.next();
+          if (done) {
+            finished = true;
+            break;
+          }
+          const bytes = typeof value === "string" ? encoder.encode(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+          pieces.push(bytes);
+          size += bytes.byteLength;
+        }
+        if (size > 0) controller.enqueue(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, size));
+        if (finished) controller.close();
       },
       async cancel() {
         cancelled = true;
@@ -76,7 +91,7 @@ export function csvStream(header: string[], source: AsyncIterable<Cell[][]>): Re
         stringifier.destroy();
       },
     },
-    { highWaterMark: 4 },
+    { highWaterMark: 2 },
   );
 }
 
