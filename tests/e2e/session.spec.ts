@@ -92,3 +92,25 @@ test("adds and edits a note", async ({ page, admin, fleetlm }) => {
   await page.reload();
   await expect(page.getByRole("region", { name: "Notes" }).getByTestId("note")).toContainText("Refund approved and sent");
 });
+
+test("follows new messages at the tail and marks them when scrolled up", async ({ page, admin, fleetlm }) => {
+  test.setTimeout(90_000);
+  const session = await sessionWith(fleetlm, 150);
+  await login(page, admin);
+  await page.goto(`/sessions/${session.id}`);
+  await expect(message(page, 150)).toBeVisible();
+  await expect(page.getByTestId("live-status")).toHaveText("● live");
+  await page.waitForTimeout(1_500); // the gateway joins session:{id} as the agent once the feed opened
+
+  await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: "a new question" } });
+  await expect(message(page, 151)).toBeInViewport();
+
+  await page.getByTestId("message-scroller").evaluate((el) => el.scrollTo({ top: 0 }));
+  await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: "another one" } });
+  const marker = page.getByTestId("new-messages");
+  await expect(marker).toHaveText("1 new message ↓");
+  await marker.click();
+  await expect(message(page, 152)).toBeInViewport();
+  await expect(marker).toHaveCount(0);
+  await expect(page.locator('[data-testid=message][data-seq="151"]')).toHaveCount(1); // exactly once
+});
