@@ -69,7 +69,9 @@ export default function SessionRoute() {
   const loaderData = useLoaderData<typeof loader>();
   // `?part=messages` is for the page's own fetchers; opened directly it has no header to show.
   if (!("session" in loaderData)) return <SessionLink />;
-  return <SessionPage data={loaderData as unknown as SessionPageData} />;
+  const page = loaderData as unknown as SessionPageData;
+  // Another session is another page: no state (viewers, takeover, live bubble) carries over.
+  return <SessionPage key={page.session.id} data={page} />;
 }
 
 function SessionLink() {
@@ -87,6 +89,9 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   const timeline = useSessionTimeline(session.id, history, `${session.id}${location.search}`);
   const [viewers, setViewers] = useState(header.viewers);
   const [takeoverHolder, setTakeoverHolder] = useState(header.takeover);
+  // A revalidation (after a takeover action, a note) brings the server's view of both.
+  useEffect(() => setTakeoverHolder(header.takeover), [header.takeover]);
+  useEffect(() => setViewers(header.viewers), [header.viewers]);
 
   const onEvent = useCallback(
     (event: LiveStreamEvent) => {
