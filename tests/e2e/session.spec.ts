@@ -114,3 +114,24 @@ test("follows new messages at the tail and marks them when scrolled up", async (
   await expect(marker).toHaveCount(0);
   await expect(page.locator('[data-testid=message][data-seq="151"]')).toHaveCount(1); // exactly once
 });
+
+test("renders hostile message content as inert text", async ({ page, admin, fleetlm }) => {
+  const agentId = "e2e-hostile-agent";
+  const session = await fleetlm.createSession({ userId: `e2e-hostile-${Date.now()}`, agentId });
+  const payload = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>[click](javascript:window.__pwned=3)`;
+  await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: payload } });
+  await fleetlm.appendMessage(session.id, {
+    agentId,
+    kind: "assistant",
+    content: { id: "x", role: "assistant", parts: [{ type: "text", text: `**hi** ${payload}`, state: "done" }, { type: "tool-x", toolCallId: "c1", state: "output-available", input: { html: payload }, output: payload }] },
+    metadata: { termination: "finish" },
+  });
+  await login(page, admin);
+  await page.goto(`/sessions/${session.id}`);
+  await expect(message(page, 1)).toContainText("<script>");
+  await expect(message(page, 2).locator("strong")).toHaveText("hi");
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await expect(page.locator("[data-testid=message] img, [data-testid=message] script")).toHaveCount(0);
+  await expect(page.locator('[data-testid=message] a[href^="javascript"]')).toHaveCount(0);
+});
