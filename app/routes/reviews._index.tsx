@@ -23,16 +23,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [labels, agents] = await Promise.all([listLabels(), reviewedAgents()]);
   if (filters.sample && filters.seed) {
     const sample = await sampledQueue(me.id, { ...filters, sample: filters.sample, seed: filters.seed });
-    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator" };
+    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator", isAdmin: me.role === "admin" };
   }
   const queue = await unreviewedQueue(me.id, filters);
-  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: me.role !== "operator" };
+  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: me.role !== "operator", isAdmin: me.role === "admin" };
 }
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function ReviewsIndex() {
-  const { filters, labels, agents, items, more, sample, canExport } = useLoaderData<typeof loader>();
+  const { filters, labels, agents, items, more, sample, canExport, isAdmin } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const exportParams = new URLSearchParams(params);
   exportParams.delete("sample");
@@ -46,6 +46,7 @@ export default function ReviewsIndex() {
             Quality of {filters.agent}
           </Link>
         ) : null}
+        {isAdmin ? <Link to="/admin/review-labels" className="text-sm text-blue-600 underline dark:text-blue-400">Manage labels</Link> : null}
         {canExport ? <ExportButton href={`/reviews/export?${exportParams}`} label="Export reviews (CSV)" className="ml-auto" /> : null}
       </div>
       <Form method="get" className="flex flex-wrap items-end gap-2 text-sm" aria-label="Queue filters">
