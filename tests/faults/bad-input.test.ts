@@ -5,7 +5,7 @@
 // non-Response error, every 4xx carries a readable message and no stack, a rejected request leaves every
 // table's row count unchanged, and Object.prototype is never polluted.
 import { ORIGIN, makeOperator, type TestOperator } from "../support/auth";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
@@ -34,7 +34,10 @@ let server: FleetlmDevServer;
 const real = { sessionId: "", seq: 1 };
 const operators = new Map<Role, TestOperator | null>();
 
+const FINDINGS = path.resolve(".tmp/bad-input-findings.json");
+
 beforeAll(async () => {
+  rmSync(FINDINGS, { force: true }); // a file from an earlier run must not be mistaken for this one's
   server = await startFleetlmDev({ port: 0, demo: true });
   process.env.FLEETLM_URL = server.url;
   process.env.FLEETLM_TIMEOUT_MS = "3000";
@@ -69,7 +72,7 @@ afterAll(async () => {
   await server?.close();
   if (findings.length) {
     mkdirSync(".tmp", { recursive: true });
-    writeFileSync(path.resolve(".tmp/bad-input-findings.json"), JSON.stringify(findings, null, 2));
+    writeFileSync(FINDINGS, JSON.stringify(findings, null, 2));
   }
 });
 
