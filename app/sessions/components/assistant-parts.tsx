@@ -18,7 +18,8 @@ function ToolPart({ part }: { part: Part }) {
   return (
     <div className="rounded border border-slate-200 p-2 dark:border-slate-700" data-part="tool">
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <span className="font-mono font-medium">🔧 {name}</span>
+        <span className="text-xs uppercase text-slate-500">Tool</span>
+        <span className="font-mono font-medium">{name}</span>
         <StateBadge state={part.state} />
         {typeof part.toolCallId === "string" ? <span className="font-mono text-xs text-slate-500">{part.toolCallId}</span> : null}
       </div>
@@ -42,7 +43,8 @@ function FilePart({ part }: { part: Part }) {
   const name = text(part.filename) || text(part.url).slice(0, 80) || "file";
   return (
     <div className="text-sm" data-part="file">
-      📎 {href ? (
+      <span className="text-xs uppercase text-slate-500">File</span>{" "}
+      {href ? (
         <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">{name}</a>
       ) : (
         <span>{text(part.filename) || "inline file"}</span>
