@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import type { TakeoverView } from "~/takeover/takeover.server";
 import { formatUtc } from "../format";
 import type { SessionSummary } from "../types";
+import { AgentQualityBadge } from "~/reviews/components/agent-quality-badge";
 
 type Props = {
   session: SessionSummary;
@@ -41,7 +42,9 @@ export function SessionHeader({ session, assignee, labels, takeover, viewers, me
       </div>
       <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <Field label="User"><span className="font-mono">{session.userId}</span></Field>
-        <Field label="Agent"><span className="font-mono">{session.agentId}</span></Field>
+        <Field label="Agent">
+          <span className="font-mono">{session.agentId}</span> <AgentQualityBadge agentId={session.agentId} />
+        </Field>
         <Field label="Created">
           <time dateTime={session.createdAt ?? undefined} title={session.createdAtRaw ?? session.createdAt ?? undefined}>{formatUtc(session.createdAt) || "—"}</time>
         </Field>
