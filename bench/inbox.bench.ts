@@ -171,6 +171,7 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
     const authSession = await lucia().createSession(op.id, { createdAt: new Date() });
     const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
 
+    process.stderr.write(`fan-out: rss before the gateway starts ${round(process.memoryUsage().rss / 1024 / 1024, 1)} MB\n`);
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     let peakRss = process.memoryUsage().rss;
@@ -203,12 +204,24 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
       indexedBehind = rows.reduce((sum, row) => sum + Math.max(0, (counts[row.id] ?? 0) - row.headSeq), 0);
       return indexedBehind === 0;
     }, 60_000).catch(() => {});
+    if (indexedBehind > 0) {
+      // Diagnosis only (not counted): would a direct sync have found them, i.e. was a signal missed?
+      const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
+      const behind = rows.filter((row) => (counts[row.id] ?? 0) > row.headSeq);
+      const { syncSessionNow } = await import("../app/gateway/gateway.server");
+      for (const row of behind) await syncSessionNow(row.id);
+      const after = await prisma.sessionIndex.findMany({ where: { id: { in: behind.map((r) => r.id) } }, select: { id: true, headSeq: true } });
+      const still = after.filter((row) => (counts[row.id] ?? 0) > row.headSeq).length;
+      process.stderr.write(`fan-out: ${behind.length} sessions behind after the wait; ${still} still behind after a direct sync; status ${JSON.stringify(gatewayStatus())}\n`);
+    }
     await sleep(1_000);
     offBus();
     clearInterval(rssTimer);
     const cpu = process.cpuUsage(cpu0);
     const wall = performance.now() - wall0;
     const missedDeliveries = received.reduce((sum, n) => sum + Math.max(0, published - n), 0);
+    const heap = process.memoryUsage();
+    process.stderr.write(`fan-out: heap used ${round(heap.heapUsed / 1024 / 1024, 1)} MB of ${round(heap.heapTotal / 1024 / 1024, 1)} MB, external ${round(heap.external / 1024 / 1024, 1)} MB\n`);
     process.stderr.write(`fan-out: sent ${sent}, session.changed published ${published}, deliveries missed ${missedDeliveries}, messages not indexed ${indexedBehind}\n`);
     for (const controller of controllers) controller.abort();
     await Promise.allSettled(readers);
@@ -222,6 +235,125 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
     child.stdin!.end();
     child.kill("SIGTERM");
   }
+}
+
+/**
+ * The same measurement against the production build: server.mjs in its own process (gateway on its default
+ * timers), 50 SSE clients over HTTP from this process, resident memory and CPU read from /proc for that process
+ * only. Used whenever build/ exists; the in-process variant above is the fallback.
+ */
+async function fanoutAgainstBuild(quick: boolean, dir: string): Promise<Figures> {
+  const seconds = quick ? 10 : 60;
+  const fleet = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/inbox-fanout-fleetlm.ts"), path.join(dir, "sessions.json")], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  const lines = lineReader(fleet.stdout!);
+  let consoleServer: ReturnType<typeof spawn> | null = null;
+  const controllers: AbortController[] = [];
+  try {
+    const url = await lines.wait("ready ", 120_000);
+    const info = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8")) as Child;
+    const { db } = await import("../app/db.server");
+    const { lucia } = await import("../app/auth/lucia.server");
+    const { createOperator } = await import("../app/operators/operators.server");
+    const prisma = await db();
+    for (let start = 0; start < info.sessions.length; start += 2_000) {
+      await prisma.sessionIndex.createMany({
+        data: info.sessions.slice(start, start + 2_000).map((s) => ({ id: s.id, userId: s.userId, agentId: s.agentId, status: "active", createdAt: new Date(s.createdAt) })),
+      });
+    }
+    const op = await createOperator({ email: "fanout@bench.test", name: "Fan", role: "operator", password: "bench password 123" }, null);
+    const authSession = await lucia().createSession(op.id, { createdAt: new Date() });
+    const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // INBOX_BENCH_SERVER: another server entry (e.g. one serving a scratch build); default the repo's server.mjs.
+    consoleServer = spawn(process.execPath, [path.resolve(ROOT, process.env.INBOX_BENCH_SERVER ?? "server.mjs")], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", FLEETLM_URL: url, GATEWAY_DISABLED: "0", SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const serverLines = lineReader(consoleServer.stdout!);
+    await serverLines.wait("FleetLM Console listening", 60_000);
+    const pid = consoleServer.pid!;
+    let peakRss = 0;
+    const sampleRss = () => {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (kb) peakRss = Math.max(peakRss, Number(kb[1]) * 1024);
+    };
+    const cpuTicks = () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+    };
+    const rssTimer = setInterval(() => {
+      try {
+        sampleRss();
+      } catch {}
+    }, 250);
+    // The first round of 1,000 inbox joins.
+    await sleep(quick ? 8_000 : 15_000);
+
+    const received: number[] = Array(50).fill(0);
+    const readers: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      const controller = new AbortController();
+      controllers.push(controller);
+      const response = await fetch(`http://127.0.0.1:${port}/live`, { headers: { cookie, accept: "text/event-stream" }, signal: controller.signal });
+      if (!response.ok || !response.body) throw new Error(`/live answered ${response.status}`);
+      readers.push(countEvents(response.body, (n) => (received[i] = n)));
+    }
+    const ticks0 = cpuTicks();
+    const wall0 = performance.now();
+    fleet.stdin!.write(`go ${seconds}\n`);
+    const sent = Number(await lines.wait("done ", (seconds + 120) * 1_000));
+    const counts = JSON.parse(await lines.wait("counts ", 60_000)) as Record<string, number>;
+    let indexedBehind = 0;
+    await waitUntil(async () => {
+      const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
+      indexedBehind = rows.reduce((sum, row) => sum + Math.max(0, (counts[row.id] ?? 0) - row.headSeq), 0);
+      return indexedBehind === 0;
+    }, 60_000).catch(() => {});
+    await sleep(2_000);
+    const cpuSeconds = (cpuTicks() - ticks0) / 100;
+    const wallSeconds = (performance.now() - wall0) / 1000;
+    clearInterval(rssTimer);
+    sampleRss();
+    const published = Math.max(...received);
+    const missedDeliveries = received.reduce((sum, n) => sum + (published - n), 0);
+    process.stderr.write(`fan-out (production build): sent ${sent}, session.changed per subscriber ${Math.min(...received)}..${published}, deliveries missed ${missedDeliveries}, messages not indexed ${indexedBehind}\n`);
+    return {
+      fanout_rss_mb: round(peakRss / 1024 / 1024, 1),
+      fanout_cpu_percent: round((cpuSeconds / wallSeconds) * 100, 1),
+      fanout_events_lost: missedDeliveries + indexedBehind,
+    };
+  } finally {
+    for (const controller of controllers) controller.abort();
+    consoleServer?.kill("SIGTERM");
+    fleet.stdin!.end();
+    fleet.kill("SIGTERM");
+  }
+}
+
+function lineReader(stream: NodeJS.ReadableStream) {
+  const lines: string[] = [];
+  let buffer = "";
+  stream.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let cut: number;
+    while ((cut = buffer.indexOf("\n")) >= 0) {
+      lines.push(buffer.slice(0, cut));
+      buffer = buffer.slice(cut + 1);
+    }
+  });
+  return {
+    async wait(prefix: string, timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = lines.find((l) => l.startsWith(prefix));
+        if (line !== undefined) return line.slice(prefix.length).trim();
+        if (Date.now() > deadline) throw new Error(`no "${prefix}" line`);
+        await sleep(50);
+      }
+    },
+  };
 }
 
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number) {
@@ -341,7 +473,7 @@ async function fanoutProcess(dir: string, quick: boolean): Promise<Figures> {
   const databaseUrl = `file:${path.join(dir, "fanout.db")}`;
   migrate(databaseUrl);
   Object.assign(process.env, { DATABASE_URL: databaseUrl, GATEWAY_DISABLED: "1" });
-  return fanoutFigures(quick, dir);
+  return existsSync(path.join(ROOT, "build/server/index.js")) ? fanoutAgainstBuild(quick, dir) : fanoutFigures(quick, dir);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -28,6 +28,8 @@ export const GATEWAY_SOCKET_USER = "fleetlm-console";
 const PAGE_SIZE = 200;
 const MAX_BACKOFF_MS = 30_000;
 const REFRESH_TIMEOUT_MS = 15_000;
+/** Inbox re-joins waiting for FleetLM's answer at once. */
+const MAX_REFRESHING = 64;
 
 export type GatewayOptions = {
   /** Default: FLEETLM_URL. */
@@ -66,6 +68,7 @@ type Gateway = {
   connectFailures: number;
   problems: Set<string>;
   failingInboxes: Set<string>;
+  inFlight: Map<string, number>;
   stats: { polls: number; syncs: number; syncFailures: number; refreshes: number; lastPollAt: string | null; lastError: string | null };
   offs: (() => void)[];
 };
@@ -136,6 +139,7 @@ async function begin(options: GatewayOptions): Promise<void> {
     connectFailures: 0,
     problems: new Set(),
     failingInboxes: new Set(),
+    inFlight: new Map(),
     stats: { polls: 0, syncs: 0, syncFailures: 0, refreshes: 0, lastPollAt: null, lastError: null },
     offs: [],
   };
@@ -260,8 +264,11 @@ function tickRejoins(gw: Gateway) {
   const tickMs = Math.max(20, Math.min(250, Math.floor(gw.options.rejoinMs / 10)));
   const run = () => {
     if (gw.connected && gw.order.length > 0) {
+      const now = Date.now();
+      for (const [user, since] of gw.inFlight) if (now - since >= REFRESH_TIMEOUT_MS) gw.inFlight.delete(user);
       const slice = Math.max(1, Math.ceil((gw.order.length * tickMs) / gw.options.rejoinMs));
-      for (let i = 0; i < slice && i < gw.order.length; i++) {
+      // A slow FleetLM answers joins slowly: the cap turns that into a slower round instead of a pile-up.
+      for (let i = 0; i < slice && i < gw.order.length && gw.inFlight.size < MAX_REFRESHING; i++) {
         const user = gw.order[gw.cursor % gw.order.length]!;
         gw.cursor = (gw.cursor + 1) % gw.order.length;
         refreshInbox(gw, user);
@@ -278,6 +285,7 @@ function refreshInbox(gw: Gateway, userId: string) {
   const now = Date.now();
   if (seat.busySince !== null && now - seat.busySince < REFRESH_TIMEOUT_MS) return;
   seat.busySince = now;
+  gw.inFlight.set(userId, now);
   let work: Promise<InboxEntry[]>;
   if (!seat.inbox) {
     const inbox = new FleetLMInbox({ userId, socket: gw.socket });
@@ -289,17 +297,23 @@ function refreshInbox(gw: Gateway, userId: string) {
   } else {
     work = seat.inbox.refresh();
   }
+  // A refresh that outlived REFRESH_TIMEOUT_MS was replaced: its late answer must not free the new one.
+  const done = () => {
+    if (seat.busySince !== now) return;
+    seat.busySince = null;
+    gw.inFlight.delete(userId);
+  };
   work.then(
     () => {
       gw.stats.refreshes += 1;
       gw.failingInboxes.delete(userId);
       if (gw.failingInboxes.size === 0) recovered(gw, "inbox joins");
-      seat.busySince = null;
+      done();
     },
     (error: unknown) => {
       // phoenix keeps retrying a refused join itself; the next round leaves and joins again anyway.
       if (!gw.stopped) inboxFailed(gw, userId, error);
-      seat.busySince = null;
+      done();
     },
   );
 }

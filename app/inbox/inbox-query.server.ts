@@ -249,9 +249,10 @@ let facetsCache: { at: number; value: { agents: string[]; labels: string[] } } |
 export async function inboxFacets(): Promise<{ agents: string[]; labels: string[] }> {
   if (facetsCache && Date.now() - facetsCache.at < 30_000) return facetsCache.value;
   const prisma = await db();
+  // SQL DISTINCT walks the indexes; Prisma's `distinct` would fetch every row and de-duplicate in memory.
   const [agents, labels] = await Promise.all([
-    prisma.sessionIndex.findMany({ select: { agentId: true }, distinct: ["agentId"], orderBy: { agentId: "asc" }, take: 200 }),
-    prisma.sessionLabel.findMany({ select: { label: true }, distinct: ["label"], orderBy: { label: "asc" }, take: 200 }),
+    prisma.$queryRaw<{ agentId: string }[]>`SELECT DISTINCT "agentId" FROM "SessionIndex" ORDER BY "agentId" LIMIT 200`,
+    prisma.$queryRaw<{ label: string }[]>`SELECT DISTINCT "label" FROM "SessionLabel" ORDER BY "label" LIMIT 200`,
   ]);
   facetsCache = { at: Date.now(), value: { agents: agents.map((a) => a.agentId), labels: labels.map((l) => l.label) } };
   return facetsCache.value;

@@ -92,7 +92,8 @@ export async function findIndexed(sessionId: string): Promise<IndexedSession | n
 /** Every FleetLM user with at least one indexed session (whose inbox the gateway joins). */
 export async function indexedUsers(): Promise<string[]> {
   const prisma = await db();
-  const rows = await prisma.sessionIndex.findMany({ select: { userId: true }, distinct: ["userId"] });
+  // SQL DISTINCT walks the userId index; Prisma's `distinct` would load every row first.
+  const rows = await prisma.$queryRaw<{ userId: string }[]>`SELECT DISTINCT "userId" FROM "SessionIndex"`;
   return rows.map((row) => row.userId);
 }
 
