@@ -151,7 +151,8 @@ async function begin(options: GatewayOptions): Promise<void> {
   );
   for (const user of await indexedUsers()) addInbox(gw, user);
   void connect(gw);
-  await poll(gw);
+  // Not awaited: server.mjs waits for this before listening, and a slow FleetLM must not delay the Console.
+  void poll(gw);
   tickRejoins(gw);
   tickRetries(gw);
 }

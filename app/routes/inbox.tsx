@@ -67,7 +67,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const column = createColumnHelper<InboxRow>();
 const ROLE_LABEL = { user: "User", agent: "AI", operator: "Operator" } as const;
-const REVALIDATE_THROTTLE_MS = 750;
+// At most ~2 loader runs a second per tab; the first change after a quiet spell reloads at once.
+const REVALIDATE_THROTTLE_MS = 400;
 
 export default function InboxPage() {
   const loaderData = useLoaderData<typeof loader>();
