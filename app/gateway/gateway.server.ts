@@ -26,7 +26,7 @@ import { recordReplies } from "~/reviews/reply-index.server";
 /** The identity of the gateway's socket. Inbox joins are not authorised, so any name works (quirk 6). */
 export const GATEWAY_SOCKET_USER = "fleetlm-console";
 const PAGE_SIZE = 200;
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 10_000;
 const REFRESH_TIMEOUT_MS = 15_000;
 /** Inbox re-joins waiting for FleetLM's answer at once. */
 const MAX_REFRESHING = 64;
@@ -218,7 +218,9 @@ async function connect(gw: Gateway): Promise<void> {
     // The first open failed, so the socket gave up; later drops are reconnected by the socket itself.
     problem(gw, "socket", error);
     gw.connectFailures += 1;
-    later(gw, backoff(gw, gw.connectFailures), () => void connect(gw));
+    // At most 5 s: the socket is how the Console notices new messages, so it comes back quickly.
+    const step = Math.min(5_000, 250 * 2 ** Math.min(gw.connectFailures - 1, 5));
+    later(gw, step / 2 + Math.random() * (step / 2), () => void connect(gw));
   }
 }
 

@@ -56,6 +56,7 @@ export type InboxRow = {
   agentId: string;
   status: string;
   headSeq: number;
+  opCount: number;
   unread: number;
   lastActivityAt: string | null;
   lastSenderRole: SenderRole | null;
@@ -122,6 +123,7 @@ type RawRow = {
   agentId: string;
   status: string;
   headSeq: number | bigint;
+  opCount: number | bigint;
   unread: number | bigint;
   lastActivityAt: Date | string | null;
   lastSenderRole: string | null;
@@ -159,7 +161,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
 
   const [raw, labels] = await Promise.all([
     prisma.$queryRaw<RawRow[]>`
-      SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", ${UNREAD_SQL} AS unread,
+      SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", s."opCount", ${UNREAD_SQL} AS unread,
              s."lastActivityAt", s."lastSenderRole", s."lastPreview",
              s."assigneeId", a."name" AS "assigneeName", t."operatorId" AS "holderId", h."name" AS "holderName"
       FROM "SessionIndex" s
@@ -183,6 +185,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
         agentId: row.agentId,
         status: row.status,
         headSeq: Number(row.headSeq),
+        opCount: Number(row.opCount),
         unread: Number(row.unread),
         lastActivityAt: iso(row.lastActivityAt),
         lastSenderRole: (row.lastSenderRole as SenderRole | null) ?? null,

@@ -104,6 +104,7 @@ export function changedEvent(row: IndexedSession): SessionChangedEvent {
     userId: row.userId,
     agentId: row.agentId,
     headSeq: row.headSeq,
+    opCount: row.opCount,
     lastActivityAt: row.lastActivityAt?.toISOString() ?? null,
     lastSenderRole: (row.lastSenderRole as SenderRole | null) ?? null,
     lastPreview: row.lastPreview,

@@ -8,6 +8,8 @@ export type SessionChangedEvent = {
   userId: string;
   agentId: string;
   headSeq: number;
+  /** Operator-written messages so far: with headSeq, lets a page update an unread badge before it reloads. */
+  opCount?: number;
   lastActivityAt: string | null;
   lastSenderRole: SenderRole | null;
   lastPreview: string | null;

@@ -72,7 +72,26 @@ const REVALIDATE_THROTTLE_MS = 400;
 
 export default function InboxPage() {
   const loaderData = useLoaderData<typeof loader>();
-  const { rows, table: state, capped, facets, operators, canChange, indexEmpty, gateway } = loaderData;
+  const { table: state, capped, facets, operators, canChange, indexEmpty, gateway } = loaderData;
+  // Live patches: a session.changed event updates its row at once (unread moves by the new non-operator
+  // messages, exact because the event carries headSeq and opCount); the reload that follows confirms it.
+  const [patches, setPatches] = useState<Map<string, Partial<InboxRow> & { headSeq: number }>>(new Map());
+  useEffect(() => {
+    setPatches((current) => {
+      if (current.size === 0) return current;
+      const heads = new Map(loaderData.rows.map((row) => [row.id, row.headSeq]));
+      const kept = [...current].filter(([id, patch]) => (heads.get(id) ?? Number.POSITIVE_INFINITY) < patch.headSeq);
+      return kept.length === current.size ? current : new Map(kept);
+    });
+  }, [loaderData.rows]);
+  const rows = useMemo(
+    () =>
+      loaderData.rows.map((row) => {
+        const patch = patches.get(row.id);
+        return patch && patch.headSeq > row.headSeq ? { ...row, ...patch } : row;
+      }),
+    [loaderData.rows, patches],
+  );
   const navigate = useNavigate();
   const navigation = useNavigation();
   const { search } = useLocation();
@@ -98,7 +117,25 @@ export default function InboxPage() {
     }, Math.max(0, p.last + REVALIDATE_THROTTLE_MS - Date.now()));
   }, [revalidate]);
   useEffect(() => () => clearTimeout(pending.current.timer), []);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   const status = useLiveEvents((event: LiveStreamEvent) => {
+    if (event.type === "session.changed" && event.opCount !== undefined) {
+      const row = rowsRef.current.find((r) => r.id === event.sessionId);
+      if (row && event.headSeq > row.headSeq) {
+        const added = event.headSeq - row.headSeq - (event.opCount - row.opCount);
+        setPatches((current) =>
+          new Map(current).set(row.id, {
+            headSeq: event.headSeq,
+            opCount: event.opCount!,
+            unread: Math.max(0, row.unread + added),
+            lastActivityAt: event.lastActivityAt,
+            lastSenderRole: event.lastSenderRole,
+            lastPreview: event.lastPreview,
+          }),
+        );
+      }
+    }
     if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset") scheduleRevalidate();
   });
 
