@@ -13,9 +13,14 @@ export type UseLiveOptions = {
   watch?: string | string[];
   /** Set false to stay disconnected (e.g. signed out). */
   enabled?: boolean;
+  /**
+   * The live event id the page's data is as fresh as (loaders return `liveBus().lastId`): events published
+   * between the server render and this subscription are replayed instead of lost.
+   */
+  since?: number;
 };
 
-type Subscriber = { onEvent: (event: LiveStreamEvent) => void; watch: string[]; setStatus: (status: LiveStatus) => void };
+type Subscriber = { onEvent: (event: LiveStreamEvent) => void; watch: string[]; setStatus: (status: LiveStatus) => void; seen: number };
 
 const MAX_RETRY_MS = 15_000;
 const PER_SESSION = new Set(["message", "chunk", "presence"]);
@@ -43,8 +48,11 @@ function setStatus(status: LiveStatus) {
   for (const subscriber of shared.subscribers) subscriber.setStatus(status);
 }
 
-function dispatch(event: LiveStreamEvent) {
+function dispatch(id: number, event: LiveStreamEvent) {
   for (const subscriber of [...shared.subscribers]) {
+    // A stream reopened from an older id replays events some subscribers already had: each gets them once.
+    if (event.type !== "reset" && id <= subscriber.seen) continue;
+    subscriber.seen = Math.max(subscriber.seen, id);
     if (PER_SESSION.has(event.type) && "sessionId" in event && !subscriber.watch.includes(event.sessionId)) continue;
     subscriber.onEvent(event);
   }
@@ -72,7 +80,7 @@ function open() {
     } catch {
       return;
     }
-    if (event && typeof event.type === "string") dispatch(event);
+    if (event && typeof event.type === "string") dispatch(Number(frame.lastEventId) || 0, event);
   };
   source.onerror = () => {
     if (shared.source !== source) return;
@@ -89,15 +97,20 @@ function open() {
   };
 }
 
-/** Opens, reopens (the watch list changed) or closes the tab's one stream to match its subscribers. */
-function reconcile() {
+/**
+ * Opens, reopens (the watch list changed, or a subscriber needs events from before the stream's position) or
+ * closes the tab's one stream to match its subscribers.
+ */
+function reconcile(since?: number) {
   if (shared.subscribers.size === 0) {
     closeSource();
     shared.key = null;
     return;
   }
   const key = [...new Set([...shared.subscribers].flatMap((s) => s.watch))].sort().join("\n");
-  if (shared.source && key === shared.key) return;
+  const behind = since !== undefined && (shared.lastEventId === null || since < Number(shared.lastEventId));
+  if (behind) shared.lastEventId = String(since);
+  if (shared.source && key === shared.key && !behind) return;
   closeSource();
   shared.key = key;
   open();
@@ -114,6 +127,8 @@ export function useLiveEvents(onEvent: (event: LiveStreamEvent) => void, options
   handler.current = onEvent;
   const watchKey = (options.watch === undefined ? [] : [options.watch].flat()).join("\n");
   const enabled = options.enabled ?? true;
+  // Only the first value matters (the resume point of this mount); later loader runs must not reopen the stream.
+  const [since] = useState(options.since);
 
   useEffect(() => {
     if (!enabled || typeof EventSource === "undefined") return;
@@ -121,15 +136,16 @@ export function useLiveEvents(onEvent: (event: LiveStreamEvent) => void, options
       onEvent: (event) => handler.current(event),
       watch: watchKey ? watchKey.split("\n") : [],
       setStatus: setLocalStatus,
+      seen: since ?? (shared.lastEventId === null ? -1 : Number(shared.lastEventId)),
     };
     shared.subscribers.add(subscriber);
-    reconcile();
+    reconcile(since);
     setLocalStatus(shared.source && shared.source.readyState === EventSource.OPEN ? "open" : shared.status);
     return () => {
       shared.subscribers.delete(subscriber);
       reconcile();
     };
-  }, [watchKey, enabled]);
+  }, [watchKey, enabled, since]);
 
   return status;
 }

@@ -19,6 +19,7 @@ import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { tableState } from "~/lib/table-params.server";
+import { liveBus } from "~/live/bus.server";
 import type { LiveStreamEvent } from "~/live/events";
 import { useLiveEvents } from "~/live/use-live";
 
@@ -48,6 +49,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     gateway: { running: gateway.running, connected: gateway.connected, fleetlmReachable: gateway.fleetlmReachable },
     needsHumanMinutes: env().NEEDS_HUMAN_MINUTES,
     now: Date.now(),
+    // The live feed resumes from here, so changes between this render and the page's subscription are not lost.
+    liveId: liveBus().lastId,
   };
 }
 
@@ -137,7 +140,7 @@ export default function InboxPage() {
       }
     }
     if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset") scheduleRevalidate();
-  });
+  }, { since: loaderData.liveId });
 
   // Flash rows whose content changed since the previous load.
   const previous = useRef<Map<string, string> | null>(null);

@@ -37,8 +37,8 @@ class FakeEventSource {
 (globalThis as unknown as { EventSource: unknown }).EventSource = FakeEventSource;
 const live = () => FakeEventSource.all.filter((s) => s.readyState !== FakeEventSource.CLOSED);
 
-function Probe({ name, watch, log, statuses }: { name: string; watch?: string; log: string[]; statuses?: LiveStatus[] }) {
-  const status = useLiveEvents((event) => log.push(`${name}:${event.type}:${"sessionId" in event ? event.sessionId : ""}`), { watch });
+function Probe({ name, watch, since, log, statuses }: { name: string; watch?: string; since?: number; log: string[]; statuses?: LiveStatus[] }) {
+  const status = useLiveEvents((event) => log.push(`${name}:${event.type}:${"sessionId" in event ? event.sessionId : ""}`), { watch, since });
   statuses?.push(status);
   return null;
 }
@@ -76,6 +76,22 @@ describe("useLiveEvents", () => {
     expect(live()[0]!.url).toBe("/live?lastEventId=9"); // the last id seen, shown or not
     first.unmount();
     expect(live()).toHaveLength(0);
+  });
+
+  it("replays from the page's loader id when it subscribes after the stream opened, each event once per subscriber", () => {
+    const log: string[] = [];
+    render(<Probe name="nav" log={log} />);
+    act(() => live()[0]!.open());
+    act(() => live()[0]!.emit(12, changed("a")));
+    render(<Probe name="page" since={10} log={log} />);
+    expect(live()).toHaveLength(1);
+    expect(live()[0]!.url).toBe("/live?lastEventId=10");
+    act(() => {
+      live()[0]!.emit(11, changed("missed"));
+      live()[0]!.emit(12, changed("a"));
+      live()[0]!.emit(13, changed("b"));
+    });
+    expect(log).toEqual(["nav:session.changed:a", "page:session.changed:missed", "page:session.changed:a", "nav:session.changed:b", "page:session.changed:b"]);
   });
 
   it("shows reconnecting while the stream is down and opens a new one after the browser gives up", async () => {
