@@ -8,9 +8,28 @@ import { env } from "./env.server";
 export type Db = PrismaClient;
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
+// Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), waiting for it through the busy
+// timeout. The adapter's plain BEGIN is deferred: a transaction that reads first and writes later fails at once
+// with SQLITE_BUSY when another process committed in between, and no busy timeout can help that case.
+function immediateTransactions(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const client = (adapter as unknown as { client: { prepare: (sql: string) => unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    return adapter;
+  };
+  return factory;
+}
+
 export function createPrisma(url: string): PrismaClient {
   if (isPostgresUrl(url)) return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+  // Writers queue for the write lock; Prisma's default 5 s transaction budget would give up before a busy moment passes.
+  return new PrismaClient({
+    adapter: immediateTransactions(new PrismaBetterSQLite3({ url, timeout: 10_000 })),
+    transactionOptions: { maxWait: 15_000, timeout: 30_000 },
+  });
 }
 
 async function tuneSqlite(client: PrismaClient) {
