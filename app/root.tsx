@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { AppShell } from "./components/app-shell";
@@ -48,6 +49,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   const { operator, fleetlm } = useLoaderData<typeof loader>();
+  // Marks the page as interactive, so browser tests (and people's scripts) know key handlers are attached.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   if (!operator) return <Outlet />;
   return (
     <AppShell operator={operator} fleetlm={fleetlm}>

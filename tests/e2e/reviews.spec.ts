@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import type { FleetLMRest } from "@fleetlm/client";
 import type { Page } from "@playwright/test";
-import { createAccount, expect, login, test } from "./support";
+import { createAccount, expect, hydrated, login, test } from "./support";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -30,6 +30,7 @@ async function queueWithAtLeast(page: Page, query: string, n: number) {
       { timeout: 60_000, intervals: [1_000, 2_000] },
     )
     .toBeGreaterThanOrEqual(n);
+  await hydrated(page);
 }
 
 async function currentKey(page: Page) {
@@ -77,6 +78,7 @@ test("a reply flagged from the session view is first in the queue", async ({ pag
   await login(page, operator);
   const reply = replies[0]!;
   await page.goto(`/sessions/${session.id}`);
+  await hydrated(page);
   const controls = page.getByTestId(`review-controls-${reply.seq}`);
   await controls.scrollIntoViewIfNeeded();
   await controls.getByRole("button", { name: "Flag for review" }).click();

@@ -20,6 +20,11 @@ export async function login(page: Page, account: { email: string; password: stri
   await expect(page.getByTestId("signed-in-as")).toBeVisible();
 }
 
+/** Waits until React has hydrated the page (key handlers and fetchers are live). */
+export async function hydrated(page: Page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
 export async function logout(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { name: "Sign in to FleetLM Console" })).toBeVisible();
