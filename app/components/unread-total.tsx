@@ -1,7 +1,8 @@
 // The total of my unread messages in the navigation and the tab title, kept live by the tab's event
-// stream: a changed session or a change of my read state re-reads the total (throttled).
-import { useFetcher, useLocation } from "@remix-run/react";
-import { useCallback, useEffect, useRef } from "react";
+// stream: a changed session or a change of my read state re-reads the total (throttled). A plain fetch of the
+// resource route, not a Remix fetcher: a failed read must never replace the page with an error boundary.
+import { useLocation } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useLiveEvents } from "~/live/use-live";
 import type { LiveStreamEvent } from "~/live/events";
 
@@ -9,11 +10,10 @@ const THROTTLE_MS = 1_000;
 const TITLE_PREFIX = /^\(\d+\+?\) /;
 
 export function UnreadTotal() {
-  const fetcher = useFetcher<{ unread: number }>();
+  const [unread, setUnread] = useState<number | undefined>(undefined);
   const { pathname } = useLocation();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const lastLoad = useRef(0);
-  const load = fetcher.load;
 
   const refresh = useCallback(() => {
     if (timer.current) return;
@@ -21,9 +21,14 @@ export function UnreadTotal() {
     timer.current = setTimeout(() => {
       timer.current = undefined;
       lastLoad.current = Date.now();
-      load("/inbox/unread-total");
+      fetch("/inbox/unread-total", { headers: { accept: "application/json" }, credentials: "same-origin" })
+        .then((response) => (response.ok ? (response.json() as Promise<{ unread?: unknown }>) : null))
+        .then((body) => {
+          if (body && typeof body.unread === "number") setUnread(body.unread);
+        })
+        .catch(() => {}); // offline or signed out: keep the last value; the next event tries again
     }, wait);
-  }, [load]);
+  }, []);
 
   useEffect(() => {
     refresh();
@@ -34,7 +39,6 @@ export function UnreadTotal() {
     if (event.type === "session.changed" || event.type === "read" || event.type === "reset") refresh();
   });
 
-  const unread = fetcher.data?.unread;
   useEffect(() => {
     if (unread === undefined) return;
     const base = document.title.replace(TITLE_PREFIX, "");

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { FleetLMSocket } from "@fleetlm/client";
 import type { Browser, Page } from "@playwright/test";
-import { createAccount, expect, login, test, type Account } from "./support";
+import { createAccount, expect, hydrated, login, test, type Account } from "./support";
 
 // An agent nobody registered: FleetLM calls no webhook, so only the messages the test posts exist.
 const SILENT_AGENT = "e2e-silent-agent";
@@ -43,6 +43,7 @@ test("a user message shows up as my unread badge without a reload; opening the s
   await page.goto(`/inbox?q=${userId}`);
   const badge = page.getByTestId(`unread-${session.id}`);
   await expect(badge).toHaveText("1", { timeout: 20_000 });
+  await hydrated(page);
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
   await fleetlm.appendMessage(session.id, { userId, content: { text: "still there?" } });
@@ -58,18 +59,22 @@ test("a user message shows up as my unread badge without a reload; opening the s
   const bob = await signedIn(browser, baseURL!, createAccount("operator", "Bob Counter"));
   await bob.goto(`/inbox?q=${userId}`);
   await expect(bob.getByTestId(`unread-${session.id}`)).toHaveText("3");
+  await hydrated(bob);
 
-  // Opening the session at its tail clears my badge, not Bob's.
+  // Opening the session at its tail clears my badge, not Bob's (the session tab stays open while another
+  // tab of mine watches the inbox, so the page has all the time it needs to record the read).
   await page.getByRole("link", { name: userId }).click();
   await expect(page).toHaveURL(new RegExp(`/sessions/${session.id}`));
-  await expect
-    .poll(async () => {
-      await page.goto(`/inbox?q=${userId}`);
-      return page.getByTestId(`unread-${session.id}`).textContent();
-    }, { timeout: 15_000 })
-    .toBe("0");
+  await hydrated(page);
+  const inboxTab = await page.context().newPage();
+  await inboxTab.goto(`/inbox?q=${userId}`);
+  await expect(inboxTab.getByTestId(`unread-${session.id}`)).toHaveText("0", { timeout: 15_000 });
+  await page.goto(`/inbox?q=${userId}`);
+  await expect(badge).toHaveText("0");
+  await inboxTab.close();
   await bob.reload();
   await expect(bob.getByTestId(`unread-${session.id}`)).toHaveText("3");
+  await hydrated(bob);
 
   // Bob marks it read from the list; a new message then counts 1 for both of us, live.
   await bob.getByRole("checkbox", { name: `Select session of ${userId}` }).check();
@@ -90,6 +95,7 @@ test("keyboard: j/k move, x selects, / focuses search, ? shows help", async ({ p
   await login(page, admin);
   await page.goto(`/inbox?q=${userId}`);
   await expect(page.getByTestId("inbox-row")).toHaveCount(2, { timeout: 20_000 });
+  await hydrated(page);
   await page.keyboard.press("j");
   await page.keyboard.press("x");
   await expect(page.getByTestId("inbox-row").nth(1)).toHaveAttribute("aria-selected", "true");
