@@ -9,7 +9,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { FleetLMClient, type Message } from "@fleetlm/client";
 import type { Browser, Page } from "@playwright/test";
-import { expect, login, test, type Account } from "./support";
+import { expect, hydrated, login, test, type Account } from "./support";
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -65,6 +65,7 @@ test("admin → operator → user → AI → auditor → audit log, from an empt
     await test.step("the operator watches the user's message arrive live in the inbox", async () => {
       await op.goto("/inbox");
       await expect(op.getByRole("heading", { name: "Inbox" })).toBeVisible();
+      await hydrated(op);
       await expect(row).toBeVisible({ timeout: 20_000 }); // the gateway's poll finds the new session
       await expect(badge).toHaveText("0");
       // A full page load would drop this marker: the change must arrive live.
@@ -80,6 +81,7 @@ test("admin → operator → user → AI → auditor → audit log, from an empt
       await row.getByRole("link").first().click();
       await expect(op).toHaveURL(new RegExp(`/sessions/${session.id}`));
       await expect(op.getByTestId("takeover-panel")).toBeVisible();
+      await hydrated(op);
       await op.getByPlaceholder("Reason (optional)").fill("the user asked for a person");
       await op.getByRole("button", { name: "Take over" }).click();
       await expect(op.getByTestId("takeover-status")).toContainText("You hold this session");
@@ -114,6 +116,7 @@ test("admin → operator → user → AI → auditor → audit log, from an empt
     const au = await signedIn(browser, baseURL!, auditor);
     await test.step("the auditor reviews the AI's replies", async () => {
       await au.goto(`/sessions/${encodeURIComponent(session.id)}`);
+      await hydrated(au);
       // Auditors read but never take over.
       await expect(au.getByRole("button", { name: "Take over" })).toHaveCount(0);
       for (const reply of aiReplies) {
@@ -128,6 +131,7 @@ test("admin → operator → user → AI → auditor → audit log, from an empt
     await test.step("the auditor exports the reviews as CSV", async () => {
       await au.goto("/reviews");
       await expect(au.getByRole("heading", { name: "Review queue" })).toBeVisible();
+      await hydrated(au);
       const download = au.waitForEvent("download");
       await au.getByRole("link", { name: "Export reviews (CSV)" }).click();
       const file = await (await download).path();
