@@ -247,8 +247,10 @@ async function poll(gw: Gateway): Promise<void> {
   later(gw, gw.pollFailures === 0 ? gw.options.pollMs : backoff(gw, gw.pollFailures), () => void poll(gw));
 }
 
+// Not answering, failing, timing out or rate-limiting us all leave the Console without fresh data: degraded.
+// A 4xx about the request itself (404 for one session, 422) says nothing about FleetLM's health.
 function isUnreachable(error: unknown) {
-  return !(error instanceof FleetLMHttpError) || error.status >= 500;
+  return !(error instanceof FleetLMHttpError) || error.status >= 500 || error.status === 429 || error.status === 408;
 }
 
 // ---- inboxes --------------------------------------------------------------------------------------------
