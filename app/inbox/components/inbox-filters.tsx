@@ -1,6 +1,7 @@
 // Saved views (bookmarkable preset URLs) and the filter toolbar; every filter lives in the URL.
 import { Link, useLocation, useSearchParams } from "@remix-run/react";
 import { DataTableFacetedFilter, DataTableTextFilter, DataTableToolbar, withParams } from "~/components/data-table";
+import { AgentQualityBadge } from "~/reviews/components/agent-quality-badge";
 
 export const SAVED_VIEWS: { label: string; search: string }[] = [
   { label: "All", search: "" },
@@ -78,8 +79,16 @@ export function InboxFilters({ agents, labels, searchRef }: { agents: string[]; 
         Agent
         <AgentSelect agents={agents} />
       </label>
+      <SelectedAgentQuality />
     </DataTableToolbar>
   );
+}
+
+/** The filtered agent's quality figures (reviews), inline beside the filter. */
+function SelectedAgentQuality() {
+  const [params] = useSearchParams();
+  const agent = params.get("agent");
+  return agent ? <AgentQualityBadge agentId={agent} className="self-end" /> : null;
 }
 
 function AgentSelect({ agents }: { agents: string[] }) {
