@@ -23,13 +23,33 @@ function immediateTransactions(factory: PrismaBetterSQLite3): PrismaBetterSQLite
   return factory;
 }
 
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 8 || value === null || typeof value !== "object" || value instanceof Date) return false;
+  return Object.values(value as Record<string, unknown>).some((item) => hasNul(item, depth + 1));
+}
+
+/** PostgreSQL refuses NUL in text (SQLite stores it): refuse it the same way on both, as the caller's bad input. */
+function refuseNul(client: PrismaClient): PrismaClient {
+  return client.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        if (hasNul(args)) throw new Response("Text must not contain NUL (\\0) characters.", { status: 400 });
+        return query(args);
+      },
+    },
+  }) as unknown as PrismaClient;
+}
+
 export function createPrisma(url: string): PrismaClient {
-  if (isPostgresUrl(url)) return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  if (isPostgresUrl(url)) return refuseNul(new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }));
   // Writers queue for the write lock; Prisma's default 5 s transaction budget would give up before a busy moment passes.
-  return new PrismaClient({
-    adapter: immediateTransactions(new PrismaBetterSQLite3({ url, timeout: 10_000 })),
-    transactionOptions: { maxWait: 15_000, timeout: 30_000 },
-  });
+  return refuseNul(
+    new PrismaClient({
+      adapter: immediateTransactions(new PrismaBetterSQLite3({ url, timeout: 10_000 })),
+      transactionOptions: { maxWait: 15_000, timeout: 30_000 },
+    }),
+  );
 }
 
 async function tuneSqlite(client: PrismaClient) {
