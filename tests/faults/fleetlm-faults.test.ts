@@ -291,9 +291,11 @@ describe.skipIf(!gateway)(`FleetLM killed and restarted${gateway ? "" : " (skipp
       "the index to reach FleetLM's head for every session",
       async () => {
         const rows = await prisma.sessionIndex.findMany({ where: { id: { in: sessions.map((s) => s.id) } } });
-        return rows.length === 3 && rows.every((r) => r.headSeq === heads.get(r.id));
+        if (rows.length === 3 && rows.every((r) => r.headSeq === heads.get(r.id))) return true;
+        throw new Error(`index ${rows.map((r) => `${r.headSeq}/${heads.get(r.id)}`).join(", ")} (indexed/FleetLM); gateway ${JSON.stringify(gateway!.gatewayStatus())}`);
       },
-      30_000,
+      // Generous: after ten failures in a row the gateway's poll backs off (up to 30 s) before it looks again.
+      75_000,
       200,
     );
     for (const s of sessions) {
@@ -311,5 +313,5 @@ describe.skipIf(!gateway)(`FleetLM killed and restarted${gateway ? "" : " (skipp
       expect(seqs.at(-1)).toBe(head);
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => head - seqs.length + 1 + i));
     }
-  }, 180_000);
+  }, 240_000);
 });
