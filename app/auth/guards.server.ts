@@ -35,8 +35,20 @@ function isDataRequest(request: Request) {
   return url.pathname.endsWith(".data") || request.headers.get("accept")?.includes("text/event-stream");
 }
 
+/** A NUL character anywhere in the URL (path params, query) is bad input, refused before any work starts. */
+function assertNoNul(request: Request) {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(request.url);
+  } catch {
+    return; // malformed percent-encoding: each route's own parsing answers it
+  }
+  if (decoded.includes("\u0000")) throw new Response("The address must not contain NUL (\\0) characters.", { status: 400 });
+}
+
 export async function requireAuth(request: Request): Promise<Auth> {
   assertSameOrigin(request);
+  assertNoNul(request);
   const auth = await getAuth(request);
   if (auth) return auth;
   if (isDataRequest(request) && request.method === "GET" && new URL(request.url).pathname.startsWith("/live")) {

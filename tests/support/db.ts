@@ -6,7 +6,16 @@ const worker = process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? "0"
 const configured = process.env.DATABASE_URL;
 
 if (configured && /^postgres(ql)?:\/\//.test(configured)) {
-  // PostgreSQL: one shared, migrated database (global-setup); tests use unique ids, never truncate.
+  // PostgreSQL: one migrated database (global-setup), files run one at a time (scripts/test-pg.sh). Each test file
+  // starts from empty tables, as it does on SQLite, where every file's fresh worker copies the base file.
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: configured });
+  await client.connect();
+  const { rows } = await client.query<{ tablename: string }>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
+  );
+  if (rows.length) await client.query(`TRUNCATE ${rows.map((row) => `"${row.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  await client.end();
 } else {
   const file = path.resolve(`.tmp/test-${worker}-${process.pid}.db`);
   mkdirSync(".tmp", { recursive: true });
