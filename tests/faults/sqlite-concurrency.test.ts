@@ -13,7 +13,7 @@ import { db } from "~/db.server";
 import { unreadFor } from "~/inbox/read-cursor.server";
 
 const WRITERS = 20;
-const ITERATIONS = 15;
+const ITERATIONS = 8;
 
 type Report = { writer: number; errors: string[]; notes: string[]; transactions: number; claims: number; releases: number };
 
