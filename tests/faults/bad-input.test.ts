@@ -16,6 +16,7 @@ import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { discoverRoutes, type RouteModule } from "./support/route-table";
 import { FIELD_VARIANTS, WRONG_INTENTS, bodyShapes, paramValues, plausible, queryShapes, urlencoded } from "./support/hostile";
 import { tableCounts, type Counts } from "./support/table-counts";
+import { outcome as runOutcome, type Outcome } from "./support/outcome";
 
 type Role = "admin" | "operator" | "auditor" | "anonymous";
 const ROLES: Role[] = ["admin", "operator", "auditor", "anonymous"];
@@ -138,28 +139,6 @@ function buildRequest(route: RouteModule, c: Case, as: TestOperator | null, sign
   } as RequestInit);
 }
 
-type Outcome = { status: number; body: unknown; thrown?: unknown };
-
-async function outcomeOf(value: unknown, thrown: boolean): Promise<Outcome> {
-  if (value instanceof Response) {
-    if (value.headers.get("content-type")?.includes("text/event-stream")) {
-      await value.body?.cancel().catch(() => {});
-      return { status: value.status, body: "(event stream)" };
-    }
-    const text = await value.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {}
-    return { status: value.status, body };
-  }
-  if (value && typeof value === "object" && (value as { type?: string }).type === "DataWithResponseInit") {
-    const { data, init } = value as { data: unknown; init?: ResponseInit | null };
-    return { status: init?.status ?? 200, body: data };
-  }
-  if (thrown) return { status: -1, body: null, thrown: value };
-  return { status: 200, body: value };
-}
 
 function strings(value: unknown, depth = 0): string[] {
   if (typeof value === "string") return [value];
@@ -189,11 +168,7 @@ async function runCase(route: RouteModule, mod: Record<string, unknown>, role: R
   let outcome: Outcome;
   try {
     const fn = mod[c.kind] as (args: unknown) => Promise<unknown>;
-    try {
-      outcome = await outcomeOf(await fn({ request: buildRequest(route, c, op, abort.signal), params: c.params, context: {} }), false);
-    } catch (error) {
-      outcome = await outcomeOf(error, true);
-    }
+    outcome = await runOutcome(() => fn({ request: buildRequest(route, c, op, abort.signal), params: c.params, context: {} }));
   } finally {
     abort.abort();
     console.error = originalError;
