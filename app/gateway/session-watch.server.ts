@@ -7,7 +7,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { liveBus } from "~/live/bus.server";
-import type { LiveMessage } from "~/live/events";
+import { toViewMessage } from "~/sessions/history.server";
 import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
 import { syncSessionNow } from "./gateway.server";
 
@@ -135,17 +135,7 @@ async function start(watch: Watch): Promise<void> {
 }
 
 function onMessage(watch: Watch, message: Message) {
-  const live: LiveMessage & { insertedAtRaw: string } = {
-    id: message.id,
-    sessionId: message.session_id,
-    seq: message.seq,
-    senderId: message.sender_id,
-    kind: message.kind,
-    content: message.content,
-    metadata: message.metadata,
-    insertedAt: message.insertedAt.toISOString(),
-    insertedAtRaw: message.inserted_at,
-  };
+  const live = toViewMessage(message);
   liveBus().publish({ type: "message", sessionId: watch.sessionId, message: live });
   syncIndex(watch.sessionId);
 }

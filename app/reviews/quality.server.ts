@@ -1,6 +1,7 @@
 // Per-agent quality figures over a date range: replies over time, latency distribution and percentiles,
 // terminations, ratings and labels, takeover rate. Read from the Console's own tables (no FleetLM call),
 // scanning the reply index in keyset-paged batches so a busy agent never loads all rows at once.
+import { z } from "zod";
 import { db } from "~/db.server";
 import { interruptedCount } from "./interrupted.server";
 import { dayRange } from "./queue.server";
@@ -32,6 +33,19 @@ export function defaultRange(now = new Date()): QualityRange {
   const to = now.toISOString().slice(0, 10);
   const from = new Date(now.getTime() - 6 * 86_400_000).toISOString().slice(0, 10);
   return { from, to };
+}
+
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** The agent and date range of a quality request (`/reviews/agents/:agentId?from=&to=`); 404 for a bad agent id. */
+export function parseAgentRange(request: Request, agentIdParam: string | undefined): { agentId: string; range: QualityRange } {
+  const agentId = z.string().min(1).max(200).safeParse(agentIdParam);
+  if (!agentId.success) throw new Response("No such agent.", { status: 404 });
+  const url = new URL(request.url);
+  const fallback = defaultRange();
+  const from = DAY.catch(fallback.from).parse(url.searchParams.get("from") ?? fallback.from);
+  const to = DAY.catch(fallback.to).parse(url.searchParams.get("to") ?? fallback.to);
+  return { agentId: agentId.data, range: from <= to ? { from, to } : { from: to, to: from } };
 }
 
 /** Nearest-rank percentile of sorted values. */

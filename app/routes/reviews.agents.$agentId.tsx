@@ -1,29 +1,22 @@
 // Quality at a glance for one agent: charts over a date range; agent and range live in the URL.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
-import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { QualityCharts } from "~/reviews/components/quality-charts";
-import { agentQuality, defaultRange } from "~/reviews/quality.server";
+import { agentQuality, parseAgentRange } from "~/reviews/quality.server";
 import { reviewedAgents } from "~/reviews/queue.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.quality.agentId ?? "Agent"} quality · FleetLM Console` }];
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "admin", "operator", "auditor");
-  const agentId = z.string().min(1).max(200).safeParse(params.agentId);
-  if (!agentId.success) throw new Response("No such agent.", { status: 404 });
-  const url = new URL(request.url);
-  const fallback = defaultRange();
-  let from = DAY.catch(fallback.from).parse(url.searchParams.get("from") ?? fallback.from);
-  let to = DAY.catch(fallback.to).parse(url.searchParams.get("to") ?? fallback.to);
-  if (from > to) [from, to] = [to, from];
+  const { agentId, range } = parseAgentRange(request, params.agentId);
+  let { from } = range;
+  const { to } = range;
   // At most a year per page: the per-day chart stays readable and the scan bounded.
   if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) from = new Date(Date.parse(to) - 366 * 86_400_000).toISOString().slice(0, 10);
-  const [quality, agents] = await Promise.all([agentQuality(agentId.data, { from, to }), reviewedAgents()]);
+  const [quality, agents] = await Promise.all([agentQuality(agentId, { from, to }), reviewedAgents()]);
   return { quality, agents };
 }
 
