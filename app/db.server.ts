@@ -2,6 +2,7 @@
 // instead of failing with SQLITE_BUSY.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { forgetSessions } from "./auth/session-cache.server";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
 
@@ -41,10 +42,32 @@ function refuseNul(client: PrismaClient): PrismaClient {
   }) as unknown as PrismaClient;
 }
 
+const AUTH_MODELS = new Set(["Operator", "AuthSession"]);
+const WRITES = new Set(["create", "createMany", "createManyAndReturn", "update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"]);
+
+/** Any write to who is signed in, or as whom, drops the guard's one-second session cache (before and after). */
+function forgetSessionsOnAuthWrites(client: PrismaClient): PrismaClient {
+  return client.$extends({
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        if (!model || !AUTH_MODELS.has(model) || !WRITES.has(operation)) return query(args);
+        forgetSessions();
+        try {
+          return await query(args);
+        } finally {
+          forgetSessions();
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
+}
+
+const extend = (client: PrismaClient) => forgetSessionsOnAuthWrites(refuseNul(client));
+
 export function createPrisma(url: string): PrismaClient {
-  if (isPostgresUrl(url)) return refuseNul(new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }));
+  if (isPostgresUrl(url)) return extend(new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }));
   // Writers queue for the write lock; Prisma's default 5 s transaction budget would give up before a busy moment passes.
-  return refuseNul(
+  return extend(
     new PrismaClient({
       adapter: immediateTransactions(new PrismaBetterSQLite3({ url, timeout: 10_000 })),
       transactionOptions: { maxWait: 15_000, timeout: 30_000 },

@@ -1,10 +1,18 @@
 // Our Lucia adapter: the Prisma adapter's shape, but the session id column holds SHA-256(token).
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import { db } from "~/db.server";
+import { cachedSession, rememberSession, sessionGeneration } from "./session-cache.server";
 import { hashToken } from "./token-hash.server";
 
 type SessionRow = { id: string; operatorId: string; expiresAt: Date; createdAt: Date; ip: string | null; userAgent: string | null };
 type OperatorRow = { id: string; email: string; name: string; role: string; active: boolean };
+// One statement for the guard's lookup ($queryRaw: Prisma's `include` costs a second query here).
+type JoinedRow = { id: string; operatorId: string; expiresAt: Date | string; createdAt: Date | string; ip: string | null; userAgent: string | null } & {
+  email: string;
+  name: string;
+  role: string;
+  active: boolean | number;
+};
 
 function toSession(row: SessionRow, token: string): DatabaseSession {
   return {
@@ -21,10 +29,19 @@ function toUser(row: OperatorRow): DatabaseUser {
 
 export class HashedTokenAdapter implements Adapter {
   async getSessionAndUser(token: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const hash = hashToken(token);
+    const cached = cachedSession(hash);
+    if (cached) return cached;
+    const readAt = sessionGeneration();
     const prisma = await db();
-    const row = await prisma.authSession.findUnique({ where: { id: hashToken(token) }, include: { operator: true } });
+    const [row] = await prisma.$queryRaw<JoinedRow[]>`
+      SELECT a."id", a."operatorId", a."expiresAt", a."createdAt", a."ip", a."userAgent", o."email", o."name", o."role", o."active"
+      FROM "AuthSession" a JOIN "Operator" o ON o."id" = a."operatorId" WHERE a."id" = ${hash}`;
     if (!row) return [null, null];
-    return [toSession(row, token), toUser(row.operator)];
+    const session = toSession({ ...row, expiresAt: new Date(row.expiresAt), createdAt: new Date(row.createdAt) }, token);
+    const user = toUser({ id: row.operatorId, email: row.email, name: row.name, role: row.role, active: Boolean(row.active) });
+    rememberSession(hash, [session, user], readAt);
+    return [session, user];
   }
 
   async getUserSessions(operatorId: string): Promise<DatabaseSession[]> {

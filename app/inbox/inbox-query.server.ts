@@ -93,27 +93,41 @@ const UNREAD_SQL = Prisma.sql`CASE WHEN (s."headSeq" - s."opCount") - COALESCE(c
 /** Filtered counts stop here ("1,000+"): an exact count of a filtered 100k index would be a full scan. */
 export const COUNT_CAP = 1_000;
 
-function filterSql(params: InboxParams, operatorId: string, now: Date): { where: Prisma.Sql; needsCursor: boolean; any: boolean } {
+/** The column each order's index leads with: a filter on it narrows that same index, so it never gets hidden. */
+const SORT_LEAD: Record<InboxSort, string> = { lastActivity: "lastActivityAt", user: "userId", agent: "agentId", status: "status" };
+
+/**
+ * How a filter names a column. On SQLite, `+s."col"` is the same value but hides the column's indexes from the
+ * planner (ADR 024): used when the filter matches many rows and the order is not by activity, so SQLite walks the
+ * order's index and stops after one page instead of collecting every match through the filter's index and
+ * sorting them all (300 ms at 100k sessions). PostgreSQL has no unary plus on text, and plans from real
+ * statistics anyway.
+ */
+type Column = (name: string) => Prisma.Sql;
+const plainColumn: Column = (name) => Prisma.raw(`s."${name}"`);
+const walkSortIndex = (sort: InboxSort): Column => (name) => Prisma.raw(name === SORT_LEAD[sort] ? `s."${name}"` : `+s."${name}"`);
+
+function filterSql(params: InboxParams, operatorId: string, now: Date, col: Column = plainColumn): { where: Prisma.Sql; needsCursor: boolean; any: boolean } {
   const f = params.filters;
   const parts: Prisma.Sql[] = [];
-  if (f.status.length > 0) parts.push(Prisma.sql`s."status" IN (${Prisma.join(f.status)})`);
-  if (f.agent) parts.push(Prisma.sql`s."agentId" = ${f.agent}`);
+  if (f.status.length > 0) parts.push(Prisma.sql`${col("status")} IN (${Prisma.join(f.status)})`);
+  if (f.agent) parts.push(Prisma.sql`${col("agentId")} = ${f.agent}`);
   if (f.q) {
     // A prefix range uses the userId index on both databases (LIKE would not on SQLite); a full id matches too.
-    parts.push(Prisma.sql`((s."userId" >= ${f.q} AND s."userId" < ${`${f.q}\u{10FFFF}`}) OR s."id" = ${f.q})`);
+    parts.push(Prisma.sql`((${col("userId")} >= ${f.q} AND ${col("userId")} < ${`${f.q}\u{10FFFF}`}) OR ${col("id")} = ${f.q})`);
   }
   if (f.unread) parts.push(Prisma.sql`${UNREAD_SQL} > 0`);
   if (f.needsHuman) {
     const before = new Date(now.getTime() - env().NEEDS_HUMAN_MINUTES * 60_000);
-    parts.push(Prisma.sql`s."lastSenderRole" = 'user' AND s."lastActivityAt" < ${before}`);
+    parts.push(Prisma.sql`${col("lastSenderRole")} = 'user' AND ${col("lastActivityAt")} < ${before}`);
   }
   // Active takeovers and labels are small sets: test membership instead of joining every scanned row.
   const active = Prisma.sql`SELECT "activeSessionId" FROM "Takeover" WHERE "activeSessionId" IS NOT NULL`;
-  if (f.takenOver === "yes") parts.push(Prisma.sql`s."id" IN (${active})`);
-  if (f.takenOver === "no") parts.push(Prisma.sql`s."id" NOT IN (${active})`);
-  if (f.assigned === "me") parts.push(Prisma.sql`s."assigneeId" = ${operatorId}`);
-  if (f.assigned === "none") parts.push(Prisma.sql`s."assigneeId" IS NULL`);
-  if (f.label.length > 0) parts.push(Prisma.sql`s."id" IN (SELECT l."sessionId" FROM "SessionLabel" l WHERE l."label" IN (${Prisma.join(f.label)}))`);
+  if (f.takenOver === "yes") parts.push(Prisma.sql`${col("id")} IN (${active})`);
+  if (f.takenOver === "no") parts.push(Prisma.sql`${col("id")} NOT IN (${active})`);
+  if (f.assigned === "me") parts.push(Prisma.sql`${col("assigneeId")} = ${operatorId}`);
+  if (f.assigned === "none") parts.push(Prisma.sql`${col("assigneeId")} IS NULL`);
+  if (f.label.length > 0) parts.push(Prisma.sql`${col("id")} IN (SELECT l."sessionId" FROM "SessionLabel" l WHERE l."label" IN (${Prisma.join(f.label)}))`);
   return { where: parts.length > 0 ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty, needsCursor: f.unread, any: parts.length > 0 };
 }
 
@@ -137,26 +151,29 @@ type RawRow = {
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 /**
- * One page of my inbox plus the (capped) total. Three short statements: the page's ids (straight off an
- * index, joining my cursor only when the unread filter needs it), the count, then the page's details.
+ * One page of my inbox plus the (capped) total. Three short statements: the count, the page's ids (straight off
+ * an index, joining my cursor only when the unread filter needs it), then the page's details. The count goes
+ * first because it tells how the page is best read: a filter matching at most COUNT_CAP rows is read through
+ * its own index and the few matches sorted; a filter matching more is checked row by row along the order's index.
  */
 export async function queryInbox(params: InboxParams, operatorId: string, now = new Date()): Promise<{ rows: InboxRow[]; total: number; capped: boolean }> {
   const prisma = await db();
+  const postgres = isPostgresUrl(env().DATABASE_URL);
   const { where, needsCursor, any } = filterSql(params, operatorId, now);
   const cursorJoin = needsCursor ? Prisma.sql`LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}` : Prisma.empty;
-  const order = Prisma.raw(orderBy(params.sort, isPostgresUrl(env().DATABASE_URL)));
-  const [page, counted] = await Promise.all([
-    prisma.$queryRaw<{ id: string }[]>`
-      SELECT s."id" FROM "SessionIndex" s ${cursorJoin} ${where}
-      ORDER BY ${order} LIMIT ${params.take} OFFSET ${params.skip}`,
-    any
-      ? prisma.$queryRaw<{ n: number | bigint }[]>`
-          SELECT COUNT(*) AS n FROM (SELECT 1 FROM "SessionIndex" s ${cursorJoin} ${where} LIMIT ${COUNT_CAP + 1}) capped`
-      : prisma.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM "SessionIndex"`,
-  ]);
-  const ids = page.map((row) => row.id);
+  const counted = any
+    ? await prisma.$queryRaw<{ n: number | bigint }[]>`
+        SELECT COUNT(*) AS n FROM (SELECT 1 FROM "SessionIndex" s ${cursorJoin} ${where} LIMIT ${COUNT_CAP + 1}) capped`
+    : await prisma.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM "SessionIndex"`;
   const total = Number(counted[0]?.n ?? 0);
   const capped = any && total > COUNT_CAP;
+  const walk = capped && !postgres && params.sort.id !== "lastActivity";
+  const pageWhere = walk ? filterSql(params, operatorId, now, walkSortIndex(params.sort.id)).where : where;
+  const order = Prisma.raw(orderBy(params.sort, postgres));
+  const page = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT s."id" FROM "SessionIndex" s ${cursorJoin} ${pageWhere}
+    ORDER BY ${order} LIMIT ${params.take} OFFSET ${params.skip}`;
+  const ids = page.map((row) => row.id);
   if (ids.length === 0) return { rows: [], total: capped ? COUNT_CAP : total, capped };
 
   const [raw, labels] = await Promise.all([
