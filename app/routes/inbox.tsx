@@ -1,10 +1,10 @@
 // The inbox: every indexed FleetLM session as a server-run table (state in the URL), kept live over /live.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
-import { createColumnHelper, flexRender } from "@tanstack/react-table";
+import { createColumnHelper } from "@tanstack/react-table";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
-import { DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
+import { DataTable, DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
@@ -307,70 +307,38 @@ export default function InboxPage() {
       {selected.size > 0 ? (
         <BulkActions selected={[...selected]} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} />
       ) : null}
-      <div className={`overflow-x-auto rounded-md border border-slate-200 transition-opacity dark:border-slate-800 ${loading ? "opacity-60" : ""}`} aria-busy={loading}>
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Sessions, {state.sort.id} {state.sort.desc ? "descending" : "ascending"}</caption>
-          <thead className="bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-300">
-            {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
-                {group.headers.map((header) => (
-                  <th
-                    key={header.id}
-                    scope="col"
-                    className="px-3 py-2 font-medium"
-                    aria-sort={header.column.getIsSorted() === "asc" ? "ascending" : header.column.getIsSorted() === "desc" ? "descending" : undefined}
-                  >
-                    {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
-                  </th>
-                ))}
-              </tr>
-            ))}
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={columns.length} className="px-3 py-10 text-center text-slate-500">
-                  {indexEmpty ? (
-                    <>No sessions yet. The Console lists FleetLM sessions as soon as its gateway sees them.</>
-                  ) : filtered ? (
-                    <>
-                      No sessions match these filters. <Link to="/inbox" className="underline">Show all sessions</Link>
-                    </>
-                  ) : (
-                    <>Nothing on this page. <Link to={withParams(search, { page: null })} className="underline">Back to the first page</Link></>
-                  )}
-                </td>
-              </tr>
-            ) : (
-              table.getRowModel().rows.map((row, index) => (
-                <tr
-                  key={`${row.id}:${flash.get(row.id) ?? 0}`}
-                  ref={(el) => {
-                    if (el) rowRefs.current.set(row.id, el);
-                    else rowRefs.current.delete(row.id);
-                  }}
-                  data-testid="inbox-row"
-                  data-session-id={row.id}
-                  aria-selected={selected.has(row.id)}
-                  onClick={() => setFocus(index)}
-                  className={[
-                    "border-t border-slate-200 align-top dark:border-slate-800",
-                    index === focus ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
-                    selected.has(row.id) ? "bg-blue-50 dark:bg-blue-950" : "",
-                    flash.has(row.id) ? "row-flash" : "",
-                  ].join(" ")}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="px-3 py-2">
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ))}
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        table={table}
+        caption={`Sessions, ${state.sort.id} ${state.sort.desc ? "descending" : "ascending"}`}
+        busy={loading}
+        emptyText={
+          indexEmpty ? (
+            <>No sessions yet. The Console lists FleetLM sessions as soon as its gateway sees them.</>
+          ) : filtered ? (
+            <>
+              No sessions match these filters. <Link to="/inbox" className="underline">Show all sessions</Link>
+            </>
+          ) : (
+            <>Nothing on this page. <Link to={withParams(search, { page: null })} className="underline">Back to the first page</Link></>
+          )
+        }
+        rowExtras={(row, index) => ({
+          key: `${row.id}:${flash.get(row.id) ?? 0}`,
+          ref: (el: HTMLTableRowElement | null) => {
+            if (el) rowRefs.current.set(row.id, el);
+            else rowRefs.current.delete(row.id);
+          },
+          "data-testid": "inbox-row",
+          "data-session-id": row.id,
+          "aria-selected": selected.has(row.id),
+          onClick: () => setFocus(index),
+          className: [
+            index === focus ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
+            selected.has(row.id) ? "bg-blue-50 dark:bg-blue-950" : "",
+            flash.has(row.id) ? "row-flash" : "",
+          ].join(" "),
+        })}
+      />
       <DataTablePagination state={state} />
       {help ? <KeyboardHelp onClose={() => setHelp(false)} /> : null}
     </div>

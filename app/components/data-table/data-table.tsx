@@ -1,14 +1,18 @@
 // The table itself: TanStack Table in manual (server-driven) mode. The loader already sorted, filtered and
 // paged the rows; TanStack only supplies the column model, header/cell rendering and the sort state.
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Table } from "@tanstack/react-table";
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row, type Table } from "@tanstack/react-table";
+import type { HTMLAttributes, ReactNode, Ref } from "react";
 import type { TableState } from "./table-state";
 
-export function useServerTable<Row>(options: {
-  data: Row[];
-  columns: ColumnDef<Row, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- TanStack's own column type
+/** What a page may add to each body row: a key (to re-mount it), a ref, handlers, data-* and ARIA attributes, classes. */
+export type RowExtras = HTMLAttributes<HTMLTableRowElement> & { key?: string; ref?: Ref<HTMLTableRowElement> } & { [data: `data-${string}`]: string | undefined };
+
+export function useServerTable<TRow>(options: {
+  data: TRow[];
+  columns: ColumnDef<TRow, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- TanStack's own column type
   state: TableState;
-  getRowId?: (row: Row) => string;
-}): Table<Row> {
+  getRowId?: (row: TRow) => string;
+}): Table<TRow> {
   const { data, columns, state, getRowId } = options;
   return useReactTable({
     data,
@@ -28,10 +32,23 @@ export function useServerTable<Row>(options: {
   });
 }
 
-export function DataTable<Row>({ table, caption, emptyText = "No results." }: { table: Table<Row>; caption?: string; emptyText?: string }) {
+export function DataTable<TRow>({
+  table,
+  caption,
+  emptyText = "No results.",
+  busy = false,
+  rowExtras,
+}: {
+  table: Table<TRow>;
+  caption?: string;
+  emptyText?: ReactNode;
+  /** A reload is under way: the rows are dimmed and marked aria-busy. */
+  busy?: boolean;
+  rowExtras?: (row: Row<TRow>, index: number) => RowExtras;
+}) {
   const rows = table.getRowModel().rows;
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200 dark:border-slate-800">
+    <div className={`overflow-x-auto rounded-md border border-slate-200 transition-opacity dark:border-slate-800 ${busy ? "opacity-60" : ""}`} aria-busy={busy}>
       <table className="w-full text-left text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead className="bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-300">
@@ -53,20 +70,23 @@ export function DataTable<Row>({ table, caption, emptyText = "No results." }: { 
         <tbody>
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={table.getVisibleLeafColumns().length} className="px-3 py-6 text-center text-slate-500">
+              <td colSpan={table.getVisibleLeafColumns().length} className="px-3 py-8 text-center text-slate-500">
                 {emptyText}
               </td>
             </tr>
           ) : (
-            rows.map((row) => (
-              <tr key={row.id} className="border-t border-slate-200 align-top dark:border-slate-800">
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} className="px-3 py-2">
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </td>
-                ))}
-              </tr>
-            ))
+            rows.map((row, index) => {
+              const { key = row.id, className = "", ...extras } = rowExtras?.(row, index) ?? {};
+              return (
+                <tr key={key} {...extras} className={`border-t border-slate-200 align-top dark:border-slate-800 ${className}`}>
+                  {row.getVisibleCells().map((cell) => (
+                    <td key={cell.id} className="px-3 py-2">
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })
           )}
         </tbody>
       </table>
