@@ -42,6 +42,19 @@ export function createAccount(role: Account["role"], name = `${role} ${randomUUI
   return { email, password, name, role };
 }
 
+/** Asks global-setup's control server to act on the FleetLM dev server; throws unless it answered 2xx. */
+async function controlFleetlm(action: "kill" | "start" | "restart") {
+  const response = await fetch(`${required("E2E_CONTROL_URL")}/fleetlm/${action}`, { method: "POST" });
+  if (!response.ok) throw new Error(`fleetlm ${action} failed: ${response.status} ${await response.text()}`);
+}
+
+/** SIGKILLs the FleetLM dev server (a crash: nothing flushed) and resolves once the process is gone. */
+export const killFleetlm = () => controlFleetlm("kill");
+/** Starts the FleetLM dev server again on the same port and data (a no-op when it runs); resolves once it listens. */
+export const startFleetlm = () => controlFleetlm("start");
+/** killFleetlm, then startFleetlm. */
+export const restartFleetlm = () => controlFleetlm("restart");
+
 type Fixtures = { admin: Account; fleetlmUrl: string; fleetlm: FleetLMRest };
 
 export const test = base.extend<Fixtures>({

@@ -4,6 +4,11 @@ import { AssistantParts } from "./assistant-parts";
 
 const labels = { streaming: "typing…", finished: "saving…", interrupted: "interrupted" } as const;
 
+/** An interrupted reply's parts stop where they were: none keeps a "streaming" / "input-streaming" badge. */
+function settled(parts: LiveReply["content"]["parts"]) {
+  return parts.map((part) => (typeof part.state === "string" && part.state.endsWith("streaming") ? { ...part, state: undefined } : part));
+}
+
 export function LiveBubble({ live }: { live: LiveReply }) {
   return (
     <article
@@ -19,7 +24,7 @@ export function LiveBubble({ live }: { live: LiveReply }) {
           {labels[live.status]}
         </span>
       </header>
-      <AssistantParts parts={live.content.parts} />
+      <AssistantParts parts={live.status === "interrupted" ? settled(live.content.parts) : live.content.parts} />
       {live.status === "interrupted" ? (
         <p className="mt-1 text-xs text-red-700 dark:text-red-300">This reply stopped before it finished; FleetLM stores nothing for an unfinished reply.</p>
       ) : null}
