@@ -139,7 +139,8 @@ export default function InboxPage() {
         );
       }
     }
-    if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset") scheduleRevalidate();
+    // "gateway": FleetLM went away or came back, so the banner below follows without a reload.
+    if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset" || event.type === "gateway") scheduleRevalidate();
   }, { since: loaderData.liveId });
 
   // Flash rows whose content changed since the previous load.

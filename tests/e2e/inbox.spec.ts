@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { FleetLMSocket } from "@fleetlm/client";
 import type { Browser, Page } from "@playwright/test";
-import { createAccount, expect, hydrated, login, test, type Account } from "./support";
+import { createAccount, expect, hydrated, killFleetlm, login, startFleetlm, test, type Account } from "./support";
 
 // An agent nobody registered: FleetLM calls no webhook, so only the messages the test posts exist.
 const SILENT_AGENT = "e2e-silent-agent";
@@ -84,6 +84,39 @@ test("a user message shows up as my unread badge without a reload; opening the s
   await expect(bob.getByTestId(`unread-${session.id}`)).toHaveText("1");
   await expect(badge).toHaveText("1");
   await bob.context().close();
+});
+
+test("the count stays exact when the FleetLM server is killed and restarted, and through a duplicate broadcast after it", async ({ page, admin, fleetlm, fleetlmUrl }) => {
+  test.setTimeout(120_000);
+  const userId = `e2e-restart-${randomUUID().slice(0, 8)}`;
+  const session = await fleetlm.createSession({ userId, agentId: SILENT_AGENT });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "first" } });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "second" } });
+
+  await login(page, admin);
+  await page.goto(`/inbox?q=${userId}`);
+  const badge = page.getByTestId(`unread-${session.id}`);
+  await expect(badge).toHaveText("2", { timeout: 20_000 });
+  await hydrated(page);
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+  try {
+    await killFleetlm(); // SIGKILL: the dev server's SQLite data survives, its sockets and inbox channels do not
+    await expect(page.getByText("FleetLM is unreachable")).toBeVisible({ timeout: 20_000 });
+    await expect(badge).toHaveText("2");
+  } finally {
+    await startFleetlm();
+  }
+  await expect(page.getByText("FleetLM is unreachable")).toBeHidden({ timeout: 20_000 });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "after the restart" } });
+  await expect(badge).toHaveText("3", { timeout: 20_000 });
+  await sendOverWebSocket(fleetlmUrl, userId, session.id, "over the socket after the restart");
+  await expect(badge).toHaveText("4");
+  await page.waitForTimeout(2_000); // the duplicate broadcast has arrived by now
+  await expect(badge).toHaveText("4");
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  await page.reload();
+  await expect(badge).toHaveText("4");
 });
 
 test("keyboard: j/k move, x selects, / focuses search, ? shows help", async ({ page, admin, fleetlm }) => {
