@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { requireOperator } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { gatewayStatus } from "~/gateway/gateway.server";
 import { advanceReadCursor } from "~/inbox/read-cursor.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import type { LiveStreamEvent } from "~/live/events";
@@ -41,7 +42,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 async function sessionPage(operator: { id: string; name: string; role: string }, sessionId: string, query: ReturnType<typeof parsePageQuery>) {
   const [view, notes] = await Promise.all([loadSessionView(sessionId, query), listNotes(sessionId)]);
-  return { view, body: { ...view, notes, noteClientId: randomUUID(), me: { id: operator.id, name: operator.name, role: operator.role } } };
+  const gateway = gatewayStatus();
+  const fleetlmDown = gateway.running && !gateway.fleetlmReachable;
+  return { view, body: { ...view, notes, fleetlmDown, noteClientId: randomUUID(), me: { id: operator.id, name: operator.name, role: operator.role } } };
 }
 type SessionPageData = Awaited<ReturnType<typeof sessionPage>>["body"];
 
@@ -85,6 +88,9 @@ function SessionLink() {
 
 function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   const { session, history, degraded, header, notes, me, noteClientId } = loaderData;
+  // The gateway's view of FleetLM, live: while it is away nothing new can arrive, and the page says so.
+  const [fleetlmDown, setFleetlmDown] = useState(loaderData.fleetlmDown);
+  useEffect(() => setFleetlmDown(loaderData.fleetlmDown), [loaderData.fleetlmDown]);
   const location = useLocation();
   const timeline = useSessionTimeline(session.id, history, `${session.id}${location.search}`);
   const [viewers, setViewers] = useState(header.viewers);
@@ -98,6 +104,7 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
       // `hello` opens every (re)connection, `reset` says events were missed: read back what may be missing.
       if (event.type === "hello" || event.type === "reset") timeline.handlers.onOpen();
       else if (event.type === "presence") setViewers(event.viewers);
+      else if (event.type === "gateway") setFleetlmDown(!event.fleetlmReachable);
       else if (event.type === "takeover") {
         setTakeoverHolder((current) =>
           event.holder && event.takeoverId ? { id: event.takeoverId, holder: event.holder, startedAt: current?.startedAt ?? new Date().toISOString(), expiresAt: event.expiresAt ?? "", reason: current?.reason ?? null } : null,
@@ -139,6 +146,11 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
       {degraded ? (
         <div role="alert" data-testid="degraded" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
           Messages are unavailable: {degraded.reason} The Console shows what it knows and retries when you reload.
+        </div>
+      ) : null}
+      {fleetlmDown && !degraded ? (
+        <div role="status" data-testid="fleetlm-unreachable" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+          FleetLM is unreachable: new messages and replies appear here once it is back.
         </div>
       ) : null}
       {timeline.fetchError ? <div role="status" className="text-sm text-amber-800 dark:text-amber-200">{timeline.fetchError}</div> : null}

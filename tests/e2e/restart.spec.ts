@@ -78,6 +78,8 @@ test("FleetLM SIGKILLed mid-stream and restarted: the cut reply is interrupted, 
     await expect(bubble.getByText("streaming", { exact: true })).toHaveCount(0); // no part still says it streams
     await expect(page.getByRole("heading", { name: `Session ${session.id}` })).toBeVisible();
     await expect(message(page, asked)).toContainText("Where is my order?");
+    // The gateway's outage reaches the open page live: it says nothing new can arrive for now.
+    await expect(page.getByTestId("fleetlm-unreachable")).toBeVisible({ timeout: 20_000 });
     // A fresh load meanwhile is the degraded page (503 with a notice), not an error page.
     const other = await context.newPage();
     const response = await other.goto(`/sessions/${session.id}`);
@@ -86,6 +88,7 @@ test("FleetLM SIGKILLed mid-stream and restarted: the cut reply is interrupted, 
     await other.close();
 
     await startFleetlm();
+    await expect(page.getByTestId("fleetlm-unreachable")).toBeHidden({ timeout: 20_000 });
     // Still interrupted after the restart: FleetLM stores nothing for the cut reply, and nobody resumes it.
     await expect(bubble).toHaveAttribute("data-status", "interrupted");
 
