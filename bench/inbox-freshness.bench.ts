@@ -21,6 +21,7 @@ import WebSocket from "ws";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
 import { percentile, round } from "./stats";
+import { consoleNodeFlags } from "../scripts/console-node-flags.mjs";
 
 type Figures = Record<string, number | null>;
 const now = () => performance.timeOrigin + performance.now();
@@ -41,7 +42,7 @@ function freePort(): Promise<number> {
 }
 
 function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`console did not start: ${out}`)), 60_000);

@@ -16,6 +16,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import { percentile, round } from "./stats";
+import { consoleNodeFlags } from "../scripts/console-node-flags.mjs";
 
 type Figures = Record<string, number | null>;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -269,7 +270,7 @@ async function fanoutAgainstBuild(quick: boolean, dir: string): Promise<Figures>
 
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     // INBOX_BENCH_SERVER: another server entry (e.g. one serving a scratch build); default the repo's server.mjs.
-    consoleServer = spawn(process.execPath, [path.resolve(ROOT, process.env.INBOX_BENCH_SERVER ?? "server.mjs")], {
+    consoleServer = spawn(process.execPath, [...consoleNodeFlags(), path.resolve(ROOT, process.env.INBOX_BENCH_SERVER ?? "server.mjs")], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", FLEETLM_URL: url, GATEWAY_DISABLED: "0", SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00" },
       stdio: ["ignore", "pipe", "inherit"],

@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { consoleNodeFlags } from "./console-node-flags.mjs";
 
 const FLEETLM_PORT = process.env.FLEETLM_PORT ?? "4000";
 const PORT = process.env.PORT ?? "3000";
@@ -50,7 +51,7 @@ await start(
 );
 await start(
   "console",
-  ["server.mjs"],
+  [...consoleNodeFlags(), "server.mjs"],
   { NODE_ENV: "production", PORT, HOST: "127.0.0.1", FLEETLM_URL: `http://127.0.0.1:${FLEETLM_PORT}`, SESSION_SECRET, CONSOLE_PUBLIC_URL: `http://127.0.0.1:${PORT}` },
   /listening on/,
 );

@@ -10,6 +10,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
+import { consoleNodeFlags } from "../../scripts/console-node-flags.mjs";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -187,7 +188,7 @@ async function startConsole({ root, fleetlmUrl, consolePort, databaseUrl, onSpaw
   const adminPassword = randomBytes(12).toString("base64url");
   execFileSync("npx", ["tsx", "scripts/console.ts", "create-operator", "--email", "admin@e2e.test", "--name", "Ada Admin", "--role", "admin"], { env, input: adminPassword, stdio: ["pipe", "pipe", "pipe"] });
 
-  const consoleServer = spawn(process.execPath, [path.join(root, "server.mjs")], {
+  const consoleServer = spawn(process.execPath, [...consoleNodeFlags(), path.join(root, "server.mjs")], {
     env: {
       ...env,
       NODE_ENV: "production",
