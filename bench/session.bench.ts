@@ -69,7 +69,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
 
     // history_page_ratio: a 100-message page through the loader vs the same FleetLM read, interleaved.
     const pageSession = await seeded(10_000);
-    const rounds = quick ? 40 : 200;
+    const rounds = quick ? 100 : 300;
     const loaderMs: number[] = [];
     const restMs: number[] = [];
     for (let i = 0; i < rounds + 10; i++) {
