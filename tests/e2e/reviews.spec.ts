@@ -105,6 +105,7 @@ test("the agent page's charts reflect new ratings", async ({ page, fleetlm }) =>
   // Rate two replies bad, with the "hallucination" label (hotkey h).
   for (let i = 0; i < 2; i++) {
     const key = await currentKey(page);
+    await expect(page.getByTestId("reply-context").locator("[data-seq]").last()).toBeVisible();
     await page.keyboard.press("2");
     await page.keyboard.press("h");
     await page.keyboard.press("Enter");
@@ -131,6 +132,8 @@ test("an auditor exports the reviews as CSV with progress, and reads them back n
   const tag = randomUUID().slice(0, 8);
   await queueWithAtLeast(page, `agent=demo-agent`, 1);
   const key = await currentKey(page);
+  // The rating keys act once the reply's context has loaded (as in the keyboard test above).
+  await expect(page.getByTestId("reply-context").locator("[data-seq]").last()).toBeVisible();
   await page.keyboard.press("1");
   await page.keyboard.press("c");
   await page.keyboard.type(`=HYPERLINK("http://evil") ${tag}`);
