@@ -1,6 +1,6 @@
 // The inbox in Chromium against the dev server in its default (faithful) mode and the production build.
 import { randomUUID } from "node:crypto";
-import { FleetLMSocket } from "@fleetlm/client";
+import { FleetLMSocket, type FleetLMRest } from "@fleetlm/client";
 import type { Browser, Page } from "@playwright/test";
 import { createAccount, expect, hydrated, killFleetlm, login, startFleetlm, test, type Account } from "./support";
 
@@ -27,6 +27,25 @@ async function sendOverWebSocket(fleetlmUrl: string, userId: string, sessionId: 
   }
 }
 
+/**
+ * A session of a fresh user with these user messages, and my inbox filtered to it showing the badge at their
+ * count; the page is hydrated and marked, so `sameDocument(page)` later tells whether it was ever reloaded.
+ */
+async function inboxWithUnread(page: Page, admin: Account, fleetlm: FleetLMRest, prefix: string, texts: string[]) {
+  const userId = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const session = await fleetlm.createSession({ userId, agentId: SILENT_AGENT });
+  for (const text of texts) await fleetlm.appendMessage(session.id, { userId, content: { text } });
+  await login(page, admin);
+  await page.goto(`/inbox?q=${userId}`);
+  const badge = page.getByTestId(`unread-${session.id}`);
+  await expect(badge).toHaveText(String(texts.length), { timeout: 20_000 });
+  await hydrated(page);
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  return { userId, session, badge };
+}
+
+const sameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
+
 test("a user message shows up as my unread badge without a reload; opening the session clears it; another operator's counts are their own", async ({
   page,
   browser,
@@ -35,16 +54,7 @@ test("a user message shows up as my unread badge without a reload; opening the s
   fleetlm,
   fleetlmUrl,
 }) => {
-  const userId = `e2e-inbox-${randomUUID().slice(0, 8)}`;
-  const session = await fleetlm.createSession({ userId, agentId: SILENT_AGENT });
-  await fleetlm.appendMessage(session.id, { userId, content: { text: "hello, anyone?" } });
-
-  await login(page, admin);
-  await page.goto(`/inbox?q=${userId}`);
-  const badge = page.getByTestId(`unread-${session.id}`);
-  await expect(badge).toHaveText("1", { timeout: 20_000 });
-  await hydrated(page);
-  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  const { userId, session, badge } = await inboxWithUnread(page, admin, fleetlm, "e2e-inbox", ["hello, anyone?"]);
 
   await fleetlm.appendMessage(session.id, { userId, content: { text: "still there?" } });
   await expect(badge).toHaveText("2");
@@ -53,7 +63,7 @@ test("a user message shows up as my unread badge without a reload; opening the s
   await page.waitForTimeout(2_000); // the duplicate broadcast has arrived by now
   await expect(badge).toHaveText("3");
   await expect(page.getByTestId("inbox-row").first()).toContainText("sent over the socket");
-  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  expect(await sameDocument(page)).toBe(true);
 
   // A second operator has their own counts.
   const bob = await signedIn(browser, baseURL!, createAccount("operator", "Bob Counter"));
@@ -88,17 +98,7 @@ test("a user message shows up as my unread badge without a reload; opening the s
 
 test("the count stays exact when the FleetLM server is killed and restarted, and through a duplicate broadcast after it", async ({ page, admin, fleetlm, fleetlmUrl }) => {
   test.setTimeout(120_000);
-  const userId = `e2e-restart-${randomUUID().slice(0, 8)}`;
-  const session = await fleetlm.createSession({ userId, agentId: SILENT_AGENT });
-  await fleetlm.appendMessage(session.id, { userId, content: { text: "first" } });
-  await fleetlm.appendMessage(session.id, { userId, content: { text: "second" } });
-
-  await login(page, admin);
-  await page.goto(`/inbox?q=${userId}`);
-  const badge = page.getByTestId(`unread-${session.id}`);
-  await expect(badge).toHaveText("2", { timeout: 20_000 });
-  await hydrated(page);
-  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  const { userId, session, badge } = await inboxWithUnread(page, admin, fleetlm, "e2e-restart", ["first", "second"]);
 
   try {
     await killFleetlm(); // SIGKILL: the dev server's SQLite data survives, its sockets and inbox channels do not
@@ -114,7 +114,7 @@ test("the count stays exact when the FleetLM server is killed and restarted, and
   await expect(badge).toHaveText("4");
   await page.waitForTimeout(2_000); // the duplicate broadcast has arrived by now
   await expect(badge).toHaveText("4");
-  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  expect(await sameDocument(page)).toBe(true);
   await page.reload();
   await expect(badge).toHaveText("4");
 });
