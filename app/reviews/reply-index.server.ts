@@ -39,6 +39,8 @@ export function replyFacts(session: { id: string; agentId: string }, message: Me
   };
 }
 
+const LOOKUP_SLICE = 500;
+
 function isUniqueViolation(error: unknown) {
   return (error as { code?: string } | null)?.code === "P2002";
 }
@@ -56,8 +58,12 @@ export async function recordReplies(session: { id: string; agentId: string }, me
   if (rows.size === 0) return 0;
   const prisma = await db();
   const seqs = [...rows.keys()];
-  const existing = await prisma.replyIndex.findMany({ where: { sessionId: session.id, seq: { in: seqs } }, select: { seq: true } });
-  const known = new Set(existing.map((row) => row.seq));
+  // A long catch-up read can carry thousands of replies: look them up in slices the database's bind limit allows.
+  const known = new Set<number>();
+  for (let i = 0; i < seqs.length; i += LOOKUP_SLICE) {
+    const existing = await prisma.replyIndex.findMany({ where: { sessionId: session.id, seq: { in: seqs.slice(i, i + LOOKUP_SLICE) } }, select: { seq: true } });
+    for (const row of existing) known.add(row.seq);
+  }
   const fresh = [...rows.values()].filter((row) => !known.has(row.seq));
   for (const row of fresh) {
     try {

@@ -97,6 +97,28 @@ describe("replyFacts", () => {
   });
 });
 
+describe("recordReplies in bulk", () => {
+  it("records a catch-up of 3,000 replies at once (beyond the database's bind limit), and again without doubles", async () => {
+    const sessionId = `bulk-${Date.now()}`;
+    const at = new Date("2026-11-01T00:00:00Z");
+    const replies = Array.from({ length: 3_000 }, (_, i) => ({
+      id: `m${i}`,
+      session_id: sessionId,
+      seq: 2 * i + 2,
+      sender_id: AGENT,
+      recipient_id: "alice",
+      kind: "assistant",
+      content: { parts: [{ type: "text", text: `answer ${i}` }] },
+      metadata: { termination: "finish", latency_ms: 10 },
+      inserted_at: "2026-11-01T00:00:00",
+      insertedAt: at,
+    })) as unknown as Message[];
+    expect(await recordReplies({ id: sessionId, agentId: AGENT }, replies)).toBe(3_000);
+    expect(await recordReplies({ id: sessionId, agentId: AGENT }, replies)).toBe(0);
+    expect((await indexedRows(sessionId)).map((r) => r.seq)).toEqual(replies.map((m) => m.seq));
+  });
+});
+
 describe("the reply index against the dev server's demo agent", () => {
   it("holds exactly the session's assistant messages, once, after repeated and overlapping recording", async () => {
     const session = await rest.createSession({ userId: "alice", agentId: AGENT });
