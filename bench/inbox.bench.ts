@@ -128,6 +128,25 @@ async function loaderFigures(quick: boolean): Promise<Figures> {
 
 type Child = { url: string; sessions: { id: string; userId: string; agentId: string; createdAt: string }[] };
 
+/**
+ * The index as a Console that has been running already knows it (the gateway then follows 1,000 inboxes), and a
+ * signed-in operator for the SSE subscribers: returns that operator's cookie.
+ */
+async function indexFanoutSessions(info: Child): Promise<string> {
+  const { db } = await import("../app/db.server");
+  const { lucia } = await import("../app/auth/lucia.server");
+  const { createOperator } = await import("../app/operators/operators.server");
+  const prisma = await db();
+  for (let start = 0; start < info.sessions.length; start += 2_000) {
+    await prisma.sessionIndex.createMany({
+      data: info.sessions.slice(start, start + 2_000).map((s) => ({ id: s.id, userId: s.userId, agentId: s.agentId, status: "active", createdAt: new Date(s.createdAt) })),
+    });
+  }
+  const op = await createOperator({ email: "fanout@bench.test", name: "Fan", role: "operator", password: "bench password 123" }, null);
+  const authSession = await lucia().createSession(op.id, { createdAt: new Date() });
+  return `${lucia().sessionCookieName}=${authSession.id}`;
+}
+
 async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
   const seconds = quick ? 10 : 60;
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/inbox-fanout-fleetlm.ts"), path.join(dir, "sessions.json")], {
@@ -157,23 +176,11 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
   try {
     const url = await waitLine("ready ", 120_000);
     const info = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8")) as Child;
-    const { db } = await import("../app/db.server");
-    const { lucia } = await import("../app/auth/lucia.server");
-    const { createOperator } = await import("../app/operators/operators.server");
     const { startGateway, stopGateway, gatewayStatus } = await import("../app/gateway/gateway.server");
     const { liveBus } = await import("../app/live/bus.server");
     const { loader: live } = await import("../app/routes/live");
-    const prisma = await db();
-
-    // The index as a Console that has been running already knows it (the gateway then follows 1,000 inboxes).
-    for (let start = 0; start < info.sessions.length; start += 2_000) {
-      await prisma.sessionIndex.createMany({
-        data: info.sessions.slice(start, start + 2_000).map((s) => ({ id: s.id, userId: s.userId, agentId: s.agentId, status: "active", createdAt: new Date(s.createdAt) })),
-      });
-    }
-    const op = await createOperator({ email: "fanout@bench.test", name: "Fan", role: "operator", password: "bench password 123" }, null);
-    const authSession = await lucia().createSession(op.id, { createdAt: new Date() });
-    const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+    const prisma = await (await import("../app/db.server")).db();
+    const cookie = await indexFanoutSessions(info);
 
     process.stderr.write(`fan-out: rss before the gateway starts ${round(process.memoryUsage().rss / 1024 / 1024, 1)} MB\n`);
     const cpu0 = process.cpuUsage();
@@ -255,18 +262,8 @@ async function fanoutAgainstBuild(quick: boolean, dir: string): Promise<Figures>
   try {
     const url = await lines.wait("ready ", 120_000);
     const info = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8")) as Child;
-    const { db } = await import("../app/db.server");
-    const { lucia } = await import("../app/auth/lucia.server");
-    const { createOperator } = await import("../app/operators/operators.server");
-    const prisma = await db();
-    for (let start = 0; start < info.sessions.length; start += 2_000) {
-      await prisma.sessionIndex.createMany({
-        data: info.sessions.slice(start, start + 2_000).map((s) => ({ id: s.id, userId: s.userId, agentId: s.agentId, status: "active", createdAt: new Date(s.createdAt) })),
-      });
-    }
-    const op = await createOperator({ email: "fanout@bench.test", name: "Fan", role: "operator", password: "bench password 123" }, null);
-    const authSession = await lucia().createSession(op.id, { createdAt: new Date() });
-    const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+    const prisma = await (await import("../app/db.server")).db();
+    const cookie = await indexFanoutSessions(info);
 
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     // INBOX_BENCH_SERVER: another server entry (e.g. one serving a scratch build); default the repo's server.mjs.
