@@ -147,6 +147,18 @@ async function indexFanoutSessions(info: Child): Promise<string> {
   return `${lucia().sessionCookieName}=${authSession.id}`;
 }
 
+/** Messages FleetLM holds (per-session counts) that the index has not reached, after up to a minute of catching up. */
+async function notIndexedAfterCatchUp(counts: Record<string, number>): Promise<number> {
+  const prisma = await (await import("../app/db.server")).db();
+  let behind = 0;
+  await waitUntil(async () => {
+    const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
+    behind = rows.reduce((sum, row) => sum + Math.max(0, (counts[row.id] ?? 0) - row.headSeq), 0);
+    return behind === 0;
+  }, 60_000).catch(() => {});
+  return behind;
+}
+
 async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
   const seconds = quick ? 10 : 60;
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/inbox-fanout-fleetlm.ts"), path.join(dir, "sessions.json")], {
@@ -209,12 +221,7 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
     const sent = Number(await waitLine("done ", (seconds + 120) * 1_000));
     // Let the gateway catch up (one more rejoin round and the REST reads), then compare with FleetLM.
     const counts = JSON.parse(await waitLine("counts ", 60_000)) as Record<string, number>;
-    let indexedBehind = 0;
-    await waitUntil(async () => {
-      const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
-      indexedBehind = rows.reduce((sum, row) => sum + Math.max(0, (counts[row.id] ?? 0) - row.headSeq), 0);
-      return indexedBehind === 0;
-    }, 60_000).catch(() => {});
+    const indexedBehind = await notIndexedAfterCatchUp(counts);
     if (indexedBehind > 0) {
       // Diagnosis only (not counted): would a direct sync have found them, i.e. was a signal missed?
       const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
@@ -262,7 +269,6 @@ async function fanoutAgainstBuild(quick: boolean, dir: string): Promise<Figures>
   try {
     const url = await lines.wait("ready ", 120_000);
     const info = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8")) as Child;
-    const prisma = await (await import("../app/db.server")).db();
     const cookie = await indexFanoutSessions(info);
 
     const port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -306,12 +312,7 @@ async function fanoutAgainstBuild(quick: boolean, dir: string): Promise<Figures>
     fleet.stdin!.write(`go ${seconds}\n`);
     const sent = Number(await lines.wait("done ", (seconds + 120) * 1_000));
     const counts = JSON.parse(await lines.wait("counts ", 60_000)) as Record<string, number>;
-    let indexedBehind = 0;
-    await waitUntil(async () => {
-      const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
-      indexedBehind = rows.reduce((sum, row) => sum + Math.max(0, (counts[row.id] ?? 0) - row.headSeq), 0);
-      return indexedBehind === 0;
-    }, 60_000).catch(() => {});
+    const indexedBehind = await notIndexedAfterCatchUp(counts);
     await sleep(2_000);
     const cpuSeconds = (cpuTicks() - ticks0) / 100;
     const wallSeconds = (performance.now() - wall0) / 1000;
