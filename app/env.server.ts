@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   FLEETLM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   GATEWAY_POLL_MS: z.coerce.number().int().positive().default(2000),
   INBOX_REJOIN_MS: z.coerce.number().int().positive().default(1000),
+  GATEWAY_SWEEP_PER_S: z.coerce.number().int().min(0).max(1000).default(5),
   TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().default(15),
   NEEDS_HUMAN_MINUTES: z.coerce.number().positive().default(5),
   GATEWAY_DISABLED: z.enum(["0", "1"]).default("0"),

@@ -4,6 +4,10 @@
 //   because FleetLM stops pushing deltas after one quiet second (quirk 4);
 // - treats an inbox entry that changed only as a signal (its unread_count is not an unread count, quirk 5)
 //   and reads the session's new messages over REST after the index's head seq.
+// - reconciles (re-reads after the index head) every session an inbox lists when a join cannot be trusted to
+//   have seen what happened before it: the first join of an inbox, the first after a reconnect, and one whose
+//   counts went down (FleetLM restarted the inbox server), and every listed session after a failed poll; a slow
+//   sweep over the whole index catches anything else (ADR 064).
 // Counts come from seqs, so they stay exact across reconnects, FleetLM restarts and duplicate broadcasts.
 import { FleetLMInbox, FleetLMRest, FleetLMSocket, errorText, type InboxEntry, type Message } from "@fleetlm/client";
 import { FleetLMHttpError } from "@fleetlm/client";
@@ -30,6 +34,8 @@ const MAX_BACKOFF_MS = 10_000;
 const REFRESH_TIMEOUT_MS = 15_000;
 /** Inbox re-joins waiting for FleetLM's answer at once. */
 const MAX_REFRESHING = 64;
+/** Reconciliation reads in flight at once: a low-priority queue that never takes the live syncs' slots. */
+const RECONCILE_CONCURRENCY = 2;
 
 export type GatewayOptions = {
   /** Default: FLEETLM_URL. */
@@ -40,11 +46,14 @@ export type GatewayOptions = {
   rejoinMs?: number;
   /** Concurrent REST reads for syncs. Default 8. */
   concurrency?: number;
+  /** Indexed sessions re-read per second by the background sweep. Default: GATEWAY_SWEEP_PER_S. 0 turns it off. */
+  sweepPerSecond?: number;
   /** Start even when GATEWAY_DISABLED=1 (tests and benchmarks start it explicitly). */
   force?: boolean;
 };
 
-type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null };
+/** `untrusted`: the next snapshot may hide activity from before the join, so its sessions are reconciled. */
+type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null; untrusted: boolean };
 type SyncJob = { again: boolean; promise: Promise<SessionChangedEvent | null> };
 
 type Gateway = {
@@ -58,7 +67,10 @@ type Gateway = {
   seats: Map<string, InboxSeat>;
   order: string[];
   cursor: number;
-  signals: Map<string, string>;
+  signals: Map<string, { count: number; at: string }>;
+  reconcile: Set<string>;
+  reconciling: number;
+  sweepAfter: string;
   syncs: Map<string, SyncJob>;
   retries: Map<string, { attempts: number; at: number }>;
   waiting: (() => void)[];
@@ -69,7 +81,7 @@ type Gateway = {
   problems: Set<string>;
   failingInboxes: Set<string>;
   inFlight: Map<string, number>;
-  stats: { polls: number; syncs: number; syncFailures: number; refreshes: number; lastPollAt: string | null; lastError: string | null };
+  stats: { polls: number; syncs: number; syncFailures: number; refreshes: number; reconciled: number; lastPollAt: string | null; lastError: string | null };
   offs: (() => void)[];
 };
 
@@ -118,6 +130,7 @@ async function begin(options: GatewayOptions): Promise<void> {
       pollMs: options.pollMs ?? config.GATEWAY_POLL_MS,
       rejoinMs: options.rejoinMs ?? config.INBOX_REJOIN_MS,
       concurrency: options.concurrency ?? 8,
+      sweepPerSecond: options.sweepPerSecond ?? config.GATEWAY_SWEEP_PER_S,
     },
     // Our own retries (with backoff across polls), so one slow FleetLM answer never stacks up attempts.
     rest: new FleetLMRest({ baseUrl: fleetlmUrl, timeoutMs: config.FLEETLM_TIMEOUT_MS, retries: 0 }),
@@ -130,6 +143,9 @@ async function begin(options: GatewayOptions): Promise<void> {
     order: [],
     cursor: 0,
     signals: new Map(),
+    reconcile: new Set(),
+    reconciling: 0,
+    sweepAfter: "",
     syncs: new Map(),
     retries: new Map(),
     waiting: [],
@@ -140,7 +156,7 @@ async function begin(options: GatewayOptions): Promise<void> {
     problems: new Set(),
     failingInboxes: new Set(),
     inFlight: new Map(),
-    stats: { polls: 0, syncs: 0, syncFailures: 0, refreshes: 0, lastPollAt: null, lastError: null },
+    stats: { polls: 0, syncs: 0, syncFailures: 0, refreshes: 0, reconciled: 0, lastPollAt: null, lastError: null },
     offs: [],
   };
   globalState.__gateway = gw;
@@ -155,6 +171,8 @@ async function begin(options: GatewayOptions): Promise<void> {
   void poll(gw);
   tickRejoins(gw);
   tickRetries(gw);
+  tickReconcile(gw);
+  tickSweep(gw);
 }
 
 function socketUrlFor(httpUrl: string): string {
@@ -200,7 +218,11 @@ function setReachable(gw: Gateway, reachable: boolean) {
 function setConnected(gw: Gateway, connected: boolean) {
   if (gw.stopped || gw.connected === connected) return;
   gw.connected = connected;
-  if (connected) gw.everConnected = true;
+  if (connected) {
+    // After a drop, FleetLM may have restarted: its inbox servers (and what they were told) may be gone.
+    if (gw.everConnected) for (const seat of gw.seats.values()) seat.untrusted = true;
+    gw.everConnected = true;
+  }
   publishStatus(gw);
 }
 
@@ -231,11 +253,14 @@ async function poll(gw: Gateway): Promise<void> {
     const sessions = await gw.rest.listSessions();
     gw.stats.polls += 1;
     gw.stats.lastPollAt = new Date().toISOString();
-    const { added, newUsers } = await upsertSessions(sessions);
+    const { added, newUsers, failed } = await upsertSessions(sessions);
+    for (const [id, error] of failed) problem(gw, `indexing session ${JSON.stringify(id)}`, error);
     for (const user of newUsers) addInbox(gw, user);
     // Users seen before but whose inbox we have not joined (e.g. added while this process was down).
     for (const session of sessions) addInbox(gw, session.user_id);
     for (const id of added) void syncSession(id);
+    // While polls failed, syncs likely failed too: whatever the list shows may have moved unseen.
+    if (gw.pollFailures > 0) for (const session of sessions) enqueueReconcile(gw, session.id);
     gw.pollFailures = 0;
     recovered(gw, "session list poll");
     setReachable(gw, true);
@@ -257,7 +282,7 @@ function isUnreachable(error: unknown) {
 
 function addInbox(gw: Gateway, userId: string) {
   if (gw.seats.has(userId)) return;
-  gw.seats.set(userId, { inbox: null, busySince: null });
+  gw.seats.set(userId, { inbox: null, busySince: null, untrusted: true });
   gw.order.push(userId);
 }
 
@@ -295,8 +320,8 @@ function refreshInbox(gw: Gateway, userId: string) {
   if (!seat.inbox) {
     const inbox = new FleetLMInbox({ userId, socket: gw.socket });
     seat.inbox = inbox;
-    inbox.on("snapshot", (entries) => void onEntries(gw, entries));
-    inbox.on("delta", (entries) => void onEntries(gw, entries));
+    inbox.on("snapshot", (entries) => void onEntries(gw, seat, entries, "snapshot"));
+    inbox.on("delta", (entries) => void onEntries(gw, seat, entries, "delta"));
     inbox.on("error", (error) => inboxFailed(gw, userId, error));
     work = inbox.start();
   } else {
@@ -329,19 +354,29 @@ function inboxFailed(gw: Gateway, userId: string, error: unknown) {
   problem(gw, "inbox joins", error);
 }
 
-/** An entry whose activity or count moved is a session with (maybe) new messages: read them. */
-async function onEntries(gw: Gateway, entries: InboxEntry[]) {
+/**
+ * An entry whose activity or count moved is a session with (maybe) new messages: read them. A snapshot the seat
+ * cannot trust (first join, first after a reconnect) or whose counts went down (the inbox server restarted and
+ * forgot what it had been told) says nothing about what happened before it: every session it lists is reconciled.
+ */
+async function onEntries(gw: Gateway, seat: InboxSeat, entries: InboxEntry[], kind: "snapshot" | "delta") {
   const firstSight: InboxEntry[] = [];
+  let restarted = false;
   for (const entry of entries) {
-    const signal = `${entry.unread_count}|${entry.last_activity_at ?? ""}`;
+    const signal = { count: entry.unread_count, at: entry.last_activity_at ?? "" };
     const previous = gw.signals.get(entry.session_id);
     gw.signals.set(entry.session_id, signal);
-    if (previous === signal) continue;
+    if (previous && signal.count < previous.count) restarted = true;
+    if (previous?.count === signal.count && previous.at === signal.at) continue;
     if (previous === undefined) firstSight.push(entry);
     else void syncSession(entry.session_id);
   }
+  if (kind === "snapshot" && (seat.untrusted || restarted)) {
+    seat.untrusted = false;
+    for (const entry of entries) enqueueReconcile(gw, entry.session_id);
+  }
   if (firstSight.length === 0 || gw.stopped) return;
-  // First sight (gateway start, new session): read it if the index lacks it or FleetLM saw activity since.
+  // First sight (gateway start, new session): read it now if the index lacks it or FleetLM saw activity since.
   try {
     const prisma = await db();
     const rows = await prisma.sessionIndex.findMany({ where: { id: { in: firstSight.map((e) => e.session_id) } }, select: { id: true } });
@@ -353,6 +388,51 @@ async function onEntries(gw: Gateway, entries: InboxEntry[]) {
     problem(gw, "index lookup", error);
     for (const entry of firstSight) gw.signals.delete(entry.session_id); // try again on the next snapshot
   }
+}
+
+// ---- reconciliation: re-reading what no signal may have mentioned ---------------------------------------
+
+function enqueueReconcile(gw: Gateway, sessionId: string) {
+  if (!gw.stopped) gw.reconcile.add(sessionId);
+}
+
+/** Drains the reconcile queue, oldest first, a few reads at a time: a large backlog never delays live syncs. */
+function tickReconcile(gw: Gateway) {
+  const run = () => {
+    while (gw.reconciling < RECONCILE_CONCURRENCY && gw.reconcile.size > 0) {
+      const sessionId = gw.reconcile.values().next().value!;
+      gw.reconcile.delete(sessionId);
+      gw.reconciling += 1;
+      void syncSession(sessionId).finally(() => {
+        gw.reconciling -= 1;
+        gw.stats.reconciled += 1;
+        if (!gw.stopped) run();
+      });
+    }
+    later(gw, 100, run);
+  };
+  later(gw, 100, run);
+}
+
+/** Walks the whole index in id order, a few sessions a second, queueing each for reconciliation. */
+function tickSweep(gw: Gateway) {
+  const perSecond = gw.options.sweepPerSecond;
+  if (perSecond <= 0) return;
+  const run = async () => {
+    // Only when the queue is nearly empty: the sweep is the last resort, never a backlog of its own.
+    if (gw.connected && gw.reconcile.size < perSecond) {
+      try {
+        const prisma = await db();
+        const rows = await prisma.sessionIndex.findMany({ where: { id: { gt: gw.sweepAfter } }, orderBy: { id: "asc" }, take: perSecond, select: { id: true } });
+        gw.sweepAfter = rows.length < perSecond ? "" : rows[rows.length - 1]!.id;
+        for (const row of rows) enqueueReconcile(gw, row.id);
+      } catch (error) {
+        problem(gw, "index sweep", error);
+      }
+    }
+    later(gw, 1_000, () => void run());
+  };
+  later(gw, 1_000, () => void run());
 }
 
 // ---- syncing one session --------------------------------------------------------------------------------
@@ -476,6 +556,8 @@ export type GatewayStatus = {
   inboxesJoined: number;
   syncing: number;
   pendingRetries: number;
+  pendingReconciles: number;
+  reconciled: number;
   polls: number;
   syncs: number;
   syncFailures: number;
@@ -495,6 +577,8 @@ export function gatewayStatus(): GatewayStatus {
       inboxesJoined: 0,
       syncing: 0,
       pendingRetries: 0,
+      pendingReconciles: 0,
+      reconciled: 0,
       polls: 0,
       syncs: 0,
       syncFailures: 0,
@@ -513,6 +597,7 @@ export function gatewayStatus(): GatewayStatus {
     inboxesJoined: joined,
     syncing: gw.syncs.size,
     pendingRetries: gw.retries.size,
+    pendingReconciles: gw.reconcile.size,
     ...gw.stats,
   };
 }

@@ -1,6 +1,7 @@
 // The inbox table's read side: URL → validated table params → one indexed query and a count, both in SQL
 // because "my unread" is computed from my read cursor (a LEFT JOIN), which Prisma's query API cannot sort by.
 // The SQL is portable (SQLite and PostgreSQL): quoted identifiers, CASE instead of MAX/GREATEST, NULLS LAST.
+import { fromStored, visibleControls } from "~/lib/stored-text";
 import { Prisma } from "~/generated/prisma/client";
 import { z } from "zod";
 import { db, isPostgresUrl } from "~/db.server";
@@ -198,8 +199,8 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
     return [
       {
         id: row.id,
-        userId: row.userId,
-        agentId: row.agentId,
+        userId: visibleControls(fromStored(row.userId)),
+        agentId: visibleControls(fromStored(row.agentId)),
         status: row.status,
         headSeq: Number(row.headSeq),
         opCount: Number(row.opCount),

@@ -4,6 +4,7 @@
 import type { Message, Session } from "@fleetlm/client";
 import { db } from "~/db.server";
 import type { SenderRole, SessionChangedEvent } from "~/live/events";
+import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
 import { messageText } from "~/reviews/message-text";
 
 export const PREVIEW_CHARS = 140;
@@ -34,59 +35,76 @@ export function senderRole(session: { agentId: string }, message: Pick<Message, 
 
 /** A one-line plain-text preview: text parts, else what kind of message it is. */
 export function previewOf(message: Pick<Message, "kind" | "content">): string {
-  const text = messageText(message.content).replace(/\s+/g, " ").trim();
+  const text = visibleControls(messageText(message.content)).replace(/\s+/g, " ").trim();
   const shown = text || (message.kind === "assistant" ? "[reply without text]" : `[${message.kind || "message"}]`);
   return shown.length > PREVIEW_CHARS ? `${shown.slice(0, PREVIEW_CHARS - 1)}…` : shown;
 }
 
+// FleetLM's ids go in escaped (NUL and all, see stored-text) and come out as FleetLM has them.
 function rowFromSession(session: Session) {
   return {
-    id: session.id,
-    userId: session.user_id,
-    agentId: session.agent_id,
-    status: session.status,
+    id: toStored(session.id),
+    userId: toStored(session.user_id),
+    agentId: toStored(session.agent_id),
+    status: toStored(session.status),
     createdAt: session.insertedAt,
   };
 }
 
+const INDEXED_SELECT = { id: true, userId: true, agentId: true, status: true, headSeq: true, opCount: true, lastActivityAt: true, lastSenderRole: true, lastPreview: true } as const;
+
+function fromRow(row: IndexedSession): IndexedSession {
+  return { ...row, id: fromStored(row.id), userId: fromStored(row.userId), agentId: fromStored(row.agentId), status: fromStored(row.status) };
+}
+
 /**
  * Adds the sessions the index does not know and refreshes the status of those it does (archiving only shows
- * in FleetLM's list). Returns the ids that were new and the users not seen before.
+ * in FleetLM's list). Returns the ids that were new, the users not seen before, and the sessions that could not
+ * be written: one bad record never fails the others.
  */
-export async function upsertSessions(sessions: Session[]): Promise<{ added: string[]; newUsers: string[] }> {
-  if (sessions.length === 0) return { added: [], newUsers: [] };
+export async function upsertSessions(sessions: Session[]): Promise<{ added: string[]; newUsers: string[]; failed: [string, unknown][] }> {
+  if (sessions.length === 0) return { added: [], newUsers: [], failed: [] };
   const prisma = await db();
-  const ids = sessions.map((s) => s.id);
+  const ids = sessions.map((s) => toStored(s.id));
   const users = [...new Set(sessions.map((s) => s.user_id))];
   const [known, knownUsers] = await Promise.all([
     prisma.sessionIndex.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } }),
-    prisma.sessionIndex.findMany({ where: { userId: { in: users } }, select: { userId: true }, distinct: ["userId"] }),
+    prisma.sessionIndex.findMany({ where: { userId: { in: users.map(toStored) } }, select: { userId: true }, distinct: ["userId"] }),
   ]);
-  const statusById = new Map(known.map((row) => [row.id, row.status]));
+  const statusById = new Map(known.map((row) => [fromStored(row.id), fromStored(row.status)]));
   const added: string[] = [];
+  const failed: [string, unknown][] = [];
   for (const session of sessions) {
     const status = statusById.get(session.id);
-    if (status === undefined) {
-      try {
-        await prisma.sessionIndex.create({ data: rowFromSession(session) });
-        added.push(session.id);
-      } catch (error) {
-        if ((error as { code?: string }).code !== "P2002") throw error; // a concurrent lookup created it
+    try {
+      if (status === undefined) {
+        if (await createRow(session)) added.push(session.id);
+      } else if (status !== session.status) {
+        await prisma.sessionIndex.update({ where: { id: toStored(session.id) }, data: { status: toStored(session.status) } });
       }
-    } else if (status !== session.status) {
-      await prisma.sessionIndex.update({ where: { id: session.id }, data: { status: session.status } });
+    } catch (error) {
+      failed.push([session.id, error]);
     }
   }
-  const seen = new Set(knownUsers.map((row) => row.userId));
-  return { added, newUsers: users.filter((user) => !seen.has(user)) };
+  const seen = new Set(knownUsers.map((row) => fromStored(row.userId)));
+  return { added, newUsers: users.filter((user) => !seen.has(user)), failed };
+}
+
+/** Creates the row; false when a concurrent lookup created it first. */
+async function createRow(session: Session): Promise<boolean> {
+  try {
+    await (await db()).sessionIndex.create({ data: rowFromSession(session) });
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    return false;
+  }
 }
 
 export async function findIndexed(sessionId: string): Promise<IndexedSession | null> {
   const prisma = await db();
-  return prisma.sessionIndex.findUnique({
-    where: { id: sessionId },
-    select: { id: true, userId: true, agentId: true, status: true, headSeq: true, opCount: true, lastActivityAt: true, lastSenderRole: true, lastPreview: true },
-  });
+  const row = await prisma.sessionIndex.findUnique({ where: { id: toStored(sessionId) }, select: INDEXED_SELECT });
+  return row && fromRow(row);
 }
 
 /** Every FleetLM user with at least one indexed session (whose inbox the gateway joins). */
@@ -94,7 +112,7 @@ export async function indexedUsers(): Promise<string[]> {
   const prisma = await db();
   // SQL DISTINCT walks the userId index; Prisma's `distinct` would load every row first.
   const rows = await prisma.$queryRaw<{ userId: string }[]>`SELECT DISTINCT "userId" FROM "SessionIndex"`;
-  return rows.map((row) => row.userId);
+  return rows.map((row) => fromStored(row.userId));
 }
 
 export function changedEvent(row: IndexedSession): SessionChangedEvent {
@@ -122,42 +140,38 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
   if (!last) return null;
   const operatorSeqs = fresh.filter(isOperatorMessage).map((m) => m.seq);
   const prisma = await db();
+  const stored = toStored(row.id);
   return prisma.$transaction(async (tx) => {
     let recorded = 0;
     if (operatorSeqs.length > 0) {
-      const existing = await tx.operatorMessage.findMany({ where: { sessionId: row.id, seq: { in: operatorSeqs } }, select: { seq: true } });
+      const existing = await tx.operatorMessage.findMany({ where: { sessionId: stored, seq: { in: operatorSeqs } }, select: { seq: true } });
       const known = new Set(existing.map((e) => e.seq));
       for (const seq of operatorSeqs) {
         if (known.has(seq)) continue;
-        await tx.operatorMessage.create({ data: { sessionId: row.id, seq } });
+        await tx.operatorMessage.create({ data: { sessionId: stored, seq } });
         // A cursor already at or past this seq has "seen" it: keep its unread arithmetic exact.
-        await tx.readCursor.updateMany({ where: { sessionId: row.id, lastSeq: { gte: seq } }, data: { opCountAtCursor: { increment: 1 } } });
+        await tx.readCursor.updateMany({ where: { sessionId: stored, lastSeq: { gte: seq } }, data: { opCountAtCursor: { increment: 1 } } });
         recorded += 1;
       }
     }
     const updated = await tx.sessionIndex.update({
-      where: { id: row.id },
+      where: { id: stored },
       data: {
         headSeq: last.seq,
         opCount: { increment: recorded },
         lastActivityAt: last.insertedAt,
-        lastSenderId: last.sender_id,
+        lastSenderId: toStored(last.sender_id),
         lastSenderRole: senderRole(row, last),
         lastPreview: previewOf(last),
       },
-      select: { id: true, userId: true, agentId: true, status: true, headSeq: true, opCount: true, lastActivityAt: true, lastSenderRole: true, lastPreview: true },
+      select: INDEXED_SELECT,
     });
-    return updated;
+    return fromRow(updated);
   });
 }
 
 /** Creates the row for a session found by id (an inbox entry the list poll has not shown yet). */
 export async function indexSession(session: Session): Promise<IndexedSession> {
-  const prisma = await db();
-  try {
-    await prisma.sessionIndex.create({ data: rowFromSession(session) });
-  } catch (error) {
-    if ((error as { code?: string }).code !== "P2002") throw error;
-  }
+  await createRow(session);
   return (await findIndexed(session.id))!;
 }

@@ -45,9 +45,10 @@ describe("gateway under FleetLM faults", () => {
     dev.faults.set({ mode: "garbage" });
     await sleep(1_500); // ~15 polls at 100 ms
     expect(gatewayStatus()).toMatchObject({ running: true, fleetlmReachable: false });
-    expect(gatewayStatus().lastError).toMatch(/session list poll/);
+    // The last error may be a poll's or a (reconciliation) sync's: both read garbage now.
+    expect(gatewayStatus().lastError).toMatch(/not JSON/);
     const failing = warn.mock.calls.filter(([line]) => String(line).includes("failing"));
-    expect(failing.length).toBeGreaterThan(0);
+    expect(failing.some(([line]) => String(line).includes("session list poll"))).toBe(true);
     expect(failing.length).toBeLessThanOrEqual(3); // one per kind of problem, not one per attempt
     expect(await syncSessionNow(session.id)).toBeNull(); // never throws
 
