@@ -4,6 +4,7 @@
 // relays the NDJSON back as it arrives. Replies in flight are registered so an operator can stop them.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { db } from "~/db.server";
+import { nudgeSession } from "~/gateway/gateway.server";
 import { activeTakeover } from "~/takeover/takeover.server";
 import { relayNdjson } from "./relay.server";
 import { trackStream } from "./streams.server";
@@ -11,6 +12,8 @@ import { readWebhookRequest } from "./webhook-request.server";
 import { webhookUrl } from "./webhook-url";
 
 export const GATE_HEADER = "x-console-gate";
+/** How long after the relayed stream ends the gate reads the stored reply (the inbox signal is the fallback). */
+const REPLY_STORED_AFTER_MS = 200;
 
 const plain = (status: number, text: string) => new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 
@@ -56,6 +59,8 @@ export async function handleGateCall(request: Request, gated: GatedAgentRow): Pr
   const read = await readWebhookRequest(request, agentId);
   if (!read.ok) return plain(read.status, read.error);
   const sessionId = read.payload.session_id;
+  // FleetLM calls the agent right after storing a user message: a push that costs the index no polling (ADR 066).
+  nudgeSession(sessionId);
 
   if (await activeTakeover(sessionId)) {
     // 0 lines with a 2xx status is a successful call that stores nothing (§8.4/§8.5).
@@ -95,6 +100,8 @@ export async function handleGateCall(request: Request, gated: GatedAgentRow): Pr
     onEnd: () => {
       untrack();
       request.signal?.removeEventListener("abort", onHangUp);
+      // FleetLM stores the reply once it has read the stream's end, just after this: read it then.
+      setTimeout(() => nudgeSession(sessionId), REPLY_STORED_AFTER_MS).unref?.();
     },
     cancelUpstream: () => upstreamAbort.abort(),
   });

@@ -470,6 +470,14 @@ function syncSession(sessionId: string): Promise<SessionChangedEvent | null> {
   return job.promise;
 }
 
+/**
+ * A push from elsewhere (the agent gate saw a webhook call for this session): read it now if the gateway runs.
+ * Without a gateway nothing follows FleetLM in this process, so there is nothing to nudge.
+ */
+export function nudgeSession(sessionId: string): void {
+  if (globalState.__gateway && !globalState.__gateway.stopped) void syncSession(sessionId);
+}
+
 // Syncs requested while no gateway runs (tests, GATEWAY_DISABLED) still must not overlap.
 const standaloneSyncs = new Map<string, SyncJob>();
 

@@ -1,0 +1,61 @@
+// The agent gate as a push into the index: a webhook call for a gated agent's session makes the gateway read that
+// session at once, without waiting for an inbox signal (and here there is none: the message bypasses FleetLM's
+// notifications, and the sweep is off).
+import { makeOperator } from "../support/auth";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { db } from "~/db.server";
+import { resetEnvCache } from "~/env.server";
+import { routeThroughConsole } from "~/gate/gated-agents.server";
+import { gatewayStatus, startGateway, stopGateway } from "~/gateway/gateway.server";
+import { echoReply, fakeAgent, gateServer, type Running } from "./http";
+import { startWorld, type World } from "./support";
+
+let world: World;
+let gate: Running;
+let agent: Running;
+
+beforeAll(async () => {
+  world = await startWorld();
+  gate = await gateServer();
+  agent = await fakeAgent(echoReply("ack"));
+  process.env.CONSOLE_PUBLIC_URL = gate.url;
+  resetEnvCache();
+});
+
+afterAll(async () => {
+  await stopGateway();
+  await agent.close();
+  await gate.close();
+  await world.server.close();
+  delete process.env.CONSOLE_PUBLIC_URL;
+});
+
+const head = async (id: string) => (await (await db()).sessionIndex.findUnique({ where: { id } }))?.headSeq ?? -1;
+
+it("a webhook call through the gate syncs its session at once", async () => {
+  const admin = await makeOperator("admin");
+  const agentId = `push-${randomUUID().slice(0, 8)}`;
+  await world.rest.createAgent({ id: agentId, name: agentId, origin_url: agent.url, webhook_path: "/hook", timeout_ms: 10_000 });
+  expect(await routeThroughConsole({ agentId, actor: admin })).toEqual({ ok: true });
+  const userId = `push-user-${randomUUID().slice(0, 6)}`;
+  const session = await world.rest.createSession({ userId, agentId });
+  await startGateway({ fleetlmUrl: world.server.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, force: true });
+  await expect.poll(() => head(session.id), { timeout: 20_000 }).toBe(0);
+  // The first join's reconciliation has read the session: from here on, nothing re-reads it unprompted.
+  await expect.poll(() => { const s = gatewayStatus(); return s.reconciled > 0 && s.pendingReconciles + s.syncing === 0; }, { timeout: 20_000 }).toBe(true);
+
+  // Stored without a notification: only the gate's push can tell the gateway about it.
+  const now = Date.now() * 1000;
+  world.server.store.appendMessage({ id: randomUUID(), session_id: session.id, sender_id: userId, recipient_id: agentId, kind: "text", content: { text: "quiet" }, metadata: {}, inserted_at: now, updated_at: now } as never);
+  const before = gatewayStatus().syncs;
+  const response = await fetch(`${gate.url}/gate/agents/${agentId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-console-gate": (await (await db()).gatedAgent.findUniqueOrThrow({ where: { agentId } })).gateToken },
+    body: JSON.stringify({ session_id: session.id, agent_id: agentId, user_id: userId, messages: [] }),
+  });
+  expect(response.status).toBe(200);
+  await response.text();
+  await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
+  expect(gatewayStatus().syncs).toBeGreaterThan(before);
+});
