@@ -5,19 +5,28 @@ import compression from "compression";
 import express from "express";
 
 const build = await import("./build/server/index.js");
+const hooks = build.entry.module;
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
 
 const app = express();
 app.disable("x-powered-by");
-app.set("trust proxy", process.env.TRUST_PROXY === "1");
+// TRUST_PROXY is a hop count or the proxies' addresses (validated at boot), never "trust every hop".
+app.set("trust proxy", hooks.trustProxySetting());
 // Server-sent events must not be buffered by compression.
 app.use(compression({ filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").includes("text/event-stream") && compression.filter(req, res) }));
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
+// Cross-site state-changing requests get the documented 403 here: Remix's own Origin check would otherwise
+// answer a document action's with a 500 before any guard of ours runs (app/security/origin.server.ts).
+app.use((req, res, next) => {
+  const refusal = hooks.refuseCrossSite(req.method, req.headers);
+  if (refusal) res.status(403).type("text/plain").send(refusal);
+  else next();
+});
 app.all("*", createRequestHandler({ build, getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
 
-await build.entry.module.startBackgroundServices?.();
+await hooks.startBackgroundServices?.();
 const server = app.listen(port, host, () => console.log(`FleetLM Console listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGTERM", stop);

@@ -15,6 +15,7 @@ const ABORT_DELAY = 5_000;
 env();
 
 export { startBackgroundServices } from "./background.server";
+export { refuseCrossSite, trustProxySetting } from "./server-hooks.server";
 
 export default function handleRequest(
   request: Request,

@@ -1,5 +1,6 @@
 // Process configuration, validated once with zod. Secrets stay here; `publicEnv` is all the browser sees.
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./lib/trust-proxy.server";
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -19,6 +20,18 @@ const EnvSchema = z.object({
   TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().default(15),
   NEEDS_HUMAN_MINUTES: z.coerce.number().positive().default(5),
   GATEWAY_DISABLED: z.enum(["0", "1"]).default("0"),
+  // The proxies in front of the Console (a hop count or their addresses), for the client IP; see lib/trust-proxy.
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx): TrustProxy => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string };

@@ -1,5 +1,5 @@
 // Lucia 3 (pinned; see docs/decisions/003-lucia-3.md) with sliding 12-hour sessions capped at 7 days.
-import { Lucia, TimeSpan } from "lucia";
+import { Cookie, Lucia, TimeSpan } from "lucia";
 import { env } from "~/env.server";
 import { HashedTokenAdapter } from "./lucia-adapter.server";
 
@@ -15,7 +15,8 @@ function createLucia() {
     sessionExpiresIn: SESSION_IDLE,
     sessionCookie: {
       name: SESSION_COOKIE,
-      expires: false, // a browser-session cookie; the server decides expiry
+      // Lucia's `expires: false` means a 400-day cookie; sessionCookie() below sets the real lifetime.
+      expires: false,
       attributes: { secure: env().NODE_ENV === "production", sameSite: "lax" },
     },
     getUserAttributes: (attributes) => ({
@@ -26,6 +27,15 @@ function createLucia() {
     }),
     getSessionAttributes: (attributes) => ({ createdAt: attributes.createdAt }),
   });
+}
+
+/**
+ * The Set-Cookie for a session created now: the cookie lives exactly as long as the session may (the absolute
+ * cap), so a browser never keeps a cookie the server would refuse. Idle expiry (12 h, sliding) is the server's.
+ */
+export function sessionCookie(token: string): string {
+  const cookie = lucia().createSessionCookie(token);
+  return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, maxAge: Math.floor(ABSOLUTE_SESSION_MS / 1000) }).serialize();
 }
 
 let instance: ReturnType<typeof createLucia> | undefined;

@@ -3,9 +3,9 @@
 import { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
-import { lucia } from "./lucia.server";
+import { lucia, sessionCookie } from "./lucia.server";
 import { burnVerifyTime, PASSWORD_MAX, verifyPassword } from "./password.server";
-import { loginThrottles } from "./throttle.server";
+import { beginPasswordGuess, passwordGuessSucceeded } from "./throttle.server";
 
 export const LoginSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid e-mail address").max(254),
@@ -21,12 +21,9 @@ export type SignInResult =
   | { ok: false; retryAfterMs: number };
 
 export async function signIn(input: { email: string; password: string; ip: string; userAgent: string | null; previousToken?: string | null }): Promise<SignInResult> {
-  const throttles = loginThrottles();
   const accountKey = input.email.toLowerCase();
-  const wait = Math.max(throttles.ip.retryAfterMs(input.ip), throttles.account.retryAfterMs(accountKey));
+  const wait = beginPasswordGuess({ account: accountKey, ip: input.ip });
   if (wait > 0) return { ok: false, retryAfterMs: wait };
-  throttles.ip.hit(input.ip);
-  throttles.account.hit(accountKey);
 
   const prisma = await db();
   const operator = await prisma.operator.findUnique({ where: { email: accountKey } });
@@ -36,16 +33,9 @@ export async function signIn(input: { email: string; password: string; ip: strin
     return { ok: false, error: GENERIC_LOGIN_ERROR };
   }
 
-  throttles.account.reset(accountKey);
-  throttles.ip.forgive(input.ip); // attempts are counted up front (so a burst cannot race the check); successes are not held against the address
+  passwordGuessSucceeded({ account: accountKey, ip: input.ip });
   if (input.previousToken) await lucia().invalidateSession(input.previousToken);
   const session = await lucia().createSession(operator.id, { createdAt: new Date(), ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null });
   await audit({ actor: { id: operator.id, email: operator.email }, action: "auth.login", targetType: "operator", targetId: operator.id, ip: input.ip });
-  return { ok: true, cookie: lucia().createSessionCookie(session.id).serialize(), operatorId: operator.id };
-}
-
-/** A redirect target that stays on this site. */
-export function safeRedirect(to: string | undefined | null, fallback = "/inbox") {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  return { ok: true, cookie: sessionCookie(session.id), operatorId: operator.id };
 }

@@ -45,10 +45,37 @@ export function loginThrottles() {
   return globalThrottles.__loginThrottles;
 }
 
-export function tooManyAttempts(retryAfterMs: number) {
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new Response(JSON.stringify({ error: `Too many sign-in attempts. Try again in ${seconds} s.` }), {
-    status: 429,
-    headers: { "Retry-After": String(seconds), "Content-Type": "application/json" },
-  });
+/**
+ * One guess at an operator's password — a sign-in, or the current password on the Account page — counted
+ * before the password is checked (a parallel burst cannot race the check), against the account and, for a
+ * sign-in, the client IP. Both places share the account's counter: they guess the same secret. (The Account
+ * page skips the IP: its guesser already holds that one account's session, so the account's limit is the
+ * one that binds.) Returns the wait in ms when a key is over its limit (nothing is counted then), else 0.
+ */
+export function beginPasswordGuess(keys: { account: string; ip?: string }): number {
+  const throttles = loginThrottles();
+  const account = keys.account.toLowerCase();
+  const wait = Math.max(keys.ip === undefined ? 0 : throttles.ip.retryAfterMs(keys.ip), throttles.account.retryAfterMs(account));
+  if (wait > 0) return wait;
+  if (keys.ip !== undefined) throttles.ip.hit(keys.ip);
+  throttles.account.hit(account);
+  return 0;
+}
+
+/** The guess was right: the account's count is cleared and the IP gets its hit back (ADR 013). */
+export function passwordGuessSucceeded(keys: { account: string; ip?: string }) {
+  const throttles = loginThrottles();
+  throttles.account.reset(keys.account.toLowerCase());
+  if (keys.ip !== undefined) throttles.ip.forgive(keys.ip);
+}
+
+export function retryAfterSeconds(retryAfterMs: number) {
+  return Math.max(1, Math.ceil(retryAfterMs / 1000));
+}
+
+/** A `headers` export for pages whose action may answer 429: Remix keeps only Set-Cookie from an action's
+ * headers unless the route passes the others on. */
+export function passRetryAfter({ actionHeaders, errorHeaders }: { actionHeaders: Headers; errorHeaders?: Headers }): HeadersInit {
+  const retryAfter = errorHeaders?.get("Retry-After") ?? actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : {};
 }

@@ -56,3 +56,16 @@ export function parseForm<S extends z.ZodType>(schema: S, form: FormData): Parse
 export function invalid(errors: FieldErrors, values: Record<string, string> = {}) {
   return data({ ok: false as const, errors, values }, { status: 400 });
 }
+
+/**
+ * What a resource route (no UI) must answer: a Response. Remix sends any other value from a resource route as
+ * JSON with status 200, so a `data(..., { status: 400 })` from parseForm would reach the caller as a 200.
+ */
+export function jsonResponse(result: unknown, status = 200): Response {
+  if (result instanceof Response) return result;
+  if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {
+    const { data: body, init } = result as { data: unknown; init?: ResponseInit | null };
+    return Response.json(body, { status: init?.status ?? status, headers: init?.headers });
+  }
+  return Response.json(result, { status });
+}

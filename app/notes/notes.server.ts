@@ -43,6 +43,13 @@ export class NoteNotFoundError extends Error {
   }
 }
 
+/** The client id of a create belongs to a note that is not this operator's on this session (409). */
+export class NoteIdTakenError extends Error {
+  constructor() {
+    super("This note id is already used by another note. Reload the page and try again.");
+  }
+}
+
 type Actor = Pick<CurrentOperator, "id" | "email" | "role">;
 
 /** Creates the note with the browser's id; the same id again (a double submit) returns the first note. */
@@ -55,9 +62,12 @@ export async function createNote(actor: Actor, sessionId: string, clientId: stri
     });
     return { id: clientId, created: true };
   } catch (error) {
+    if ((error as { code?: string } | null)?.code !== "P2002") throw error;
     const existing = await prisma.note.findFirst({ where: { id: clientId, sessionId, authorId: actor.id }, select: { id: true } });
     if (existing) return { id: existing.id, created: false };
-    throw error;
+    // Someone else's note (or mine on another session) has this id: a collision, not a double submit. Which
+    // note it is stays unsaid, as a foreign note elsewhere looks missing.
+    throw new NoteIdTakenError();
   }
 }
 

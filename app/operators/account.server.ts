@@ -5,6 +5,7 @@ import { audit } from "~/audit/audit.server";
 import type { Auth } from "~/auth/guards.server";
 import { ABSOLUTE_SESSION_MS } from "~/auth/lucia.server";
 import { verifyPassword } from "~/auth/password.server";
+import { beginPasswordGuess, passwordGuessSucceeded } from "~/auth/throttle.server";
 import { onSignOut } from "~/auth/sign-out-hooks.server";
 import { hashToken } from "~/auth/token-hash.server";
 import { db } from "~/db.server";
@@ -28,18 +29,27 @@ export function currentSessionId(auth: Auth) {
   return hashToken(auth.session.id);
 }
 
-/** Changes the password; false when the current one is wrong. The session making the change survives. */
-export async function changeOwnPassword(auth: Auth, current: string, next: string, ip?: string): Promise<boolean> {
+export type PasswordChange = { ok: true } | { ok: false; wrong: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Changes the password when the current one is right. Guesses of the current one are throttled with sign-in's
+ * counters (a stolen session cookie must not become a password-guessing oracle). The session making the
+ * change survives.
+ */
+export async function changeOwnPassword(auth: Auth, current: string, next: string, ip?: string): Promise<PasswordChange> {
+  const wait = beginPasswordGuess({ account: auth.operator.email });
+  if (wait > 0) return { ok: false, retryAfterMs: wait }; // not audited, like a throttled sign-in: a flood must not fill the log
   const prisma = await db();
   const me = await prisma.operator.findUnique({ where: { id: auth.operator.id } });
   if (!me || !(await verifyPassword(me.passwordHash, current))) {
     await audit({ actor: auth.operator, action: "account.password_change_failed", targetType: "operator", targetId: auth.operator.id, ip });
-    return false;
+    return { ok: false, wrong: true };
   }
+  passwordGuessSucceeded({ account: me.email });
   await setPassword(me.id, next);
   const ended = await endOperatorSessions(me.id, "signout", currentSessionId(auth));
   await audit({ actor: auth.operator, action: "account.password_change", targetType: "operator", targetId: me.id, details: { otherSessionsEnded: ended }, ip });
-  return true;
+  return { ok: true };
 }
 
 export async function listOwnSessions(auth: Auth) {

@@ -7,6 +7,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { ROLES, type Role } from "~/auth/lucia.server";
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from "~/auth/password.server";
 import { onSignOut } from "~/auth/sign-out-hooks.server";
+import { canTakeOver, publishReleased, releaseHeldInTx } from "~/takeover/takeover.server";
 
 export const PasswordSchema = z
   .string({ message: "Enter a password" })
@@ -101,35 +102,43 @@ async function assertAnAdminRemains(tx: Prisma.TransactionClient) {
   if (admins < 1) throw new OperatorChangeError(409, "The Console must keep at least one active admin.");
 }
 
+/** Changes the role; a role that cannot hold takeovers (auditor) releases the ones held, in the same transaction. */
 export async function changeRole(actor: Actor, targetId: string, role: Role, ip?: string) {
   const prisma = await db();
-  return oneAtATime(() =>
+  const { updated, released } = await oneAtATime(() =>
     prisma.$transaction(async (tx) => {
       const target = await loadForChange(tx, actor, targetId);
       if (target.id === actor.id) throw new OperatorChangeError(409, "You cannot change your own role; another admin can.");
-      if (target.role === role) return target;
+      if (target.role === role) return { updated: target, released: [] };
       const updated = await tx.operator.update({ where: { id: target.id }, data: { role } });
       await assertAnAdminRemains(tx);
       await audit({ actor, action: "operator.role_change", targetType: "operator", targetId: target.id, details: { email: target.email, from: target.role, to: role }, ip }, tx);
-      return updated;
+      // An auditor holding a takeover could neither send nor hand it back, and the gate would keep the AI paused.
+      const released = canTakeOver(role) ? [] : await releaseHeldInTx(tx, target.id, "role_change", actor, { from: target.role, to: role });
+      return { updated, released };
     }),
   );
+  publishReleased(released);
+  return updated;
 }
 
 /** Deactivating ends every session of the operator (and releases what they held); reactivating does not sign in. */
 export async function setActive(actor: Actor, targetId: string, active: boolean, ip?: string) {
   const prisma = await db();
-  const updated = await oneAtATime(() =>
+  const { updated, released } = await oneAtATime(() =>
     prisma.$transaction(async (tx) => {
       const target = await loadForChange(tx, actor, targetId);
       if (!active && target.id === actor.id) throw new OperatorChangeError(409, "You cannot deactivate yourself; another admin can.");
-      if (target.active === active) return null;
+      if (target.active === active) return { updated: null, released: [] };
       const updated = await tx.operator.update({ where: { id: target.id }, data: { active } });
       await assertAnAdminRemains(tx);
       await audit({ actor, action: active ? "operator.reactivate" : "operator.deactivate", targetType: "operator", targetId: target.id, details: { email: target.email }, ip }, tx);
-      return updated;
+      // Released here, by the admin, so no claim of the operator outlives the deactivation (see stillMayTakeOver).
+      const released = active ? [] : await releaseHeldInTx(tx, target.id, "deactivated", actor);
+      return { updated, released };
     }),
   );
+  publishReleased(released);
   if (updated && !active) await endOperatorSessions(updated.id, "deactivated");
   return updated;
 }

@@ -3,6 +3,7 @@
 // scanning the reply index in keyset-paged batches so a busy agent never loads all rows at once.
 import { z } from "zod";
 import { db } from "~/db.server";
+import { isCalendarDay } from "~/lib/calendar-day";
 import { interruptedCount } from "./interrupted.server";
 import { dayRange } from "./queue.server";
 
@@ -35,7 +36,8 @@ export function defaultRange(now = new Date()): QualityRange {
   return { from, to };
 }
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// A real calendar day (see lib/calendar-day): anything else falls back to the default range.
+const DAY = z.string().refine(isCalendarDay);
 
 /** The agent and date range of a quality request (`/reviews/agents/:agentId?from=&to=`); 404 for a bad agent id. */
 export function parseAgentRange(request: Request, agentIdParam: string | undefined): { agentId: string; range: QualityRange } {

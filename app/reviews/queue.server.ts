@@ -4,11 +4,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
+import { isCalendarDay } from "~/lib/calendar-day";
 import type { QueueItem } from "./review-types";
 
 export type { QueueItem };
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+// A real calendar day: "2025-13-01" has the shape but would reach the database as an Invalid Date (a 500).
+const DAY = z.string().refine(isCalendarDay);
 const optionalText = z.string().trim().max(200).optional().transform((v) => (v ? v : undefined));
 
 /** Filters shared by the queue, the reviews export and (agent + range) the quality page. Bad values are dropped. */
@@ -17,8 +19,8 @@ export const QueueFilterSchema = z.object({
   termination: z.enum(["finish", "abort"]).optional().catch(undefined),
   minLatency: z.coerce.number().int().min(0).max(86_400_000).optional().catch(undefined),
   flagged: z.enum(["1"]).optional().catch(undefined),
-  from: z.string().regex(DAY).optional().catch(undefined),
-  to: z.string().regex(DAY).optional().catch(undefined),
+  from: DAY.optional().catch(undefined),
+  to: DAY.optional().catch(undefined),
   author: z.enum(["ai", "operator"]).optional().catch(undefined),
   sample: z.coerce.number().int().min(1).max(500).optional().catch(undefined),
   seed: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional().catch(undefined),

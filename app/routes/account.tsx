@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { clearCookie, requireAuth } from "~/auth/guards.server";
+import { passRetryAfter, retryAfterSeconds } from "~/auth/throttle.server";
 import { formatDateTime } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp } from "~/lib/client-ip.server";
@@ -9,6 +10,7 @@ import { formValues, invalid, parseForm, readForm } from "~/lib/forms.server";
 import { ChangePasswordSchema, changeOwnPassword, listOwnSessions, revokeOwnSession, RevokeSessionSchema } from "~/operators/account.server";
 
 export const meta: MetaFunction = () => [{ title: "Account · FleetLM Console" }];
+export const headers: HeadersFunction = passRetryAfter;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireAuth(request);
@@ -24,7 +26,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = parseForm(ChangePasswordSchema, form);
     if (!parsed.ok) return parsed.response;
     const changed = await changeOwnPassword(auth, parsed.data.current, parsed.data.newPassword, ip);
-    if (!changed) return invalid({ current: ["That is not your current password."] }, formValues(form));
+    if (!changed.ok && "retryAfterMs" in changed) {
+      const seconds = retryAfterSeconds(changed.retryAfterMs);
+      return data(
+        { ok: false as const, errors: { current: [`Too many wrong passwords. Try again in ${seconds} s.`] } as Record<string, string[]>, values: formValues(form) },
+        { status: 429, headers: { "Retry-After": String(seconds) } },
+      );
+    }
+    if (!changed.ok) return invalid({ current: ["That is not your current password."] }, formValues(form));
     return redirect("/account?changed=password");
   }
   if (intent === "revoke-session") {

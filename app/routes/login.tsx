@@ -1,16 +1,18 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { getAuth } from "~/auth/guards.server";
-import { LoginSchema, safeRedirect, signIn } from "~/auth/sign-in.server";
+import { LoginSchema, signIn } from "~/auth/sign-in.server";
 import { lucia } from "~/auth/lucia.server";
-import { tooManyAttempts } from "~/auth/throttle.server";
+import { passRetryAfter, retryAfterSeconds } from "~/auth/throttle.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
+import { safeRedirect } from "~/lib/safe-redirect.server";
 import { assertSameOrigin } from "~/security/origin.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · FleetLM Console" }];
+export const headers: HeadersFunction = passRetryAfter;
 
 // Public by design: the sign-in page. A signed-in operator is sent on.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -31,7 +33,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     userAgent: request.headers.get("user-agent"),
     previousToken: lucia().readSessionCookie(request.headers.get("cookie") ?? ""),
   });
-  if (!result.ok && "retryAfterMs" in result) throw tooManyAttempts(result.retryAfterMs);
+  if (!result.ok && "retryAfterMs" in result) {
+    // Answered on the form (not an error page), with Retry-After kept by `headers` above.
+    const seconds = retryAfterSeconds(result.retryAfterMs);
+    return data(
+      { ok: false as const, errors: { form: [`Too many sign-in attempts. Try again in ${seconds} s.`] }, values: { email } },
+      { status: 429, headers: { "Retry-After": String(seconds) } },
+    );
+  }
   if (!result.ok) return data({ ok: false as const, errors: { form: [result.error] }, values: { email } }, { status: 400 });
   throw redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": result.cookie } });
 }

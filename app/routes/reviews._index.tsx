@@ -4,6 +4,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { dayProblems } from "~/lib/calendar-day";
 import { ExportButton } from "~/reviews/components/export-button";
 import { ReviewQueue } from "~/reviews/components/review-queue";
 import { listLabels } from "~/reviews/labels.server";
@@ -20,19 +21,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     url.searchParams.set("seed", newSampleSeed());
     throw redirect(url.pathname + url.search);
   }
+  // A date that is not a real day is left out of the filters (like any bad filter value) and said so on the page.
+  const problems = dayProblems(url.searchParams, ["from", "to"]);
   const [labels, agents] = await Promise.all([listLabels(), reviewedAgents()]);
   if (filters.sample && filters.seed) {
     const sample = await sampledQueue(me.id, { ...filters, sample: filters.sample, seed: filters.seed });
-    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator", isAdmin: me.role === "admin" };
+    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
   }
   const queue = await unreviewedQueue(me.id, filters);
-  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: me.role !== "operator", isAdmin: me.role === "admin" };
+  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
 }
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function ReviewsIndex() {
-  const { filters, labels, agents, items, more, sample, canExport, isAdmin } = useLoaderData<typeof loader>();
+  const { filters, labels, agents, items, more, sample, canExport, isAdmin, problems } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const exportParams = new URLSearchParams(params);
   exportParams.delete("sample");
@@ -97,6 +100,11 @@ export default function ReviewsIndex() {
         <button className="rounded bg-slate-800 px-3 py-1.5 text-white dark:bg-slate-200 dark:text-slate-900">Apply</button>
         <Link to="/reviews" className="pb-1.5 text-blue-600 underline dark:text-blue-400">Reset</Link>
       </Form>
+      {problems.length ? (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400" data-testid="filter-problems">
+          {problems.join(" ")} That filter was ignored.
+        </p>
+      ) : null}
       {sample ? (
         <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="sample-info">
           Sample of {items.length} from {sample.pool} matching replies (seed {filters.seed}; {items.filter((i) => i.reviewedByMe).length} reviewed by you).

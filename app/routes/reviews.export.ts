@@ -2,6 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { audit } from "~/audit/audit.server";
 import { requireRole } from "~/auth/guards.server";
+import { dayProblems } from "~/lib/calendar-day";
 import { clientIp } from "~/lib/client-ip.server";
 import { csvResponse } from "~/reviews/csv.server";
 import { countReviews, ReviewExportFilterSchema, reviewsCsv } from "~/reviews/exports.server";
@@ -10,6 +11,9 @@ import { parseQueueFilters } from "~/reviews/queue.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = await requireRole(request, "admin", "auditor");
   const params = new URL(request.url).searchParams;
+  // An export of a range other than the one asked for would mislead: a date that is not a real day is a 400.
+  const problems = dayProblems(params, ["from", "to"]);
+  if (problems.length) return Response.json({ error: `Bad export parameters: ${problems.join(" ")}`, problems }, { status: 400 });
   const filters = {
     ...parseQueueFilters(params),
     ...ReviewExportFilterSchema.parse({ rating: params.get("rating") ?? undefined, label: params.get("label") || undefined, reviewer: params.get("reviewer") || undefined }),

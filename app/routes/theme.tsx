@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { requireOperator } from "~/auth/guards.server";
 import { parseForm, readForm } from "~/lib/forms.server";
+import { sameSiteReferer } from "~/lib/safe-redirect.server";
 import { themeCookie } from "~/lib/theme.server";
 
 const ThemeSchema = z.object({ theme: z.enum(["system", "light", "dark"]) });
@@ -15,7 +16,5 @@ export async function action({ request }: ActionFunctionArgs) {
   await requireOperator(request);
   const parsed = parseForm(ThemeSchema, await readForm(request));
   if (!parsed.ok) return parsed.response;
-  const back = request.headers.get("referer");
-  const to = back && new URL(back).host === new URL(request.url).host ? new URL(back).pathname + new URL(back).search : "/inbox";
-  throw redirect(to, { headers: { "Set-Cookie": themeCookie(parsed.data.theme) } });
+  throw redirect(sameSiteReferer(request, "/inbox"), { headers: { "Set-Cookie": themeCookie(parsed.data.theme) } });
 }

@@ -1,22 +1,44 @@
 // CSRF defence: a state-changing request must prove it comes from our own pages.
+// The rule is checked twice: by the production server (server.mjs) before Remix sees the request, and by
+// every guard. The first matters because Remix runs its own Origin check on document actions and answers a
+// mismatch (or an Origin it cannot parse) with a 500 before any guard runs; refusing first turns that into
+// the documented 403. So our rule refuses at least everything Remix's would.
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function isSameOrigin(request: Request): boolean {
-  if (SAFE_METHODS.has(request.method.toUpperCase())) return true;
-  const site = request.headers.get("sec-fetch-site");
-  if (site === "same-origin") return true;
-  const origin = request.headers.get("origin");
-  if (!origin) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === (host ?? new URL(request.url).host);
-  } catch {
-    return false;
+type HeaderLookup = (name: string) => string | null | undefined;
+
+/** The host the browser addressed, as Remix reads it: the first X-Forwarded-Host entry, else Host. */
+function addressedHost(header: HeaderLookup): string | null {
+  const forwarded = header("x-forwarded-host")?.split(",")[0]?.trim();
+  return forwarded || header("host") || null;
+}
+
+/**
+ * Why the request is refused as cross-site, or null when it may go on. With an Origin header (every browser
+ * sends one on a POST), its host must be the addressed host; without one, `Sec-Fetch-Site: same-origin`.
+ */
+export function crossSiteRefusal(method: string, header: HeaderLookup, fallbackHost?: string): string | null {
+  if (SAFE_METHODS.has(method.toUpperCase())) return null;
+  const origin = header("origin");
+  if (origin) {
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      return "Cross-site request refused: the Origin header is not a URL.";
+    }
+    const host = addressedHost(header) ?? fallbackHost;
+    return originHost && originHost === host ? null : "Cross-site request refused: the Origin header is another site.";
   }
+  if (header("sec-fetch-site") === "same-origin") return null;
+  return "Cross-site request refused: missing Origin header.";
+}
+
+export function isSameOrigin(request: Request): boolean {
+  return crossSiteRefusal(request.method, (name) => request.headers.get(name), new URL(request.url).host) === null;
 }
 
 export function assertSameOrigin(request: Request) {
-  if (!isSameOrigin(request)) {
-    throw new Response("Cross-site request refused: missing or foreign Origin header.", { status: 403 });
-  }
+  const refusal = crossSiteRefusal(request.method, (name) => request.headers.get(name), new URL(request.url).host);
+  if (refusal) throw new Response(refusal, { status: 403 });
 }

@@ -4,8 +4,9 @@
 // concurrent claims cannot both succeed (the loser gets a unique violation, P2002) on SQLite and PostgreSQL.
 import { audit, type AuditActor } from "~/audit/audit.server";
 import type { Role } from "~/auth/lucia.server";
-import { db } from "~/db.server";
+import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
+import type { Prisma } from "~/generated/prisma/client";
 import { liveBus } from "~/live/bus.server";
 import { REASON_MAX } from "./schemas";
 import { sessionAgent } from "./session-agent.server";
@@ -13,7 +14,7 @@ import { sessionAgent } from "./session-agent.server";
 export type TakeoverView = { id: string; holder: { id: string; name: string }; startedAt: string; expiresAt: string; reason: string | null };
 
 export type Actor = { id: string; email: string; name: string; role: Role };
-export type ReleaseReason = "handback" | "forced" | "expired" | "signout" | "deactivated";
+export type ReleaseReason = "handback" | "forced" | "expired" | "signout" | "deactivated" | "role_change";
 
 /** A refusal the routes turn into an HTTP status with a human reason. */
 export type Refusal = { ok: false; status: 403 | 404 | 409 | 502 | 503; reason: string; holder?: { id: string; name: string } | null };
@@ -96,6 +97,21 @@ export async function activeTakeover(sessionId: string): Promise<TakeoverView | 
   return row ? toView(row) : null;
 }
 
+class NoLongerATaker extends Error {}
+
+/**
+ * Whether the operator may still hold a takeover, read from the database inside the claim's transaction (the
+ * role the guard saw may be up to a second old, ADR 035). On PostgreSQL the operator row is locked, so a claim
+ * and a role change or deactivation of the same operator run one after the other: either the change comes
+ * first and the claim is refused, or the claim comes first and the change releases it (releaseHeldInTx).
+ * On SQLite the claim's insert already holds the single write lock, which gives the same order.
+ */
+async function stillMayTakeOver(tx: Prisma.TransactionClient, operatorId: string): Promise<boolean> {
+  if (isPostgresUrl(env().DATABASE_URL)) await tx.$queryRaw`SELECT "id" FROM "Operator" WHERE "id" = ${operatorId} FOR UPDATE`;
+  const me = await tx.operator.findUnique({ where: { id: operatorId }, select: { role: true, active: true } });
+  return !!me && me.active && canTakeOver(me.role as Role);
+}
+
 export type ClaimResult = { ok: true; takeover: TakeoverView; already: boolean } | Refusal;
 
 /** Claims the session for `actor`. Exactly one of several concurrent claims wins; the others learn who holds it. */
@@ -112,6 +128,7 @@ export async function claimTakeover(input: { sessionId: string; actor: Actor; re
     try {
       const row = await prisma.$transaction(async (tx) => {
         const created = await tx.takeover.create({ data: { sessionId, activeSessionId: sessionId, operatorId: actor.id, reason }, select: activeSelect });
+        if (!(await stillMayTakeOver(tx, actor.id))) throw new NoLongerATaker();
         await audit({ actor, action: "takeover.claim", targetType: "session", targetId: sessionId, details: { takeoverId: created.id, reason }, ip: input.ip }, tx);
         return created;
       });
@@ -119,6 +136,7 @@ export async function claimTakeover(input: { sessionId: string; actor: Actor; re
       publish(sessionId, view);
       return { ok: true, takeover: view, already: false };
     } catch (error) {
+      if (error instanceof NoLongerATaker) return { ok: false, status: 403, reason: "Your role no longer lets you take sessions over." };
       if (!isUniqueViolation(error)) throw error;
     }
     const holder = await findActive(sessionId);
@@ -193,6 +211,36 @@ export async function refuseNotHolder(sessionId: string): Promise<Refusal> {
   const holder = await findActive(sessionId);
   if (!holder) return { ok: false, status: 409, reason: "You do not hold this session (nobody does: take it over first).", holder: null };
   return { ok: false, status: 409, reason: `You do not hold this session: ${holder.operator.name} does.`, holder: holder.operator };
+}
+
+/**
+ * Inside an account change's transaction (role change, deactivation): ends every claim the operator holds,
+ * audited as done by `by` (the admin), and returns the sessions to announce once the transaction commits.
+ */
+export async function releaseHeldInTx(
+  tx: Prisma.TransactionClient,
+  operatorId: string,
+  reason: "role_change" | "deactivated",
+  by: { id: string; email: string },
+  details: Record<string, unknown> = {},
+): Promise<string[]> {
+  const held = await tx.takeover.findMany({ where: { operatorId, activeSessionId: { not: null } }, select: { id: true, sessionId: true } });
+  const released: string[] = [];
+  for (const row of held) {
+    const { count } = await tx.takeover.updateMany({
+      where: { id: row.id, activeSessionId: { not: null } },
+      data: { activeSessionId: null, releasedAt: new Date(), releaseReason: reason, releasedById: by.id },
+    });
+    if (count !== 1) continue;
+    await audit({ actor: by, action: "takeover.release", targetType: "session", targetId: row.sessionId, details: { takeoverId: row.id, reason, holderId: operatorId, ...details } }, tx);
+    released.push(row.sessionId);
+  }
+  return released;
+}
+
+/** Tells the watching browsers that these sessions are free (after releaseHeldInTx's transaction commits). */
+export function publishReleased(sessionIds: string[]) {
+  for (const sessionId of sessionIds) publish(sessionId, null);
 }
 
 /** Releases everything the operator holds (sign-out, deactivation). */

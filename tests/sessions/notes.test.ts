@@ -118,3 +118,52 @@ describe("notes", () => {
     expect(crossOrigin.status).toBe(403);
   });
 });
+
+// A resource route's answer reaches the browser as Remix sends it: only a Response keeps its status (anything
+// else becomes JSON with status 200), so these look at the raw value the action returns, not a normalised one.
+describe("notes answers as HTTP sees them", () => {
+  const raw = (as: TestOperator, form: Record<string, string>, sessionId = SESSION) =>
+    action({ request: request(`/sessions/${sessionId}/notes`, { as, form }), params: { id: sessionId }, context: {} }).catch((thrown: unknown) => thrown);
+
+  it("answers a validation error as a 400 Response with the field errors", async () => {
+    const op = await makeOperator("operator");
+    const forms: Record<string, string>[] = [{ intent: "create", clientId: randomUUID(), body: "" }, { intent: "shout" }, { intent: "edit", noteId: "", body: "x" }];
+    for (const form of forms) {
+      const res = await raw(op, form);
+      expect(res, JSON.stringify(form)).toBeInstanceOf(Response);
+      expect((res as Response).status).toBe(400);
+      expect(((await (res as Response).json()) as { errors: Record<string, string[]> }).errors).toBeTruthy();
+    }
+  });
+
+  it("answers a success as a 200 Response", async () => {
+    const op = await makeOperator("operator");
+    const res = await raw(op, { intent: "create", clientId: randomUUID(), body: "hello" });
+    expect(res).toBeInstanceOf(Response);
+    expect((res as Response).status).toBe(200);
+  });
+
+  it("answers 409 to a create with another operator's client id, leaving their note untouched", async () => {
+    const owner = await makeOperator("operator");
+    const intruder = await makeOperator("auditor");
+    const clientId = await create(owner, "the owner's words");
+    const before = await (await db()).note.count();
+    const res = await raw(intruder, { intent: "create", clientId, body: "someone else's words" });
+    expect(res).toBeInstanceOf(Response);
+    expect((res as Response).status).toBe(409);
+    const body = (await (res as Response).json()) as { ok: boolean; errors: Record<string, string[]> };
+    expect(body.ok).toBe(false);
+    expect(body.errors.clientId?.[0]).toMatch(/already used/);
+    expect(JSON.stringify(body)).not.toContain("the owner's words");
+    expect(await (await db()).note.count()).toBe(before);
+    expect((await listNotes(SESSION)).find((n) => n.id === clientId)).toMatchObject({ body: "the owner's words", author: { id: owner.id } });
+    expect((await auditRows(clientId)).map((r) => r.action)).toEqual(["note.create"]);
+  });
+
+  it("answers 409 to my own client id reused on another session", async () => {
+    const op = await makeOperator("operator");
+    const clientId = await create(op, "first session");
+    const res = await raw(op, { intent: "create", clientId, body: "second session" }, "AZotherSession00000002");
+    expect((res as Response).status).toBe(409);
+  });
+});

@@ -7,6 +7,7 @@ const ENDINGS: Record<string, string> = {
   expired: "expired (no activity)",
   signout: "released at sign-out",
   deactivated: "released (account deactivated)",
+  role_change: "released (role changed to one that cannot take over)",
 };
 
 function when(iso: string) {
@@ -28,7 +29,7 @@ export function TakeoverTimeline({ entries }: { entries: TimelineEntry[] }) {
             ) : entry.releasedAt ? (
               <span className="text-slate-600 dark:text-slate-400">
                 ; {ENDINGS[entry.releaseReason ?? ""] ?? "released"}
-                {entry.releaseReason === "forced" && entry.releasedBy ? ` by ${entry.releasedBy.name}` : ""} <time dateTime={entry.releasedAt}>{when(entry.releasedAt)}</time>
+                {(entry.releaseReason === "forced" || entry.releaseReason === "role_change" || entry.releaseReason === "deactivated") && entry.releasedBy && entry.releasedBy.id !== entry.operator.id ? ` by ${entry.releasedBy.name}` : ""} <time dateTime={entry.releasedAt}>{when(entry.releasedAt)}</time>
               </span>
             ) : null}
           </li>
