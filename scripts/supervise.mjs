@@ -4,7 +4,10 @@
 // (systemd, docker, a shell) sees the failure. Used by `npm start` and `npm run quickstart` (ADR 086).
 import { spawn } from "node:child_process";
 
-/** Restart policy from the environment (documented in docs/deployment.md). */
+/**
+ * Restart policy from the environment (documented in docs/deployment.md).
+ * @param {Record<string, string | undefined>} [env]
+ */
 export function restartPolicy(env = process.env) {
   const int = (name, fallback, min) => {
     const raw = env[name];
@@ -22,9 +25,17 @@ export function restartPolicy(env = process.env) {
 }
 
 /**
+ * @typedef {{ maxRestarts: number, windowMs: number, backoffMs: number, maxBackoffMs: number }} RestartPolicy
+ * @typedef {{ name: string, command: string, args: string[], spawnOptions?: import("node:child_process").SpawnOptions,
+ *   policy?: RestartPolicy, onStart?: (child: import("node:child_process").ChildProcess, n: number) => void,
+ *   log?: (line: string) => void }} SuperviseOptions
+ */
+
+/**
  * Starts `command args` and restarts it whenever it exits on its own. `onStart(child, n)` runs for every start
  * (n = 0 first). Resolves `done` with the exit code the supervisor should end with: the child's own code after
  * `stop()`, 1 after a crash loop.
+ * @param {SuperviseOptions} options
  */
 export function supervise({ name, command, args, spawnOptions = {}, policy = restartPolicy(), onStart = () => {}, log = (line) => console.error(line) }) {
   let child = null;
