@@ -21,6 +21,7 @@ export const KEYS = [
   "fanout_events_lost",
   "inbox_js_gzip_kb",
   "csv_export_100k_peak_mb",
+  "hostile_message_login_p95_ms",
 ] as const;
 
 const quick = process.argv.includes("--quick");

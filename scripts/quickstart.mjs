@@ -4,6 +4,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { consoleNodeFlags } from "./console-node-flags.mjs";
+import { supervise } from "./supervise.mjs";
 
 const FLEETLM_PORT = process.env.FLEETLM_PORT ?? "4000";
 const PORT = process.env.PORT ?? "3000";
@@ -36,8 +37,12 @@ const start = (name, args, extraEnv, ready) =>
     child.once("exit", (code) => reject(new Error(`${name} exited with code ${code}`)));
   });
 
-const stopAll = () => {
+let consoleSupervisor = null;
+let stopping = false;
+const stopAll = async () => {
+  stopping = true;
   for (const child of children) child.kill("SIGTERM");
+  await consoleSupervisor?.stop("SIGTERM");
   process.exit(0);
 };
 process.on("SIGINT", stopAll);
@@ -49,12 +54,29 @@ await start(
   {},
   /listening on/,
 );
-await start(
-  "console",
-  [...consoleNodeFlags(), "server.mjs"],
-  { NODE_ENV: "production", PORT, HOST: "127.0.0.1", FLEETLM_URL: `http://127.0.0.1:${FLEETLM_PORT}`, SESSION_SECRET, CONSOLE_PUBLIC_URL: `http://127.0.0.1:${PORT}` },
-  /listening on/,
-);
+// The Console is supervised: if it dies (a crash, an out-of-memory kill), it is started again and says so.
+await new Promise((resolve, reject) => {
+  consoleSupervisor = supervise({
+    name: "the Console",
+    command: process.execPath,
+    args: [...consoleNodeFlags(), "server.mjs"],
+    spawnOptions: {
+      env: { ...env, NODE_ENV: "production", PORT, HOST: "127.0.0.1", FLEETLM_URL: `http://127.0.0.1:${FLEETLM_PORT}`, SESSION_SECRET, CONSOLE_PUBLIC_URL: `http://127.0.0.1:${PORT}` },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+    onStart: (child) =>
+      child.stdout.on("data", (data) => {
+        process.stdout.write(`[console] ${data}`);
+        if (/listening on/.test(String(data))) resolve();
+      }),
+  });
+  consoleSupervisor.done.then((code) => {
+    if (stopping) return;
+    reject(new Error("the Console could not be kept running"));
+    for (const child of children) child.kill("SIGTERM");
+    process.exit(code || 1);
+  });
+});
 
 console.log(`
 FleetLM Console is running on http://localhost:${PORT}

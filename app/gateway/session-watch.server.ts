@@ -7,7 +7,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { liveBus } from "~/live/bus.server";
-import { toViewMessage } from "~/sessions/history.server";
+import { toViewMessage, withAuthorship } from "~/sessions/history.server";
 import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
 import { syncSessionNow } from "./gateway.server";
 
@@ -23,6 +23,10 @@ type Watch = {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   attempts: number;
   closed: boolean;
+  /** The session's user and agent, for authorship (read once). */
+  identity?: { id: string; userId: string; agentId: string };
+  /** The tail of the publish chain: live messages leave in seq order. */
+  publishing?: Promise<void>;
 };
 type AgentSocket = { socket: FleetLMSocket; sessions: Set<string>; offs: (() => void)[] };
 
@@ -135,9 +139,22 @@ async function start(watch: Watch): Promise<void> {
 }
 
 function onMessage(watch: Watch, message: Message) {
-  const live = toViewMessage(message);
-  liveBus().publish({ type: "message", sessionId: watch.sessionId, message: live });
+  // Authorship needs a ledger read; the chain keeps messages in seq order while each waits for its own.
+  watch.publishing = (watch.publishing ?? Promise.resolve()).then(async () => {
+    const [live] = await withAuthorship(watch.identity ?? (watch.identity = await identity(watch.sessionId)), [toViewMessage(message)]);
+    liveBus().publish({ type: "message", sessionId: watch.sessionId, message: live! });
+  }).catch((error: unknown) => {
+    // The browser fills any gap from the loader (which annotates again), so a failed lookup loses nothing.
+    console.warn(`[session-watch] ${watch.sessionId}: could not publish seq ${message.seq}: ${error instanceof Error ? error.message : String(error)}`);
+  });
   syncIndex(watch.sessionId);
+}
+
+async function identity(sessionId: string) {
+  const row = await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { userId: true, agentId: true } });
+  if (row) return { id: sessionId, ...row };
+  const session = await fleetlm().getSession(sessionId);
+  return { id: sessionId, userId: session.user_id, agentId: session.agent_id };
 }
 
 /** The session index learns of the new head at once (the gateway's sync never throws; it retries itself). */

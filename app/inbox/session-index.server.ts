@@ -5,6 +5,8 @@ import type { Message, Session } from "@fleetlm/client";
 import { db } from "~/db.server";
 import type { SenderRole, SessionChangedEvent } from "~/live/events";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
+import type { Authorship } from "~/messages/authorship";
+import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "~/reviews/message-text";
 
 export const PREVIEW_CHARS = 140;
@@ -23,13 +25,10 @@ export type IndexedSession = {
 
 type MessageLike = Pick<Message, "seq" | "sender_id" | "kind" | "content" | "metadata" | "insertedAt">;
 
-export function isOperatorMessage(message: Pick<Message, "metadata">): boolean {
-  return message.metadata?.source === "operator";
-}
-
-export function senderRole(session: { agentId: string }, message: Pick<Message, "sender_id" | "metadata">): SenderRole {
-  if (isOperatorMessage(message)) return "operator";
-  if (message.sender_id === session.agentId) return "agent";
+/** The inbox's sender role from a message's authorship (sender id and send ledger, never metadata; ADR 087). */
+export function senderRole(author: Authorship | undefined): SenderRole {
+  if (author?.role === "operator") return "operator";
+  if (author?.role === "agent") return "agent";
   return "user";
 }
 
@@ -138,7 +137,10 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
   const fresh = [...new Map(messages.filter((m) => m.seq > row.headSeq).map((m) => [m.seq, m])).values()].sort((a, b) => a.seq - b.seq);
   const last = fresh[fresh.length - 1];
   if (!last) return null;
-  const operatorSeqs = fresh.filter(isOperatorMessage).map((m) => m.seq);
+  // Only what the Console's operators really sent is left out of unread: an end user's message claiming to be
+  // an operator's is the end user's, and unread.
+  const authors = await authorshipOf(row, fresh);
+  const operatorSeqs = fresh.filter((m) => authors.get(m.seq)?.role === "operator").map((m) => m.seq);
   const prisma = await db();
   const stored = toStored(row.id);
   return prisma.$transaction(async (tx) => {
@@ -161,7 +163,7 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
         opCount: { increment: recorded },
         lastActivityAt: last.insertedAt,
         lastSenderId: toStored(last.sender_id),
-        lastSenderRole: senderRole(row, last),
+        lastSenderRole: senderRole(authors.get(last.seq)),
         lastPreview: previewOf(last),
       },
       select: INDEXED_SELECT,

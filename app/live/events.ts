@@ -1,4 +1,7 @@
 // Events the Console pushes to browsers over server-sent events (/live). Shared by server and client code.
+import type { Authorship } from "~/messages/authorship";
+import type { MessageOmissions } from "~/messages/bounds";
+
 export type SenderRole = "user" | "agent" | "operator";
 
 /** One inbox row changed (new message, read state, assignment, labels, takeover...). Browsers re-read what they show. */
@@ -41,7 +44,12 @@ export type LiveMessage = {
   seq: number;
   senderId: string;
   kind: string;
+  /** Within MESSAGE_BOUNDS (app/messages/bounds.ts); what was cut is in `omitted`. */
   content: Record<string, unknown>;
   metadata: Record<string, unknown>;
   insertedAt: string; // ISO with Z
+  /** What the bound cut from content and metadata; null (or absent) when the message is whole. */
+  omitted?: MessageOmissions | null;
+  /** Who wrote it, from the sender id and the send ledger (never from metadata); set by the server. */
+  author?: Authorship;
 };

@@ -20,5 +20,10 @@ export function messageText(content: Record<string, unknown> | null | undefined)
 export function snapshotText(content: Record<string, unknown> | null | undefined): string {
   const text = messageText(content);
   if (text.trim() !== "") return text;
-  return JSON.stringify(content ?? {});
+  try {
+    return JSON.stringify(content ?? {});
+  } catch {
+    // Nesting past the encoder's stack (anyone can post such content): say so rather than fail the read.
+    return "[content nested too deeply to show]";
+  }
 }

@@ -1,8 +1,10 @@
-// The reply index: one row per agent-authored message (AI replies and operator replies sent as the agent),
+// The reply index: one row per agent-authored message (AI replies and operator replies the Console sent as the agent),
 // so reviewers and quality figures can work across every session without reading FleetLM.
 // Keyed by (sessionId, seq), the only stable identity of a FleetLM message, so recording is idempotent.
 import type { Message } from "@fleetlm/client";
 import { db } from "~/db.server";
+import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
+import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "./message-text";
 
 export type ReplyFacts = {
@@ -18,21 +20,23 @@ export type ReplyFacts = {
 
 type MessageLike = Pick<Message, "seq" | "sender_id" | "kind" | "content" | "metadata" | "insertedAt">;
 
-/** The reply-index facts of one message, or null when it is not an agent-authored reply. */
-export function replyFacts(session: { id: string; agentId: string }, message: MessageLike): ReplyFacts | null {
+/**
+ * The reply-index facts of one message, or null when it is not the agent's reply. Authorship is the sender id
+ * and the send ledger (ADR 087): `author` from authorshipOf; without it, no message counts as an operator's,
+ * and a message that claims an author it does not have is never counted in the agent's figures.
+ */
+export function replyFacts(session: { id: string; agentId: string }, message: MessageLike, author: Authorship = authorOf(session, message)): ReplyFacts | null {
+  if (!isAgentReply(author, message.kind)) return null;
   const metadata = message.metadata ?? {};
-  const byOperator = metadata.source === "operator";
-  const isAssistant = message.kind === "assistant";
-  // Operators reply through the REST append path as the session's agent, usually with kind "text".
-  const isOperatorReply = byOperator && message.sender_id === session.agentId;
-  if (!isAssistant && !isOperatorReply) return null;
+  const byOperator = author.role === "operator";
   const latency = metadata.latency_ms;
   return {
     sessionId: session.id,
     seq: message.seq,
     agentId: session.agentId,
-    termination: metadata.termination === "abort" ? "abort" : "finish",
-    latencyMs: typeof latency === "number" && Number.isFinite(latency) && latency >= 0 ? Math.round(latency) : null,
+    // An operator's reply was not produced by the agent: no termination or latency of the agent's to claim.
+    termination: !byOperator && metadata.termination === "abort" ? "abort" : "finish",
+    latencyMs: !byOperator && typeof latency === "number" && Number.isFinite(latency) && latency >= 0 ? Math.round(latency) : null,
     length: messageText(message.content).length,
     byOperator,
     at: message.insertedAt,
@@ -51,8 +55,9 @@ function isUniqueViolation(error: unknown) {
  */
 export async function recordReplies(session: { id: string; agentId: string }, messages: Message[]): Promise<number> {
   const rows = new Map<number, ReplyFacts>();
+  const authors = await authorshipOf(session, messages);
   for (const message of messages) {
-    const facts = replyFacts(session, message);
+    const facts = replyFacts(session, message, authors.get(message.seq));
     if (facts) rows.set(facts.seq, facts);
   }
   if (rows.size === 0) return 0;

@@ -11,7 +11,18 @@ export type ReplyState = {
   reviewCount: number;
   mine: MyReview | null;
 };
-export type ContextMessage = { seq: number; senderId: string; role: "user" | "agent" | "operator" | "other"; kind: string; text: string; at: string };
+export type ContextMessage = {
+  seq: number;
+  senderId: string;
+  role: "user" | "agent" | "operator" | "other";
+  /** Why its claimed authorship does not match (ADR 087); null when it does. */
+  suspicious?: string | null;
+  kind: string;
+  /** At most MESSAGE_BOUNDS.stringChars; `fullLength` is set when the text was cut. */
+  text: string;
+  fullLength?: number | null;
+  at: string;
+};
 export type ReplyView = {
   sessionId: string;
   seq: number;

@@ -8,6 +8,9 @@ import type { CurrentOperator } from "~/auth/guards.server";
 import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
+import type { Authorship } from "~/messages/authorship";
+import { authorshipOf } from "~/messages/authorship.server";
+import { boundText } from "~/messages/bounds";
 import { listLabels } from "./labels.server";
 import { snapshotText } from "./message-text";
 import { recordReplies, replyFacts } from "./reply-index.server";
@@ -75,7 +78,8 @@ export async function requireReply(sessionId: string, seq: number, message?: Mes
   const agentId = await sessionAgent(prisma, sessionId);
   if (!agentId) throw new Response("No such session.", { status: 404 });
   const found = message !== undefined ? message : await readMessage(sessionId, seq);
-  if (!found || !replyFacts({ id: sessionId, agentId }, found)) throw new Response("No agent reply at that seq.", { status: 404 });
+  const author = found ? (await authorshipOf({ id: sessionId, agentId }, [found])).get(found.seq) : undefined;
+  if (!found || !replyFacts({ id: sessionId, agentId }, found, author)) throw new Response("No agent reply at that seq.", { status: 404 });
   await recordReplies({ id: sessionId, agentId }, [found]);
   return prisma.replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq } } });
 }
@@ -190,6 +194,13 @@ export async function replyState(me: { id: string }, sessionId: string, seq: num
 }
 
 
+/** Authorship of context messages: sender id and send ledger, never metadata (ADR 087). */
+async function contextAuthors(prisma: Db, sessionId: string, agentId: string | null, messages: Message[]) {
+  if (!agentId) return new Map<number, Authorship>();
+  const indexed = await prisma.sessionIndex.findUnique({ where: { id: sessionId }, select: { userId: true } });
+  return authorshipOf({ id: sessionId, userId: indexed?.userId ?? null, agentId }, messages);
+}
+
 /** The reply and up to `before` messages before it, from FleetLM; null when FleetLM cannot be read. */
 export async function replyContext(sessionId: string, seq: number, before = 5): Promise<{ agentId: string | null; messages: ContextMessage[] } | null> {
   const prisma = await db();
@@ -197,16 +208,15 @@ export async function replyContext(sessionId: string, seq: number, before = 5): 
     const agentId = await sessionAgent(prisma, sessionId);
     const from = Math.max(0, seq - 1 - before);
     const messages = await fleetlm().listMessages(sessionId, { afterSeq: from, limit: seq - from });
+    const authors = await contextAuthors(prisma, sessionId, agentId, messages);
     return {
       agentId,
-      messages: messages.map((message) => ({
-        seq: message.seq,
-        senderId: message.sender_id,
-        role: message.metadata?.source === "operator" ? "operator" : message.sender_id === agentId ? "agent" : message.kind === "text" ? "user" : "other",
-        kind: message.kind,
-        text: snapshotText(message.content),
-        at: message.insertedAt.toISOString(),
-      })),
+      messages: messages.map((message) => {
+        // Context is shown as plain text, cut like any message a loader returns (ADR 085).
+        const { text, fullLength } = boundText(snapshotText(message.content));
+        const author = authors.get(message.seq);
+        return { seq: message.seq, senderId: message.sender_id, role: author?.role ?? "other", suspicious: author?.suspicious ?? null, kind: message.kind, text, fullLength, at: message.insertedAt.toISOString() };
+      }),
     };
   } catch (error) {
     if (error instanceof FleetlmUnavailableError) return null;

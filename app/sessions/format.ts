@@ -1,21 +1,20 @@
 // Small display helpers for messages: senders, UTC times, safe links, bounded JSON.
+import { authorOf } from "~/messages/authorship";
 import type { ViewMessage } from "./types";
 
-export type SenderView = { role: "user" | "ai" | "operator" | "other"; label: string };
+export type SenderView = { role: "user" | "ai" | "operator" | "other"; label: string; suspicious: string | null };
 
-const str = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim() : null);
-
-/** Operator-written messages carry `metadata.source === "operator"` and the operator's name. */
-export function senderOf(message: Pick<ViewMessage, "senderId" | "kind" | "metadata">, session: { userId: string; agentId: string }): SenderView {
-  const meta = message.metadata ?? {};
-  if (meta.source === "operator") {
-    const nested = typeof meta.operator === "object" && meta.operator !== null ? (meta.operator as Record<string, unknown>) : {};
-    const name = str(meta.operator_name) ?? str(meta.operatorName) ?? str(nested.name);
-    return { role: "operator", label: name ? `Operator · ${name}` : "Operator" };
-  }
-  if (message.senderId === session.agentId || message.kind === "assistant") return { role: "ai", label: "AI" };
-  if (message.senderId === session.userId) return { role: "user", label: "User" };
-  return { role: "other", label: message.senderId };
+/**
+ * Who wrote the message, from the server's authorship (sender id and send ledger, ADR 087). Without it (a
+ * message the server did not annotate) only the sender id counts: metadata never makes anyone an operator.
+ */
+export function senderOf(message: Pick<ViewMessage, "senderId" | "kind" | "metadata" | "author">, session: { userId: string; agentId: string }): SenderView {
+  const author = message.author ?? authorOf(session, { sender_id: message.senderId, kind: message.kind, metadata: message.metadata });
+  const suspicious = author.suspicious;
+  if (author.role === "operator") return { role: "operator", label: author.operatorName ? `Operator · ${author.operatorName}` : "Operator", suspicious };
+  if (author.role === "agent") return { role: "ai", label: "AI", suspicious };
+  if (author.role === "user") return { role: "user", label: "User", suspicious };
+  return { role: "other", label: message.senderId, suspicious };
 }
 
 /** "2025-10-23 10:48:00 UTC" from an ISO instant (FleetLM's naive timestamps are UTC). */

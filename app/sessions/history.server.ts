@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { Message } from "@fleetlm/client";
 import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { authorshipOf } from "~/messages/authorship.server";
+import { boundMessageBody } from "~/messages/bounds";
 import { PAGE_SIZE } from "./paging";
 import type { HistoryPage, PageMode, ViewMessage } from "./types";
 
@@ -34,18 +36,27 @@ export function parsePageQuery(params: URLSearchParams): PageQuery {
   return result.data;
 }
 
+/** A FleetLM message as the page gets it: content and metadata within MESSAGE_BOUNDS (ADR 085). */
 export function toViewMessage(message: Message): ViewMessage {
+  const bounded = boundMessageBody(message.content, message.metadata);
   return {
     id: message.id,
     sessionId: message.session_id,
     seq: message.seq,
     senderId: message.sender_id,
     kind: message.kind,
-    content: message.content,
-    metadata: message.metadata,
+    content: bounded.content,
+    metadata: bounded.metadata,
+    omitted: bounded.omitted,
     insertedAt: message.insertedAt.toISOString(),
     insertedAtRaw: message.inserted_at,
   };
+}
+
+/** The same page with each message's authorship (sender id and send ledger, never metadata; ADR 087). */
+export async function withAuthorship<T extends ViewMessage>(session: { id: string; userId: string; agentId: string }, messages: T[]): Promise<T[]> {
+  const authors = await authorshipOf(session, messages.map((m) => ({ seq: m.seq, sender_id: m.senderId, kind: m.kind, metadata: m.metadata })));
+  return messages.map((m) => ({ ...m, author: authors.get(m.seq) }));
 }
 
 /** The head seq the session index holds, or null when the Console has not indexed the session yet. */

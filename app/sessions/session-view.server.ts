@@ -6,7 +6,7 @@ import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { currentViewers } from "~/gateway/session-watch.server";
 import { activeTakeover, type TakeoverView } from "~/takeover/takeover.server";
-import { indexedHeadSeq, readHistoryPage, type PageQuery } from "./history.server";
+import { indexedHeadSeq, readHistoryPage, withAuthorship, type PageQuery } from "./history.server";
 import type { HistoryPage, SessionSummary } from "./types";
 
 export type SessionHeader = {
@@ -80,6 +80,7 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
 
   let history = historyResult.status === "fulfilled" ? historyResult.value : null;
   if (history && !isTail) history = { ...history, headSeq: Math.max(history.headSeq, headOf(indexRow) ?? 0) };
+  if (history) history = { ...history, messages: await withAuthorship(session, history.messages) };
   return {
     session,
     history,
@@ -96,13 +97,22 @@ export async function loadMessagesPage(sessionId: string, query: PageQuery): Pro
   const isTail = query.before === undefined && query.after === undefined && query.seq === undefined;
   try {
     const knownHead = isTail ? await indexedHeadSeq(sessionId) : null;
-    return { history: await readHistoryPage(sessionId, query, { knownHead }), degraded: null };
+    const [history, identity] = await Promise.all([readHistoryPage(sessionId, query, { knownHead }), sessionIdentity(sessionId)]);
+    return { history: { ...history, messages: await withAuthorship(identity, history.messages) }, degraded: null };
   } catch (error) {
     if (isNotFound(error)) throw notFound();
     if (!(error instanceof FleetLMError)) throw error;
     reportFleetlmFailure(error);
     return { history: null, degraded: { reason: describeFailure(error) } };
   }
+}
+
+/** The session's user and agent (authorship needs both): from the index, else from FleetLM. */
+async function sessionIdentity(sessionId: string): Promise<{ id: string; userId: string; agentId: string }> {
+  const row = await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { userId: true, agentId: true } });
+  if (row) return { id: sessionId, ...row };
+  const session = await fleetlm().getSession(sessionId);
+  return { id: sessionId, userId: session.user_id, agentId: session.agent_id };
 }
 
 function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {

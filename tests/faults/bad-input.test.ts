@@ -17,6 +17,8 @@ import { discoverRoutes, type RouteModule } from "./support/route-table";
 import { FIELD_VARIANTS, WRONG_INTENTS, bodyShapes, paramValues, plausible, queryShapes, urlencoded } from "./support/hostile";
 import { tableCounts, type Counts } from "./support/table-counts";
 import { outcome as runOutcome, type Outcome } from "./support/outcome";
+import { encode } from "turbo-stream";
+import { postHostileMessages } from "../support/hostile-messages";
 
 type Role = "admin" | "operator" | "auditor" | "anonymous";
 const ROLES: Role[] = ["admin", "operator", "auditor", "anonymous"];
@@ -32,7 +34,7 @@ type Finding = { route: string; role: Role; kind: string; case: string; status: 
 const routes = discoverRoutes();
 const findings: Finding[] = [];
 let server: FleetlmDevServer;
-const real = { sessionId: "", seq: 1 };
+const real: { sessionId: string; seq: number; hostile?: { sessionId: string; seqs: number[] } } = { sessionId: "", seq: 1 };
 const operators = new Map<Role, TestOperator | null>();
 
 const FINDINGS = path.resolve(".tmp/bad-input-findings.json");
@@ -52,6 +54,11 @@ beforeAll(async () => {
   const messages = await rest.listMessages(session.id);
   real.sessionId = session.id;
   real.seq = messages.find((m) => m.sender_id !== "bad-input-user")?.seq ?? 1;
+  // A session whose end user posted hostile content: huge and deep, forged kinds and metadata (ADR 085, 087).
+  const hostile = await rest.createSession({ userId: "bad-input-mallory", agentId: "demo-agent" });
+  const seqs = await postHostileMessages(rest, hostile.id, "bad-input-mallory");
+  await server.webhooksIdle();
+  real.hostile = { sessionId: hostile.id, seqs: Object.values(seqs) };
   for (const role of ROLES) operators.set(role, role === "anonymous" ? null : await makeOperator(role));
   // Warm-up: every loader once as the admin, so lazily seeded tables (default review labels, …) exist before
   // row counts are compared; a seed written on first read is not a half-written request.
@@ -180,6 +187,9 @@ async function runCase(route: RouteModule, mod: Record<string, unknown>, role: R
   if (outcome.thrown) {
     const e = outcome.thrown as Error;
     add(`threw ${e?.name ?? typeof e}: ${String(e?.message ?? e).slice(0, 300)}\n${String(e?.stack ?? "").split("\n").slice(1, 6).join("\n")}`);
+  } else if (c.kind === "loader" && outcome.status < 300 && !outcome.response && (await encodeFails(outcome.body))) {
+    // What Remix does with a loader's data on the way out (single fetch): an encoder failure is a 500 page.
+    add(`turbo-stream cannot encode the loader's answer: ${await encodeFails(outcome.body)}`);
   } else if (outcome.status >= 500 && !(outcome.status === 503 && strings(outcome.body).some((s) => /\w{3}/.test(s)))) {
     add(`status ${outcome.status}: ${JSON.stringify(outcome.body).slice(0, 300)}`);
   }
@@ -200,6 +210,17 @@ async function runCase(route: RouteModule, mod: Record<string, unknown>, role: R
     delete (Object.prototype as Record<string, unknown>).polluted;
   }
   return found;
+}
+
+/** The encoder's error message when Remix's turbo-stream cannot encode `data`, else null. */
+async function encodeFails(data: unknown): Promise<string | null> {
+  try {
+    const reader = encode(data).getReader();
+    while (!(await reader.read()).done);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 function diff(a: Counts, b: Counts): string[] {

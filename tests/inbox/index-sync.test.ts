@@ -111,7 +111,10 @@ describe("gateway index sync", () => {
 
     const events: string[] = [];
     const off = liveBus().subscribe(({ event }) => event.type === "session.changed" && event.sessionId === target.id && events.push(event.lastSenderRole ?? ""));
-    await rest.appendMessage(target.id, { agentId: AGENT, content: { text: "a human here" }, metadata: { source: "operator", operator_id: alice.id } });
+    // What a takeover send does: the ledger row first, then the append as the agent (ADR 087).
+    const clientMessageId = `cm-${target.id}`;
+    await (await db()).sentMessage.create({ data: { clientMessageId, sessionId: target.id, takeoverId: "t", operatorId: alice.id, body: "a human here", status: "pending" } });
+    await rest.appendMessage(target.id, { agentId: AGENT, content: { text: "a human here" }, metadata: { source: "operator", operator_id: alice.id, client_message_id: clientMessageId } });
     await rest.appendMessage(target.id, { userId: target.userId, content: { text: "thanks" } });
     await syncSessionNow(target.id);
     await syncSessionNow(target.id); // a second sync of the same seqs must not count the operator seq twice
@@ -128,6 +131,23 @@ describe("gateway index sync", () => {
     await advanceReadCursor(alice.id, target.id, target.messages + 2);
     await advanceReadCursor(alice.id, target.id, 1); // never backwards
     expect(await unreadFor(alice.id, target.id)).toBe(0);
+    target.messages += 2;
+  });
+
+  it("counts an end user's message that claims to be an operator's as the user's, and unread", async () => {
+    const target = sessions[8]!;
+    const alice = await makeOperator("operator");
+    await waitFor("indexed", async () => (await head(target.id)) === target.messages);
+    await advanceReadCursor(alice.id, target.id, target.messages);
+    // Forged: the end user copies what an operator's metadata looks like (even a client id the ledger does not hold).
+    await rest.appendMessage(target.id, { userId: target.userId, content: { text: "I am support" }, metadata: { source: "operator", operator_id: alice.id, operator_name: alice.name, client_message_id: "forged" } });
+    // Forged from the agent's side without the Console sending it: the agent's, not an operator's.
+    await rest.appendMessage(target.id, { agentId: AGENT, content: { text: "me too" }, metadata: { source: "operator", operator_id: alice.id } });
+    await syncSessionNow(target.id);
+    const row = await (await db()).sessionIndex.findUnique({ where: { id: target.id } });
+    expect(row).toMatchObject({ headSeq: target.messages + 2, opCount: 0, lastSenderRole: "agent" });
+    // Both count (today: every message the Console's operators did not send), whatever their metadata says.
+    expect(await unreadFor(alice.id, target.id)).toBe(2);
     target.messages += 2;
   });
 

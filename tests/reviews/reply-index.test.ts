@@ -9,6 +9,7 @@ import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { backfillPending, backfillReplies, resetBackfillState } from "~/reviews/backfill.server";
+import { authorshipOf } from "~/messages/authorship.server";
 import { recordReplies, replyFacts } from "~/reviews/reply-index.server";
 import { messageText } from "~/reviews/message-text";
 
@@ -59,9 +60,10 @@ async function indexedRows(sessionId: string) {
 }
 
 /** What the index must hold for a session: exactly its agent-authored messages, with their facts. */
-function expected(messages: Message[], sessionId: string) {
+async function expected(messages: Message[], sessionId: string) {
+  const authors = await authorshipOf({ id: sessionId, userId: "alice", agentId: AGENT }, messages);
   return messages
-    .map((m) => replyFacts({ id: sessionId, agentId: AGENT }, m))
+    .map((m) => replyFacts({ id: sessionId, agentId: AGENT }, m, authors.get(m.seq)))
     .filter((f) => f !== null)
     .map((f) => ({ seq: f.seq, termination: f.termination, latencyMs: f.latencyMs, length: f.length, byOperator: f.byOperator, at: f.at.toISOString() }));
 }
@@ -89,10 +91,15 @@ describe("replyFacts", () => {
     });
     expect(facts).toEqual({ sessionId: "s1", seq: 3, agentId: "bot", termination: "abort", latencyMs: 812, length: "héllo\n\nworld".length, byOperator: false, at: base.insertedAt });
   });
-  it("indexes operator replies sent as the agent, and nothing else", () => {
-    expect(replyFacts(session, { ...base, kind: "text", content: { text: "a human here" }, metadata: { source: "operator" } })).toMatchObject({ byOperator: true, termination: "finish", latencyMs: null, length: 12 });
+  it("indexes operator replies the ledger vouches for, and nothing else", () => {
+    const operator = { role: "operator" as const, operatorName: "Olga", suspicious: null };
+    expect(replyFacts(session, { ...base, kind: "text", content: { text: "a human here" }, metadata: { source: "operator" } }, operator)).toMatchObject({ byOperator: true, termination: "finish", latencyMs: null, length: 12 });
+    // The same message without the ledger's word: a claim, not an operator's reply, and not the agent's either.
+    expect(replyFacts(session, { ...base, kind: "text", content: { text: "a human here" }, metadata: { source: "operator" } })).toBeNull();
     expect(replyFacts(session, { ...base, kind: "text", content: { text: "hi" }, metadata: {} })).toBeNull();
     expect(replyFacts(session, { ...base, sender_id: "alice", kind: "text", content: { text: "hi" }, metadata: { source: "operator" } })).toBeNull();
+    // An end user's kind:"assistant" with the latency and termination it claims: never the agent's reply.
+    expect(replyFacts(session, { ...base, sender_id: "alice", kind: "assistant", content: { parts: [{ type: "text", text: "x" }] }, metadata: { termination: "abort", latency_ms: 600_000 } })).toBeNull();
     expect(messageText({ text: "plain" })).toBe("plain");
   });
 });
@@ -125,7 +132,7 @@ describe("the reply index against the dev server's demo agent", () => {
     await indexSession(session.id);
     await converse(session.id, ["hello", "what is the weather in Paris?", "thanks", "one more", "bye"]);
     const messages = await allMessages(session.id);
-    const want = expected(messages, session.id);
+    const want = await expected(messages, session.id);
     expect(want.length).toBeGreaterThanOrEqual(5);
 
     // The gateway's shape: overlapping batches, duplicates, out of order, concurrently.
@@ -144,13 +151,19 @@ describe("the reply index against the dev server's demo agent", () => {
     const session = await rest.createSession({ userId: "alice", agentId: AGENT });
     await indexSession(session.id);
     await converse(session.id, ["first", "second", "third"]);
-    // An operator reply sent as the agent (what a takeover sends).
-    await rest.appendMessage(session.id, { agentId: AGENT, content: { text: "Hi, Sam from support here." }, metadata: { source: "operator", operator_id: "op1" } });
+    // An operator reply sent as the agent (what a takeover sends), with its row in the send ledger.
+    const sam = await makeOperator("operator");
+    const clientMessageId = `cm-${session.id}`;
+    await (await db()).sentMessage.create({ data: { clientMessageId, sessionId: session.id, takeoverId: "t1", operatorId: sam.id, body: "Hi, Sam from support here.", status: "pending" } });
+    await rest.appendMessage(session.id, { agentId: AGENT, content: { text: "Hi, Sam from support here." }, metadata: { source: "operator", operator_id: sam.id, client_message_id: clientMessageId } });
+    // Forged: an end user's "AI reply" and "operator reply" are in no figure of the agent's.
+    await rest.appendMessage(session.id, { userId: "alice", kind: "assistant", content: { parts: [{ type: "text", text: "fake" }] }, metadata: { termination: "abort", latency_ms: 600_000 } });
+    await rest.appendMessage(session.id, { userId: "alice", content: { text: "fake operator" }, metadata: { source: "operator", operator_id: sam.id, client_message_id: clientMessageId } });
 
     expect(await backfillReplies(session.id)).toBe(4);
     expect(await backfillReplies(session.id)).toBe(0);
     const before = await allMessages(session.id);
-    expect(project(await indexedRows(session.id))).toEqual(expected(before, session.id));
+    expect(project(await indexedRows(session.id))).toEqual(await expected(before, session.id));
     expect((await indexedRows(session.id)).filter((r) => r.byOperator).length).toBe(1);
 
     const prisma = await db();
@@ -162,7 +175,7 @@ describe("the reply index against the dev server's demo agent", () => {
     resetBackfillState(); // as after a Console restart
     await indexSession(session.id, before.at(-1)!.seq);
     expect(await backfillPending()).toMatchObject({ failed: 0 });
-    expect(project(await indexedRows(session.id))).toEqual(expected(before, session.id));
+    expect(project(await indexedRows(session.id))).toEqual(await expected(before, session.id));
 
     await converse(session.id, ["after the restart", "and again"]);
     await indexSession(session.id, (await allMessages(session.id)).at(-1)!.seq);
@@ -170,8 +183,8 @@ describe("the reply index against the dev server's demo agent", () => {
     await backfillPending();
     const after = await allMessages(session.id);
     const rows = await indexedRows(session.id);
-    expect(project(rows)).toEqual(expected(after, session.id));
-    expect(rows.length).toBe(after.filter((m) => m.kind === "assistant").length + 1);
+    expect(project(rows)).toEqual(await expected(after, session.id));
+    expect(rows.length).toBe(after.filter((m) => m.kind === "assistant" && m.sender_id === AGENT).length + 1);
     expect(rows.find((r) => r.seq === first.seq)!.flaggedAt).not.toBeNull();
   });
 
@@ -194,5 +207,3 @@ describe("the reply index against the dev server's demo agent", () => {
   });
 });
 
-// Keep the operator import used so the worker DB is set up exactly like the other suites.
-void makeOperator;

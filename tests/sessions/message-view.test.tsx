@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, within } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { MessageView } from "~/sessions/components/message-view";
 import { JSON_DISPLAY_LIMIT, safeHref, senderOf } from "~/sessions/format";
 import type { ViewMessage } from "~/sessions/types";
@@ -93,9 +93,10 @@ describe("message renderer", () => {
     expect(el.textContent).toContain("kind: tool_call");
   });
 
-  it("names operator-written messages from their metadata", () => {
-    show(msg({ senderId: "bot", kind: "text", metadata: { source: "operator", operator_name: "Olga" } }));
+  it("names operator-written messages from the server's authorship (the send ledger), not their metadata", () => {
+    show(msg({ senderId: "bot", kind: "text", metadata: { source: "operator", operator_name: "Mallory" }, author: { role: "operator", operatorName: "Olga", suspicious: null } }));
     expect(screen.getByTestId("sender").textContent).toBe("Operator · Olga");
+    expect(screen.queryByTestId("suspicious")).toBeNull();
     expect(senderOf({ senderId: "stranger", kind: "text", metadata: {} }, session).label).toBe("stranger");
   });
 });
@@ -165,3 +166,78 @@ describe("hostile content", () => {
     for (const bad of ["javascript:alert(1)", " javascript:alert(1)", "data:text/html,x", "/relative", "//evil.example", "file:///etc/passwd", 3, null]) expect(safeHref(bad)).toBeNull();
   });
 });
+
+describe("forged authorship (ADR 087)", () => {
+  it("shows an end user's kind:assistant message as the user's, marked suspicious", () => {
+    const el = show(msg({ senderId: "alice", kind: "assistant", content: { parts: [{ type: "text", text: "I am the AI" }] }, metadata: { termination: "finish", latency_ms: 600_000 } }));
+    expect(screen.getByTestId("sender").textContent).toBe("User");
+    expect(screen.getByTestId("suspicious").textContent).toMatch(/claims to be an AI reply.*end user/i);
+    expect(el.textContent).toContain("I am the AI");
+  });
+
+  it("never names an operator from an end user's metadata", () => {
+    show(msg({ senderId: "alice", kind: "text", content: { text: "trust me" }, metadata: { source: "operator", operator_name: "Admin Alice" } }));
+    expect(screen.getByTestId("sender").textContent).toBe("User");
+    expect(screen.getByTestId("sender").textContent).not.toContain("Admin Alice");
+    expect(screen.getByTestId("suspicious").textContent).toMatch(/claims to be written by an operator/i);
+  });
+
+  it("shows an agent message claiming an operator without a ledger record as the AI's, marked", () => {
+    show(msg({ senderId: "bot", kind: "text", content: { text: "x" }, metadata: { source: "operator", operator_name: "Olga" }, author: { role: "agent", suspicious: "Claims to be written by an operator, but the Console has no record of sending it." } }));
+    expect(screen.getByTestId("sender").textContent).toBe("AI");
+    expect(screen.getByTestId("suspicious").textContent).toMatch(/no record/);
+  });
+});
+
+describe("hostile size (ADR 085)", () => {
+  it("shows a megabyte of markup-dense text plain and cut, never as markdown", () => {
+    const big = "**bold** ".repeat(120_000);
+    const el = show(assistant([{ type: "text", text: big }]));
+    expect(el.querySelector("strong")).toBeNull();
+    expect(screen.getByTestId("long-text").textContent).toMatch(/too long to format/i);
+    expect(el.textContent!.length).toBeLessThan(25_000);
+    expect(screen.getByTestId("show-all")).toBeTruthy();
+  });
+
+  it("shows markup-dense text within the length bound plain too", () => {
+    const el = show(assistant([{ type: "text", text: "**bold** ".repeat(1_500) }]));
+    expect(el.querySelector("strong")).toBeNull();
+    expect(el.textContent).toMatch(/too much markup/i);
+  });
+
+  it("paints the whole text in slices on Show all", async () => {
+    const big = "word ".repeat(60_000) + "THE END";
+    show(msg({ content: { text: big } }));
+    expect(screen.queryByText(/THE END/)).toBeNull();
+    screen.getByTestId("show-all").click();
+    await vi.waitFor(() => expect(screen.getByTestId("sliced-text").getAttribute("data-complete")).toBe("true"));
+    expect(screen.getByTestId("sliced-text").textContent).toBe(big);
+    expect(screen.getByTestId("sliced-text").children.length).toBeGreaterThan(1);
+  });
+
+  it("fetches the whole text when the server cut it", async () => {
+    const full = "x".repeat(50_000) + "TAIL";
+    const served: string[] = [];
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async (url) => {
+      served.push(String(url));
+      return Response.json({ seq: 7, kind: "text", content: { text: full }, metadata: {} });
+    });
+    try {
+      show(msg({ seq: 7, content: { text: full.slice(0, 20_000) }, omitted: { content: [{ path: ["text"], kind: "text", chars: full.length, kept: 20_000 }], metadata: [] } }));
+      expect(screen.getByTestId("long-text").textContent).toMatch(/of 50 KB shown/);
+      screen.getByTestId("show-all").click();
+      await vi.waitFor(() => expect(screen.getByTestId("sliced-text").getAttribute("data-complete")).toBe("true"));
+      expect(screen.getByTestId("sliced-text").textContent).toBe(full);
+      expect(served).toEqual(["/sessions/s1/messages/7"]);
+    } finally {
+      fetchSpy.mockRestore();
+    }
+  });
+
+  it("says when parts were summarised for depth, and offers the whole message", () => {
+    show(msg({ kind: "blob", content: { c: { "…omitted": "an object too large or nested too deeply to show here (40 KB)" } }, omitted: { content: [{ path: ["c"], kind: "depth", chars: 40_000 }], metadata: [] } }));
+    expect(screen.getByTestId("omitted-notice").textContent).toMatch(/too large or nested too deeply/);
+    expect(screen.getByTestId("show-whole-message")).toBeTruthy();
+  });
+});
+

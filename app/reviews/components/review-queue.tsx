@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ContextMessage, LabelDef, QueueItem } from "../review-types";
 import { MAX_COMMENT } from "../review-types";
 import { useReview } from "./use-review";
+import { formatChars } from "~/sessions/render-budget";
 
 type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean };
 
@@ -146,8 +147,15 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
               <div key={m.seq} className={`rounded p-2 text-sm ${roleStyle[m.role]} ${m.seq === item.seq ? "ring-2 ring-blue-500" : ""}`} data-seq={m.seq}>
                 <div className="mb-0.5 text-xs text-slate-500">
                   #{m.seq} · {m.role === "agent" ? "AI" : m.role} ({m.senderId})
+                  {m.suspicious ? <span className="ml-1 rounded bg-red-100 px-1 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title={m.suspicious} data-testid="suspicious">suspicious: {m.suspicious}</span> : null}
                 </div>
-                <p className="whitespace-pre-wrap break-words">{m.text}</p>
+                <p className="whitespace-pre-wrap break-words">{m.text}{m.fullLength ? "…" : ""}</p>
+                {m.fullLength ? (
+                  <p className="text-xs text-slate-500">
+                    {formatChars(m.text.length)} of {formatChars(m.fullLength)} shown.{" "}
+                    <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${m.seq}`} className="underline">Open it in the session</Link>
+                  </p>
+                ) : null}
               </div>
             ))
           : null}

@@ -1,11 +1,25 @@
 // The parts of an assistant message (FleetLM stores AI SDK UI-message parts, protocol §8.5).
 import { safeHref } from "../format";
+import { RENDER_BUDGET } from "../render-budget";
 import { JsonBlock } from "./json-block";
+import { LongText } from "./long-text";
+import { useCutText } from "./message-body-context";
 import { SafeMarkdown } from "./safe-markdown";
 
 export type Part = { type: string; [key: string]: unknown };
 
 const text = (value: unknown) => (typeof value === "string" ? value : "");
+
+/** Plain text from a message: whole when short, else cut with "Show all" (the server may have cut it already). */
+export function PlainText({ value, path, className = "whitespace-pre-wrap break-words" }: { value: string; path: (string | number)[]; className?: string }) {
+  const cut = useCutText(path);
+  if (cut.fullLength === undefined && value.length <= RENDER_BUDGET.plainChars) return <p className={className}>{value}</p>;
+  return <LongText text={value} {...cut} shownChars={RENDER_BUDGET.plainChars} reason="Long text" />;
+}
+
+function MarkdownText({ value, path }: { value: string; path: (string | number)[] }) {
+  return <SafeMarkdown text={value} {...useCutText(path)} />;
+}
 
 function StateBadge({ state }: { state: unknown }) {
   if (typeof state !== "string" || !state) return null;
@@ -13,7 +27,7 @@ function StateBadge({ state }: { state: unknown }) {
   return <span className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${tone}`}>{state}</span>;
 }
 
-function ToolPart({ part }: { part: Part }) {
+function ToolPart({ part, path }: { part: Part; path: (string | number)[] }) {
   const name = part.type === "dynamic-tool" ? text(part.toolName) || "dynamic tool" : part.type.slice("tool-".length);
   return (
     <div className="rounded border border-slate-200 p-2 dark:border-slate-700" data-part="tool">
@@ -29,7 +43,7 @@ function ToolPart({ part }: { part: Part }) {
         {typeof part.errorText === "string" ? (
           <div className="text-xs">
             <div className="font-medium text-red-700 dark:text-red-300">Error</div>
-            <pre className="whitespace-pre-wrap break-all rounded bg-red-50 p-2 font-mono dark:bg-red-950">{part.errorText}</pre>
+            <div className="rounded bg-red-50 p-2 font-mono dark:bg-red-950"><PlainText value={part.errorText} path={[...path, "errorText"]} className="whitespace-pre-wrap break-all" /></div>
           </div>
         ) : null}
         {"approval" in part ? <JsonBlock label="Approval" value={part.approval} /> : null}
@@ -74,12 +88,13 @@ function SourceDocumentPart({ part }: { part: Part }) {
   );
 }
 
-export function PartView({ part }: { part: Part }) {
+/** One part; `path` is where it sits in the message's content (["parts", i]), to find what the server cut. */
+export function PartView({ part, path = [] }: { part: Part; path?: (string | number)[] }) {
   const { type } = part;
   if (type === "text") {
     return (
       <div data-part="text">
-        <SafeMarkdown text={text(part.text)} />
+        <MarkdownText value={text(part.text)} path={[...path, "text"]} />
         {part.state === "streaming" ? <StateBadge state="streaming" /> : null}
       </div>
     );
@@ -88,12 +103,12 @@ export function PartView({ part }: { part: Part }) {
     return (
       <details className="text-sm text-slate-600 dark:text-slate-400" data-part="reasoning">
         <summary className="cursor-pointer select-none">Reasoning</summary>
-        <p className="mt-1 whitespace-pre-wrap">{text(part.text)}</p>
+        <div className="mt-1"><PlainText value={text(part.text)} path={[...path, "text"]} className="whitespace-pre-wrap" /></div>
       </details>
     );
   }
   if (type === "step-start") return <hr className="border-dashed border-slate-300 dark:border-slate-700" data-part="step-start" aria-label="step" />;
-  if (type === "dynamic-tool" || type.startsWith("tool-")) return <ToolPart part={part} />;
+  if (type === "dynamic-tool" || type.startsWith("tool-")) return <ToolPart part={part} path={path} />;
   if (type.startsWith("data-")) {
     return (
       <div data-part="data">
@@ -111,19 +126,20 @@ export function PartView({ part }: { part: Part }) {
   );
 }
 
-/** Parts from an assistant message's content, or null when the content is not shaped like one. */
-export function partsOf(content: Record<string, unknown>): Part[] | null {
+/**
+ * Parts from an assistant message's content, or null when it is not shaped like one. Entries that are not
+ * parts are null, so each part keeps its index in `content.parts` (where the server's cuts are recorded).
+ */
+export function partsOf(content: Record<string, unknown>): (Part | null)[] | null {
   const parts = content.parts;
   if (!Array.isArray(parts)) return null;
-  return parts.filter((p): p is Part => typeof p === "object" && p !== null && !Array.isArray(p) && typeof (p as Part).type === "string");
+  return parts.map((p) => (typeof p === "object" && p !== null && !Array.isArray(p) && typeof (p as Part).type === "string" ? (p as Part) : null));
 }
 
-export function AssistantParts({ parts }: { parts: Part[] }) {
+export function AssistantParts({ parts }: { parts: (Part | null)[] }) {
   return (
     <div className="space-y-2">
-      {parts.map((part, index) => (
-        <PartView key={index} part={part} />
-      ))}
+      {parts.map((part, index) => (part ? <PartView key={index} part={part} path={["parts", index]} /> : null))}
     </div>
   );
 }

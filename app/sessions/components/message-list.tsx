@@ -7,6 +7,13 @@ import type { LiveReply } from "../use-session-timeline";
 import type { ViewMessage } from "../types";
 import { LiveBubble } from "./live-bubble";
 import { MessageView } from "./message-view";
+import { authorOf, isAgentReply } from "~/messages/authorship";
+
+/** Review controls sit under the agent's AI replies: never under a message that only claims to be one. */
+function isReviewable(message: ViewMessage, session: { userId: string; agentId: string }) {
+  const author = message.author ?? authorOf(session, { sender_id: message.senderId, kind: message.kind, metadata: message.metadata });
+  return message.kind === "assistant" && isAgentReply(author, message.kind);
+}
 
 const useIsoLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
 
@@ -111,7 +118,7 @@ export function MessageList(props: Props) {
             return (
               <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute left-0 top-0 w-full pb-2" style={{ transform: `translateY(${item.start}px)` }}>
                 {message ? (
-                  <MessageView message={message} session={session} highlighted={message.seq === highlight} actions={message.kind === "assistant" ? props.actionsFor(message) : undefined} />
+                  <MessageView message={message} session={session} highlighted={message.seq === highlight} actions={isReviewable(message, session) ? props.actionsFor(message) : undefined} />
                 ) : live ? (
                   <LiveBubble live={live} />
                 ) : null}

@@ -1,10 +1,14 @@
 // One persisted message: sender, time (UTC), seq, and the body by kind. Every value from FleetLM is
-// rendered as text or through SafeMarkdown, so nothing in a message can inject markup or script.
-import type { ReactNode } from "react";
+// rendered as text or through SafeMarkdown, so nothing in a message can inject markup or script, and within
+// the render budget, so no message can stall the page (ADR 085). The sender is the server's authorship, and a
+// message whose kind or metadata claims another author says so (ADR 087).
+import { useState, type ReactNode } from "react";
 import { formatUtc, senderOf } from "../format";
 import type { ViewMessage } from "../types";
-import { AssistantParts, partsOf } from "./assistant-parts";
+import { AssistantParts, PlainText, partsOf } from "./assistant-parts";
 import { JsonBlock } from "./json-block";
+import { SlicedText } from "./long-text";
+import { MessageBodyProvider, useFullMessage } from "./message-body-context";
 
 type Props = {
   message: ViewMessage;
@@ -24,13 +28,47 @@ const roleStyle = {
 function Body({ message }: { message: ViewMessage }) {
   const { kind, content } = message;
   if (kind === "text" && typeof content.text === "string" && Object.keys(content).length === 1) {
-    return <p className="whitespace-pre-wrap break-words">{content.text}</p>;
+    return <PlainText value={content.text} path={["text"]} />;
   }
   if (kind === "assistant") {
     const parts = partsOf(content);
     if (parts) return <AssistantParts parts={parts} />;
   }
   return <JsonBlock label={`kind: ${kind}`} value={content} />;
+}
+
+/** Parts summarised for depth or count (ADR 085): the whole message, as compact JSON, on demand. */
+function OmittedNotice({ message }: { message: ViewMessage }) {
+  const loadFull = useFullMessage();
+  const [full, setFull] = useState<string | null>(null);
+  const [state, setState] = useState<"idle" | "loading" | "error">("idle");
+  const cuts = [...(message.omitted?.content ?? []), ...(message.omitted?.metadata ?? [])].filter((o) => o.kind !== "text");
+  if (cuts.length === 0) return null;
+  const show = async () => {
+    setState("loading");
+    try {
+      const m = await loadFull();
+      setFull(JSON.stringify({ content: m.content, metadata: m.metadata }));
+      setState("idle");
+    } catch {
+      setState("error");
+    }
+  };
+  return (
+    <div className="mt-1 text-xs text-slate-500" data-testid="omitted-notice">
+      {full !== null ? (
+        <div className="max-h-80 overflow-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800"><SlicedText text={full} className="whitespace-pre-wrap break-all" /></div>
+      ) : (
+        <p className="flex flex-wrap items-center gap-2">
+          <span>{cuts.length === 1 ? "One part" : `${cuts.length} parts`} of this message {cuts.length === 1 ? "is" : "are"} too large or nested too deeply to show here.</span>
+          <button type="button" onClick={() => void show()} disabled={state === "loading"} className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-700" data-testid="show-whole-message">
+            {state === "loading" ? "Loading…" : "Show the whole message"}
+          </button>
+          {state === "error" ? <span role="alert" className="text-red-600">Could not load it; try again.</span> : null}
+        </p>
+      )}
+    </div>
+  );
 }
 
 export function MessageMeta({ message }: { message: ViewMessage }) {
@@ -60,13 +98,21 @@ export function MessageView({ message, session, highlighted = false, actions }: 
     >
       <header className="mb-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500 dark:text-slate-400">
         <span className="font-medium text-slate-800 dark:text-slate-200" data-testid="sender">{sender.label}</span>
+        {sender.suspicious ? (
+          <span className="rounded bg-red-100 px-1 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title={sender.suspicious} data-testid="suspicious">
+            suspicious: {sender.suspicious}
+          </span>
+        ) : null}
         <time dateTime={message.insertedAt} title={message.insertedAtRaw ?? message.insertedAt}>
           {formatUtc(message.insertedAt)}
         </time>
         <span className="font-mono">#{message.seq}</span>
         <MessageMeta message={message} />
       </header>
-      <Body message={message} />
+      <MessageBodyProvider sessionId={message.sessionId} seq={message.seq} omitted={message.omitted?.content}>
+        <Body message={message} />
+        <OmittedNotice message={message} />
+      </MessageBodyProvider>
       {actions ? <div className="mt-2">{actions}</div> : null}
     </article>
   );

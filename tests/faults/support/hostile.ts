@@ -91,11 +91,18 @@ export function queryShapes(fields: string[]): Array<{ label: string; query: str
     { label: "repeated parameters", query: names.map((n) => `${n}=1&${n}=2&${n}[]=3`).join("&") },
     { label: "prototype pollution", query: "__proto__[polluted]=1&constructor[prototype][polluted]=1&sort=__proto__&filter=constructor" },
     { label: "bad percent encoding", query: "q=%E0%A4%A&page=%ZZ" },
+    // Valid values that open the deep paths (a review's context reads the messages before the reply).
+    { label: "plausible context", query: "context=20" },
   ];
 }
 
-export function paramValues(name: string, real: { sessionId: string; seq: number }): string[] {
-  if (/seq/i.test(name)) return [String(real.seq), "999999", "0", "-1", "abc", "1e400", "9007199254740993"];
+/**
+ * Values for a route param, the real one first. `hostile` is a session whose end user posted the messages of
+ * tests/support/hostile-messages.ts (a megabyte of markdown as kind "assistant", 2,000-level content and
+ * metadata, forged operator metadata), and their seqs.
+ */
+export function paramValues(name: string, real: { sessionId: string; seq: number; hostile?: { sessionId: string; seqs: number[] } }): string[] {
+  if (/seq/i.test(name)) return [String(real.seq), ...(real.hostile?.seqs.map(String) ?? []), "999999", "0", "-1", "abc", "1e400", "9007199254740993"];
   if (name === "*") return ["no/such/page", SCRIPT];
-  return [real.sessionId, randomUUID(), LONG, "..%2F..%2Fetc%2Fpasswd", SCRIPT, "\u0000", SQL, "__proto__"];
+  return [real.sessionId, ...(real.hostile ? [real.hostile.sessionId] : []), randomUUID(), LONG, "..%2F..%2Fetc%2Fpasswd", SCRIPT, "\u0000", SQL, "__proto__"];
 }

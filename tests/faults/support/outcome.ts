@@ -1,6 +1,6 @@
 // Runs a loader or action and reports what a browser would get: status and body, or the non-Response
 // error it threw (which Remix would turn into a 500).
-export type Outcome = { status: number; body: unknown; thrown?: unknown };
+export type Outcome = { status: number; body: unknown; thrown?: unknown; /** The loader answered a Response of its own (not data for Remix to encode). */ response?: boolean };
 
 export async function outcome(fn: () => Promise<unknown>): Promise<Outcome> {
   let value: unknown;
@@ -14,14 +14,14 @@ export async function outcome(fn: () => Promise<unknown>): Promise<Outcome> {
   if (value instanceof Response) {
     if (value.headers.get("content-type")?.includes("text/event-stream")) {
       await value.body?.cancel().catch(() => {});
-      return { status: value.status, body: "(event stream)" };
+      return { status: value.status, body: "(event stream)", response: true };
     }
     const text = await value.text();
     let body: unknown = text;
     try {
       body = JSON.parse(text);
     } catch {}
-    return { status: value.status, body };
+    return { status: value.status, body, response: true };
   }
   if (value && typeof value === "object" && (value as { type?: string }).type === "DataWithResponseInit") {
     const { data, init } = value as { data: unknown; init?: ResponseInit | null };
