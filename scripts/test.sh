@@ -27,12 +27,13 @@ npx prisma generate >/dev/null
 echo "== typecheck"
 npm run typecheck
 
+# Built before Vitest: the fault suite runs the production build as operators do (tests/support/console-process.ts).
+echo "== build"
+npm run build >/dev/null
+
 echo "== vitest (SQLite)"
 vitest_status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || vitest_status=$?
-
-echo "== build"
-npm run build >/dev/null
 
 echo "== playwright (Chromium: $CHROMIUM_PATH)"
 e2e_status=0
