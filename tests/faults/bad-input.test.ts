@@ -28,7 +28,7 @@ const ROLES: Role[] = ["admin", "operator", "auditor", "anonymous"];
 // reply exists). Everything else must be untouched.
 const MAY_GROW_ON_REJECT = new Set(["AuditEvent", "SessionIndex", "ReplyIndex"]);
 
-type Case = { label: string; kind: "action" | "loader"; method: string; params: Record<string, string>; query?: string; body?: BodyInit | null; contentType?: string | null; headers?: Record<string, string> };
+type Case = { label: string; kind: "action" | "loader"; method: string; params: Record<string, string>; query?: string; body?: BodyInit | null; contentType?: string | null; headers?: Record<string, string>; extraCookie?: string };
 type Finding = { route: string; role: Role; kind: string; case: string; status: number | "threw"; detail: string };
 
 const routes = discoverRoutes();
@@ -123,6 +123,8 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
         form(`${field}=${JSON.stringify(value)}`, [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, f === field ? value : plausible(f, real)])]);
       }
     }
+    form("plausible fields with a malformed cookie beside ours", [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
+    cases[cases.length - 1].extraCookie = "other=%E0%A4%A; %zz=1";
     for (const referer of BAD_REFERERS) {
       form(`Referer ${JSON.stringify(referer)}`, [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
       cases[cases.length - 1].headers = { referer };
@@ -140,6 +142,8 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
   }
   if (typeof mod.loader === "function") {
     cases.push({ label: "plain GET", kind: "loader", method: "GET", params: base });
+    // Another app's cookie on this host with malformed percent-encoding, beside ours (Lucia's parser threw on it).
+    cases.push({ label: "plain GET with a malformed cookie beside ours", kind: "loader", method: "GET", params: base, extraCookie: "other=%E0%A4%A; %zz=1" });
     for (const shape of queryShapes(route.fields)) cases.push({ label: `query: ${shape.label}`, kind: "loader", method: "GET", params: base, query: shape.query });
     for (const name of route.params) {
       for (const value of paramValues(name, real).slice(1)) cases.push({ label: `param ${name}=${JSON.stringify(value.slice(0, 20))}`, kind: "loader", method: "GET", params: { ...base, [name]: value } });
@@ -150,7 +154,7 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
 
 function buildRequest(route: RouteModule, c: Case, as: TestOperator | null, signal: AbortSignal): Request {
   const headers = new Headers({ host: new URL(ORIGIN).host, ...c.headers });
-  if (as) headers.set("cookie", as.cookie);
+  if (as || c.extraCookie) headers.set("cookie", [c.extraCookie, as?.cookie].filter(Boolean).join("; "));
   if (c.method !== "GET") headers.set("origin", ORIGIN);
   if (c.contentType) headers.set("content-type", c.contentType);
   const hasBody = c.method !== "GET" && c.body !== undefined && c.body !== null;
