@@ -3,13 +3,13 @@
 import { redirect } from "@remix-run/node";
 import type { Session, User } from "lucia";
 import { assertSameOrigin } from "~/security/origin.server";
-import { ABSOLUTE_SESSION_MS, lucia, SESSION_COOKIE, type Role } from "./lucia.server";
+import { ABSOLUTE_SESSION_MS, lucia, readSessionToken, SESSION_COOKIE, type Role } from "./lucia.server";
 
 export type CurrentOperator = { id: string; email: string; name: string; role: Role };
 export type Auth = { operator: CurrentOperator; session: Session };
 
 function readToken(request: Request): string | null {
-  return lucia().readSessionCookie(request.headers.get("cookie") ?? "");
+  return readSessionToken(request.headers.get("cookie"));
 }
 
 function toOperator(user: User): CurrentOperator {

@@ -38,6 +38,21 @@ export function sessionCookie(token: string): string {
   return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, maxAge: Math.floor(ABSOLUTE_SESSION_MS / 1000) }).serialize();
 }
 
+/**
+ * The session token from a Cookie header, or null. Not Lucia's readSessionCookie: its parser decodes every cookie
+ * in the header and throws URIError on one with malformed percent-encoding — set by any other app on this host —
+ * which made every page a 500. Our tokens are plain URL-safe text, so nothing needs decoding.
+ */
+export function readSessionToken(header: string | null | undefined): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    const value = part.slice(eq + 1).trim();
+    return /^[A-Za-z0-9_-]{1,256}$/.test(value) ? value : null;
+  }
+  return null;
+}
+
 let instance: ReturnType<typeof createLucia> | undefined;
 export function lucia() {
   instance ??= createLucia();

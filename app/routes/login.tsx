@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { getAuth } from "~/auth/guards.server";
 import { LoginSchema, signIn } from "~/auth/sign-in.server";
-import { lucia } from "~/auth/lucia.server";
+import { readSessionToken } from "~/auth/lucia.server";
 import { passRetryAfter, retryAfterSeconds } from "~/auth/throttle.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp } from "~/lib/client-ip.server";
@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     password,
     ip: clientIp(context),
     userAgent: request.headers.get("user-agent"),
-    previousToken: lucia().readSessionCookie(request.headers.get("cookie") ?? ""),
+    previousToken: readSessionToken(request.headers.get("cookie")),
   });
   if (!result.ok && "retryAfterMs" in result) {
     // Answered on the form (not an error page), with Retry-After kept by `headers` above.

@@ -14,7 +14,7 @@ import { lucia } from "~/auth/lucia.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { discoverRoutes, type RouteModule } from "./support/route-table";
-import { FIELD_VARIANTS, WRONG_INTENTS, bodyShapes, paramValues, plausible, queryShapes, urlencoded } from "./support/hostile";
+import { BAD_REFERERS, FIELD_VARIANTS, REDIRECT_TARGETS, WRONG_INTENTS, bodyShapes, paramValues, plausible, queryShapes, urlencoded } from "./support/hostile";
 import { tableCounts, type Counts } from "./support/table-counts";
 import { outcome as runOutcome, type Outcome } from "./support/outcome";
 import { encode } from "turbo-stream";
@@ -28,7 +28,7 @@ const ROLES: Role[] = ["admin", "operator", "auditor", "anonymous"];
 // reply exists). Everything else must be untouched.
 const MAY_GROW_ON_REJECT = new Set(["AuditEvent", "SessionIndex", "ReplyIndex"]);
 
-type Case = { label: string; kind: "action" | "loader"; method: string; params: Record<string, string>; query?: string; body?: BodyInit | null; contentType?: string | null };
+type Case = { label: string; kind: "action" | "loader"; method: string; params: Record<string, string>; query?: string; body?: BodyInit | null; contentType?: string | null; headers?: Record<string, string>; extraCookie?: string };
 type Finding = { route: string; role: Role; kind: string; case: string; status: number | "threw"; detail: string };
 
 const routes = discoverRoutes();
@@ -110,6 +110,25 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
         form(`intent=${intent ?? "(none)"}, every field ${variant}`, [...head, ...entries]);
       }
     }
+    // Redirect targets as form fields (decoded, as a browser posts them), and hostile Referers on a valid form.
+    for (const field of route.fields.filter((f) => /redirect/i.test(f))) {
+      for (const target of REDIRECT_TARGETS) {
+        const value = (() => {
+          try {
+            return decodeURIComponent(target);
+          } catch {
+            return target;
+          }
+        })();
+        form(`${field}=${JSON.stringify(value)}`, [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, f === field ? value : plausible(f, real)])]);
+      }
+    }
+    form("plausible fields with a malformed cookie beside ours", [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
+    cases[cases.length - 1].extraCookie = "other=%E0%A4%A; %zz=1";
+    for (const referer of BAD_REFERERS) {
+      form(`Referer ${JSON.stringify(referer)}`, [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
+      cases[cases.length - 1].headers = { referer };
+    }
     for (const wrong of WRONG_INTENTS) form(`wrong intent ${JSON.stringify(wrong.slice(0, 20))}`, [["intent", wrong], ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
     for (const shape of bodyShapes(route.intents[0])) {
       cases.push({ label: shape.label, kind: "action", method: shape.method ?? "POST", params: base, body: shape.body, contentType: shape.contentType });
@@ -123,6 +142,8 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
   }
   if (typeof mod.loader === "function") {
     cases.push({ label: "plain GET", kind: "loader", method: "GET", params: base });
+    // Another app's cookie on this host with malformed percent-encoding, beside ours (Lucia's parser threw on it).
+    cases.push({ label: "plain GET with a malformed cookie beside ours", kind: "loader", method: "GET", params: base, extraCookie: "other=%E0%A4%A; %zz=1" });
     for (const shape of queryShapes(route.fields)) cases.push({ label: `query: ${shape.label}`, kind: "loader", method: "GET", params: base, query: shape.query });
     for (const name of route.params) {
       for (const value of paramValues(name, real).slice(1)) cases.push({ label: `param ${name}=${JSON.stringify(value.slice(0, 20))}`, kind: "loader", method: "GET", params: { ...base, [name]: value } });
@@ -132,8 +153,8 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
 }
 
 function buildRequest(route: RouteModule, c: Case, as: TestOperator | null, signal: AbortSignal): Request {
-  const headers = new Headers({ host: new URL(ORIGIN).host });
-  if (as) headers.set("cookie", as.cookie);
+  const headers = new Headers({ host: new URL(ORIGIN).host, ...c.headers });
+  if (as || c.extraCookie) headers.set("cookie", [c.extraCookie, as?.cookie].filter(Boolean).join("; "));
   if (c.method !== "GET") headers.set("origin", ORIGIN);
   if (c.contentType) headers.set("content-type", c.contentType);
   const hasBody = c.method !== "GET" && c.body !== undefined && c.body !== null;
@@ -196,6 +217,16 @@ async function runCase(route: RouteModule, mod: Record<string, unknown>, role: R
   if (!outcome.thrown && outcome.status >= 400 && outcome.status < 500) {
     const texts = strings(outcome.body);
     if (!texts.some((s) => /[A-Za-z]{3}/.test(s))) add(`${outcome.status} without a readable message: ${JSON.stringify(outcome.body).slice(0, 200)}`);
+  }
+  // A resource route's answer is sent by Remix as it is only when it is a Response: `data(..., {status: 400})`
+  // or `{ ok: false }` returned from one reaches the browser as a 200.
+  if (!outcome.thrown && route.resource && outcome.shape !== "response" && (outcome.shape === "data" || (outcome.body as { ok?: unknown } | null)?.ok === false)) {
+    add(`resource route answered a ${outcome.shape === "data" ? `data(…, ${outcome.status})` : "plain value"} that Remix sends as HTTP 200: ${JSON.stringify(outcome.body).slice(0, 200)}`);
+  }
+  // Never a redirect off this site (a Location a browser resolves to another origin, or that is not ASCII).
+  if (outcome.location !== undefined && outcome.location !== null && outcome.status >= 300 && outcome.status < 400) {
+    const lands = new URL(outcome.location, ORIGIN);
+    if (lands.origin !== ORIGIN || !/^[\x21-\x7e]+$/.test(outcome.location)) add(`redirects off-site or to a non-ASCII Location: ${JSON.stringify(outcome.location).slice(0, 200)}`);
   }
   const leaked = strings(outcome.body).find((s) => STACK.test(s));
   if (leaked) add(`response leaks internals: ${leaked.slice(0, 300)}`);

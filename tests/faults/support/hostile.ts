@@ -93,8 +93,38 @@ export function queryShapes(fields: string[]): Array<{ label: string; query: str
     { label: "bad percent encoding", query: "q=%E0%A4%A&page=%ZZ" },
     // Valid values that open the deep paths (a review's context reads the messages before the reply).
     { label: "plausible context", query: "context=20" },
+    ...REDIRECT_TARGETS.map((target) => ({ label: `redirectTo=${target}`, query: `redirectTo=${target}` })),
+    ...BAD_DAYS.map((day) => ({ label: `dates ${day}`, query: ["from", "to", ...fields.filter((f) => /^(from|to|since|until|day|date)$/i.test(f))].map((n) => `${n}=${day}`).join("&") })),
   ];
 }
+
+/**
+ * `redirectTo` values a browser would follow off-site if passed through as they are (it strips TAB/CR/LF and
+ * reads "\\" as "/"), and ones that are not ASCII or are bad percent-encoding (a Location header must be
+ * ASCII). Raw query text, so `%09` arrives as a TAB.
+ */
+export const REDIRECT_TARGETS = [
+  "%2F%09%2Fevil.test",
+  "/%09/evil.test",
+  "/%0A/evil.test",
+  "/%0D%0A/evil.test",
+  "%2F%5Cevil.test",
+  "/.//evil.test",
+  "//evil.test",
+  "https://evil.test/",
+  "javascript:alert(1)",
+  "/inbox%0D%0ASet-Cookie:%20planted=1",
+  "/%C3%A9t%C3%A9?q=%E2%98%83",
+  "/%E9",
+  "/%F0%9F",
+  "%2F%00%2Fevil.test",
+];
+
+/** Referer headers of actions: off-site ones that look local, and ones that are not URLs at all. */
+export const BAD_REFERERS = ["//evil.test/x", "https://evil.test/inbox", "http://console.test//evil.test/x", "http://[", "not a url", "http://%zz/", "/\t/evil.test", "http://console.test/\u00e9"];
+
+/** Days with the right shape that are not days. */
+export const BAD_DAYS = ["2025-13-01", "2025-02-30", "2023-02-29", "0000-00-00", "9999-99-99"];
 
 /**
  * Values for a route param, the real one first. `hostile` is a session whose end user posted the messages of

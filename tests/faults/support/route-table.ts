@@ -72,7 +72,8 @@ export function discoverRoutes(): RouteModule[] {
       const literals = [...text.matchAll(/z\.literal\(\s*["']([\w.:-]{1,40})["']\s*\)/g)].map((m) => m[1]);
       const enums = [...text.matchAll(/intent[^\n]{0,40}z\.enum\(\s*\[([^\]]*)\]/g)].flatMap((m) => [...m[1].matchAll(/["']([\w.:-]{1,40})["']/g)].map((x) => x[1]));
       const formValues = [...own.matchAll(/name="intent"\s+value="([\w.:-]{1,40})"/g)].map((m) => m[1]);
-      const keys = [...text.matchAll(/^\s*([a-zA-Z][\w]{0,40})\s*:\s*z\./gm)].map((m) => m[1]);
+      // Keys of z.object shapes, one per line or inline (`z.object({ theme: z.enum(...) })`).
+      const keys = [...text.matchAll(/^\s*([a-zA-Z][\w]{0,40})\s*:\s*z\./gm), ...text.matchAll(/[{,]\s*([a-zA-Z][\w]{0,40})\s*:\s*z\./g)].map((m) => m[1]);
       const named = [...own.matchAll(/name="([a-zA-Z][\w]{0,40})"/g)].map((m) => m[1]);
       return {
         file,
