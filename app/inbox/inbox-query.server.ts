@@ -58,7 +58,10 @@ export type InboxRow = {
   status: string;
   headSeq: number;
   opCount: number;
+  userCount: number;
   unread: number;
+  /** Messages past my cursor that are not unread (AI or teammates' replies): new activity. */
+  activity: boolean;
   lastActivityAt: string | null;
   lastSenderRole: SenderRole | null;
   lastPreview: string | null;
@@ -88,8 +91,11 @@ function orderBy(sort: { id: InboxSort; desc: boolean }, postgres: boolean): str
   }
 }
 
-const UNREAD_SQL = Prisma.sql`CASE WHEN (s."headSeq" - s."opCount") - COALESCE(c."lastSeq" - c."opCountAtCursor", 0) > 0
-  THEN (s."headSeq" - s."opCount") - COALESCE(c."lastSeq" - c."opCountAtCursor", 0) ELSE 0 END`;
+// My unread: the end user's messages past my cursor (ADR 100). AI and operator replies never count.
+const UNREAD_SQL = Prisma.sql`CASE WHEN s."userCount" - COALESCE(c."userCountAtCursor", 0) > 0
+  THEN s."userCount" - COALESCE(c."userCountAtCursor", 0) ELSE 0 END`;
+// New activity: anything past my cursor, whoever wrote it (shown as a quiet marker, not as unread).
+const ACTIVITY_SQL = Prisma.sql`CASE WHEN s."headSeq" > COALESCE(c."lastSeq", 0) THEN 1 ELSE 0 END`;
 
 /** Filtered counts stop here ("1,000+"): an exact count of a filtered 100k index would be a full scan. */
 export const COUNT_CAP = 1_000;
@@ -139,7 +145,9 @@ type RawRow = {
   status: string;
   headSeq: number | bigint;
   opCount: number | bigint;
+  userCount: number | bigint;
   unread: number | bigint;
+  activity: number | bigint | boolean;
   lastActivityAt: Date | string | null;
   lastSenderRole: string | null;
   lastPreview: string | null;
@@ -179,7 +187,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
 
   const [raw, labels] = await Promise.all([
     prisma.$queryRaw<RawRow[]>`
-      SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", s."opCount", ${UNREAD_SQL} AS unread,
+      SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", s."opCount", s."userCount", ${UNREAD_SQL} AS unread, ${ACTIVITY_SQL} AS activity,
              s."lastActivityAt", s."lastSenderRole", s."lastPreview",
              s."assigneeId", a."name" AS "assigneeName", t."operatorId" AS "holderId", h."name" AS "holderName"
       FROM "SessionIndex" s
@@ -204,7 +212,9 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
         status: row.status,
         headSeq: Number(row.headSeq),
         opCount: Number(row.opCount),
+        userCount: Number(row.userCount),
         unread: Number(row.unread),
+        activity: Number(row.activity) > 0 && Number(row.unread) === 0,
         lastActivityAt: iso(row.lastActivityAt),
         lastSenderRole: (row.lastSenderRole as SenderRole | null) ?? null,
         lastPreview: row.lastPreview,
@@ -217,52 +227,58 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
   return { rows, total: capped ? COUNT_CAP : total, capped };
 }
 
-// Σ(headSeq − opCount) over the whole index is the same for every operator and costs a scan of the table:
+// How many sessions have any user message at all is the same for every operator and costs a scan of the table:
 // it is kept until a session changes, and recomputed at most once a second however many tabs ask.
-const readable = { value: 0, at: 0, stale: true, pending: null as Promise<number> | null, subscribed: false };
-const READABLE_MAX_AGE_MS = 1_000;
+const withUser = { value: 0, at: 0, stale: true, pending: null as Promise<number> | null, subscribed: false };
+const WITH_USER_MAX_AGE_MS = 1_000;
 
-async function totalReadable(): Promise<number> {
-  if (!readable.subscribed) {
-    readable.subscribed = true;
+async function sessionsWithUserMessages(): Promise<number> {
+  if (!withUser.subscribed) {
+    withUser.subscribed = true;
     liveBus().subscribe(({ event }) => {
-      if (event.type === "session.changed") readable.stale = true;
+      if (event.type === "session.changed") withUser.stale = true;
     });
   }
-  const fresh = !readable.stale || Date.now() - readable.at < READABLE_MAX_AGE_MS;
-  if (fresh && readable.at > 0) return readable.value;
-  readable.pending ??= (async () => {
-    readable.stale = false;
+  if (!withUser.stale && withUser.at > 0) return withUser.value;
+  // Changed since the last count: wait for the once-a-second slot rather than answer with the stale value (the
+  // badge must agree with "My unread" even when the change that made it stale was the last one for a while).
+  const wait = withUser.at + WITH_USER_MAX_AGE_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (!withUser.stale && withUser.at > 0) return withUser.value;
+  // A count already running may have started before the latest change: wait for it, and count again if so.
+  if (withUser.pending) await withUser.pending.catch(() => {});
+  if (!withUser.stale && withUser.at > 0) return withUser.value;
+  withUser.pending ??= (async () => {
+    withUser.stale = false;
     const prisma = await db();
-    const [row] = await prisma.$queryRaw<{ n: number | bigint | null }[]>`SELECT SUM("headSeq" - "opCount") AS n FROM "SessionIndex"`;
-    readable.value = Number(row?.n ?? 0);
-    readable.at = Date.now();
-    return readable.value;
-  })().finally(() => (readable.pending = null));
-  return readable.pending;
+    const [row] = await prisma.$queryRaw<{ n: number | bigint | null }[]>`SELECT COUNT(*) AS n FROM "SessionIndex" WHERE "userCount" > 0`;
+    withUser.value = Number(row?.n ?? 0);
+    withUser.at = Date.now();
+    return withUser.value;
+  })().finally(() => (withUser.pending = null));
+  return withUser.pending;
 }
 
 /** For tests that write the index directly (not through the gateway, which publishes session.changed). */
 export function resetUnreadTotalCache() {
-  readable.at = 0;
-  readable.stale = true;
+  withUser.at = 0;
+  withUser.stale = true;
 }
 
 /**
- * My total unread across every session: Σ readable − Σ over my cursors of what they have seen, so only my
+ * How many sessions are unread for me — sessions, not messages, so it is the row count of "My unread" (ADR 100):
+ * sessions with any user message, minus those my cursors have read to their last user message. Only my
  * cursors are joined (a handful) instead of computing a per-row unread over the whole index.
  */
 export async function unreadTotal(operatorId: string): Promise<number> {
   const prisma = await db();
-  const [all, seen] = await Promise.all([
-    totalReadable(),
+  const [all, read] = await Promise.all([
+    sessionsWithUserMessages(),
     prisma.$queryRaw<{ n: number | bigint | null }[]>`
-      SELECT SUM(CASE WHEN c."lastSeq" - c."opCountAtCursor" < s."headSeq" - s."opCount" THEN c."lastSeq" - c."opCountAtCursor"
-                      ELSE s."headSeq" - s."opCount" END) AS n
-      FROM "ReadCursor" c JOIN "SessionIndex" s ON s."id" = c."sessionId"
-      WHERE c."operatorId" = ${operatorId} AND c."lastSeq" - c."opCountAtCursor" > 0`,
+      SELECT COUNT(*) AS n FROM "ReadCursor" c JOIN "SessionIndex" s ON s."id" = c."sessionId"
+      WHERE c."operatorId" = ${operatorId} AND s."userCount" > 0 AND c."userCountAtCursor" >= s."userCount"`,
   ]);
-  return Math.max(0, all - Number(seen[0]?.n ?? 0));
+  return Math.max(0, all - Number(read[0]?.n ?? 0));
 }
 
 /** Agents and labels in use, for the filter menus. Cached briefly: both are a scan of small indexes. */

@@ -11,6 +11,8 @@ import { env } from "~/env.server";
 import { ensureGateway, gatewayStatus } from "~/gateway/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
 import { inboxFacets, parseInboxParams, queryInbox, type InboxRow } from "~/inbox/inbox-query.server";
+import { wantsUnreadBadge } from "~/inbox/unread-badge.server";
+import { BadgeSwitch } from "~/inbox/components/badge-switch";
 import { BulkActions } from "~/inbox/components/bulk-actions";
 import { InboxFilters, SavedViews } from "~/inbox/components/inbox-filters";
 import { KeyboardHelp } from "~/inbox/components/keyboard-help";
@@ -31,11 +33,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ensureGateway();
   const prisma = await db();
   // Only the local index is read: FleetLM being down degrades freshness, never the page.
-  const [{ rows, total, capped }, facets, operators, indexed] = await Promise.all([
+  const [{ rows, total, capped }, facets, operators, indexed, unreadBadge] = await Promise.all([
     queryInbox(params, operator.id),
     inboxFacets(),
     prisma.operator.findMany({ where: { active: true, role: { in: ["admin", "operator"] } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
     prisma.sessionIndex.findFirst({ select: { id: true } }),
+    wantsUnreadBadge(operator),
   ]);
   const gateway = gatewayStatus();
   return {
@@ -45,6 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     facets,
     operators: operators.filter((op) => op.id !== operator.id),
     canChange: mayChangeSharedState(operator),
+    unreadBadge,
     indexEmpty: indexed === null,
     gateway: { running: gateway.running, connected: gateway.connected, fleetlmReachable: gateway.fleetlmReachable },
     needsHumanMinutes: env().NEEDS_HUMAN_MINUTES,
@@ -76,8 +80,8 @@ const REVALIDATE_THROTTLE_MS = 400;
 export default function InboxPage() {
   const loaderData = useLoaderData<typeof loader>();
   const { table: state, capped, facets, operators, canChange, indexEmpty, gateway } = loaderData;
-  // Live patches: a session.changed event updates its row at once (unread moves by the new non-operator
-  // messages, exact because the event carries headSeq and opCount); the reload that follows confirms it.
+  // Live patches: a session.changed event updates its row at once (unread moves by the new user messages,
+  // exact because the event carries userCount); the reload that follows confirms it.
   const [patches, setPatches] = useState<Map<string, Partial<InboxRow> & { headSeq: number }>>(new Map());
   useEffect(() => {
     setPatches((current) => {
@@ -123,15 +127,18 @@ export default function InboxPage() {
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const status = useLiveEvents((event: LiveStreamEvent) => {
-    if (event.type === "session.changed" && event.opCount !== undefined) {
+    if (event.type === "session.changed" && event.userCount !== undefined) {
       const row = rowsRef.current.find((r) => r.id === event.sessionId);
       if (row && event.headSeq > row.headSeq) {
-        const added = event.headSeq - row.headSeq - (event.opCount - row.opCount);
+        // Only the end user's messages make a row unread (ADR 100); anything else is new activity.
+        const added = event.userCount - row.userCount;
+        const unread = Math.max(0, row.unread + added);
         setPatches((current) =>
           new Map(current).set(row.id, {
             headSeq: event.headSeq,
-            opCount: event.opCount!,
-            unread: Math.max(0, row.unread + added),
+            userCount: event.userCount!,
+            unread,
+            activity: unread === 0,
             lastActivityAt: event.lastActivityAt,
             lastSenderRole: event.lastSenderRole,
             lastPreview: event.lastPreview,
@@ -240,6 +247,12 @@ export default function InboxPage() {
             <span data-testid={`unread-${row.original.id}`} className="rounded-full bg-blue-600 px-2 py-0.5 text-xs font-semibold text-white">
               {getValue()}
             </span>
+          ) : row.original.activity ? (
+            // AI or teammates replied since I last read: activity, not unread (ADR 100).
+            <span data-testid={`unread-${row.original.id}`} aria-label="0 unread, new replies" title="New replies from the AI or a teammate" className="inline-flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
+              <span aria-hidden className="inline-block h-2 w-2 rounded-full border border-slate-400" />
+              0
+            </span>
           ) : (
             <span data-testid={`unread-${row.original.id}`} className="text-slate-400" aria-label="0 unread">0</span>
           ),
@@ -291,7 +304,9 @@ export default function InboxPage() {
       <div className="flex items-center gap-3">
         <h1 className="text-xl font-semibold">Inbox</h1>
         <span className="text-sm text-slate-500" data-testid="inbox-total">{capped ? `${state.total.toLocaleString()}+` : state.total.toLocaleString()} sessions</span>
-        <button type="button" onClick={() => setHelp(true)} className="ml-auto text-sm text-slate-500 underline">Keyboard shortcuts (?)</button>
+        <span className="ml-auto" />
+        <BadgeSwitch shown={loaderData.unreadBadge} />
+        <button type="button" onClick={() => setHelp(true)} className="text-sm text-slate-500 underline">Keyboard shortcuts (?)</button>
       </div>
       {status === "reconnecting" ? (
         <div role="status" data-testid="live-reconnecting" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
