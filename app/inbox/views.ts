@@ -3,6 +3,17 @@
 export const VIEW_IDS = ["all", "waiting", "mine", "unassigned", "takenOver", "snoozed", "resolved"] as const;
 export type InboxViewId = (typeof VIEW_IDS)[number];
 
+/** The Console's own conversation states (ADR 102); FleetLM's status (active/inactive/archived) is separate. */
+export const CONVERSATION_STATES = ["pending", "waiting", "open", "snoozed", "resolved"] as const;
+export type ConversationState = (typeof CONVERSATION_STATES)[number];
+export const STATE_LABEL: Record<ConversationState, string> = {
+  pending: "AI has it",
+  waiting: "Waiting on a human",
+  open: "Open (a human has it)",
+  snoozed: "Snoozed",
+  resolved: "Resolved",
+};
+
 export type InboxView = { id: InboxViewId; label: string; definition: string };
 
 export function inboxViews(options: { waitMinutes: number }): InboxView[] {

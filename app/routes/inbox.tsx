@@ -1,20 +1,22 @@
 // The inbox: every indexed FleetLM session as a server-run table (state in the URL), kept live over /live.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { db } from "~/db.server";
-import { env } from "~/env.server";
 import { ensureGateway, gatewayStatus } from "~/gateway/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
-import { inboxFacets, parseInboxParams, queryInbox, type InboxRow } from "~/inbox/inbox-query.server";
+import { inboxFacets, queryInbox, readInboxParams, type InboxRow } from "~/inbox/inbox-query.server";
+import { inboxSettings } from "~/inbox/inbox-settings.server";
+import { DeleteViewSchema, SaveViewSchema, deleteView, listSavedViews, saveView } from "~/inbox/saved-views.server";
+import { inboxViews } from "~/inbox/views";
 import { wantsUnreadBadge } from "~/inbox/unread-badge.server";
 import { BadgeSwitch } from "~/inbox/components/badge-switch";
 import { BulkActions } from "~/inbox/components/bulk-actions";
-import { InboxFilters, SavedViews } from "~/inbox/components/inbox-filters";
+import { InboxFilters, SavedViewsBar, UrlProblems, ViewTabs } from "~/inbox/components/inbox-filters";
 import { KeyboardHelp } from "~/inbox/components/keyboard-help";
 import { RelativeTime, useNow } from "~/inbox/components/relative-time";
 import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
@@ -29,16 +31,19 @@ export const meta: MetaFunction = () => [{ title: "Inbox · FleetLM Console" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const operator = await requireOperator(request);
-  const params = parseInboxParams(request);
+  // Never a 400 page: unknown keys are ignored and each bad value is a problem shown beside the intact view.
+  const { params, problems } = readInboxParams(request);
   ensureGateway();
   const prisma = await db();
+  const settings = await inboxSettings();
   // Only the local index is read: FleetLM being down degrades freshness, never the page.
-  const [{ rows, total, capped }, facets, operators, indexed, unreadBadge] = await Promise.all([
+  const [{ rows, total, capped }, facets, operators, indexed, unreadBadge, saved] = await Promise.all([
     queryInbox(params, operator.id),
     inboxFacets(),
     prisma.operator.findMany({ where: { active: true, role: { in: ["admin", "operator"] } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
     prisma.sessionIndex.findFirst({ select: { id: true } }),
     wantsUnreadBadge(operator),
+    listSavedViews(operator.id),
   ]);
   const gateway = gatewayStatus();
   return {
@@ -51,7 +56,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     unreadBadge,
     indexEmpty: indexed === null,
     gateway: { running: gateway.running, connected: gateway.connected, fleetlmReachable: gateway.fleetlmReachable },
-    needsHumanMinutes: env().NEEDS_HUMAN_MINUTES,
+    problems,
+    view: params.filters.view ?? "all",
+    views: inboxViews({ waitMinutes: settings.unansweredMinutes }),
+    saved,
+    isAdmin: operator.role === "admin",
     now: Date.now(),
     // The live feed resumes from here, so changes between this render and the page's subscription are not lost.
     liveId: liveBus().lastId,
@@ -60,7 +69,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
-  const parsed = parseForm(BulkActionSchema, await readForm(request));
+  const form = await readForm(request);
+  const intent = form.get("intent");
+  if (intent === "view-save" || intent === "view-delete") {
+    const parsedView = intent === "view-save" ? parseForm(SaveViewSchema, form) : parseForm(DeleteViewSchema, form);
+    if (!parsedView.ok) return parsedView.response;
+    const result = parsedView.data.intent === "view-save" ? await saveView(operator, parsedView.data, clientIp(context)) : await deleteView(operator, parsedView.data.viewId, clientIp(context));
+    return data({ ok: result.ok, message: result.message, intent }, { status: result.ok ? 200 : result.status });
+  }
+  const parsed = parseForm(BulkActionSchema, form);
   if (!parsed.ok) return parsed.response;
   const result = await runBulkAction(operator, parsed.data, clientIp(context));
   if (result.ok) {
@@ -101,6 +118,7 @@ export default function InboxPage() {
   );
   const navigate = useNavigate();
   const navigation = useNavigation();
+  const actionData = useActionData<{ ok: boolean; message?: string; intent?: string; errors?: Record<string, string[]> }>();
   const { search } = useLocation();
   const revalidator = useRevalidator();
   const now = useNow(loaderData.now);
@@ -318,7 +336,14 @@ export default function InboxPage() {
           FleetLM is unreachable: showing the Console's index as last synced. New messages appear once it is back.
         </div>
       ) : null}
-      <SavedViews />
+      <ViewTabs views={loaderData.views} current={loaderData.view} />
+      <SavedViewsBar mine={loaderData.saved.mine} team={loaderData.saved.team} isAdmin={loaderData.isAdmin} />
+      {actionData && (actionData.intent === "view-save" || actionData.intent === "view-delete" || actionData.errors) ? (
+        <p role={actionData.ok ? "status" : "alert"} data-testid="view-result" className={`text-sm ${actionData.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}>
+          {actionData.message ?? Object.values(actionData.errors ?? {}).flat().join(" ")}
+        </p>
+      ) : null}
+      <UrlProblems problems={loaderData.problems} />
       <InboxFilters agents={facets.agents} labels={facets.labels} searchRef={searchRef} />
       {selected.size > 0 ? (
         <BulkActions selected={[...selected]} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} />
