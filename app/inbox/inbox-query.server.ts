@@ -7,6 +7,7 @@ import { z } from "zod";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
+import { messageHits, searchSql, type MessageHit } from "~/inbox/search.server";
 import { VIEW_IDS, type ConversationState, type InboxViewId } from "~/inbox/views";
 import { facetFilter, parseTableParamsLeniently, textFilter, type TableParams, type TableProblem } from "~/lib/table-params.server";
 import { liveBus } from "~/live/bus.server";
@@ -86,6 +87,8 @@ export type InboxRow = {
   snoozedUntil: string | null;
   waitingSince: string | null;
   handoffReason: string | null;
+  /** With a text search: the newest matching message (open the session at its seq). */
+  hit: MessageHit | null;
   assignee: { id: string; name: string } | null;
   holder: { id: string; name: string } | null;
   labels: string[];
@@ -168,10 +171,7 @@ function filterSql(params: InboxParams, operatorId: string, now: Date, unanswere
   if (view) parts.push(view);
   if (f.status.length > 0) parts.push(Prisma.sql`${col("status")} IN (${Prisma.join(f.status)})`);
   if (f.agent) parts.push(Prisma.sql`${col("agentId")} = ${f.agent}`);
-  if (f.q) {
-    // A prefix range uses the userId index on both databases (LIKE would not on SQLite); a full id matches too.
-    parts.push(Prisma.sql`((${col("userId")} >= ${f.q} AND ${col("userId")} < ${`${f.q}\u{10FFFF}`}) OR ${col("id")} = ${f.q})`);
-  }
+  if (f.q) parts.push(searchSql(f.q, col));
   if (f.unread) parts.push(Prisma.sql`${UNREAD_SQL} > 0`);
   // The older switches (bookmarks from before the views) still work; the page offers the views instead.
   if (f.needsHuman) parts.push(Prisma.sql`${col("lastSenderRole")} = 'user' AND ${col("lastActivityAt")} < ${unansweredBefore}`);
@@ -237,7 +237,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
   const ids = page.map((row) => row.id);
   if (ids.length === 0) return { rows: [], total: capped ? COUNT_CAP : total, capped };
 
-  const [raw, labels] = await Promise.all([
+  const [raw, labels, hits] = await Promise.all([
     prisma.$queryRaw<RawRow[]>`
       SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", s."opCount", s."userCount", ${UNREAD_SQL} AS unread, ${ACTIVITY_SQL} AS activity,
              s."lastActivityAt", s."lastSenderRole", s."lastPreview",
@@ -250,6 +250,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
       LEFT JOIN "Operator" h ON h."id" = t."operatorId"
       WHERE s."id" IN (${Prisma.join(ids)})`,
     prisma.sessionLabel.findMany({ where: { sessionId: { in: ids } }, orderBy: { label: "asc" } }),
+    params.filters.q ? messageHits(ids.map(fromStored), params.filters.q) : Promise.resolve(new Map<string, MessageHit>()),
   ]);
   const labelsBySession = new Map<string, string[]>();
   for (const label of labels) (labelsBySession.get(label.sessionId) ?? labelsBySession.set(label.sessionId, []).get(label.sessionId)!).push(label.label);
@@ -275,6 +276,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
         snoozedUntil: iso(row.snoozedUntil),
         waitingSince: iso(row.waitingSince),
         handoffReason: row.handoffReason,
+        hit: hits.get(fromStored(row.id)) ?? null,
         assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? "(deleted operator)" } : null,
         holder: row.holderId ? { id: row.holderId, name: row.holderName ?? "(deleted operator)" } : null,
         labels: labelsBySession.get(id) ?? [],

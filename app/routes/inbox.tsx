@@ -20,6 +20,8 @@ import { InboxFilters, SavedViewsBar, UrlProblems, ViewTabs } from "~/inbox/comp
 import { KeyboardHelp } from "~/inbox/components/keyboard-help";
 import { RelativeTime, useNow } from "~/inbox/components/relative-time";
 import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
+import { useStableRows } from "~/inbox/components/use-stable-rows";
+import { SearchHit } from "~/inbox/components/search-hit";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { tableState } from "~/lib/table-params.server";
@@ -108,7 +110,7 @@ export default function InboxPage() {
       return kept.length === current.size ? current : new Map(kept);
     });
   }, [loaderData.rows]);
-  const rows = useMemo(
+  const incoming = useMemo(
     () =>
       loaderData.rows.map((row) => {
         const patch = patches.get(row.id);
@@ -122,8 +124,20 @@ export default function InboxPage() {
   const { search } = useLocation();
   const revalidator = useRevalidator();
   const now = useNow(loaderData.now);
+  // The list holds still while the pointer is over it, focus is inside it, or the keyboard is working it (j/k/x).
+  const [pointerIn, setPointerIn] = useState(false);
+  const [focusIn, setFocusIn] = useState(false);
+  const [keysIn, setKeysIn] = useState(false);
+  const holding = pointerIn || focusIn || keysIn;
+  const { rows, pending: heldUpdates } = useStableRows(incoming, holding, search);
+  const release = useCallback(() => {
+    setPointerIn(false);
+    setFocusIn(false);
+    setKeysIn(false);
+  }, []);
+  // Selection and focus belong to session ids, never to positions: they survive paging and live changes.
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [focus, setFocus] = useState(0);
+  const [focusId, setFocusId] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
   const [flash, setFlash] = useState<Map<string, number>>(new Map());
   const searchRef = useRef<HTMLDivElement>(null);
@@ -168,31 +182,30 @@ export default function InboxPage() {
     if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset" || event.type === "gateway") scheduleRevalidate();
   }, { since: loaderData.liveId });
 
-  // Flash rows whose content changed since the previous load.
-  const previous = useRef<Map<string, string> | null>(null);
+  // Flash only rows whose content really changed: not rows that came into view by paging, filtering or sorting.
+  const previous = useRef<{ key: string; signatures: Map<string, string> } | null>(null);
+  const flashTimers = useRef(new Set<ReturnType<typeof setTimeout>>());
   useEffect(() => {
-    const signature = (row: InboxRow) => `${row.unread}|${row.headSeq}|${row.lastActivityAt}|${row.assignee?.id}|${row.holder?.id}|${row.labels.join(",")}|${row.status}`;
+    const signature = (row: InboxRow) => `${row.unread}|${row.headSeq}|${row.lastActivityAt}|${row.assignee?.id}|${row.holder?.id}|${row.labels.join(",")}|${row.status}|${row.state}`;
     const next = new Map(rows.map((row) => [row.id, signature(row)]));
-    if (previous.current) {
-      const changed = rows.filter((row) => previous.current!.get(row.id) !== next.get(row.id)).map((row) => row.id);
+    const before = previous.current;
+    if (before && before.key === search) {
+      const changed = rows.filter((row) => before.signatures.has(row.id) && before.signatures.get(row.id) !== next.get(row.id)).map((row) => row.id);
       if (changed.length > 0) {
         const stamp = Date.now();
         setFlash((current) => new Map([...current, ...changed.map((id) => [id, stamp] as const)]));
-        setTimeout(() => setFlash((current) => new Map([...current].filter(([, at]) => at !== stamp))), 1_300);
+        const timer = setTimeout(() => {
+          flashTimers.current.delete(timer);
+          setFlash((current) => new Map([...current].filter(([, at]) => at !== stamp)));
+        }, 1_300);
+        flashTimers.current.add(timer);
       }
     }
-    previous.current = next;
-  }, [rows]);
+    previous.current = { key: search, signatures: next };
+  }, [rows, search]);
+  useEffect(() => () => flashTimers.current.forEach(clearTimeout), []);
 
-  // Selection survives revalidation but only for rows still on the page.
-  useEffect(() => {
-    setSelected((current) => {
-      const ids = new Set(rows.map((row) => row.id));
-      const kept = [...current].filter((id) => ids.has(id));
-      return kept.length === current.size ? current : new Set(kept);
-    });
-    setFocus((f) => Math.min(f, Math.max(0, rows.length - 1)));
-  }, [rows]);
+  const offPage = [...selected].filter((id) => !rows.some((row) => row.id === id)).length;
 
   const toggle = useCallback((id: string) => {
     setSelected((current) => {
@@ -203,26 +216,31 @@ export default function InboxPage() {
     });
   }, []);
 
+  const focusIndex = rows.findIndex((row) => row.id === focusId);
+  const focusRow = (id: string) => {
+    setFocusId(id);
+    rowRefs.current.get(id)?.scrollIntoView({ block: "nearest" });
+  };
   useInboxKeys({
     move: (delta) => {
-      setFocus((f) => {
-        const next = Math.min(Math.max(0, f + delta), Math.max(0, rows.length - 1));
-        const row = rows[next];
-        if (row) rowRefs.current.get(row.id)?.scrollIntoView({ block: "nearest" });
-        return next;
-      });
+      setKeysIn(true);
+      const next = focusIndex < 0 ? 0 : Math.min(Math.max(0, focusIndex + delta), Math.max(0, rows.length - 1));
+      const row = rows[next];
+      if (row) focusRow(row.id);
     },
     open: () => {
-      const row = rows[focus];
-      if (row) navigate(`/sessions/${encodeURIComponent(row.id)}`);
+      if (focusId) navigate(`/sessions/${encodeURIComponent(focusId)}`);
     },
     toggle: () => {
-      const row = rows[focus];
-      if (row) toggle(row.id);
+      setKeysIn(true);
+      if (focusId) toggle(focusId);
     },
     search: () => searchRef.current?.querySelector("input")?.focus(),
     help: () => setHelp((h) => !h),
-    escape: () => setHelp(false),
+    escape: () => {
+      setHelp(false);
+      setKeysIn(false);
+    },
   });
 
   const columns = useMemo(
@@ -234,7 +252,15 @@ export default function InboxPage() {
             type="checkbox"
             aria-label="Select all on this page"
             checked={rows.length > 0 && rows.every((row) => selected.has(row.id))}
-            onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((row) => row.id)) : new Set())}
+            onChange={(e) => {
+              const checked = e.target.checked;
+              // Only this page's rows: a selection made on other pages stays.
+              setSelected((current) => {
+                const next = new Set(current);
+                for (const row of rows) (checked ? next.add(row.id) : next.delete(row.id));
+                return next;
+              });
+            }}
           />
         ),
         cell: ({ row }) => (
@@ -245,7 +271,7 @@ export default function InboxPage() {
         id: "user",
         header: ({ column: c }) => <DataTableColumnHeader column={c} title="User" />,
         cell: ({ row }) => (
-          <Link to={`/sessions/${encodeURIComponent(row.original.id)}`} className="font-medium hover:underline" tabIndex={-1}>
+          <Link to={`/sessions/${encodeURIComponent(row.original.id)}`} className="font-medium hover:underline" onFocus={() => setFocusId(row.original.id)}>
             {row.original.userId}
           </Link>
         ),
@@ -285,7 +311,9 @@ export default function InboxPage() {
         enableSorting: false,
         header: "Last message",
         cell: ({ row }) =>
-          row.original.lastPreview === null ? (
+          row.original.hit ? (
+            <SearchHit sessionId={row.original.id} seq={row.original.hit.seq} snippet={row.original.hit.snippet} />
+          ) : row.original.lastPreview === null ? (
             <span className="text-slate-400">No messages</span>
           ) : (
             <span className="line-clamp-2 max-w-md">
@@ -345,9 +373,29 @@ export default function InboxPage() {
       ) : null}
       <UrlProblems problems={loaderData.problems} />
       <InboxFilters agents={facets.agents} labels={facets.labels} searchRef={searchRef} />
-      {selected.size > 0 ? (
-        <BulkActions selected={[...selected]} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} />
-      ) : null}
+      <BulkActions selected={[...selected]} offPage={offPage} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} onClear={() => setSelected(new Set())} />
+      <div className="flex min-h-8 items-center gap-2" aria-live="polite">
+        {heldUpdates > 0 ? (
+          <button type="button" data-testid="pending-updates" onClick={release} className="rounded-full bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
+            {heldUpdates} update{heldUpdates === 1 ? "" : "s"} — show
+          </button>
+        ) : holding ? (
+          <span className="text-xs text-slate-500 dark:text-slate-400">The list holds still while you work in it; new activity gathers here.</span>
+        ) : null}
+      </div>
+      <div
+        data-testid="inbox-list"
+        data-holding={holding ? "true" : "false"}
+        onPointerEnter={() => setPointerIn(true)}
+        onPointerLeave={() => {
+          setPointerIn(false);
+          setKeysIn(false);
+        }}
+        onFocus={() => setFocusIn(true)}
+        onBlur={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusIn(false);
+        }}
+      >
       <DataTable
         table={table}
         caption={`Sessions, ${state.sort.id} ${state.sort.desc ? "descending" : "ascending"}`}
@@ -372,14 +420,16 @@ export default function InboxPage() {
           "data-testid": "inbox-row",
           "data-session-id": row.id,
           "aria-selected": selected.has(row.id),
-          onClick: () => setFocus(index),
+          "data-focused": row.id === focusId ? "true" : undefined,
+          onClick: () => setFocusId(row.id),
           className: [
-            index === focus ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
+            row.id === focusId ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
             selected.has(row.id) ? "bg-blue-50 dark:bg-blue-950" : "",
             flash.has(row.id) ? "row-flash" : "",
           ].join(" "),
         })}
       />
+      </div>
       <DataTablePagination state={state} />
       {help ? <KeyboardHelp onClose={() => setHelp(false)} /> : null}
     </div>
