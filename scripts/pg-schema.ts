@@ -4,6 +4,8 @@ export function pgSchemaFrom(sqliteSchema: string): string {
   return (
     header +
     sqliteSchema
+      // Blocks fenced "sqlite-only: begin/end" describe SQLite-only objects (the FTS5 tables, ADR 101).
+      .replace(/\n?\/\/ sqlite-only: begin[\s\S]*?\/\/ sqlite-only: end\n?/g, "\n")
       .replace('output     = "../app/generated/prisma"', 'output     = "../../app/generated/prisma"')
       .replace('provider = "sqlite"', 'provider = "postgresql"')
       .replace(/url\s+=\s+"file:[^"]*"/, 'url      = "postgresql://unused"')

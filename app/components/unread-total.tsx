@@ -1,4 +1,4 @@
-// The total of my unread messages in the navigation and the tab title, kept live by the tab's event
+// How many sessions are unread for me (the end user wrote since I last read; ADR 100), in the navigation and the tab title, kept live by the tab's event
 // stream: a changed session or a change of my read state re-reads the total (throttled). A plain fetch of the
 // resource route, not a Remix fetcher: a failed read must never replace the page with an error boundary.
 import { useLocation } from "@remix-run/react";
@@ -22,9 +22,10 @@ export function UnreadTotal() {
       timer.current = undefined;
       lastLoad.current = Date.now();
       fetch("/inbox/unread-total", { headers: { accept: "application/json" }, credentials: "same-origin" })
-        .then((response) => (response.ok ? (response.json() as Promise<{ unread?: unknown }>) : null))
+        .then((response) => (response.ok ? (response.json() as Promise<{ unread?: unknown; hidden?: unknown }>) : null))
         .then((body) => {
-          if (body && typeof body.unread === "number") setUnread(body.unread);
+          if (body?.hidden === true) setUnread(0); // an auditor who has not asked for the badge
+          else if (body && typeof body.unread === "number") setUnread(body.unread);
         })
         .catch(() => {}); // offline or signed out: keep the last value; the next event tries again
     }, wait);
@@ -32,11 +33,17 @@ export function UnreadTotal() {
 
   useEffect(() => {
     refresh();
-    return () => clearTimeout(timer.current);
+    const onChange = () => refresh();
+    window.addEventListener("unread-badge-changed", onChange);
+    return () => {
+      clearTimeout(timer.current);
+      window.removeEventListener("unread-badge-changed", onChange);
+    };
   }, [refresh]);
 
   useLiveEvents((event: LiveStreamEvent) => {
     if (event.type === "session.changed" || event.type === "read" || event.type === "reset") refresh();
+    // The inbox page's "show my unread badge" switch tells the badge to re-read through a window event.
   });
 
   useEffect(() => {
@@ -47,7 +54,7 @@ export function UnreadTotal() {
 
   if (!unread) return null;
   return (
-    <span data-testid="unread-total" aria-label={`${unread} unread`} className="ml-1 rounded-full bg-blue-600 px-1.5 py-0.5 text-xs font-semibold text-white">
+    <span data-testid="unread-total" aria-label={`${unread} unread ${unread === 1 ? "session" : "sessions"}`} title="Sessions where the user wrote since you last read" className="ml-1 rounded-full bg-blue-600 px-1.5 py-0.5 text-xs font-semibold text-white">
       {unread > 999 ? "999+" : unread}
     </span>
   );

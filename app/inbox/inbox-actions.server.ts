@@ -124,8 +124,12 @@ export async function runBulkAction(operator: CurrentOperator, action: BulkActio
 }
 
 /** The newest seq not written by an operator (what "unread" can point at), or 0. */
+/** The seq of the session's last user message (mark unread puts the cursor just below it; ADR 100). */
 async function lastReadableSeq(sessionId: string, headSeq: number): Promise<number> {
   const prisma = await db();
+  const lastUser = await prisma.indexedMessage.findFirst({ where: { sessionId, role: "user", seq: { lte: headSeq } }, orderBy: { seq: "desc" }, select: { seq: true } });
+  if (lastUser) return lastUser.seq;
+  // Indexed before messages were recorded one by one: the newest message no operator wrote.
   const operatorSeqs = await prisma.operatorMessage.findMany({
     where: { sessionId, seq: { lte: headSeq } },
     select: { seq: true },

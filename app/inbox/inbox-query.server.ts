@@ -6,14 +6,17 @@ import { Prisma } from "~/generated/prisma/client";
 import { z } from "zod";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
-import { facetFilter, parseTableParams, textFilter, type TableParams } from "~/lib/table-params.server";
+import { inboxSettings } from "~/inbox/inbox-settings.server";
+import { messageHits, searchSql, type MessageHit } from "~/inbox/search.server";
+import { VIEW_IDS, type ConversationState, type InboxViewId } from "~/inbox/views";
+import { facetFilter, parseTableParamsLeniently, textFilter, type TableParams, type TableProblem } from "~/lib/table-params.server";
 import { liveBus } from "~/live/bus.server";
 import type { SenderRole } from "~/live/events";
 
 export const STATUSES = ["active", "inactive", "archived"] as const;
 // Only orders an index can serve are offered: "my unread" is computed per operator, so sorting by it would be a
 // full scan and sort at every load (the "Unread only" filter is the fast way to the same rows).
-export const SORTABLE = ["lastActivity", "user", "agent", "status"] as const;
+export const SORTABLE = ["lastActivity", "user", "agent", "status", "waiting"] as const;
 export type InboxSort = (typeof SORTABLE)[number];
 
 /** A yes/no switch in the URL: `?unread=1`. */
@@ -34,6 +37,7 @@ export const INBOX_TABLE = {
   sortable: SORTABLE,
   defaultSort: { id: "lastActivity" as InboxSort, desc: true },
   filters: {
+    view: choice(VIEW_IDS),
     status: facetFilter(STATUSES),
     agent: textFilter(200),
     q: textFilter(200),
@@ -47,8 +51,22 @@ export const INBOX_TABLE = {
 
 export type InboxParams = TableParams<InboxSort, typeof INBOX_TABLE.filters>;
 
+/**
+ * The inbox's URL, forgivingly (issue 16): unknown keys are ignored (`?utm_source=slack` still renders the inbox)
+ * and every bad value falls back to its default with a problem the page shows beside the intact view.
+ * The "Waiting on a human" view sorts by waiting time unless the URL says otherwise.
+ */
+export function readInboxParams(input: Request | URL | URLSearchParams): { params: InboxParams; problems: TableProblem[] } {
+  const read = parseTableParamsLeniently(input, INBOX_TABLE);
+  const search = input instanceof URLSearchParams ? input : new URL(input instanceof Request ? input.url : input).searchParams;
+  const sortGiven = read.problems.every((p) => p.key !== "sort") && search.has("sort") && search.get("sort") !== "";
+  if (read.params.filters.view === "waiting" && !sortGiven) read.params.sort = { id: "waiting", desc: false };
+  return read;
+}
+
+/** The params alone (tests, bench): bad values already fell back to their defaults. */
 export function parseInboxParams(input: Request | URL | URLSearchParams): InboxParams {
-  return parseTableParams(input, INBOX_TABLE);
+  return readInboxParams(input).params;
 }
 
 export type InboxRow = {
@@ -58,10 +76,19 @@ export type InboxRow = {
   status: string;
   headSeq: number;
   opCount: number;
+  userCount: number;
   unread: number;
+  /** Messages past my cursor that are not unread (AI or teammates' replies): new activity. */
+  activity: boolean;
   lastActivityAt: string | null;
   lastSenderRole: SenderRole | null;
   lastPreview: string | null;
+  state: ConversationState;
+  snoozedUntil: string | null;
+  waitingSince: string | null;
+  handoffReason: string | null;
+  /** With a text search: the newest matching message (open the session at its seq). */
+  hit: MessageHit | null;
   assignee: { id: string; name: string } | null;
   holder: { id: string; name: string } | null;
   labels: string[];
@@ -85,17 +112,23 @@ function orderBy(sort: { id: InboxSort; desc: boolean }, postgres: boolean): str
       return `s."agentId" ${dir}, ${activity}, s."id" ${dir}`;
     case "status":
       return `s."status" ${dir}, ${activity}, s."id" ${dir}`;
+    case "waiting":
+      // Ascending = the longest wait first; sessions nobody waits on go last either way.
+      return `s."waitingSince" ${dir} NULLS LAST, s."id" ${dir}`;
   }
 }
 
-const UNREAD_SQL = Prisma.sql`CASE WHEN (s."headSeq" - s."opCount") - COALESCE(c."lastSeq" - c."opCountAtCursor", 0) > 0
-  THEN (s."headSeq" - s."opCount") - COALESCE(c."lastSeq" - c."opCountAtCursor", 0) ELSE 0 END`;
+// My unread: the end user's messages past my cursor (ADR 100). AI and operator replies never count.
+const UNREAD_SQL = Prisma.sql`CASE WHEN s."userCount" - COALESCE(c."userCountAtCursor", 0) > 0
+  THEN s."userCount" - COALESCE(c."userCountAtCursor", 0) ELSE 0 END`;
+// New activity: anything past my cursor, whoever wrote it (shown as a quiet marker, not as unread).
+const ACTIVITY_SQL = Prisma.sql`CASE WHEN s."headSeq" > COALESCE(c."lastSeq", 0) THEN 1 ELSE 0 END`;
 
 /** Filtered counts stop here ("1,000+"): an exact count of a filtered 100k index would be a full scan. */
 export const COUNT_CAP = 1_000;
 
 /** The column each order's index leads with: a filter on it narrows that same index, so it never gets hidden. */
-const SORT_LEAD: Record<InboxSort, string> = { lastActivity: "lastActivityAt", user: "userId", agent: "agentId", status: "status" };
+const SORT_LEAD: Record<InboxSort, string> = { lastActivity: "lastActivityAt", user: "userId", agent: "agentId", status: "status", waiting: "waitingSince" };
 
 /**
  * How a filter names a column. On SQLite, `+s."col"` is the same value but hides the column's indexes from the
@@ -108,22 +141,41 @@ type Column = (name: string) => Prisma.Sql;
 const plainColumn: Column = (name) => Prisma.raw(`s."${name}"`);
 const walkSortIndex = (sort: InboxSort): Column => (name) => Prisma.raw(name === SORT_LEAD[sort] ? `s."${name}"` : `+s."${name}"`);
 
-function filterSql(params: InboxParams, operatorId: string, now: Date, col: Column = plainColumn): { where: Prisma.Sql; needsCursor: boolean; any: boolean } {
+/** What each view means in SQL (the page states the same in words: app/inbox/views.ts). */
+function viewSql(view: InboxViewId, operatorId: string, unansweredBefore: Date, col: Column, active: Prisma.Sql): Prisma.Sql | null {
+  switch (view) {
+    case "all":
+      return null;
+    case "waiting":
+      // A signal set the state, or the user's message has waited past the admin's time with no answer at all.
+      return Prisma.sql`(${col("state")} = 'waiting' OR (${col("state")} IN ('pending', 'open') AND ${col("lastSenderRole")} = 'user' AND ${col("lastActivityAt")} < ${unansweredBefore}))`;
+    case "mine":
+      return Prisma.sql`${col("assigneeId")} = ${operatorId} AND ${col("state")} <> 'resolved'`;
+    case "unassigned":
+      return Prisma.sql`${col("assigneeId")} IS NULL AND ${col("status")} = 'active' AND ${col("state")} NOT IN ('resolved', 'snoozed')`;
+    case "takenOver":
+      return Prisma.sql`${col("id")} IN (${active})`;
+    case "snoozed":
+      return Prisma.sql`${col("state")} = 'snoozed'`;
+    case "resolved":
+      return Prisma.sql`${col("state")} = 'resolved'`;
+  }
+}
+
+function filterSql(params: InboxParams, operatorId: string, now: Date, unansweredMinutes: number, col: Column = plainColumn): { where: Prisma.Sql; needsCursor: boolean; any: boolean } {
   const f = params.filters;
   const parts: Prisma.Sql[] = [];
+  const unansweredBefore = new Date(now.getTime() - unansweredMinutes * 60_000);
+  const active = Prisma.sql`SELECT "activeSessionId" FROM "Takeover" WHERE "activeSessionId" IS NOT NULL`;
+  const view = f.view ? viewSql(f.view, operatorId, unansweredBefore, col, active) : null;
+  if (view) parts.push(view);
   if (f.status.length > 0) parts.push(Prisma.sql`${col("status")} IN (${Prisma.join(f.status)})`);
   if (f.agent) parts.push(Prisma.sql`${col("agentId")} = ${f.agent}`);
-  if (f.q) {
-    // A prefix range uses the userId index on both databases (LIKE would not on SQLite); a full id matches too.
-    parts.push(Prisma.sql`((${col("userId")} >= ${f.q} AND ${col("userId")} < ${`${f.q}\u{10FFFF}`}) OR ${col("id")} = ${f.q})`);
-  }
+  if (f.q) parts.push(searchSql(f.q, col));
   if (f.unread) parts.push(Prisma.sql`${UNREAD_SQL} > 0`);
-  if (f.needsHuman) {
-    const before = new Date(now.getTime() - env().NEEDS_HUMAN_MINUTES * 60_000);
-    parts.push(Prisma.sql`${col("lastSenderRole")} = 'user' AND ${col("lastActivityAt")} < ${before}`);
-  }
+  // The older switches (bookmarks from before the views) still work; the page offers the views instead.
+  if (f.needsHuman) parts.push(Prisma.sql`${col("lastSenderRole")} = 'user' AND ${col("lastActivityAt")} < ${unansweredBefore}`);
   // Active takeovers and labels are small sets: test membership instead of joining every scanned row.
-  const active = Prisma.sql`SELECT "activeSessionId" FROM "Takeover" WHERE "activeSessionId" IS NOT NULL`;
   if (f.takenOver === "yes") parts.push(Prisma.sql`${col("id")} IN (${active})`);
   if (f.takenOver === "no") parts.push(Prisma.sql`${col("id")} NOT IN (${active})`);
   if (f.assigned === "me") parts.push(Prisma.sql`${col("assigneeId")} = ${operatorId}`);
@@ -139,10 +191,16 @@ type RawRow = {
   status: string;
   headSeq: number | bigint;
   opCount: number | bigint;
+  userCount: number | bigint;
   unread: number | bigint;
+  activity: number | bigint | boolean;
   lastActivityAt: Date | string | null;
   lastSenderRole: string | null;
   lastPreview: string | null;
+  state: string;
+  snoozedUntil: Date | string | null;
+  waitingSince: Date | string | null;
+  handoffReason: string | null;
   assigneeId: string | null;
   assigneeName: string | null;
   holderId: string | null;
@@ -160,7 +218,8 @@ const iso = (value: Date | string | null) => (value === null ? null : new Date(v
 export async function queryInbox(params: InboxParams, operatorId: string, now = new Date()): Promise<{ rows: InboxRow[]; total: number; capped: boolean }> {
   const prisma = await db();
   const postgres = isPostgresUrl(env().DATABASE_URL);
-  const { where, needsCursor, any } = filterSql(params, operatorId, now);
+  const { unansweredMinutes } = await inboxSettings();
+  const { where, needsCursor, any } = filterSql(params, operatorId, now, unansweredMinutes);
   const cursorJoin = needsCursor ? Prisma.sql`LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}` : Prisma.empty;
   const counted = any
     ? await prisma.$queryRaw<{ n: number | bigint }[]>`
@@ -168,8 +227,9 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
     : await prisma.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM "SessionIndex"`;
   const total = Number(counted[0]?.n ?? 0);
   const capped = any && total > COUNT_CAP;
-  const walk = capped && !postgres && params.sort.id !== "lastActivity";
-  const pageWhere = walk ? filterSql(params, operatorId, now, walkSortIndex(params.sort.id)).where : where;
+  // No index leads with waitingSince: that order sorts its (few, capped) matches instead of walking.
+  const walk = capped && !postgres && params.sort.id !== "lastActivity" && params.sort.id !== "waiting";
+  const pageWhere = walk ? filterSql(params, operatorId, now, unansweredMinutes, walkSortIndex(params.sort.id)).where : where;
   const order = Prisma.raw(orderBy(params.sort, postgres));
   const page = await prisma.$queryRaw<{ id: string }[]>`
     SELECT s."id" FROM "SessionIndex" s ${cursorJoin} ${pageWhere}
@@ -177,10 +237,11 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
   const ids = page.map((row) => row.id);
   if (ids.length === 0) return { rows: [], total: capped ? COUNT_CAP : total, capped };
 
-  const [raw, labels] = await Promise.all([
+  const [raw, labels, hits] = await Promise.all([
     prisma.$queryRaw<RawRow[]>`
-      SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", s."opCount", ${UNREAD_SQL} AS unread,
+      SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", s."opCount", s."userCount", ${UNREAD_SQL} AS unread, ${ACTIVITY_SQL} AS activity,
              s."lastActivityAt", s."lastSenderRole", s."lastPreview",
+             s."state", s."snoozedUntil", s."waitingSince", s."handoffReason",
              s."assigneeId", a."name" AS "assigneeName", t."operatorId" AS "holderId", h."name" AS "holderName"
       FROM "SessionIndex" s
       LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}
@@ -189,6 +250,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
       LEFT JOIN "Operator" h ON h."id" = t."operatorId"
       WHERE s."id" IN (${Prisma.join(ids)})`,
     prisma.sessionLabel.findMany({ where: { sessionId: { in: ids } }, orderBy: { label: "asc" } }),
+    params.filters.q ? messageHits(ids.map(fromStored), params.filters.q) : Promise.resolve(new Map<string, MessageHit>()),
   ]);
   const labelsBySession = new Map<string, string[]>();
   for (const label of labels) (labelsBySession.get(label.sessionId) ?? labelsBySession.set(label.sessionId, []).get(label.sessionId)!).push(label.label);
@@ -204,10 +266,17 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
         status: row.status,
         headSeq: Number(row.headSeq),
         opCount: Number(row.opCount),
+        userCount: Number(row.userCount),
         unread: Number(row.unread),
+        activity: Number(row.activity) > 0 && Number(row.unread) === 0,
         lastActivityAt: iso(row.lastActivityAt),
         lastSenderRole: (row.lastSenderRole as SenderRole | null) ?? null,
         lastPreview: row.lastPreview,
+        state: row.state as ConversationState,
+        snoozedUntil: iso(row.snoozedUntil),
+        waitingSince: iso(row.waitingSince),
+        handoffReason: row.handoffReason,
+        hit: hits.get(fromStored(row.id)) ?? null,
         assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? "(deleted operator)" } : null,
         holder: row.holderId ? { id: row.holderId, name: row.holderName ?? "(deleted operator)" } : null,
         labels: labelsBySession.get(id) ?? [],
@@ -217,52 +286,58 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
   return { rows, total: capped ? COUNT_CAP : total, capped };
 }
 
-// Σ(headSeq − opCount) over the whole index is the same for every operator and costs a scan of the table:
+// How many sessions have any user message at all is the same for every operator and costs a scan of the table:
 // it is kept until a session changes, and recomputed at most once a second however many tabs ask.
-const readable = { value: 0, at: 0, stale: true, pending: null as Promise<number> | null, subscribed: false };
-const READABLE_MAX_AGE_MS = 1_000;
+const withUser = { value: 0, at: 0, stale: true, pending: null as Promise<number> | null, subscribed: false };
+const WITH_USER_MAX_AGE_MS = 1_000;
 
-async function totalReadable(): Promise<number> {
-  if (!readable.subscribed) {
-    readable.subscribed = true;
+async function sessionsWithUserMessages(): Promise<number> {
+  if (!withUser.subscribed) {
+    withUser.subscribed = true;
     liveBus().subscribe(({ event }) => {
-      if (event.type === "session.changed") readable.stale = true;
+      if (event.type === "session.changed") withUser.stale = true;
     });
   }
-  const fresh = !readable.stale || Date.now() - readable.at < READABLE_MAX_AGE_MS;
-  if (fresh && readable.at > 0) return readable.value;
-  readable.pending ??= (async () => {
-    readable.stale = false;
+  if (!withUser.stale && withUser.at > 0) return withUser.value;
+  // Changed since the last count: wait for the once-a-second slot rather than answer with the stale value (the
+  // badge must agree with "My unread" even when the change that made it stale was the last one for a while).
+  const wait = withUser.at + WITH_USER_MAX_AGE_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (!withUser.stale && withUser.at > 0) return withUser.value;
+  // A count already running may have started before the latest change: wait for it, and count again if so.
+  if (withUser.pending) await withUser.pending.catch(() => {});
+  if (!withUser.stale && withUser.at > 0) return withUser.value;
+  withUser.pending ??= (async () => {
+    withUser.stale = false;
     const prisma = await db();
-    const [row] = await prisma.$queryRaw<{ n: number | bigint | null }[]>`SELECT SUM("headSeq" - "opCount") AS n FROM "SessionIndex"`;
-    readable.value = Number(row?.n ?? 0);
-    readable.at = Date.now();
-    return readable.value;
-  })().finally(() => (readable.pending = null));
-  return readable.pending;
+    const [row] = await prisma.$queryRaw<{ n: number | bigint | null }[]>`SELECT COUNT(*) AS n FROM "SessionIndex" WHERE "userCount" > 0`;
+    withUser.value = Number(row?.n ?? 0);
+    withUser.at = Date.now();
+    return withUser.value;
+  })().finally(() => (withUser.pending = null));
+  return withUser.pending;
 }
 
 /** For tests that write the index directly (not through the gateway, which publishes session.changed). */
 export function resetUnreadTotalCache() {
-  readable.at = 0;
-  readable.stale = true;
+  withUser.at = 0;
+  withUser.stale = true;
 }
 
 /**
- * My total unread across every session: Σ readable − Σ over my cursors of what they have seen, so only my
+ * How many sessions are unread for me — sessions, not messages, so it is the row count of "My unread" (ADR 100):
+ * sessions with any user message, minus those my cursors have read to their last user message. Only my
  * cursors are joined (a handful) instead of computing a per-row unread over the whole index.
  */
 export async function unreadTotal(operatorId: string): Promise<number> {
   const prisma = await db();
-  const [all, seen] = await Promise.all([
-    totalReadable(),
+  const [all, read] = await Promise.all([
+    sessionsWithUserMessages(),
     prisma.$queryRaw<{ n: number | bigint | null }[]>`
-      SELECT SUM(CASE WHEN c."lastSeq" - c."opCountAtCursor" < s."headSeq" - s."opCount" THEN c."lastSeq" - c."opCountAtCursor"
-                      ELSE s."headSeq" - s."opCount" END) AS n
-      FROM "ReadCursor" c JOIN "SessionIndex" s ON s."id" = c."sessionId"
-      WHERE c."operatorId" = ${operatorId} AND c."lastSeq" - c."opCountAtCursor" > 0`,
+      SELECT COUNT(*) AS n FROM "ReadCursor" c JOIN "SessionIndex" s ON s."id" = c."sessionId"
+      WHERE c."operatorId" = ${operatorId} AND s."userCount" > 0 AND c."userCountAtCursor" >= s."userCount"`,
   ]);
-  return Math.max(0, all - Number(seen[0]?.n ?? 0));
+  return Math.max(0, all - Number(read[0]?.n ?? 0));
 }
 
 /** Agents and labels in use, for the filter menus. Cached briefly: both are a scan of small indexes. */

@@ -3,6 +3,7 @@
 // read over REST. Everything is keyed by (session, seq), so applying the same messages twice changes nothing.
 import type { Message, Session } from "@fleetlm/client";
 import { db } from "~/db.server";
+import { lockSessionRow } from "~/inbox/session-lock.server";
 import type { SenderRole, SessionChangedEvent } from "~/live/events";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
 import type { Authorship } from "~/messages/authorship";
@@ -18,6 +19,7 @@ export type IndexedSession = {
   status: string;
   headSeq: number;
   opCount: number;
+  userCount: number;
   lastActivityAt: Date | null;
   lastSenderRole: string | null;
   lastPreview: string | null;
@@ -50,7 +52,18 @@ function rowFromSession(session: Session) {
   };
 }
 
-const INDEXED_SELECT = { id: true, userId: true, agentId: true, status: true, headSeq: true, opCount: true, lastActivityAt: true, lastSenderRole: true, lastPreview: true } as const;
+const INDEXED_SELECT = {
+  id: true,
+  userId: true,
+  agentId: true,
+  status: true,
+  headSeq: true,
+  opCount: true,
+  userCount: true,
+  lastActivityAt: true,
+  lastSenderRole: true,
+  lastPreview: true,
+} as const;
 
 function fromRow(row: IndexedSession): IndexedSession {
   return { ...row, id: fromStored(row.id), userId: fromStored(row.userId), agentId: fromStored(row.agentId), status: fromStored(row.status) };
@@ -122,28 +135,43 @@ export function changedEvent(row: IndexedSession): SessionChangedEvent {
     agentId: row.agentId,
     headSeq: row.headSeq,
     opCount: row.opCount,
+    userCount: row.userCount,
     lastActivityAt: row.lastActivityAt?.toISOString() ?? null,
     lastSenderRole: (row.lastSenderRole as SenderRole | null) ?? null,
     lastPreview: row.lastPreview,
   };
 }
 
+/** Longest body kept per message for full-text search; FleetLM keeps the whole text. */
+export const SEARCH_BODY_CHARS = 8_000;
+
 /**
- * Applies messages read after the row's head seq: head seq, last activity/sender/preview, and the seqs
- * operators wrote (each recorded once; read cursors at or past such a seq count it as seen). Callers
- * serialise per session. Returns the updated row, or null when nothing new was applied.
+ * Applies messages read after the row's head seq: head seq, last activity/sender/preview, the seqs operators
+ * wrote (each recorded once), one IndexedMessage per message (role and text: the user-message count below any
+ * seq, and full-text search), and the user-message count (unread, ADR 100). Runs in one transaction holding the
+ * session-index row's lock — the lock a read cursor takes while it counts — and re-reads the head seq under it,
+ * so concurrent or repeated calls apply each seq once. Returns the updated row, or null when nothing was new.
  */
 export async function applyMessages(row: IndexedSession, messages: MessageLike[]): Promise<IndexedSession | null> {
-  const fresh = [...new Map(messages.filter((m) => m.seq > row.headSeq).map((m) => [m.seq, m])).values()].sort((a, b) => a.seq - b.seq);
-  const last = fresh[fresh.length - 1];
-  if (!last) return null;
+  const candidates = [...new Map(messages.filter((m) => m.seq > row.headSeq).map((m) => [m.seq, m])).values()].sort((a, b) => a.seq - b.seq);
+  if (candidates.length === 0) return null;
   // Only what the Console's operators really sent is left out of unread: an end user's message claiming to be
   // an operator's is the end user's, and unread.
-  const authors = await authorshipOf(row, fresh);
-  const operatorSeqs = fresh.filter((m) => authors.get(m.seq)?.role === "operator").map((m) => m.seq);
+  const authors = await authorshipOf(row, candidates);
   const prisma = await db();
   const stored = toStored(row.id);
   return prisma.$transaction(async (tx) => {
+    await lockSessionRow(tx, stored);
+    const current = await tx.sessionIndex.findUnique({ where: { id: stored }, select: { headSeq: true } });
+    if (!current) return null;
+    const head = current.headSeq;
+    const fresh = candidates.filter((m) => m.seq > head);
+    const last = fresh[fresh.length - 1];
+    if (!last) return null;
+    const roles = fresh.map((m) => ({ seq: m.seq, role: senderRole(authors.get(m.seq)) }));
+    const operatorSeqs = roles.filter((m) => m.role === "operator").map((m) => m.seq);
+    const userSeqs = roles.filter((m) => m.role === "user").map((m) => m.seq);
+
     let recorded = 0;
     if (operatorSeqs.length > 0) {
       const existing = await tx.operatorMessage.findMany({ where: { sessionId: stored, seq: { in: operatorSeqs } }, select: { seq: true } });
@@ -156,11 +184,31 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
         recorded += 1;
       }
     }
+    // Anything above the head is from an earlier index that was rolled back or reset: replace it.
+    await tx.indexedMessage.deleteMany({ where: { sessionId: stored, seq: { gt: head } } });
+    await tx.indexedMessage.createMany({
+      data: fresh.map((m, i) => ({ sessionId: stored, seq: m.seq, role: roles[i]!.role, body: toStored(messageText(m.content).slice(0, SEARCH_BODY_CHARS)), at: m.insertedAt })),
+    });
+    if (userSeqs.length > 0) {
+      // A cursor that ran ahead of the index (a tab read seq N before the index had it) has now "seen" the
+      // user messages at or below it: count them on the cursor's side too, so its unread stays exact.
+      const ahead = await tx.readCursor.findMany({ where: { sessionId: stored, lastSeq: { gt: head } }, select: { operatorId: true, lastSeq: true } });
+      for (const cursor of ahead) {
+        const seen = userSeqs.filter((seq) => seq <= cursor.lastSeq).length;
+        if (seen > 0) {
+          await tx.readCursor.update({
+            where: { operatorId_sessionId: { operatorId: cursor.operatorId, sessionId: stored } },
+            data: { userCountAtCursor: { increment: seen } },
+          });
+        }
+      }
+    }
     const updated = await tx.sessionIndex.update({
       where: { id: stored },
       data: {
         headSeq: last.seq,
         opCount: { increment: recorded },
+        userCount: { increment: userSeqs.length },
         lastActivityAt: last.insertedAt,
         lastSenderId: toStored(last.sender_id),
         lastSenderRole: senderRole(authors.get(last.seq)),

@@ -85,60 +85,87 @@ export function parseTableParams<Sortable extends string, Filters extends Record
   input: Request | URL | URLSearchParams,
   spec: TableSpec<Sortable, Filters>,
 ): TableParams<Sortable, Filters> {
+  const { params, problems } = readTableParams(input, spec, { unknownKeys: "refuse" });
+  if (problems.length > 0) throw badRequest(problems.map((problem) => problem.message));
+  return params;
+}
+
+/** One thing wrong with a table URL: which key, and a sentence for the page. */
+export type TableProblem = { key: string; message: string };
+
+/**
+ * The forgiving parse for pages people share and deep-link (the inbox): unknown keys are ignored (a link from a
+ * chat tool brings `utm_source`), and each bad value is dropped back to its default with a problem to show on
+ * the page, so the rest of the view still renders. Never throws.
+ */
+export function parseTableParamsLeniently<Sortable extends string, Filters extends Record<string, FilterSchema>>(
+  input: Request | URL | URLSearchParams,
+  spec: TableSpec<Sortable, Filters>,
+): { params: TableParams<Sortable, Filters>; problems: TableProblem[] } {
+  return readTableParams(input, spec, { unknownKeys: "ignore" });
+}
+
+function readTableParams<Sortable extends string, Filters extends Record<string, FilterSchema>>(
+  input: Request | URL | URLSearchParams,
+  spec: TableSpec<Sortable, Filters>,
+  options: { unknownKeys: "refuse" | "ignore" },
+): { params: TableParams<Sortable, Filters>; problems: TableProblem[] } {
   const params = input instanceof URLSearchParams ? input : new URL(input instanceof Request ? input.url : input).searchParams;
-  const problems: string[] = [];
+  const problems: TableProblem[] = [];
   const ignored = new Set(spec.ignore ?? []);
 
-  for (const key of new Set(params.keys())) {
-    if (!TABLE_KEYS.has(key) && !REMIX_KEYS.has(key) && !ignored.has(key) && !Object.hasOwn(spec.filters, key)) {
-      problems.push(`unknown filter "${key}"`);
+  if (options.unknownKeys === "refuse") {
+    for (const key of new Set(params.keys())) {
+      if (!TABLE_KEYS.has(key) && !REMIX_KEYS.has(key) && !ignored.has(key) && !Object.hasOwn(spec.filters, key)) {
+        problems.push({ key, message: `unknown filter "${key}"` });
+      }
     }
   }
 
   const sortValues = z.enum(spec.sortable as unknown as [Sortable, ...Sortable[]]);
-  const Base = z.object({
-    page: z.coerce.number({ message: "page must be a number" }).int("page must be a whole number").min(1, "page starts at 1").max(MAX_PAGE).default(1),
-    pageSize: z.coerce
-      .number({ message: "pageSize must be a number" })
-      .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `pageSize must be one of ${PAGE_SIZES.join(", ")}`)
-      .default(DEFAULT_PAGE_SIZE),
-    sort: z
-      .string({ message: "sort must be given once" })
-      .regex(/^[A-Za-z0-9_]+\.(asc|desc)$/, "sort must look like column.asc or column.desc")
-      .transform((value, ctx) => {
-        const [id, direction] = value.split(".");
-        const column = sortValues.safeParse(id);
-        if (!column.success) {
-          ctx.addIssue({ code: "custom", message: `cannot sort by "${id}"` });
-          return z.NEVER;
-        }
-        return { id: column.data, desc: direction === "desc" };
-      })
-      .optional(),
-  });
-  const base = Base.safeParse({
-    page: single(params, "page") || undefined,
-    pageSize: single(params, "pageSize") || undefined,
-    sort: single(params, "sort") || undefined,
-  });
-  if (!base.success) problems.push(...base.error.issues.map((issue) => issue.message));
+  // Each part on its own, so one bad value falls back to its default without taking the others with it.
+  const Page = z.coerce.number({ message: "page must be a number" }).int("page must be a whole number").min(1, "page starts at 1").max(MAX_PAGE, `page goes up to ${MAX_PAGE}`).default(1);
+  const PageSize = z.coerce
+    .number({ message: "pageSize must be a number" })
+    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `pageSize must be one of ${PAGE_SIZES.join(", ")}`)
+    .default(DEFAULT_PAGE_SIZE);
+  const Sort = z
+    .string({ message: "sort must be given once" })
+    .regex(/^[A-Za-z0-9_]+\.(asc|desc)$/, "sort must look like column.asc or column.desc")
+    .transform((value, ctx) => {
+      const [id, direction] = value.split(".");
+      const column = sortValues.safeParse(id);
+      if (!column.success) {
+        ctx.addIssue({ code: "custom", message: `cannot sort by "${id}"` });
+        return z.NEVER;
+      }
+      return { id: column.data, desc: direction === "desc" };
+    })
+    .optional();
+  const part = <T>(key: string, schema: z.ZodType<T>, fallback: T): T => {
+    const result = schema.safeParse(single(params, key) || undefined);
+    if (result.success) return result.data;
+    problems.push(...result.error.issues.map((issue) => ({ key, message: issue.message })));
+    return fallback;
+  };
+  const page = part("page", Page, 1);
+  const pageSize = part("pageSize", PageSize, DEFAULT_PAGE_SIZE);
+  const sort = part("sort", Sort, undefined) ?? spec.defaultSort;
 
   const filters: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(spec.filters)) {
     const result = schema.safeParse(params.getAll(key));
-    if (result.success) filters[key] = result.data;
-    else problems.push(...result.error.issues.map((issue) => `${key} ${issue.message}`));
+    if (result.success) {
+      filters[key] = result.data;
+      continue;
+    }
+    problems.push(...result.error.issues.map((issue) => ({ key, message: `${key} ${issue.message}` })));
+    filters[key] = schema.parse([]); // the filter's "not given" value
   }
 
-  if (problems.length > 0 || !base.success) throw badRequest(problems);
-  const { page, pageSize } = base.data;
   return {
-    page,
-    pageSize,
-    sort: base.data.sort ?? spec.defaultSort,
-    filters: filters as TableParams<Sortable, Filters>["filters"],
-    skip: (page - 1) * pageSize,
-    take: pageSize,
+    params: { page, pageSize, sort, filters: filters as TableParams<Sortable, Filters>["filters"], skip: (page - 1) * pageSize, take: pageSize },
+    problems,
   };
 }
 

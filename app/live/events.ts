@@ -13,6 +13,8 @@ export type SessionChangedEvent = {
   headSeq: number;
   /** Operator-written messages so far: with headSeq, lets a page update an unread badge before it reloads. */
   opCount?: number;
+  /** The end user's messages so far: with a row's own count, lets a page move its unread badge before it reloads. */
+  userCount?: number;
   lastActivityAt: string | null;
   lastSenderRole: SenderRole | null;
   lastPreview: string | null;

@@ -1,21 +1,27 @@
 // The inbox: every indexed FleetLM session as a server-run table (state in the URL), kept live over /live.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { db } from "~/db.server";
-import { env } from "~/env.server";
 import { ensureGateway, gatewayStatus } from "~/gateway/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
-import { inboxFacets, parseInboxParams, queryInbox, type InboxRow } from "~/inbox/inbox-query.server";
+import { inboxFacets, queryInbox, readInboxParams, type InboxRow } from "~/inbox/inbox-query.server";
+import { inboxSettings } from "~/inbox/inbox-settings.server";
+import { DeleteViewSchema, SaveViewSchema, deleteView, listSavedViews, saveView } from "~/inbox/saved-views.server";
+import { inboxViews } from "~/inbox/views";
+import { wantsUnreadBadge } from "~/inbox/unread-badge.server";
+import { BadgeSwitch } from "~/inbox/components/badge-switch";
 import { BulkActions } from "~/inbox/components/bulk-actions";
-import { InboxFilters, SavedViews } from "~/inbox/components/inbox-filters";
+import { InboxFilters, SavedViewsBar, UrlProblems, ViewTabs } from "~/inbox/components/inbox-filters";
 import { KeyboardHelp } from "~/inbox/components/keyboard-help";
 import { RelativeTime, useNow } from "~/inbox/components/relative-time";
 import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
+import { useStableRows } from "~/inbox/components/use-stable-rows";
+import { SearchHit } from "~/inbox/components/search-hit";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { tableState } from "~/lib/table-params.server";
@@ -27,15 +33,19 @@ export const meta: MetaFunction = () => [{ title: "Inbox · FleetLM Console" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const operator = await requireOperator(request);
-  const params = parseInboxParams(request);
+  // Never a 400 page: unknown keys are ignored and each bad value is a problem shown beside the intact view.
+  const { params, problems } = readInboxParams(request);
   ensureGateway();
   const prisma = await db();
+  const settings = await inboxSettings();
   // Only the local index is read: FleetLM being down degrades freshness, never the page.
-  const [{ rows, total, capped }, facets, operators, indexed] = await Promise.all([
+  const [{ rows, total, capped }, facets, operators, indexed, unreadBadge, saved] = await Promise.all([
     queryInbox(params, operator.id),
     inboxFacets(),
     prisma.operator.findMany({ where: { active: true, role: { in: ["admin", "operator"] } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
     prisma.sessionIndex.findFirst({ select: { id: true } }),
+    wantsUnreadBadge(operator),
+    listSavedViews(operator.id),
   ]);
   const gateway = gatewayStatus();
   return {
@@ -45,9 +55,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     facets,
     operators: operators.filter((op) => op.id !== operator.id),
     canChange: mayChangeSharedState(operator),
+    unreadBadge,
     indexEmpty: indexed === null,
     gateway: { running: gateway.running, connected: gateway.connected, fleetlmReachable: gateway.fleetlmReachable },
-    needsHumanMinutes: env().NEEDS_HUMAN_MINUTES,
+    problems,
+    view: params.filters.view ?? "all",
+    views: inboxViews({ waitMinutes: settings.unansweredMinutes }),
+    saved,
+    isAdmin: operator.role === "admin",
     now: Date.now(),
     // The live feed resumes from here, so changes between this render and the page's subscription are not lost.
     liveId: liveBus().lastId,
@@ -56,7 +71,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
-  const parsed = parseForm(BulkActionSchema, await readForm(request));
+  const form = await readForm(request);
+  const intent = form.get("intent");
+  if (intent === "view-save" || intent === "view-delete") {
+    const parsedView = intent === "view-save" ? parseForm(SaveViewSchema, form) : parseForm(DeleteViewSchema, form);
+    if (!parsedView.ok) return parsedView.response;
+    const result = parsedView.data.intent === "view-save" ? await saveView(operator, parsedView.data, clientIp(context)) : await deleteView(operator, parsedView.data.viewId, clientIp(context));
+    return data({ ok: result.ok, message: result.message, intent }, { status: result.ok ? 200 : result.status });
+  }
+  const parsed = parseForm(BulkActionSchema, form);
   if (!parsed.ok) return parsed.response;
   const result = await runBulkAction(operator, parsed.data, clientIp(context));
   if (result.ok) {
@@ -76,8 +99,8 @@ const REVALIDATE_THROTTLE_MS = 400;
 export default function InboxPage() {
   const loaderData = useLoaderData<typeof loader>();
   const { table: state, capped, facets, operators, canChange, indexEmpty, gateway } = loaderData;
-  // Live patches: a session.changed event updates its row at once (unread moves by the new non-operator
-  // messages, exact because the event carries headSeq and opCount); the reload that follows confirms it.
+  // Live patches: a session.changed event updates its row at once (unread moves by the new user messages,
+  // exact because the event carries userCount); the reload that follows confirms it.
   const [patches, setPatches] = useState<Map<string, Partial<InboxRow> & { headSeq: number }>>(new Map());
   useEffect(() => {
     setPatches((current) => {
@@ -87,7 +110,7 @@ export default function InboxPage() {
       return kept.length === current.size ? current : new Map(kept);
     });
   }, [loaderData.rows]);
-  const rows = useMemo(
+  const incoming = useMemo(
     () =>
       loaderData.rows.map((row) => {
         const patch = patches.get(row.id);
@@ -97,11 +120,24 @@ export default function InboxPage() {
   );
   const navigate = useNavigate();
   const navigation = useNavigation();
+  const actionData = useActionData<{ ok: boolean; message?: string; intent?: string; errors?: Record<string, string[]> }>();
   const { search } = useLocation();
   const revalidator = useRevalidator();
   const now = useNow(loaderData.now);
+  // The list holds still while the pointer is over it, focus is inside it, or the keyboard is working it (j/k/x).
+  const [pointerIn, setPointerIn] = useState(false);
+  const [focusIn, setFocusIn] = useState(false);
+  const [keysIn, setKeysIn] = useState(false);
+  const holding = pointerIn || focusIn || keysIn;
+  const { rows, pending: heldUpdates } = useStableRows(incoming, holding, search);
+  const release = useCallback(() => {
+    setPointerIn(false);
+    setFocusIn(false);
+    setKeysIn(false);
+  }, []);
+  // Selection and focus belong to session ids, never to positions: they survive paging and live changes.
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [focus, setFocus] = useState(0);
+  const [focusId, setFocusId] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
   const [flash, setFlash] = useState<Map<string, number>>(new Map());
   const searchRef = useRef<HTMLDivElement>(null);
@@ -123,15 +159,18 @@ export default function InboxPage() {
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const status = useLiveEvents((event: LiveStreamEvent) => {
-    if (event.type === "session.changed" && event.opCount !== undefined) {
+    if (event.type === "session.changed" && event.userCount !== undefined) {
       const row = rowsRef.current.find((r) => r.id === event.sessionId);
       if (row && event.headSeq > row.headSeq) {
-        const added = event.headSeq - row.headSeq - (event.opCount - row.opCount);
+        // Only the end user's messages make a row unread (ADR 100); anything else is new activity.
+        const added = event.userCount - row.userCount;
+        const unread = Math.max(0, row.unread + added);
         setPatches((current) =>
           new Map(current).set(row.id, {
             headSeq: event.headSeq,
-            opCount: event.opCount!,
-            unread: Math.max(0, row.unread + added),
+            userCount: event.userCount!,
+            unread,
+            activity: unread === 0,
             lastActivityAt: event.lastActivityAt,
             lastSenderRole: event.lastSenderRole,
             lastPreview: event.lastPreview,
@@ -143,31 +182,30 @@ export default function InboxPage() {
     if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset" || event.type === "gateway") scheduleRevalidate();
   }, { since: loaderData.liveId });
 
-  // Flash rows whose content changed since the previous load.
-  const previous = useRef<Map<string, string> | null>(null);
+  // Flash only rows whose content really changed: not rows that came into view by paging, filtering or sorting.
+  const previous = useRef<{ key: string; signatures: Map<string, string> } | null>(null);
+  const flashTimers = useRef(new Set<ReturnType<typeof setTimeout>>());
   useEffect(() => {
-    const signature = (row: InboxRow) => `${row.unread}|${row.headSeq}|${row.lastActivityAt}|${row.assignee?.id}|${row.holder?.id}|${row.labels.join(",")}|${row.status}`;
+    const signature = (row: InboxRow) => `${row.unread}|${row.headSeq}|${row.lastActivityAt}|${row.assignee?.id}|${row.holder?.id}|${row.labels.join(",")}|${row.status}|${row.state}`;
     const next = new Map(rows.map((row) => [row.id, signature(row)]));
-    if (previous.current) {
-      const changed = rows.filter((row) => previous.current!.get(row.id) !== next.get(row.id)).map((row) => row.id);
+    const before = previous.current;
+    if (before && before.key === search) {
+      const changed = rows.filter((row) => before.signatures.has(row.id) && before.signatures.get(row.id) !== next.get(row.id)).map((row) => row.id);
       if (changed.length > 0) {
         const stamp = Date.now();
         setFlash((current) => new Map([...current, ...changed.map((id) => [id, stamp] as const)]));
-        setTimeout(() => setFlash((current) => new Map([...current].filter(([, at]) => at !== stamp))), 1_300);
+        const timer = setTimeout(() => {
+          flashTimers.current.delete(timer);
+          setFlash((current) => new Map([...current].filter(([, at]) => at !== stamp)));
+        }, 1_300);
+        flashTimers.current.add(timer);
       }
     }
-    previous.current = next;
-  }, [rows]);
+    previous.current = { key: search, signatures: next };
+  }, [rows, search]);
+  useEffect(() => () => flashTimers.current.forEach(clearTimeout), []);
 
-  // Selection survives revalidation but only for rows still on the page.
-  useEffect(() => {
-    setSelected((current) => {
-      const ids = new Set(rows.map((row) => row.id));
-      const kept = [...current].filter((id) => ids.has(id));
-      return kept.length === current.size ? current : new Set(kept);
-    });
-    setFocus((f) => Math.min(f, Math.max(0, rows.length - 1)));
-  }, [rows]);
+  const offPage = [...selected].filter((id) => !rows.some((row) => row.id === id)).length;
 
   const toggle = useCallback((id: string) => {
     setSelected((current) => {
@@ -178,26 +216,31 @@ export default function InboxPage() {
     });
   }, []);
 
+  const focusIndex = rows.findIndex((row) => row.id === focusId);
+  const focusRow = (id: string) => {
+    setFocusId(id);
+    rowRefs.current.get(id)?.scrollIntoView({ block: "nearest" });
+  };
   useInboxKeys({
     move: (delta) => {
-      setFocus((f) => {
-        const next = Math.min(Math.max(0, f + delta), Math.max(0, rows.length - 1));
-        const row = rows[next];
-        if (row) rowRefs.current.get(row.id)?.scrollIntoView({ block: "nearest" });
-        return next;
-      });
+      setKeysIn(true);
+      const next = focusIndex < 0 ? 0 : Math.min(Math.max(0, focusIndex + delta), Math.max(0, rows.length - 1));
+      const row = rows[next];
+      if (row) focusRow(row.id);
     },
     open: () => {
-      const row = rows[focus];
-      if (row) navigate(`/sessions/${encodeURIComponent(row.id)}`);
+      if (focusId) navigate(`/sessions/${encodeURIComponent(focusId)}`);
     },
     toggle: () => {
-      const row = rows[focus];
-      if (row) toggle(row.id);
+      setKeysIn(true);
+      if (focusId) toggle(focusId);
     },
     search: () => searchRef.current?.querySelector("input")?.focus(),
     help: () => setHelp((h) => !h),
-    escape: () => setHelp(false),
+    escape: () => {
+      setHelp(false);
+      setKeysIn(false);
+    },
   });
 
   const columns = useMemo(
@@ -209,7 +252,15 @@ export default function InboxPage() {
             type="checkbox"
             aria-label="Select all on this page"
             checked={rows.length > 0 && rows.every((row) => selected.has(row.id))}
-            onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((row) => row.id)) : new Set())}
+            onChange={(e) => {
+              const checked = e.target.checked;
+              // Only this page's rows: a selection made on other pages stays.
+              setSelected((current) => {
+                const next = new Set(current);
+                for (const row of rows) (checked ? next.add(row.id) : next.delete(row.id));
+                return next;
+              });
+            }}
           />
         ),
         cell: ({ row }) => (
@@ -220,7 +271,7 @@ export default function InboxPage() {
         id: "user",
         header: ({ column: c }) => <DataTableColumnHeader column={c} title="User" />,
         cell: ({ row }) => (
-          <Link to={`/sessions/${encodeURIComponent(row.original.id)}`} className="font-medium hover:underline" tabIndex={-1}>
+          <Link to={`/sessions/${encodeURIComponent(row.original.id)}`} className="font-medium hover:underline" onFocus={() => setFocusId(row.original.id)}>
             {row.original.userId}
           </Link>
         ),
@@ -240,6 +291,12 @@ export default function InboxPage() {
             <span data-testid={`unread-${row.original.id}`} className="rounded-full bg-blue-600 px-2 py-0.5 text-xs font-semibold text-white">
               {getValue()}
             </span>
+          ) : row.original.activity ? (
+            // AI or teammates replied since I last read: activity, not unread (ADR 100).
+            <span data-testid={`unread-${row.original.id}`} aria-label="0 unread, new replies" title="New replies from the AI or a teammate" className="inline-flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
+              <span aria-hidden className="inline-block h-2 w-2 rounded-full border border-slate-400" />
+              0
+            </span>
           ) : (
             <span data-testid={`unread-${row.original.id}`} className="text-slate-400" aria-label="0 unread">0</span>
           ),
@@ -254,7 +311,9 @@ export default function InboxPage() {
         enableSorting: false,
         header: "Last message",
         cell: ({ row }) =>
-          row.original.lastPreview === null ? (
+          row.original.hit ? (
+            <SearchHit sessionId={row.original.id} seq={row.original.hit.seq} snippet={row.original.hit.snippet} />
+          ) : row.original.lastPreview === null ? (
             <span className="text-slate-400">No messages</span>
           ) : (
             <span className="line-clamp-2 max-w-md">
@@ -291,7 +350,9 @@ export default function InboxPage() {
       <div className="flex items-center gap-3">
         <h1 className="text-xl font-semibold">Inbox</h1>
         <span className="text-sm text-slate-500" data-testid="inbox-total">{capped ? `${state.total.toLocaleString()}+` : state.total.toLocaleString()} sessions</span>
-        <button type="button" onClick={() => setHelp(true)} className="ml-auto text-sm text-slate-500 underline">Keyboard shortcuts (?)</button>
+        <span className="ml-auto" />
+        <BadgeSwitch shown={loaderData.unreadBadge} />
+        <button type="button" onClick={() => setHelp(true)} className="text-sm text-slate-500 underline">Keyboard shortcuts (?)</button>
       </div>
       {status === "reconnecting" ? (
         <div role="status" data-testid="live-reconnecting" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
@@ -303,11 +364,38 @@ export default function InboxPage() {
           FleetLM is unreachable: showing the Console's index as last synced. New messages appear once it is back.
         </div>
       ) : null}
-      <SavedViews />
-      <InboxFilters agents={facets.agents} labels={facets.labels} searchRef={searchRef} />
-      {selected.size > 0 ? (
-        <BulkActions selected={[...selected]} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} />
+      <ViewTabs views={loaderData.views} current={loaderData.view} />
+      <SavedViewsBar mine={loaderData.saved.mine} team={loaderData.saved.team} isAdmin={loaderData.isAdmin} />
+      {actionData && (actionData.intent === "view-save" || actionData.intent === "view-delete" || actionData.errors) ? (
+        <p role={actionData.ok ? "status" : "alert"} data-testid="view-result" className={`text-sm ${actionData.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}>
+          {actionData.message ?? Object.values(actionData.errors ?? {}).flat().join(" ")}
+        </p>
       ) : null}
+      <UrlProblems problems={loaderData.problems} />
+      <InboxFilters agents={facets.agents} labels={facets.labels} searchRef={searchRef} />
+      <BulkActions selected={[...selected]} offPage={offPage} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} onClear={() => setSelected(new Set())} />
+      <div className="flex min-h-8 items-center gap-2" aria-live="polite">
+        {heldUpdates > 0 ? (
+          <button type="button" data-testid="pending-updates" onClick={release} className="rounded-full bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
+            {heldUpdates} update{heldUpdates === 1 ? "" : "s"} — show
+          </button>
+        ) : holding ? (
+          <span className="text-xs text-slate-500 dark:text-slate-400">The list holds still while you work in it; new activity gathers here.</span>
+        ) : null}
+      </div>
+      <div
+        data-testid="inbox-list"
+        data-holding={holding ? "true" : "false"}
+        onPointerEnter={() => setPointerIn(true)}
+        onPointerLeave={() => {
+          setPointerIn(false);
+          setKeysIn(false);
+        }}
+        onFocus={() => setFocusIn(true)}
+        onBlur={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusIn(false);
+        }}
+      >
       <DataTable
         table={table}
         caption={`Sessions, ${state.sort.id} ${state.sort.desc ? "descending" : "ascending"}`}
@@ -332,14 +420,16 @@ export default function InboxPage() {
           "data-testid": "inbox-row",
           "data-session-id": row.id,
           "aria-selected": selected.has(row.id),
-          onClick: () => setFocus(index),
+          "data-focused": row.id === focusId ? "true" : undefined,
+          onClick: () => setFocusId(row.id),
           className: [
-            index === focus ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
+            row.id === focusId ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
             selected.has(row.id) ? "bg-blue-50 dark:bg-blue-950" : "",
             flash.has(row.id) ? "row-flash" : "",
           ].join(" "),
         })}
       />
+      </div>
       <DataTablePagination state={state} />
       {help ? <KeyboardHelp onClose={() => setHelp(false)} /> : null}
     </div>

@@ -1,9 +1,26 @@
-// GET /inbox/unread-total: my total unread, for the navigation badge and the tab title.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+// GET /inbox/unread-total: how many sessions are unread for me (sessions, not messages: the row count of "My
+// unread"), for the navigation badge and the tab title. Auditors see none unless they ask (ADR 100).
+// POST badge=on|off: whether I want the badge (null in the database = my role's default).
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
 import { requireOperator } from "~/auth/guards.server";
+import { wantsUnreadBadge, setUnreadBadge } from "~/inbox/unread-badge.server";
 import { unreadTotal } from "~/inbox/inbox-query.server";
+
+const NO_STORE = { "Cache-Control": "no-store" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const operator = await requireOperator(request);
-  return Response.json({ unread: await unreadTotal(operator.id) }, { headers: { "Cache-Control": "no-store" } });
+  if (!(await wantsUnreadBadge(operator))) return Response.json({ unread: null, hidden: true }, { headers: NO_STORE });
+  return Response.json({ unread: await unreadTotal(operator.id), hidden: false }, { headers: NO_STORE });
+}
+
+const BadgeSchema = z.object({ badge: z.enum(["on", "off"], { message: "badge must be on or off" }) });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const operator = await requireOperator(request);
+  const parsed = BadgeSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return Response.json({ ok: false, message: parsed.error.issues[0]?.message ?? "bad input" }, { status: 400 });
+  await setUnreadBadge(operator.id, parsed.data.badge === "on");
+  return Response.json({ ok: true, badge: parsed.data.badge });
 }

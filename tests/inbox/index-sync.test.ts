@@ -146,8 +146,8 @@ describe("gateway index sync", () => {
     await syncSessionNow(target.id);
     const row = await (await db()).sessionIndex.findUnique({ where: { id: target.id } });
     expect(row).toMatchObject({ headSeq: target.messages + 2, opCount: 0, lastSenderRole: "agent" });
-    // Both count (today: every message the Console's operators did not send), whatever their metadata says.
-    expect(await unreadFor(alice.id, target.id)).toBe(2);
+    // The user's forged message counts, whatever its metadata says; the agent's is activity, not unread (ADR 100).
+    expect(await unreadFor(alice.id, target.id)).toBe(1);
     target.messages += 2;
   });
 

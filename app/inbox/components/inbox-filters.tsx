@@ -1,79 +1,159 @@
-// Saved views (bookmarkable preset URLs) and the filter toolbar; every filter lives in the URL.
-import { Link, useLocation, useSearchParams } from "@remix-run/react";
-import { DataTableFacetedFilter, DataTableTextFilter, DataTableToolbar, withParams } from "~/components/data-table";
+// The inbox's one set of views (each defined on the page), saved and team views, and the facets that narrow
+// any view; every choice lives in the URL, so any view is a link someone can share.
+import { Form, Link, useLocation, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { DataTableFacetedFilter, DataTableToolbar, withParams } from "~/components/data-table";
+import type { InboxView, InboxViewId } from "~/inbox/views";
 import { AgentQualityBadge } from "~/reviews/components/agent-quality-badge";
-
-export const SAVED_VIEWS: { label: string; search: string }[] = [
-  { label: "All", search: "" },
-  { label: "My unread", search: "?unread=1" },
-  { label: "Needs a human", search: "?needsHuman=1&status=active" },
-  { label: "Assigned to me", search: "?assigned=me" },
-  { label: "Unassigned", search: "?assigned=none&status=active" },
-  { label: "Taken over", search: "?takenOver=yes" },
-];
 
 export const FILTER_KEYS = ["status", "agent", "q", "unread", "needsHuman", "takenOver", "assigned", "label"] as const;
 
-function Toggle({ name, value, label }: { name: string; value: string; label: string }) {
+type SavedView = { id: string; name: string; search: string; team: boolean };
+
+/** The views as tabs; switching keeps the facets and starts again at page 1 in the view's own order. */
+export function ViewTabs({ views, current }: { views: InboxView[]; current: InboxViewId }) {
+  const { search } = useLocation();
+  const active = views.find((v) => v.id === current) ?? views[0]!;
+  return (
+    <div className="space-y-1">
+      <nav aria-label="Views" className="flex flex-wrap gap-1 text-sm">
+        {views.map((view) => (
+          <Link
+            key={view.id}
+            to={withParams(search, { view: view.id === "all" ? null : view.id, sort: null })}
+            aria-current={view.id === current ? "page" : undefined}
+            aria-describedby={view.id === current ? "view-definition" : undefined}
+            data-testid={`view-${view.id}`}
+            className="rounded-full border border-slate-300 px-3 py-1 hover:bg-slate-100 aria-[current=page]:bg-slate-800 aria-[current=page]:text-white dark:border-slate-700 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-slate-200 dark:aria-[current=page]:text-slate-900"
+          >
+            {view.label}
+          </Link>
+        ))}
+      </nav>
+      <p id="view-definition" data-testid="view-definition" className="text-sm text-slate-600 dark:text-slate-300">
+        <span className="font-medium">{active.label}:</span> {active.definition}
+      </p>
+    </div>
+  );
+}
+
+/** My saved views and the team's pinned ones, with "save this view" (admins may pin it for everyone). */
+export function SavedViewsBar({ mine, team, isAdmin }: { mine: SavedView[]; team: SavedView[]; isAdmin: boolean }) {
+  const { search } = useLocation();
+  const navigation = useNavigation();
+  const saving = navigation.formData?.get("intent") === "view-save";
+  const link = (view: SavedView) => (
+    <li key={view.id} className="flex items-center rounded-full border border-slate-300 dark:border-slate-700">
+      <Link to={`/inbox${view.search}`} className="px-3 py-0.5 hover:underline">
+        {view.team ? <span className="sr-only">Team view: </span> : null}
+        {view.name}
+      </Link>
+      {!view.team || isAdmin ? (
+        <Form method="post" className="contents">
+          <input type="hidden" name="intent" value="view-delete" />
+          <input type="hidden" name="viewId" value={view.id} />
+          <button aria-label={`Delete the view ${view.name}`} className="px-2 text-slate-500 hover:text-red-700 dark:hover:text-red-300">×</button>
+        </Form>
+      ) : null}
+    </li>
+  );
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      {team.length > 0 ? (
+        <ul aria-label="Team views" className="flex flex-wrap items-center gap-1">
+          <li className="text-xs uppercase text-slate-500">Team</li>
+          {team.map(link)}
+        </ul>
+      ) : null}
+      {mine.length > 0 ? (
+        <ul aria-label="My saved views" className="flex flex-wrap items-center gap-1">
+          <li className="text-xs uppercase text-slate-500">Saved</li>
+          {mine.map(link)}
+        </ul>
+      ) : null}
+      <details className="relative">
+        <summary className="cursor-pointer list-none rounded border border-dashed border-slate-300 px-2 py-0.5 dark:border-slate-700">Save this view…</summary>
+        <Form method="post" className="absolute z-10 mt-1 flex w-72 flex-col gap-2 rounded border border-slate-200 bg-white p-3 shadow dark:border-slate-800 dark:bg-slate-900">
+          <input type="hidden" name="intent" value="view-save" />
+          <input type="hidden" name="search" value={search} />
+          <label className="flex flex-col text-xs">
+            Name
+            <input name="name" required maxLength={60} className="mt-0.5 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950" />
+          </label>
+          {isAdmin ? (
+            <label className="flex items-center gap-1.5 text-xs">
+              <input type="checkbox" name="team" value="on" /> Pin for the whole team
+            </label>
+          ) : null}
+          <button disabled={saving} className="rounded bg-slate-800 px-3 py-1 text-white disabled:opacity-60 dark:bg-slate-200 dark:text-slate-900">{saving ? "Saving…" : "Save"}</button>
+        </Form>
+      </details>
+    </div>
+  );
+}
+
+/** What was wrong with the URL: each bad value was left out, the rest of the view is shown. */
+export function UrlProblems({ problems }: { problems: { key: string; message: string }[] }) {
+  const { search } = useLocation();
+  if (problems.length === 0) return null;
+  const keys = [...new Set(problems.map((p) => p.key))];
+  return (
+    <div role="alert" data-testid="url-problems" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+      <p className="font-medium">Some of this link's settings were not understood and are left out:</p>
+      <ul className="ml-5 list-disc">
+        {problems.map((p, i) => (
+          <li key={i}>{p.message}</li>
+        ))}
+      </ul>
+      <Link to={withParams(search, Object.fromEntries(keys.map((k) => [k, null])))} className="underline">Remove them from the address</Link>
+    </div>
+  );
+}
+
+function UnreadToggle() {
   const { search } = useLocation();
   const [params] = useSearchParams();
-  const on = params.get(name) === value;
+  const on = params.get("unread") === "1";
   return (
     <Link
-      to={withParams(search, { [name]: on ? null : value })}
+      to={withParams(search, { unread: on ? null : "1" })}
       preventScrollReset
       aria-pressed={on}
+      data-testid="facet-unread"
       className={`rounded border px-2 py-1 text-sm ${on ? "border-blue-500 bg-blue-50 font-medium dark:bg-blue-950" : "border-dashed border-slate-300 dark:border-slate-700"}`}
     >
-      {label}
+      Unread only
     </Link>
   );
 }
 
-export function SavedViews() {
-  const { search } = useLocation();
-  const current = normalise(search);
-  return (
-    <nav aria-label="Saved views" className="mb-3 flex flex-wrap gap-1 text-sm">
-      {SAVED_VIEWS.map((view) => (
-        <Link
-          key={view.label}
-          to={`/inbox${view.search}`}
-          aria-current={normalise(view.search) === current ? "page" : undefined}
-          className="rounded-full border border-slate-300 px-3 py-1 hover:bg-slate-100 aria-[current=page]:bg-slate-800 aria-[current=page]:text-white dark:border-slate-700 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-slate-200 dark:aria-[current=page]:text-slate-900"
-        >
-          {view.label}
-        </Link>
-      ))}
-    </nav>
-  );
-}
-
-function normalise(search: string) {
-  const params = new URLSearchParams(search);
-  for (const key of ["page", "pageSize", "sort"]) params.delete(key);
-  return [...params.entries()].map(([k, v]) => `${k}=${v}`).sort().join("&");
-}
-
 export function InboxFilters({ agents, labels, searchRef }: { agents: string[]; labels: string[]; searchRef: React.RefObject<HTMLDivElement> }) {
+  const [params] = useSearchParams();
   return (
     <DataTableToolbar
       fields={["q", "agent"]}
       filterKeys={FILTER_KEYS}
       aside={
         <div className="flex flex-wrap items-center gap-2">
-          <DataTableFacetedFilter name="status" title="Status" options={["active", "inactive", "archived"].map((s) => ({ value: s, label: s }))} />
+          <DataTableFacetedFilter name="status" title="FleetLM status" options={["active", "inactive", "archived"].map((s) => ({ value: s, label: s }))} />
           {labels.length > 0 ? <DataTableFacetedFilter name="label" title="Label" options={labels.map((l) => ({ value: l, label: l }))} /> : null}
-          <Toggle name="unread" value="1" label="Unread only" />
-          <Toggle name="needsHuman" value="1" label="Needs a human" />
-          <Toggle name="takenOver" value="yes" label="Taken over" />
-          <Toggle name="assigned" value="me" label="Assigned to me" />
-          <Toggle name="assigned" value="none" label="Unassigned" />
+          <UnreadToggle />
         </div>
       }
     >
       <div ref={searchRef} className="contents">
-        <DataTableTextFilter name="q" label="User (prefix) or session id" placeholder="Search users  /" />
+        <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
+          Search users, session ids and messages
+          <input
+            key={params.get("q") ?? ""}
+            name="q"
+            type="search"
+            defaultValue={params.get("q") ?? ""}
+            placeholder="Search  /"
+            maxLength={200}
+            data-testid="inbox-search"
+            className="mt-0.5 w-64 rounded border border-slate-300 px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
+          />
+        </label>
       </div>
       <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
         Agent
@@ -91,11 +171,20 @@ function SelectedAgentQuality() {
   return agent ? <AgentQualityBadge agentId={agent} className="self-end" /> : null;
 }
 
+/** Applies at once: picking an agent submits the toolbar's form (the search box's text goes with it). */
 function AgentSelect({ agents }: { agents: string[] }) {
   const [params] = useSearchParams();
+  const submit = useSubmit();
   const current = params.get("agent") ?? "";
   return (
-    <select key={current} name="agent" defaultValue={current} className="mt-0.5 rounded border border-slate-300 px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100">
+    <select
+      key={current}
+      name="agent"
+      defaultValue={current}
+      data-testid="agent-select"
+      onChange={(e) => submit(e.currentTarget.form, { preventScrollReset: true })}
+      className="mt-0.5 rounded border border-slate-300 px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
+    >
       <option value="">Any</option>
       {[...new Set([...agents, ...(current ? [current] : [])])].map((agent) => (
         <option key={agent} value={agent}>{agent}</option>
