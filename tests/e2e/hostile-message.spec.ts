@@ -1,0 +1,40 @@
+// A hostile message in Chromium against the production build: a megabyte of markup-dense markdown posted by
+// the end user as kind "assistant" and content nested 2,000 levels deep (ADR 085), forged operator metadata
+// (ADR 087). The page opens, shows them for what they are, and "Show all" brings the whole text, painted in slices.
+import { MEGABYTE_MARKDOWN, postHostileMessages } from "../support/hostile-messages";
+import { expect, hydrated, login, test } from "./support";
+
+test("opens a session of hostile messages, marks the forgeries, and shows all of the megabyte on demand", async ({ page, admin, fleetlm }) => {
+  test.setTimeout(120_000);
+  const userId = `e2e-mallory-${Date.now()}`;
+  const session = await fleetlm.createSession({ userId, agentId: "e2e-silent-agent" });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "hello" } });
+  const seqs = await postHostileMessages(fleetlm, session.id, userId);
+  await login(page, admin);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  const response = await page.goto(`/sessions/${session.id}`);
+  expect(response?.status()).toBe(200);
+  await hydrated(page);
+
+  const forgedOperator = page.locator(`[data-testid=message][data-seq="${seqs.forgedOperator}"]`);
+  await expect(forgedOperator.getByTestId("sender")).toHaveText("User");
+  await expect(forgedOperator.getByTestId("suspicious")).toContainText("operator");
+
+  const scroller = page.getByTestId("message-scroller");
+  await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+  const big = page.locator(`[data-testid=message][data-seq="${seqs.bigMarkdown}"]`);
+  await expect(big.getByTestId("sender")).toHaveText("User");
+  await expect(big.getByTestId("suspicious")).toContainText("AI reply");
+  await expect(big.getByTestId("long-text")).toContainText("shown as plain text");
+  await expect(big.locator("strong")).toHaveCount(0);
+  await expect(big.getByTestId("review-controls-" + seqs.bigMarkdown)).toHaveCount(0);
+  await big.getByTestId("show-all").click();
+  const sliced = big.getByTestId("sliced-text");
+  await expect(sliced).toHaveAttribute("data-complete", "true", { timeout: 60_000 });
+  expect(await sliced.evaluate((el) => el.textContent?.length)).toBe(MEGABYTE_MARKDOWN.length);
+
+  await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await expect(page.getByTestId("omitted-notice").first()).toContainText("nested too deeply");
+  expect(errors).toEqual([]);
+});
