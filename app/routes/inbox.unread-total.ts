@@ -4,6 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireOperator } from "~/auth/guards.server";
+import { readForm } from "~/lib/forms.server";
 import { wantsUnreadBadge, setUnreadBadge } from "~/inbox/unread-badge.server";
 import { unreadTotal } from "~/inbox/inbox-query.server";
 
@@ -19,7 +20,7 @@ const BadgeSchema = z.object({ badge: z.enum(["on", "off"], { message: "badge mu
 
 export async function action({ request }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
-  const parsed = BadgeSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = BadgeSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return Response.json({ ok: false, message: parsed.error.issues[0]?.message ?? "bad input" }, { status: 400 });
   await setUnreadBadge(operator.id, parsed.data.badge === "on");
   return Response.json({ ok: true, badge: parsed.data.badge });
