@@ -146,3 +146,39 @@ test("TRUST_PROXY=true stops the server at boot with the reason", async ({ fleet
   expect(code).not.toBe(0);
   expect(server.output()).toMatch(/TRUST_PROXY: "true" would trust every hop/);
 });
+
+test("malformed input over real HTTP is never a 500, and no redirect leaves the site", async ({ request, baseURL, admin }) => {
+  const signIn = await request.post(`${baseURL}/login`, { headers: { ...FORM, origin: baseURL! }, data: form({ email: admin.email, password: admin.password }), maxRedirects: 0 });
+  const cookie = cookieFrom(signIn.headers()["set-cookie"]);
+  const gets = [
+    "/login?redirectTo=%2F%09%2Fevil.test",
+    "/login?redirectTo=/%0D%0A/evil.test",
+    "/login?redirectTo=/%C3%A9t%C3%A9",
+    "/login?redirectTo=/%E9",
+    "/reviews?from=2025-13-01",
+    "/reviews/export?from=2025-13-01",
+    "/reviews/agents/demo-agent?from=2025-02-30",
+    "/admin/audit?from=2025-13-01",
+    "/sessions/%E0%A4%A",
+    "/inbox?q=%E0%A4%A",
+  ];
+  for (const target of gets) {
+    for (const cookies of [cookie, `other=%E0%A4%A; ${cookie}`]) {
+      const res = await request.get(`${baseURL}${target}`, { headers: { cookie: cookies }, maxRedirects: 0 });
+      expect(res.status(), `${target} (${cookies.slice(0, 12)})`).toBeLessThan(500);
+      const location = res.headers()["location"];
+      if (location) expect(new URL(location, baseURL).origin, `${target} → ${location}`).toBe(new URL(baseURL!).origin);
+    }
+  }
+  const reviews = await request.get(`${baseURL}/reviews?from=2025-13-01`, { headers: { cookie } });
+  expect(await reviews.text()).toContain("must be a real date");
+  for (const referer of ["//evil.test/x", "http://[", `${baseURL}//evil.test/x`]) {
+    const res = await request.post(`${baseURL}/theme`, { headers: { ...FORM, origin: baseURL!, cookie, referer }, data: form({ theme: "dark" }), maxRedirects: 0 });
+    expect(res.status(), referer).toBe(302);
+    expect(res.headers()["location"], referer).toBe("/inbox");
+  }
+  const badTheme = await request.post(`${baseURL}/theme`, { headers: { ...FORM, origin: baseURL!, cookie }, data: form({ theme: "neon" }), maxRedirects: 0 });
+  expect(badTheme.status()).toBe(400);
+  const badNote = await request.post(`${baseURL}/sessions/AZnotesSession00000001/notes`, { headers: { ...FORM, origin: baseURL!, cookie }, data: form({ intent: "create", body: "" }) });
+  expect(badNote.status()).toBe(400);
+});
