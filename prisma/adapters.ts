@@ -36,6 +36,16 @@ function patchPg(adapter: any) {
     for (const field of result.fields ?? []) if (field.dataTypeID === 19 || field.dataTypeID === 18) field.dataTypeID = 25;
     return result;
   };
+  // adapter-pg runs a migration script by splitting it on every ";", so a semicolon inside a comment or a string
+  // literal breaks the migration ("syntax error at or near …"). PostgreSQL's simple query protocol takes the whole
+  // script as it is, statements and comments alike.
+  adapter.executeScript = async (script: string) => {
+    try {
+      await adapter.client.query(script);
+    } catch (error) {
+      adapter.onError(error);
+    }
+  };
   return adapter;
 }
 
