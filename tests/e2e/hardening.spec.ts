@@ -142,9 +142,15 @@ for (const [label, setting] of [
 
 test("TRUST_PROXY=true stops the server at boot with the reason", async ({ fleetlmUrl }) => {
   const server = await startConsole("true", fleetlmUrl);
-  const code = await server.exited;
-  expect(code).not.toBe(0);
-  expect(server.output()).toMatch(/TRUST_PROXY: "true" would trust every hop/);
+  try {
+    // A server that wrongly starts must not outlive the test (it would hold its port and the database).
+    const code = await Promise.race([server.exited, new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 30_000))]);
+    expect(code).not.toBe("running");
+    expect(code).not.toBe(0);
+    expect(server.output()).toMatch(/TRUST_PROXY: "true" would trust every hop/);
+  } finally {
+    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
+  }
 });
 
 test("malformed input over real HTTP is never a 500, and no redirect leaves the site", async ({ request, baseURL, admin }) => {
