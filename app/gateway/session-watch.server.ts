@@ -6,6 +6,7 @@ import { FleetLMSocket, SessionStream, type Message } from "@fleetlm/client";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { recordLosses } from "~/fleetlm/losses.server";
 import { liveBus } from "~/live/bus.server";
 import { toViewMessage, withAuthorship } from "~/sessions/history.server";
 import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
@@ -124,6 +125,14 @@ async function start(watch: Watch): Promise<void> {
     stream.on("chunk", (event) => liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: event.agentId, chunk: event.chunk }));
     stream.on("joined", ({ rejoin }) => {
       if (rejoin) publishInterrupted(watch, "rejoined");
+    });
+    // FleetLM lacks these seqs for good (the stream re-read them first): record the loss once, then show it.
+    stream.on("gap", ({ from, to }) => {
+      const seqs = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      void recordLosses(watch.sessionId, seqs, watch.agentId ?? undefined).then(
+        () => liveBus().publish({ type: "lost", sessionId: watch.sessionId, seqs }),
+        (error: unknown) => console.warn(`[session-watch] ${watch.sessionId}: could not record lost seqs: ${String(error)}`),
+      );
     });
     stream.on("error", (error) => console.warn(`[session-watch] ${watch.sessionId}: ${error.message}`));
     await stream.start();

@@ -94,7 +94,11 @@ export async function readRange(fetchAfter: FetchAfter, range: SeqRange, options
     let start = firstMissing(skipKnown);
     while (start !== null) {
       const { page, limit, beyond } = await readFrom(start, extra);
-      if (got.has(start)) {
+      if (page.length < limit) {
+        // A short answer holds every seq above `start - 1` that FleetLM has (the unflushed tail whole, and
+        // every stored row it had room for): what is still missing in the range is absent right now.
+        for (let s = start; s <= to; s++) if (!got.has(s)) absent.add(s);
+      } else if (got.has(start)) {
         extra = beyond; // unflushed messages beyond the range took that many slots
       } else if (page.length >= limit && limit < maxPage) {
         extra = Math.max(1, extra) * 2 + beyond; // a full page of tail: the stored seq did not fit

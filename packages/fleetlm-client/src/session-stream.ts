@@ -86,7 +86,10 @@ export class SessionStream extends Emitter<SessionStreamEvents> {
       startSeq: options.lastSeq,
       pageSize: options.pageSize,
       gapRetryDelaysMs: options.gapRetryDelaysMs,
-      fetchAfter: (afterSeq, limit) => options.rest.listMessages(sessionId, { afterSeq, limit }),
+      // readRange, not one page: a real FleetLM's page can skip seqs it has (§13.1), which would look like a
+      // gap and, after the retries, be reported as lost. The retries are OrderedDelivery's, so no settle here.
+      fetchAfter: (afterSeq, limit) =>
+        options.rest.readRange(sessionId, { from: afterSeq + 1, to: afterSeq + limit }, { settleMs: 0 }).then((r) => r.messages),
       deliver: (message) => this.onDelivered(message),
       onError: (error) => this.emit("error", asError(error)),
       onSkip: (range) => this.emit("gap", range),
