@@ -219,22 +219,20 @@ export class FleetLMRest {
   }
 
   /**
-   * Pages forward from `afterSeq` to the head seq found first, each page through readRange (so holed
-   * pages never skip a seq); yields each non-empty page. Seqs FleetLM lacks go to `onMissing`.
+   * Pages forward from `afterSeq`, each page the exact range `afterSeq+1..afterSeq+pageSize` through
+   * readRange (so holed pages never skip a seq); yields each non-empty page and goes on while FleetLM has a
+   * seq at or past the range's end. Seqs FleetLM lacks go to `onMissing`.
    */
   async *pages(
     sessionId: string,
     options: { afterSeq?: number; pageSize?: number; onMissing?: (seqs: number[]) => void } & ReadRangeOptions = {},
   ): AsyncGenerator<Message[]> {
     const pageSize = options.pageSize ?? 100;
-    let afterSeq = options.afterSeq ?? 0;
-    let head = await this.headSeq(sessionId, { from: afterSeq });
-    while (afterSeq < head) {
-      const read = await this.readRange(sessionId, { from: afterSeq + 1, to: Math.min(head, afterSeq + pageSize) }, options);
+    for (let afterSeq = options.afterSeq ?? 0; ; afterSeq += pageSize) {
+      const read = await this.readRange(sessionId, { from: afterSeq + 1, to: afterSeq + pageSize }, options);
       if (read.missing.length > 0) options.onMissing?.(read.missing);
       if (read.messages.length > 0) yield read.messages;
-      afterSeq = Math.min(head, afterSeq + pageSize);
-      head = Math.max(head, read.highestSeen);
+      if (read.highestSeen < afterSeq + pageSize) return;
     }
   }
 

@@ -9,6 +9,7 @@ CREATE TABLE "LostSeq" (
     "seq" INTEGER NOT NULL,
     "agentId" TEXT NOT NULL,
     "detectedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "counted" BOOLEAN NOT NULL DEFAULT false,
 
     PRIMARY KEY ("sessionId", "seq")
 );
