@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { recordLosses } from "~/fleetlm/losses.server";
+import { forgetStream, noteStreamChunk } from "~/reviews/reply-index.server";
 import { liveBus } from "~/live/bus.server";
 import { toViewMessage, withAuthorship } from "~/sessions/history.server";
 import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
@@ -122,7 +123,10 @@ async function start(watch: Watch): Promise<void> {
     const stream = new SessionStream(socket, watch.sessionId, { rest: fleetlm(), lastSeq: headSeq, assembleLive: false });
     watch.stream = stream;
     stream.on("message", (message) => onMessage(watch, message));
-    stream.on("chunk", (event) => liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: event.agentId, chunk: event.chunk }));
+    stream.on("chunk", (event) => {
+      noteStreamChunk(watch.sessionId); // the Console's time to first token and stream time
+      liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: event.agentId, chunk: event.chunk });
+    });
     stream.on("joined", ({ rejoin }) => {
       if (rejoin) publishInterrupted(watch, "rejoined");
     });
@@ -172,6 +176,7 @@ function syncIndex(sessionId: string) {
 }
 
 function publishInterrupted(watch: Watch, reason: string) {
+  forgetStream(watch.sessionId);
   liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: watch.agentId ?? "", chunk: { type: INTERRUPTED_CHUNK_TYPE, reason } });
 }
 

@@ -5,6 +5,7 @@ import type { Message } from "@fleetlm/client";
 import { db } from "~/db.server";
 import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
+import { readExact } from "~/fleetlm/losses.server";
 import { messageText } from "./message-text";
 
 export type ReplyFacts = {
@@ -12,7 +13,13 @@ export type ReplyFacts = {
   seq: number;
   agentId: string;
   termination: "finish" | "abort";
+  /** The agent's own figure (metadata.latency_ms); FleetLM never computes one (protocol §13.3). */
   latencyMs: number | null;
+  /** The Console's: the answered user message's inserted_at → this reply's (both FleetLM's clock). */
+  consoleLatencyMs?: number | null;
+  /** Where the Console watched the stream: answered user message → first chunk, and first → last chunk. */
+  ttftMs?: number | null;
+  streamMs?: number | null;
   length: number;
   byOperator: boolean;
   at: Date;
@@ -49,6 +56,72 @@ function isUniqueViolation(error: unknown) {
   return (error as { code?: string } | null)?.code === "P2002";
 }
 
+/** Whether a message is the end user's (what an AI reply answers): not the agent's, not an operator's. */
+function isUserTurn(session: { agentId: string }, message: MessageLike): boolean {
+  return message.sender_id !== session.agentId && message.metadata?.source !== "operator";
+}
+
+// First and last chunk times of the stream being watched per session (session-watch notes them), taken by
+// the next AI reply recorded for that session.
+const streams = (globalThis as unknown as { __replyStreams?: Map<string, { first: number; last: number }> }).__replyStreams ?? new Map<string, { first: number; last: number }>();
+(globalThis as unknown as { __replyStreams?: typeof streams }).__replyStreams = streams;
+
+/** A live chunk of the session's agent reply arrived now (only where the Console watches the session). */
+export function noteStreamChunk(sessionId: string, at = Date.now()): void {
+  const current = streams.get(sessionId);
+  if (current) current.last = at;
+  else streams.set(sessionId, { first: at, last: at });
+}
+
+/** The stream was cut (reconnect, stop): its timing belongs to no stored reply. */
+export function forgetStream(sessionId: string): void {
+  streams.delete(sessionId);
+}
+
+const ANSWER_WINDOW = 20;
+
+/**
+ * The Console's latency figures for fresh AI replies: each reply answers the newest user message before it,
+ * found in the batch or, failing that, in one exact read of the seqs just before the batch's first such reply.
+ */
+async function measureLatencies(session: { id: string; agentId: string }, batch: MessageLike[], fresh: ReplyFacts[]): Promise<void> {
+  const ai = fresh.filter((f) => !f.byOperator).sort((a, b) => a.seq - b.seq);
+  if (ai.length === 0) return;
+  const known = new Map<number, MessageLike>(batch.map((m) => [m.seq, m]));
+  const answered = (seq: number) => {
+    for (let s = seq - 1; s >= Math.max(1, seq - ANSWER_WINDOW); s--) {
+      const m = known.get(s);
+      if (m && isUserTurn(session, m)) return m;
+    }
+    return null;
+  };
+  const first = ai[0]!.seq;
+  if (!answered(first) && first > 1) {
+    const from = Math.max(1, first - ANSWER_WINDOW);
+    const missingBefore = Array.from({ length: first - from }, (_, i) => from + i).some((s) => !known.has(s));
+    if (missingBefore) {
+      try {
+        const read = await readExact(session.id, { from, to: first - 1 }, { settleMs: 0 });
+        for (const m of read.messages) known.set(m.seq, m);
+      } catch {
+        // FleetLM unreadable: the reply is recorded without the Console's figure rather than not at all.
+      }
+    }
+  }
+  const stream = streams.get(session.id);
+  const newest = ai[ai.length - 1]!;
+  for (const facts of ai) {
+    const question = answered(facts.seq);
+    if (!question) continue;
+    facts.consoleLatencyMs = Math.max(0, Math.round(facts.at.getTime() - question.insertedAt.getTime()));
+    if (stream && facts === newest && stream.first >= question.insertedAt.getTime() - 1_000) {
+      facts.ttftMs = Math.max(0, Math.round(stream.first - question.insertedAt.getTime()));
+      facts.streamMs = Math.max(0, Math.round(stream.last - stream.first));
+    }
+  }
+  if (stream) streams.delete(session.id);
+}
+
 /**
  * Records the agent-authored messages of one batch (any mix of kinds, any order, duplicates allowed).
  * Safe to call again with the same messages: rows are upserted by (sessionId, seq), and flags survive.
@@ -70,6 +143,7 @@ export async function recordReplies(session: { id: string; agentId: string }, me
     for (const row of existing) known.add(row.seq);
   }
   const fresh = [...rows.values()].filter((row) => !known.has(row.seq));
+  await measureLatencies(session, messages, fresh);
   for (const row of fresh) {
     try {
       await prisma.replyIndex.create({ data: row });

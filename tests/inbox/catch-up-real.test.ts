@@ -1,6 +1,7 @@
 // The gateway's session sync against a FleetLM with real storage (protocol §13): a catch-up of many pages while
 // the newest messages are unflushed leaves the session index and the reply index complete, and a seq FleetLM
 // lost is recorded, skipped and never counted as unread.
+import "../support/db";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { afterEach, describe, expect, it } from "vitest";
