@@ -1,9 +1,10 @@
 // Exact reads from FleetLM and the seqs it lost (protocol §13). Every Console read of messages goes through
 // `readExact`: the SDK's readRange (never trusts a page to be contiguous), with the losses already on record
 // passed in so a known loss costs no wait, and fresh losses recorded once: a LostSeq row, a warning in the
-// log, the session's lostCount (inbox filter, agent quality page) and the unread arithmetic.
+// log, the session's lostCount (inbox filter, agent quality page).
 import { seqRuns, type FleetLMRest, type Message, type RangeRead, type SeqRange } from "@fleetlm/client";
 import { db } from "~/db.server";
+import { toStored } from "~/lib/stored-text";
 import { fleetlm } from "./fleetlm.server";
 
 export type ExactRead = RangeRead & {
@@ -14,7 +15,7 @@ export type ExactRead = RangeRead & {
 /** Recorded losses of a session within `range` (all of them without one). */
 export async function knownLosses(sessionId: string, range?: SeqRange): Promise<number[]> {
   const rows = await (await db()).lostSeq.findMany({
-    where: { sessionId, ...(range ? { seq: { gte: range.from, lte: range.to } } : {}) },
+    where: { sessionId: toStored(sessionId), ...(range ? { seq: { gte: range.from, lte: range.to } } : {}) },
     select: { seq: true },
     orderBy: { seq: "asc" },
   });
@@ -28,46 +29,24 @@ export function formatSeqRuns(seqs: readonly number[]): string {
     .join(", ");
 }
 
-type Tx = Parameters<Parameters<Awaited<ReturnType<typeof db>>["$transaction"]>[0]>[0];
-
-/**
- * Excludes the recorded, not yet counted losses at or below `headSeq` from unread, like operators' messages
- * (opCount), and lets read cursors already past one count it as seen — so unread stays exact whichever side
- * of the cursor a loss lies and whenever it is found. A loss above the index head waits until the head
- * reaches it (the gateway's sync calls this after moving the head), else headSeq − opCount would undercount.
- */
-async function countLosses(tx: Tx, sessionId: string, headSeq: number): Promise<number> {
-  const due = await tx.lostSeq.findMany({ where: { sessionId, counted: false, seq: { lte: headSeq } }, select: { seq: true } });
-  if (due.length === 0) return 0;
-  const seqs = due.map((d) => d.seq);
-  // An operator's message is excluded from unread already; counting its loss again would do it twice.
-  const operator = new Set((await tx.operatorMessage.findMany({ where: { sessionId, seq: { in: seqs } }, select: { seq: true } })).map((o) => o.seq));
-  let excluded = 0;
-  for (const seq of seqs) {
-    const marked = await tx.lostSeq.updateMany({ where: { sessionId, seq, counted: false }, data: { counted: true } });
-    if (marked.count === 0 || operator.has(seq)) continue; // a concurrent caller counted it
-    await tx.readCursor.updateMany({ where: { sessionId, lastSeq: { gte: seq } }, data: { opCountAtCursor: { increment: 1 } } });
-    excluded += 1;
-  }
-  if (excluded > 0) await tx.sessionIndex.update({ where: { id: sessionId }, data: { opCount: { increment: excluded } } });
-  return due.length;
-}
-
 /**
  * Records seqs FleetLM proved not to have. Idempotent: only seqs not on record yet are written, logged and
  * added to the session's lostCount (inbox filter, quality page). Returns the seqs that were new.
+ * Unread needs nothing here: it counts the user messages the index has read (ADR 100), and a lost seq is never
+ * read again.
  */
-export async function recordLosses(sessionId: string, seqs: readonly number[], agentIdHint?: string): Promise<number[]> {
+export async function recordLosses(fleetlmSessionId: string, seqs: readonly number[], agentIdHint?: string): Promise<number[]> {
   const wanted = [...new Set(seqs)].filter((s) => Number.isInteger(s) && s > 0).sort((a, b) => a - b);
   if (wanted.length === 0) return [];
+  const sessionId = toStored(fleetlmSessionId); // as the index stores ids (ADR 065)
   const prisma = await db();
   const fresh = await prisma.$transaction(async (tx) => {
     const existing = await tx.lostSeq.findMany({ where: { sessionId, seq: { in: wanted } }, select: { seq: true } });
     const known = new Set(existing.map((e) => e.seq));
     const todo = wanted.filter((s) => !known.has(s));
     if (todo.length === 0) return [];
-    const row = await tx.sessionIndex.findUnique({ where: { id: sessionId }, select: { agentId: true, headSeq: true } });
-    const agentId = row?.agentId ?? agentIdHint ?? "";
+    const row = await tx.sessionIndex.findUnique({ where: { id: sessionId }, select: { agentId: true } });
+    const agentId = row?.agentId ?? (agentIdHint ? toStored(agentIdHint) : "");
     const created: number[] = [];
     for (const seq of todo) {
       try {
@@ -77,22 +56,11 @@ export async function recordLosses(sessionId: string, seqs: readonly number[], a
         if ((error as { code?: string }).code !== "P2002") throw error; // else a concurrent reader recorded it
       }
     }
-    if (row && created.length > 0) {
-      await tx.sessionIndex.update({ where: { id: sessionId }, data: { lostCount: { increment: created.length } } });
-      await countLosses(tx, sessionId, row.headSeq);
-    }
+    if (row && created.length > 0) await tx.sessionIndex.update({ where: { id: sessionId }, data: { lostCount: { increment: created.length } } });
     return created;
   });
-  if (fresh.length > 0) console.warn(`[fleetlm] session ${sessionId}: FleetLM lost messages ${formatSeqRuns(fresh)} (no read returns them)`);
+  if (fresh.length > 0) console.warn(`[fleetlm] session ${fleetlmSessionId}: FleetLM lost messages ${formatSeqRuns(fresh)} (no read returns them)`);
   return fresh;
-}
-
-/** After the index head moved to `headSeq`: count the recorded losses it now covers (see countLosses); how many. */
-export async function countLossesUpTo(sessionId: string, headSeq: number): Promise<number> {
-  const prisma = await db();
-  // Cheap when there is nothing to count (the usual case): no transaction.
-  if ((await prisma.lostSeq.count({ where: { sessionId, counted: false, seq: { lte: headSeq } } })) === 0) return 0;
-  return prisma.$transaction((tx) => countLosses(tx, sessionId, headSeq));
 }
 
 /**

@@ -3,9 +3,9 @@
 // Keyed by (sessionId, seq), the only stable identity of a FleetLM message, so recording is idempotent.
 import type { Message } from "@fleetlm/client";
 import { db } from "~/db.server";
+import { toStored } from "~/lib/stored-text";
 import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
-import { readExact } from "~/fleetlm/losses.server";
 import { messageText } from "./message-text";
 
 export type ReplyFacts = {
@@ -79,43 +79,44 @@ export function forgetStream(sessionId: string): void {
 }
 
 const ANSWER_WINDOW = 20;
+const newest = (facts: ReplyFacts[]) => facts[facts.length - 1]!;
 
 /**
  * The Console's latency figures for fresh AI replies: each reply answers the newest user message before it,
- * found in the batch or, failing that, in one exact read of the seqs just before the batch's first such reply.
+ * found in the batch or else in the Console's own message index (IndexedMessage, role "user"): no FleetLM
+ * read, so recording never waits on FleetLM for it.
  */
 async function measureLatencies(session: { id: string; agentId: string }, batch: MessageLike[], fresh: ReplyFacts[]): Promise<void> {
   const ai = fresh.filter((f) => !f.byOperator).sort((a, b) => a.seq - b.seq);
   if (ai.length === 0) return;
-  const known = new Map<number, MessageLike>(batch.map((m) => [m.seq, m]));
-  const answered = (seq: number) => {
+  // seq → the user's message time: the batch's user turns, then the index's for the span (one query).
+  const userAt = new Map<number, Date>();
+  for (const m of batch) if (isUserTurn(session, m)) userAt.set(m.seq, m.insertedAt);
+  const prisma = await db();
+  const stored = toStored(session.id);
+  const span = { gte: Math.max(1, ai[0]!.seq - ANSWER_WINDOW), lt: newest(ai).seq };
+  for (const row of await prisma.indexedMessage.findMany({ where: { sessionId: stored, role: "user", seq: span }, select: { seq: true, at: true } })) {
+    if (!userAt.has(row.seq)) userAt.set(row.seq, row.at);
+  }
+  const before = (seq: number) => {
     for (let s = seq - 1; s >= Math.max(1, seq - ANSWER_WINDOW); s--) {
-      const m = known.get(s);
-      if (m && isUserTurn(session, m)) return m;
+      const at = userAt.get(s);
+      if (at) return at;
     }
     return null;
   };
-  const first = ai[0]!.seq;
-  if (!answered(first) && first > 1) {
-    const from = Math.max(1, first - ANSWER_WINDOW);
-    const missingBefore = Array.from({ length: first - from }, (_, i) => from + i).some((s) => !known.has(s));
-    if (missingBefore) {
-      try {
-        const read = await readExact(session.id, { from, to: first - 1 }, { settleMs: 0 });
-        for (const m of read.messages) known.set(m.seq, m);
-      } catch {
-        // FleetLM unreadable: the reply is recorded without the Console's figure rather than not at all.
-      }
-    }
-  }
   const stream = streams.get(session.id);
-  const newest = ai[ai.length - 1]!;
   for (const facts of ai) {
-    const question = answered(facts.seq);
+    let question = before(facts.seq);
+    if (!question && facts === ai[0]) {
+      // A long run of agent messages: the question lies further back than the window.
+      const row = await prisma.indexedMessage.findFirst({ where: { sessionId: stored, role: "user", seq: { lt: facts.seq } }, orderBy: { seq: "desc" }, select: { at: true } });
+      question = row?.at ?? null;
+    }
     if (!question) continue;
-    facts.consoleLatencyMs = Math.max(0, Math.round(facts.at.getTime() - question.insertedAt.getTime()));
-    if (stream && facts === newest && stream.first >= question.insertedAt.getTime() - 1_000) {
-      facts.ttftMs = Math.max(0, Math.round(stream.first - question.insertedAt.getTime()));
+    facts.consoleLatencyMs = Math.max(0, Math.round(facts.at.getTime() - question.getTime()));
+    if (stream && facts === newest(ai) && stream.first >= question.getTime() - 1_000) {
+      facts.ttftMs = Math.max(0, Math.round(stream.first - question.getTime()));
       facts.streamMs = Math.max(0, Math.round(stream.last - stream.first));
     }
   }

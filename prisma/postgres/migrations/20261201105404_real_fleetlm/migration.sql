@@ -12,7 +12,6 @@ CREATE TABLE "LostSeq" (
     "seq" INTEGER NOT NULL,
     "agentId" TEXT NOT NULL,
     "detectedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "counted" BOOLEAN NOT NULL DEFAULT false,
 
     CONSTRAINT "LostSeq_pkey" PRIMARY KEY ("sessionId","seq")
 );
