@@ -9,6 +9,7 @@ import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { syncSessionNow } from "~/gateway/gateway.server";
+import { parseInboxParams, queryInbox } from "~/inbox/inbox-query.server";
 import { unreadFor } from "~/inbox/read-cursor.server";
 import { makeOperator } from "../support/auth";
 
@@ -80,5 +81,14 @@ describe("gateway catch-up over holed pages", () => {
     expect((await prisma.lostSeq.findMany({ where: { sessionId: s.id }, orderBy: { seq: "asc" } })).map((r) => r.seq)).toEqual([4, 5, 6]);
     const op = await makeOperator("operator");
     expect(await unreadFor(op.id, s.id)).toBe(4); // the stored user messages 1, 2, 3, 7; the lost ones never count
+    // the inbox filter: sessions with lost messages (bob's, never synced here, is not indexed)
+    await syncSessionNow(bob.id);
+    const other = await rest.createSession({ userId: "carol", agentId: "bot" });
+    await say(other.id, "carol");
+    await syncSessionNow(other.id);
+    const lost = await queryInbox(parseInboxParams(new URLSearchParams("lost=1")), op.id);
+    const all = await queryInbox(parseInboxParams(new URLSearchParams("")), op.id);
+    expect(lost.rows.map((r) => r.id).sort()).toEqual([s.id, bob.id].sort());
+    expect(all.rows.map((r) => r.id)).toContain(other.id);
   });
 });
