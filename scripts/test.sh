@@ -34,6 +34,10 @@ npm run build >/dev/null
 echo "== vitest (SQLite)"
 vitest_status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || vitest_status=$?
+# The files that read history, sync the index, backfill or look up replies, once more against a FleetLM whose
+# newest messages are unflushed (holed pages, protocol §13; tests/support/dev-storage.ts).
+echo "== vitest (dev server in real-storage mode)"
+FLEETLM_DEV_STORAGE=real npx vitest run tests/sessions/history.test.ts tests/sessions/session-watch.test.ts tests/inbox/index-sync.test.ts tests/reviews/reply-index.test.ts tests/reviews/reviews.test.ts tests/reviews/console-latency.test.ts || vitest_status=$?
 
 echo "== playwright (Chromium: $CHROMIUM_PATH)"
 e2e_status=0

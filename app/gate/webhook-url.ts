@@ -9,7 +9,10 @@ export function webhookUrl(originUrl: string, webhookPath: string): string {
   const [pathAndQuery, fragment] = splitOnce(webhookPath, "#");
   const [path, query] = splitOnce(pathAndQuery, "?");
   const base = url.pathname === "" ? "/" : url.pathname;
-  url.pathname = `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  const relative = path.replace(/^\/+/, "");
+  // client.ex build_agent_url: an empty relative path keeps the base as is; otherwise Path.join, which drops
+  // a trailing slash ("/webhook/" → "/webhook", protocol §13.3), so the gate forwards where FleetLM would.
+  url.pathname = relative === "" ? base : `${base.replace(/\/+$/, "")}/${relative}`.replace(/(.)\/+$/, "$1");
   // The webhook path's query and fragment are used; the origin's query is dropped.
   url.search = query === undefined ? "" : `?${query}`;
   url.hash = fragment === undefined ? "" : `#${fragment}`;

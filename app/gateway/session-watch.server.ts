@@ -6,6 +6,8 @@ import { FleetLMSocket, SessionStream, type Message } from "@fleetlm/client";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { recordLosses } from "~/fleetlm/losses.server";
+import { forgetStream, noteStreamChunk } from "~/reviews/reply-index.server";
 import { liveBus } from "~/live/bus.server";
 import { toViewMessage, withAuthorship } from "~/sessions/history.server";
 import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
@@ -121,9 +123,20 @@ async function start(watch: Watch): Promise<void> {
     const stream = new SessionStream(socket, watch.sessionId, { rest: fleetlm(), lastSeq: headSeq, assembleLive: false });
     watch.stream = stream;
     stream.on("message", (message) => onMessage(watch, message));
-    stream.on("chunk", (event) => liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: event.agentId, chunk: event.chunk }));
+    stream.on("chunk", (event) => {
+      noteStreamChunk(watch.sessionId); // the Console's time to first token and stream time
+      liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: event.agentId, chunk: event.chunk });
+    });
     stream.on("joined", ({ rejoin }) => {
       if (rejoin) publishInterrupted(watch, "rejoined");
+    });
+    // FleetLM lacks these seqs for good (the stream re-read them first): record the loss once, then show it.
+    stream.on("gap", ({ from, to }) => {
+      const seqs = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      void recordLosses(watch.sessionId, seqs, watch.agentId ?? undefined).then(
+        () => liveBus().publish({ type: "lost", sessionId: watch.sessionId, seqs }),
+        (error: unknown) => console.warn(`[session-watch] ${watch.sessionId}: could not record lost seqs: ${String(error)}`),
+      );
     });
     stream.on("error", (error) => console.warn(`[session-watch] ${watch.sessionId}: ${error.message}`));
     await stream.start();
@@ -163,6 +176,7 @@ function syncIndex(sessionId: string) {
 }
 
 function publishInterrupted(watch: Watch, reason: string) {
+  forgetStream(watch.sessionId);
   liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: watch.agentId ?? "", chunk: { type: INTERRUPTED_CHUNK_TYPE, reason } });
 }
 

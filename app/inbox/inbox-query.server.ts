@@ -43,6 +43,8 @@ export const INBOX_TABLE = {
     q: textFilter(200),
     unread: flag,
     needsHuman: flag,
+    /** Sessions with seqs FleetLM lost (protocol §13.2): `?lost=1`. */
+    lost: flag,
     takenOver: choice(["yes", "no"] as const),
     assigned: choice(["me", "none"] as const),
     label: z.array(LabelSchema).max(10).transform((list) => [...new Set(list)]),
@@ -173,6 +175,7 @@ function filterSql(params: InboxParams, operatorId: string, now: Date, unanswere
   if (f.agent) parts.push(Prisma.sql`${col("agentId")} = ${f.agent}`);
   if (f.q) parts.push(searchSql(f.q, col));
   if (f.unread) parts.push(Prisma.sql`${UNREAD_SQL} > 0`);
+  if (f.lost) parts.push(Prisma.sql`${col("lostCount")} > 0`);
   // The older switches (bookmarks from before the views) still work; the page offers the views instead.
   if (f.needsHuman) parts.push(Prisma.sql`${col("lastSenderRole")} = 'user' AND ${col("lastActivityAt")} < ${unansweredBefore}`);
   // Active takeovers and labels are small sets: test membership instead of joining every scanned row.

@@ -24,7 +24,7 @@ export function viewSearch(raw: string): { ok: true; search: string } | { ok: fa
   const { problems } = readInboxParams(params);
   if (problems.length > 0) return { ok: false, message: `This view has bad values: ${problems.map((p) => p.message).join("; ")}` };
   const kept = new URLSearchParams();
-  const known = new Set(["view", "status", "agent", "q", "unread", "needsHuman", "takenOver", "assigned", "label", "sort", "pageSize"]);
+  const known = new Set(["view", "status", "agent", "q", "unread", "needsHuman", "lost", "takenOver", "assigned", "label", "sort", "pageSize"]);
   for (const [key, value] of params) if (known.has(key) && value !== "") kept.append(key, value);
   const search = kept.toString();
   return { ok: true, search: search ? `?${search}` : "" };

@@ -30,7 +30,10 @@ export type TakeoverEvent = { type: "takeover"; sessionId: string; holder: { id:
 export type PresenceEvent = { type: "presence"; sessionId: string; viewers: { id: string; name: string }[] };
 export type GatewayStatusEvent = { type: "gateway"; connected: boolean; fleetlmReachable: boolean };
 
-export type LiveEvent = SessionChangedEvent | MessageEvent | ChunkEvent | ReadEvent | TakeoverEvent | PresenceEvent | GatewayStatusEvent;
+/** Seqs of a watched session that FleetLM lost (protocol §13.2): the view shows a marker in their place. */
+export type LostEvent = { type: "lost"; sessionId: string; seqs: number[] };
+
+export type LiveEvent = SessionChangedEvent | MessageEvent | ChunkEvent | ReadEvent | TakeoverEvent | PresenceEvent | GatewayStatusEvent | LostEvent;
 
 /**
  * Stream control frames of /live, next to the LiveEvents: `hello` opens every connection (its id is the

@@ -63,6 +63,7 @@ export function isVisible(delivered: Delivered, subscriber: Subscriber): boolean
     case "message":
     case "chunk":
     case "presence":
+    case "lost":
       return subscriber.watched.has(event.sessionId);
     default:
       return false;

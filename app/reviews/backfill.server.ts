@@ -2,7 +2,7 @@
 // records what it reads live; this covers history from before the Console watched a session and sessions
 // nobody opened. Progress is "checked through seq N" per session, kept in memory and derived at boot from
 // the highest indexed reply seq, so a restart re-reads at most each session's tail after its last reply.
-import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { readExact } from "~/fleetlm/losses.server";
 import { db } from "~/db.server";
 import { maxIndexedSeqs, recordReplies } from "./reply-index.server";
 
@@ -28,12 +28,16 @@ export async function backfillReplies(sessionId: string, options: { afterSeq?: n
   const start = options.afterSeq ?? checked.get(sessionId) ?? (await maxIndexedSeqs([sessionId])).get(sessionId) ?? 0;
   let added = 0;
   let through = start;
-  for await (const page of fleetlm().pages(sessionId, { afterSeq: start, pageSize: PAGE_SIZE })) {
-    added += await recordReplies(session, page);
-    through = page[page.length - 1]!.seq;
+  // Exact ranges (readExact): a real FleetLM's page can skip stored seqs behind unflushed ones (§13.1), so
+  // "checked through" is the end of a range FleetLM answered for, never the last seq of a page.
+  for (let from = start + 1; ; from += PAGE_SIZE) {
+    const to = from + PAGE_SIZE - 1;
+    const read = await readExact(sessionId, { from, to });
+    added += await recordReplies(session, read.messages);
+    through = Math.min(to, Math.max(through, read.highestSeen));
     checked.set(sessionId, Math.max(checked.get(sessionId) ?? 0, through));
+    if (read.highestSeen < to) break;
   }
-  checked.set(sessionId, Math.max(checked.get(sessionId) ?? 0, through));
   return added;
 }
 

@@ -24,7 +24,22 @@ export type AgentQuality = {
   range: QualityRange;
   replies: { total: number; ai: number; operator: number };
   perDay: { day: string; ai: number; operator: number }[];
-  latency: { measured: number; p50: number | null; p95: number | null; buckets: { label: string; count: number }[] };
+  /**
+   * The Console's own figure (answered user message → reply, from FleetLM's inserted_at), so it covers every
+   * AI reply whose question it could read (`measured` of `replies.ai`); agents rarely send latency_ms
+   * (`agentReported`). ttft: where the Console watched the stream live (`ttftMeasured`).
+   */
+  latency: {
+    measured: number;
+    p50: number | null;
+    p95: number | null;
+    buckets: { label: string; count: number }[];
+    agentReported: number;
+    ttftMeasured: number;
+    ttftP50: number | null;
+  };
+  /** Seqs of this agent's sessions that FleetLM lost, found in the range (protocol §13.2). */
+  lostMessages: number;
   terminations: { finish: number; abort: number; interrupted: { count: number; measuredSince: string } | null };
   ratings: { reviews: number; good: number; bad: number; badShare: number | null; labels: { label: string; count: number; share: number }[] };
   takeovers: { sessions: number; takenOver: number; rate: number | null };
@@ -71,6 +86,8 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
   const at = dayRange(range.from, range.to);
   const perDay = new Map(days(range).map((d) => [d, { day: d, ai: 0, operator: 0 }]));
   const latencies: number[] = [];
+  const ttfts: number[] = [];
+  let agentReported = 0;
   const sessions = new Set<string>();
   const replies = { total: 0, ai: 0, operator: 0 };
   const terminations = { finish: 0, abort: 0 };
@@ -79,7 +96,7 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
   for (;;) {
     const batch = await prisma.replyIndex.findMany({
       where: { agentId, at },
-      select: { sessionId: true, seq: true, at: true, latencyMs: true, termination: true, byOperator: true },
+      select: { sessionId: true, seq: true, at: true, latencyMs: true, consoleLatencyMs: true, ttftMs: true, termination: true, byOperator: true },
       orderBy: [{ sessionId: "asc" }, { seq: "asc" }],
       take: BATCH,
       ...(cursor ? { cursor: { sessionId_seq: cursor }, skip: 1 } : {}),
@@ -97,13 +114,16 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
       if (day) day.ai++;
       if (row.termination === "abort") terminations.abort++;
       else terminations.finish++;
-      if (row.latencyMs !== null) latencies.push(row.latencyMs);
+      if (row.consoleLatencyMs !== null) latencies.push(row.consoleLatencyMs);
+      if (row.latencyMs !== null) agentReported++;
+      if (row.ttftMs !== null) ttfts.push(row.ttftMs);
     }
     if (batch.length < BATCH) break;
     const last = batch[batch.length - 1]!;
     cursor = { sessionId: last.sessionId, seq: last.seq };
   }
   latencies.sort((a, b) => a - b);
+  ttfts.sort((a, b) => a - b);
   const buckets = LATENCY_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
   for (const ms of latencies) buckets[LATENCY_BUCKETS.findIndex((b) => ms < b.max)]!.count++;
 
@@ -143,7 +163,16 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
     range,
     replies,
     perDay: [...perDay.values()],
-    latency: { measured: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), buckets },
+    latency: {
+      measured: latencies.length,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      buckets,
+      agentReported,
+      ttftMeasured: ttfts.length,
+      ttftP50: percentile(ttfts, 50),
+    },
+    lostMessages: await prisma.lostSeq.count({ where: { agentId, detectedAt: at } }),
     terminations: { ...terminations, interrupted: interruptedCount(agentId, at.gte!, at.lt!) },
     ratings: {
       reviews,

@@ -48,7 +48,10 @@ export function replyWhere(filters: QueueFilters): Prisma.ReplyIndexWhereInput {
   const where: Prisma.ReplyIndexWhereInput = {};
   if (filters.agent) where.agentId = filters.agent;
   if (filters.termination) where.termination = filters.termination;
-  if (filters.minLatency !== undefined) where.latencyMs = { gt: filters.minLatency };
+  // The Console's figure covers every reply; the agent's own latency_ms only where it has none (older rows).
+  if (filters.minLatency !== undefined) {
+    where.OR = [{ consoleLatencyMs: { gt: filters.minLatency } }, { consoleLatencyMs: null, latencyMs: { gt: filters.minLatency } }];
+  }
   if (filters.flagged) where.flaggedAt = { not: null };
   if (filters.author) where.byOperator = filters.author === "operator";
   const at = dayRange(filters.from, filters.to);

@@ -3,6 +3,7 @@
 // Keyed by (sessionId, seq), the only stable identity of a FleetLM message, so recording is idempotent.
 import type { Message } from "@fleetlm/client";
 import { db } from "~/db.server";
+import { toStored } from "~/lib/stored-text";
 import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "./message-text";
@@ -12,7 +13,13 @@ export type ReplyFacts = {
   seq: number;
   agentId: string;
   termination: "finish" | "abort";
+  /** The agent's own figure (metadata.latency_ms); FleetLM never computes one (protocol §13.3). */
   latencyMs: number | null;
+  /** The Console's: the answered user message's inserted_at → this reply's (both FleetLM's clock). */
+  consoleLatencyMs?: number | null;
+  /** Where the Console watched the stream: answered user message → first chunk, and first → last chunk. */
+  ttftMs?: number | null;
+  streamMs?: number | null;
   length: number;
   byOperator: boolean;
   at: Date;
@@ -49,6 +56,73 @@ function isUniqueViolation(error: unknown) {
   return (error as { code?: string } | null)?.code === "P2002";
 }
 
+/** Whether a message is the end user's (what an AI reply answers): not the agent's, not an operator's. */
+function isUserTurn(session: { agentId: string }, message: MessageLike): boolean {
+  return message.sender_id !== session.agentId && message.metadata?.source !== "operator";
+}
+
+// First and last chunk times of the stream being watched per session (session-watch notes them), taken by
+// the next AI reply recorded for that session.
+const streams = (globalThis as unknown as { __replyStreams?: Map<string, { first: number; last: number }> }).__replyStreams ?? new Map<string, { first: number; last: number }>();
+(globalThis as unknown as { __replyStreams?: typeof streams }).__replyStreams = streams;
+
+/** A live chunk of the session's agent reply arrived now (only where the Console watches the session). */
+export function noteStreamChunk(sessionId: string, at = Date.now()): void {
+  const current = streams.get(sessionId);
+  if (current) current.last = at;
+  else streams.set(sessionId, { first: at, last: at });
+}
+
+/** The stream was cut (reconnect, stop): its timing belongs to no stored reply. */
+export function forgetStream(sessionId: string): void {
+  streams.delete(sessionId);
+}
+
+const ANSWER_WINDOW = 20;
+const newest = (facts: ReplyFacts[]) => facts[facts.length - 1]!;
+
+/**
+ * The Console's latency figures for fresh AI replies: each reply answers the newest user message before it,
+ * found in the batch or else in the Console's own message index (IndexedMessage, role "user"): no FleetLM
+ * read, so recording never waits on FleetLM for it.
+ */
+async function measureLatencies(session: { id: string; agentId: string }, batch: MessageLike[], fresh: ReplyFacts[]): Promise<void> {
+  const ai = fresh.filter((f) => !f.byOperator).sort((a, b) => a.seq - b.seq);
+  if (ai.length === 0) return;
+  // seq → the user's message time: the batch's user turns, then the index's for the span (one query).
+  const userAt = new Map<number, Date>();
+  for (const m of batch) if (isUserTurn(session, m)) userAt.set(m.seq, m.insertedAt);
+  const prisma = await db();
+  const stored = toStored(session.id);
+  const span = { gte: Math.max(1, ai[0]!.seq - ANSWER_WINDOW), lt: newest(ai).seq };
+  for (const row of await prisma.indexedMessage.findMany({ where: { sessionId: stored, role: "user", seq: span }, select: { seq: true, at: true } })) {
+    if (!userAt.has(row.seq)) userAt.set(row.seq, row.at);
+  }
+  const before = (seq: number) => {
+    for (let s = seq - 1; s >= Math.max(1, seq - ANSWER_WINDOW); s--) {
+      const at = userAt.get(s);
+      if (at) return at;
+    }
+    return null;
+  };
+  const stream = streams.get(session.id);
+  for (const facts of ai) {
+    let question = before(facts.seq);
+    if (!question && facts === ai[0]) {
+      // A long run of agent messages: the question lies further back than the window.
+      const row = await prisma.indexedMessage.findFirst({ where: { sessionId: stored, role: "user", seq: { lt: facts.seq } }, orderBy: { seq: "desc" }, select: { at: true } });
+      question = row?.at ?? null;
+    }
+    if (!question) continue;
+    facts.consoleLatencyMs = Math.max(0, Math.round(facts.at.getTime() - question.getTime()));
+    if (stream && facts === newest(ai) && stream.first >= question.getTime() - 1_000) {
+      facts.ttftMs = Math.max(0, Math.round(stream.first - question.getTime()));
+      facts.streamMs = Math.max(0, Math.round(stream.last - stream.first));
+    }
+  }
+  if (stream) streams.delete(session.id);
+}
+
 /**
  * Records the agent-authored messages of one batch (any mix of kinds, any order, duplicates allowed).
  * Safe to call again with the same messages: rows are upserted by (sessionId, seq), and flags survive.
@@ -70,6 +144,7 @@ export async function recordReplies(session: { id: string; agentId: string }, me
     for (const row of existing) known.add(row.seq);
   }
   const fresh = [...rows.values()].filter((row) => !known.has(row.seq));
+  await measureLatencies(session, messages, fresh);
   for (const row of fresh) {
     try {
       await prisma.replyIndex.create({ data: row });

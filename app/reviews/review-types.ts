@@ -5,7 +5,12 @@ export type MyReview = { id: string; rating: Rating; labels: string[]; comment: 
 export type ReplyState = {
   indexed: boolean;
   termination: string | null;
+  /** The agent's own figure (metadata.latency_ms), when it sent one. */
   latencyMs: number | null;
+  /** Measured by the Console: the answered user message's inserted_at → the reply's. */
+  consoleLatencyMs?: number | null;
+  /** FleetLM lost this reply after it was delivered: reviews keep their snapshot, the text cannot be re-read. */
+  vanished?: { detectedAt: string } | null;
   byOperator: boolean;
   flagged: { at: string; byName: string | null } | null;
   reviewCount: number;
@@ -29,7 +34,7 @@ export type ReplyView = {
   state: ReplyState;
   labels: LabelDef[];
   /** Present when asked for with ?context=N; `unavailable` when FleetLM could not be read. */
-  context?: { agentId: string | null; messages: ContextMessage[] } | { unavailable: true };
+  context?: { agentId: string | null; messages: ContextMessage[]; lost?: number[] } | { unavailable: true };
 };
 export type ActionResult = { ok: true; reviewId?: string } | { ok: false; errors: Record<string, string[]> };
 export const MAX_COMMENT = 2000;

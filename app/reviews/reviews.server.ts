@@ -11,6 +11,7 @@ import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import type { Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { boundText } from "~/messages/bounds";
+import { readExact } from "~/fleetlm/losses.server";
 import { listLabels } from "./labels.server";
 import { snapshotText } from "./message-text";
 import { recordReplies, replyFacts } from "./reply-index.server";
@@ -44,15 +45,26 @@ export class UnknownLabelsError extends Error {
 type Actor = Pick<CurrentOperator, "id" | "email">;
 type Db = Awaited<ReturnType<typeof db>>;
 
-/** Reads one message from FleetLM (null when the seq does not exist). */
+/** A reply FleetLM had (it was indexed or delivered) and no longer returns (protocol §13.2). */
+export const vanishedReply = () =>
+  new Response("FleetLM no longer has this reply: it lost it after it was delivered. Reviews written before keep their snapshot.", { status: 410 });
+
+/**
+ * Reads one message from FleetLM through readExact (a plain `after_seq=seq-1&limit=1` answers an unflushed
+ * newer message instead whenever there is one, §13.1). null when the seq does not exist; throws a 410 when
+ * FleetLM lost it.
+ */
 async function readMessage(sessionId: string, seq: number): Promise<Message | null> {
+  let read;
   try {
-    const [message] = await fleetlm().listMessages(sessionId, { afterSeq: seq - 1, limit: 1 });
-    return message?.seq === seq ? message : null;
+    const head = (await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { headSeq: true } }))?.headSeq ?? 0;
+    read = await readExact(sessionId, { from: seq, to: seq }, { existsUpTo: head });
   } catch (error) {
     reportFleetlmFailure(error);
     throw new FleetlmUnavailableError(error instanceof Error ? error.message : String(error));
   }
+  if (read.lost.includes(seq)) throw vanishedReply();
+  return read.messages[0] ?? null;
 }
 
 async function sessionAgent(prisma: Db, sessionId: string): Promise<string | null> {
@@ -174,16 +186,19 @@ export function splitLabels(labels: string): string[] {
 /** My review and the flag state of a reply, from the Console's own tables (no FleetLM read). */
 export async function replyState(me: { id: string }, sessionId: string, seq: number): Promise<ReplyState> {
   const prisma = await db();
-  const [row, mine, reviewCount] = await Promise.all([
+  const [row, mine, reviewCount, lost] = await Promise.all([
     prisma.replyIndex.findUnique({ where: { sessionId_seq: { sessionId, seq } } }),
     prisma.review.findUnique({ where: { sessionId_seq_reviewerId: { sessionId, seq, reviewerId: me.id } } }),
     prisma.review.count({ where: { sessionId, seq } }),
+    prisma.lostSeq.findUnique({ where: { sessionId_seq: { sessionId, seq } }, select: { detectedAt: true } }),
   ]);
   const flagger = row?.flaggedById ? await prisma.operator.findUnique({ where: { id: row.flaggedById }, select: { name: true } }) : null;
   return {
     indexed: Boolean(row),
     termination: row?.termination ?? null,
     latencyMs: row?.latencyMs ?? null,
+    consoleLatencyMs: row?.consoleLatencyMs ?? null,
+    vanished: lost ? { detectedAt: lost.detectedAt.toISOString() } : null,
     byOperator: row?.byOperator ?? false,
     flagged: row?.flaggedAt ? { at: row.flaggedAt.toISOString(), byName: flagger?.name ?? null } : null,
     reviewCount,
@@ -202,15 +217,18 @@ async function contextAuthors(prisma: Db, sessionId: string, agentId: string | n
 }
 
 /** The reply and up to `before` messages before it, from FleetLM; null when FleetLM cannot be read. */
-export async function replyContext(sessionId: string, seq: number, before = 5): Promise<{ agentId: string | null; messages: ContextMessage[] } | null> {
+export async function replyContext(sessionId: string, seq: number, before = 5): Promise<{ agentId: string | null; messages: ContextMessage[]; lost: number[] } | null> {
   const prisma = await db();
   try {
     const agentId = await sessionAgent(prisma, sessionId);
-    const from = Math.max(0, seq - 1 - before);
-    const messages = await fleetlm().listMessages(sessionId, { afterSeq: from, limit: seq - from });
+    const head = (await prisma.sessionIndex.findUnique({ where: { id: sessionId }, select: { headSeq: true } }))?.headSeq ?? 0;
+    // Exactly seq-before..seq: a plain page here is holed by unflushed newer messages (§13.1).
+    const read = await readExact(sessionId, { from: Math.max(1, seq - before), to: seq }, { existsUpTo: head });
+    const messages = read.messages;
     const authors = await contextAuthors(prisma, sessionId, agentId, messages);
     return {
       agentId,
+      lost: read.lost,
       messages: messages.map((message) => {
         // Context is shown as plain text, cut like any message a loader returns (ADR 085).
         const { text, fullLength } = boundText(snapshotText(message.content));

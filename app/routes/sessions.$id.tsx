@@ -157,6 +157,7 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
       {history || timeline.messages.length ? (
         <MessageList
           messages={timeline.messages}
+          lost={timeline.lost}
           live={timeline.live}
           session={session}
           highlight={history?.highlight ?? null}

@@ -6,6 +6,7 @@ import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { authorshipOf } from "~/messages/authorship.server";
 import { boundMessageBody } from "~/messages/bounds";
+import { readExact } from "~/fleetlm/losses.server";
 import { PAGE_SIZE } from "./paging";
 import type { HistoryPage, PageMode, ViewMessage } from "./types";
 
@@ -66,46 +67,60 @@ export async function indexedHeadSeq(sessionId: string): Promise<number | null> 
 }
 
 /**
- * One page of history. With a known head the tail costs one FleetLM read: it asks for a page plus
- * slack, so an index a little behind FleetLM still lands on the real tail; only a head that moved by
- * more than the slack costs a probe and a second read.
+ * One page of history, read through readExact: a real FleetLM's page can skip seqs it has (protocol §13.1)
+ * and it can lose seqs for good (§13.2), so every page is exactly the seqs of its window, plus the ones
+ * FleetLM lost in it (`lost`, shown as markers). With a known head the tail costs one FleetLM read when
+ * storage is contiguous: it asks for a page plus slack, so an index a little behind FleetLM still lands on
+ * the real tail; only a head that moved by more than the slack costs a probe and a second read.
+ * `knownHead` (the index head) also tells which seqs were appended, so a lost newest message is found.
  */
 export async function readHistoryPage(sessionId: string, query: PageQuery, options: { knownHead?: number | null; pageSize?: number } = {}): Promise<HistoryPage> {
-  const rest = fleetlm();
   const size = options.pageSize ?? PAGE_SIZE;
   const knownHead = options.knownHead ?? null;
-  const read = (afterSeq: number, limit: number) => rest.listMessages(sessionId, { afterSeq: Math.max(0, afterSeq), limit }).then((m) => m.map(toViewMessage));
-  const page = (mode: PageMode, messages: ViewMessage[], hasNewer: boolean, highlight: number | null = null): HistoryPage => {
-    const first = messages[0]?.seq ?? null;
-    const last = messages.at(-1)?.seq ?? 0;
-    return { mode, messages, headSeq: Math.max(knownHead ?? 0, last), hasOlder: first !== null && first > 1, hasNewer, highlight };
+  const existsUpTo = knownHead ?? undefined;
+  const read = async (from: number, to: number) => {
+    const result = await readExact(sessionId, { from: Math.max(1, from), to }, { existsUpTo });
+    return { messages: result.messages.map(toViewMessage), lost: result.lost, highestSeen: result.highestSeen };
   };
+  const page = (mode: PageMode, messages: ViewMessage[], lost: number[], hasNewer: boolean, highlight: number | null = null): HistoryPage => {
+    const firstSeq = Math.min(messages[0]?.seq ?? Infinity, lost[0] ?? Infinity);
+    const first = Number.isFinite(firstSeq) ? firstSeq : null;
+    const last = Math.max(messages.at(-1)?.seq ?? 0, lost.at(-1) ?? 0);
+    return { mode, messages, lost, headSeq: Math.max(knownHead ?? 0, last), hasOlder: first !== null && first > 1, hasNewer, highlight };
+  };
+  const within = (r: { messages: ViewMessage[]; lost: number[] }, from: number, to: number) => ({
+    messages: r.messages.filter((m) => m.seq >= from && m.seq <= to),
+    lost: r.lost.filter((s) => s >= from && s <= to),
+  });
 
   if (query.before !== undefined) {
-    const limit = Math.min(size, query.before - 1);
-    const messages = limit > 0 ? (await read(query.before - 1 - limit, limit)).filter((m) => m.seq < query.before!) : [];
-    return page("before", messages, true);
+    const from = Math.max(1, query.before - size);
+    if (query.before <= 1) return page("before", [], [], true);
+    const r = await read(from, query.before - 1);
+    return page("before", r.messages, r.lost, true);
   }
-  if (query.after !== undefined) {
-    const fetched = await read(query.after, size + 1);
-    return page("after", fetched.slice(0, size), fetched.length > size);
-  }
-  if (query.seq !== undefined) {
-    const fetched = await read(query.seq - 1 - Math.floor(size / 2), size + 1);
-    return page("seq", fetched.slice(0, size), fetched.length > size, query.seq);
+  if (query.after !== undefined || query.seq !== undefined) {
+    const mode: PageMode = query.after !== undefined ? "after" : "seq";
+    const from = query.after !== undefined ? query.after + 1 : Math.max(1, query.seq! - Math.floor(size / 2));
+    const to = from + size - 1;
+    // One seq beyond the page says whether there is a newer one.
+    const r = await read(from, to + 1);
+    const hasNewer = r.highestSeen > to || (knownHead ?? 0) > to;
+    const w = within(r, from, to);
+    return page(mode, w.messages, w.lost, hasNewer, mode === "seq" ? query.seq! : null);
   }
 
   // The tail.
-  let head = knownHead;
-  if (head === null) head = (await rest.findHeadSeq(sessionId)).headSeq;
-  if (head === 0 && knownHead === null) return page("tail", [], false);
+  let head = knownHead ?? (await fleetlm().findHeadSeq(sessionId)).headSeq;
+  if (head === 0 && knownHead === null) return page("tail", [], [], false);
   const slack = TAIL_SLACK;
-  let fetched = await read(head - size, size + slack);
-  if (fetched.length === size + slack || (fetched.length === 0 && knownHead !== null)) {
+  let r = await read(head - size + 1, head + slack);
+  if (r.highestSeen >= head + slack || (r.highestSeen === 0 && r.lost.length === 0 && knownHead !== null)) {
     // The index is far behind (or ahead of what storage holds): probe the real head and read again.
-    head = (await rest.findHeadSeq(sessionId, { from: fetched.at(-1)?.seq })).headSeq;
-    fetched = head > 0 ? await read(head - size, size + slack) : [];
+    head = (await fleetlm().findHeadSeq(sessionId, { from: r.highestSeen || undefined })).headSeq;
+    r = head > 0 ? await read(head - size + 1, head + slack) : { messages: [], lost: [], highestSeen: 0 };
   }
-  const tail = page("tail", fetched.slice(-size), false);
-  return { ...tail, headSeq: tail.messages.at(-1)?.seq ?? head };
+  const end = Math.max(r.highestSeen, knownHead ?? 0, head);
+  const w = within(r, end - size + 1, end);
+  return page("tail", w.messages, w.lost, false);
 }

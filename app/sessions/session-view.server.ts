@@ -54,7 +54,8 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
   const indexPromise = prisma.sessionIndex.findUnique({ where: { id: sessionId }, include: { labels: { select: { label: true } } } });
   const isTail = query.before === undefined && query.after === undefined && query.seq === undefined;
   const headOf = (row: Awaited<typeof indexPromise>) => (row && row.headSeq > 0 ? row.headSeq : null);
-  const historyPromise = isTail ? indexPromise.then((row) => readHistoryPage(sessionId, query, { knownHead: headOf(row) })) : readHistoryPage(sessionId, query);
+  // The index head places the tail, and on every page says which seqs were appended (a lost one is marked).
+  const historyPromise = indexPromise.then((row) => readHistoryPage(sessionId, query, { knownHead: headOf(row) }));
   const assigneePromise = indexPromise.then((row) => (row?.assigneeId ? prisma.operator.findUnique({ where: { id: row.assigneeId }, select: { id: true, name: true } }) : null));
   const [sessionResult, historyResult, indexRow, assignee, takeover] = await Promise.all([
     settle(fleetlm().getSession(sessionId)),
@@ -94,9 +95,8 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
  * so this costs one FleetLM read (plus the index head for a tail read).
  */
 export async function loadMessagesPage(sessionId: string, query: PageQuery): Promise<{ history: HistoryPage | null; degraded: SessionView["degraded"] }> {
-  const isTail = query.before === undefined && query.after === undefined && query.seq === undefined;
   try {
-    const knownHead = isTail ? await indexedHeadSeq(sessionId) : null;
+    const knownHead = await indexedHeadSeq(sessionId);
     const [history, identity] = await Promise.all([readHistoryPage(sessionId, query, { knownHead }), sessionIdentity(sessionId)]);
     return { history: { ...history, messages: await withAuthorship(identity, history.messages) }, degraded: null };
   } catch (error) {

@@ -9,6 +9,8 @@ export type PageMode = "tail" | "before" | "after" | "seq";
 export type HistoryPage = {
   mode: PageMode;
   messages: ViewMessage[];
+  /** Seqs within the page that FleetLM lost (never returned by any read): shown as markers in their place. */
+  lost?: number[];
   /** Highest seq the Console knows of (index or what this read saw); 0 for an empty session. */
   headSeq: number;
   hasOlder: boolean;

@@ -3,7 +3,7 @@
 // the loader first, and the agent's reply assembled from chunks exactly as FleetLM will store it.
 import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { MessageAssembler, MissingTypeError, type AssistantContent } from "@fleetlm/client/assembler";
+import { MessageAssembler, StreamRefusedError, type AssistantContent } from "@fleetlm/client/assembler";
 import type { LiveEvent } from "~/live/events";
 import { INTERRUPTED_CHUNK_TYPE, STREAM_STALL_MS } from "./live-markers";
 import { mergeBySeq } from "./paging";
@@ -13,7 +13,9 @@ export type LiveReply = {
   agentId: string;
   content: AssistantContent;
   metadata: Record<string, unknown> | null;
-  status: "streaming" | "finished" | "interrupted";
+  /** "refused": FleetLM's assembler rejects a chunk of this stream, so it stores nothing (protocol §13.3). */
+  status: "streaming" | "finished" | "interrupted" | "refused";
+  refusedReason?: string;
   lastChunkAt: number;
 };
 
@@ -21,6 +23,14 @@ type PageData = { history?: HistoryPage | null; degraded?: { reason: string } | 
 
 export function useSessionTimeline(sessionId: string, initial: HistoryPage | null, resetKey: string) {
   const [messages, setMessages] = useState<ViewMessage[]>(initial?.messages ?? []);
+  // Seqs FleetLM lost: shown as markers, and counted as "there" when deciding whether a seq is missing.
+  const [lost, setLost] = useState<number[]>(initial?.lost ?? []);
+  const lostSet = useRef(new Set<number>(initial?.lost ?? []));
+  const addLost = useCallback((seqs: readonly number[] | undefined) => {
+    if (!seqs || seqs.every((s) => lostSet.current.has(s))) return;
+    for (const s of seqs) lostSet.current.add(s);
+    setLost([...lostSet.current].sort((a, b) => a - b));
+  }, []);
   const [hasOlder, setHasOlder] = useState(initial?.hasOlder ?? false);
   const [hasNewer, setHasNewer] = useState(initial?.hasNewer ?? false);
   const [headSeq, setHeadSeq] = useState(initial?.headSeq ?? 0);
@@ -47,13 +57,20 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
     pending.current.clear();
     assembler.current.reset();
     setMessages(initial?.messages ?? []);
+    lostSet.current = new Set(initial?.lost ?? []);
+    setLost([...lostSet.current]);
     setHasOlder(initial?.hasOlder ?? false);
     setHasNewer(initial?.hasNewer ?? false);
     setHeadSeq(initial?.headSeq ?? 0);
     setLive(null);
   }, [resetKey, initial]);
 
-  const lastSeq = () => state.current.messages.at(-1)?.seq ?? 0;
+  /** The last seq accounted for: the newest message held, and any lost seqs right after it. */
+  const lastSeq = () => {
+    let last = state.current.messages.at(-1)?.seq ?? 0;
+    while (lostSet.current.has(last + 1)) last += 1;
+    return last;
+  };
 
   // useFetcher returns a new object every render; the callbacks read it through refs to stay stable.
   const fetchers = useRef({ older, newer });
@@ -85,6 +102,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
       return;
     }
     setFetchError(null);
+    addLost(page.lost);
     setMessages((current) => {
       const merged = mergeBySeq(current, page.messages, "end");
       if ((merged.at(-1)?.seq ?? 0) < (current.at(-1)?.seq ?? 0)) setHasNewer(true);
@@ -103,11 +121,16 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
       return;
     }
     setFetchError(null);
+    addLost(page.lost);
     const combined = [...page.messages];
-    const last = page.messages.at(-1)?.seq ?? (state.current.messages.at(-1)?.seq ?? 0);
-    // Live messages held back behind the gap join now when they continue the page.
+    const last = Math.max(page.messages.at(-1)?.seq ?? (state.current.messages.at(-1)?.seq ?? 0), page.lost?.at(-1) ?? 0);
+    // Live messages held back behind the gap join now when they continue the page; lost seqs are no gap.
     let next = last + 1;
     for (;;) {
+      if (lostSet.current.has(next)) {
+        next += 1;
+        continue;
+      }
       const held = pending.current.get(next);
       if (!held) break;
       combined.push(held);
@@ -123,7 +146,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
       // Still behind: read on from the new end on the next tick.
       setTimeout(() => loadNewer(), 0);
     }
-  }, [newer.data, newer.state, loadNewer]);
+  }, [newer.data, newer.state, loadNewer, addLost]);
 
   const onMessage = useCallback(
     (message: ViewMessage) => {
@@ -155,19 +178,25 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
       const content = completed ? completed.content : assembler.current.current();
       setLive({ agentId, content, metadata: completed?.metadata ?? null, status: completed ? "finished" : "streaming", lastChunkAt: Date.now() });
     } catch (error) {
-      if (!(error instanceof MissingTypeError)) throw error;
-      // FleetLM fails the call here and stores nothing.
+      if (!(error instanceof StreamRefusedError)) throw error;
+      // FleetLM fails the call at this chunk and stores nothing: say so rather than "finished" or a spinner.
+      const content = assembler.current.current();
       assembler.current.reset();
-      setLive((current) => (current ? { ...current, status: "interrupted" } : current));
+      setLive({ agentId, content, metadata: null, status: "refused", refusedReason: error.reason, lastChunkAt: Date.now() });
     }
   }, []);
 
   const onEvent = useCallback(
     (event: LiveEvent) => {
       if (event.type === "message" && event.sessionId === sessionId) onMessage(event.message as ViewMessage);
+      else if (event.type === "lost" && event.sessionId === sessionId) {
+        addLost(event.seqs);
+        // Messages held behind the lost seqs can be shown now: the fill read says the same.
+        if (pending.current.size > 0) loadNewer();
+      }
       else if (event.type === "chunk" && event.sessionId === sessionId) onChunk(event.agentId, event.chunk);
     },
-    [onMessage, onChunk, sessionId],
+    [onMessage, onChunk, sessionId, addLost, loadNewer],
   );
 
   const onOpen = useCallback(() => {
@@ -192,6 +221,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
 
   return {
     messages,
+    lost,
     hasOlder,
     hasNewer,
     headSeq,

@@ -11,6 +11,7 @@ import { db } from "~/db.server";
 import { gatewayStatus, gatewayUsers, startGateway, stopGateway, syncSessionNow } from "~/gateway/gateway.server";
 import { advanceReadCursor, setReadCursor, unreadFor } from "~/inbox/read-cursor.server";
 import { liveBus } from "~/live/bus.server";
+import { devStorage } from "../support/dev-storage";
 
 const AGENT = "support-bot";
 const USERS = Array.from({ length: 12 }, (_, i) => `sync-user-${i}`);
@@ -42,7 +43,7 @@ async function head(sessionId: string) {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "inbox-sync-"));
-  dev = await startFleetlmDev({ port: 0, dataDir });
+  dev = await startFleetlmDev({ port: 0, dataDir, storage: devStorage() });
   rest = new FleetLMRest({ baseUrl: dev.url });
   // 60 sessions, the oldest 10 beyond FleetLM's newest-50 list.
   for (let i = 0; i < 60; i++) {
@@ -159,7 +160,7 @@ describe("gateway index sync", () => {
     const port = dev.port;
     await dev.close();
     await waitFor("gateway notices", async () => !gatewayStatus().connected);
-    dev = await startFleetlmDev({ port, dataDir });
+    dev = await startFleetlmDev({ port, dataDir, storage: devStorage() });
     await waitFor("gateway reconnects", async () => gatewayStatus().connected);
     await rest.appendMessage(target.id, { userId: target.userId, content: { text: "after restart 1" } });
     await rest.appendMessage(target.id, { userId: target.userId, content: { text: "after restart 2" } });

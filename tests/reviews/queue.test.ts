@@ -18,7 +18,9 @@ async function seedReplies(agentId: string, n: number, at = (i: number) => new D
       seq: i + 1,
       agentId,
       termination: i % 4 === 3 ? "abort" : "finish",
-      latencyMs: (i + 1) * 100,
+      // the agent sends latency_ms for some replies; the Console measures every one
+      latencyMs: i % 2 ? null : (i + 1) * 100,
+      consoleLatencyMs: (i + 1) * 100,
       length: 10,
       byOperator: i % 5 === 4,
       at: at(i),
@@ -117,6 +119,8 @@ describe("agent quality", () => {
     expect(q.latency.p50).toBe(percentile(ai, 50));
     expect(q.latency.p95).toBe(percentile(ai, 95));
     expect(q.latency.buckets.reduce((s, b) => s + b.count, 0)).toBe(16);
+    expect(q.latency).toMatchObject({ measured: 16, agentReported: 8, ttftMeasured: 0 });
+    expect(q.lostMessages).toBe(0);
     expect(q.terminations.finish + q.terminations.abort).toBe(16);
     expect(q.ratings).toMatchObject({ reviews: 4, good: 2, bad: 2, badShare: 0.5 });
     expect(q.ratings.labels).toEqual([{ label: "tone", count: 2, share: 0.5 }, { label: "policy", count: 1, share: 0.25 }]);

@@ -12,6 +12,7 @@ import { backfillPending, backfillReplies, resetBackfillState } from "~/reviews/
 import { authorshipOf } from "~/messages/authorship.server";
 import { recordReplies, replyFacts } from "~/reviews/reply-index.server";
 import { messageText } from "~/reviews/message-text";
+import { devStorage } from "../support/dev-storage";
 
 const AGENT = "demo-agent";
 let dataDir: string;
@@ -19,7 +20,7 @@ let server: FleetlmDevServer;
 let rest: FleetLMRest;
 
 async function start() {
-  server = await startFleetlmDev({ port: 0, demo: true, dataDir });
+  server = await startFleetlmDev({ port: 0, demo: true, dataDir, storage: devStorage() });
   process.env.FLEETLM_URL = server.url;
   resetEnvCache();
   resetFleetlm();

@@ -7,6 +7,7 @@ import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { messageText } from "~/reviews/message-text";
 import { action, loader } from "~/routes/reviews.$sessionId.$seq";
+import { devStorage } from "../support/dev-storage";
 
 const AGENT = "demo-agent";
 let server: FleetlmDevServer;
@@ -16,7 +17,7 @@ let replies: Message[];
 let userSeq: number;
 
 beforeAll(async () => {
-  server = await startFleetlmDev({ port: 0, demo: true });
+  server = await startFleetlmDev({ port: 0, demo: true, storage: devStorage() });
   process.env.FLEETLM_URL = server.url;
   resetEnvCache();
   resetFleetlm();

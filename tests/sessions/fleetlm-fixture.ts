@@ -1,11 +1,14 @@
 // A FleetLM dev server per test file, with the Console pointed at it.
 import { FleetLMRest } from "@fleetlm/client";
-import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
+import { startFleetlmDev, type FleetlmDevOptions, type FleetlmDevServer } from "@fleetlm/dev";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
+import { devStorage } from "../support/dev-storage";
 
-export async function startFleetlm(options: { demo?: boolean; dataDir?: string; port?: number } = {}): Promise<{ server: FleetlmDevServer; rest: FleetLMRest }> {
-  const server = await startFleetlmDev({ port: options.port ?? 0, host: "127.0.0.1", demo: options.demo, dataDir: options.dataDir });
+export async function startFleetlm(
+  options: { demo?: boolean; dataDir?: string; port?: number; storage?: FleetlmDevOptions["storage"] } = {},
+): Promise<{ server: FleetlmDevServer; rest: FleetLMRest }> {
+  const server = await startFleetlmDev({ port: options.port ?? 0, host: "127.0.0.1", demo: options.demo, dataDir: options.dataDir, storage: options.storage ?? devStorage() });
   pointConsoleAt(server.url);
   return { server, rest: new FleetLMRest({ baseUrl: server.url, timeoutMs: 5_000 }) };
 }

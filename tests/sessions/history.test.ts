@@ -7,6 +7,7 @@ import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { fleetlmHealth } from "~/fleetlm/health.server";
 import { loader } from "~/routes/sessions.$id";
 import type { SessionView } from "~/sessions/session-view.server";
+import { REAL_STORAGE } from "../support/dev-storage";
 import { pointConsoleAt, seedSession, startFleetlm } from "./fleetlm-fixture";
 
 type Body = SessionView & { notes: unknown[] };
@@ -146,14 +147,15 @@ describe("FleetLM round trips", () => {
     expect(trips).toBeGreaterThan(2);
   });
 
-  it("reads an older page in 2 round trips", async () => {
+  it("reads an older page in 2 round trips (one more where unflushed messages hole it)", async () => {
     const { trips } = await counted("?before=151");
-    expect(trips).toBe(2);
+    // real storage: the newest 3 are unflushed, sort into the page first and push out 148–150: one re-read
+    expect(trips).toBe(REAL_STORAGE ? 3 : 2);
   });
 
   it("serves the page's own fetches (part=messages) with one read and no header", async () => {
     const { res, trips } = await counted("?before=151&part=messages");
-    expect(trips).toBe(1);
+    expect(trips).toBe(REAL_STORAGE ? 2 : 1);
     expect(seqs(res.body)).toEqual(range(51, 150));
     expect(res.body).not.toHaveProperty("session");
     expect(res.body).not.toHaveProperty("notes");

@@ -124,8 +124,18 @@ describe("session timeline", () => {
     chunk({ type: "text-delta", id: "u", delta: "again" });
     chunk({ type: INTERRUPTED_CHUNK_TYPE, reason: "disconnected" });
     expect(screen.getByTestId("live").textContent).toBe("interrupted:again");
-    chunk({ delta: "no type" }); // FleetLM fails such a stream (missing_type)
-    expect(screen.getByTestId("live").textContent).toBe("interrupted:again");
+    chunk({ delta: "no type" }); // FleetLM fails such a stream (missing_type): nothing of it is stored
+    expect(screen.getByTestId("live").textContent).toBe("refused:");
+  });
+
+  it("shows a stream FleetLM refuses (a non-string delta) as not stored, never as finished", async () => {
+    const { send } = await setup(1, tail(1, 1));
+    const chunk = (c: Record<string, unknown>) => send({ type: "chunk", sessionId: "s1", agentId: "bot", chunk: c });
+    chunk({ type: "text-start", id: "t" });
+    chunk({ type: "text-delta", id: "t", delta: "Hel" });
+    chunk({ type: "text-delta", id: "t", delta: 5 });
+    expect(screen.getByTestId("live").textContent).toBe("refused:Hel");
+    // FleetLM halts the call at the bad chunk: nothing after it reaches the wire, and nothing is stored.
   });
 
   it("ignores other sessions' events", async () => {

@@ -80,6 +80,10 @@ describe("webhook URL joining (§8.3)", () => {
     ["http://localhost:3000", "/api/fleetlm/webhook", "http://localhost:3000/api/fleetlm/webhook"],
     ["http://localhost:3000/?drop=me", "/hook?keep=1#frag", "http://localhost:3000/hook?keep=1#frag"],
     ["http://localhost:3000", "https://elsewhere.example/hook", "https://elsewhere.example/hook"],
+    // Path.join drops a trailing slash; an empty relative path keeps the origin's path (client.ex, §13.3)
+    ["http://localhost:3000", "/webhook/", "http://localhost:3000/webhook"],
+    ["http://localhost:3000/base/", "hooks//", "http://localhost:3000/base/hooks"],
+    ["http://localhost:3000/base/", "/", "http://localhost:3000/base/"],
   ])("%s + %s → %s", (origin, path, expected) => {
     expect(webhookUrl(origin, path)).toBe(expected);
   });

@@ -5,7 +5,7 @@ import { DataTableFacetedFilter, DataTableToolbar, withParams } from "~/componen
 import type { InboxView, InboxViewId } from "~/inbox/views";
 import { AgentQualityBadge } from "~/reviews/components/agent-quality-badge";
 
-export const FILTER_KEYS = ["status", "agent", "q", "unread", "needsHuman", "takenOver", "assigned", "label"] as const;
+export const FILTER_KEYS = ["status", "agent", "q", "unread", "needsHuman", "lost", "takenOver", "assigned", "label"] as const;
 
 type SavedView = { id: string; name: string; search: string; team: boolean };
 
@@ -126,6 +126,25 @@ function UnreadToggle() {
   );
 }
 
+/** Sessions in which FleetLM lost messages (their transcripts show where). */
+function LostToggle() {
+  const { search } = useLocation();
+  const [params] = useSearchParams();
+  const on = params.get("lost") === "1";
+  return (
+    <Link
+      to={withParams(search, { lost: on ? null : "1" })}
+      preventScrollReset
+      aria-pressed={on}
+      data-testid="facet-lost"
+      title="Sessions with messages FleetLM lost"
+      className={`rounded border px-2 py-1 text-sm ${on ? "border-amber-500 bg-amber-50 font-medium dark:bg-amber-950" : "border-dashed border-slate-300 dark:border-slate-700"}`}
+    >
+      Lost messages
+    </Link>
+  );
+}
+
 export function InboxFilters({ agents, labels, searchRef }: { agents: string[]; labels: string[]; searchRef: React.RefObject<HTMLDivElement> }) {
   const [params] = useSearchParams();
   return (
@@ -137,6 +156,7 @@ export function InboxFilters({ agents, labels, searchRef }: { agents: string[]; 
           <DataTableFacetedFilter name="status" title="FleetLM status" options={["active", "inactive", "archived"].map((s) => ({ value: s, label: s }))} />
           {labels.length > 0 ? <DataTableFacetedFilter name="label" title="Label" options={labels.map((l) => ({ value: l, label: l }))} /> : null}
           <UnreadToggle />
+          <LostToggle />
         </div>
       }
     >

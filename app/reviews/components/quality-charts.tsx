@@ -59,7 +59,10 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
             <Bar dataKey="operator" name="Operator" stackId="r" fill="#9333ea" isAnimationActive={false} />
           </BarChart>
         </Card>
-        <Card title={`Latency distribution (p50 ${ms(q.latency.p50)}, p95 ${ms(q.latency.p95)}; ${q.latency.measured} AI replies with latency_ms)`} testId="chart-latency">
+        <Card
+          title={`Latency distribution, measured by the Console (p50 ${ms(q.latency.p50)}, p95 ${ms(q.latency.p95)}; covers ${q.latency.measured} of ${q.replies.ai} AI replies)`}
+          testId="chart-latency"
+        >
           <BarChart width={W} height={H} data={q.latency.buckets}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="label" fontSize={11} />
@@ -67,6 +70,14 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
             <Tooltip />
             <Bar dataKey="count" name="Replies" fill="#0891b2" isAnimationActive={false} />
           </BarChart>
+          <p className="mt-1 text-xs text-slate-500" data-testid="latency-note">
+            From each reply&apos;s user message to the reply, by FleetLM&apos;s timestamps (FleetLM computes no latency). The agent itself sent latency_ms
+            for {q.latency.agentReported} of them; time to first token, where the Console watched the stream: {q.latency.ttftMeasured} replies
+            {q.latency.ttftP50 !== null ? `, p50 ${ms(q.latency.ttftP50)}` : ""}.
+          </p>
+          <p className="mt-1 text-xs text-slate-500" data-testid="lost-count">
+            Messages FleetLM lost in this agent&apos;s sessions (found in this range): {q.lostMessages}
+          </p>
         </Card>
         <Card title="Terminations (AI replies)" testId="chart-terminations">
           <BarChart width={W} height={H} data={terminations}>

@@ -65,6 +65,11 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
         >
           {flagged ? "Flagged" : "Flag for review"}
         </button>
+        {view?.state.vanished ? (
+          <span role="note" data-testid="reply-vanished" className="text-amber-800 dark:text-amber-200">
+            FleetLM no longer has this reply (lost after delivery); reviews keep their snapshot.
+          </span>
+        ) : null}
         {view && view.state.reviewCount > 0 ? <span className="text-slate-500">{view.state.reviewCount} review{view.state.reviewCount > 1 ? "s" : ""}</span> : null}
         {save.status === "saving" ? <span className="text-slate-500">Saving…</span> : null}
         {save.status === "saved" ? <span className="text-green-700 dark:text-green-400">Saved</span> : null}

@@ -6,6 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "re
 import type { LiveReply } from "../use-session-timeline";
 import type { ViewMessage } from "../types";
 import { LiveBubble } from "./live-bubble";
+import { LostMarker, lostBetween } from "./lost-marker";
 import { MessageView } from "./message-view";
 import { authorOf, isAgentReply } from "~/messages/authorship";
 
@@ -19,6 +20,8 @@ const useIsoLayoutEffect = typeof window === "undefined" ? useEffect : useLayout
 
 type Props = {
   messages: ViewMessage[];
+  /** Seqs FleetLM lost, ascending: a marker takes their place between the messages around them. */
+  lost?: number[];
   live: LiveReply | null;
   session: { userId: string; agentId: string };
   highlight: number | null;
@@ -35,6 +38,7 @@ type Props = {
 
 export function MessageList(props: Props) {
   const { messages, live, session, highlight, hasOlder, hasNewer } = props;
+  const lost = props.lost ?? [];
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = messages.length + (live ? 1 : 0);
   const virtualizer = useVirtualizer({
@@ -118,7 +122,11 @@ export function MessageList(props: Props) {
             return (
               <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute left-0 top-0 w-full pb-2" style={{ transform: `translateY(${item.start}px)` }}>
                 {message ? (
-                  <MessageView message={message} session={session} highlighted={message.seq === highlight} actions={isReviewable(message, session) ? props.actionsFor(message) : undefined} />
+                  <>
+                    <LostMarker seqs={lostBetween(lost, item.index === 0 ? (lost[0] ?? 1) - 1 : messages[item.index - 1]!.seq, message.seq)} />
+                    <MessageView message={message} session={session} highlighted={message.seq === highlight} actions={isReviewable(message, session) ? props.actionsFor(message) : undefined} />
+                    {item.index === messages.length - 1 ? <LostMarker seqs={lostBetween(lost, message.seq, Number.MAX_SAFE_INTEGER)} /> : null}
+                  </>
                 ) : live ? (
                   <LiveBubble live={live} />
                 ) : null}

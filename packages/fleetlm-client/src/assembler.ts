@@ -14,11 +14,34 @@ export interface CompletedMessage {
   metadata: Record<string, unknown>;
 }
 
-export class MissingTypeError extends Error {
-  readonly reason = "missing_type";
-  constructor(readonly chunk: unknown) {
-    super("missing_type");
+/**
+ * FleetLM refuses the stream at this chunk: the webhook call fails and nothing of the unfinished message is
+ * stored (the chunk itself was already broadcast). A live view should say "not stored by FleetLM".
+ */
+export class StreamRefusedError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly chunk: unknown,
+    message = reason,
+  ) {
+    super(message);
+    this.name = "StreamRefusedError";
+  }
+}
+
+/** A line without a string `type` (client.ex ingest_chunk → `:missing_type`). */
+export class MissingTypeError extends StreamRefusedError {
+  constructor(chunk: unknown) {
+    super("missing_type", chunk);
     this.name = "MissingTypeError";
+  }
+}
+
+/** A chunk that makes assembler.ex raise (rescued into `{:error, ...}`): a non-string delta, non-map messageMetadata. */
+export class AssemblerError extends StreamRefusedError {
+  constructor(chunk: unknown, detail: string) {
+    super("assembler_error", chunk, detail);
+    this.name = "AssemblerError";
   }
 }
 
@@ -86,11 +109,11 @@ export class MessageAssembler {
     const type = chunk.type;
     switch (type) {
       case "start":
+        this.mergeMetadata(chunk);
         if (typeof chunk.messageId === "string") this.messageId = chunk.messageId;
-        this.mergeMetadata(chunk.messageMetadata);
         return null;
       case "message-metadata":
-        this.mergeMetadata(chunk.messageMetadata);
+        this.mergeMetadata(chunk);
         return null;
       case "start-step":
         this.parts.push({ type: "step-start" });
@@ -171,8 +194,12 @@ export class MessageAssembler {
     }
   }
 
-  private mergeMetadata(value: unknown): void {
-    if (isObject(value)) Object.assign(this.metadata, value);
+  /** merge_metadata: nil is ignored, a map is merged, anything else has no clause and fails the call. */
+  private mergeMetadata(chunk: Obj): void {
+    const value = chunk.messageMetadata;
+    if (value === undefined || value === null) return;
+    if (!isObject(value)) throw new AssemblerError(chunk, "messageMetadata must be an object");
+    Object.assign(this.metadata, value);
   }
 
   private openMap(kind: "text" | "reasoning") {
@@ -196,8 +223,11 @@ export class MessageAssembler {
 
   private streamDelta(kind: "text" | "reasoning", chunk: Obj): void {
     if (typeof chunk.id !== "string") return;
+    // append_delta: `text <> Map.get(chunk, "delta", "")` raises for anything but a string (null included).
+    const delta = "delta" in chunk ? chunk.delta : "";
+    if (typeof delta !== "string") throw new AssemblerError(chunk, "delta must be a string");
     const part = this.openMap(kind).get(chunk.id) ?? this.openPart(kind, chunk.id, {});
-    if (typeof chunk.delta === "string") part.text = String(part.text ?? "") + chunk.delta;
+    part.text = String(part.text ?? "") + delta;
     if ("providerMetadata" in chunk) mergeInto(part, { providerMetadata: chunk.providerMetadata }, []);
     part.state = "streaming";
   }
@@ -244,7 +274,8 @@ export class MessageAssembler {
   }
 
   private complete(type: "finish" | "abort", chunk: Obj): CompletedMessage {
-    this.mergeMetadata(chunk.messageMetadata);
+    // Only `finish` merges its messageMetadata; an abort's survives only inside `_finish_chunk` (assembler.ex).
+    if (type === "finish") this.mergeMetadata(chunk);
     for (const map of [this.openText, this.openReasoning]) {
       for (const part of map.values()) part.state = "done";
       map.clear();

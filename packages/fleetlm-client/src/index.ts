@@ -5,6 +5,7 @@ export * from "./delivery.js";
 export * from "./emitter.js";
 export * from "./errors.js";
 export * from "./inbox.js";
+export * from "./range.js";
 export * from "./rest.js";
 export * from "./schemas.js";
 export * from "./session-stream.js";

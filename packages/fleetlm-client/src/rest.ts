@@ -10,20 +10,22 @@ import {
   FleetLMTimeoutError,
   type FleetLMErrorBody,
 } from "./errors.js";
+import { z as zod } from "zod";
 import {
   AgentDisableResponseSchema,
-  AgentListResponseSchema,
   AgentResponseSchema,
-  MessageListResponseSchema,
+  AgentSchema,
   MessageResponseSchema,
-  SessionListResponseSchema,
+  MessageSchema,
   SessionResponseSchema,
+  SessionSchema,
   type Agent,
   type AgentStatus,
   type HistoryMode,
   type Message,
   type Session,
 } from "./schemas.js";
+import { readRange, type RangeRead, type ReadRangeOptions, type SeqRange } from "./range.js";
 
 export const DEFAULT_BASE_URL = "http://localhost:4000";
 
@@ -55,6 +57,26 @@ export interface FleetLMRestOptions {
   headers?: Record<string, string>;
   /** Called before every HTTP round trip (retries included), e.g. to count them. */
   onRequest?: (info: RestRequestInfo) => void;
+  /**
+   * A record in a list answer that does not match its schema. It is left out of the result and reported
+   * here; the rest of the list is still returned (one bad agent never hides the others).
+   */
+  onMalformed?: (info: MalformedRecord) => void;
+}
+
+export interface MalformedRecord {
+  what: "session" | "message" | "agent";
+  url: string;
+  index: number;
+  /** The record's `id` when it had a string one. */
+  id: string | null;
+  issues: unknown[];
+}
+
+export interface ListReport<T> {
+  items: T[];
+  /** Records left out because they did not match the schema. */
+  malformed: MalformedRecord[];
 }
 
 export interface CreateSessionInput {
@@ -85,9 +107,11 @@ export interface AgentInput {
   origin_url: string;
   webhook_path?: string;
   message_history_mode?: HistoryMode;
-  message_history_limit?: number;
+  /** null is stored and returned by FleetLM (a nullable column). */
+  message_history_limit?: number | null;
   timeout_ms?: number;
-  headers?: Record<string, string>;
+  /** null is stored and returned by FleetLM (a nullable column). */
+  headers?: Record<string, string> | null;
   status?: AgentStatus;
   /** Stored but ignored by FleetLM (quirk 9) and never returned. */
   debounce_window_ms?: number;
@@ -120,6 +144,7 @@ export class FleetLMRest {
   private readonly fetchImpl: FetchLike;
   private readonly headers: Record<string, string>;
   private readonly onRequest?: (info: RestRequestInfo) => void;
+  private readonly onMalformed?: (info: MalformedRecord) => void;
   /** HTTP round trips made by this instance so far (retries included). */
   requestCount = 0;
 
@@ -135,17 +160,14 @@ export class FleetLMRest {
     this.fetchImpl = fetchImpl;
     this.headers = options.headers ?? {};
     this.onRequest = options.onRequest;
+    this.onMalformed = options.onMalformed;
   }
 
   // ---- sessions -------------------------------------------------------------------------------
 
   /** At most 50 sessions, newest first, archived included (FleetLM has no pagination here). */
   async listSessions(options: { userId?: string } = {}): Promise<Session[]> {
-    const { sessions } = await this.request("GET", "/api/sessions", {
-      query: { user_id: options.userId },
-      schema: SessionListResponseSchema,
-    });
-    return sessions;
+    return (await this.list("session", "/api/sessions", { user_id: options.userId }, "sessions", SessionSchema)).items;
   }
 
   async getSession(sessionId: string): Promise<Session> {
@@ -170,22 +192,47 @@ export class FleetLMRest {
 
   /** The oldest `limit` messages with `seq > afterSeq`, ascending (FleetLM only pages forward). */
   async listMessages(sessionId: string, options: ListMessagesOptions = {}): Promise<Message[]> {
-    const { messages } = await this.request("GET", `/api/sessions/${enc(sessionId)}/messages`, {
-      query: { after_seq: options.afterSeq, limit: options.limit },
-      schema: MessageListResponseSchema,
-    });
-    return messages;
+    const path = `/api/sessions/${enc(sessionId)}/messages`;
+    return (await this.list("message", path, { after_seq: options.afterSeq, limit: options.limit }, "messages", MessageSchema)).items;
   }
 
-  /** Pages forward from `afterSeq` until a short page; yields each non-empty page. */
-  async *pages(sessionId: string, options: { afterSeq?: number; pageSize?: number } = {}): AsyncGenerator<Message[]> {
+  /**
+   * Exactly the seqs `from..to`, however FleetLM holes its pages (§13.1): checks contiguity, re-reads the
+   * missing seqs, and after a bounded wait reports the ones FleetLM does not have (`missing`, lost for good
+   * on a real FleetLM, §13.2). Never take a page's last seq as "read through"; use this.
+   */
+  readRange(sessionId: string, range: SeqRange, options: ReadRangeOptions = {}): Promise<RangeRead> {
+    return readRange((afterSeq, limit) => this.listMessages(sessionId, { afterSeq, limit }), range, options);
+  }
+
+  /**
+   * The newest `n` seqs (`head-n+1..head`) through readRange. `head` defaults to a probe; pass a head seen
+   * live so a lost newest message is reported too.
+   */
+  async readTail(sessionId: string, n: number, options: ReadRangeOptions & { head?: number } = {}): Promise<RangeRead & { headSeq: number }> {
+    if (!Number.isInteger(n) || n <= 0) throw new RangeError("readTail(n) needs a positive integer n");
+    const probed = options.head === undefined ? await this.headSeq(sessionId) : 0;
+    const headSeq = Math.max(options.head ?? 0, probed);
+    if (headSeq === 0) return { messages: [], missing: [], highestSeen: 0, reads: 0, headSeq };
+    const read = await this.readRange(sessionId, { from: Math.max(1, headSeq - n + 1), to: headSeq }, { ...options, existsUpTo: Math.max(options.existsUpTo ?? 0, options.head ?? 0) });
+    return { ...read, headSeq: Math.max(headSeq, read.highestSeen) };
+  }
+
+  /**
+   * Pages forward from `afterSeq`, each page the exact range `afterSeq+1..afterSeq+pageSize` through
+   * readRange (so holed pages never skip a seq); yields each non-empty page and goes on while FleetLM has a
+   * seq at or past the range's end. Seqs FleetLM lacks go to `onMissing`.
+   */
+  async *pages(
+    sessionId: string,
+    options: { afterSeq?: number; pageSize?: number; onMissing?: (seqs: number[]) => void } & ReadRangeOptions = {},
+  ): AsyncGenerator<Message[]> {
     const pageSize = options.pageSize ?? 100;
-    let afterSeq = options.afterSeq ?? 0;
-    for (;;) {
-      const page = await this.listMessages(sessionId, { afterSeq, limit: pageSize });
-      if (page.length > 0) yield page;
-      if (page.length < pageSize) return;
-      afterSeq = page[page.length - 1]!.seq;
+    for (let afterSeq = options.afterSeq ?? 0; ; afterSeq += pageSize) {
+      const read = await this.readRange(sessionId, { from: afterSeq + 1, to: afterSeq + pageSize }, options);
+      if (read.missing.length > 0) options.onMissing?.(read.missing);
+      if (read.messages.length > 0) yield read.messages;
+      if (read.highestSeen < afterSeq + pageSize) return;
     }
   }
 
@@ -282,18 +329,19 @@ export class FleetLMRest {
     if (!Number.isInteger(n) || n <= 0) throw new RangeError("latest(n) needs a positive integer n");
     const head = await this.headSeq(sessionId, options);
     if (head === 0) return [];
-    return this.listMessages(sessionId, { afterSeq: Math.max(0, head - n), limit: n });
+    return (await this.readRange(sessionId, { from: Math.max(1, head - n + 1), to: head })).messages;
   }
 
   // ---- agents ---------------------------------------------------------------------------------
 
   /** Sorted by name. `status` filters; FleetLM has no pagination here. */
   async listAgents(options: { status?: AgentStatus } = {}): Promise<Agent[]> {
-    const { agents } = await this.request("GET", "/api/agents", {
-      query: { status: options.status },
-      schema: AgentListResponseSchema,
-    });
-    return agents;
+    return (await this.listAgentsReport(options)).items;
+  }
+
+  /** The agents that parse, and the records that did not (also passed to `onMalformed`). */
+  listAgentsReport(options: { status?: AgentStatus } = {}): Promise<ListReport<Agent>> {
+    return this.list("agent", "/api/agents", { status: options.status }, "agents", AgentSchema);
   }
 
   async getAgent(agentId: string): Promise<Agent> {
@@ -325,6 +373,31 @@ export class FleetLMRest {
   }
 
   // ---- transport ------------------------------------------------------------------------------
+
+  /** A list answer `{key: [...]}` parsed record by record: bad records are reported, never fatal. */
+  private async list<T extends z.ZodType>(
+    what: MalformedRecord["what"],
+    path: string,
+    query: Record<string, string | number | undefined>,
+    key: string,
+    schema: T,
+  ): Promise<ListReport<z.output<T>>> {
+    const envelope = await this.request("GET", path, { query, schema: ListEnvelopeSchema(key) });
+    const items: z.output<T>[] = [];
+    const malformed: MalformedRecord[] = [];
+    const url = this.url(path, query);
+    (envelope[key] as unknown[]).forEach((raw, index) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) items.push(parsed.data);
+      else {
+        const id = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : null;
+        const record: MalformedRecord = { what, url, index, id, issues: parsed.error.issues };
+        malformed.push(record);
+        this.onMalformed?.(record);
+      }
+    });
+    return { items, malformed };
+  }
 
   private async request<S extends z.ZodType | undefined>(
     method: string,
@@ -452,6 +525,9 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 const enc = encodeURIComponent;
+
+/** `{key: [anything]}`: the envelope is checked whole, its records one by one (see `list`). */
+const ListEnvelopeSchema = (key: string) => zod.object({ [key]: zod.array(zod.unknown()) });
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -97,9 +97,10 @@ export const AgentSchema = z
     origin_url: z.string(),
     webhook_path: z.string(),
     message_history_mode: HistoryModeSchema,
-    message_history_limit: z.number().int(),
+    // Nullable columns in FleetLM (create_agents.exs): a null is a real value, not a malformed agent.
+    message_history_limit: z.number().int().nullable(),
     timeout_ms: z.number().int(),
-    headers: z.record(z.string(), z.unknown()).default({}),
+    headers: z.record(z.string(), z.unknown()).nullable().default({}),
     status: AgentStatusSchema,
     inserted_at: NaiveTimestampSchema,
     updated_at: NaiveTimestampSchema,
@@ -148,4 +149,20 @@ export const StreamChunkPayloadSchema = z.object({ agent_id: z.string(), chunk: 
 export interface StreamChunkEvent {
   agentId: string;
   chunk: Record<string, unknown>;
+}
+
+/**
+ * Who stopped an assistant reply. FleetLM does not merge an `abort` chunk's messageMetadata into the stored
+ * metadata (assembler.ex), so the Console's `stopped_by` survives only in `metadata._finish_chunk`; older
+ * dev servers merged it, so the top level is read too.
+ */
+export function stoppedBy(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!metadata) return null;
+  const finish = metadata._finish_chunk;
+  const fromChunk =
+    finish && typeof finish === "object" && !Array.isArray(finish)
+      ? ((finish as Record<string, unknown>).messageMetadata as Record<string, unknown> | undefined)?.stopped_by
+      : undefined;
+  const value = fromChunk ?? metadata.stopped_by;
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }

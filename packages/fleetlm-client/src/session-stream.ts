@@ -1,7 +1,7 @@
 // One `session:{id}` subscription on a (possibly shared) FleetLMSocket: persisted messages exactly once
 // and in seq order across rejoins and reconnects, live stream chunks, and the assembled live reply.
 import type { Channel } from "phoenix";
-import { MessageAssembler, MissingTypeError, type AssistantContent } from "./assembler.js";
+import { MessageAssembler, StreamRefusedError, type AssistantContent } from "./assembler.js";
 import { JOIN_REPLAY_LIMIT, OrderedDelivery } from "./delivery.js";
 import { Emitter } from "./emitter.js";
 import { FleetLMBadResponseError, FleetLMChannelError, FleetLMError } from "./errors.js";
@@ -29,6 +29,11 @@ export interface LiveMessage {
   content: AssistantContent;
   /** A `finish`/`abort` chunk arrived; the persisted message follows and replaces this. */
   finished: boolean;
+  /**
+   * FleetLM refuses this stream (`missing_type`, `assembler_error`): the webhook call failed at the last
+   * chunk and nothing will be stored — show it as "not stored by FleetLM". null otherwise.
+   */
+  refused: string | null;
 }
 
 export interface SessionStreamEvents {
@@ -81,7 +86,10 @@ export class SessionStream extends Emitter<SessionStreamEvents> {
       startSeq: options.lastSeq,
       pageSize: options.pageSize,
       gapRetryDelaysMs: options.gapRetryDelaysMs,
-      fetchAfter: (afterSeq, limit) => options.rest.listMessages(sessionId, { afterSeq, limit }),
+      // readRange, not one page: a real FleetLM's page can skip seqs it has (§13.1), which would look like a
+      // gap and, after the retries, be reported as lost. The retries are OrderedDelivery's, so no settle here.
+      fetchAfter: (afterSeq, limit) =>
+        options.rest.readRange(sessionId, { from: afterSeq + 1, to: afterSeq + limit }, { settleMs: 0 }).then((r) => r.messages),
       deliver: (message) => this.onDelivered(message),
       onError: (error) => this.emit("error", asError(error)),
       onSkip: (range) => this.emit("gap", range),
@@ -231,12 +239,14 @@ export class SessionStream extends Emitter<SessionStreamEvents> {
     try {
       const completed = this.assembler.apply(event.chunk);
       const content = completed ? completed.content : this.assembler.current();
-      this.setLive({ agentId: event.agentId, content, finished: completed !== null });
+      this.setLive({ agentId: event.agentId, content, finished: completed !== null, refused: null });
     } catch (error) {
-      if (!(error instanceof MissingTypeError)) throw error;
-      // FleetLM fails the webhook call here and stores nothing for the unfinished message.
+      if (!(error instanceof StreamRefusedError)) throw error;
+      // FleetLM fails the webhook call here and stores nothing for the unfinished message: keep what was
+      // shown, marked as refused, until another stream starts.
+      const content = this.assembler.current();
       this.assembler.reset();
-      this.setLive(null);
+      this.setLive({ agentId: event.agentId, content, finished: false, refused: error.reason });
     }
   }
 

@@ -1,6 +1,6 @@
 // The webhook assembler against §11 items 35–42 and the §8.5 table.
 import { describe, expect, it } from "vitest";
-import { MessageAssembler, MissingTypeError, type UIChunk } from "../src/assembler.js";
+import { AssemblerError, MessageAssembler, MissingTypeError, StreamRefusedError, type UIChunk } from "../src/assembler.js";
 
 function run(chunks: UIChunk[], newId = () => "fresh-id") {
   const assembler = new MessageAssembler({ newId });
@@ -188,5 +188,51 @@ describe("MessageAssembler (§8.5)", () => {
       { type: "source-url", sourceId: "s", url: "https://x" },
       { type: "tool-t", toolCallId: "c", toolName: "t", state: "output-error", errorText: "nope" },
     ]);
+  });
+
+  // assembler.ex at 78f77d1: `text <> delta` and `merge_metadata/2` have no clause for these, so ingest raises,
+  // the rescue turns it into {:error, ...} and the call fails with nothing stored.
+  it.each([
+    ["a numeric delta", { type: "text-delta", id: "t", delta: 5 }],
+    ["a null delta", { type: "reasoning-delta", id: "t", delta: null }],
+    ["an array messageMetadata on start", { type: "start", messageMetadata: [1] }],
+    ["a string messageMetadata", { type: "message-metadata", messageMetadata: "x" }],
+    ["a numeric messageMetadata on finish", { type: "finish", messageMetadata: 3 }],
+  ])("the strict assembler refuses %s", (_name, chunk) => {
+    const a = new MessageAssembler();
+    a.apply({ type: "text-start", id: "t" });
+    let thrown: unknown;
+    try {
+      a.apply(chunk as UIChunk);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AssemblerError);
+    expect(thrown).toBeInstanceOf(StreamRefusedError);
+    expect((thrown as AssemblerError).reason).toBe("assembler_error");
+  });
+
+  it("a delta without an id, a delta key left out, and null messageMetadata are accepted", () => {
+    const { done } = run([
+      { type: "start", messageMetadata: null },
+      { type: "text-delta", delta: 5 }, // no id: append_delta(nil) is a no-op before the delta is read
+      { type: "text-delta", id: "t" },
+      { type: "text-delta", id: "t", delta: "ok" },
+      { type: "finish", messageMetadata: null },
+    ]);
+    expect(done[0]!.content.parts).toEqual([{ type: "text", text: "ok", state: "done" }]);
+  });
+
+  it("abort does not merge its messageMetadata: it survives only in _finish_chunk", () => {
+    const { done } = run([
+      { type: "start", messageMetadata: { a: 1 } },
+      { type: "abort", messageMetadata: { stopped_by: "op-1" } },
+    ]);
+    expect(done[0]!.metadata).toEqual({
+      a: 1,
+      termination: "abort",
+      _finish_chunk: { type: "abort", messageMetadata: { stopped_by: "op-1" } },
+    });
+    expect(new MissingTypeError({})).toBeInstanceOf(StreamRefusedError);
   });
 });

@@ -4,7 +4,9 @@ import { consoleLogger } from "./core/logger.js";
 import { startFleetlmDev } from "./server.js";
 
 const USAGE = `Usage: fleetlm-dev [--port 4000] [--host 127.0.0.1] [--data DIR] [--no-quirks] [--demo]
-                   [--traffic N] [--seed-sessions N] [--seed N] [--quiet]`;
+                   [--traffic N] [--seed-sessions N] [--seed N] [--quiet]
+                   [--storage default|real] [--flush-ms N] [--unflushed-newest N] [--rings N]
+                   [--storage-seed N] [--real-history-modes]`;
 
 function intFlag(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -30,6 +32,12 @@ async function main(): Promise<void> {
         "seed-sessions": { type: "string" },
         seed: { type: "string" },
         quiet: { type: "boolean" },
+        storage: { type: "string" },
+        "flush-ms": { type: "string" },
+        "unflushed-newest": { type: "string" },
+        rings: { type: "string" },
+        "storage-seed": { type: "string" },
+        "real-history-modes": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -43,6 +51,17 @@ async function main(): Promise<void> {
     return;
   }
   const host = values.host ?? "127.0.0.1";
+  const storageMode = values.storage ?? "default";
+  if (storageMode !== "default" && storageMode !== "real") {
+    process.stderr.write(`fleetlm-dev: --storage must be default or real, got ${JSON.stringify(storageMode)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const realOnly = ["flush-ms", "unflushed-newest", "rings", "storage-seed"] as const;
+  if (storageMode === "default" && realOnly.some((f) => values[f] !== undefined)) {
+    process.stderr.write(`fleetlm-dev: --${realOnly.find((f) => values[f] !== undefined)} needs --storage real\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const optionalInt = (name: (typeof realOnly)[number]) => (values[name] === undefined ? undefined : intFlag(name, values[name], 0));
   const port = intFlag("port", values.port, 4000);
   const server = await startFleetlmDev({
     port,
@@ -54,6 +73,17 @@ async function main(): Promise<void> {
     seedSessions: intFlag("seed-sessions", values["seed-sessions"], 0),
     seed: intFlag("seed", values.seed, 1),
     logger: values.quiet ? undefined : { ...consoleLogger, info: () => {} },
+    storage:
+      storageMode === "real"
+        ? {
+            mode: "real",
+            flushMs: optionalInt("flush-ms"),
+            unflushedNewest: optionalInt("unflushed-newest"),
+            rings: optionalInt("rings"),
+            seed: optionalInt("storage-seed"),
+          }
+        : "default",
+    historyModes: values["real-history-modes"] ? "real" : "intended",
   });
   process.stdout.write(`FleetLM dev server listening on http://${host}:${server.port}\n`);
 

@@ -4,3 +4,4 @@ export type { Faults, FaultMode, FaultSettings } from "./core/faults.js";
 export type { Logger } from "./core/logger.js";
 export { consoleLogger, silentLogger } from "./core/logger.js";
 export { webhookUrl } from "./webhooks/url.js";
+export type { RealStorage, RealStorageOptions } from "./store/real-storage.js";

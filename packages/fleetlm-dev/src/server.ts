@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from "./core/logger.js";
 import { createRequestHandler } from "./http/router.js";
 import { MemoryStore } from "./store/memory.js";
 import { SqliteStore } from "./store/sqlite.js";
+import { DefaultReads, RealStorage, type MessageReads, type RealStorageOptions } from "./store/real-storage.js";
 import type { Store } from "./store/types.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { SocketEndpoint } from "./ws/upgrade.js";
@@ -37,6 +38,13 @@ export interface FleetlmDevOptions {
   logger?: Logger;
   /** Test knobs for FleetLM's timers. */
   timings?: { inboxFlushMs?: number; inboxIdleMs?: number; socketIdleMs?: number };
+  /**
+   * "default": every append is stored at once and pages are contiguous. "real" (or options): FleetLM's
+   * storage at 78f77d1 — an unflushed window, holed pages, shared rings that lose seqs (protocol §13).
+   */
+  storage?: "default" | "real" | ({ mode: "real" } & RealStorageOptions);
+  /** "intended" (default): tail = newest N, last = newest, entire = all. "real": FleetLM's broken modes (quirk 8). */
+  historyModes?: "intended" | "real";
 }
 
 export interface FleetlmDevServer {
@@ -50,6 +58,8 @@ export interface FleetlmDevServer {
   faults: Faults;
   /** Direct access for tests and tools. */
   store: Store;
+  /** The storage model: "default", or the real one with `flush()`, `lostSeqs()`, `unflushedSeqs()`. */
+  storage: { mode: "default" } | { mode: "real"; model: RealStorage };
   /** Resolves when no webhook call is running or queued. */
   webhooksIdle(): Promise<void>;
   webhookOutcomes(): ReadonlyArray<{ sessionId: string; outcome: { ok: boolean; reason?: string; detail?: string } }>;
@@ -67,7 +77,11 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
     flushMs: options.timings?.inboxFlushMs,
     idleMs: options.timings?.inboxIdleMs,
   });
-  const conversations = new Conversations(store, hub, inboxes, quirks);
+  const storageOption = options.storage ?? "default";
+  const realModel =
+    storageOption === "default" ? null : new RealStorage(store, storageOption === "real" ? {} : storageOption);
+  const reads: MessageReads = realModel ?? new DefaultReads(store);
+  const conversations = new Conversations(store, hub, inboxes, quirks, reads);
   const dispatcher = new WebhookDispatcher(
     store,
     {
@@ -78,6 +92,8 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
     },
     logger,
     quirks,
+    reads,
+    options.historyModes ?? "intended",
   );
   conversations.webhooks = dispatcher;
   const faults = new FaultState();
@@ -143,11 +159,13 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
     quirks,
     faults: faults.api(),
     store,
+    storage: realModel ? { mode: "real", model: realModel } : { mode: "default" },
     webhooksIdle: () => dispatcher.idle(),
     webhookOutcomes: () => dispatcher.outcomes,
     close: () =>
       (closing ??= (async () => {
         traffic?.stop();
+        realModel?.stop();
         dispatcher.close();
         inboxes.stopAll();
         await sockets.close();

@@ -205,12 +205,13 @@ describe("§11 sessions and messages (REST)", () => {
       { user_id: "", agent_id: "a" },
       { user_id: 5, agent_id: "a" },
       { user_id: "u", agent_id: "a", metadata: "x" },
-      { user_id: "u", agent_id: "a", metadata: null },
     ]) {
       const res = await api("POST", "/api/sessions", body);
       expect(res.status).toBe(422);
       expect(res.body.error).toMatch(/^#Ecto\.Changeset</);
     }
+    // null passes the cast and hits the NOT NULL column (§13.3)
+    expect((await api("POST", "/api/sessions", { user_id: "u", agent_id: "a", metadata: null })).status).toBe(500);
     expect((await api("POST", "/api/sessions", { user_id: "u" })).body).toEqual({ error: "user_id and agent_id are required" });
   });
 

@@ -28,16 +28,17 @@ export class SessionChannel implements Channel {
     if (this.deps.identity !== session.user_id && this.deps.identity !== session.agent_id) {
       return { ok: false, reason: "unauthorized" };
     }
-    const messages = store.listMessages(session.id, lastSeq, 100).map((m) => messageJson(m));
+    // Runtime.get_messages(session_id, last_seq, 100): the same (possibly holed) read as REST.
+    const messages = this.deps.conversations.reads.getMessages(session.id, lastSeq, 100).map((m) => messageJson(m));
     this.unsubscribe = hub.subscribe(sessionTopic(session.id), (event, payload) => this.deps.push(event, payload));
     return { ok: true, response: { session_id: session.id, messages } };
   }
 
   handleIn(event: string, payload: unknown): EventResult {
     if (event !== "send") return { crash: true };
-    // FleetLM's handle_in only matches %{"content" => _}; anything else kills the channel.
-    if (!isObject(payload) || !("content" in payload)) return { crash: true };
-    const inner = payload.content;
+    // session_channel.ex: three `send` clauses and a catch-all `handle_in("send", payload, ...)` that replies
+    // invalid_message_format for anything else, a payload without "content" included (no crash).
+    const inner = isObject(payload) ? payload.content : undefined;
     let message: { kind: string; content: Record<string, unknown>; metadata: Record<string, unknown> };
     if (isObject(inner) && typeof inner.kind === "string" && isObject(inner.content)) {
       message = { kind: inner.kind, content: inner.content, metadata: isObject(inner.metadata) ? inner.metadata : {} };

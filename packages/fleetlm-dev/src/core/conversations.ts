@@ -1,5 +1,6 @@
 // The append path shared by REST, WS `send` and webhook replies, with FleetLM's fan-out matrix (§7).
 import type { CompletedMessage } from "@fleetlm/client/assembler";
+import { DefaultReads, type MessageReads } from "../store/real-storage.js";
 import type { MessageRow, SessionRow, Store } from "../store/types.js";
 import { newSlug } from "../util/ids.js";
 import { microsToIso, nowMicros } from "../util/time.js";
@@ -30,6 +31,8 @@ export class Conversations {
     readonly hub: Hub,
     readonly inboxes: Inboxes,
     readonly quirks: boolean,
+    /** How stored messages are read back: contiguous (default) or FleetLM's real holed, lossy storage. */
+    readonly reads: MessageReads = new DefaultReads(store),
   ) {}
 
   /** Stores the message with the next seq. Fan-out is separate so WS can reply before the events go out. */
@@ -44,6 +47,7 @@ export class Conversations {
       metadata: input.metadata,
       inserted_at: nowMicros(),
     });
+    this.reads.onAppend(row);
     this.appendCount += 1;
     return row;
   }

@@ -89,6 +89,12 @@ class InboxServer {
     this.dirty.add(n.session_id);
     if (this.dirty.size >= this.options.batchSize) {
       this.flush();
+      // inbox_server.ex flush_batch cancels the batch timer and schedules a new one after every flush that
+      // had dirty sessions, the threshold flush included (§13.3): the periodic flush is running again.
+      if (this.options.quirks) {
+        if (this.timer) clearTimeout(this.timer);
+        this.arm();
+      }
     } else if (!this.options.quirks && !this.timer) {
       this.arm();
     }

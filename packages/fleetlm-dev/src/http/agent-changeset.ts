@@ -54,9 +54,10 @@ const FIELDS: Record<string, FieldSpec> = {
   origin_url: { cast: castString, required: true },
   webhook_path: { cast: castString, required: true },
   message_history_mode: { cast: castEnum(), required: true, checks: [oneOf("tail", "entire", "last") as Check] },
-  message_history_limit: { cast: castInteger, required: true, checks: [greaterThan0 as Check] },
+  // Nullable columns in FleetLM (create_agents.exs has no `null: false` on these): null is stored and returned.
+  message_history_limit: { cast: castInteger, required: false, checks: [greaterThan0 as Check] },
   timeout_ms: { cast: castInteger, required: true, checks: [greaterThan0 as Check] },
-  headers: { cast: castMap, required: true },
+  headers: { cast: castMap, required: false },
   status: { cast: castEnum(), required: true, checks: [oneOf("enabled", "disabled") as Check] },
   debounce_window_ms: { cast: castInteger, required: true, checks: [atLeast0 as Check] },
   compaction_enabled: { cast: castBoolean, required: true },

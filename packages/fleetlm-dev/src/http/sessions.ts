@@ -28,7 +28,8 @@ export const createSession: Handler = ({ store }, params) => {
     else changes[field] = v;
   }
   const metadata = "metadata" in params ? params.metadata : {};
-  // "metadata": null is a 500 in FleetLM; a 422 here is kinder and allowed by the spec.
+  // "metadata": null passes Ecto's cast and then violates the NOT NULL column: FleetLM answers 500 (§13.3).
+  if (metadata === null) throw new Error("null value in column \"metadata\" violates not-null constraint");
   if (!isPlainObject(metadata)) errors.push(["metadata", "is invalid"]);
   else changes.metadata = metadata;
   if (errors.length > 0) return err422(inspectChangeset(changes, errors));
@@ -51,12 +52,12 @@ export const getSession: Handler = ({ store }, params) => {
   return session ? { status: 200, body: { session: sessionJson(session) } } : notFound;
 };
 
-export const listMessages: Handler = ({ store }, params) => {
+export const listMessages: Handler = ({ store, conversations }, params) => {
   const sessionId = String(params.session_id);
   if (!store.getSession(sessionId)) return notFound;
   const afterSeq = positiveIntOr(params.after_seq, 0);
   const limit = positiveIntOr(params.limit, 50);
-  return { status: 200, body: { messages: store.listMessages(sessionId, afterSeq, limit).map((m) => messageJson(m)) } };
+  return { status: 200, body: { messages: conversations.reads.getMessages(sessionId, afterSeq, limit).map((m) => messageJson(m)) } };
 };
 
 const nonEmptyString = (v: unknown): v is string => typeof v === "string" && v !== "";

@@ -32,9 +32,10 @@ export interface AgentRow {
   origin_url: string;
   webhook_path: string;
   message_history_mode: "tail" | "entire" | "last";
-  message_history_limit: number;
+  /** null is a stored value in FleetLM (nullable column). */
+  message_history_limit: number | null;
   timeout_ms: number;
-  headers: Record<string, unknown>;
+  headers: Record<string, unknown> | null;
   status: "enabled" | "disabled";
   debounce_window_ms: number;
   compaction_enabled: boolean;

@@ -1,7 +1,8 @@
 // Calls agent webhooks (§8): one serialized worker per session, one queued call per user message, no retries.
-import { MessageAssembler, MissingTypeError, type CompletedMessage } from "@fleetlm/client/assembler";
+import { AssemblerError, MessageAssembler, MissingTypeError, type CompletedMessage } from "@fleetlm/client/assembler";
 import type { Logger } from "../core/logger.js";
 import { webhookMessageJson } from "../core/render.js";
+import { DefaultReads, type MessageReads } from "../store/real-storage.js";
 import type { AgentRow, MessageRow, SessionRow, Store } from "../store/types.js";
 import { newSlug } from "../util/ids.js";
 import { LineSplitter } from "./ndjson.js";
@@ -16,7 +17,7 @@ export interface DispatcherHooks {
 
 export type CallOutcome =
   | { ok: true }
-  | { ok: false; reason: "agent_unavailable" | "connect" | "timeout" | "http_error" | "bad_json" | "missing_type" | "crash"; detail?: string };
+  | { ok: false; reason: "agent_unavailable" | "connect" | "timeout" | "http_error" | "bad_json" | "missing_type" | "assembler_error" | "crash"; detail?: string };
 
 interface Worker {
   running: boolean;
@@ -35,6 +36,8 @@ export class WebhookDispatcher {
     private hooks: DispatcherHooks,
     private logger: Logger,
     private quirks: boolean,
+    private reads: MessageReads = new DefaultReads(store),
+    private historyModes: "intended" | "real" = "intended",
   ) {}
 
   /** One user message = one call; calls for a session run one after another, never merged. */
@@ -85,14 +88,30 @@ export class WebhookDispatcher {
   }
 
   private history(agent: AgentRow, sessionId: string): MessageRow[] {
-    // Intended history modes, not FleetLM's broken ones (quirk 8 is deliberately not reproduced).
+    const limit = agent.message_history_limit;
+    if (this.historyModes === "real") {
+      // executor.ex select_history at 78f77d1 (quirk 8): `tail` and `last` go through get_messages from seq 0,
+      // so they get the unflushed messages plus the *oldest* flushed ones; `entire` reads Postgres only.
+      switch (agent.message_history_mode) {
+        case "entire":
+          return this.reads.allStored(sessionId);
+        case "last":
+          return this.reads.getMessages(sessionId, 0, 1).slice(-1);
+        default:
+          if (limit === null) throw new Error("get_messages/3: message_history_limit is nil");
+          return this.reads.getMessages(sessionId, 0, limit);
+      }
+    }
+    // Intended history modes, not FleetLM's broken ones (quirk 8 is reproduced only with historyModes "real").
     switch (agent.message_history_mode) {
       case "last":
         return this.store.lastMessages(sessionId, 1);
       case "entire":
         return this.store.listMessages(sessionId, 0, Number.MAX_SAFE_INTEGER);
       default:
-        return this.store.lastMessages(sessionId, agent.message_history_limit);
+        // get_messages guards `is_integer(limit)`: a null limit crashes the call in FleetLM.
+        if (limit === null) throw new Error("get_messages/3: message_history_limit is nil");
+        return this.store.lastMessages(sessionId, limit);
     }
   }
 
@@ -157,6 +176,8 @@ export class WebhookDispatcher {
           completed = assembler.apply(chunk as Record<string, unknown>);
         } catch (error) {
           if (error instanceof MissingTypeError) return { ok: false, reason: "missing_type" };
+          // The chunk was already broadcast; the call fails and nothing is stored (assembler.ex rescue).
+          if (error instanceof AssemblerError) return { ok: false, reason: "assembler_error", detail: error.message };
           throw error;
         }
         if (completed) {

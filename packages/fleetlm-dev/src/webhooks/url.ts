@@ -6,7 +6,10 @@ export function webhookUrl(originUrl: string, webhookPath: string): string {
   const [pathAndQuery, fragment] = splitOnce(webhookPath, "#");
   const [path, query] = splitOnce(pathAndQuery, "?");
   const base = origin.pathname === "" ? "/" : origin.pathname;
-  const joined = `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  const relative = path.replace(/^\/+/, "");
+  // client.ex build_agent_url: an empty relative path keeps the base as is; otherwise Path.join, which
+  // also drops a trailing slash ("/webhook/" → "/webhook", §13.3).
+  const joined = relative === "" ? base : `${base.replace(/\/+$/, "")}/${relative}`.replace(/(.)\/+$/, "$1");
   origin.pathname = joined.startsWith("/") ? joined : `/${joined}`;
   origin.search = query === undefined ? "" : `?${query}`;
   origin.hash = fragment === undefined ? "" : `#${fragment}`;
