@@ -92,7 +92,7 @@ describe("signals through the index sync", () => {
     expect(await inWaiting(a.id)).toMatchObject({ handoffReason: "The AI asked for a human: refund policy" });
     const b = await indexedSession();
     const reply = message(b, 2, "agent", "handing over");
-    reply.content = { parts: [{ type: "text", text: "handing over" }, { type: "data-handoff", data: { reason: "legal" } }] };
+    (reply as { content: Record<string, unknown> }).content = { parts: [{ type: "text", text: "handing over" }, { type: "data-handoff", data: { reason: "legal" } }] };
     await applyMessages(await current(b.id), [message(b, 1, "user", "a question"), reply]);
     expect(await inWaiting(b.id)).toMatchObject({ handoffReason: "The AI asked for a human: legal" });
   });
@@ -136,13 +136,14 @@ describe("state actions", () => {
   it("bad input is a 400 with the reason and writes nothing; auditors are refused", async () => {
     const s = await indexedSession();
     const before = await (await db()).auditEvent.count();
-    for (const form of [
+    const forms: Record<string, string | string[]>[] = [
       { intent: "set-state", ids: [s.id], state: "deleted" },
       { intent: "snooze", ids: [s.id], minutes: "1" },
       { intent: "snooze", ids: [s.id], minutes: "soon" },
       { intent: "snooze", ids: [s.id], minutes: "99999999" },
       { intent: "set-state", state: "open" },
-    ]) {
+    ];
+    for (const form of forms) {
       expect((await post(op, form)).status, JSON.stringify(form)).toBe(400);
     }
     expect((await post(auditor, { intent: "set-state", ids: [s.id], state: "resolved" })).status).toBe(403);
@@ -168,6 +169,25 @@ describe("state actions", () => {
     expect((res.body as { message: string }).message).toMatch(/1 left unassigned/);
     const assigned = await prisma.sessionIndex.findMany({ where: { id: { in: [s1.id, s2.id] } }, select: { assigneeId: true } });
     expect(assigned.filter((a) => a.assigneeId === fresh.id)).toHaveLength(1);
+    await saveInboxSettings({ handoffPhrases: ["talk to a person"], unansweredMinutes: 5, assignCap: 20 });
+  });
+});
+
+describe("admin inbox settings", () => {
+  it("admins save phrases, time and cap (audited); bad values are a 400 listing them; others are refused", async () => {
+    const { action: settingsAction, loader: settingsLoader } = await import("~/routes/admin.inbox");
+    const admin = await makeOperator("admin");
+    const post = (as: TestOperator, form: Record<string, string>) => call(() => settingsAction({ request: request("/admin/inbox", { as, form }), params: {}, context: {} }));
+    expect((await post(op, { handoffPhrases: "x y", unansweredMinutes: "5", assignCap: "3" })).status).toBe(403);
+    const bad = await post(admin, { handoffPhrases: "ok phrase\nx", unansweredMinutes: "0", assignCap: "many" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/line 2/);
+    const good = await post(admin, { handoffPhrases: "Speak To Someone\n\nreal person", unansweredMinutes: "7", assignCap: "3" });
+    expect(good.status).toBe(200);
+    resetInboxSettingsCache();
+    const loaded = await call(() => settingsLoader({ request: request("/admin/inbox", { as: admin }), params: {}, context: {} }));
+    expect(loaded.body).toMatchObject({ settings: { handoffPhrases: ["speak to someone", "real person"], unansweredMinutes: 7, assignCap: 3 } });
+    expect(await (await db()).auditEvent.count({ where: { action: "inbox.settings", actorId: admin.id } })).toBe(1);
     await saveInboxSettings({ handoffPhrases: ["talk to a person"], unansweredMinutes: 5, assignCap: 20 });
   });
 });
