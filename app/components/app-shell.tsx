@@ -23,6 +23,7 @@ export function AppShell({ operator, fleetlm, children }: Props) {
           {isAdmin ? <NavLink to="/admin/agents" className={linkClass}>Agents</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/canned-replies" className={linkClass}>Canned replies</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/review-labels" className={linkClass}>Review labels</NavLink> : null}
+          {isAdmin ? <NavLink to="/admin/inbox" className={linkClass}>Inbox settings</NavLink> : null}
           {isAdmin ? <NavLink to="/admin/audit" className={linkClass}>Audit log</NavLink> : null}
           <NavLink to="/account" className={linkClass}>Account</NavLink>
         </nav>

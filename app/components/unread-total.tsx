@@ -11,6 +11,8 @@ const TITLE_PREFIX = /^\(\d+\+?\) /;
 
 export function UnreadTotal() {
   const [unread, setUnread] = useState<number | undefined>(undefined);
+  // The second number: sessions waiting on a human (for every role; it is the team's queue, not my read state).
+  const [waiting, setWaiting] = useState<{ n: number; capped: boolean } | undefined>(undefined);
   const { pathname } = useLocation();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const lastLoad = useRef(0);
@@ -22,8 +24,9 @@ export function UnreadTotal() {
       timer.current = undefined;
       lastLoad.current = Date.now();
       fetch("/inbox/unread-total", { headers: { accept: "application/json" }, credentials: "same-origin" })
-        .then((response) => (response.ok ? (response.json() as Promise<{ unread?: unknown; hidden?: unknown }>) : null))
+        .then((response) => (response.ok ? (response.json() as Promise<{ unread?: unknown; hidden?: unknown; waiting?: unknown; waitingCapped?: unknown }>) : null))
         .then((body) => {
+          if (body && typeof body.waiting === "number") setWaiting({ n: body.waiting, capped: body.waitingCapped === true });
           if (body?.hidden === true) setUnread(0); // an auditor who has not asked for the badge
           else if (body && typeof body.unread === "number") setUnread(body.unread);
         })
@@ -52,10 +55,25 @@ export function UnreadTotal() {
     document.title = unread > 0 ? `(${unread > 999 ? "999+" : unread}) ${base}` : base;
   }, [unread, pathname]);
 
-  if (!unread) return null;
+  const waitingBadge =
+    waiting && waiting.n > 0 ? (
+      <span
+        data-testid="waiting-total"
+        aria-label={`${waiting.n}${waiting.capped ? "+" : ""} waiting on a human`}
+        title="Sessions waiting on a human"
+        className="ml-1 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-slate-950"
+      >
+        {waiting.n}
+        {waiting.capped ? "+" : ""}
+      </span>
+    ) : null;
+  if (!unread) return waitingBadge;
   return (
+    <>
     <span data-testid="unread-total" aria-label={`${unread} unread ${unread === 1 ? "session" : "sessions"}`} title="Sessions where the user wrote since you last read" className="ml-1 rounded-full bg-blue-600 px-1.5 py-0.5 text-xs font-semibold text-white">
       {unread > 999 ? "999+" : unread}
     </span>
+    {waitingBadge}
+    </>
   );
 }

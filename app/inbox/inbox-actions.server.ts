@@ -11,6 +11,7 @@ import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { advanceReadCursor, setReadCursor } from "~/inbox/read-cursor.server";
 import { changedEvent, findIndexed } from "~/inbox/session-index.server";
 import { liveBus } from "~/live/bus.server";
+import { roundRobinAssignees, setConversationState, snoozeSessions } from "~/inbox/state-actions.server";
 
 export const MAX_BULK = 100;
 const SHARED_STATE_ROLES = new Set(["admin", "operator"]);
@@ -31,6 +32,12 @@ export const BulkActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("mark-read"), ids: Ids }),
   z.object({ intent: z.literal("mark-unread"), ids: Ids.pipe(z.array(z.string()).max(1, "mark one session unread at a time")) }),
   z.object({ intent: z.literal("archive"), ids: Ids, confirm: z.literal("archive", { message: "confirm the archive" }) }),
+  z.object({ intent: z.literal("set-state"), ids: Ids, state: z.enum(["open", "pending", "resolved", "waiting"], { message: "state must be open, pending, resolved or waiting" }) }),
+  z.object({
+    intent: z.literal("snooze"),
+    ids: Ids,
+    minutes: z.coerce.number({ message: "minutes must be a number" }).int("whole minutes").min(5, "snooze for at least 5 minutes").max(43_200, "snooze for at most 30 days"),
+  }),
 ]);
 export type BulkAction = z.infer<typeof BulkActionSchema>;
 
@@ -42,7 +49,7 @@ export function mayChangeSharedState(operator: CurrentOperator) {
 
 export async function runBulkAction(operator: CurrentOperator, action: BulkAction, ip: string): Promise<BulkResult> {
   if (action.intent !== "mark-read" && action.intent !== "mark-unread" && !mayChangeSharedState(operator)) {
-    return { ok: false, status: 403, message: "Auditors cannot assign, label or archive sessions." };
+    return { ok: false, status: 403, message: "Auditors cannot assign, label, change the state of or archive sessions." };
   }
   const prisma = await db();
   const found = await prisma.sessionIndex.findMany({ where: { id: { in: action.ids } }, select: { id: true, headSeq: true } });
@@ -52,7 +59,32 @@ export async function runBulkAction(operator: CurrentOperator, action: BulkActio
   const n = ids.length;
 
   switch (action.intent) {
+    case "set-state": {
+      const changed = await setConversationState(operator, ids, action.state, ip);
+      const label = { open: "open", pending: "with the AI", resolved: "resolved", waiting: "waiting on a human" }[action.state];
+      return { ok: true, message: `Marked ${changed} session${changed === 1 ? "" : "s"} ${label}${changed < n ? ` (${n - changed} already were)` : ""}.` };
+    }
+    case "snooze": {
+      const changed = await snoozeSessions(operator, ids, action.minutes, ip);
+      return { ok: true, message: `Snoozed ${changed} session${changed === 1 ? "" : "s"}.` };
+    }
     case "assign": {
+      if (action.assignee === "round-robin") {
+        const picks = await roundRobinAssignees(ids.length);
+        if (!picks) return { ok: false, status: 400, message: "Nobody can take more: no signed-in operator is under the assignment cap." };
+        const given = ids.slice(0, picks.length);
+        await prisma.$transaction(async (tx) => {
+          for (const [i, id] of given.entries()) {
+            await tx.sessionIndex.update({ where: { id }, data: { assigneeId: picks[i]! } });
+            await audit({ actor, action: "inbox.assign", targetType: "session", targetId: id, details: { assigneeId: picks[i], by: "round-robin" }, ip }, tx);
+          }
+        });
+        await publishChanged(given);
+        const left = ids.length - given.length;
+        return left > 0
+          ? { ok: false, status: 400, message: `Assigned ${given.length} by round-robin; ${left} left unassigned: every signed-in operator is at the cap.` }
+          : { ok: true, message: `Assigned ${given.length} session${given.length === 1 ? "" : "s"} by round-robin.` };
+      }
       let assigneeId: string | null;
       if (action.assignee === "none") assigneeId = null;
       else if (action.assignee === "me") assigneeId = operator.id;

@@ -343,6 +343,17 @@ export async function unreadTotal(operatorId: string): Promise<number> {
   return Math.max(0, all - Number(read[0]?.n ?? 0));
 }
 
+/** How many sessions wait on a human (the "Waiting on a human" view's rows, capped at COUNT_CAP): the nav's second number. */
+export async function waitingTotal(operatorId: string, now = new Date()): Promise<{ total: number; capped: boolean }> {
+  const prisma = await db();
+  const { unansweredMinutes } = await inboxSettings();
+  const params = parseInboxParams(new URLSearchParams("view=waiting"));
+  const { where } = filterSql(params, operatorId, now, unansweredMinutes);
+  const [row] = await prisma.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "SessionIndex" s ${where} LIMIT ${COUNT_CAP + 1}) capped`;
+  const n = Number(row?.n ?? 0);
+  return { total: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
+}
+
 /** Agents and labels in use, for the filter menus. Cached briefly: both are a scan of small indexes. */
 let facetsCache: { at: number; value: { agents: string[]; labels: string[] } } | null = null;
 export async function inboxFacets(): Promise<{ agents: string[]; labels: string[] }> {

@@ -3,7 +3,11 @@
 // read over REST. Everything is keyed by (session, seq), so applying the same messages twice changes nothing.
 import type { Message, Session } from "@fleetlm/client";
 import { db } from "~/db.server";
+import { audit } from "~/audit/audit.server";
+import { messageEvent, transition, type Conversation } from "~/inbox/conversation-state";
+import { inboxSettings } from "~/inbox/inbox-settings.server";
 import { lockSessionRow } from "~/inbox/session-lock.server";
+import type { ConversationState } from "~/inbox/views";
 import type { SenderRole, SessionChangedEvent } from "~/live/events";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
 import type { Authorship } from "~/messages/authorship";
@@ -158,11 +162,12 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
   // Only what the Console's operators really sent is left out of unread: an end user's message claiming to be
   // an operator's is the end user's, and unread.
   const authors = await authorshipOf(row, candidates);
+  const { handoffPhrases } = await inboxSettings();
   const prisma = await db();
   const stored = toStored(row.id);
   return prisma.$transaction(async (tx) => {
     await lockSessionRow(tx, stored);
-    const current = await tx.sessionIndex.findUnique({ where: { id: stored }, select: { headSeq: true } });
+    const current = await tx.sessionIndex.findUnique({ where: { id: stored }, select: { headSeq: true, state: true, waitingSince: true, handoffReason: true, snoozedUntil: true } });
     if (!current) return null;
     const head = current.headSeq;
     const fresh = candidates.filter((m) => m.seq > head);
@@ -203,9 +208,24 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
         }
       }
     }
+    // Conversation state and handoff signals (ADR 102), message by message in seq order.
+    const before: Conversation = { state: current.state as ConversationState, waitingSince: current.waitingSince, handoffReason: current.handoffReason, snoozedUntil: current.snoozedUntil };
+    let conversation = before;
+    fresh.forEach((m, i) => {
+      const event = messageEvent(roles[i]!.role, m, messageText(m.content), handoffPhrases);
+      if (event) conversation = transition(conversation, event);
+    });
+    if (conversation.state !== before.state) {
+      await audit({ actor: null, action: "inbox.state", targetType: "session", targetId: row.id, details: { from: before.state, to: conversation.state, reason: conversation.handoffReason, by: "signal" } }, tx);
+    }
     const updated = await tx.sessionIndex.update({
       where: { id: stored },
       data: {
+        state: conversation.state,
+        waitingSince: conversation.waitingSince,
+        handoffReason: conversation.handoffReason,
+        snoozedUntil: conversation.snoozedUntil,
+        ...(conversation.state !== before.state ? { stateChangedAt: new Date() } : {}),
         headSeq: last.seq,
         opCount: { increment: recorded },
         userCount: { increment: userSeqs.length },

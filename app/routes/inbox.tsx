@@ -1,6 +1,6 @@
 // The inbox: every indexed FleetLM session as a server-run table (state in the URL), kept live over /live.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
+import { Link, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
@@ -13,6 +13,7 @@ import { inboxFacets, queryInbox, readInboxParams, type InboxRow } from "~/inbox
 import { inboxSettings } from "~/inbox/inbox-settings.server";
 import { DeleteViewSchema, SaveViewSchema, deleteView, listSavedViews, saveView } from "~/inbox/saved-views.server";
 import { inboxViews } from "~/inbox/views";
+import { expireSnoozes } from "~/inbox/state-actions.server";
 import { wantsUnreadBadge } from "~/inbox/unread-badge.server";
 import { BadgeSwitch } from "~/inbox/components/badge-switch";
 import { BulkActions } from "~/inbox/components/bulk-actions";
@@ -22,6 +23,7 @@ import { RelativeTime, useNow } from "~/inbox/components/relative-time";
 import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
 import { useStableRows } from "~/inbox/components/use-stable-rows";
 import { SearchHit } from "~/inbox/components/search-hit";
+import { StateCell } from "~/inbox/components/state-cell";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { tableState } from "~/lib/table-params.server";
@@ -36,6 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Never a 400 page: unknown keys are ignored and each bad value is a problem shown beside the intact view.
   const { params, problems } = readInboxParams(request);
   ensureGateway();
+  await expireSnoozes(); // due snoozes come back before the list is read (cheap when none are due)
   const prisma = await db();
   const settings = await inboxSettings();
   // Only the local index is read: FleetLM being down degrades freshness, never the page.
@@ -63,6 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     views: inboxViews({ waitMinutes: settings.unansweredMinutes }),
     saved,
     isAdmin: operator.role === "admin",
+    unansweredMinutes: settings.unansweredMinutes,
     now: Date.now(),
     // The live feed resumes from here, so changes between this render and the page's subscription are not lost.
     liveId: liveBus().lastId,
@@ -138,6 +142,24 @@ export default function InboxPage() {
   // Selection and focus belong to session ids, never to positions: they survive paging and live changes.
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focusId, setFocusId] = useState<string | null>(null);
+  // Keyboard shortcuts on the focused row post through these; their outcome shows above the list.
+  const rowAction = useFetcher<{ ok: boolean; message?: string; errors?: Record<string, string[]> }>();
+  const takeover = useFetcher<{ ok: boolean; reason?: string; intent?: string }>();
+  const keyAction = useRef<{ what: string; id: string } | null>(null);
+  const [keyResult, setKeyResult] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    if (rowAction.state !== "idle" || !keyAction.current) return;
+    const done = keyAction.current;
+    keyAction.current = null;
+    const failed = rowAction.data && rowAction.data.ok === false;
+    const label = { "assign-me": "Assigned to you", resolve: "Resolved", snooze: "Snoozed for an hour", "mark-read": "Marked read" }[done.what] ?? "Done";
+    setKeyResult(failed ? { ok: false, text: rowAction.data?.message ?? Object.values(rowAction.data?.errors ?? {}).flat().join(" ") } : { ok: true, text: label });
+  }, [rowAction.state, rowAction.data]);
+  useEffect(() => {
+    if (takeover.state !== "idle" || !takeover.data) return;
+    if (takeover.data.ok && focusId) navigate(`/sessions/${encodeURIComponent(focusId)}`);
+    else if (!takeover.data.ok) setKeyResult({ ok: false, text: `Could not take it over: ${takeover.data.reason ?? "refused"}` });
+  }, [takeover.state, takeover.data]); // eslint-disable-line react-hooks/exhaustive-deps
   const [help, setHelp] = useState(false);
   const [flash, setFlash] = useState<Map<string, number>>(new Map());
   const searchRef = useRef<HTMLDivElement>(null);
@@ -236,6 +258,21 @@ export default function InboxPage() {
       if (focusId) toggle(focusId);
     },
     search: () => searchRef.current?.querySelector("input")?.focus(),
+    act: (what) => {
+      if (!focusId) return;
+      setKeysIn(true);
+      if (what === "take-over") {
+        takeover.submit({ intent: "claim" }, { method: "post", action: `/sessions/${encodeURIComponent(focusId)}/takeover` });
+        return;
+      }
+      const form: Record<string, string> = { ids: focusId };
+      if (what === "assign-me") Object.assign(form, { intent: "assign", assignee: "me" });
+      if (what === "resolve") Object.assign(form, { intent: "set-state", state: "resolved" });
+      if (what === "snooze") Object.assign(form, { intent: "snooze", minutes: "60" });
+      if (what === "mark-read") Object.assign(form, { intent: "mark-read" });
+      keyAction.current = { what, id: focusId };
+      rowAction.submit(form, { method: "post" });
+    },
     help: () => setHelp((h) => !h),
     escape: () => {
       setHelp(false);
@@ -277,9 +314,15 @@ export default function InboxPage() {
         ),
       }),
       column.accessor("agentId", { id: "agent", header: ({ column: c }) => <DataTableColumnHeader column={c} title="Agent" /> }),
+      column.accessor("state", {
+        id: "state",
+        enableSorting: false,
+        header: "State",
+        cell: ({ row }) => <StateCell row={row.original} now={now} unansweredMinutes={loaderData.unansweredMinutes} />,
+      }),
       column.accessor("status", {
         id: "status",
-        header: ({ column: c }) => <DataTableColumnHeader column={c} title="Status" />,
+        header: ({ column: c }) => <DataTableColumnHeader column={c} title="FleetLM" />,
         cell: ({ getValue }) => <span className={getValue() === "active" ? "" : "text-slate-500"}>{getValue()}</span>,
       }),
       column.accessor("unread", {
@@ -375,6 +418,11 @@ export default function InboxPage() {
       <InboxFilters agents={facets.agents} labels={facets.labels} searchRef={searchRef} />
       <BulkActions selected={[...selected]} offPage={offPage} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} onClear={() => setSelected(new Set())} />
       <div className="flex min-h-8 items-center gap-2" aria-live="polite">
+        {keyResult ? (
+          <span role={keyResult.ok ? "status" : "alert"} data-testid="key-result" className={`text-sm ${keyResult.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}>
+            {keyResult.text}
+          </span>
+        ) : null}
         {heldUpdates > 0 ? (
           <button type="button" data-testid="pending-updates" onClick={release} className="rounded-full bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
             {heldUpdates} update{heldUpdates === 1 ? "" : "s"} — show

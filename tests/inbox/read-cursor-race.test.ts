@@ -7,6 +7,8 @@ import { applyMessages } from "~/inbox/session-index.server";
 import { current, indexedSession, message } from "./support/index-fixture";
 
 const ROUNDS = 200;
+// 200 rounds of four transactions each: about 20 s on SQLite, more on PostgreSQL under a loaded machine.
+const RACE_TIMEOUT_MS = 180_000;
 let op: TestOperator;
 
 beforeAll(async () => {
@@ -27,7 +29,7 @@ describe("read cursor against the index sync", () => {
       if (unread !== 1) wrong.push(`round ${round}: ${unread}`);
     }
     expect(wrong).toEqual([]);
-  });
+  }, RACE_TIMEOUT_MS);
 
   it(`a user message indexed while the cursor moves to its seq, then another: unread exactly 1 (${ROUNDS} rounds)`, async () => {
     const wrong: string[] = [];
@@ -44,5 +46,5 @@ describe("read cursor against the index sync", () => {
       if (unread !== 1) wrong.push(`round ${round}: ${unread}`);
     }
     expect(wrong).toEqual([]);
-  });
+  }, RACE_TIMEOUT_MS);
 });

@@ -26,6 +26,8 @@ const DONE: Record<string, string> = {
   "label-add": "Label added",
   "label-remove": "Label removed",
   archive: "Archived",
+  "set-state": "State changed",
+  snooze: "Snoozed",
 };
 
 export function BulkActions({ selected, offPage, operators, labels, canChange, onDone, onClear }: Props) {
@@ -55,7 +57,8 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
   const ids = selected.map((id) => <input key={id} type="hidden" name="ids" value={id} />);
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    submitted.current = { intent: submitter?.value ?? "", n };
+    const intent = submitter?.name === "intent" ? submitter.value : String(new FormData(event.currentTarget).get("intent") ?? "");
+    submitted.current = { intent, n };
     setResult(null);
   };
 
@@ -89,6 +92,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                 <label className="sr-only" htmlFor="bulk-assignee">Assign to</label>
                 <select id="bulk-assignee" name="assignee" defaultValue="me" className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950">
                   <option value="me">Me</option>
+                  <option value="round-robin">Round-robin (signed in, under the cap)</option>
                   <option value="none">Nobody</option>
                   {operators.map((op) => (
                     <option key={op.id} value={op.id}>{op.name}</option>
@@ -105,6 +109,24 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                 </datalist>
                 <button name="intent" value="label-add" className={button} disabled={busy}>Add label</button>
                 <button name="intent" value="label-remove" className={button} disabled={busy}>Remove label</button>
+              </fetcher.Form>
+              <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
+                {ids}
+                <input type="hidden" name="intent" value="set-state" />
+                <button name="state" value="resolved" className={button} disabled={busy}>Resolve</button>
+                <button name="state" value="open" className={button} disabled={busy} title="A human has it">Open</button>
+                <button name="state" value="pending" className={button} disabled={busy} title="Hand back to the AI">To the AI</button>
+              </fetcher.Form>
+              <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
+                {ids}
+                <label className="sr-only" htmlFor="bulk-snooze">Snooze for</label>
+                <select id="bulk-snooze" name="minutes" defaultValue="60" className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950">
+                  <option value="60">1 hour</option>
+                  <option value="240">4 hours</option>
+                  <option value="1440">1 day</option>
+                  <option value="10080">1 week</option>
+                </select>
+                <button name="intent" value="snooze" className={button} disabled={busy}>Snooze</button>
               </fetcher.Form>
               {confirming ? (
                 <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1" role="alertdialog" aria-label="Confirm archive">

@@ -1,4 +1,4 @@
-// j/k/Enter/x/"/"/? on the inbox list. Keys typed into a form field are left alone.
+// j/k/Enter/x/"/"/? and a/e/z/r/t on the inbox list. Keys typed into a form field are left alone.
 import { useEffect, useRef } from "react";
 
 export type InboxKeyHandlers = {
@@ -8,6 +8,8 @@ export type InboxKeyHandlers = {
   search: () => void;
   help: () => void;
   escape: () => void;
+  /** Shortcuts on the focused session: a assign to me, e resolve, z snooze an hour, r mark read, t take over. */
+  act: (what: "assign-me" | "resolve" | "snooze" | "mark-read" | "take-over") => void;
 };
 
 function typing(target: EventTarget | null) {
@@ -29,6 +31,11 @@ export function useInboxKeys(handlers: InboxKeyHandlers) {
         x: () => latest.current.toggle(),
         "/": () => latest.current.search(),
         "?": () => latest.current.help(),
+        a: () => latest.current.act("assign-me"),
+        e: () => latest.current.act("resolve"),
+        z: () => latest.current.act("snooze"),
+        r: () => latest.current.act("mark-read"),
+        t: () => latest.current.act("take-over"),
       };
       const action = actions[event.key];
       if (!action) return;

@@ -20,6 +20,7 @@ export function pendingChanges(shown: readonly string[], incoming: readonly stri
 
 export function useStableRows<T extends { id: string }>(incoming: T[], holding: boolean, resetKey: string): StableRows<T> {
   const frozen = useRef<T[] | null>(null);
+  const last = useRef<{ incoming: T[]; result: StableRows<T> } | null>(null);
   const key = useRef(resetKey);
   if (key.current !== resetKey) {
     key.current = resetKey;
@@ -29,9 +30,19 @@ export function useStableRows<T extends { id: string }>(incoming: T[], holding: 
     frozen.current = null;
     return { rows: incoming, pending: 0 };
   }
+  // Same identities as long as nothing new arrived: the table's cells must not remount under a click (a remount
+  // between mousedown and mouseup swallows the click on a row's link).
+  if (frozen.current === null) {
+    frozen.current = incoming;
+    last.current = { incoming, result: { rows: incoming, pending: 0 } };
+    return last.current.result;
+  }
+  if (last.current && last.current.incoming === incoming) return last.current.result;
   const byId = new Map(incoming.map((row) => [row.id, row]));
   // Rows already shown take their new cells; a row that left the result stays until the list is released.
-  const rows = (frozen.current ?? incoming).map((row) => byId.get(row.id) ?? row);
+  const rows = frozen.current.map((row) => byId.get(row.id) ?? row);
   frozen.current = rows;
-  return { rows, pending: pendingChanges(rows.map((r) => r.id), incoming.map((r) => r.id)) };
+  const result = { rows, pending: pendingChanges(rows.map((r) => r.id), incoming.map((r) => r.id)) };
+  last.current = { incoming, result };
+  return result;
 }

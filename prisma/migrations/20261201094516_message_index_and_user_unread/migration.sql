@@ -1,4 +1,4 @@
--- Unread counts the end user's messages only (ADR 100); IndexedMessage feeds that count and full-text search (ADR 101).
+-- Unread counts the end user messages only (ADR 100), and IndexedMessage feeds that count and full-text search (ADR 101).
 
 -- AlterTable
 ALTER TABLE "Operator" ADD COLUMN "unreadBadge" BOOLEAN;
@@ -26,7 +26,7 @@ CREATE UNIQUE INDEX "IndexedMessage_sessionId_seq_key" ON "IndexedMessage"("sess
 CREATE INDEX "IndexedMessage_sessionId_role_seq_idx" ON "IndexedMessage"("sessionId", "role", "seq");
 
 -- Rows indexed before this migration have no per-message record: their non-operator messages are taken as the
--- user's, which keeps every existing unread figure as it was (the old rule) until the cursor next moves.
+-- user, which keeps every existing unread figure as it was (the old rule) until the cursor next moves.
 UPDATE "SessionIndex" SET "userCount" = "headSeq" - "opCount";
 UPDATE "ReadCursor" SET "userCountAtCursor" = "lastSeq" - "opCountAtCursor";
 
