@@ -104,7 +104,7 @@ function publishPresence(watch: Watch) {
   liveBus().publish({ type: "presence", sessionId: watch.sessionId, viewers: [...watch.viewers.values()].map((seat) => seat.viewer) });
 }
 
-async function resolveSession(sessionId: string): Promise<{ agentId: string; headSeq: number }> {
+async function resolveSession(sessionId: string): Promise<{ agentId: string; userId: string; headSeq: number }> {
   const row = await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { agentId: true, userId: true, headSeq: true } });
   if (row && row.headSeq > 0) return { agentId: row.agentId, userId: row.userId, headSeq: row.headSeq };
   const session = row ? { agent_id: row.agentId, user_id: row.userId } : await fleetlm().getSession(sessionId);
