@@ -106,18 +106,20 @@ function publishPresence(watch: Watch) {
   liveBus().publish({ type: "presence", sessionId: watch.sessionId, viewers: [...watch.viewers.values()].map((seat) => seat.viewer) });
 }
 
-async function resolveSession(sessionId: string): Promise<{ agentId: string; headSeq: number }> {
-  const row = await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { agentId: true, headSeq: true } });
-  if (row && row.headSeq > 0) return { agentId: row.agentId, headSeq: row.headSeq };
-  const session = row ? { agent_id: row.agentId } : await fleetlm().getSession(sessionId);
-  return { agentId: session.agent_id, headSeq: await fleetlm().headSeq(sessionId) };
+async function resolveSession(sessionId: string): Promise<{ agentId: string; userId: string; headSeq: number }> {
+  const row = await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { agentId: true, userId: true, headSeq: true } });
+  if (row && row.headSeq > 0) return { agentId: row.agentId, userId: row.userId, headSeq: row.headSeq };
+  const session = row ? { agent_id: row.agentId, user_id: row.userId } : await fleetlm().getSession(sessionId);
+  return { agentId: session.agent_id, userId: session.user_id, headSeq: await fleetlm().headSeq(sessionId) };
 }
 
 async function start(watch: Watch): Promise<void> {
   try {
-    const { agentId, headSeq } = await resolveSession(watch.sessionId);
+    const { agentId, userId, headSeq } = await resolveSession(watch.sessionId);
     if (watch.closed) return;
     watch.agentId = agentId;
+    // Known before the first message, so publishing one costs no lookup unless it claims an operator.
+    watch.identity = { id: watch.sessionId, userId, agentId };
     const socket = acquireSocket(agentId, watch.sessionId);
     // Starting at the head: the page's loader read the history; the browser fills any gap from its loader.
     const stream = new SessionStream(socket, watch.sessionId, { rest: fleetlm(), lastSeq: headSeq, assembleLive: false });

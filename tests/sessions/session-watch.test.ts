@@ -9,6 +9,7 @@ import { db } from "~/db.server";
 import { closeSessionWatches, currentViewers, sessionWatchStats, watchSession, whenWatching } from "~/gateway/session-watch.server";
 import { liveBus } from "~/live/bus.server";
 import type { LiveEvent } from "~/live/events";
+import { MEGABYTE_MARKDOWN, postHostileMessages } from "../support/hostile-messages";
 import { startFleetlm } from "./fleetlm-fixture";
 
 let server: FleetlmDevServer;
@@ -71,6 +72,25 @@ describe("watching a session", () => {
       if (Date.now() > deadline) throw new Error("the index never reached seq 2");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    unwatch();
+  });
+
+  it("relays hostile messages bounded and with their real authorship, in seq order", async () => {
+    const viewer = await makeOperator("operator");
+    const session = await rest.createSession({ userId: "watch-mallory", agentId: "watch-silent-agent" });
+    const unwatch = watchSession(session.id, viewer);
+    await whenWatching(session.id);
+    const seqs = await postHostileMessages(rest, session.id, "watch-mallory");
+    await rest.appendMessage(session.id, { userId: "watch-mallory", content: { text: "last" } });
+    await until(() => messagesOf(session.id).length === 5, "five live messages");
+    const messages = messagesOf(session.id);
+    expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    const big = messages.find((m) => m.seq === seqs.bigMarkdown)!;
+    expect(JSON.stringify(big.content).length).toBeLessThan(30_000);
+    expect(big.omitted?.content[0]).toMatchObject({ kind: "text", chars: MEGABYTE_MARKDOWN.length });
+    expect(big.author).toMatchObject({ role: "user", suspicious: expect.stringMatching(/AI reply/) });
+    expect(messages.find((m) => m.seq === seqs.deep)!.omitted?.content.map((o) => o.kind)).toEqual(["depth"]);
+    expect(messages.find((m) => m.seq === seqs.forgedOperator)!.author).toMatchObject({ role: "user", suspicious: expect.stringMatching(/operator/) });
     unwatch();
   });
 
