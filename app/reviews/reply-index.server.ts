@@ -6,6 +6,7 @@ import { db } from "~/db.server";
 import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "./message-text";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export type ReplyFacts = {
   sessionId: string;
@@ -44,10 +45,6 @@ export function replyFacts(session: { id: string; agentId: string }, message: Me
 }
 
 const LOOKUP_SLICE = 500;
-
-function isUniqueViolation(error: unknown) {
-  return (error as { code?: string } | null)?.code === "P2002";
-}
 
 /**
  * Records the agent-authored messages of one batch (any mix of kinds, any order, duplicates allowed).

@@ -1,7 +1,7 @@
 // CSV of reviews with the queue's filters (plus rating, label, reviewer), streamed. Auditors and admins.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { audit } from "~/audit/audit.server";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import { dayProblems } from "~/lib/calendar-day";
 import { clientIp } from "~/lib/client-ip.server";
 import { csvResponse } from "~/reviews/csv.server";
@@ -9,7 +9,7 @@ import { countReviews, ReviewExportFilterSchema, reviewsCsv } from "~/reviews/ex
 import { parseQueueFilters } from "~/reviews/queue.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const me = await requireRole(request, "admin", "auditor");
+  const me = await requirePermission(request, "reviews:export");
   const params = new URL(request.url).searchParams;
   // An export of a range other than the one asked for would mislead: a date that is not a real day is a 400.
   const problems = dayProblems(params, ["from", "to"]);
