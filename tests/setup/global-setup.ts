@@ -1,7 +1,8 @@
 // Migrates one base database per test run. SQLite: each worker copies the base file (tests/support/db.ts).
 // PostgreSQL (DATABASE_URL=postgresql://…): the database is recreated and migrated once; workers share it.
-// Also rebuilds the SDK's dist/ when its sources are newer: tests that run it as a user would (a plain Node
-// script importing "@fleetlm/client") need it current, and building it mid-suite raced the other workers.
+// Also rebuilds each package's dist/ when its sources are newer: tests that run them as a user would (a plain
+// Node script importing "@fleetlm/client", the fleetlm-dev binary as a child process) need them current, and
+// building mid-suite raced the other workers.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
@@ -22,15 +23,16 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-function buildSdkIfStale() {
-  const pkg = path.resolve("packages/fleetlm-client");
+function buildIfStale(name: string) {
+  const pkg = path.resolve("packages", name);
   const built = path.join(pkg, "dist/index.js");
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(path.join(pkg, "src"))) return;
   execFileSync(process.execPath, [path.resolve("node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: pkg, stdio: "pipe" });
 }
 
 export default async function setup() {
-  buildSdkIfStale();
+  buildIfStale("fleetlm-client"); // first: the dev server imports it
+  buildIfStale("fleetlm-dev");
   const url = process.env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const pg = (await import("pg")).default;
