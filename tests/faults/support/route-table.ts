@@ -26,7 +26,6 @@ export function patternOf(file: string): { pattern: string; params: string[] } {
     // A control character as a placeholder: it cannot occur in a route file name.
     .replace(/\[\.\]/g, "\u0001")
     .split(".")
-    // eslint-disable-next-line no-control-regex
     .map((segment) => segment.replace(/\u0001/g, "."))
     .filter((segment) => segment !== "_index" && !segment.startsWith("_"))
     .map((segment) => segment.replace(/_$/, ""))
