@@ -8,3 +8,8 @@ export function formatUtc(value: Date | string | null | undefined, precision: "s
   if (Number.isNaN(date.getTime())) return typeof value === "string" ? value : "";
   return `${date.toISOString().slice(0, precision === "second" ? 19 : 16).replace("T", " ")} UTC`;
 }
+
+/** "2025-10-23-10-48-00": the same UTC instant, safe in a file name (exports). */
+export function fileStamp(date: Date = new Date()): string {
+  return date.toISOString().slice(0, 19).replace(/[:T]/g, "-");
+}

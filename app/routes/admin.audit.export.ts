@@ -6,6 +6,7 @@ import { clientIp } from "~/lib/client-ip.server";
 import { csvResponse } from "~/reviews/csv.server";
 import { auditWhere, parseAuditParams } from "~/audit/audit-log.server";
 import { auditCsv, auditSnapshot } from "~/reviews/exports.server";
+import { fileStamp } from "~/lib/format-date";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = await requirePermission(request, "audit:read");
@@ -15,6 +16,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { untilId, totalRows } = await auditSnapshot(where);
   // The file is the log up to the snapshot, so this line (and anything written meanwhile) is in the next export.
   await audit({ actor: me, action: "audit.export", targetType: "audit_log", details: { filters, totalRows }, ip: clientIp(context) });
-  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
-  return csvResponse({ filename: `audit-log-${stamp}.csv`, stream: auditCsv(where, untilId), totalRows });
+  return csvResponse({ filename: `audit-log-${fileStamp()}.csv`, stream: auditCsv(where, untilId), totalRows });
 }
