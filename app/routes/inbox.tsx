@@ -246,7 +246,10 @@ export default function InboxPage() {
               // Only this page's rows: a selection made on other pages stays.
               setSelected((current) => {
                 const next = new Set(current);
-                for (const row of rows) (checked ? next.add(row.id) : next.delete(row.id));
+                for (const row of rows) {
+                  if (checked) next.add(row.id);
+                  else next.delete(row.id);
+                }
                 return next;
               });
             }}
@@ -400,7 +403,7 @@ export default function InboxPage() {
             <>Nothing on this page. <Link to={withParams(search, { page: null })} className="underline">Back to the first page</Link></>
           )
         }
-        rowExtras={(row, index) => ({
+        rowExtras={(row) => ({
           key: `${row.id}:${flash.get(row.id) ?? 0}`,
           ref: (el: HTMLTableRowElement | null) => {
             if (el) rowRefs.current.set(row.id, el);
