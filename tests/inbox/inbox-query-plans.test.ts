@@ -18,8 +18,9 @@ type Seeded = {
   assigneeId: string | null;
   headSeq: number;
   opCount: number;
+  userCount: number;
 };
-type Cursor = { lastSeq: number; opCountAtCursor: number };
+type Cursor = { lastSeq: number; opCountAtCursor: number; userCountAtCursor: number };
 
 const TOTAL = 3_000;
 const now = Date.now();
@@ -44,7 +45,9 @@ beforeAll(async () => {
     assigneeId: i % 6 === 0 ? me : null,
     headSeq: 1 + (i % 5),
     opCount: i % 5 >= 2 && i % 3 === 0 ? 1 : 0,
+    userCount: 0,
   }));
+  for (const r of rows) r.userCount = r.headSeq - r.opCount; // every other message is the end user's
   for (let start = 0; start < TOTAL; start += 500) {
     await prisma.sessionIndex.createMany({
       data: rows.slice(start, start + 500).map((r) => ({ ...r, createdAt: new Date(now - 86_400_000), lastPreview: `p ${r.id}`, lastSenderId: "x" })),
@@ -54,13 +57,13 @@ beforeAll(async () => {
   await prisma.sessionLabel.createMany({ data: [...labelled].map((sessionId) => ({ sessionId, label: "billing" })) });
   // My cursors: read to the head, one short of it, or read before an operator's reply (which is not unread).
   rows.forEach((r, i) => {
-    if (i % 4 === 0) myCursors.set(r.id, { lastSeq: r.headSeq, opCountAtCursor: r.opCount });
-    else if (i % 4 === 1 && r.headSeq > 1) myCursors.set(r.id, { lastSeq: r.headSeq - 1, opCountAtCursor: 0 });
-    else if (i % 4 === 2 && r.opCount > 0) myCursors.set(r.id, { lastSeq: r.headSeq - r.opCount, opCountAtCursor: 0 });
+    if (i % 4 === 0) myCursors.set(r.id, { lastSeq: r.headSeq, opCountAtCursor: r.opCount, userCountAtCursor: r.userCount });
+    else if (i % 4 === 1 && r.headSeq > 1) myCursors.set(r.id, { lastSeq: r.headSeq - 1, opCountAtCursor: 0, userCountAtCursor: r.userCount - 1 });
+    else if (i % 4 === 2 && r.opCount > 0) myCursors.set(r.id, { lastSeq: r.headSeq - r.opCount, opCountAtCursor: 0, userCountAtCursor: r.userCount });
   });
   await prisma.readCursor.createMany({ data: [...myCursors].map(([sessionId, c]) => ({ operatorId: me, sessionId, ...c })) });
   // A colleague has read everything: their cursors must not change my unread.
-  await prisma.readCursor.createMany({ data: rows.map((r) => ({ operatorId: colleague, sessionId: r.id, lastSeq: r.headSeq, opCountAtCursor: r.opCount })) });
+  await prisma.readCursor.createMany({ data: rows.map((r) => ({ operatorId: colleague, sessionId: r.id, lastSeq: r.headSeq, opCountAtCursor: r.opCount, userCountAtCursor: r.userCount })) });
   // Active takeovers on every 7th session; released ones (history, not a hold) on every 11th.
   rows.forEach((r, i) => i % 7 === 0 && takenOver.add(r.id));
   await prisma.takeover.createMany({ data: [...takenOver].map((sessionId) => ({ sessionId, activeSessionId: sessionId, operatorId: colleague })) });
@@ -84,11 +87,8 @@ const ORDERS: Record<string, ((r: Seeded) => string | number)[]> = {
   agent: [(r) => r.agentId, activity, (r) => r.id],
   status: [(r) => r.status, activity, (r) => r.id],
 };
-/** The end user's messages after my cursor: operator-written ones are activity, not unread (ADR 021). */
-const unreadOf = (r: Seeded) => {
-  const c = myCursors.get(r.id);
-  return Math.max(0, r.headSeq - r.opCount - (c ? c.lastSeq - c.opCountAtCursor : 0));
-};
+/** The end user's messages after my cursor: operator-written ones are activity, not unread (ADRs 021, 100). */
+const unreadOf = (r: Seeded) => Math.max(0, r.userCount - (myCursors.get(r.id)?.userCountAtCursor ?? 0));
 const needsHuman = (r: Seeded) => r.lastSenderRole === "user" && r.lastActivityAt !== null && r.lastActivityAt.getTime() < now - 5 * 60_000;
 const FILTERS: Record<string, (r: Seeded) => boolean> = {
   "status=active": (r) => r.status === "active",
