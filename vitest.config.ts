@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       "~": src("./app"),
       "@fleetlm/client/assembler": src("./packages/fleetlm-client/src/assembler.ts"),
+      "@fleetlm/client/backoff": src("./packages/fleetlm-client/src/backoff.ts"),
       "@fleetlm/client": src("./packages/fleetlm-client/src/index.ts"),
       "@fleetlm/dev": src("./packages/fleetlm-dev/src/index.ts"),
     },

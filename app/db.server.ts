@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { forgetSessions } from "./auth/session-cache.server";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
+import { singleton, slot } from "~/lib/singleton.server";
 
 export type Db = PrismaClient;
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
@@ -83,16 +84,15 @@ async function tuneSqlite(client: PrismaClient) {
   await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
 }
 
-const globalForDb = globalThis as unknown as { __consoleDb?: { client: PrismaClient; ready: Promise<void> } };
+const current = slot<{ client: PrismaClient; ready: Promise<void> }>("consoleDb");
 
 function instance() {
-  if (!globalForDb.__consoleDb) {
+  return singleton("consoleDb", () => {
     const url = env().DATABASE_URL;
     const client = createPrisma(url);
     const ready = isPostgresUrl(url) ? Promise.resolve() : tuneSqlite(client);
-    globalForDb.__consoleDb = { client, ready };
-  }
-  return globalForDb.__consoleDb;
+    return { client, ready };
+  });
 }
 
 /** The Prisma client, after the connection has been tuned. */
@@ -103,7 +103,7 @@ export async function db(): Promise<PrismaClient> {
 }
 
 export async function disconnectDb() {
-  const current = globalForDb.__consoleDb;
-  globalForDb.__consoleDb = undefined;
-  await current?.client.$disconnect();
+  const open = current.get();
+  current.set(undefined);
+  await open?.client.$disconnect();
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite (the README's test line, and what CI runs): typecheck, Vitest on SQLite, the production
+# The whole test suite (the README's test line, and what CI runs): lint, typecheck, Vitest on SQLite, the production
 # build, then the browser tests in the system Chromium. Finds or installs Chromium; says clearly what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,10 @@ export CHROMIUM_PATH="$CHROMIUM"
 export DATABASE_URL="file:./prisma/dev.db"
 npx prisma generate >/dev/null
 
-echo "== typecheck"
+echo "== lint"
+npm run lint
+
+echo "== typecheck (the app, and each package with its tests)"
 npm run typecheck
 
 # Built before Vitest: the fault suite runs the production build as operators do (tests/support/console-process.ts).

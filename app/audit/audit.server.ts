@@ -1,8 +1,9 @@
 // The one writer of the audit log. Every state-changing action calls it (inside its transaction when it has one).
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
+import type { Actor } from "~/auth/actor";
 
-export type AuditActor = { id: string; email: string } | null;
+export type AuditActor = Pick<Actor, "id" | "email"> | null;
 export type AuditEntry = {
   actor: AuditActor;
   action: string; // dotted verb, e.g. "operator.create", "takeover.claim"

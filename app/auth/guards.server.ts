@@ -3,9 +3,11 @@
 import { redirect } from "@remix-run/node";
 import type { Session, User } from "lucia";
 import { assertSameOrigin } from "~/security/origin.server";
-import { ABSOLUTE_SESSION_MS, lucia, readSessionToken, SESSION_COOKIE, type Role } from "./lucia.server";
+import { ABSOLUTE_SESSION_MS, lucia, readSessionToken, SESSION_COOKIE } from "./lucia.server";
+import { can, rolesWith, type Permission } from "./permissions";
+import type { Actor } from "./actor";
 
-export type CurrentOperator = { id: string; email: string; name: string; role: Role };
+export type CurrentOperator = Actor;
 export type Auth = { operator: CurrentOperator; session: Session };
 
 function readToken(request: Request): string | null {
@@ -63,11 +65,11 @@ export async function requireOperator(request: Request): Promise<CurrentOperator
   return (await requireAuth(request)).operator;
 }
 
-/** 403 unless the operator has one of the roles. */
-export async function requireRole(request: Request, ...roles: Role[]): Promise<CurrentOperator> {
+/** 403 unless the operator's role holds the permission (app/auth/permissions.ts). */
+export async function requirePermission(request: Request, permission: Permission): Promise<CurrentOperator> {
   const operator = await requireOperator(request);
-  if (!roles.includes(operator.role)) {
-    throw new Response(`Forbidden: this needs the ${roles.join(" or ")} role.`, { status: 403 });
+  if (!can(operator, permission)) {
+    throw new Response(`Forbidden: this needs the ${rolesWith(permission).join(" or ")} role.`, { status: 403 });
   }
   return operator;
 }

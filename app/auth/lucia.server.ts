@@ -1,4 +1,4 @@
-// Lucia 3 (pinned; see docs/decisions/003-lucia-3.md) with sliding 12-hour sessions capped at 7 days.
+// Lucia 3 (pinned; see docs/decisions/003-lucia-3-hashed-tokens.md) with sliding 12-hour sessions capped at 7 days.
 import { Cookie, Lucia, TimeSpan } from "lucia";
 import { env } from "~/env.server";
 import { HashedTokenAdapter } from "./lucia-adapter.server";
@@ -7,8 +7,9 @@ export const SESSION_COOKIE = "console_session";
 export const ABSOLUTE_SESSION_MS = 7 * 24 * 60 * 60 * 1000;
 export const SESSION_IDLE = new TimeSpan(12, "h");
 
-export type Role = "admin" | "operator" | "auditor";
-export const ROLES = ["admin", "operator", "auditor"] as const;
+// The roles are defined with the permissions table (browser-safe); re-exported for the server modules.
+export { ROLES, type Role } from "./permissions";
+import type { Role } from "./permissions";
 
 function createLucia() {
   return new Lucia(new HashedTokenAdapter(), {

@@ -1,5 +1,6 @@
 // Login throttling: a fixed window per key (client IP, account e-mail). In-process, which fits one Console
 // process; see docs/decisions/005-login-throttle.md.
+import { singleton } from "~/lib/singleton.server";
 export type ThrottleRule = { limit: number; windowMs: number };
 
 export class Throttle {
@@ -36,13 +37,11 @@ export class Throttle {
   }
 }
 
-const globalThrottles = globalThis as unknown as { __loginThrottles?: { ip: Throttle; account: Throttle } };
 export function loginThrottles() {
-  globalThrottles.__loginThrottles ??= {
+  return singleton("loginThrottles", () => ({
     ip: new Throttle({ limit: 20, windowMs: 15 * 60_000 }),
     account: new Throttle({ limit: 5, windowMs: 15 * 60_000 }),
-  };
-  return globalThrottles.__loginThrottles;
+  }));
 }
 
 /**

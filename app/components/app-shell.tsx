@@ -1,5 +1,6 @@
 import { Form, NavLink } from "@remix-run/react";
 import type { CurrentOperator } from "~/auth/guards.server";
+import { can } from "~/auth/permissions";
 import type { FleetlmHealth } from "~/fleetlm/health.server";
 import { UnreadTotal } from "./unread-total";
 
@@ -9,7 +10,7 @@ const linkClass = ({ isActive }: { isActive: boolean }) =>
   `rounded px-3 py-1.5 text-sm ${isActive ? "bg-slate-200 font-medium dark:bg-slate-800" : "hover:bg-slate-100 dark:hover:bg-slate-900"}`;
 
 export function AppShell({ operator, fleetlm, children }: Props) {
-  const isAdmin = operator.role === "admin";
+  const settings = can(operator, "settings:manage");
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
@@ -19,12 +20,12 @@ export function AppShell({ operator, fleetlm, children }: Props) {
             Inbox <UnreadTotal />
           </NavLink>
           <NavLink to="/reviews" className={linkClass}>Reviews</NavLink>
-          {isAdmin ? <NavLink to="/admin/operators" className={linkClass}>Operators</NavLink> : null}
-          {isAdmin ? <NavLink to="/admin/agents" className={linkClass}>Agents</NavLink> : null}
-          {isAdmin ? <NavLink to="/admin/canned-replies" className={linkClass}>Canned replies</NavLink> : null}
-          {isAdmin ? <NavLink to="/admin/review-labels" className={linkClass}>Review labels</NavLink> : null}
-          {isAdmin ? <NavLink to="/admin/inbox" className={linkClass}>Inbox settings</NavLink> : null}
-          {isAdmin ? <NavLink to="/admin/audit" className={linkClass}>Audit log</NavLink> : null}
+          {can(operator, "operators:manage") ? <NavLink to="/admin/operators" className={linkClass}>Operators</NavLink> : null}
+          {settings ? <NavLink to="/admin/agents" className={linkClass}>Agents</NavLink> : null}
+          {settings ? <NavLink to="/admin/canned-replies" className={linkClass}>Canned replies</NavLink> : null}
+          {settings ? <NavLink to="/admin/review-labels" className={linkClass}>Review labels</NavLink> : null}
+          {settings ? <NavLink to="/admin/inbox" className={linkClass}>Inbox settings</NavLink> : null}
+          {can(operator, "audit:read") ? <NavLink to="/admin/audit" className={linkClass}>Audit log</NavLink> : null}
           <NavLink to="/account" className={linkClass}>Account</NavLink>
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">

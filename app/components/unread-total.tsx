@@ -2,7 +2,8 @@
 // stream: a changed session or a change of my read state re-reads the total (throttled). A plain fetch of the
 // resource route, not a Remix fetcher: a failed read must never replace the page with an error boundary.
 import { useLocation } from "@remix-run/react";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
+import { useThrottledCallback } from "~/lib/use-throttled-callback";
 import { useLiveEvents } from "~/live/use-live";
 import type { LiveStreamEvent } from "~/live/events";
 
@@ -14,34 +15,22 @@ export function UnreadTotal() {
   // The second number: sessions waiting on a human (for every role; it is the team's queue, not my read state).
   const [waiting, setWaiting] = useState<{ n: number; capped: boolean } | undefined>(undefined);
   const { pathname } = useLocation();
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const lastLoad = useRef(0);
-
-  const refresh = useCallback(() => {
-    if (timer.current) return;
-    const wait = Math.max(0, lastLoad.current + THROTTLE_MS - Date.now());
-    timer.current = setTimeout(() => {
-      timer.current = undefined;
-      lastLoad.current = Date.now();
-      fetch("/inbox/unread-total", { headers: { accept: "application/json" }, credentials: "same-origin" })
-        .then((response) => (response.ok ? (response.json() as Promise<{ unread?: unknown; hidden?: unknown; waiting?: unknown; waitingCapped?: unknown }>) : null))
-        .then((body) => {
-          if (body && typeof body.waiting === "number") setWaiting({ n: body.waiting, capped: body.waitingCapped === true });
-          if (body?.hidden === true) setUnread(0); // an auditor who has not asked for the badge
-          else if (body && typeof body.unread === "number") setUnread(body.unread);
-        })
-        .catch(() => {}); // offline or signed out: keep the last value; the next event tries again
-    }, wait);
-  }, []);
+  const refresh = useThrottledCallback(() => {
+    fetch("/inbox/unread-total", { headers: { accept: "application/json" }, credentials: "same-origin" })
+      .then((response) => (response.ok ? (response.json() as Promise<{ unread?: unknown; hidden?: unknown; waiting?: unknown; waitingCapped?: unknown }>) : null))
+      .then((body) => {
+        if (body && typeof body.waiting === "number") setWaiting({ n: body.waiting, capped: body.waitingCapped === true });
+        if (body?.hidden === true) setUnread(0); // an auditor who has not asked for the badge
+        else if (body && typeof body.unread === "number") setUnread(body.unread);
+      })
+      .catch(() => {}); // offline or signed out: keep the last value; the next event tries again
+  }, THROTTLE_MS);
 
   useEffect(() => {
     refresh();
     const onChange = () => refresh();
     window.addEventListener("unread-badge-changed", onChange);
-    return () => {
-      clearTimeout(timer.current);
-      window.removeEventListener("unread-badge-changed", onChange);
-    };
+    return () => window.removeEventListener("unread-badge-changed", onChange);
   }, [refresh]);
 
   useLiveEvents((event: LiveStreamEvent) => {

@@ -1,11 +1,12 @@
 // Whether FleetLM answers, for the shell's "FleetLM unreachable" banner. Cached briefly so pages stay fast.
 import { FleetLMRest } from "@fleetlm/client";
 import { env } from "~/env.server";
+import { slot } from "~/lib/singleton.server";
 
 export type FleetlmHealth = { reachable: boolean; checkedAt: string; error?: string };
 
 const TTL_MS = 5_000;
-const state = globalThis as unknown as { __fleetlmHealth?: { value: FleetlmHealth; at: number; pending?: Promise<FleetlmHealth> } };
+const cache = slot<{ value: FleetlmHealth; at: number; pending?: Promise<FleetlmHealth> }>("fleetlmHealth");
 
 async function probe(): Promise<FleetlmHealth> {
   const rest = new FleetLMRest({ baseUrl: env().FLEETLM_URL, timeoutMs: 1_500, retries: 0 });
@@ -18,18 +19,23 @@ async function probe(): Promise<FleetlmHealth> {
 }
 
 export async function fleetlmHealth(): Promise<FleetlmHealth> {
-  const cached = state.__fleetlmHealth;
+  const cached = cache.get();
   if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
   if (cached?.pending) return cached.pending;
   const pending = probe().then((value) => {
-    state.__fleetlmHealth = { value, at: Date.now() };
+    cache.set({ value, at: Date.now() });
     return value;
   });
-  state.__fleetlmHealth = { value: cached?.value ?? { reachable: true, checkedAt: "" }, at: cached?.at ?? 0, pending };
+  cache.set({ value: cached?.value ?? { reachable: true, checkedAt: "" }, at: cached?.at ?? 0, pending });
   return pending;
 }
 
 /** Marks FleetLM as unreachable now (a loader just failed to read from it). */
 export function reportFleetlmFailure(error: unknown) {
-  state.__fleetlmHealth = { value: { reachable: false, checkedAt: new Date().toISOString(), error: String(error) }, at: Date.now() };
+  cache.set({ value: { reachable: false, checkedAt: new Date().toISOString(), error: String(error) }, at: Date.now() });
+}
+
+/** Forgets the cached answer, so the next read asks FleetLM (tests that switch faults on and off). */
+export function forgetFleetlmHealth() {
+  cache.set(undefined);
 }

@@ -10,6 +10,7 @@ import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import type { Actor } from "~/takeover/takeover.server";
 import { GATE_HEADER, parseStoredHeaders } from "./gate.server";
 import { webhookUrl } from "./webhook-url";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export type GateOutcome = { ok: true } | { ok: false; status: 404 | 409 | 502; reason: string };
 
@@ -98,7 +99,7 @@ export async function routeThroughConsole(input: { agentId: string; actor: Actor
   try {
     await prisma.gatedAgent.create({ data: { agentId, originUrl: agent.origin_url, webhookPath: agent.webhook_path, headers: JSON.stringify(agent.headers ?? {}), gateToken, createdById: actor.id } });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") return { ok: false, status: 409, reason: "This agent is already routed through the Console." };
+    if (isUniqueViolation(error)) return { ok: false, status: 409, reason: "This agent is already routed through the Console." };
     throw error;
   }
   try {

@@ -2,15 +2,14 @@
 // In-process: the Console runs as one process, and FleetLM's call for a session arrives at that process.
 import { audit } from "~/audit/audit.server";
 import type { Actor, Refusal } from "~/takeover/takeover.server";
-import { canTakeOver } from "~/takeover/takeover.server";
+import { can } from "~/auth/permissions";
+import { singleton } from "~/lib/singleton.server";
 
 export type Stopper = { id: string; name: string };
 type InFlight = { agentId: string; startedAt: number; stop: (by: Stopper) => boolean };
 
-const state = globalThis as unknown as { __gateStreams?: Map<string, Set<InFlight>> };
 function streams() {
-  state.__gateStreams ??= new Map();
-  return state.__gateStreams;
+  return singleton("gateStreams", () => new Map<string, Set<InFlight>>());
 }
 
 /** Registers a streaming reply; call the returned function when it ends. */
@@ -29,15 +28,9 @@ export function isStreaming(sessionId: string): boolean {
   return (streams().get(sessionId)?.size ?? 0) > 0;
 }
 
-export function streamingCount(): number {
-  let n = 0;
-  for (const set of streams().values()) n += set.size;
-  return n;
-}
-
 /** Cuts every gated reply streaming in the session; FleetLM stores what was produced with termination abort. */
 export async function stopReply(input: { sessionId: string; actor: Actor; ip?: string }): Promise<{ ok: true; stopped: number } | Refusal> {
-  if (!canTakeOver(input.actor.role)) return { ok: false, status: 403, reason: "Auditors cannot stop replies." };
+  if (!can(input.actor, "reply:stop")) return { ok: false, status: 403, reason: "Auditors cannot stop replies." };
   const running = [...(streams().get(input.sessionId) ?? [])];
   let stopped = 0;
   for (const entry of running) if (entry.stop({ id: input.actor.id, name: input.actor.name })) stopped += 1;

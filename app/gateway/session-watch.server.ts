@@ -2,7 +2,7 @@
 // `session:{id}`, so the Console joins as the session's agent: one FleetLMSocket per agent id, shared by
 // every watched session of that agent, and one SessionStream per watched session, refcounted by viewers.
 // SessionStream gives exactly-once, in-order messages across reconnects (REST fills the gaps).
-import { FleetLMSocket, SessionStream, type Message } from "@fleetlm/client";
+import { backoffDelay, FleetLMSocket, SessionStream, socketUrlFor, type Message } from "@fleetlm/client";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
@@ -12,6 +12,7 @@ import { liveBus } from "~/live/bus.server";
 import { toViewMessage, withAuthorship } from "~/sessions/history.server";
 import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
 import { syncSessionNow } from "./gateway.server";
+import { singleton } from "~/lib/singleton.server";
 
 export type Viewer = { id: string; name: string };
 
@@ -32,19 +33,8 @@ type Watch = {
 };
 type AgentSocket = { socket: FleetLMSocket; sessions: Set<string>; offs: (() => void)[] };
 
-const globalState = globalThis as unknown as { __sessionWatch?: { watches: Map<string, Watch>; agents: Map<string, AgentSocket> } };
 function state() {
-  globalState.__sessionWatch ??= { watches: new Map(), agents: new Map() };
-  return globalState.__sessionWatch;
-}
-
-/** http(s)://host → ws(s)://host/socket, the URL phoenix's Socket wants. */
-export function fleetlmSocketUrl(httpUrl = env().FLEETLM_URL): string {
-  const url = new URL(httpUrl);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}/socket`;
-  url.search = "";
-  return url.toString();
+  return singleton("sessionWatch", () => ({ watches: new Map<string, Watch>(), agents: new Map<string, AgentSocket>() }));
 }
 
 /** Subscribes the gateway to session:{id} for this viewer; publishes message/chunk/presence events on the live bus. */
@@ -103,7 +93,8 @@ export function sessionWatchStats() {
 }
 
 function publishPresence(watch: Watch) {
-  liveBus().publish({ type: "presence", sessionId: watch.sessionId, viewers: [...watch.viewers.values()].map((seat) => seat.viewer) });
+  const viewers = [...watch.viewers.values()].map((seat) => seat.viewer);
+  liveBus().publish({ type: "presence", sessionId: watch.sessionId, viewers, watching: watch.stream?.joined === true });
 }
 
 async function resolveSession(sessionId: string): Promise<{ agentId: string; userId: string; headSeq: number }> {
@@ -131,6 +122,7 @@ async function start(watch: Watch): Promise<void> {
     });
     stream.on("joined", ({ rejoin }) => {
       if (rejoin) publishInterrupted(watch, "rejoined");
+      else publishPresence(watch); // the page learns that from now on nothing is missed (tests wait on it)
     });
     // FleetLM lacks these seqs for good (the stream re-read them first): record the loss once, then show it.
     stream.on("gap", ({ from, to }) => {
@@ -149,7 +141,7 @@ async function start(watch: Watch): Promise<void> {
     if (watch.closed) return;
     // FleetLM down or the session not indexed yet: try again while someone is still watching.
     watch.attempts += 1;
-    watch.retryTimer = setTimeout(() => void start(watch), Math.min(10_000, 1_000 * 2 ** Math.min(4, watch.attempts - 1)));
+    watch.retryTimer = setTimeout(() => void start(watch), backoffDelay(watch.attempts, { baseMs: 1_000, maxMs: 10_000 }));
   }
 }
 
@@ -186,7 +178,7 @@ function acquireSocket(agentId: string, sessionId: string): FleetLMSocket {
   const { agents, watches } = state();
   let entry = agents.get(agentId);
   if (!entry) {
-    const socket = new FleetLMSocket({ socketUrl: fleetlmSocketUrl(), agentId });
+    const socket = new FleetLMSocket({ socketUrl: socketUrlFor(env().FLEETLM_URL), agentId });
     const created: AgentSocket = { socket, sessions: new Set(), offs: [] };
     created.offs.push(
       socket.on("disconnected", () => {

@@ -4,6 +4,7 @@
 import { errorText } from "@fleetlm/client";
 import { z } from "zod";
 import type { CurrentOperator } from "~/auth/guards.server";
+import { can } from "~/auth/permissions";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
@@ -14,7 +15,6 @@ import { liveBus } from "~/live/bus.server";
 import { roundRobinAssignees, setConversationState, snoozeSessions } from "~/inbox/state-actions.server";
 
 export const MAX_BULK = 100;
-const SHARED_STATE_ROLES = new Set(["admin", "operator"]);
 
 const Ids = z.preprocess(
   (value) => (value === undefined ? [] : [value].flat()),
@@ -44,7 +44,7 @@ export type BulkAction = z.infer<typeof BulkActionSchema>;
 export type BulkResult = { ok: true; message: string } | { ok: false; status: 400 | 403 | 404 | 503; message: string };
 
 export function mayChangeSharedState(operator: CurrentOperator) {
-  return SHARED_STATE_ROLES.has(operator.role);
+  return can(operator, "inbox:triage");
 }
 
 export async function runBulkAction(operator: CurrentOperator, action: BulkAction, ip: string): Promise<BulkResult> {

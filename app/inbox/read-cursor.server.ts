@@ -9,6 +9,7 @@ import { db } from "~/db.server";
 import { lockSessionRow } from "~/inbox/session-lock.server";
 import { toStored } from "~/lib/stored-text";
 import { liveBus } from "~/live/bus.server";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 /** User messages at or below `seq`, read inside the locked transaction. */
 async function userMessagesUpTo(tx: Prisma.TransactionClient, sessionId: string, seq: number): Promise<{ userCount: number; opCount: number }> {
@@ -45,10 +46,6 @@ async function writeCursor(operatorId: string, fleetlmSessionId: string, seq: nu
     else await tx.readCursor.create({ data: { operatorId, sessionId, ...data } });
     return true;
   });
-}
-
-function isUniqueViolation(error: unknown) {
-  return (error as { code?: string } | null)?.code === "P2002";
 }
 
 /** Moves my cursor forward to `seq` (never backwards). Concurrent calls keep the highest seq. */

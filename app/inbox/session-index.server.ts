@@ -13,6 +13,7 @@ import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
 import type { Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "~/reviews/message-text";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export const PREVIEW_CHARS = 140;
 
@@ -112,7 +113,7 @@ async function createRow(session: Session): Promise<boolean> {
     await (await db()).sessionIndex.create({ data: rowFromSession(session) });
     return true;
   } catch (error) {
-    if ((error as { code?: string }).code !== "P2002") throw error;
+    if (!isUniqueViolation(error)) throw error;
     return false;
   }
 }

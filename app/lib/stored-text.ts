@@ -27,6 +27,5 @@ export function fromStored(text: string): string {
 
 /** Control characters made visible (NUL → ␀), for showing a FleetLM value faithfully in the browser. */
 export function visibleControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => String.fromCharCode(c === "\u007f" ? 0x2421 : 0x2400 + c.charCodeAt(0)));
 }

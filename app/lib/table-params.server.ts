@@ -1,7 +1,7 @@
 // Server-driven tables keep page, page size, sort and filters in the URL. This parses them with zod against
 // the route's allow-list, so an unknown column or filter is a 400 and never reaches a Prisma `orderBy`.
 import { z } from "zod";
-import { DEFAULT_PAGE_SIZE, PAGE_SIZES, type TableState } from "~/components/data-table/table-state";
+import { DEFAULT_PAGE_SIZE, PAGE_SIZES, type TableState } from "~/lib/table-state";
 
 export { DEFAULT_PAGE_SIZE, PAGE_SIZES };
 export const MAX_PAGE = 10_000;

@@ -1,6 +1,7 @@
 // In-process fan-out of live events to SSE subscribers, with a bounded replay buffer so a reconnecting tab
 // can resume from its Last-Event-ID without losing events.
 import type { LiveEvent } from "./events";
+import { singleton } from "~/lib/singleton.server";
 
 export type Delivered = { id: number; event: LiveEvent; audience?: string }; // audience: an operator id, or all
 type Listener = (delivered: Delivered) => void;
@@ -43,8 +44,6 @@ export class LiveBus {
   }
 }
 
-const globalForBus = globalThis as unknown as { __liveBus?: LiveBus };
 export function liveBus(): LiveBus {
-  globalForBus.__liveBus ??= new LiveBus();
-  return globalForBus.__liveBus;
+  return singleton("liveBus", () => new LiveBus());
 }

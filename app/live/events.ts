@@ -27,7 +27,8 @@ export type ChunkEvent = { type: "chunk"; sessionId: string; agentId: string; ch
 /** Per-operator read state changed (only sent to that operator). */
 export type ReadEvent = { type: "read"; sessionId: string; operatorId: string; lastSeq: number };
 export type TakeoverEvent = { type: "takeover"; sessionId: string; holder: { id: string; name: string } | null; takeoverId: string | null; expiresAt: string | null };
-export type PresenceEvent = { type: "presence"; sessionId: string; viewers: { id: string; name: string }[] };
+/** Who views a session; `watching` is true once the Console has joined its channel (new messages will arrive live). */
+export type PresenceEvent = { type: "presence"; sessionId: string; viewers: { id: string; name: string }[]; watching?: boolean };
 export type GatewayStatusEvent = { type: "gateway"; connected: boolean; fleetlmReachable: boolean };
 
 /** Seqs of a watched session that FleetLM lost (protocol §13.2): the view shows a marker in their place. */

@@ -140,7 +140,9 @@ export function createLiveStream(options: LiveStreamOptions): ReadableStream<Uin
         signal.removeEventListener("abort", close);
         try {
           controller.close();
-        } catch {}
+        } catch {
+          // already closed by the client going away
+        }
         options.onClose?.();
       }
       cleanup = close;

@@ -5,6 +5,7 @@
 // server answered an error, e.g. while restarting) we open a new one with `?lastEventId=`.
 import { useEffect, useRef, useState } from "react";
 import type { LiveStreamEvent } from "./events";
+import { backoffDelay } from "@fleetlm/client/backoff";
 
 export type LiveStatus = "connecting" | "open" | "reconnecting";
 
@@ -89,10 +90,9 @@ function open() {
     if (source.readyState === EventSource.CLOSED) {
       closeSource();
       shared.attempts += 1;
-      const delay = Math.min(MAX_RETRY_MS, 1_000 * 2 ** Math.min(shared.attempts - 1, 4));
       shared.retryTimer = setTimeout(() => {
         if (shared.subscribers.size > 0 && !shared.source) open();
-      }, delay * (0.5 + Math.random() / 2));
+      }, backoffDelay(shared.attempts, { baseMs: 1_000, maxMs: MAX_RETRY_MS, jitter: "equal" }));
     }
   };
 }

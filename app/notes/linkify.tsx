@@ -1,5 +1,5 @@
 // Plain-text note bodies with http(s) links made clickable; everything else stays text (no markdown, no HTML).
-import { safeHref } from "~/sessions/format";
+import { safeHref } from "~/lib/safe-href";
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 const TRAILING = /[.,;:!?)\]}]+$/;

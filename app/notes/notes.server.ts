@@ -2,8 +2,10 @@
 // never edit someone else's words. Ownership is part of every query, so a foreign note looks missing (404).
 import { z } from "zod";
 import { audit } from "~/audit/audit.server";
-import type { CurrentOperator } from "~/auth/guards.server";
+import { can } from "~/auth/permissions";
 import { db } from "~/db.server";
+import type { Actor as FullActor } from "~/auth/actor";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export const NOTE_MAX = 5000;
 
@@ -50,7 +52,7 @@ export class NoteIdTakenError extends Error {
   }
 }
 
-type Actor = Pick<CurrentOperator, "id" | "email" | "role">;
+type Actor = Pick<FullActor, "id" | "email" | "role">;
 
 /** Creates the note with the browser's id; the same id again (a double submit) returns the first note. */
 export async function createNote(actor: Actor, sessionId: string, clientId: string, body: string, ip?: string): Promise<{ id: string; created: boolean }> {
@@ -62,7 +64,7 @@ export async function createNote(actor: Actor, sessionId: string, clientId: stri
     });
     return { id: clientId, created: true };
   } catch (error) {
-    if ((error as { code?: string } | null)?.code !== "P2002") throw error;
+    if (!isUniqueViolation(error)) throw error;
     const existing = await prisma.note.findFirst({ where: { id: clientId, sessionId, authorId: actor.id }, select: { id: true } });
     if (existing) return { id: existing.id, created: false };
     // Someone else's note (or mine on another session) has this id: a collision, not a double submit. Which
@@ -86,7 +88,7 @@ export async function deleteNote(actor: Actor, sessionId: string, noteId: string
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
     const note = await tx.note.findFirst({
-      where: actor.role === "admin" ? { id: noteId, sessionId } : { id: noteId, sessionId, authorId: actor.id },
+      where: can(actor, "notes:delete-any") ? { id: noteId, sessionId } : { id: noteId, sessionId, authorId: actor.id },
       select: { id: true, authorId: true, body: true },
     });
     if (!note) throw new NoteNotFoundError();

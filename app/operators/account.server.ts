@@ -6,7 +6,7 @@ import type { Auth } from "~/auth/guards.server";
 import { ABSOLUTE_SESSION_MS } from "~/auth/lucia.server";
 import { verifyPassword } from "~/auth/password.server";
 import { beginPasswordGuess, passwordGuessSucceeded } from "~/auth/throttle.server";
-import { onSignOut } from "~/auth/sign-out-hooks.server";
+import { onSignOut } from "./sign-out.server";
 import { hashToken } from "~/auth/token-hash.server";
 import { db } from "~/db.server";
 import { endOperatorSessions, PasswordSchema, setPassword } from "./operators.server";

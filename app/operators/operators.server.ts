@@ -5,9 +5,12 @@ import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { ROLES, type Role } from "~/auth/lucia.server";
+import { can } from "~/auth/permissions";
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from "~/auth/password.server";
-import { onSignOut } from "~/auth/sign-out-hooks.server";
-import { canTakeOver, publishReleased, releaseHeldInTx } from "~/takeover/takeover.server";
+import { onSignOut } from "./sign-out.server";
+import { publishReleased, releaseHeldInTx } from "~/takeover/takeover.server";
+import { isUniqueViolation } from "~/lib/db-errors.server";
+import type { Actor as FullActor } from "~/auth/actor";
 
 export const PasswordSchema = z
   .string({ message: "Enter a password" })
@@ -47,7 +50,7 @@ export async function createOperator(input: NewOperator, actor: AuditActor, ip?:
       return operator;
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") throw new EmailTakenError(input.email);
+    if (isUniqueViolation(error)) throw new EmailTakenError(input.email);
     throw error;
   }
 }
@@ -86,12 +89,12 @@ async function lockAdmins(tx: Prisma.TransactionClient) {
   }
 }
 
-type Actor = { id: string; email: string };
+type Actor = Pick<FullActor, "id" | "email">;
 
 async function loadForChange(tx: Prisma.TransactionClient, actor: Actor, targetId: string) {
   await lockAdmins(tx);
   const me = await tx.operator.findUnique({ where: { id: actor.id } });
-  if (!me || !me.active || me.role !== "admin") throw new OperatorChangeError(403, "Forbidden: only an active admin can change accounts.");
+  if (!me || !me.active || !can(me, "operators:manage")) throw new OperatorChangeError(403, "Forbidden: only an active admin can change accounts.");
   const target = await tx.operator.findUnique({ where: { id: targetId } });
   if (!target) throw new OperatorChangeError(404, "No such operator.");
   return target;
@@ -114,7 +117,7 @@ export async function changeRole(actor: Actor, targetId: string, role: Role, ip?
       await assertAnAdminRemains(tx);
       await audit({ actor, action: "operator.role_change", targetType: "operator", targetId: target.id, details: { email: target.email, from: target.role, to: role }, ip }, tx);
       // An auditor holding a takeover could neither send nor hand it back, and the gate would keep the AI paused.
-      const released = canTakeOver(role) ? [] : await releaseHeldInTx(tx, target.id, "role_change", actor, { from: target.role, to: role });
+      const released = can({ role }, "takeover:claim") ? [] : await releaseHeldInTx(tx, target.id, "role_change", actor, { from: target.role, to: role });
       return { updated, released };
     }),
   );

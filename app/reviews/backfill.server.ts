@@ -5,15 +5,14 @@
 import { readExact } from "~/fleetlm/losses.server";
 import { db } from "~/db.server";
 import { maxIndexedSeqs, recordReplies } from "./reply-index.server";
+import { singleton, slot } from "~/lib/singleton.server";
 
 const PAGE_SIZE = 200;
 const SESSION_BATCH = 500;
 
 type State = { checked: Map<string, number>; timer?: ReturnType<typeof setTimeout>; since?: Date; running?: Promise<void> };
-const globalState = globalThis as unknown as { __replyBackfill?: State };
 function state(): State {
-  globalState.__replyBackfill ??= { checked: new Map() };
-  return globalState.__replyBackfill;
+  return singleton<State>("replyBackfill", () => ({ checked: new Map() }));
 }
 
 /**
@@ -101,7 +100,7 @@ export function startReplyBackfill(intervalMs = 10_000) {
 export function stopReplyBackfill() {
   const s = state();
   if (s.timer) clearTimeout(s.timer);
-  globalState.__replyBackfill = undefined;
+  slot("replyBackfill").set(undefined);
 }
 
 /** For tests: forget what this process checked (as after a restart). */

@@ -2,13 +2,14 @@
 // them (§8.5), so they exist only as live `chunk` events, which the gateway sees for watched sessions only.
 // The counts therefore live in memory, cover watched sessions since this process started, and say so.
 import { liveBus } from "~/live/bus.server";
+import { slot } from "~/lib/singleton.server";
 
 const SILENCE_MS = 60_000; // FleetLM's default receive timeout is 30 s: a longer silence means the call is over
 const MAX_EVENTS = 50_000;
 
 type Open = { agentId: string; lastChunkAt: number; terminal: boolean };
 type State = { since: Date; open: Map<string, Open>; interrupted: { agentId: string; at: number }[]; stop?: () => void; sweep?: ReturnType<typeof setInterval> };
-const globalState = globalThis as unknown as { __interrupted?: State };
+const tracker = slot<State>("interrupted");
 
 function record(s: State, agentId: string, at: number) {
   s.interrupted.push({ agentId, at });
@@ -25,7 +26,7 @@ function sweep(s: State, now: number) {
 
 /** Feeds one chunk or message event (exported for tests; the live bus calls it). */
 export function observe(event: { type: string; sessionId?: string; agentId?: string; chunk?: Record<string, unknown>; message?: { kind: string } }, now = Date.now()) {
-  const s = globalState.__interrupted;
+  const s = tracker.get();
   if (!s || !event.sessionId) return;
   if (event.type === "chunk" && event.chunk && event.agentId) {
     const type = event.chunk.type;
@@ -40,9 +41,9 @@ export function observe(event: { type: string; sessionId?: string; agentId?: str
 }
 
 export function startInterruptedTracker() {
-  if (globalState.__interrupted) return;
+  if (tracker.get()) return;
   const s: State = { since: new Date(), open: new Map(), interrupted: [] };
-  globalState.__interrupted = s;
+  tracker.set(s);
   s.stop = liveBus().subscribe(({ event }) => {
     if (event.type === "chunk") observe(event);
     else if (event.type === "message") observe({ type: "message", sessionId: event.sessionId, message: event.message });
@@ -52,15 +53,15 @@ export function startInterruptedTracker() {
 }
 
 export function stopInterruptedTracker() {
-  const s = globalState.__interrupted;
+  const s = tracker.get();
   s?.stop?.();
   if (s?.sweep) clearInterval(s.sweep);
-  globalState.__interrupted = undefined;
+  tracker.set(undefined);
 }
 
 /** Interrupted replies of an agent in [from, to), or null when nothing was measured (tracker not running). */
 export function interruptedCount(agentId: string, from: Date, to: Date): { count: number; measuredSince: string } | null {
-  const s = globalState.__interrupted;
+  const s = tracker.get();
   if (!s) return null;
   sweep(s, Date.now());
   const count = s.interrupted.filter((e) => e.agentId === agentId && e.at >= from.getTime() && e.at < to.getTime()).length;

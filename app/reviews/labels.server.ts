@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { audit, type AuditActor } from "~/audit/audit.server";
 import { db } from "~/db.server";
+import { slot } from "~/lib/singleton.server";
 
 export type ReviewLabel = { id: string; name: string; hotkey: string | null };
 
@@ -35,11 +36,11 @@ export const LabelSchema = z.object({
     .transform((key) => (key ? key : null)),
 });
 
-const globalSeed = globalThis as unknown as { __labelsSeeded?: boolean };
+const seeded = slot<boolean>("labelsSeeded");
 
 /** Seeds the defaults into an empty table, unless an admin ever changed the list (then empty means empty). */
 async function ensureDefaults() {
-  if (globalSeed.__labelsSeeded) return;
+  if (seeded.get()) return;
   const prisma = await db();
   const [count, touched] = await Promise.all([
     prisma.reviewLabelDef.count(),
@@ -50,7 +51,7 @@ async function ensureDefaults() {
       await prisma.reviewLabelDef.upsert({ where: { name: label.name }, create: label, update: {} });
     }
   }
-  globalSeed.__labelsSeeded = true;
+  seeded.set(true);
 }
 
 export async function listLabels(): Promise<ReviewLabel[]> {
@@ -109,7 +110,3 @@ export async function deleteLabel(id: string, actor: AuditActor, ip?: string) {
   });
 }
 
-/** For tests. */
-export function resetLabelSeedCache() {
-  globalSeed.__labelsSeeded = undefined;
-}

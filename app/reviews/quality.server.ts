@@ -6,6 +6,7 @@ import { db } from "~/db.server";
 import { isCalendarDay } from "~/lib/calendar-day";
 import { interruptedCount } from "./interrupted.server";
 import { dayRange } from "./queue.server";
+import { singleton } from "~/lib/singleton.server";
 
 export type QualityRange = { from: string; to: string }; // inclusive UTC days, YYYY-MM-DD
 
@@ -197,14 +198,14 @@ export type AgentQualitySummary = {
   takeoverRate: number | null;
 };
 
-const cache = globalThis as unknown as { __qualitySummary?: Map<string, { at: number; value: AgentQualitySummary }> };
+const summaries = () => singleton("qualitySummary", () => new Map<string, { at: number; value: AgentQualitySummary }>());
 const SUMMARY_TTL_MS = 30_000;
 
 /** The headline figures for the inbox's agent filter and the session header (cached for 30 s per agent and range). */
 export async function agentQualitySummary(agentId: string, range: QualityRange = defaultRange()): Promise<AgentQualitySummary> {
-  cache.__qualitySummary ??= new Map();
+  const cache = summaries();
   const key = `${agentId}\u0000${range.from}\u0000${range.to}`;
-  const hit = cache.__qualitySummary.get(key);
+  const hit = cache.get(key);
   if (hit && Date.now() - hit.at < SUMMARY_TTL_MS) return hit.value;
   const q = await agentQuality(agentId, range);
   const ai = q.terminations.finish + q.terminations.abort;
@@ -219,7 +220,7 @@ export async function agentQualitySummary(agentId: string, range: QualityRange =
     reviews: q.ratings.reviews,
     takeoverRate: q.takeovers.rate,
   };
-  if (cache.__qualitySummary.size > 500) cache.__qualitySummary.clear();
-  cache.__qualitySummary.set(key, { at: Date.now(), value });
+  if (cache.size > 500) cache.clear();
+  cache.set(key, { at: Date.now(), value });
   return value;
 }

@@ -7,6 +7,7 @@ import { toStored } from "~/lib/stored-text";
 import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "./message-text";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export type ReplyFacts = {
   sessionId: string;
@@ -51,10 +52,6 @@ export function replyFacts(session: { id: string; agentId: string }, message: Me
 }
 
 const LOOKUP_SLICE = 500;
-
-function isUniqueViolation(error: unknown) {
-  return (error as { code?: string } | null)?.code === "P2002";
-}
 
 /** Whether a message is the end user's (what an AI reply answers): not the agent's, not an operator's. */
 function isUserTurn(session: { agentId: string }, message: MessageLike): boolean {

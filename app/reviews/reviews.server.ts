@@ -4,7 +4,6 @@
 import type { Message } from "@fleetlm/client";
 import { z } from "zod";
 import { audit } from "~/audit/audit.server";
-import type { CurrentOperator } from "~/auth/guards.server";
 import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
@@ -16,6 +15,8 @@ import { listLabels } from "./labels.server";
 import { snapshotText } from "./message-text";
 import { recordReplies, replyFacts } from "./reply-index.server";
 import { MAX_COMMENT, type ContextMessage, type Rating, type ReplyState } from "./review-types";
+import { isUniqueViolation } from "~/lib/db-errors.server";
+import type { Actor as FullActor } from "~/auth/actor";
 
 export { MAX_COMMENT };
 
@@ -42,7 +43,7 @@ export class UnknownLabelsError extends Error {
   }
 }
 
-type Actor = Pick<CurrentOperator, "id" | "email">;
+type Actor = Pick<FullActor, "id" | "email">;
 type Db = Awaited<ReturnType<typeof db>>;
 
 /** A reply FleetLM had (it was indexed or delivered) and no longer returns (protocol §13.2). */
@@ -148,7 +149,7 @@ export async function submitReview(actor: Actor, sessionId: string, seq: number,
       });
     } catch (error) {
       // Two submits of mine raced: the other one created the row, so this one becomes an update.
-      if ((error as { code?: string }).code !== "P2002" || attempt > 0) throw error;
+      if (!isUniqueViolation(error) || attempt > 0) throw error;
       existing = await prisma.review.findUnique({ where: { sessionId_seq_reviewerId: { sessionId, seq, reviewerId: actor.id } } });
       if (!existing) throw error;
     }

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { consolePublicUrl, listAgentsWithGate, routeThroughConsole, undoRouting } from "~/gate/gated-agents.server";
 import { clientIp } from "~/lib/client-ip.server";
@@ -18,13 +18,13 @@ const AgentGateForm = z.object({
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "admin");
+  await requirePermission(request, "settings:manage");
   const list = await listAgentsWithGate();
   return { list, consoleUrl: consolePublicUrl() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requireRole(request, "admin");
+  const admin = await requirePermission(request, "settings:manage");
   const parsed = parseForm(AgentGateForm, await readForm(request));
   if (!parsed.ok) return parsed.response;
   const { intent, agentId } = parsed.data;

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { listAuditEvents } from "~/audit/audit-log.server";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import {
   DataTable,
   DataTableColumnHeader,
@@ -18,7 +18,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 export const meta: MetaFunction = () => [{ title: "Audit log · FleetLM Console" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "admin");
+  await requirePermission(request, "audit:read");
   return listAuditEvents(request);
 }
 

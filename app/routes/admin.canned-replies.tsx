@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp } from "~/lib/client-ip.server";
 import { formValues, invalid, parseForm, readForm } from "~/lib/forms.server";
@@ -27,12 +27,12 @@ const Forms = {
 } as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "admin");
+  await requirePermission(request, "settings:manage");
   return { replies: await listCannedReplies(), limit: CANNED_LIMIT };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requireRole(request, "admin");
+  const admin = await requirePermission(request, "settings:manage");
   const form = await readForm(request);
   const intent = form.get("intent");
   if (intent !== "create" && intent !== "update" && intent !== "delete") return invalid({ intent: ["Unknown action."] }, formValues(form));

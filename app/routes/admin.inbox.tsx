@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import { audit } from "~/audit/audit.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { inboxSettings, InboxSettingsSchema, saveInboxSettings } from "~/inbox/inbox-settings.server";
@@ -13,12 +13,12 @@ import { readForm } from "~/lib/forms.server";
 export const meta: MetaFunction = () => [{ title: "Inbox settings · FleetLM Console" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "admin");
+  await requirePermission(request, "settings:manage");
   return { settings: await inboxSettings() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const me = await requireRole(request, "admin");
+  const me = await requirePermission(request, "settings:manage");
   const form = await readForm(request);
   const phrases = String(form.get("handoffPhrases") ?? "")
     .split("\n")

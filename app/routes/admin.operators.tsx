@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import {
   DataTable,
   DataTableColumnHeader,
@@ -24,13 +24,13 @@ import { changeRole, createOperator, EmailTakenError, endSessionsOf, OperatorCha
 export const meta: MetaFunction = () => [{ title: "Operators · FleetLM Console" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const admin = await requireRole(request, "admin");
+  const admin = await requirePermission(request, "operators:manage");
   const list = await listOperators(request);
   return { ...list, meId: admin.id };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requireRole(request, "admin");
+  const admin = await requirePermission(request, "operators:manage");
   const form = await readForm(request);
   const intent = form.get("intent");
   if (!isOperatorIntent(intent)) return invalid({ intent: ["Unknown action."] }, formValues(form));

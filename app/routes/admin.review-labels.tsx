@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp } from "~/lib/client-ip.server";
 import { invalid, parseForm, readForm } from "~/lib/forms.server";
@@ -12,7 +12,7 @@ import { createLabel, deleteLabel, LabelConflictError, LabelSchema, listLabels, 
 export const meta: MetaFunction = () => [{ title: "Review labels · FleetLM Console" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "admin");
+  await requirePermission(request, "settings:manage");
   return { labels: await listLabels(), reserved: RESERVED_KEYS };
 }
 
@@ -20,7 +20,7 @@ const IntentSchema = z.object({ intent: z.enum(["create", "update", "delete"]) }
 const IdSchema = z.object({ id: z.string().min(1).max(64) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const me = await requireRole(request, "admin");
+  const me = await requirePermission(request, "settings:manage");
   const form = await readForm(request);
   const intent = parseForm(IntentSchema, form);
   if (!intent.ok) return intent.response;

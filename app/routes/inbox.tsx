@@ -6,9 +6,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { db } from "~/db.server";
 import { ensureGateway, gatewayStatus } from "~/gateway/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
+import { assignableOperators, isIndexEmpty } from "~/inbox/inbox-lookups.server";
 import { inboxFacets, queryInbox, readInboxParams, type InboxRow } from "~/inbox/inbox-query.server";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
 import { DeleteViewSchema, SaveViewSchema, deleteView, listSavedViews, saveView } from "~/inbox/saved-views.server";
@@ -25,6 +25,7 @@ import { useStableRows } from "~/inbox/components/use-stable-rows";
 import { SearchHit } from "~/inbox/components/search-hit";
 import { StateCell } from "~/inbox/components/state-cell";
 import { clientIp } from "~/lib/client-ip.server";
+import { useThrottledCallback } from "~/lib/use-throttled-callback";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { tableState } from "~/lib/table-params.server";
 import { liveBus } from "~/live/bus.server";
@@ -39,14 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { params, problems } = readInboxParams(request);
   ensureGateway();
   await expireSnoozes(); // due snoozes come back before the list is read (cheap when none are due)
-  const prisma = await db();
   const settings = await inboxSettings();
   // Only the local index is read: FleetLM being down degrades freshness, never the page.
-  const [{ rows, total, capped }, facets, operators, indexed, unreadBadge, saved] = await Promise.all([
+  const [{ rows, total, capped }, facets, operators, indexEmpty, unreadBadge, saved] = await Promise.all([
     queryInbox(params, operator.id),
     inboxFacets(),
-    prisma.operator.findMany({ where: { active: true, role: { in: ["admin", "operator"] } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    prisma.sessionIndex.findFirst({ select: { id: true } }),
+    assignableOperators(),
+    isIndexEmpty(),
     wantsUnreadBadge(operator),
     listSavedViews(operator.id),
   ]);
@@ -59,7 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     operators: operators.filter((op) => op.id !== operator.id),
     canChange: mayChangeSharedState(operator),
     unreadBadge,
-    indexEmpty: indexed === null,
+    indexEmpty,
     gateway: { running: gateway.running, connected: gateway.connected, fleetlmReachable: gateway.fleetlmReachable },
     problems,
     view: params.filters.view ?? "all",
@@ -166,18 +166,7 @@ export default function InboxPage() {
   const rowRefs = useRef(new Map<string, HTMLTableRowElement>());
 
   // Live: any change re-runs the loader (throttled), so order, badges and previews move in place.
-  const revalidate = revalidator.revalidate;
-  const pending = useRef<{ timer?: ReturnType<typeof setTimeout>; last: number }>({ last: 0 });
-  const scheduleRevalidate = useCallback(() => {
-    const p = pending.current;
-    if (p.timer) return;
-    p.timer = setTimeout(() => {
-      p.timer = undefined;
-      p.last = Date.now();
-      revalidate();
-    }, Math.max(0, p.last + REVALIDATE_THROTTLE_MS - Date.now()));
-  }, [revalidate]);
-  useEffect(() => () => clearTimeout(pending.current.timer), []);
+  const scheduleRevalidate = useThrottledCallback(revalidator.revalidate, REVALIDATE_THROTTLE_MS);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const status = useLiveEvents((event: LiveStreamEvent) => {
@@ -294,7 +283,10 @@ export default function InboxPage() {
               // Only this page's rows: a selection made on other pages stays.
               setSelected((current) => {
                 const next = new Set(current);
-                for (const row of rows) (checked ? next.add(row.id) : next.delete(row.id));
+                for (const row of rows) {
+                  if (checked) next.add(row.id);
+                  else next.delete(row.id);
+                }
                 return next;
               });
             }}
@@ -459,7 +451,7 @@ export default function InboxPage() {
             <>Nothing on this page. <Link to={withParams(search, { page: null })} className="underline">Back to the first page</Link></>
           )
         }
-        rowExtras={(row, index) => ({
+        rowExtras={(row) => ({
           key: `${row.id}:${flash.get(row.id) ?? 0}`,
           ref: (el: HTMLTableRowElement | null) => {
             if (el) rowRefs.current.set(row.id, el);

@@ -4,7 +4,7 @@ import { audit } from "~/audit/audit.server";
 import { clearCookie, requireAuth } from "~/auth/guards.server";
 import { lucia } from "~/auth/lucia.server";
 import { clientIp } from "~/lib/client-ip.server";
-import { onSignOut } from "~/auth/sign-out-hooks.server";
+import { onSignOut } from "~/operators/sign-out.server";
 
 export async function loader() {
   throw redirect("/inbox");

@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { z } from "zod";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { invalid, parseForm, readForm } from "~/lib/forms.server";
 import { listLabels } from "~/reviews/labels.server";
@@ -22,8 +22,6 @@ import {
   UnknownLabelsError,
 } from "~/reviews/reviews.server";
 
-const REVIEWERS = ["admin", "operator", "auditor"] as const;
-
 function parseParams(params: Record<string, string | undefined>) {
   const parsed = ReplyParamsSchema.safeParse(params);
   if (!parsed.success) throw new Response("No such reply.", { status: 404 });
@@ -31,7 +29,7 @@ function parseParams(params: Record<string, string | undefined>) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const me = await requireRole(request, ...REVIEWERS);
+  const me = await requirePermission(request, "reviews:read");
   const { sessionId, seq } = parseParams(params);
   const contextSize = z.coerce.number().int().min(0).max(20).catch(0).parse(new URL(request.url).searchParams.get("context") ?? 0);
   const [state, context] = await Promise.all([
@@ -62,7 +60,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 async function act({ request, params, context }: ActionFunctionArgs) {
-  const me = await requireRole(request, ...REVIEWERS);
+  const me = await requirePermission(request, "reviews:write");
   const { sessionId, seq } = parseParams(params);
   const form = await readForm(request);
   const intent = parseForm(IntentSchema, form);

@@ -2,7 +2,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
+import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { dayProblems } from "~/lib/calendar-day";
 import { ExportButton } from "~/reviews/components/export-button";
@@ -13,7 +14,7 @@ import { newSampleSeed, parseQueueFilters, reviewedAgents, sampledQueue, unrevie
 export const meta: MetaFunction = () => [{ title: "Reviews · FleetLM Console" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const me = await requireRole(request, "admin", "operator", "auditor");
+  const me = await requirePermission(request, "reviews:read");
   const url = new URL(request.url);
   const filters = parseQueueFilters(url.searchParams);
   if (filters.sample && !filters.seed) {
@@ -26,16 +27,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [labels, agents] = await Promise.all([listLabels(), reviewedAgents()]);
   if (filters.sample && filters.seed) {
     const sample = await sampledQueue(me.id, { ...filters, sample: filters.sample, seed: filters.seed });
-    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
+    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: can(me, "reviews:export"), canManageLabels: can(me, "settings:manage"), problems };
   }
   const queue = await unreviewedQueue(me.id, filters);
-  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
+  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: can(me, "reviews:export"), canManageLabels: can(me, "settings:manage"), problems };
 }
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function ReviewsIndex() {
-  const { filters, labels, agents, items, more, sample, canExport, isAdmin, problems } = useLoaderData<typeof loader>();
+  const { filters, labels, agents, items, more, sample, canExport, canManageLabels, problems } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const exportParams = new URLSearchParams(params);
   exportParams.delete("sample");
@@ -49,7 +50,7 @@ export default function ReviewsIndex() {
             Quality of {filters.agent}
           </Link>
         ) : null}
-        {isAdmin ? <Link to="/admin/review-labels" className="text-sm text-blue-600 underline dark:text-blue-400">Manage labels</Link> : null}
+        {canManageLabels ? <Link to="/admin/review-labels" className="text-sm text-blue-600 underline dark:text-blue-400">Manage labels</Link> : null}
         {canExport ? <ExportButton href={`/reviews/export?${exportParams}`} label="Export reviews (CSV)" className="ml-auto" /> : null}
       </div>
       <Form method="get" className="flex flex-wrap items-end gap-2 text-sm" aria-label="Queue filters">

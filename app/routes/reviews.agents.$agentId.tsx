@@ -1,7 +1,7 @@
 // Quality at a glance for one agent: charts over a date range; agent and range live in the URL.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
-import { requireRole } from "~/auth/guards.server";
+import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { QualityCharts } from "~/reviews/components/quality-charts";
 import { agentQuality, parseAgentRange } from "~/reviews/quality.server";
@@ -10,7 +10,7 @@ import { reviewedAgents } from "~/reviews/queue.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.quality.agentId ?? "Agent"} quality · FleetLM Console` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "admin", "operator", "auditor");
+  await requirePermission(request, "reviews:read");
   const { agentId, range } = parseAgentRange(request, params.agentId);
   let { from } = range;
   const { to } = range;

@@ -3,13 +3,14 @@
 // heartbeat, send (reply as the agent), stop-reply. Answers are JSON Responses (not `data()`): this is a resource
 // route, and only a Response keeps its status for callers other than Remix fetchers.
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { requireOperator, requireRole } from "~/auth/guards.server";
+import { requireOperator, requirePermission } from "~/auth/guards.server";
 import { isGated } from "~/gate/gated-agents.server";
 import { isStreaming, stopReply } from "~/gate/streams.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { env } from "~/env.server";
-import { listCannedReplies, type CannedReplyView } from "~/takeover/canned-replies.server";
+import { listCannedReplies } from "~/takeover/canned-replies.server";
+import type { TakeoverActionResult, TakeoverPanelData } from "~/takeover/panel-types";
 import { TakeoverIntentSchema } from "~/takeover/schemas";
 import { sendAsOperator } from "~/takeover/send.server";
 import { sessionAgent } from "~/takeover/session-agent.server";
@@ -21,22 +22,9 @@ import {
   releaseTakeover,
   takeoverTimeline,
   type Refusal,
-  type TakeoverView,
-  type TimelineEntry,
 } from "~/takeover/takeover.server";
 
-export type TakeoverPanelData = {
-  takeover: TakeoverView | null;
-  timeline: TimelineEntry[];
-  streaming: boolean;
-  gated: boolean;
-  idleMinutes: number;
-  cannedReplies: CannedReplyView[];
-};
-
-export type TakeoverActionResult =
-  | { ok: true; intent: string; takeover?: TakeoverView | null; seq?: number; clientMessageId?: string; stopped?: number }
-  | { ok: false; intent: string; reason: string; holder?: { id: string; name: string } | null; status?: string; clientMessageId?: string; errors?: Record<string, string[]> };
+export type { TakeoverActionResult, TakeoverPanelData } from "~/takeover/panel-types";
 
 const json = (body: TakeoverPanelData | TakeoverActionResult, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
 
@@ -59,7 +47,7 @@ function refused(intent: string, refusal: Refusal) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const operator = await requireRole(request, "admin", "operator");
+  const operator = await requirePermission(request, "takeover:claim");
   const sessionId = params.id ?? "";
   const ip = clientIp(context);
   const parsed = parseForm(TakeoverIntentSchema, await readForm(request));

@@ -11,6 +11,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { gatewayStatus } from "~/gateway/gateway.server";
 import { advanceReadCursor } from "~/inbox/read-cursor.server";
 import { parseForm, readForm } from "~/lib/forms.server";
+import { useThrottledCallback } from "~/lib/use-throttled-callback";
 import type { LiveStreamEvent } from "~/live/events";
 import { useLiveEvents } from "~/live/use-live";
 import { listNotes } from "~/notes/notes.server";
@@ -94,6 +95,7 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   const location = useLocation();
   const timeline = useSessionTimeline(session.id, history, `${session.id}${location.search}`);
   const [viewers, setViewers] = useState(header.viewers);
+  const [watching, setWatching] = useState(false);
   const [takeoverHolder, setTakeoverHolder] = useState(header.takeover);
   // A revalidation (after a takeover action, a note) brings the server's view of both.
   useEffect(() => setTakeoverHolder(header.takeover), [header.takeover]);
@@ -103,7 +105,10 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
     (event: LiveStreamEvent) => {
       // `hello` opens every (re)connection, `reset` says events were missed: read back what may be missing.
       if (event.type === "hello" || event.type === "reset") timeline.handlers.onOpen();
-      else if (event.type === "presence") setViewers(event.viewers);
+      else if (event.type === "presence") {
+        setViewers(event.viewers);
+        setWatching(event.watching === true);
+      }
       else if (event.type === "gateway") setFleetlmDown(!event.fleetlmReachable);
       else if (event.type === "takeover") {
         setTakeoverHolder((current) =>
@@ -120,27 +125,21 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   }, [liveStatus, onDrop]);
 
   const reader = useFetcher({ key: `read:${session.id}` });
-  const lastRead = useRef({ seq: 0, at: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined });
+  const readSeq = useRef(0);
+  const postRead = useThrottledCallback((seq: number) => {
+    readSeq.current = Math.max(readSeq.current, seq);
+    reader.submit({ intent: "read", seq: String(seq) }, { method: "post", action: `/sessions/${encodeURIComponent(session.id)}` });
+  }, READ_THROTTLE_MS);
   const onAtTail = useCallback(
     (seq: number) => {
-      const state = lastRead.current;
-      if (seq <= state.seq) return;
-      const send = () => {
-        state.seq = Math.max(state.seq, seq);
-        state.at = Date.now();
-        reader.submit({ intent: "read", seq: String(seq) }, { method: "post", action: `/sessions/${encodeURIComponent(session.id)}` });
-      };
-      clearTimeout(state.timer);
-      const wait = READ_THROTTLE_MS - (Date.now() - state.at);
-      if (wait <= 0) send();
-      else state.timer = setTimeout(send, wait);
+      if (seq > readSeq.current) postRead(seq);
     },
-    [reader, session.id],
+    [postRead],
   );
 
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-4">
-      <SessionHeader session={session} assignee={header.assignee} labels={header.labels} takeover={takeoverHolder} viewers={viewers} me={me} connected={liveStatus === "open"}>
+      <SessionHeader session={session} assignee={header.assignee} labels={header.labels} takeover={takeoverHolder} viewers={viewers} me={me} connected={liveStatus === "open"} watching={watching}>
         <TakeoverPanel sessionId={session.id} agentId={session.agentId} takeover={takeoverHolder} me={me} />
       </SessionHeader>
       {degraded ? (

@@ -17,28 +17,9 @@ export function senderOf(message: Pick<ViewMessage, "senderId" | "kind" | "metad
   return { role: "other", label: message.senderId, suspicious };
 }
 
-/** "2025-10-23 10:48:00 UTC" from an ISO instant (FleetLM's naive timestamps are UTC). */
-export function formatUtc(iso: string | null | undefined): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}
+export { formatUtc } from "~/lib/format-date";
 
-const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:"]);
-
-/** The URL when it is http(s) or mailto, else null: message content never gets a javascript: or data: link. */
-export function safeHref(url: unknown): string | null {
-  if (typeof url !== "string") return null;
-  const trimmed = url.trim();
-  if (!trimmed) return null;
-  try {
-    const parsed = new URL(trimmed);
-    return SAFE_PROTOCOLS.has(parsed.protocol) ? parsed.toString() : null;
-  } catch {
-    return null; // relative URLs would point into the Console itself
-  }
-}
+export { safeHref } from "~/lib/safe-href";
 
 export const JSON_DISPLAY_LIMIT = 20_000;
 

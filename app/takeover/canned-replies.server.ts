@@ -4,6 +4,7 @@ import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import type { Actor } from "./takeover.server";
 import { BODY_MAX } from "./schemas";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export const CANNED_LIMIT = 200;
 
@@ -19,10 +20,6 @@ export class TitleTakenError extends Error {}
 export async function listCannedReplies(): Promise<CannedReplyView[]> {
   const prisma = await db();
   return prisma.cannedReply.findMany({ orderBy: { title: "asc" }, take: CANNED_LIMIT, select: { id: true, title: true, body: true } });
-}
-
-function isUniqueViolation(error: unknown) {
-  return (error as { code?: string } | null)?.code === "P2002";
 }
 
 export async function createCannedReply(input: CannedReplyInput, actor: Actor, ip?: string) {

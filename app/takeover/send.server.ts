@@ -11,7 +11,10 @@ import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { sessionAgent } from "./session-agent.server";
-import { canTakeOver, expireIdleTakeovers, idleMs, publish, refuseNotHolder, type Actor, type Refusal } from "./takeover.server";
+import { can } from "~/auth/permissions";
+import { expireIdleTakeovers, idleMs, publish, refuseNotHolder, type Actor, type Refusal } from "./takeover.server";
+import { singleton } from "~/lib/singleton.server";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export type SendResult =
   | { ok: true; status: "sent"; seq: number; clientMessageId: string }
@@ -24,18 +27,12 @@ export type SendInput = { sessionId: string; operator: Actor; clientMessageId: s
 /** How far back a retry looks in FleetLM for a message whose first attempt has an unknown outcome. */
 const RECONCILE_WINDOW = 100;
 
-const inflight = (globalThis as unknown as { __takeoverSends?: Map<string, Promise<SendResult>> });
 function inflightSends() {
-  inflight.__takeoverSends ??= new Map();
-  return inflight.__takeoverSends;
+  return singleton("takeoverSends", () => new Map<string, Promise<SendResult>>());
 }
 
 class NotHolder extends Error {}
 class Busy extends Error {}
-
-function isUniqueViolation(error: unknown) {
-  return (error as { code?: string } | null)?.code === "P2002";
-}
 
 /** A pending row older than this was abandoned (the process died mid-send): its outcome must be looked up. */
 function stalePendingMs() {
@@ -44,7 +41,7 @@ function stalePendingMs() {
 
 export async function sendAsOperator(input: SendInput): Promise<SendResult> {
   const { sessionId, operator, clientMessageId } = input;
-  if (!canTakeOver(operator.role)) return { ok: false, status: 403, reason: "Auditors cannot reply as the agent." };
+  if (!can(operator, "takeover:claim")) return { ok: false, status: 403, reason: "Auditors cannot reply as the agent." };
   const session = await sessionAgent(sessionId);
   if (!session.ok) return session;
   await expireIdleTakeovers(sessionId);

@@ -3,34 +3,27 @@
 // `activeSessionId @unique` column holds the session id while a claim is active and null afterwards, so two
 // concurrent claims cannot both succeed (the loser gets a unique violation, P2002) on SQLite and PostgreSQL.
 import { audit, type AuditActor } from "~/audit/audit.server";
-import type { Role } from "~/auth/lucia.server";
+import { can } from "~/auth/permissions";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { liveBus } from "~/live/bus.server";
 import { REASON_MAX } from "./schemas";
 import { sessionAgent } from "./session-agent.server";
+import { slot } from "~/lib/singleton.server";
+import { isUniqueViolation } from "~/lib/db-errors.server";
+import type { Actor } from "~/auth/actor";
 
 export type TakeoverView = { id: string; holder: { id: string; name: string }; startedAt: string; expiresAt: string; reason: string | null };
 
-export type Actor = { id: string; email: string; name: string; role: Role };
+export type { Actor };
 export type ReleaseReason = "handback" | "forced" | "expired" | "signout" | "deactivated" | "role_change";
 
 /** A refusal the routes turn into an HTTP status with a human reason. */
 export type Refusal = { ok: false; status: 403 | 404 | 409 | 502 | 503; reason: string; holder?: { id: string; name: string } | null };
 
-export const TAKER_ROLES: readonly Role[] = ["admin", "operator"];
-
-export function canTakeOver(role: Role) {
-  return TAKER_ROLES.includes(role);
-}
-
 export function idleMs() {
   return env().TAKEOVER_IDLE_MINUTES * 60_000;
-}
-
-function isUniqueViolation(error: unknown) {
-  return (error as { code?: string } | null)?.code === "P2002";
 }
 
 type ActiveRow = { id: string; sessionId: string; reason: string | null; startedAt: Date; lastActivityAt: Date; operator: { id: string; name: string } };
@@ -109,7 +102,7 @@ class NoLongerATaker extends Error {}
 async function stillMayTakeOver(tx: Prisma.TransactionClient, operatorId: string): Promise<boolean> {
   if (isPostgresUrl(env().DATABASE_URL)) await tx.$queryRaw`SELECT "id" FROM "Operator" WHERE "id" = ${operatorId} FOR UPDATE`;
   const me = await tx.operator.findUnique({ where: { id: operatorId }, select: { role: true, active: true } });
-  return !!me && me.active && canTakeOver(me.role as Role);
+  return !!me && me.active && can(me, "takeover:claim");
 }
 
 export type ClaimResult = { ok: true; takeover: TakeoverView; already: boolean } | Refusal;
@@ -117,7 +110,7 @@ export type ClaimResult = { ok: true; takeover: TakeoverView; already: boolean }
 /** Claims the session for `actor`. Exactly one of several concurrent claims wins; the others learn who holds it. */
 export async function claimTakeover(input: { sessionId: string; actor: Actor; reason?: string | null; ip?: string }): Promise<ClaimResult> {
   const { sessionId, actor } = input;
-  if (!canTakeOver(actor.role)) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
+  if (!can(actor, "takeover:claim")) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
   const reason = input.reason?.trim() ? input.reason.trim().slice(0, REASON_MAX) : null;
   const session = await sessionAgent(sessionId);
   if (!session.ok) return session;
@@ -152,7 +145,7 @@ export type ReleaseResult = { ok: true; takeoverId: string } | Refusal;
 /** Hands back my own claim. */
 export async function releaseTakeover(input: { sessionId: string; actor: Actor; ip?: string }): Promise<ReleaseResult> {
   const { sessionId, actor } = input;
-  if (!canTakeOver(actor.role)) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
+  if (!can(actor, "takeover:claim")) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
   const prisma = await db();
   const released = await prisma.$transaction(async (tx) => {
     const row = await tx.takeover.findUnique({ where: { activeSessionId: sessionId }, select: { id: true, operatorId: true } });
@@ -173,7 +166,7 @@ export async function releaseTakeover(input: { sessionId: string; actor: Actor; 
 /** An admin ends whoever's claim is active. */
 export async function forceReleaseTakeover(input: { sessionId: string; actor: Actor; ip?: string }): Promise<ReleaseResult> {
   const { sessionId, actor } = input;
-  if (actor.role !== "admin") return { ok: false, status: 403, reason: "Only admins can force a release." };
+  if (!can(actor, "takeover:force-release")) return { ok: false, status: 403, reason: "Only admins can force a release." };
   const prisma = await db();
   const released = await prisma.$transaction(async (tx) => {
     const row = await tx.takeover.findUnique({ where: { activeSessionId: sessionId }, select: { id: true, operatorId: true } });
@@ -194,7 +187,7 @@ export async function forceReleaseTakeover(input: { sessionId: string; actor: Ac
 /** Holder activity without a send (typing in the composer): pushes the expiry back. */
 export async function heartbeatTakeover(input: { sessionId: string; actor: Actor }): Promise<{ ok: true; takeover: TakeoverView } | Refusal> {
   const { sessionId, actor } = input;
-  if (!canTakeOver(actor.role)) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
+  if (!can(actor, "takeover:claim")) return { ok: false, status: 403, reason: "Auditors cannot take sessions over." };
   await expireIdleTakeovers(sessionId);
   const prisma = await db();
   const { count } = await prisma.takeover.updateMany({ where: { activeSessionId: sessionId, operatorId: actor.id }, data: { lastActivityAt: new Date() } });
@@ -303,18 +296,15 @@ export async function takeoverTimeline(sessionId: string, limit = 50): Promise<T
 }
 
 const SWEEP_MS = 30_000;
-const sweepState = globalThis as unknown as { __takeoverSweep?: NodeJS.Timeout };
+const sweepTimer = slot<NodeJS.Timeout>("takeoverSweep");
 
 /** Expires idle claims in the background too, so the inbox shows them released even when nobody opens the session. */
 export function startTakeoverSweep(everyMs = Math.min(SWEEP_MS, idleMs() / 4)) {
-  if (sweepState.__takeoverSweep) return;
-  sweepState.__takeoverSweep = setInterval(() => {
+  if (sweepTimer.get()) return;
+  const timer = setInterval(() => {
     expireIdleTakeovers().catch((error: unknown) => console.warn(`[takeover] sweep failed: ${error instanceof Error ? error.message : String(error)}`));
   }, Math.max(1_000, everyMs));
-  sweepState.__takeoverSweep.unref?.();
+  timer.unref?.();
+  sweepTimer.set(timer);
 }
 
-export function stopTakeoverSweep() {
-  if (sweepState.__takeoverSweep) clearInterval(sweepState.__takeoverSweep);
-  sweepState.__takeoverSweep = undefined;
-}

@@ -1,6 +1,6 @@
 import "../support/db";
 import { describe, expect, it } from "vitest";
-import { withParams, nextSort } from "~/components/data-table/table-state";
+import { withParams, nextSort } from "~/lib/table-state";
 import { dayFilter, facetFilter, parseTableParams, textFilter } from "~/lib/table-params.server";
 
 const spec = {

@@ -1,7 +1,7 @@
 import { call, makeOperator, ORIGIN, request } from "../support/auth";
 import type { AppLoadContext } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { action as loginAction } from "~/routes/login";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";

@@ -65,7 +65,8 @@ test("FleetLM SIGKILLed mid-stream and restarted: the cut reply is interrupted, 
     await page.goto(`/sessions/${session.id}`);
     await hydrated(page);
     await expect(page.getByTestId("live-status")).toHaveText("● live");
-    await page.waitForTimeout(1_500); // the gateway joins session:{id} as the agent once the feed opened
+    // The Console has joined session:{id} (as the agent): from now on no message is missed.
+    await expect(page.getByTestId("live-status")).toHaveAttribute("data-watching", "true");
     await recordDuplicateSeqs(page);
 
     const asked = await killMidStream(page, fleetlm, session);

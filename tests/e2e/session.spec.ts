@@ -3,7 +3,7 @@
 // token into a live bubble that the stored message replaces, and notes.
 import type { FleetLMRest } from "@fleetlm/client";
 import type { Page } from "@playwright/test";
-import { expect, login, test } from "./support";
+import { expect, hydrated, login, test } from "./support";
 
 async function sessionWith(fleetlm: FleetLMRest, count: number, agentId = "e2e-silent-agent") {
   const session = await fleetlm.createSession({ userId: `e2e-user-${Date.now()}`, agentId });
@@ -25,11 +25,11 @@ test("opens at the tail, loads older pages to the first message, and deep-links 
   await expect(page.getByTestId("session-status")).toHaveText("active");
 
   const scroller = page.getByTestId("message-scroller");
-  for (let i = 0; i < 10 && !(await page.getByTestId("start-of-conversation").isVisible()); i++) {
+  // Each scroll to the top loads one older page; retried until the first page (and its marker) is in.
+  await expect(async () => {
     await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
-    await page.waitForTimeout(300);
-  }
-  await expect(page.getByTestId("start-of-conversation")).toBeVisible();
+    await expect(page.getByTestId("start-of-conversation")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
   await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(message(page, 1)).toBeVisible();
   await expect(message(page, 1)).toContainText("message 1");
@@ -47,7 +47,8 @@ test("streams a demo reply token by token into a live bubble that becomes the st
   await login(page, admin);
   await page.goto(`/sessions/${session.id}`);
   await expect(page.getByTestId("live-status")).toHaveText("● live");
-  await page.waitForTimeout(1_500); // the gateway joins session:{id} as the agent once the feed opened
+  // The Console has joined session:{id} (as the agent): from now on no message is missed.
+  await expect(page.getByTestId("live-status")).toHaveAttribute("data-watching", "true");
 
   // Record every text the live bubble shows, as the browser paints it.
   await page.evaluate(() => {
@@ -100,7 +101,8 @@ test("follows new messages at the tail and marks them when scrolled up", async (
   await page.goto(`/sessions/${session.id}`);
   await expect(message(page, 150)).toBeVisible();
   await expect(page.getByTestId("live-status")).toHaveText("● live");
-  await page.waitForTimeout(1_500); // the gateway joins session:{id} as the agent once the feed opened
+  // The Console has joined session:{id} (as the agent): from now on no message is missed.
+  await expect(page.getByTestId("live-status")).toHaveAttribute("data-watching", "true");
 
   await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: "a new question" } });
   await expect(message(page, 151)).toBeInViewport();
@@ -130,7 +132,8 @@ test("renders hostile message content as inert text", async ({ page, admin, flee
   await page.goto(`/sessions/${session.id}`);
   await expect(message(page, 1)).toContainText("<script>");
   await expect(message(page, 2).locator("strong")).toHaveText("hi");
-  await page.waitForTimeout(500);
+  // Hydrated: React has rendered every message on the client, so any script in them would have run by now.
+  await hydrated(page);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await expect(page.locator("[data-testid=message] img, [data-testid=message] script")).toHaveCount(0);
   await expect(page.locator('[data-testid=message] a[href^="javascript"]')).toHaveCount(0);

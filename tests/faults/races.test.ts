@@ -1,7 +1,6 @@
 // Two operators racing on the same thing at the same moment: claims, sends, notes and reviews. Each race is
 // run for several rounds with Promise.all (one Node process, one Prisma client: the real server's shape) and
 // checked in the database and in FleetLM: one winner, no duplicate, no lost update, an audit event per write.
-// A feature module that is not there yet makes its block SKIP with the reason; once it lands, it runs.
 import { makeOperator, type TestOperator } from "../support/auth";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,12 +9,10 @@ import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
-import { optional } from "./support/optional";
-
-const takeover = await optional(() => import("~/takeover/takeover.server"));
-const send = await optional(() => import("~/takeover/send.server"));
-const notes = await optional(() => import("~/notes/notes.server"));
-const reviews = await optional(() => import("~/reviews/reviews.server"));
+import * as notes from "~/notes/notes.server";
+import * as reviews from "~/reviews/reviews.server";
+import * as send from "~/takeover/send.server";
+import * as takeover from "~/takeover/takeover.server";
 
 const ROUNDS = 5;
 let server: FleetlmDevServer;
@@ -49,11 +46,11 @@ async function auditCount(action: string, targetId?: string, detail?: string) {
   return prisma.auditEvent.count({ where: { action, ...(targetId ? { targetId } : {}), ...(detail ? { details: { contains: detail } } : {}) } });
 }
 
-describe.skipIf(!takeover)(`claims${takeover ? "" : " (skipped: app/takeover/takeover.server.ts is missing)"}`, () => {
+describe("claims", () => {
   it("two operators claim the same session at once: one winner, the other told who holds it", async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const sessionId = await newSession();
-      const results = await Promise.all([a, b].map((op) => takeover!.claimTakeover({ sessionId, actor: actor(op) })));
+      const results = await Promise.all([a, b].map((op) => takeover.claimTakeover({ sessionId, actor: actor(op) })));
       const winners = results.filter((r) => r.ok);
       expect(winners).toHaveLength(1);
       const loser = results.find((r) => !r.ok)!;
@@ -69,7 +66,7 @@ describe.skipIf(!takeover)(`claims${takeover ? "" : " (skipped: app/takeover/tak
 
   it("the same operator double-claims: one row, the second answer is 'already yours'", async () => {
     const sessionId = await newSession();
-    const results = await Promise.all([1, 2, 3].map(() => takeover!.claimTakeover({ sessionId, actor: actor(a) })));
+    const results = await Promise.all([1, 2, 3].map(() => takeover.claimTakeover({ sessionId, actor: actor(a) })));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(results.filter((r) => r.ok && !r.already)).toHaveLength(1);
     expect(await (await db()).takeover.count({ where: { sessionId } })).toBe(1);
@@ -78,8 +75,8 @@ describe.skipIf(!takeover)(`claims${takeover ? "" : " (skipped: app/takeover/tak
   it("a release racing a rival's claim: never two active holders, every claim and release audited once", async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const sessionId = await newSession();
-      expect((await takeover!.claimTakeover({ sessionId, actor: actor(a) })).ok).toBe(true);
-      const [released, claimed] = await Promise.all([takeover!.releaseTakeover({ sessionId, actor: actor(a) }), takeover!.claimTakeover({ sessionId, actor: actor(b) })]);
+      expect((await takeover.claimTakeover({ sessionId, actor: actor(a) })).ok).toBe(true);
+      const [released, claimed] = await Promise.all([takeover.releaseTakeover({ sessionId, actor: actor(a) }), takeover.claimTakeover({ sessionId, actor: actor(b) })]);
       expect(released.ok).toBe(true);
       const prisma = await db();
       const active = await prisma.takeover.findMany({ where: { sessionId, activeSessionId: { not: null } } });
@@ -92,15 +89,15 @@ describe.skipIf(!takeover)(`claims${takeover ? "" : " (skipped: app/takeover/tak
   });
 });
 
-describe.skipIf(!takeover || !send)(`sends${takeover && send ? "" : " (skipped: app/takeover/send.server.ts is missing)"}`, () => {
+describe("sends", () => {
   const byClientId = (messages: Message[], id: string) => messages.filter((m) => (m.metadata as Record<string, unknown>)?.client_message_id === id);
 
   it("a double-submitted send (same client message id, at once) posts exactly one message", async () => {
     const sessionId = await newSession();
-    expect((await takeover!.claimTakeover({ sessionId, actor: actor(a) })).ok).toBe(true);
+    expect((await takeover.claimTakeover({ sessionId, actor: actor(a) })).ok).toBe(true);
     for (let round = 0; round < ROUNDS; round++) {
       const clientMessageId = randomUUID();
-      const results = await Promise.all([1, 2, 3].map(() => send!.sendAsOperator({ sessionId, operator: actor(a), clientMessageId, body: `round ${round}` })));
+      const results = await Promise.all([1, 2, 3].map(() => send.sendAsOperator({ sessionId, operator: actor(a), clientMessageId, body: `round ${round}` })));
       expect(results.some((r) => r.ok && r.status === "sent")).toBe(true);
       for (const r of results) expect(["sent", "pending"]).toContain((r as { status: string }).status);
       const messages = await rest.listMessages(sessionId, { limit: 1000 });
@@ -112,12 +109,12 @@ describe.skipIf(!takeover || !send)(`sends${takeover && send ? "" : " (skipped: 
 
   it("ten different sends at once from the holder all arrive once, in distinct seqs; the rival's sends are refused", async () => {
     const sessionId = await newSession();
-    expect((await takeover!.claimTakeover({ sessionId, actor: actor(a) })).ok).toBe(true);
+    expect((await takeover.claimTakeover({ sessionId, actor: actor(a) })).ok).toBe(true);
     const mine = Array.from({ length: 10 }, () => randomUUID());
     const rivals = Array.from({ length: 3 }, () => randomUUID());
     const results = await Promise.all([
-      ...mine.map((id, i) => send!.sendAsOperator({ sessionId, operator: actor(a), clientMessageId: id, body: `mine ${i}` })),
-      ...rivals.map((id) => send!.sendAsOperator({ sessionId, operator: actor(b), clientMessageId: id, body: "rival" })),
+      ...mine.map((id, i) => send.sendAsOperator({ sessionId, operator: actor(a), clientMessageId: id, body: `mine ${i}` })),
+      ...rivals.map((id) => send.sendAsOperator({ sessionId, operator: actor(b), clientMessageId: id, body: "rival" })),
     ]);
     expect(results.slice(0, 10).every((r) => r.ok && r.status === "sent")).toBe(true);
     for (const r of results.slice(10)) expect(r.ok).toBe(false);
@@ -131,12 +128,12 @@ describe.skipIf(!takeover || !send)(`sends${takeover && send ? "" : " (skipped: 
   it("a send racing the sender's own hand-back: the message is posted only if it was accepted before the release", async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const sessionId = await newSession();
-      const claim = await takeover!.claimTakeover({ sessionId, actor: actor(a) });
+      const claim = await takeover.claimTakeover({ sessionId, actor: actor(a) });
       expect(claim.ok).toBe(true);
       const clientMessageId = randomUUID();
       const [sent] = await Promise.all([
-        send!.sendAsOperator({ sessionId, operator: actor(a), clientMessageId, body: "last words" }),
-        takeover!.releaseTakeover({ sessionId, actor: actor(a) }).then(() => takeover!.claimTakeover({ sessionId, actor: actor(b) })),
+        send.sendAsOperator({ sessionId, operator: actor(a), clientMessageId, body: "last words" }),
+        takeover.releaseTakeover({ sessionId, actor: actor(a) }).then(() => takeover.claimTakeover({ sessionId, actor: actor(b) })),
       ]);
       const posted = byClientId(await rest.listMessages(sessionId, { limit: 1000 }), clientMessageId);
       if (sent.ok) expect(posted).toHaveLength(1);
@@ -147,12 +144,12 @@ describe.skipIf(!takeover || !send)(`sends${takeover && send ? "" : " (skipped: 
   });
 });
 
-describe.skipIf(!notes)(`notes${notes ? "" : " (skipped: app/notes/notes.server.ts is missing)"}`, () => {
+describe("notes", () => {
   it("a double-submitted note (same client id, at once) is one note", async () => {
     const sessionId = `race-notes-${randomUUID()}`;
     for (let round = 0; round < ROUNDS; round++) {
       const clientId = randomUUID();
-      const results = await Promise.all([1, 2, 3].map(() => notes!.createNote(actor(a), sessionId, clientId, `note ${round}`)));
+      const results = await Promise.all([1, 2, 3].map(() => notes.createNote(actor(a), sessionId, clientId, `note ${round}`)));
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.id))).toEqual(new Set([clientId]));
     }
@@ -162,7 +159,7 @@ describe.skipIf(!notes)(`notes${notes ? "" : " (skipped: app/notes/notes.server.
 
   it("two operators write notes at once: both kept, each audited once", async () => {
     const sessionId = `race-notes-${randomUUID()}`;
-    const writes = Array.from({ length: 20 }, (_, i) => notes!.createNote(actor(i % 2 ? a : b), sessionId, randomUUID(), `note ${i}`));
+    const writes = Array.from({ length: 20 }, (_, i) => notes.createNote(actor(i % 2 ? a : b), sessionId, randomUUID(), `note ${i}`));
     await Promise.all(writes);
     expect(await (await db()).note.count({ where: { sessionId } })).toBe(20);
     expect(await auditCount("note.create", undefined, sessionId)).toBe(20);
@@ -172,32 +169,31 @@ describe.skipIf(!notes)(`notes${notes ? "" : " (skipped: app/notes/notes.server.
     const sessionId = `race-notes-${randomUUID()}`;
     const prisma = await db();
     for (let round = 0; round < ROUNDS; round++) {
-      const { id } = await notes!.createNote(actor(a), sessionId, randomUUID(), "original");
+      const { id } = await notes.createNote(actor(a), sessionId, randomUUID(), "original");
       const outcomes = await Promise.allSettled([
-        notes!.editNote(actor(a), sessionId, id, "edited by A"),
-        notes!.editNote(actor(b), sessionId, id, "edited by B"),
-        notes!.deleteNote(actor(a), sessionId, id),
+        notes.editNote(actor(a), sessionId, id, "edited by A"),
+        notes.editNote(actor(b), sessionId, id, "edited by B"),
+        notes.deleteNote(actor(a), sessionId, id),
       ]);
       expect(outcomes[1].status).toBe("rejected"); // B is not the author: it looks missing
       expect(outcomes[2].status).toBe("fulfilled");
       expect(await prisma.note.findUnique({ where: { id } })).toBeNull();
-      for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(notes!.NoteNotFoundError);
+      for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(notes.NoteNotFoundError);
     }
-    const { id } = await notes!.createNote(actor(a), sessionId, randomUUID(), "v0");
+    const { id } = await notes.createNote(actor(a), sessionId, randomUUID(), "v0");
     const bodies = Array.from({ length: 8 }, (_, i) => `v${i + 1}`);
-    await Promise.all(bodies.map((body) => notes!.editNote(actor(a), sessionId, id, body)));
+    await Promise.all(bodies.map((body) => notes.editNote(actor(a), sessionId, id, body)));
     const final = await prisma.note.findUniqueOrThrow({ where: { id } });
     expect(bodies).toContain(final.body);
     expect(await auditCount("note.update", id)).toBe(bodies.length);
   });
 });
 
-describe.skipIf(!reviews)(`reviews${reviews ? "" : " (skipped: app/reviews/reviews.server.ts is missing)"}`, () => {
+describe("reviews", () => {
   let sessionId = "";
   let seq = 0;
 
   beforeAll(async () => {
-    if (!reviews) return;
     sessionId = (await rest.createSession({ userId: "race-review-user", agentId: "demo-agent" })).id;
     await rest.appendMessage(sessionId, { userId: "race-review-user", content: { text: "please answer" } });
     await server.webhooksIdle();
@@ -210,10 +206,10 @@ describe.skipIf(!reviews)(`reviews${reviews ? "" : " (skipped: app/reviews/revie
     const prisma = await db();
     const input = (rating: "good" | "bad", comment: string) => ({ rating, labels: [], comment });
     await Promise.all([
-      reviews!.submitReview(a, sessionId, seq, input("good", "a1")),
-      reviews!.submitReview(auditor, sessionId, seq, input("bad", "x1")),
-      reviews!.submitReview(auditor, sessionId, seq, input("good", "x2")),
-      reviews!.submitReview(auditor, sessionId, seq, input("bad", "x3")),
+      reviews.submitReview(a, sessionId, seq, input("good", "a1")),
+      reviews.submitReview(auditor, sessionId, seq, input("bad", "x1")),
+      reviews.submitReview(auditor, sessionId, seq, input("good", "x2")),
+      reviews.submitReview(auditor, sessionId, seq, input("bad", "x3")),
     ]);
     const rows = await prisma.review.findMany({ where: { sessionId, seq } });
     expect(rows.map((r) => r.reviewerId).sort()).toEqual([a.id, auditor.id].sort());
@@ -229,7 +225,7 @@ describe.skipIf(!reviews)(`reviews${reviews ? "" : " (skipped: app/reviews/revie
   it("flag and unflag racing: the stored state is the one audited last", async () => {
     const prisma = await db();
     for (let round = 0; round < ROUNDS; round++) {
-      await Promise.all([reviews!.setFlag(a, sessionId, seq, true), reviews!.setFlag(b, sessionId, seq, false), reviews!.setFlag(auditor, sessionId, seq, round % 2 === 0)]);
+      await Promise.all([reviews.setFlag(a, sessionId, seq, true), reviews.setFlag(b, sessionId, seq, false), reviews.setFlag(auditor, sessionId, seq, round % 2 === 0)]);
       const row = await prisma.replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq } } });
       const last = await prisma.auditEvent.findFirstOrThrow({ where: { targetId: `${sessionId}:${seq}`, action: { in: ["reply.flag", "reply.unflag"] } }, orderBy: { id: "desc" } });
       expect(row.flaggedAt !== null).toBe(last.action === "reply.flag");

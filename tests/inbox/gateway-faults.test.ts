@@ -13,12 +13,13 @@ let dev: FleetlmDevServer;
 let rest: FleetLMRest;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
+function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
+  return vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`still waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 const head = async (id: string) => (await (await db()).sessionIndex.findUnique({ where: { id } }))?.headSeq ?? -1;
 
@@ -43,7 +44,8 @@ describe("gateway under FleetLM faults", () => {
     const gatewayEvents: boolean[] = [];
     const off = liveBus().subscribe(({ event }) => event.type === "gateway" && gatewayEvents.push(event.fleetlmReachable));
     dev.faults.set({ mode: "garbage" });
-    await sleep(1_500); // ~15 polls at 100 ms
+    // Several failed attempts (polls back off: 200, 400, 800 ms…), so "one line per problem" is tested over retries.
+    await waitFor("several garbage answers", () => dev.faults.answered() >= 4);
     expect(gatewayStatus()).toMatchObject({ running: true, fleetlmReachable: false });
     // The last error may be a poll's or a (reconciliation) sync's: both read garbage now.
     expect(gatewayStatus().lastError).toMatch(/not JSON/);

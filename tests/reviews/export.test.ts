@@ -1,4 +1,4 @@
-import { call, makeOperator, request } from "../support/auth";
+import { makeOperator, request } from "../support/auth";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db, isPostgresUrl } from "~/db.server";

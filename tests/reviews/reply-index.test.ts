@@ -2,7 +2,7 @@ import { makeOperator } from "../support/auth";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FleetLMRest, type Message } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
@@ -36,14 +36,14 @@ async function allMessages(sessionId: string): Promise<Message[]> {
 /** Posts user messages and waits until the demo agent answered each one. */
 async function converse(sessionId: string, texts: string[]) {
   for (const text of texts) await rest.appendMessage(sessionId, { userId: "alice", content: { text } });
-  const deadline = Date.now() + 25_000;
-  for (;;) {
-    await server.webhooksIdle();
-    const replies = (await allMessages(sessionId)).filter((m) => m.kind === "assistant").length;
-    if (replies >= texts.length) return;
-    if (Date.now() > deadline) throw new Error(`only ${replies} replies to ${texts.length} messages`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(
+    async () => {
+      await server.webhooksIdle();
+      const replies = (await allMessages(sessionId)).filter((m) => m.kind === "assistant").length;
+      if (replies < texts.length) throw new Error(`only ${replies} replies to ${texts.length} messages`);
+    },
+    { timeout: 25_000, interval: 100 },
+  );
 }
 
 async function indexSession(sessionId: string, headSeq = 0) {

@@ -1,5 +1,5 @@
 import { call, makeOperator, request, type TestOperator } from "../support/auth";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FleetLMRest, type Message } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
@@ -27,14 +27,16 @@ beforeAll(async () => {
   for (const text of ["hello", "tell me more"]) {
     await rest.appendMessage(sessionId, { userId: "alice", content: { text } });
   }
-  for (;;) {
-    await server.webhooksIdle();
-    const all = await rest.listMessages(sessionId, { limit: 100 });
-    replies = all.filter((m) => m.kind === "assistant");
-    userSeq = all.find((m) => m.kind === "text")!.seq;
-    if (replies.length >= 2) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(
+    async () => {
+      await server.webhooksIdle();
+      const all = await rest.listMessages(sessionId, { limit: 100 });
+      replies = all.filter((m) => m.kind === "assistant");
+      userSeq = all.find((m) => m.kind === "text")!.seq;
+      expect(replies.length, "the demo agent's replies").toBeGreaterThanOrEqual(2);
+    },
+    { timeout: 25_000, interval: 100 },
+  );
 });
 afterAll(async () => {
   await server.close();

@@ -4,7 +4,7 @@ import type { FleetlmDevServer } from "@fleetlm/dev";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { closeSessionWatches, currentViewers, sessionWatchStats, watchSession, whenWatching } from "~/gateway/session-watch.server";
 import { liveBus } from "~/live/bus.server";
@@ -21,12 +21,13 @@ liveBus().subscribe(({ event }) => events.push(event));
 const messagesOf = (id: string) => events.flatMap((e) => (e.type === "message" && e.sessionId === id ? [e.message] : []));
 const chunksOf = (id: string) => events.flatMap((e) => (e.type === "chunk" && e.sessionId === id ? [e.chunk] : []));
 
-async function until(check: () => boolean, what: string, timeoutMs = 25_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function until(check: () => boolean, what: string, timeoutMs = 25_000) {
+  return vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`still waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }
 
 beforeAll(async () => {
@@ -49,6 +50,8 @@ describe("watching a session", () => {
     const session = await rest.createSession({ userId: "watch-user", agentId: "demo-agent" });
     const unwatch = watchSession(session.id, viewer);
     await whenWatching(session.id);
+    // The page's readiness signal: a presence event saying the channel is joined.
+    await until(() => events.some((e) => e.type === "presence" && e.sessionId === session.id && e.watching === true), "presence with watching");
 
     await rest.appendMessage(session.id, { userId: "watch-user", content: { text: "hello there" } });
     await until(() => messagesOf(session.id).some((m) => m.kind === "assistant"), "the assistant message");
@@ -67,11 +70,7 @@ describe("watching a session", () => {
     expect(finishIndex).toBeLessThan(storedIndex);
     // Each live message also brings the session index up to date.
     const prisma = await db();
-    const deadline = Date.now() + 10_000;
-    while (((await prisma.sessionIndex.findUnique({ where: { id: session.id } }))?.headSeq ?? 0) < 2) {
-      if (Date.now() > deadline) throw new Error("the index never reached seq 2");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await expect.poll(async () => (await prisma.sessionIndex.findUnique({ where: { id: session.id } }))?.headSeq ?? 0, { timeout: 10_000, interval: 50 }).toBeGreaterThanOrEqual(2);
     unwatch();
   });
 
@@ -154,8 +153,11 @@ describe("watching a session", () => {
 
   it("keeps trying while FleetLM does not know the session, without failing", async () => {
     const viewer = await makeOperator("operator");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const stop = watchSession("AZunknown000000000000A", viewer);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The signal that it tried and failed: its warning. Then it must still be there, waiting to retry.
+    await until(() => warn.mock.calls.some(([line]) => String(line).includes("could not watch AZunknown000000000000A")), "the failed attempt");
+    warn.mockRestore();
     expect(sessionWatchStats().sessions).toBe(1);
     stop();
     await until(() => sessionWatchStats().sessions === 0, "the watch to stop");

@@ -57,7 +57,9 @@ async function normalise(value: unknown, thrown = false): Promise<{ status: numb
     let body: unknown = text;
     try {
       body = JSON.parse(text);
-    } catch {}
+    } catch {
+      // not JSON: the text is the body
+    }
     return { status: value.status, body, headers: value.headers };
   }
   // Single fetch `data(...)` results

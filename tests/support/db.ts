@@ -17,14 +17,14 @@ if (configured && /^postgres(ql)?:\/\//.test(configured)) {
   if (rows.length) await client.query(`TRUNCATE ${rows.map((row) => `"${row.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
   await client.end();
 } else {
-  const file = path.resolve(`.tmp/test-${worker}-${process.pid}.db`);
-  mkdirSync(".tmp", { recursive: true });
+  // Named after the run's base file, so the run's global teardown finds and removes every worker's copy even
+  // when a worker is killed before its own exit handler runs (they used to pile up in .tmp/).
+  const base = process.env.TEST_BASE_DB ?? path.resolve(".tmp/test-base.db");
+  const file = base.replace(/\.db$/, `-w${worker}-${process.pid}.db`);
+  mkdirSync(path.dirname(file), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-  copyFileSync(process.env.TEST_BASE_DB ?? path.resolve(".tmp/test-base.db"), file);
+  copyFileSync(base, file);
   process.env.DATABASE_URL = `file:${file}`;
-  process.once("exit", () => {
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-  });
 }
 process.env.NODE_ENV ??= "test";
 process.env.GATEWAY_DISABLED ??= "1";

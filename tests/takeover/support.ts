@@ -3,6 +3,7 @@
 import { call, request, type TestOperator } from "../support/auth";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
+import { vi } from "vitest";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { action, loader } from "~/routes/sessions.$id.takeover";
@@ -29,11 +30,13 @@ export function panel(as: TestOperator, sessionId: string) {
   return call(() => loader({ request: request(`/sessions/${sessionId}/takeover`, { as }), params: { id: sessionId }, context: {} }));
 }
 
-export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, tries = 300): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`gave up waiting for ${what}`);
+export function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await read();
+      if (!done(value)) throw new Error(`still waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }

@@ -1,7 +1,7 @@
 // A sortable column header is a link to the same URL with the next `sort` value (asc → desc → asc).
 import { Link, useLocation } from "@remix-run/react";
 import type { Column } from "@tanstack/react-table";
-import { nextSort, withParams } from "./table-state";
+import { nextSort, withParams } from "~/lib/table-state";
 
 export function DataTableColumnHeader<Row, Value>({ column, title }: { column: Column<Row, Value>; title: string }) {
   const { search } = useLocation();

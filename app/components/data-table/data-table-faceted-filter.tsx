@@ -1,7 +1,7 @@
 // A faceted filter: a disclosure with one toggle link per value; the selected values repeat the query key
 // (`?role=admin&role=auditor`). Links work without JavaScript and keep the state in the URL.
 import { Link, useLocation, useSearchParams } from "@remix-run/react";
-import { withParams } from "./table-state";
+import { withParams } from "~/lib/table-state";
 
 export type FacetOption = { value: string; label: string; count?: number };
 

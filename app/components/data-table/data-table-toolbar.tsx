@@ -1,7 +1,7 @@
 // The toolbar: a GET form for the text/date filters it contains. Every other query value (sort, page size,
 // faceted filters) rides along as a hidden input, and submitting starts again at page 1.
 import { Form, Link, useLocation, useSearchParams } from "@remix-run/react";
-import { withParams } from "./table-state";
+import { withParams } from "~/lib/table-state";
 
 type Props = {
   /** The query keys of the inputs inside this form (they are not copied as hidden inputs). */

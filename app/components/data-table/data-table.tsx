@@ -2,7 +2,7 @@
 // paged the rows; TanStack only supplies the column model, header/cell rendering and the sort state.
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row, type Table } from "@tanstack/react-table";
 import type { HTMLAttributes, ReactNode, Ref } from "react";
-import type { TableState } from "./table-state";
+import type { TableState } from "~/lib/table-state";
 
 /** What a page may add to each body row: a key (to re-mount it), a ref, handlers, data-* and ARIA attributes, classes. */
 export type RowExtras = HTMLAttributes<HTMLTableRowElement> & { key?: string; ref?: Ref<HTMLTableRowElement> } & { [data: `data-${string}`]: string | undefined };

@@ -1,6 +1,7 @@
 // Notes on the session: plain text with links, author and time, edit/delete for the author, delete for admins.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { can } from "~/auth/permissions";
 import { Linkified } from "~/notes/linkify";
 import type { NoteView } from "~/notes/notes.server";
 import { formatUtc } from "../format";
@@ -25,7 +26,7 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
         {note.edited ? <span title={`edited ${formatUtc(note.updatedAt)}`}>(edited)</span> : null}
         <span className="ml-auto flex gap-2">
           {mine && !editing ? <button type="button" onClick={() => setEditing(true)} className="underline">Edit</button> : null}
-          {mine || me.role === "admin" ? (
+          {mine || can(me, "notes:delete-any") ? (
             <remove.Form method="post" action={action} onSubmit={(e) => { if (!confirm("Delete this note?")) e.preventDefault(); }}>
               <input type="hidden" name="intent" value="delete" />
               <input type="hidden" name="noteId" value={note.id} />

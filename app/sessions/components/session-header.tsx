@@ -11,6 +11,8 @@ type Props = {
   labels: string[];
   takeover: TakeoverView | null;
   viewers: { id: string; name: string }[];
+  /** The Console has joined the session's channel: live messages will arrive (a readiness signal for tests too). */
+  watching?: boolean;
   me: { id: string };
   connected: boolean;
   children?: ReactNode; // the takeover panel
@@ -25,7 +27,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function SessionHeader({ session, assignee, labels, takeover, viewers, me, connected, children }: Props) {
+export function SessionHeader({ session, assignee, labels, takeover, viewers, me, connected, watching = false, children }: Props) {
   const others = viewers.filter((v) => v.id !== me.id);
   return (
     <section aria-label="Session" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
@@ -36,7 +38,7 @@ export function SessionHeader({ session, assignee, labels, takeover, viewers, me
         <span data-testid="session-status" className={`rounded px-1.5 py-0.5 text-xs ${session.status === "archived" ? "bg-slate-200 dark:bg-slate-700" : "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100"}`}>
           {session.status}
         </span>
-        <span className={`ml-auto text-xs ${connected ? "text-emerald-700 dark:text-emerald-400" : "text-slate-500"}`} data-testid="live-status">
+        <span className={`ml-auto text-xs ${connected ? "text-emerald-700 dark:text-emerald-400" : "text-slate-500"}`} data-testid="live-status" data-watching={connected && watching ? "true" : "false"}>
           {connected ? "● live" : "○ not live"}
         </span>
       </div>

@@ -3,7 +3,7 @@
 // Typing "/" at the start opens the canned replies; typing also counts as activity for the idle timer.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import type { TakeoverActionResult } from "~/routes/sessions.$id.takeover";
+import type { TakeoverActionResult } from "../panel-types";
 import type { CannedReplyView } from "../canned-replies.server";
 import { BODY_MAX } from "../schemas";
 
@@ -28,6 +28,8 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
     send.submit({ intent: "send", clientMessageId: clientId.current, body }, { method: "post", action: url });
   };
 
+  // After every render on purpose: `handled` makes it act once per answer, with the draft as it is then.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => {
     const result = send.data;
     if (!result || send.state !== "idle" || handled.current === result) return;

@@ -3,9 +3,10 @@
 // takeover resource route, reloaded whenever a takeover event arrives.
 import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { can } from "~/auth/permissions";
 import { useLiveEvents } from "~/live/use-live";
 import type { LiveStreamEvent } from "~/live/events";
-import type { TakeoverActionResult, TakeoverPanelData } from "~/routes/sessions.$id.takeover";
+import type { TakeoverActionResult, TakeoverPanelData } from "../panel-types";
 import type { TakeoverView } from "../takeover.server";
 import { Composer } from "./composer";
 import { useCountdown } from "./countdown";
@@ -65,7 +66,7 @@ export function TakeoverPanel({ sessionId, agentId, takeover, me }: Props) {
 
   const current = local ? local.value : takeover;
   const mine = current?.holder.id === me.id;
-  const canAct = me.role === "admin" || me.role === "operator";
+  const canAct = can(me, "takeover:claim");
   const busy = act.state !== "idle";
   const refusal = act.data && !act.data.ok && act.state === "idle" ? act.data.reason : null;
   const submit = (intent: string, extra: Record<string, string> = {}) => act.submit({ intent, ...extra }, { method: "post", action: url });
@@ -98,12 +99,12 @@ export function TakeoverPanel({ sessionId, agentId, takeover, me }: Props) {
               Hand back
             </button>
           ) : null}
-          {current && !mine && me.role === "admin" ? (
+          {current && !mine && can(me, "takeover:force-release") ? (
             <button type="button" className={danger} disabled={busy} onClick={() => submit("force-release")}>
               Force release
             </button>
           ) : null}
-          {canAct && streaming && panel.data?.gated ? (
+          {can(me, "reply:stop") && streaming && panel.data?.gated ? (
             <button type="button" className={danger} disabled={busy} onClick={() => submit("stop-reply")}>
               Stop reply
             </button>

@@ -1,5 +1,6 @@
 // Who took this session over, when, why, and when and how it was handed back.
 import type { TimelineEntry } from "../takeover.server";
+import { formatUtc } from "~/lib/format-date";
 
 const ENDINGS: Record<string, string> = {
   handback: "handed back",
@@ -10,10 +11,6 @@ const ENDINGS: Record<string, string> = {
   role_change: "released (role changed to one that cannot take over)",
 };
 
-function when(iso: string) {
-  return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
-}
-
 export function TakeoverTimeline({ entries }: { entries: TimelineEntry[] }) {
   if (entries.length === 0) return null;
   return (
@@ -22,14 +19,14 @@ export function TakeoverTimeline({ entries }: { entries: TimelineEntry[] }) {
       <ol className="mt-2 flex flex-col gap-1">
         {entries.map((entry) => (
           <li key={entry.id} className="rounded bg-slate-50 px-2 py-1 dark:bg-slate-800/50">
-            <span className="font-medium">{entry.operator.name}</span> took over <time dateTime={entry.startedAt}>{when(entry.startedAt)}</time>
+            <span className="font-medium">{entry.operator.name}</span> took over <time dateTime={entry.startedAt}>{formatUtc(entry.startedAt)}</time>
             {entry.reason ? <span className="text-slate-600 dark:text-slate-400"> — “{entry.reason}”</span> : null}
             {entry.active ? (
               <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">active</span>
             ) : entry.releasedAt ? (
               <span className="text-slate-600 dark:text-slate-400">
                 ; {ENDINGS[entry.releaseReason ?? ""] ?? "released"}
-                {(entry.releaseReason === "forced" || entry.releaseReason === "role_change" || entry.releaseReason === "deactivated") && entry.releasedBy && entry.releasedBy.id !== entry.operator.id ? ` by ${entry.releasedBy.name}` : ""} <time dateTime={entry.releasedAt}>{when(entry.releasedAt)}</time>
+                {(entry.releaseReason === "forced" || entry.releaseReason === "role_change" || entry.releaseReason === "deactivated") && entry.releasedBy && entry.releasedBy.id !== entry.operator.id ? ` by ${entry.releasedBy.name}` : ""} <time dateTime={entry.releasedAt}>{formatUtc(entry.releasedAt)}</time>
               </span>
             ) : null}
           </li>

@@ -2,6 +2,7 @@
 // drops duplicates (FleetLM broadcasts WS sends twice, quirk 1) and fills gaps from REST before
 // releasing a later seq.
 import type { Message } from "./schemas.js";
+import { backoffDelay } from "./backoff.js";
 
 export interface OrderedDeliveryOptions {
   /** Deliver messages with `seq > startSeq`. */
@@ -86,7 +87,7 @@ export class OrderedDelivery {
     if (this.stopped || this.pending.size === 0) return;
     this.failures += 1;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.enqueue(() => this.settle()), Math.min(10_000, 500 * 2 ** this.failures));
+    this.retryTimer = setTimeout(() => void this.enqueue(() => this.settle()), backoffDelay(this.failures + 1, { baseMs: 500, maxMs: 10_000 }));
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
 // @fleetlm/client: REST + Phoenix Channels client for FleetLM with exactly-once, in-order delivery.
 export * from "./assembler.js";
+export * from "./backoff.js";
 export * from "./client.js";
 export * from "./delivery.js";
 export * from "./emitter.js";
@@ -10,3 +11,4 @@ export * from "./rest.js";
 export * from "./schemas.js";
 export * from "./session-stream.js";
 export * from "./socket.js";
+export * from "./urls.js";

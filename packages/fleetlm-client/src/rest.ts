@@ -26,6 +26,7 @@ import {
   type Session,
 } from "./schemas.js";
 import { readRange, type RangeRead, type ReadRangeOptions, type SeqRange } from "./range.js";
+import { backoffDelay } from "./backoff.js";
 
 export const DEFAULT_BASE_URL = "http://localhost:4000";
 
@@ -496,7 +497,7 @@ export class FleetLMRest {
     if (error instanceof FleetLMHttpError && error.retryAfterMs !== null) {
       return error.retryAfterMs > this.maxRetryAfterMs ? null : error.retryAfterMs;
     }
-    return Math.random() * Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt);
+    return backoffDelay(attempt + 1, { baseMs: this.retryBaseMs, maxMs: this.retryMaxMs, jitter: "full" });
   }
 }
 

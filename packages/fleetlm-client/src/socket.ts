@@ -4,18 +4,13 @@
 import { Socket, type Channel } from "phoenix";
 import { Emitter } from "./emitter.js";
 import { FleetLMError, FleetLMNetworkError } from "./errors.js";
+import { backoffDelay, type BackoffOptions } from "./backoff.js";
+export type { BackoffOptions } from "./backoff.js";
 
 export const DEFAULT_SOCKET_URL = "ws://localhost:4000/socket";
 
 /** Anything shaped like the browser WebSocket constructor (the browser's, `ws`, or a test double). */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => unknown;
-
-export interface BackoffOptions {
-  /** First delay. Default 200 ms. */
-  baseMs?: number;
-  /** Ceiling. Default 5 000 ms. */
-  maxMs?: number;
-}
 
 export interface FleetLMSocketOptions {
   /** Default `ws://localhost:4000/socket`. */
@@ -61,10 +56,7 @@ export interface FleetLMSocketEvents {
 
 /** Equal-jitter exponential backoff: half the step fixed, half random. */
 export function jitteredBackoff(attempt: number, options: BackoffOptions = {}): number {
-  const base = options.baseMs ?? 200;
-  const max = options.maxMs ?? 5_000;
-  const step = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + Math.random() * (step / 2));
+  return backoffDelay(attempt, { ...options, jitter: "equal" });
 }
 
 let wsConstructor: Promise<WebSocketConstructor> | undefined;

@@ -1,27 +1,32 @@
 // The documented snippet as a real Node script (no global WebSocket in Node 20, so the package must
-// bring `ws` itself) against the built dist and a dev server on FleetLM's default port 4000.
+// bring `ws` itself) against the built dist (built once per run by tests/setup/global-setup.ts) and a dev server
+// on a free port: the script's connections to FleetLM's default localhost:4000 are redirected there by a preload.
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
-import { FleetLMRest } from "@fleetlm/client";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_BASE_URL, DEFAULT_SOCKET_URL, FleetLMRest } from "@fleetlm/client";
 import { startDev } from "./support/dev.js";
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const script = fileURLToPath(new URL("./fixtures/documented-snippet.mjs", import.meta.url));
-
-beforeAll(async () => {
-  // The script imports "@fleetlm/client" like a user would, which resolves to dist/.
-  await run(process.execPath, [fileURLToPath(new URL("../../../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.build.json"], {
-    cwd: packageDir,
-  });
-}, 120_000);
+const redirect = fileURLToPath(new URL("./fixtures/default-port-redirect.mjs", import.meta.url));
 
 describe("the documented snippet", () => {
+  it("relies on FleetLM's default address, the one the redirect moves", () => {
+    expect(DEFAULT_BASE_URL).toBe("http://localhost:4000");
+    expect(DEFAULT_SOCKET_URL).toBe("ws://localhost:4000/socket");
+  });
+
   it.each([true, false])("runs unmodified with `node` against FleetLM defaults (quirks %s)", async (quirks) => {
-    const server = await startDev({ port: 4000, quirks, demo: true });
-    const { stdout } = await run(process.execPath, [script], { cwd: packageDir, timeout: 30_000 });
+    const server = await startDev({ port: 0, quirks, demo: true });
+    // The script imports "@fleetlm/client" like a user would, which resolves to dist/.
+    const { stdout } = await run(process.execPath, ["--import", redirect, script], {
+      cwd: packageDir,
+      timeout: 30_000,
+      env: { ...process.env, SNIPPET_FLEETLM_PORT: String(server.port) },
+    });
     const lines = stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
     const done = lines.find((l) => l.event === "done")!;
     expect(lines.filter((l) => l.event === "error")).toEqual([]);

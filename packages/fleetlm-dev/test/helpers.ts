@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Socket, type Channel } from "phoenix";
-import { afterEach } from "vitest";
+import { afterEach, vi } from "vitest";
 import WebSocket from "ws";
 import { startFleetlmDev, type FleetlmDevOptions, type FleetlmDevServer } from "../src/index.js";
 
@@ -117,14 +117,15 @@ export function collect(channel: Channel, event: string): any[] {
   return seen;
 }
 
-export async function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 5000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 5000, what = "condition"): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const value = fn();
+      if (!value) throw new Error(`timed out waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

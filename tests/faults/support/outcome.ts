@@ -29,7 +29,9 @@ export async function outcome(fn: () => Promise<unknown>): Promise<Outcome> {
     let body: unknown = text;
     try {
       body = JSON.parse(text);
-    } catch {}
+    } catch {
+      // not JSON: the text is the body
+    }
     return { status: value.status, body, response: true, shape: "response", location: value.headers.get("location") };
   }
   if (value && typeof value === "object" && (value as { type?: string }).type === "DataWithResponseInit") {

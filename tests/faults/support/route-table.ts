@@ -23,6 +23,7 @@ export function patternOf(file: string): { pattern: string; params: string[] } {
   const base = file.replace(/\.(tsx?|jsx?)$/, "").replace(/\/route$/, "");
   const params: string[] = [];
   const segments = base
+    // A control character as a placeholder: it cannot occur in a route file name.
     .replace(/\[\.\]/g, "\u0001")
     .split(".")
     .map((segment) => segment.replace(/\u0001/g, "."))

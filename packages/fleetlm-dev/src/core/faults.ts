@@ -18,18 +18,23 @@ export interface Faults {
   closeSockets(code?: number): void;
   /** While true the server ignores `heartbeat` frames, so phoenix.js times out and reconnects. */
   dropHeartbeats(drop: boolean): void;
+  /** /api requests answered by the current fault since the last `set` (a test waits on it instead of sleeping). */
+  answered(): number;
 }
 
 export class FaultState {
   settings: Required<FaultSettings> = { mode: null, delayMs: 2000, retryAfterS: 1 };
   heartbeatsDropped = false;
+  answeredCount = 0;
   socketCloser: (code: number) => void = () => {};
 
   api(): Faults {
     return {
       set: (s) => {
         this.settings = { mode: s.mode ?? null, delayMs: s.delayMs ?? 2000, retryAfterS: s.retryAfterS ?? 1 };
+        this.answeredCount = 0;
       },
+      answered: () => this.answeredCount,
       get: () => ({ ...this.settings }),
       closeSockets: (code = 1000) => this.socketCloser(code),
       dropHeartbeats: (drop) => {

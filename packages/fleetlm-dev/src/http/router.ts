@@ -101,6 +101,7 @@ export function createRequestHandler(options: RouterOptions) {
     }
 
     const fault = faults.settings;
+    if (fault.mode !== null) faults.answeredCount += 1;
     if (fault.mode === "slow") await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault.mode === "error500") {
       await drain(req);

@@ -22,6 +22,3 @@ export function microsToSeconds(micros: number): string {
   return new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19);
 }
 
-export function nowIsoMicros(): string {
-  return microsToIso(nowMicros());
-}
