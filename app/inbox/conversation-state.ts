@@ -28,7 +28,6 @@ export function phraseIn(text: string, phrases: readonly string[]): string | nul
 export function agentHandoff(message: { content?: Record<string, unknown> | null; metadata?: Record<string, unknown> | null }): string | null {
   const meta = message.metadata ?? {};
   // The reason is the agent's text: control characters (NUL included) become spaces before it is stored or shown.
-  // eslint-disable-next-line no-control-regex
   const text = (value: unknown) => (typeof value === "string" ? value.replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 200) : "");
   if (meta.handoff === true) return text(meta.handoff_reason) || text(meta.reason);
   const parts = Array.isArray(message.content?.parts) ? (message.content!.parts as unknown[]) : [];

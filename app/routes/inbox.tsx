@@ -374,7 +374,7 @@ export default function InboxPage() {
         ),
       }),
     ],
-    [rows, selected, toggle, now],
+    [rows, selected, toggle, now, loaderData.unansweredMinutes],
   );
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/inbox";

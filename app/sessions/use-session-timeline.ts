@@ -109,7 +109,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
       return merged;
     });
     setHasOlder(page.hasOlder);
-  }, [older.data, older.state]);
+  }, [older.data, older.state, addLost]);
 
   // Newer page arrived (scrolling down from the middle, a gap fill, or a catch-up after a reconnect).
   useEffect(() => {
