@@ -24,7 +24,8 @@ export type AgentQuality = {
   range: QualityRange;
   replies: { total: number; ai: number; operator: number };
   perDay: { day: string; ai: number; operator: number }[];
-  latency: { measured: number; p50: number | null; p95: number | null; buckets: { label: string; count: number }[] };
+  /** Buckets are [min, max) in ms; `max` null for the open last bucket. */
+  latency: { measured: number; p50: number | null; p95: number | null; buckets: { label: string; count: number; min: number; max: number | null }[] };
   terminations: { finish: number; abort: number; interrupted: { count: number; measuredSince: string } | null };
   ratings: { reviews: number; good: number; bad: number; badShare: number | null; labels: { label: string; count: number; share: number }[] };
   takeovers: { sessions: number; takenOver: number; rate: number | null };
@@ -104,7 +105,7 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
     cursor = { sessionId: last.sessionId, seq: last.seq };
   }
   latencies.sort((a, b) => a - b);
-  const buckets = LATENCY_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
+  const buckets = LATENCY_BUCKETS.map((b, i) => ({ label: b.label, count: 0, min: i === 0 ? 0 : LATENCY_BUCKETS[i - 1]!.max, max: Number.isFinite(b.max) ? b.max : null }));
   for (const ms of latencies) buckets[LATENCY_BUCKETS.findIndex((b) => ms < b.max)]!.count++;
 
   // Ratings: reviews written in the range about this agent's replies.

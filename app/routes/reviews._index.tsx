@@ -93,6 +93,13 @@ export default function ReviewsIndex() {
         <label className="flex items-center gap-1 pb-1.5">
           <input name="flagged" type="checkbox" value="1" defaultChecked={filters.flagged === "1"} /> Flagged only
         </label>
+        <label className="flex items-center gap-1 pb-1.5">
+          <input name="show" type="checkbox" value="all" defaultChecked={filters.show === "all"} /> Include replies I reviewed
+        </label>
+        {/* Filters a chart bar set (not in the form): kept on Apply, shown as a removable chip. */}
+        {(["rating", "label", "reviewedFrom", "reviewedTo", "maxLatency"] as const).map((k) =>
+          filters[k] !== undefined ? <input key={k} type="hidden" name={k} value={String(filters[k])} /> : null,
+        )}
         <label className="flex flex-col">
           Random sample of
           <input name="sample" type="number" min={1} max={500} placeholder="all" defaultValue={filters.sample ?? ""} className={`${input} w-24`} />
@@ -103,6 +110,17 @@ export default function ReviewsIndex() {
       {problems.length ? (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400" data-testid="filter-problems">
           {problems.join(" ")} That filter was ignored.
+        </p>
+      ) : null}
+      {filters.rating || filters.label || filters.maxLatency !== undefined ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="chart-filter">
+          From a chart:{" "}
+          {filters.rating ? `replies with a review rated ${filters.rating}` : null}
+          {filters.label ? `replies with a review labelled “${filters.label}”` : null}
+          {filters.rating || filters.label ? ` written ${filters.reviewedFrom ?? "…"} – ${filters.reviewedTo ?? "…"}` : null}
+          {filters.maxLatency !== undefined ? `latency ${filters.minLatency !== undefined ? `≥ ${filters.minLatency + 1} ms and ` : ""}< ${filters.maxLatency} ms` : null}
+          {" · "}{items.length}{more ? "+" : ""} replies.{" "}
+          <Link to={`?${new URLSearchParams([...params].filter(([k]) => !["rating", "label", "reviewedFrom", "reviewedTo", "maxLatency"].includes(k)))}`} className="text-blue-600 underline dark:text-blue-400">Remove</Link>
         </p>
       ) : null}
       {sample ? (
