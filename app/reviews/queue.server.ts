@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
 import { isCalendarDay } from "~/lib/calendar-day";
+import { conflictedKeys } from "./integrity.server";
 import type { QueueItem } from "./review-types";
 
 export type { QueueItem };
@@ -138,9 +139,10 @@ export async function unreviewedQueue(reviewerId: string, filters: QueueFilters,
       skip: scan * SCAN_BATCH,
       take: SCAN_BATCH,
     });
-    const reviewed = await reviewedByMe(reviewerId, batch);
+    const [reviewed, conflicted] = await Promise.all([reviewedByMe(reviewerId, batch), conflictedKeys(reviewerId, batch)]);
     for (const row of batch) {
       const mine = reviewed.has(key(row));
+      if (conflicted.has(key(row))) continue; // my own reply, or a session I held: not mine to review
       if (mine && filters.show !== "all") continue;
       items.push(toItem(row, mine));
       if (items.length > limit) return { items: items.slice(0, limit), more: true };
@@ -165,7 +167,8 @@ export async function sampledQueue(reviewerId: string, filters: QueueFilters & {
   const byKey = new Map(rows.map((r) => [key(r), r]));
   const reviewed = await reviewedByMe(reviewerId, rows);
   // Flagged first, then the seeded order.
-  const ordered = chosen.map((c) => byKey.get(key(c))).filter((r) => r !== undefined);
+  const conflicted = await conflictedKeys(reviewerId, rows);
+  const ordered = chosen.map((c) => byKey.get(key(c))).filter((r): r is NonNullable<typeof r> => r !== undefined && !conflicted.has(key(r)));
   ordered.sort((a, b) => Number(Boolean(b.flaggedAt)) - Number(Boolean(a.flaggedAt)));
   return { items: ordered.map((r) => toItem(r, reviewed.has(key(r)))), poolSize: Math.min(pool.length, SAMPLE_POOL_LIMIT), truncated };
 }

@@ -7,7 +7,9 @@ export type ReplyState = {
   termination: string | null;
   latencyMs: number | null;
   byOperator: boolean;
-  flagged: { at: string; byName: string | null } | null;
+  flagged: { at: string; byName: string | null; byMe: boolean } | null;
+  /** Set when I may not review this reply (I wrote it, or held its session). */
+  conflict: "wrote" | "held" | null;
   reviewCount: number;
   mine: MyReview | null;
 };

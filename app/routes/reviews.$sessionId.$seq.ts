@@ -19,8 +19,10 @@ import {
   ReviewFormSchema,
   setFlag,
   submitReview,
+  UnflagReasonRequiredError,
   UnknownLabelsError,
 } from "~/reviews/reviews.server";
+import { ReviewConflictError } from "~/reviews/integrity.server";
 
 const REVIEWERS = ["admin", "operator", "auditor"] as const;
 
@@ -44,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const IntentSchema = z.object({ intent: z.enum(["review", "flag", "unflag", "delete"]).default("review") });
 const DeleteSchema = z.object({ reviewId: z.string().min(1).max(64) });
+const UnflagSchema = z.object({ reason: z.string().trim().max(500, "At most 500 characters.").optional().transform((v) => (v ? v : undefined)) });
 
 const unavailable = () =>
   data({ ok: false as const, errors: { form: ["FleetLM is unreachable, so the reply cannot be read right now. Try again in a moment."] }, values: {} }, { status: 503 });
@@ -77,9 +80,14 @@ async function act({ request, params, context }: ActionFunctionArgs) {
         return { ok: true as const, reviewId: review.id };
       }
       case "flag":
-      case "unflag":
-        await setFlag(me, sessionId, seq, intent.data.intent === "flag", ip);
+        await setFlag(me, sessionId, seq, true, ip);
         return { ok: true as const };
+      case "unflag": {
+        const parsed = parseForm(UnflagSchema, form);
+        if (!parsed.ok) return parsed.response;
+        await setFlag(me, sessionId, seq, false, ip, parsed.data.reason);
+        return { ok: true as const };
+      }
       case "delete": {
         const parsed = parseForm(DeleteSchema, form);
         if (!parsed.ok) return parsed.response;
@@ -89,6 +97,8 @@ async function act({ request, params, context }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (error instanceof UnknownLabelsError) return invalid({ labels: [error.message] });
+    if (error instanceof UnflagReasonRequiredError) return invalid({ reason: [error.message] });
+    if (error instanceof ReviewConflictError) return data({ ok: false as const, errors: { form: [error.message] }, values: {} }, { status: 403 });
     if (error instanceof FleetlmUnavailableError) return unavailable();
     throw error;
   }

@@ -86,7 +86,20 @@ const roleStyle: Record<ContextMessage["role"], string> = {
 function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: { item: QueueItem; position: string; labels: LabelDef[]; onNext: () => void; onPrevious: () => void; onSaved: () => void }) {
   const review = useReview(item.sessionId, item.seq, { context: 5 });
   const comment = useRef<HTMLTextAreaElement>(null);
+  const reasonInput = useRef<HTMLInputElement>(null);
   const { draft, view } = review;
+  // Clearing someone else's flag asks for a reason first (the server refuses it without one).
+  const [askReason, setAskReason] = useState(false);
+  const [reason, setReason] = useState("");
+  const toggleFlag = useCallback(() => {
+    const flag = view?.state.flagged;
+    if (flag && !flag.byMe) {
+      setAskReason(true);
+      setTimeout(() => reasonInput.current?.focus(), 0);
+      return;
+    }
+    void review.setFlag(!flag);
+  }, [review, view]);
 
   const save = useCallback(async () => {
     if (await review.submit()) onSaved();
@@ -109,7 +122,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
       else if (key === "1") review.edit({ rating: "good" });
       else if (key === "2") review.edit({ rating: "bad" });
       else if (key === "c") comment.current?.focus();
-      else if (key === "f") void review.setFlag(!view?.state.flagged);
+      else if (key === "f") toggleFlag();
       else if (key === "Enter") void save();
       else {
         const label = labels.find((l) => l.hotkey === key.toLowerCase());
@@ -120,7 +133,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [labels, onNext, onPrevious, review, save, view]);
+  }, [labels, onNext, onPrevious, review, save, toggleFlag]);
 
   const context = view?.context;
   return (
@@ -133,7 +146,25 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
         <span className="text-slate-500">{item.agentId} · seq {item.seq} · {item.termination}{item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}</span>
         <time dateTime={item.at} title={item.at} className="ml-auto text-slate-500">{new Date(item.at).toUTCString()}</time>
       </header>
-      {view?.state.flagged ? <p className="text-sm text-amber-700 dark:text-amber-300">Flagged{view.state.flagged.byName ? ` by ${view.state.flagged.byName}` : ""}.</p> : null}
+      {view?.state.flagged ? <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="flagged-by">Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")} · {new Date(view.state.flagged.at).toUTCString()}.</p> : null}
+      {askReason && view?.state.flagged ? (
+        <form className="flex flex-wrap items-center gap-2 text-sm" aria-label="Clear someone else's flag"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            if (await review.setFlag(false, reason.trim())) { setAskReason(false); setReason(""); }
+          }}>
+          <label className="flex grow items-center gap-2">Why clear {view.state.flagged.byName ?? "their"}’s flag?
+            <input ref={reasonInput} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} aria-label="Reason for clearing the flag" className="grow rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950" />
+          </label>
+          <button className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">Clear flag</button>
+          <button type="button" onClick={() => setAskReason(false)} className="text-slate-500 underline">Cancel</button>
+        </form>
+      ) : null}
+      {view?.state.conflict ? (
+        <p role="status" className="rounded bg-slate-100 p-2 text-sm text-slate-700 dark:bg-slate-800 dark:text-slate-200" data-testid="review-conflict">
+          {view.state.conflict === "wrote" ? "You wrote this reply, so someone else has to review it." : "You held this session, so someone else has to review its replies."}
+        </p>
+      ) : null}
       <div className="max-h-[45vh] space-y-2 overflow-auto" data-testid="reply-context">
         {!view && !review.loadError ? <p className="text-sm text-slate-500">Loading…</p> : null}
         {review.loadError ? <p role="alert" className="text-sm text-red-600">{review.loadError}</p> : null}
@@ -176,7 +207,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
             className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}>
             <kbd>2</kbd> Bad
           </button>
-          <button type="button" aria-pressed={Boolean(view?.state.flagged)} onClick={() => void review.setFlag(!view?.state.flagged)} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
+          <button type="button" aria-pressed={Boolean(view?.state.flagged)} onClick={toggleFlag} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
             <kbd>f</kbd> {view?.state.flagged ? "Unflag" : "Flag"}
           </button>
           {view?.state.mine ? <span className="text-xs text-slate-500">You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.</span> : null}
@@ -196,7 +227,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
             className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950" />
         </label>
         <div className="flex items-center gap-3">
-          <button type="submit" disabled={review.save.status === "saving"} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+          <button type="submit" disabled={review.save.status === "saving" || Boolean(view?.state.conflict)} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
             <kbd>Enter</kbd> Save and next
           </button>
           <span className="text-xs text-slate-500"><kbd>j</kbd>/<kbd>→</kbd> next · <kbd>k</kbd>/<kbd>←</kbd> previous</span>
