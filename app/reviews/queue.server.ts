@@ -31,8 +31,8 @@ export const QueueFilterSchema = z.object({
   // [reviewedFrom, reviewedTo] (the quality page counts reviews by when they were written).
   rating: z.enum(["good", "bad"]).optional().catch(undefined),
   label: z.string().trim().min(1).max(40).optional().catch(undefined),
-  reviewedFrom: z.string().regex(DAY).optional().catch(undefined),
-  reviewedTo: z.string().regex(DAY).optional().catch(undefined),
+  reviewedFrom: DAY.optional().catch(undefined),
+  reviewedTo: DAY.optional().catch(undefined),
   /** `all`: include the replies I reviewed (marked), so a chart bar opens exactly the replies it counts. */
   show: z.enum(["all"]).optional().catch(undefined),
 });

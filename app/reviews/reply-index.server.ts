@@ -6,6 +6,7 @@ import { db } from "~/db.server";
 import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "./message-text";
+import { rememberNewReplies } from "./snapshots.server";
 
 export type ReplyFacts = {
   sessionId: string;
@@ -78,6 +79,7 @@ export async function recordReplies(session: { id: string; agentId: string }, me
       if (!isUniqueViolation(error)) throw error;
     }
   }
+  if (fresh.length) await rememberNewReplies(session.id, messages, new Set(fresh.map((row) => row.seq)));
   return fresh.length;
 }
 

@@ -1,4 +1,5 @@
 // Shapes the review resource route sends to the browser (shared by server and client code).
+import type { ViewMessage } from "~/sessions/types";
 export type Rating = "good" | "bad";
 export type LabelDef = { id: string; name: string; hotkey: string | null };
 export type MyReview = { id: string; rating: Rating; labels: string[]; comment: string; updatedAt: string };
@@ -24,6 +25,8 @@ export type ContextMessage = {
   text: string;
   fullLength?: number | null;
   at: string;
+  /** The message as the session view shows it (bounded content and metadata, authorship), for MessageView. */
+  view: ViewMessage;
 };
 export type ReplyView = {
   sessionId: string;
@@ -31,7 +34,7 @@ export type ReplyView = {
   state: ReplyState;
   labels: LabelDef[];
   /** Present when asked for with ?context=N; `unavailable` when FleetLM could not be read. */
-  context?: { agentId: string | null; messages: ContextMessage[] } | { unavailable: true };
+  context?: { agentId: string | null; userId?: string | null; messages: ContextMessage[]; hasMoreBefore: boolean } | { unavailable: true };
 };
 export type ActionResult = { ok: true; reviewId?: string } | { ok: false; errors: Record<string, string[]> };
 export const MAX_COMMENT = 2000;
@@ -46,4 +49,7 @@ export type QueueItem = {
   at: string;
   flaggedAt: string | null;
   reviewedByMe: boolean;
+  /** The start of the reply's text (the Console's copy), when it has one. */
+  preview?: string | null;
+  userId?: string | null;
 };

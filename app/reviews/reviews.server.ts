@@ -11,6 +11,7 @@ import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import type { Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { boundText } from "~/messages/bounds";
+import { toViewMessage } from "~/sessions/history.server";
 import { assertMayReview, reviewConflict } from "./integrity.server";
 import { listLabels } from "./labels.server";
 import { snapshotText } from "./message-text";
@@ -252,21 +253,24 @@ async function contextAuthors(prisma: Db, sessionId: string, agentId: string | n
   return authorshipOf({ id: sessionId, userId: indexed?.userId ?? null, agentId }, messages);
 }
 
-/** The reply and up to `before` messages before it, from FleetLM; null when FleetLM cannot be read. */
-export async function replyContext(sessionId: string, seq: number, before = 5): Promise<{ agentId: string | null; messages: ContextMessage[] } | null> {
+/** The reply, up to `before` messages before it and `after` after it, from FleetLM; null when FleetLM cannot be read. */
+export async function replyContext(sessionId: string, seq: number, before = 5, after = 0): Promise<{ agentId: string | null; messages: ContextMessage[]; hasMoreBefore: boolean } | null> {
   const prisma = await db();
   try {
     const agentId = await sessionAgent(prisma, sessionId);
     const from = Math.max(0, seq - 1 - before);
-    const messages = await fleetlm().listMessages(sessionId, { afterSeq: from, limit: seq - from });
+    const messages = await fleetlm().listMessages(sessionId, { afterSeq: from, limit: seq - from + after });
     const authors = await contextAuthors(prisma, sessionId, agentId, messages);
     return {
       agentId,
+      hasMoreBefore: from > 0,
       messages: messages.map((message) => {
-        // Context is shown as plain text, cut like any message a loader returns (ADR 085).
+        // The text is cut like any message a loader returns (ADR 085); `view` is the bounded message the
+        // reviewing view renders as the session view does (tool calls and reasoning as parts).
         const { text, fullLength } = boundText(snapshotText(message.content));
         const author = authors.get(message.seq);
-        return { seq: message.seq, senderId: message.sender_id, role: author?.role ?? "other", suspicious: author?.suspicious ?? null, kind: message.kind, text, fullLength, at: message.insertedAt.toISOString() };
+        const view = { ...toViewMessage(message), author };
+        return { seq: message.seq, senderId: message.sender_id, role: author?.role ?? "other", suspicious: author?.suspicious ?? null, kind: message.kind, text, fullLength, at: message.insertedAt.toISOString(), view };
       }),
     };
   } catch (error) {

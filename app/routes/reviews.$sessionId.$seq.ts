@@ -23,6 +23,7 @@ import {
   UnknownLabelsError,
 } from "~/reviews/reviews.server";
 import { ReviewConflictError } from "~/reviews/integrity.server";
+import { rememberReplyText, sessionUser } from "~/reviews/snapshots.server";
 
 const REVIEWERS = ["admin", "operator", "auditor"] as const;
 
@@ -35,13 +36,20 @@ function parseParams(params: Record<string, string | undefined>) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const me = await requireRole(request, ...REVIEWERS);
   const { sessionId, seq } = parseParams(params);
-  const contextSize = z.coerce.number().int().min(0).max(20).catch(0).parse(new URL(request.url).searchParams.get("context") ?? 0);
+  const search = new URL(request.url).searchParams;
+  // "Load more" asks for up to 200 messages either side of the reply.
+  const contextSize = z.coerce.number().int().min(0).max(200).catch(0).parse(search.get("context") ?? 0);
+  const after = z.coerce.number().int().min(0).max(200).catch(0).parse(search.get("after") ?? 0);
   const [state, context] = await Promise.all([
     replyState(me, sessionId, seq),
-    contextSize > 0 ? replyContext(sessionId, seq, contextSize) : Promise.resolve(undefined),
+    contextSize > 0 || after > 0 ? replyContext(sessionId, seq, contextSize, after) : Promise.resolve(undefined),
   ]);
+  // Keep the Console's copy of the reply the reviewer now has on screen: a save works from it if FleetLM goes down.
+  const shown = context?.messages.find((m) => m.seq === seq);
+  if (shown && state.indexed) await rememberReplyText(sessionId, seq, shown.text);
+  const userId = context ? await sessionUser(sessionId) : null;
   const labels = await listLabels();
-  return Response.json({ sessionId, seq, state, labels, context: context === undefined ? undefined : (context ?? { unavailable: true }) } satisfies ReplyView);
+  return Response.json({ sessionId, seq, state, labels, context: context === undefined ? undefined : context ? { ...context, userId } : { unavailable: true } } satisfies ReplyView);
 }
 
 const IntentSchema = z.object({ intent: z.enum(["review", "flag", "unflag", "delete"]).default("review") });

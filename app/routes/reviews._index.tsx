@@ -8,7 +8,15 @@ import { dayProblems } from "~/lib/calendar-day";
 import { ExportButton } from "~/reviews/components/export-button";
 import { ReviewQueue } from "~/reviews/components/review-queue";
 import { listLabels } from "~/reviews/labels.server";
-import { newSampleSeed, parseQueueFilters, reviewedAgents, sampledQueue, unreviewedQueue } from "~/reviews/queue.server";
+import { newSampleSeed, parseQueueFilters, reviewedAgents, sampledQueue, unreviewedQueue, type QueueItem } from "~/reviews/queue.server";
+import { listQueues, mayWorkOn } from "~/reviews/queues/queues.server";
+import { replyPreviews, sessionUsers } from "~/reviews/snapshots.server";
+
+/** Rows with a text preview and the session's user, so the list says what each reply is. */
+async function withPreviews(items: QueueItem[]) {
+  const [previews, users] = await Promise.all([replyPreviews(items), sessionUsers(items.map((i) => i.sessionId))]);
+  return items.map((i) => ({ ...i, preview: previews.get(`${i.sessionId}:${i.seq}`) ?? null, userId: users.get(i.sessionId) ?? null }));
+}
 
 export const meta: MetaFunction = () => [{ title: "Reviews · FleetLM Console" }];
 
@@ -23,19 +31,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   // A date that is not a real day is left out of the filters (like any bad filter value) and said so on the page.
   const problems = dayProblems(url.searchParams, ["from", "to"]);
-  const [labels, agents] = await Promise.all([listLabels(), reviewedAgents()]);
+  const [labels, agents, allQueues] = await Promise.all([listLabels(), reviewedAgents(), listQueues()]);
+  const queues = allQueues.filter((q) => mayWorkOn(q, me)).map((q) => ({ id: q.id, name: q.name, reviewsNeeded: q.reviewsNeeded }));
   if (filters.sample && filters.seed) {
     const sample = await sampledQueue(me.id, { ...filters, sample: filters.sample, seed: filters.seed });
-    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
+    return { filters, labels, agents, queues, items: await withPreviews(sample.items), more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
   }
   const queue = await unreviewedQueue(me.id, filters);
-  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
+  return { filters, labels, agents, queues, items: await withPreviews(queue.items), more: queue.more, sample: null, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
 }
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function ReviewsIndex() {
-  const { filters, labels, agents, items, more, sample, canExport, isAdmin, problems } = useLoaderData<typeof loader>();
+  const { filters, labels, agents, queues, items, more, sample, canExport, isAdmin, problems } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const exportParams = new URLSearchParams(params);
   exportParams.delete("sample");
@@ -50,8 +59,19 @@ export default function ReviewsIndex() {
           </Link>
         ) : null}
         {isAdmin ? <Link to="/admin/review-labels" className="text-sm text-blue-600 underline dark:text-blue-400">Manage labels</Link> : null}
+        {isAdmin ? <Link to="/admin/scores" className="text-sm text-blue-600 underline dark:text-blue-400">Manage scores</Link> : null}
+        {isAdmin ? <Link to="/admin/review-queues" className="text-sm text-blue-600 underline dark:text-blue-400">Manage queues</Link> : null}
+        {canExport ? <Link to="/reviews/datasets" className="text-sm text-blue-600 underline dark:text-blue-400">Datasets</Link> : null}
         {canExport ? <ExportButton href={`/reviews/export?${exportParams}`} label="Export reviews (CSV)" className="ml-auto" /> : null}
       </div>
+      {queues.length ? (
+        <nav aria-label="Your review queues" className="flex flex-wrap items-center gap-2 text-sm" data-testid="my-queues">
+          <span className="text-slate-500">Your queues:</span>
+          {queues.map((q) => (
+            <Link key={q.id} to={`/reviews/queues/${q.id}`} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">{q.name}</Link>
+          ))}
+        </nav>
+      ) : null}
       <Form method="get" className="flex flex-wrap items-end gap-2 text-sm" aria-label="Queue filters">
         <label className="flex flex-col">
           Agent

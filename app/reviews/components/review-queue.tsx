@@ -2,10 +2,10 @@
 // before it. j/→ next, k/← previous, 1 good, 2 bad, label hotkeys, c comment, f flag, Enter save (and next).
 import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ContextMessage, LabelDef, QueueItem } from "../review-types";
+import type { LabelDef, QueueItem } from "../review-types";
 import { MAX_COMMENT } from "../review-types";
+import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
-import { formatChars } from "~/sessions/render-budget";
 
 type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean };
 
@@ -43,15 +43,19 @@ export function ReviewQueue({ items, labels, more }: Props) {
                 aria-current={i === index ? "true" : undefined}
                 data-testid="queue-item"
                 data-key={k}
-                className={`flex w-full items-center gap-2 px-2 py-1.5 text-left ${i === index ? "bg-blue-50 dark:bg-blue-950" : "hover:bg-slate-50 dark:hover:bg-slate-800"}`}
+                className={`flex w-full items-start gap-2 px-2 py-1.5 text-left ${i === index ? "bg-blue-50 dark:bg-blue-950" : "hover:bg-slate-50 dark:hover:bg-slate-800"}`}
               >
-                <span className="w-4">{done.has(k) ? "✓" : ""}</span>
-                {item.flaggedAt ? <span className="rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">flagged</span> : null}
-                <span className="truncate">{item.agentId}</span>
-                <span className="text-xs text-slate-500">#{item.seq}</span>
-                {item.byOperator ? <span className="text-xs text-purple-700 dark:text-purple-300">operator</span> : null}
-                {item.termination === "abort" ? <span className="text-xs text-red-600">abort</span> : null}
-                <span className="ml-auto text-xs text-slate-500">{item.latencyMs !== null ? `${item.latencyMs} ms` : ""}</span>
+                <span className="w-4 shrink-0">{done.has(k) ? "✓" : ""}</span>
+                <span className="min-w-0 flex-1">
+                  <span className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+                    {item.flaggedAt ? <span className="rounded bg-amber-100 px-1 text-amber-900 dark:bg-amber-900 dark:text-amber-100">flagged</span> : null}
+                    <span className="truncate">{item.userId ?? "unknown user"} → {item.agentId}</span>
+                    {item.byOperator ? <span className="text-purple-700 dark:text-purple-300">operator</span> : null}
+                    {item.termination === "abort" ? <span className="text-red-600">abort</span> : null}
+                    <time dateTime={item.at} className="ml-auto shrink-0">{item.at.slice(5, 16).replace("T", " ")}</time>
+                  </span>
+                  <span className="block truncate" data-testid="queue-item-preview">{item.preview ?? `#${item.seq}${item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""}`}</span>
+                </span>
               </button>
             </li>
           );
@@ -76,15 +80,9 @@ export function ReviewQueue({ items, labels, more }: Props) {
   );
 }
 
-const roleStyle: Record<ContextMessage["role"], string> = {
-  user: "bg-slate-100 dark:bg-slate-800",
-  agent: "bg-blue-50 dark:bg-blue-950",
-  operator: "bg-purple-50 dark:bg-purple-950",
-  other: "bg-slate-50 dark:bg-slate-900",
-};
 
 function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: { item: QueueItem; position: string; labels: LabelDef[]; onNext: () => void; onPrevious: () => void; onSaved: () => void }) {
-  const review = useReview(item.sessionId, item.seq, { context: 5 });
+  const review = useReview(item.sessionId, item.seq);
   const comment = useRef<HTMLTextAreaElement>(null);
   const reasonInput = useRef<HTMLInputElement>(null);
   const { draft, view } = review;
@@ -135,7 +133,6 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
     return () => window.removeEventListener("keydown", onKey);
   }, [labels, onNext, onPrevious, review, save, toggleFlag]);
 
-  const context = view?.context;
   return (
     <section aria-label="Reply under review" className="space-y-3 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid="current-reply">
       <header className="flex flex-wrap items-center gap-2 text-sm">
@@ -165,31 +162,9 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
           {view.state.conflict === "wrote" ? "You wrote this reply, so someone else has to review it." : "You held this session, so someone else has to review its replies."}
         </p>
       ) : null}
-      <div className="max-h-[45vh] space-y-2 overflow-auto" data-testid="reply-context">
-        {!view && !review.loadError ? <p className="text-sm text-slate-500">Loading…</p> : null}
-        {review.loadError ? <p role="alert" className="text-sm text-red-600">{review.loadError}</p> : null}
-        {context && "unavailable" in context ? (
-          <p role="status" className="rounded bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-            FleetLM is unreachable: the conversation cannot be shown right now. You can still rate from the facts above; the text is snapshotted once FleetLM answers.
-          </p>
-        ) : null}
-        {context && "messages" in context
-          ? context.messages.map((m) => (
-              <div key={m.seq} className={`rounded p-2 text-sm ${roleStyle[m.role]} ${m.seq === item.seq ? "ring-2 ring-blue-500" : ""}`} data-seq={m.seq}>
-                <div className="mb-0.5 text-xs text-slate-500">
-                  #{m.seq} · {m.role === "agent" ? "AI" : m.role} ({m.senderId})
-                  {m.suspicious ? <span className="ml-1 rounded bg-red-100 px-1 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title={m.suspicious} data-testid="suspicious">suspicious: {m.suspicious}</span> : null}
-                </div>
-                <p className="whitespace-pre-wrap break-words">{m.text}{m.fullLength ? "…" : ""}</p>
-                {m.fullLength ? (
-                  <p className="text-xs text-slate-500">
-                    {formatChars(m.text.length)} of {formatChars(m.fullLength)} shown.{" "}
-                    <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${m.seq}`} className="underline">Open it in the session</Link>
-                  </p>
-                ) : null}
-              </div>
-            ))
-          : null}
+      {review.loadError ? <p role="alert" className="text-sm text-red-600">{review.loadError}</p> : null}
+      <div className="max-h-[45vh] overflow-auto">
+        <ReplyContext sessionId={item.sessionId} seq={item.seq} />
       </div>
       <form
         className="space-y-2 text-sm"
