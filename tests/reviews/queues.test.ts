@@ -207,3 +207,45 @@ describe("queue work", () => {
     }
   });
 });
+
+describe("agreement and adjudication", () => {
+  it("computes alpha and kappa over the items both reviewers rated, lists disagreements, takes the admin's final value", async () => {
+    const { helpful, tone } = await makeScores(randomUUID().slice(0, 6));
+    const queue = await queueOf(2, [helpful.key, tone.key]);
+    const [a, b] = await Promise.all([makeOperator("auditor", { name: "Ann Rater" }), makeOperator("auditor", { name: "Ben Rater" })]);
+    // 4 replies rated by both: ratings agree on 3 of 4, tone on 2 of 4; a 5th reply rated by a only.
+    const plan: [string, string, string, string, string, string][] = [
+      ["good", "good", "4", "4", "polite", "polite"],
+      ["good", "good", "5", "4", "polite", "curt"],
+      ["bad", "bad", "2", "2", "curt", "curt"],
+      ["good", "bad", "3", "1", "polite", "curt"],
+    ];
+    for (const [i, [ra, rb, ha, hb, ta, tb]] of plan.entries()) {
+      const { sessionId, seq } = replies[i]!;
+      await submitQueueReview(a, queue, sessionId, seq, { ...review, rating: ra as "good" }, { [helpful.key]: ha, [tone.key]: ta });
+      await submitQueueReview(b, queue, sessionId, seq, { ...review, rating: rb as "good" }, { [helpful.key]: hb, [tone.key]: tb });
+    }
+    await submitQueueReview(a, queue, replies[4]!.sessionId, replies[4]!.seq, review, { [helpful.key]: "1", [tone.key]: "curt" });
+
+    const { queueAgreement, adjudicate, AdjudicationError } = await import("~/reviews/agreement/agreement.server");
+    const { cohensKappa, krippendorffAlpha } = await import("~/reviews/agreement/agreement");
+    const result = await queueAgreement(queue);
+    const by = Object.fromEntries(result.scores.map((s) => [s.key, s]));
+    expect(by.rating).toMatchObject({ items: 4, raters: 2, kappa: cohensKappa(plan.map((p) => [p[0], p[1]])) });
+    expect(by.rating!.kappa).toBeCloseTo(0.5, 10); // po 0.75, pe 0.5
+    expect(by[tone.key]!.alpha).toBeCloseTo(krippendorffAlpha(plan.map((p) => [p[4], p[5]]))!.alpha!, 10);
+    expect(by[helpful.key]!.alpha).toBeCloseTo(krippendorffAlpha(plan.map((p) => [Number(p[2]), Number(p[3])]), "interval").alpha!, 10);
+    expect(by[helpful.key]!.pairs).toEqual([expect.objectContaining({ items: 4, aName: expect.stringMatching(/Rater/), bName: expect.stringMatching(/Rater/) })]);
+    expect(by[helpful.key]!.weekly.reduce((s, w) => s + w.items, 0)).toBe(4);
+    const open = result.disagreements.filter((d) => !d.final);
+    expect(open.map((d) => `${d.key}:${d.seq}`).length).toBe(1 + 2 + 2); // rating ×1, helpfulness ×2, tone ×2
+
+    const target = open.find((d) => d.key === tone.key)!;
+    const bad = await adjudicate(admin, queue, { sessionId: target.sessionId, seq: target.seq, key: tone.key, value: "rude", note: "" }).catch((e) => e);
+    expect(bad).toBeInstanceOf(AdjudicationError);
+    await adjudicate(admin, queue, { sessionId: target.sessionId, seq: target.seq, key: tone.key, value: "curt", note: "the refusal was abrupt" });
+    const after = await queueAgreement(queue);
+    expect(after.disagreements.find((d) => d.key === tone.key && d.seq === target.seq && d.sessionId === target.sessionId)!.final).toMatchObject({ value: "curt", note: "the refusal was abrupt" });
+    expect(await (await db()).auditEvent.count({ where: { action: "review_queue.adjudicate", targetId: queue.id } })).toBe(1);
+  });
+});
