@@ -13,6 +13,8 @@ export const BATCH_SIZE = 1_000;
 export const REVIEW_COLUMNS = [
   "review_id", "created_at", "updated_at", "session_id", "seq", "agent_id", "reviewer_email", "reviewer_name",
   "rating", "labels", "comment", "text_snapshot", "termination", "latency_ms", "by_operator", "reply_at", "flagged_at",
+  // key=value (vN) per score, N the config version the value was written against; where the text came from.
+  "scores", "snapshot_source",
 ];
 
 export const ReviewExportFilterSchema = z.object({
@@ -50,7 +52,7 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
         where: after ? { AND: [where, { id: { gt: after } }] } : where,
         orderBy: { id: "asc" },
         take: size,
-        include: { reviewer: { select: { email: true, name: true } } },
+        include: { reviewer: { select: { email: true, name: true } }, scores: { select: { key: true, value: true, config: { select: { version: true } } }, orderBy: { key: "asc" } } },
       }),
     (row) => row.id,
     BATCH_SIZE,
@@ -76,6 +78,7 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
           review.id, review.createdAt, review.updatedAt, review.sessionId, review.seq, review.agentId, review.reviewer.email, review.reviewer.name,
           review.rating, review.labels.split(",").filter(Boolean).join("; "), review.comment, review.textSnapshot,
           reply?.termination, reply?.latencyMs, reply ? reply.byOperator : null, reply?.at, reply?.flaggedAt,
+          review.scores.map((s) => `${s.key}=${s.value} (v${s.config.version})`).join("; "), review.snapshotSource,
         ]);
       }
       yield out;

@@ -9,6 +9,7 @@ import { ExportButton } from "~/reviews/components/export-button";
 import { ReviewQueue } from "~/reviews/components/review-queue";
 import { listLabels } from "~/reviews/labels.server";
 import { newSampleSeed, parseQueueFilters, reviewedAgents, sampledQueue, unreviewedQueue, type QueueItem } from "~/reviews/queue.server";
+import { listDatasets } from "~/reviews/datasets/datasets.server";
 import { listQueues, mayWorkOn } from "~/reviews/queues/queues.server";
 import { replyPreviews, sessionUsers } from "~/reviews/snapshots.server";
 
@@ -31,20 +32,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   // A date that is not a real day is left out of the filters (like any bad filter value) and said so on the page.
   const problems = dayProblems(url.searchParams, ["from", "to"]);
-  const [labels, agents, allQueues] = await Promise.all([listLabels(), reviewedAgents(), listQueues()]);
+  const canExport = me.role !== "operator";
+  const [labels, agents, allQueues, allDatasets] = await Promise.all([listLabels(), reviewedAgents(), listQueues(), canExport ? listDatasets() : Promise.resolve([])]);
+  const datasets = allDatasets.map((d) => ({ id: d.id, name: d.name }));
   const queues = allQueues.filter((q) => mayWorkOn(q, me)).map((q) => ({ id: q.id, name: q.name, reviewsNeeded: q.reviewsNeeded }));
   if (filters.sample && filters.seed) {
     const sample = await sampledQueue(me.id, { ...filters, sample: filters.sample, seed: filters.seed });
-    return { filters, labels, agents, queues, items: await withPreviews(sample.items), more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
+    return { filters, labels, agents, queues, datasets, items: await withPreviews(sample.items), more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
   }
   const queue = await unreviewedQueue(me.id, filters);
-  return { filters, labels, agents, queues, items: await withPreviews(queue.items), more: queue.more, sample: null, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
+  return { filters, labels, agents, queues, datasets, items: await withPreviews(queue.items), more: queue.more, sample: null, canExport: me.role !== "operator", isAdmin: me.role === "admin", problems };
 }
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function ReviewsIndex() {
-  const { filters, labels, agents, queues, items, more, sample, canExport, isAdmin, problems } = useLoaderData<typeof loader>();
+  const { filters, labels, agents, queues, datasets, items, more, sample, canExport, isAdmin, problems } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const exportParams = new URLSearchParams(params);
   exportParams.delete("sample");
@@ -150,7 +153,7 @@ export default function ReviewsIndex() {
           <Link to={`?${new URLSearchParams([...params].filter(([k]) => k !== "seed"))}`} className="text-blue-600 underline dark:text-blue-400">New sample</Link>
         </p>
       ) : null}
-      <ReviewQueue key={`${params}`} items={items} labels={labels} more={more} />
+      <ReviewQueue key={`${params}`} items={items} labels={labels} more={more} datasets={datasets} />
     </div>
   );
 }

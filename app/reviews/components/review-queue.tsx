@@ -4,10 +4,11 @@ import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LabelDef, QueueItem } from "../review-types";
 import { MAX_COMMENT } from "../review-types";
+import { AddToDataset, type DatasetOption } from "./add-to-dataset";
 import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
 
-type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean };
+type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean; datasets?: DatasetOption[] };
 
 function isTyping(target: EventTarget | null) {
   const el = target as HTMLElement | null;
@@ -16,7 +17,7 @@ function isTyping(target: EventTarget | null) {
   return el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable;
 }
 
-export function ReviewQueue({ items, labels, more }: Props) {
+export function ReviewQueue({ items, labels, more, datasets = [] }: Props) {
   const firstOpen = Math.max(0, items.findIndex((i) => !i.reviewedByMe));
   const [index, setIndex] = useState(firstOpen);
   const [done, setDone] = useState<Set<string>>(() => new Set(items.filter((i) => i.reviewedByMe).map((i) => `${i.sessionId}:${i.seq}`)));
@@ -68,6 +69,7 @@ export function ReviewQueue({ items, labels, more }: Props) {
           item={current}
           position={`${index + 1} of ${items.length}`}
           labels={labels}
+          datasets={datasets}
           onNext={() => move(1)}
           onPrevious={() => move(-1)}
           onSaved={() => {
@@ -81,7 +83,7 @@ export function ReviewQueue({ items, labels, more }: Props) {
 }
 
 
-function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: { item: QueueItem; position: string; labels: LabelDef[]; onNext: () => void; onPrevious: () => void; onSaved: () => void }) {
+function CurrentReply({ item, position, labels, datasets, onNext, onPrevious, onSaved }: { item: QueueItem; position: string; labels: LabelDef[]; datasets: DatasetOption[]; onNext: () => void; onPrevious: () => void; onSaved: () => void }) {
   const review = useReview(item.sessionId, item.seq);
   const comment = useRef<HTMLTextAreaElement>(null);
   const reasonInput = useRef<HTMLInputElement>(null);
@@ -211,6 +213,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
           <span className="ml-auto text-xs text-slate-400">{draft.comment.length}/{MAX_COMMENT}</span>
         </div>
       </form>
+      {view?.state.mine ? <AddToDataset sessionId={item.sessionId} seq={item.seq} datasets={datasets} /> : null}
     </section>
   );
 }
