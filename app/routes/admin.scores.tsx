@@ -123,7 +123,8 @@ export default function AdminScores() {
       </ul>
       <section className="rounded border border-slate-200 p-3 dark:border-slate-800">
         <h2 className="mb-2 font-semibold">New score</h2>
-        <ConfigForm errors={errors} values={values} />
+        {/* Keyed on the list, so the form starts empty again after a score was created. */}
+        <ConfigForm key={configs.length} errors={errors} values={values} />
       </section>
     </div>
   );

@@ -14,8 +14,8 @@ import { createQueue } from "~/reviews/queues/queues.server";
 import { submitQueueReview } from "~/reviews/queues/queue-review.server";
 import { saveScoreConfig, ScoreConfigFormSchema } from "~/reviews/scores/score-configs.server";
 import { action as createAction } from "~/routes/reviews.datasets";
-import { loader as exportLoader } from "~/routes/reviews.datasets.$datasetId.export";
-import { action as addAction } from "~/routes/reviews.datasets.$datasetId.items";
+import { loader as exportLoader } from "~/routes/reviews.datasets_.$datasetId.export";
+import { action as addAction } from "~/routes/reviews.datasets_.$datasetId.items";
 import { loader as reviewsExport } from "~/routes/reviews.export";
 import { parseCsv } from "./parse-csv";
 

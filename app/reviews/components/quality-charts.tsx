@@ -98,11 +98,12 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
   const abortShare = ai ? q.terminations.abort / ai : null;
   return (
     <div className="space-y-4">
-      <div className="grid grid-cols-2 gap-2 md:grid-cols-3 xl:grid-cols-6">
+      <div className="grid grid-cols-2 gap-2 md:grid-cols-4 xl:grid-cols-7">
         <Figure label="Replies" value={count(q.replies.total)} of={`${count(ai)} AI · ${count(q.replies.operator)} by operators`} testId="figure-replies" />
         <Figure label="Latency p50" value={ms(q.latency.p50)} of={`of ${count(q.latency.measured)} of ${count(ai)} AI replies (those with latency_ms)`} testId="figure-p50" />
         <Figure label="Latency p95" value={ms(q.latency.p95)} of={`of ${count(q.latency.measured)} of ${count(ai)} AI replies (those with latency_ms)`} testId="figure-p95" />
         <Figure label="Aborted" value={pct(abortShare)} of={`${count(q.terminations.abort)} of ${count(ai)} AI replies`} testId="figure-abort-share" />
+        <Figure label="Reviews" value={count(reviews)} of="written in the range" testId="figure-reviews" />
         <Figure label="Rated bad" value={pct(q.ratings.badShare)} of={`${count(q.ratings.bad)} of ${count(reviews)} reviews written in the range`} testId="figure-bad-share" />
         <Figure label="Taken over" value={pct(q.takeovers.rate)} of={`${count(q.takeovers.takenOver)} of ${count(q.takeovers.sessions)} sessions active in the range`} testId="figure-takeover-rate" />
       </div>
@@ -138,6 +139,7 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
         </Card>
         <Card title={`Labels (share of ${count(reviews)} reviews)`} testId="chart-labels">
           {links.labels.length ? <Bars bars={links.labels} layout="vertical" height={Math.max(120, 28 * links.labels.length)} testId="bars-labels" /> : <p className="text-xs text-slate-500">No labels in the range.</p>}
+          <BarLinks bars={links.labels} />
           <ul className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="label-shares">
             {q.ratings.labels.map((l) => (
               <li key={l.label}>{l.label}: {l.count} of {count(reviews)} reviews ({pct(l.share)})</li>

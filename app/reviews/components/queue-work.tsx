@@ -54,7 +54,21 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
 
   useEffect(() => {
     void take([["intent", "next"]]);
-  }, [take]);
+    // Leaving the page lets go of my open item, so nobody waits for my hold to expire. keepalive lets the
+    // request outlive the page.
+    const release = () =>
+      void fetch(`/reviews/queues/${encodeURIComponent(queueId)}/work`, {
+        method: "POST",
+        keepalive: true,
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams({ intent: "release" }),
+      }).catch(() => undefined);
+    window.addEventListener("pagehide", release);
+    return () => {
+      window.removeEventListener("pagehide", release);
+      release();
+    };
+  }, [take, queueId]);
 
   return (
     <div className="space-y-3">
@@ -136,7 +150,7 @@ function QueueItemView({ item, configs, labels, onSkip, onSubmit }: { item: Item
   const fieldError = (name: string) => (errors[name] ? <span role="alert" className="text-xs text-red-600">{errors[name]!.join(" ")}</span> : null);
   const input = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";
   return (
-    <section aria-label="Reply under review" className="grid gap-4 lg:grid-cols-[1fr_24rem]" data-testid="queue-item" data-key={`${item.sessionId}:${item.seq}`}>
+    <section aria-label="Reply under review" className="grid gap-4 lg:grid-cols-[1fr_24rem]" data-testid="work-item" data-key={`${item.sessionId}:${item.seq}`}>
       <div className="space-y-2 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
         <header className="flex flex-wrap items-center gap-2 text-sm">
           <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">Open session</Link>
