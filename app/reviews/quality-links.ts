@@ -4,7 +4,7 @@ import type { AgentQuality } from "./quality.server";
 
 export type ChartBar = { name: string; count: number; colour: string; href: string | null };
 
-const C = { good: "#16a34a", bad: "#dc2626", interrupted: "#d97706", ai: "#2563eb", operator: "#9333ea", latency: "#0891b2", label: "#d97706" };
+const C = { good: "#16a34a", bad: "#dc2626", interrupted: "#d97706", ai: "#2563eb", operator: "#9333ea", latency: "#0891b2", label: "#6366f1" }; // labels are neutral: amber means interrupted
 
 /** `/reviews?…` for the agent, with `show=all` so replies I already reviewed stay in the list. */
 export function queueHref(agentId: string, params: Record<string, string | number>): string {
