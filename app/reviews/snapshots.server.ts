@@ -39,14 +39,21 @@ export async function sessionUsers(sessionIds: string[]): Promise<Map<string, st
  */
 export async function rememberNewReplies(sessionId: string, messages: { seq: number; content: Record<string, unknown> | null }[], seqs: Set<number>) {
   const prisma = await db();
-  const seen = new Set<number>();
-  for (const message of messages) {
-    if (!seqs.has(message.seq) || seen.has(message.seq)) continue;
-    seen.add(message.seq);
+  const rows = new Map<number, { sessionId: string; seq: number; text: string }>();
+  for (const message of messages) if (seqs.has(message.seq)) rows.set(message.seq, { sessionId, seq: message.seq, text: snapshotText(message.content) });
+  const all = [...rows.values()];
+  // A catch-up can carry thousands of replies: one look-up and one insert per slice (the bind limit allows 500).
+  for (let i = 0; i < all.length; i += 500) {
+    const slice = all.slice(i, i + 500);
+    const present = new Set((await prisma.replySnapshot.findMany({ where: { sessionId, seq: { in: slice.map((r) => r.seq) } }, select: { seq: true } })).map((r) => r.seq));
+    const fresh = slice.filter((r) => !present.has(r.seq));
+    if (fresh.length === 0) continue;
     try {
-      await prisma.replySnapshot.create({ data: { sessionId, seq: message.seq, text: snapshotText(message.content) } });
+      await prisma.replySnapshot.createMany({ data: fresh });
     } catch (error) {
-      if ((error as { code?: string }).code !== "P2002") throw error; // a reviewer's view stored it first
+      if ((error as { code?: string }).code !== "P2002") throw error;
+      // A reviewer's view stored one of them meanwhile: insert one by one, skipping those.
+      for (const row of fresh) await prisma.replySnapshot.create({ data: row }).catch((e: { code?: string }) => { if (e.code !== "P2002") throw e; });
     }
   }
 }

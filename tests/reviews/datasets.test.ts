@@ -36,6 +36,8 @@ beforeAll(async () => {
   [auditor, admin] = await Promise.all([makeOperator("auditor"), makeOperator("admin")]);
   const session = await rest.createSession({ userId: "dana", agentId: "demo-agent" });
   sessionId = session.id;
+  // Indexed as the gateway would (authorship of the conversation comes from the index's user id, ADR 087).
+  await (await db()).sessionIndex.create({ data: { id: sessionId, userId: "dana", agentId: "demo-agent", status: "active", createdAt: new Date() } });
   for (const text of ["my order is late", "=HYPERLINK(\"http://evil\")"]) {
     await rest.appendMessage(sessionId, { userId: "dana", content: { text } });
     await server.webhooksIdle();

@@ -136,7 +136,7 @@ describe("reviewing a reply", () => {
     const ok = (await state(me, seq, 5)).body as { context: { messages: { seq: number; role: string; content: unknown }[]; hasMoreBefore: boolean } };
     expect(ok.context.messages.map((m) => m.seq)).toEqual(Array.from({ length: seq }, (_, i) => i + 1).slice(-6));
     expect(ok.context.messages.at(-1)!.role).toBe("agent");
-    expect(ok.context.messages.at(-1)!.content).toEqual(replies[0]!.content); // the whole body, rendered as parts
+    expect((ok.context.messages.at(-1)! as unknown as { view: { content: unknown } }).view.content).toEqual(replies[0]!.content); // the whole body, rendered as parts
     // More context down: the messages after the reply too.
     const around = (await call(() => loader({ request: request(`/reviews/${sessionId}/${seq}?context=1&after=50`, { as: me }), params: { sessionId, seq: String(seq) }, context: {} }))).body as { context: { messages: { seq: number }[]; hasMoreBefore: boolean } };
     expect(around.context.messages[0]!.seq).toBe(seq - 1);
