@@ -1,6 +1,7 @@
 // Whether FleetLM answers, for the shell's "FleetLM unreachable" banner. Cached briefly so pages stay fast.
 import { FleetLMRest } from "@fleetlm/client";
 import { env } from "~/env.server";
+import { fleetlmProblem } from "./problem";
 
 export type FleetlmHealth = { reachable: boolean; checkedAt: string; error?: string };
 
@@ -13,7 +14,7 @@ async function probe(): Promise<FleetlmHealth> {
     await rest.listAgents();
     return { reachable: true, checkedAt: new Date().toISOString() };
   } catch (error) {
-    return { reachable: false, checkedAt: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) };
+    return { reachable: false, checkedAt: new Date().toISOString(), error: fleetlmProblem(error) };
   }
 }
 
@@ -31,5 +32,5 @@ export async function fleetlmHealth(): Promise<FleetlmHealth> {
 
 /** Marks FleetLM as unreachable now (a loader just failed to read from it). */
 export function reportFleetlmFailure(error: unknown) {
-  state.__fleetlmHealth = { value: { reachable: false, checkedAt: new Date().toISOString(), error: String(error) }, at: Date.now() };
+  state.__fleetlmHealth = { value: { reachable: false, checkedAt: new Date().toISOString(), error: fleetlmProblem(error) }, at: Date.now() };
 }

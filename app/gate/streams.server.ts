@@ -3,8 +3,10 @@
 import { audit } from "~/audit/audit.server";
 import type { Actor, Refusal } from "~/takeover/takeover.server";
 import { canTakeOver } from "~/takeover/takeover.server";
+import { operatorIdentityPolicy, stoppedByMetadata } from "~/settings/operator-identity.server";
 
-export type Stopper = { id: string; name: string };
+/** `metadata.stopped_by` of the aborted reply: what the end user may see of who stopped it (ADR 120). */
+export type Stopper = Record<string, string>;
 type InFlight = { agentId: string; startedAt: number; stop: (by: Stopper) => boolean };
 
 const state = globalThis as unknown as { __gateStreams?: Map<string, Set<InFlight>> };
@@ -38,9 +40,10 @@ export function streamingCount(): number {
 /** Cuts every gated reply streaming in the session; FleetLM stores what was produced with termination abort. */
 export async function stopReply(input: { sessionId: string; actor: Actor; ip?: string }): Promise<{ ok: true; stopped: number } | Refusal> {
   if (!canTakeOver(input.actor.role)) return { ok: false, status: 403, reason: "Auditors cannot stop replies." };
+  const stopper = stoppedByMetadata(await operatorIdentityPolicy(), input.actor);
   const running = [...(streams().get(input.sessionId) ?? [])];
   let stopped = 0;
-  for (const entry of running) if (entry.stop({ id: input.actor.id, name: input.actor.name })) stopped += 1;
+  for (const entry of running) if (entry.stop(stopper)) stopped += 1;
   if (stopped === 0) return { ok: false, status: 409, reason: "No reply is streaming through the Console for this session." };
   await audit({ actor: input.actor, action: "gate.stop_reply", targetType: "session", targetId: input.sessionId, details: { stopped }, ip: input.ip });
   return { ok: true, stopped };

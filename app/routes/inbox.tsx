@@ -7,6 +7,7 @@ import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { db } from "~/db.server";
+import { sessionLink } from "~/sessions/session-link";
 import { ensureGateway, gatewayStatus } from "~/gateway/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
 import { inboxFacets, queryInbox, readInboxParams, type InboxRow } from "~/inbox/inbox-query.server";
@@ -251,7 +252,7 @@ export default function InboxPage() {
       if (row) focusRow(row.id);
     },
     open: () => {
-      if (focusId) navigate(`/sessions/${encodeURIComponent(focusId)}`);
+      if (focusId) navigate(sessionLink(focusId, search));
     },
     toggle: () => {
       setKeysIn(true);
@@ -308,7 +309,7 @@ export default function InboxPage() {
         id: "user",
         header: ({ column: c }) => <DataTableColumnHeader column={c} title="User" />,
         cell: ({ row }) => (
-          <Link to={`/sessions/${encodeURIComponent(row.original.id)}`} className="font-medium hover:underline" onFocus={() => setFocusId(row.original.id)}>
+          <Link to={sessionLink(row.original.id, search)} className="font-medium hover:underline" onFocus={() => setFocusId(row.original.id)}>
             {row.original.userId}
           </Link>
         ),
@@ -382,7 +383,7 @@ export default function InboxPage() {
         ),
       }),
     ],
-    [rows, selected, toggle, now],
+    [rows, selected, toggle, now, search],
   );
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/inbox";

@@ -4,14 +4,16 @@
 // route, and only a Response keeps its status for callers other than Remix fetchers.
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireOperator, requireRole } from "~/auth/guards.server";
-import { isGated } from "~/gate/gated-agents.server";
+import { gateHealth, routeAgain, type GateHealth } from "~/gate/gate-health.server";
 import { isStreaming, stopReply } from "~/gate/streams.server";
 import { clientIp } from "~/lib/client-ip.server";
+import { liveBus } from "~/live/bus.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { env } from "~/env.server";
 import { listCannedReplies, type CannedReplyView } from "~/takeover/canned-replies.server";
 import { TakeoverIntentSchema } from "~/takeover/schemas";
 import { sendAsOperator } from "~/takeover/send.server";
+import { missedDuringTakeover, replayMissed } from "~/takeover/missed-replies.server";
 import { sessionAgent } from "~/takeover/session-agent.server";
 import {
   activeTakeover,
@@ -29,13 +31,16 @@ export type TakeoverPanelData = {
   takeover: TakeoverView | null;
   timeline: TimelineEntry[];
   streaming: boolean;
+  /** Routed through the Console (so Stop reply works). */
   gated: boolean;
+  /** Whether a takeover really pauses the AI: FleetLM asked on every load of the panel. */
+  gate: GateHealth;
   idleMinutes: number;
   cannedReplies: CannedReplyView[];
 };
 
 export type TakeoverActionResult =
-  | { ok: true; intent: string; takeover?: TakeoverView | null; seq?: number; clientMessageId?: string; stopped?: number }
+  | { ok: true; intent: string; takeover?: TakeoverView | null; seq?: number; clientMessageId?: string; stopped?: number; missed?: number[]; replaying?: number[] }
   | { ok: false; intent: string; reason: string; holder?: { id: string; name: string } | null; status?: string; clientMessageId?: string; errors?: Record<string, string[]> };
 
 const json = (body: TakeoverPanelData | TakeoverActionResult, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
@@ -45,13 +50,33 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const sessionId = params.id ?? "";
   const session = await sessionAgent(sessionId);
   if (!session.ok && session.status === 404) throw new Response("Session not found", { status: 404 });
-  const [takeover, timeline, cannedReplies, gated] = await Promise.all([
+  const [takeover, timeline, cannedReplies, gate] = await Promise.all([
     activeTakeover(sessionId),
     takeoverTimeline(sessionId),
     listCannedReplies(),
-    session.ok ? isGated(session.agentId) : Promise.resolve(false),
+    session.ok ? gateHealth(session.agentId) : Promise.resolve<GateHealth>({ state: "unknown", reason: session.reason }),
   ]);
-  return json({ takeover, timeline, streaming: isStreaming(sessionId), gated, idleMinutes: env().TAKEOVER_IDLE_MINUTES, cannedReplies });
+  const gated = gate.state !== "not-gated";
+  return json({ takeover, timeline, streaming: isStreaming(sessionId), gated, gate, idleMinutes: env().TAKEOVER_IDLE_MINUTES, cannedReplies });
+}
+
+// One "typing" event per operator and session per second at most, however often a browser posts.
+const TYPING_EVERY_MS = 1_000;
+const lastTyping = new Map<string, number>();
+function shouldAnnounceTyping(operatorId: string, sessionId: string) {
+  const key = `${operatorId}:${sessionId}`;
+  const now = Date.now();
+  if (now - (lastTyping.get(key) ?? 0) < TYPING_EVERY_MS) return false;
+  if (lastTyping.size > 10_000) lastTyping.clear();
+  lastTyping.set(key, now);
+  return true;
+}
+
+/** The user messages the AI missed while the session was held, when the AI can be asked to answer them. */
+async function missedAfterHandBack(sessionId: string): Promise<number[]> {
+  const found = await missedDuringTakeover(sessionId);
+  if (!found.ok || found.missed.seqs.length === 0) return [];
+  return (await gateHealth(found.missed.agentId)).state === "gated" ? found.missed.seqs : [];
 }
 
 function refused(intent: string, refusal: Refusal) {
@@ -75,7 +100,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "release": {
       const result = await releaseTakeover({ sessionId, actor: operator, ip });
-      return result.ok ? json({ ok: true, intent: form.intent, takeover: null }) : refused(form.intent, result);
+      if (!result.ok) return refused(form.intent, result);
+      return json({ ok: true, intent: form.intent, takeover: null, missed: await missedAfterHandBack(sessionId) });
     }
     case "force-release": {
       const result = await forceReleaseTakeover({ sessionId, actor: operator, ip });
@@ -88,6 +114,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "stop-reply": {
       const result = await stopReply({ sessionId, actor: operator, ip });
       return result.ok ? json({ ok: true, intent: form.intent, stopped: result.stopped }) : refused(form.intent, result);
+    }
+    case "route-again": {
+      if (operator.role !== "admin") return json({ ok: false, intent: form.intent, reason: "Only admins can route an agent through the Console." }, 403);
+      const session = await sessionAgent(sessionId);
+      if (!session.ok) return refused(form.intent, session);
+      const result = await routeAgain({ agentId: session.agentId, actor: operator, ip });
+      return result.ok ? json({ ok: true, intent: form.intent }) : json({ ok: false, intent: form.intent, reason: result.reason }, result.status);
+    }
+    case "replay-missed": {
+      const result = await replayMissed({ sessionId, actor: operator, ip });
+      if (!result.ok) return refused(form.intent, result);
+      // The agent streams into the page live; the answer does not wait for it.
+      void result.done.then((outcome) => {
+        if (outcome.error) console.warn(`[replay] ${sessionId}: ${outcome.error}`);
+      });
+      return json({ ok: true, intent: form.intent, replaying: result.seqs }, 202);
+    }
+    case "typing": {
+      // Only the holder composes as the agent; teammates see that they are, never what (ADR 124).
+      const held = await activeTakeover(sessionId);
+      if (held?.holder.id !== operator.id) return json({ ok: false, intent: form.intent, reason: "You do not hold this session." }, 409);
+      if (shouldAnnounceTyping(operator.id, sessionId)) liveBus().publish({ type: "typing", sessionId, operator: { id: operator.id, name: operator.name } });
+      return json({ ok: true, intent: form.intent });
     }
     case "send": {
       const result = await sendAsOperator({ sessionId, operator, clientMessageId: form.clientMessageId, body: form.body, ip });

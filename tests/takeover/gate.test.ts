@@ -248,7 +248,8 @@ describe("stop reply", () => {
     await agent.calls[0]!.closed; // the agent's connection was cut too
     await world.server.webhooksIdle();
     const [reply] = await until(() => assistants(session.id), (list) => list.length === 1, "the aborted reply");
-    expect(reply!.metadata).toMatchObject({ termination: "abort", stopped_by: { operator_id: alice.id } });
+    expect(reply!.metadata).toMatchObject({ termination: "abort", stopped_by: { source: "operator", operator_name: alice.name } });
+    expect((reply!.metadata.stopped_by as Record<string, unknown>).operator_id).toBeUndefined(); // default policy, ADR 120
     expect(reply!.content).toMatchObject({ id: "m-stop", parts: [{ type: "text", text: "Partial answer", state: "done" }] });
     expect(isStreaming(session.id)).toBe(false);
     expect((await takeover(alice, session.id, { intent: "stop-reply" })).status).toBe(409);

@@ -1,18 +1,29 @@
 // The holder's composer: sends as the agent. One client message id per draft, reused on every retry, so a
 // double-click or a retry after an unclear failure never posts twice; a failed send keeps the draft and says why.
 // Typing "/" at the start opens the canned replies; typing also counts as activity for the idle timer.
+// With a `draftKey` the draft (and its client message id) is kept in localStorage across reloads and sign-outs.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { TakeoverActionResult } from "~/routes/sessions.$id.takeover";
 import type { CannedReplyView } from "../canned-replies.server";
+import { clearDraft, loadDraft, saveDraft } from "../drafts";
 import { BODY_MAX } from "../schemas";
 
 const HEARTBEAT_EVERY_MS = 30_000;
 const PENDING_RETRY_MS = 1_500;
 
-type Props = { sessionId: string; agentId: string; url: string; cannedReplies: CannedReplyView[] };
+type Props = {
+  sessionId: string;
+  agentId: string;
+  url: string;
+  cannedReplies: CannedReplyView[];
+  /** Where the draft is kept in localStorage (see ../drafts.ts); none keeps it in memory only. */
+  draftKey?: string;
+  /** Called (throttled by the caller) while the holder types: teammates see "X is typing". Never the text. */
+  onTyping?: () => void;
+};
 
-export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
+export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onTyping }: Props) {
   const send = useFetcher<TakeoverActionResult>({ key: `takeover-send:${sessionId}` });
   const beat = useFetcher({ key: `takeover-beat:${sessionId}` });
   const [draft, setDraft] = useState("");
@@ -22,9 +33,26 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
   const lastBeat = useRef(Date.now());
   const retryTimer = useRef<ReturnType<typeof setTimeout>>();
   const handled = useRef<unknown>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+
+  // The saved draft is read after hydration (the server cannot see localStorage).
+  const restored = useRef(false);
+  useEffect(() => {
+    if (!draftKey || restored.current) return;
+    restored.current = true;
+    const saved = loadDraft(window.localStorage, draftKey);
+    if (saved) {
+      setDraft(saved.text);
+      clientId.current = saved.clientMessageId;
+    }
+  }, [draftKey]);
+  const persist = (text: string) => {
+    if (draftKey) saveDraft(window.localStorage, draftKey, { text, clientMessageId: clientId.current });
+  };
 
   const submitDraft = (body: string) => {
     clientId.current ??= crypto.randomUUID();
+    persist(body); // the id is saved with the text before the request leaves: a reload mid-send retries it
     send.submit({ intent: "send", clientMessageId: clientId.current, body }, { method: "post", action: url });
   };
 
@@ -36,6 +64,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
       setDraft("");
       setError(null);
       clientId.current = null;
+      if (draftKey) clearDraft(window.localStorage, draftKey);
     } else if (result.status === "pending") {
       // The first attempt is still on its way: ask again with the same id; it will never post twice.
       retryTimer.current = setTimeout(() => submitDraft(draft), PENDING_RETRY_MS);
@@ -51,6 +80,8 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
   const onChange = (text: string) => {
     setDraft(text);
     setPick(0);
+    persist(text);
+    if (text.trim()) onTyping?.();
     if (Date.now() - lastBeat.current > HEARTBEAT_EVERY_MS) {
       lastBeat.current = Date.now();
       beat.submit({ intent: "heartbeat" }, { method: "post", action: url });
@@ -59,6 +90,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
 
   const insert = (reply: CannedReplyView) => {
     setDraft(reply.body);
+    persist(reply.body);
     setPick(0);
   };
 
@@ -76,6 +108,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
       }
       if (event.key === "Escape") {
         setDraft("");
+        persist("");
         return;
       }
     }
@@ -102,6 +135,8 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
       <div className="relative">
         <textarea
           id={`composer-${sessionId}`}
+          ref={textarea}
+          data-composer
           value={draft}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
