@@ -14,19 +14,14 @@ const OTHER_SESSIONS = 10;
 const INBOX_QUERY_MAX = 2_000;
 
 /**
- * The inbox query a session page was opened from, normalised: a value the inbox itself would refuse (a bad
- * filter, too long) is dropped, so a hand-edited link still opens the session and "back" goes to the plain inbox.
+ * The inbox query a session page was opened from. The inbox reads any query forgivingly (a bad value is shown in
+ * place, not refused), so it is carried as it is; only an oversized one is dropped, and "back" goes to the plain
+ * inbox. The neighbours are read with what the inbox itself makes of it (parseInboxParams).
  */
 export function inboxQueryFrom(search: URLSearchParams): string {
   const raw = search.get("inbox") ?? "";
   if (!raw || raw.length > INBOX_QUERY_MAX) return "";
-  const query = new URLSearchParams(raw.startsWith("?") ? raw.slice(1) : raw);
-  try {
-    parseInboxParams(query);
-  } catch {
-    return "";
-  }
-  return query.toString();
+  return new URLSearchParams(raw.startsWith("?") ? raw.slice(1) : raw).toString();
 }
 
 

@@ -279,3 +279,33 @@ test("FleetLM restarted with the agent's routing reset: the holder is warned, ro
     await expect.poll(async () => (await fleetlm.getAgent("demo-agent")).webhook_path).toBe("/demo-agent/webhook");
   }
 });
+
+test("workspace: no serious or critical axe violation in light and dark; screenshots at 1440 and 390 px", async ({ browser, baseURL, fleetlm }) => {
+  test.setTimeout(120_000);
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const dana = createAccount("operator", "Dana Support");
+  const session = await quietSession(fleetlm, 8);
+  const page = await signedIn(browser, baseURL!, dana);
+  await openSession(page, session.id);
+  await page.getByRole("button", { name: "Take over" }).click();
+  await expect(page.getByTestId("takeover-status")).toContainText("You hold this session");
+  await page.getByLabel("New note").fill("Asked for a refund on order 1042; checking with billing.");
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.getByTestId("note")).toHaveCount(1);
+  await page.getByLabel("Reply as the agent").fill("Hi, I'm Dana from support — let me look at that order for you.");
+
+  for (const theme of ["light", "dark"] as const) {
+    await page.getByRole("form", { name: "Theme" }).getByRole("button", { name: theme }).click();
+    await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
+    await expect(page.getByTestId("takeover-panel")).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), theme).toEqual([]);
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: width === 1440 ? 900 : 844 });
+      const file = width === 1440 && theme === "light" ? "docs/session-workspace.png" : `test-results/session-workspace-${theme}-${width}.png`;
+      await page.screenshot({ path: file, fullPage: width === 390 });
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
+});

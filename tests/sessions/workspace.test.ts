@@ -67,13 +67,17 @@ describe("previous / next in the inbox view", () => {
     expect(outside).toMatchObject({ previous: null, next: null, position: null, inboxHref: "/inbox?agent=nobody" });
   });
 
-  it("a bad or oversized inbox query is dropped, never a failure of the session page", async () => {
-    expect(inboxQueryFrom(new URLSearchParams({ inbox: "sort=nope.desc" }))).toBe("");
+  it("a bad inbox query is read as the inbox reads it, an oversized one is dropped; never a failure of the session page", async () => {
+    // The inbox shows a bad value in place and falls back to its default order: the neighbours do the same.
+    expect(inboxQueryFrom(new URLSearchParams({ inbox: "sort=nope.desc" }))).toBe("sort=nope.desc");
+    const forgiven = await inboxNeighbours(ordered[4]!, inboxQuery({ sort: "nope.desc" }), alice.id);
+    expect([forgiven.previous?.id, forgiven.next?.id]).toEqual([ordered[3], ordered[5]]);
     expect(inboxQueryFrom(new URLSearchParams({ inbox: `q=${"x".repeat(3000)}` }))).toBe("");
     expect(inboxQueryFrom(new URLSearchParams({ inbox: "?status=active&agent=a" }))).toBe("status=active&agent=a");
-    const res = await open(ordered[4]!, `?inbox=${encodeURIComponent("pageSize=7")}`);
+    const res = await open(ordered[4]!, `?inbox=${encodeURIComponent(`q=${"x".repeat(3000)}`)}`);
     expect(res.status).toBe(200);
     expect((res.body as { nav: { inboxHref: string } }).nav.inboxHref).toBe("/inbox");
+    expect((await open(ordered[4]!, `?inbox=${encodeURIComponent("pageSize=7")}`)).status).toBe(200);
   });
 
   it("the page's loader carries the view, the user's other sessions and who may be assigned", async () => {
