@@ -221,7 +221,10 @@ test("workspace: previous / next follow the filtered inbox order, and back to th
   }).toPass({ timeout: 30_000 });
   const order = await rows.evaluateAll((links) => links.map((link) => new URL((link as HTMLAnchorElement).href).pathname.split("/").pop()!));
 
-  await rows.first().click();
+  // The row link carries the view; follow it (a click on the row itself is the inbox's own business).
+  const first = await rows.first().getAttribute("href");
+  expect(new URL(first!, "http://x").searchParams.get("inbox")).toContain(`agent=${agentId}`);
+  await page.goto(first!);
   await expect(page).toHaveURL(new RegExp(`/sessions/${order[0]}\\?`));
   await expect(page.getByLabel("No previous session")).toBeVisible();
   await page.getByTestId("next-session").click();

@@ -120,7 +120,7 @@ export function MessageList(props: Props) {
 
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scrollRef} onScroll={onScroll} data-testid="message-scroller" className="h-[65vh] overflow-y-auto lg:h-full rounded-lg border border-slate-200 bg-slate-50 p-2 dark:border-slate-800 dark:bg-slate-950">
+      <div ref={scrollRef} onScroll={onScroll} data-testid="message-scroller" tabIndex={0} role="region" aria-label="Conversation" className="h-[65vh] overflow-y-auto lg:h-full rounded-lg border border-slate-200 bg-slate-50 p-2 dark:border-slate-800 dark:bg-slate-950">
         <div className="mb-2 flex justify-center">
           {hasOlder ? (
             <button type="button" onClick={props.onLoadOlder} disabled={props.loadingOlder} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">

@@ -22,7 +22,7 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
   if (remove.state !== "idle") return null;
   return (
     <li className="rounded border border-slate-200 p-2 dark:border-slate-800" data-testid="note">
-      <div className="flex items-center gap-2 text-xs text-slate-500">
+      <div className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
         <span className="font-medium text-slate-700 dark:text-slate-300">{note.author.name}</span>
         <time dateTime={note.createdAt}>{formatUtc(note.createdAt)}</time>
         {note.edited ? <span title={`edited ${formatUtc(note.updatedAt)}`}>(edited)</span> : null}
@@ -94,7 +94,7 @@ export function NotesPanel({ sessionId, notes: fromPage, me, clientId }: { sessi
           ))}
         </ul>
       ) : (
-        <p className="mt-2 text-sm text-slate-500">No notes yet.</p>
+        <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">No notes yet.</p>
       )}
       <create.Form ref={formRef} method="post" action={action} className="mt-3 space-y-1">
         <input type="hidden" name="intent" value="create" />

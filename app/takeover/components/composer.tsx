@@ -130,7 +130,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
       }}
     >
       <label htmlFor={`composer-${sessionId}`} className="text-sm font-medium">
-        Reply as the agent <span className="font-mono text-xs text-slate-500">({agentId})</span>
+        Reply as the agent <span className="font-mono text-xs text-slate-600 dark:text-slate-400">({agentId})</span>
       </label>
       <div className="relative">
         <textarea
@@ -150,7 +150,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
             {matches.map((reply, i) => (
               <li key={reply.id} role="option" aria-selected={i === pick}>
                 <button type="button" onClick={() => insert(reply)} className={`block w-full px-2 py-1 text-left text-sm ${i === pick ? "bg-indigo-50 dark:bg-indigo-950" : ""}`}>
-                  <span className="font-medium">{reply.title}</span> <span className="text-slate-500">{reply.body.slice(0, 80)}</span>
+                  <span className="font-medium">{reply.title}</span> <span className="text-slate-600 dark:text-slate-400">{reply.body.slice(0, 80)}</span>
                 </button>
               </li>
             ))}
@@ -158,7 +158,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
         ) : null}
       </div>
       <div className="flex items-center gap-2">
-        <p id={`composer-help-${sessionId}`} className="text-xs text-slate-500">
+        <p id={`composer-help-${sessionId}`} className="text-xs text-slate-600 dark:text-slate-400">
           “/” inserts a canned reply · Ctrl+Enter sends · {draft.length}/{BODY_MAX}
         </p>
         <button type="submit" disabled={!canSend} className="ml-auto rounded border border-indigo-600 bg-indigo-600 px-3 py-1 text-sm text-white disabled:opacity-50">
