@@ -248,8 +248,11 @@ describe("stop reply", () => {
     await agent.calls[0]!.closed; // the agent's connection was cut too
     await world.server.webhooksIdle();
     const [reply] = await until(() => assistants(session.id), (list) => list.length === 1, "the aborted reply");
-    expect(reply!.metadata).toMatchObject({ termination: "abort", stopped_by: { source: "operator", operator_name: alice.name } });
-    expect((reply!.metadata.stopped_by as Record<string, unknown>).operator_id).toBeUndefined(); // default policy, ADR 120
+    expect(reply!.metadata).toMatchObject({ termination: "abort" });
+    // §8.5: FleetLM does not merge an abort's messageMetadata; it survives inside _finish_chunk (older dev servers merged it).
+    const meta = reply!.metadata as { stopped_by?: Record<string, unknown>; _finish_chunk?: { messageMetadata?: { stopped_by?: Record<string, unknown> } } };
+    const stoppedBy = meta._finish_chunk?.messageMetadata?.stopped_by ?? meta.stopped_by;
+    expect(stoppedBy).toEqual({ source: "operator", operator_name: alice.name }); // default policy: no operator id (ADR 120)
     expect(reply!.content).toMatchObject({ id: "m-stop", parts: [{ type: "text", text: "Partial answer", state: "done" }] });
     expect(isStreaming(session.id)).toBe(false);
     expect((await takeover(alice, session.id, { intent: "stop-reply" })).status).toBe(409);
