@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { FleetLMClient, type FleetLMRest, type Message } from "@fleetlm/client";
+import { FleetLMClient, stoppedBy, type FleetLMRest, type Message } from "@fleetlm/client";
 import type { Browser, Page } from "@playwright/test";
 import { createAccount, expect, login, test, type Account } from "./support";
 
@@ -144,7 +144,8 @@ test("stop a streaming reply: FleetLM stores what was produced as aborted", asyn
     await expect.poll(async () => (await assistants(fleetlm, session.id))[0]?.metadata.termination ?? null, { timeout: 15_000 }).toBe("abort");
     const [stored] = await assistants(fleetlm, session.id);
     expect(JSON.stringify(stored!.content)).toContain("word0");
-    expect(stored!.metadata).toMatchObject({ stopped_by: { operator_name: operator.name } });
+    // FleetLM does not merge an abort's messageMetadata: it survives inside _finish_chunk (protocol §8.5).
+    expect(stoppedBy(stored!.metadata)).toMatchObject({ operator_name: operator.name });
     await expect(page.getByRole("button", { name: "Stop reply" })).toHaveCount(0);
   } finally {
     slow.closeAllConnections();

@@ -1,6 +1,7 @@
 import { call, makeOperator, type TestOperator } from "../support/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
+import { stoppedBy } from "@fleetlm/client";
 import type { ServerResponse } from "node:http";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
@@ -248,7 +249,9 @@ describe("stop reply", () => {
     await agent.calls[0]!.closed; // the agent's connection was cut too
     await world.server.webhooksIdle();
     const [reply] = await until(() => assistants(session.id), (list) => list.length === 1, "the aborted reply");
-    expect(reply!.metadata).toMatchObject({ termination: "abort", stopped_by: { operator_id: alice.id } });
+    expect(reply!.metadata).toMatchObject({ termination: "abort" });
+    // FleetLM does not merge an abort's messageMetadata: it survives inside _finish_chunk (protocol §8.5).
+    expect(stoppedBy(reply!.metadata)).toMatchObject({ operator_id: alice.id });
     expect(reply!.content).toMatchObject({ id: "m-stop", parts: [{ type: "text", text: "Partial answer", state: "done" }] });
     expect(isStreaming(session.id)).toBe(false);
     expect((await takeover(alice, session.id, { intent: "stop-reply" })).status).toBe(409);
