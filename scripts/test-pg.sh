@@ -33,6 +33,8 @@ export DATABASE_URL="$URL"
 echo "== prisma generate (PostgreSQL)"
 npx prisma generate >/dev/null
 echo "== vitest (PostgreSQL): the Console's database tests"
-npx vitest run ${PG_TEST_FILTER:-tests} --no-file-parallelism --reporter=default --reporter=json --outputFile.json=.tmp/vitest-pg.json || status=$?
+# The hostile-message fault test runs the production build, whose bundled Prisma client is SQLite's: it runs in
+# the SQLite pass only.
+npx vitest run ${PG_TEST_FILTER:-tests} --exclude tests/faults/hostile-message.test.ts --exclude "**/node_modules/**" --exclude "tests/e2e/**" --no-file-parallelism --reporter=default --reporter=json --outputFile.json=.tmp/vitest-pg.json || status=$?
 node scripts/test-summary.mjs .tmp/vitest-pg.json
 exit "${status:-0}"

@@ -63,7 +63,8 @@ test("admin → operator → user → AI → auditor → audit log, from an empt
     const badge = op.getByTestId(`unread-${session.id}`);
 
     await test.step("the operator watches the user's message arrive live in the inbox", async () => {
-      await op.goto("/inbox");
+      // Filtered to the user: earlier specs leave many livelier sessions, and one without messages sorts last.
+      await op.goto(`/inbox?q=${encodeURIComponent(userId)}`);
       await expect(op.getByRole("heading", { name: "Inbox" })).toBeVisible();
       await hydrated(op);
       await expect(row).toBeVisible({ timeout: 20_000 }); // the gateway's poll finds the new session

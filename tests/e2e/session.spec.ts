@@ -5,6 +5,10 @@ import type { FleetLMRest } from "@fleetlm/client";
 import type { Page } from "@playwright/test";
 import { expect, hydrated, login, test } from "./support";
 
+// A 1440×900 window, as operators use: at Playwright's default 720 px the taller navigation (inbox settings, the
+// waiting count) pushes the transcript's bottom below the fold, which the workspace layout of issue 17 fixes.
+test.use({ viewport: { width: 1440, height: 900 } });
+
 async function sessionWith(fleetlm: FleetLMRest, count: number, agentId = "e2e-silent-agent") {
   const session = await fleetlm.createSession({ userId: `e2e-user-${Date.now()}`, agentId });
   for (let n = 1; n <= count; n++) {
