@@ -6,7 +6,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -16,21 +15,12 @@ import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
 import { consoleNodeFlags } from "../scripts/console-node-flags.mjs";
 import { percentile, round } from "./stats";
 import { MEGABYTE_MARKDOWN } from "../tests/support/hostile-messages";
+import { freePort } from "../tests/support/console-process";
 
 type Figures = Record<string, number | null>;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const LOGIN_REQUESTS = 20;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

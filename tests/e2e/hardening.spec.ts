@@ -4,10 +4,10 @@
 // proxies) decides the client IP the sign-in throttle and the audit log see.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import path from "node:path";
 import { consoleNodeFlags } from "../../scripts/console-node-flags.mjs";
 import { createAccount, expect, test } from "./support";
+import { freePort } from "../support/console-process";
 
 const form = (values: Record<string, string>) => new URLSearchParams(values).toString();
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -73,16 +73,6 @@ test("a throttled sign-in answers 429 with Retry-After, on the page and on its .
 
 // ---- TRUST_PROXY on a server of its own ----------------------------------------------------------------------
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** server.mjs with TRUST_PROXY set, on the e2e database (gateway off: the main server runs it). */
 async function startConsole(trustProxy: string, fleetlmUrl: string): Promise<{ url: string; child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
