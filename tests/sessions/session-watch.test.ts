@@ -1,5 +1,5 @@
 import { makeOperator } from "../support/auth";
-import type { FleetLMRest } from "@fleetlm/client";
+import { FleetLMNetworkError, type FleetLMRest } from "@fleetlm/client";
 import type { FleetlmDevServer } from "@fleetlm/dev";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,10 +109,7 @@ describe("watching a session", () => {
     await server.close();
     ({ server, rest } = await startFleetlm({ demo: true, dataDir, port }));
     // Appended while the Console's socket is still reconnecting: it arrives through the rejoin replay.
-    // (The first POST may hit a pooled connection to the old process; a POST is never retried by the client.)
-    await rest.appendMessage(session.id, { userId: "restart-user", content: { text: "two" } }).catch(() =>
-      rest.appendMessage(session.id, { userId: "restart-user", content: { text: "two" } }),
-    );
+    await appendPastStaleSockets(() => rest.appendMessage(session.id, { userId: "restart-user", content: { text: "two" } }));
     await until(() => messagesOf(session.id).filter((m) => m.kind === "assistant").length >= 2, "the reply after the restart");
     await server.webhooksIdle();
     await rest.appendMessage(session.id, { agentId: "demo-agent", content: { text: "three" } });
@@ -163,3 +160,19 @@ describe("watching a session", () => {
     await until(() => sessionWatchStats().sessions === 0, "the watch to stop");
   });
 });
+
+/**
+ * A POST right after an in-process restart may go out on any of the pooled keep-alive sockets to the old server
+ * that this process has not yet seen closed; each such try fails with a network error before reaching the new
+ * server, and undici drops that socket. The client never retries a POST itself, so try again until one gets through.
+ */
+async function appendPastStaleSockets<T>(append: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await append();
+    } catch (error) {
+      if (!(error instanceof FleetLMNetworkError) || attempt === 20) throw error;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
