@@ -34,6 +34,12 @@ export const PERMISSIONS = {
   "reviews:write": EVERYONE,
   /** Export reviews as CSV. */
   "reviews:export": ["admin", "auditor"],
+  /** Build review datasets and export them; read inter-reviewer agreement. */
+  "reviews:curate": ["admin", "auditor"],
+  /** Work in a review queue that names no reviewers (a queue that names them admits just those). */
+  "reviews:open-queues": ["admin", "auditor"],
+  /** Review queues and score definitions: create, edit, archive; adjudicate disagreements. */
+  "reviews:manage": ADMINS,
   /** Review labels, canned replies, gated agents. */
   "settings:manage": ADMINS,
   /** Operator accounts: create, change role, deactivate, reset password, revoke sign-ins. */

@@ -172,3 +172,8 @@ export async function endSessionsOf(actor: Actor, targetId: string, ip?: string)
   await audit({ actor, action: "operator.sessions_end", targetType: "operator", targetId: target.id, details: { email: target.email, sessionsEnded: ended }, ip });
   return ended;
 }
+
+/** Active operators by name, for pickers (who reviews in a queue, who is assigned). */
+export async function activeOperators() {
+  return (await db()).operator.findMany({ where: { active: true }, select: { id: true, name: true, role: true }, orderBy: { name: "asc" } });
+}

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
 import { csvStream, keysetBatches, type Cell } from "./csv.server";
-import { dayRange, replyKeysWhere, type QueueFilters } from "./queue.server";
+import { dayRange, replyKeysWhere, replyLatency, type QueueFilters } from "./queue.server";
 
 export const BATCH_SIZE = 1_000;
 
@@ -12,7 +12,9 @@ export const BATCH_SIZE = 1_000;
 
 export const REVIEW_COLUMNS = [
   "review_id", "created_at", "updated_at", "session_id", "seq", "agent_id", "reviewer_email", "reviewer_name",
-  "rating", "labels", "comment", "text_snapshot", "termination", "latency_ms", "by_operator", "reply_at", "flagged_at",
+  "rating", "labels", "comment", "text_snapshot", "termination", "latency_ms", "console_latency_ms", "by_operator", "reply_at", "flagged_at",
+  // key=value (vN) per score, N the config version the value was written against; where the text came from.
+  "scores", "snapshot_source",
 ];
 
 export const ReviewExportFilterSchema = z.object({
@@ -34,7 +36,7 @@ export function reviewWhere(filters: QueueFilters & z.output<typeof ReviewExport
 }
 
 function hasReplyFilters(filters: QueueFilters) {
-  return Boolean(filters.termination || filters.minLatency !== undefined || filters.author || filters.flagged);
+  return Boolean(filters.termination || filters.minLatency !== undefined || filters.maxLatency !== undefined || filters.author || filters.flagged);
 }
 
 export async function countReviews(filters: QueueFilters & z.output<typeof ReviewExportFilterSchema>): Promise<number | null> {
@@ -50,7 +52,7 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
         where: after ? { AND: [where, { id: { gt: after } }] } : where,
         orderBy: { id: "asc" },
         take: size,
-        include: { reviewer: { select: { email: true, name: true } } },
+        include: { reviewer: { select: { email: true, name: true } }, scores: { select: { key: true, value: true, config: { select: { version: true } } }, orderBy: { key: "asc" } } },
       }),
     (row) => row.id,
     BATCH_SIZE,
@@ -69,13 +71,16 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
         const reply = facts.get(`${review.sessionId}:${review.seq}`);
         if (filters.label && !review.labels.split(",").includes(filters.label)) continue;
         if (filters.termination && reply?.termination !== filters.termination) continue;
-        if (filters.minLatency !== undefined && !(reply?.latencyMs != null && reply.latencyMs > filters.minLatency)) continue;
+        const latency = reply ? replyLatency(reply) : null;
+        if (filters.minLatency !== undefined && !(latency !== null && latency > filters.minLatency)) continue;
+        if (filters.maxLatency !== undefined && !(latency !== null && latency < filters.maxLatency)) continue;
         if (filters.author && reply?.byOperator !== (filters.author === "operator")) continue;
         if (filters.flagged && !reply?.flaggedAt) continue;
         out.push([
           review.id, review.createdAt, review.updatedAt, review.sessionId, review.seq, review.agentId, review.reviewer.email, review.reviewer.name,
           review.rating, review.labels.split(",").filter(Boolean).join("; "), review.comment, review.textSnapshot,
-          reply?.termination, reply?.latencyMs, reply ? reply.byOperator : null, reply?.at, reply?.flaggedAt,
+          reply?.termination, reply?.latencyMs, reply?.consoleLatencyMs, reply ? reply.byOperator : null, reply?.at, reply?.flaggedAt,
+          review.scores.map((s) => `${s.key}=${s.value} (v${s.config.version})`).join("; "), review.snapshotSource,
         ]);
       }
       yield out;

@@ -27,3 +27,19 @@ export function snapshotText(content: Record<string, unknown> | null | undefined
     return "[content nested too deeply to show]";
   }
 }
+
+/** A one-line preview: the text, or for a reply without text a summary of its parts ("tool lookup_order"), never JSON. */
+export function previewText(text: string, length = 160): string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) {
+    try {
+      const body = JSON.parse(trimmed) as { parts?: { type?: string; toolName?: string }[] };
+      const parts = Array.isArray(body.parts) ? body.parts : [];
+      const names = parts.map((p) => (p.type === "dynamic-tool" ? `tool ${p.toolName ?? ""}`.trim() : p.type?.startsWith("tool-") ? `tool ${p.type.slice(5)}` : p.type === "reasoning" ? "reasoning" : (p.type ?? "part")));
+      return `[${names.length ? names.join(", ") : "no text"}]`;
+    } catch {
+      // not JSON after all: show it as text
+    }
+  }
+  return trimmed.replace(/\s+/g, " ").slice(0, length);
+}

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import { isCalendarDay } from "~/lib/calendar-day";
 import { interruptedCount } from "./interrupted.server";
-import { dayRange } from "./queue.server";
+import { dayRange, replyLatency } from "./queue.server";
 import { singleton } from "~/lib/singleton.server";
 
 export type QualityRange = { from: string; to: string }; // inclusive UTC days, YYYY-MM-DD
@@ -34,7 +34,8 @@ export type AgentQuality = {
     measured: number;
     p50: number | null;
     p95: number | null;
-    buckets: { label: string; count: number }[];
+    /** [min, max) in ms; `max` null for the open last bucket. */
+    buckets: { label: string; count: number; min: number; max: number | null }[];
     agentReported: number;
     ttftMeasured: number;
     ttftP50: number | null;
@@ -115,7 +116,8 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
       if (day) day.ai++;
       if (row.termination === "abort") terminations.abort++;
       else terminations.finish++;
-      if (row.consoleLatencyMs !== null) latencies.push(row.consoleLatencyMs);
+      const latency = replyLatency(row);
+      if (latency !== null) latencies.push(latency);
       if (row.latencyMs !== null) agentReported++;
       if (row.ttftMs !== null) ttfts.push(row.ttftMs);
     }
@@ -125,7 +127,7 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
   }
   latencies.sort((a, b) => a - b);
   ttfts.sort((a, b) => a - b);
-  const buckets = LATENCY_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
+  const buckets = LATENCY_BUCKETS.map((b, i) => ({ label: b.label, count: 0, min: i === 0 ? 0 : LATENCY_BUCKETS[i - 1]!.max, max: Number.isFinite(b.max) ? b.max : null }));
   for (const ms of latencies) buckets[LATENCY_BUCKETS.findIndex((b) => ms < b.max)]!.count++;
 
   // Ratings: reviews written in the range about this agent's replies.

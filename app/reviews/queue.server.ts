@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
 import { isCalendarDay } from "~/lib/calendar-day";
+import { conflictedKeys } from "./integrity.server";
 import type { QueueItem } from "./review-types";
 
 export type { QueueItem };
@@ -18,12 +19,22 @@ export const QueueFilterSchema = z.object({
   agent: optionalText.catch(undefined),
   termination: z.enum(["finish", "abort"]).optional().catch(undefined),
   minLatency: z.coerce.number().int().min(0).max(86_400_000).optional().catch(undefined),
+  /** Strictly below, so a latency bucket [a, b) is `minLatency=a-1&maxLatency=b`. */
+  maxLatency: z.coerce.number().int().min(1).max(86_400_000).optional().catch(undefined),
   flagged: z.enum(["1"]).optional().catch(undefined),
   from: DAY.optional().catch(undefined),
   to: DAY.optional().catch(undefined),
   author: z.enum(["ai", "operator"]).optional().catch(undefined),
   sample: z.coerce.number().int().min(1).max(500).optional().catch(undefined),
   seed: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional().catch(undefined),
+  // The replies behind a ratings or labels bar: those with a review of that rating / label written in
+  // [reviewedFrom, reviewedTo] (the quality page counts reviews by when they were written).
+  rating: z.enum(["good", "bad"]).optional().catch(undefined),
+  label: z.string().trim().min(1).max(40).optional().catch(undefined),
+  reviewedFrom: DAY.optional().catch(undefined),
+  reviewedTo: DAY.optional().catch(undefined),
+  /** `all`: include the replies I reviewed (marked), so a chart bar opens exactly the replies it counts. */
+  show: z.enum(["all"]).optional().catch(undefined),
 });
 export type QueueFilters = z.output<typeof QueueFilterSchema>;
 
@@ -44,13 +55,20 @@ export function dayRange(from?: string, to?: string): { gte?: Date; lt?: Date } 
   return range;
 }
 
+/** A reply's latency as the Console reports it: its own measure, or the agent's latency_ms where it has none. */
+export function replyLatency(reply: { consoleLatencyMs: number | null; latencyMs: number | null }): number | null {
+  return reply.consoleLatencyMs ?? reply.latencyMs;
+}
+
 export function replyWhere(filters: QueueFilters): Prisma.ReplyIndexWhereInput {
   const where: Prisma.ReplyIndexWhereInput = {};
   if (filters.agent) where.agentId = filters.agent;
   if (filters.termination) where.termination = filters.termination;
-  // The Console's figure covers every reply; the agent's own latency_ms only where it has none (older rows).
-  if (filters.minLatency !== undefined) {
-    where.OR = [{ consoleLatencyMs: { gt: filters.minLatency } }, { consoleLatencyMs: null, latencyMs: { gt: filters.minLatency } }];
+  // A reply's latency is the Console's figure, or the agent's own latency_ms where the Console has none (older rows):
+  // the same figure the quality charts count, so a bar opens exactly the replies behind it.
+  if (filters.minLatency !== undefined || filters.maxLatency !== undefined) {
+    const range = { ...(filters.minLatency !== undefined ? { gt: filters.minLatency } : {}), ...(filters.maxLatency !== undefined ? { lt: filters.maxLatency } : {}) };
+    where.OR = [{ consoleLatencyMs: range }, { consoleLatencyMs: null, latencyMs: range }];
   }
   if (filters.flagged) where.flaggedAt = { not: null };
   if (filters.author) where.byOperator = filters.author === "operator";
@@ -59,6 +77,28 @@ export function replyWhere(filters: QueueFilters): Prisma.ReplyIndexWhereInput {
   return where;
 }
 
+const REVIEWED_KEYS_LIMIT = 5_000;
+
+/** `replyWhere` plus the review-based filters (rating, label), resolved to the reviewed replies' keys. */
+export async function replyWhereWithReviews(filters: QueueFilters): Promise<Prisma.ReplyIndexWhereInput> {
+  const where = replyWhere(filters);
+  if (!filters.rating && !filters.label) return where;
+  const prisma = await db();
+  const createdAt = dayRange(filters.reviewedFrom, filters.reviewedTo);
+  const reviews = await prisma.review.findMany({
+    where: {
+      ...(filters.agent ? { agentId: filters.agent } : {}),
+      ...(filters.rating ? { rating: filters.rating } : {}),
+      // Labels are stored comma-joined: match the whole name, not a substring of another label.
+      ...(filters.label ? { OR: [{ labels: filters.label }, { labels: { startsWith: `${filters.label},` } }, { labels: { endsWith: `,${filters.label}` } }, { labels: { contains: `,${filters.label},` } }] } : {}),
+      ...(createdAt.gte || createdAt.lt ? { createdAt } : {}),
+    },
+    select: { sessionId: true, seq: true },
+    distinct: ["sessionId", "seq"],
+    take: REVIEWED_KEYS_LIMIT,
+  });
+  return { AND: [where, replyKeysWhere(reviews)] };
+}
 
 type Row = { sessionId: string; seq: number; agentId: string; termination: string; latencyMs: number | null; byOperator: boolean; length: number; at: Date; flaggedAt: Date | null };
 
@@ -94,10 +134,10 @@ const SCAN_BATCH = 200;
 const MAX_SCANS = 25;
 const SAMPLE_POOL_LIMIT = 100_000;
 
-/** Up to `limit` replies I have not reviewed, flagged first (newest flag first), then newest. */
+/** Up to `limit` replies I have not reviewed (with `show=all`, mine too, marked), flagged first (newest flag first), then newest. */
 export async function unreviewedQueue(reviewerId: string, filters: QueueFilters, limit = 50): Promise<{ items: QueueItem[]; more: boolean }> {
   const prisma = await db();
-  const where = replyWhere(filters);
+  const where = await replyWhereWithReviews(filters);
   const items: QueueItem[] = [];
   // Skip-scan in batches: the rows I reviewed are filtered out in memory (there is no relation to join on).
   for (let scan = 0; scan < MAX_SCANS; scan++) {
@@ -107,10 +147,12 @@ export async function unreviewedQueue(reviewerId: string, filters: QueueFilters,
       skip: scan * SCAN_BATCH,
       take: SCAN_BATCH,
     });
-    const reviewed = await reviewedByMe(reviewerId, batch);
+    const [reviewed, conflicted] = await Promise.all([reviewedByMe(reviewerId, batch), conflictedKeys(reviewerId, batch)]);
     for (const row of batch) {
-      if (reviewed.has(key(row))) continue;
-      items.push(toItem(row, false));
+      const mine = reviewed.has(key(row));
+      if (conflicted.has(key(row))) continue; // my own reply, or a session I held: not mine to review
+      if (mine && filters.show !== "all") continue;
+      items.push(toItem(row, mine));
       if (items.length > limit) return { items: items.slice(0, limit), more: true };
     }
     if (batch.length < SCAN_BATCH) break;
@@ -121,7 +163,7 @@ export async function unreviewedQueue(reviewerId: string, filters: QueueFilters,
 /** The seeded sample: a hash of (seed, reply) orders the matching replies; the first `size` form the sample. */
 export async function sampledQueue(reviewerId: string, filters: QueueFilters & { sample: number; seed: string }): Promise<{ items: QueueItem[]; poolSize: number; truncated: boolean }> {
   const prisma = await db();
-  const pool = await prisma.replyIndex.findMany({ where: replyWhere(filters), select: { sessionId: true, seq: true }, take: SAMPLE_POOL_LIMIT + 1 });
+  const pool = await prisma.replyIndex.findMany({ where: await replyWhereWithReviews(filters), select: { sessionId: true, seq: true }, take: SAMPLE_POOL_LIMIT + 1 });
   const truncated = pool.length > SAMPLE_POOL_LIMIT;
   const rank = (r: { sessionId: string; seq: number }) => createHash("sha1").update(`${filters.seed}\u0000${key(r)}`).digest("hex");
   const chosen = pool
@@ -133,7 +175,8 @@ export async function sampledQueue(reviewerId: string, filters: QueueFilters & {
   const byKey = new Map(rows.map((r) => [key(r), r]));
   const reviewed = await reviewedByMe(reviewerId, rows);
   // Flagged first, then the seeded order.
-  const ordered = chosen.map((c) => byKey.get(key(c))).filter((r) => r !== undefined);
+  const conflicted = await conflictedKeys(reviewerId, rows);
+  const ordered = chosen.map((c) => byKey.get(key(c))).filter((r): r is NonNullable<typeof r> => r !== undefined && !conflicted.has(key(r)));
   ordered.sort((a, b) => Number(Boolean(b.flaggedAt)) - Number(Boolean(a.flaggedAt)));
   return { items: ordered.map((r) => toItem(r, reviewed.has(key(r)))), poolSize: Math.min(pool.length, SAMPLE_POOL_LIMIT), truncated };
 }

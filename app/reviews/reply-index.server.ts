@@ -8,6 +8,7 @@ import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "./message-text";
 import { isUniqueViolation } from "~/lib/db-errors.server";
+import { rememberNewReplies } from "./snapshots.server";
 
 export type ReplyFacts = {
   sessionId: string;
@@ -150,6 +151,7 @@ export async function recordReplies(session: { id: string; agentId: string }, me
       if (!isUniqueViolation(error)) throw error;
     }
   }
+  if (fresh.length) await rememberNewReplies(session.id, messages, new Set(fresh.map((row) => row.seq)));
   return fresh.length;
 }
 

@@ -1,4 +1,5 @@
 // Shapes the review resource route sends to the browser (shared by server and client code).
+import type { ViewMessage } from "~/sessions/types";
 export type Rating = "good" | "bad";
 export type LabelDef = { id: string; name: string; hotkey: string | null };
 export type MyReview = { id: string; rating: Rating; labels: string[]; comment: string; updatedAt: string };
@@ -12,7 +13,9 @@ export type ReplyState = {
   /** FleetLM lost this reply after it was delivered: reviews keep their snapshot, the text cannot be re-read. */
   vanished?: { detectedAt: string } | null;
   byOperator: boolean;
-  flagged: { at: string; byName: string | null } | null;
+  flagged: { at: string; byName: string | null; byMe: boolean } | null;
+  /** Set when I may not review this reply (I wrote it, or held its session). */
+  conflict: "wrote" | "held" | null;
   reviewCount: number;
   mine: MyReview | null;
 };
@@ -27,6 +30,8 @@ export type ContextMessage = {
   text: string;
   fullLength?: number | null;
   at: string;
+  /** The message as the session view shows it (bounded content and metadata, authorship), for MessageView. */
+  view: ViewMessage;
 };
 export type ReplyView = {
   sessionId: string;
@@ -34,7 +39,7 @@ export type ReplyView = {
   state: ReplyState;
   labels: LabelDef[];
   /** Present when asked for with ?context=N; `unavailable` when FleetLM could not be read. */
-  context?: { agentId: string | null; messages: ContextMessage[]; lost?: number[] } | { unavailable: true };
+  context?: { agentId: string | null; userId?: string | null; messages: ContextMessage[]; hasMoreBefore: boolean; lost?: number[] } | { unavailable: true };
 };
 export type ActionResult = { ok: true; reviewId?: string } | { ok: false; errors: Record<string, string[]> };
 export const MAX_COMMENT = 2000;
@@ -49,4 +54,7 @@ export type QueueItem = {
   at: string;
   flaggedAt: string | null;
   reviewedByMe: boolean;
+  /** The start of the reply's text (the Console's copy), when it has one. */
+  preview?: string | null;
+  userId?: string | null;
 };

@@ -11,6 +11,8 @@ import type { Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { boundText } from "~/messages/bounds";
 import { readExact } from "~/fleetlm/losses.server";
+import { toViewMessage } from "~/sessions/history.server";
+import { assertMayReview, reviewConflict } from "./integrity.server";
 import { listLabels } from "./labels.server";
 import { snapshotText } from "./message-text";
 import { recordReplies, replyFacts } from "./reply-index.server";
@@ -45,6 +47,10 @@ export class UnknownLabelsError extends Error {
 
 type Actor = Pick<FullActor, "id" | "email">;
 type Db = Awaited<ReturnType<typeof db>>;
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+type ReviewRow = Awaited<ReturnType<Db["review"]["create"]>>;
+/** Runs inside the review's transaction (queue counts, scores), so a refusal there writes nothing. */
+export type InReviewTx = (tx: Tx, review: ReviewRow, created: boolean) => Promise<void>;
 
 /** A reply FleetLM had (it was indexed or delivered) and no longer returns (protocol §13.2). */
 export const vanishedReply = () =>
@@ -55,7 +61,7 @@ export const vanishedReply = () =>
  * newer message instead whenever there is one, §13.1). null when the seq does not exist; throws a 410 when
  * FleetLM lost it.
  */
-async function readMessage(sessionId: string, seq: number): Promise<Message | null> {
+export async function readMessage(sessionId: string, seq: number): Promise<Message | null> {
   let read;
   try {
     const head = (await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { headSeq: true } }))?.headSeq ?? 0;
@@ -110,8 +116,9 @@ const uniq = (values: string[]) => [...new Set(values)];
  * Creates my review of a reply, or updates it when I already reviewed it. With `reviewId`, only that review
  * of mine at this reply is updated: someone else's id answers 404 (it looks exactly like a missing one).
  */
-export async function submitReview(actor: Actor, sessionId: string, seq: number, input: ReviewInput, ip?: string) {
+export async function submitReview(actor: Actor, sessionId: string, seq: number, input: ReviewInput, ip?: string, inTx?: InReviewTx) {
   const labels = uniq(input.labels);
+  await assertMayReview(actor.id, sessionId, seq);
   await assertKnownLabels(labels);
   const prisma = await db();
   if (input.reviewId) {
@@ -121,11 +128,27 @@ export async function submitReview(actor: Actor, sessionId: string, seq: number,
   let existing = await prisma.review.findUnique({ where: { sessionId_seq_reviewerId: { sessionId, seq, reviewerId: actor.id } } });
   let textSnapshot = existing?.textSnapshot;
   let agentId = existing?.agentId;
+  let snapshotSource = "fleetlm";
   if (!existing) {
-    const message = await readMessage(sessionId, seq);
-    const reply = await requireReply(sessionId, seq, message);
-    textSnapshot = snapshotText(message!.content);
-    agentId = reply.agentId;
+    let message: Message | null = null;
+    let cached: Awaited<ReturnType<typeof cachedReply>> = null;
+    try {
+      message = await readMessage(sessionId, seq);
+    } catch (error) {
+      // FleetLM is down: the reviewer had the reply on screen, so the Console's copy of it will do (marked).
+      if (!(error instanceof FleetlmUnavailableError)) throw error;
+      cached = await cachedReply(prisma, sessionId, seq);
+      if (!cached) throw error;
+    }
+    if (cached) {
+      textSnapshot = cached.text;
+      agentId = cached.agentId;
+      snapshotSource = "cache";
+    } else {
+      const reply = await requireReply(sessionId, seq, message);
+      textSnapshot = snapshotText(message!.content);
+      agentId = reply.agentId;
+    }
   }
   const fields = { rating: input.rating, labels: labels.join(","), comment: input.comment };
   for (let attempt = 0; ; attempt++) {
@@ -133,18 +156,19 @@ export async function submitReview(actor: Actor, sessionId: string, seq: number,
       return await prisma.$transaction(async (tx) => {
         const review = existing
           ? await tx.review.update({ where: { id: existing.id }, data: fields })
-          : await tx.review.create({ data: { ...fields, sessionId, seq, agentId: agentId!, reviewerId: actor.id, textSnapshot: textSnapshot! } });
+          : await tx.review.create({ data: { ...fields, sessionId, seq, agentId: agentId!, reviewerId: actor.id, textSnapshot: textSnapshot!, snapshotSource } });
         await audit(
           {
             actor,
             action: existing ? "review.update" : "review.create",
             targetType: "review",
             targetId: review.id,
-            details: { sessionId, seq, rating: review.rating, labels, commentLength: review.comment.length },
+            details: { sessionId, seq, rating: review.rating, labels, commentLength: review.comment.length, ...(existing ? {} : { snapshotSource }) },
             ip,
           },
           tx,
         );
+        if (inTx) await inTx(tx, review, !existing);
         return review;
       });
     } catch (error) {
@@ -154,6 +178,15 @@ export async function submitReview(actor: Actor, sessionId: string, seq: number,
       if (!existing) throw error;
     }
   }
+}
+
+/** The Console's copy of an indexed reply's text (ReplySnapshot), for a save while FleetLM is down. */
+async function cachedReply(prisma: Db, sessionId: string, seq: number): Promise<{ text: string; agentId: string } | null> {
+  const [snapshot, reply] = await Promise.all([
+    prisma.replySnapshot.findUnique({ where: { sessionId_seq: { sessionId, seq } } }),
+    prisma.replyIndex.findUnique({ where: { sessionId_seq: { sessionId, seq } }, select: { agentId: true } }),
+  ]);
+  return snapshot && reply ? { text: snapshot.text, agentId: reply.agentId } : null;
 }
 
 export async function deleteReview(actor: Actor, reviewId: string, ip?: string) {
@@ -166,16 +199,33 @@ export async function deleteReview(actor: Actor, reviewId: string, ip?: string) 
   });
 }
 
-/** Flags (or unflags) a reply for review; a flagged reply leads the queue. Any role may flag. */
-export async function setFlag(actor: Actor, sessionId: string, seq: number, flagged: boolean, ip?: string) {
+export class UnflagReasonRequiredError extends Error {
+  constructor(readonly flaggedByName: string | null) {
+    super(`${flaggedByName ?? "Someone else"} flagged this reply: say why you clear their flag.`);
+  }
+}
+
+/**
+ * Flags (or unflags) a reply for review; a flagged reply leads the queue. Any role may flag. Clearing someone
+ * else's flag needs a reason, checked inside the transaction against the flag as it is now (a re-flag racing
+ * the unflag cannot slip through without one); the audit event names who had flagged it.
+ */
+export async function setFlag(actor: Actor, sessionId: string, seq: number, flagged: boolean, ip?: string, reason?: string) {
   await requireReply(sessionId, seq);
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
+    const before = await tx.replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq } }, select: { flaggedAt: true, flaggedById: true } });
+    const othersFlag = !flagged && before.flaggedAt && before.flaggedById && before.flaggedById !== actor.id;
+    if (othersFlag && !reason) {
+      const flagger = await tx.operator.findUnique({ where: { id: before.flaggedById! }, select: { name: true } });
+      throw new UnflagReasonRequiredError(flagger?.name ?? null);
+    }
     const row = await tx.replyIndex.update({
       where: { sessionId_seq: { sessionId, seq } },
       data: flagged ? { flaggedAt: new Date(), flaggedById: actor.id } : { flaggedAt: null, flaggedById: null },
     });
-    await audit({ actor, action: flagged ? "reply.flag" : "reply.unflag", targetType: "reply", targetId: `${sessionId}:${seq}`, details: { sessionId, seq }, ip }, tx);
+    const details = flagged ? { sessionId, seq } : { sessionId, seq, flaggedById: before.flaggedById, flaggedAt: before.flaggedAt?.toISOString() ?? null, ...(reason ? { reason } : {}) };
+    await audit({ actor, action: flagged ? "reply.flag" : "reply.unflag", targetType: "reply", targetId: `${sessionId}:${seq}`, details, ip }, tx);
     return row;
   });
 }
@@ -187,11 +237,12 @@ export function splitLabels(labels: string): string[] {
 /** My review and the flag state of a reply, from the Console's own tables (no FleetLM read). */
 export async function replyState(me: { id: string }, sessionId: string, seq: number): Promise<ReplyState> {
   const prisma = await db();
-  const [row, mine, reviewCount, lost] = await Promise.all([
+  const [row, mine, reviewCount, lost, conflict] = await Promise.all([
     prisma.replyIndex.findUnique({ where: { sessionId_seq: { sessionId, seq } } }),
     prisma.review.findUnique({ where: { sessionId_seq_reviewerId: { sessionId, seq, reviewerId: me.id } } }),
     prisma.review.count({ where: { sessionId, seq } }),
     prisma.lostSeq.findUnique({ where: { sessionId_seq: { sessionId, seq } }, select: { detectedAt: true } }),
+    reviewConflict(me.id, sessionId, seq),
   ]);
   const flagger = row?.flaggedById ? await prisma.operator.findUnique({ where: { id: row.flaggedById }, select: { name: true } }) : null;
   return {
@@ -201,8 +252,9 @@ export async function replyState(me: { id: string }, sessionId: string, seq: num
     consoleLatencyMs: row?.consoleLatencyMs ?? null,
     vanished: lost ? { detectedAt: lost.detectedAt.toISOString() } : null,
     byOperator: row?.byOperator ?? false,
-    flagged: row?.flaggedAt ? { at: row.flaggedAt.toISOString(), byName: flagger?.name ?? null } : null,
+    flagged: row?.flaggedAt ? { at: row.flaggedAt.toISOString(), byName: flagger?.name ?? null, byMe: row.flaggedById === me.id } : null,
     reviewCount,
+    conflict,
     mine: mine
       ? { id: mine.id, rating: mine.rating as Rating, labels: splitLabels(mine.labels), comment: mine.comment, updatedAt: mine.updatedAt.toISOString() }
       : null,
@@ -217,24 +269,33 @@ async function contextAuthors(prisma: Db, sessionId: string, agentId: string | n
   return authorshipOf({ id: sessionId, userId: indexed?.userId ?? null, agentId }, messages);
 }
 
-/** The reply and up to `before` messages before it, from FleetLM; null when FleetLM cannot be read. */
-export async function replyContext(sessionId: string, seq: number, before = 5): Promise<{ agentId: string | null; messages: ContextMessage[]; lost: number[] } | null> {
+/** The reply, up to `before` messages before it and `after` after it, from FleetLM; null when FleetLM cannot be read. */
+export async function replyContext(
+  sessionId: string,
+  seq: number,
+  before = 5,
+  after = 0,
+): Promise<{ agentId: string | null; messages: ContextMessage[]; hasMoreBefore: boolean; lost: number[] } | null> {
   const prisma = await db();
   try {
     const agentId = await sessionAgent(prisma, sessionId);
     const head = (await prisma.sessionIndex.findUnique({ where: { id: sessionId }, select: { headSeq: true } }))?.headSeq ?? 0;
-    // Exactly seq-before..seq: a plain page here is holed by unflushed newer messages (§13.1).
-    const read = await readExact(sessionId, { from: Math.max(1, seq - before), to: seq }, { existsUpTo: head });
+    const from = Math.max(1, seq - before);
+    // Exactly from..seq+after: a plain page here is holed by unflushed newer messages (§13.1).
+    const read = await readExact(sessionId, { from, to: seq + after }, { existsUpTo: head });
     const messages = read.messages;
     const authors = await contextAuthors(prisma, sessionId, agentId, messages);
     return {
       agentId,
+      hasMoreBefore: from > 1,
       lost: read.lost,
       messages: messages.map((message) => {
-        // Context is shown as plain text, cut like any message a loader returns (ADR 085).
+        // The text is cut like any message a loader returns (ADR 085); `view` is the bounded message the
+        // reviewing view renders as the session view does (tool calls and reasoning as parts).
         const { text, fullLength } = boundText(snapshotText(message.content));
         const author = authors.get(message.seq);
-        return { seq: message.seq, senderId: message.sender_id, role: author?.role ?? "other", suspicious: author?.suspicious ?? null, kind: message.kind, text, fullLength, at: message.insertedAt.toISOString() };
+        const view = { ...toViewMessage(message), author };
+        return { seq: message.seq, senderId: message.sender_id, role: author?.role ?? "other", suspicious: author?.suspicious ?? null, kind: message.kind, text, fullLength, at: message.insertedAt.toISOString(), view };
       }),
     };
   } catch (error) {

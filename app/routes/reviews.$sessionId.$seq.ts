@@ -19,8 +19,11 @@ import {
   ReviewFormSchema,
   setFlag,
   submitReview,
+  UnflagReasonRequiredError,
   UnknownLabelsError,
 } from "~/reviews/reviews.server";
+import { ReviewConflictError } from "~/reviews/integrity.server";
+import { rememberReplyText, sessionUser } from "~/reviews/snapshots.server";
 
 function parseParams(params: Record<string, string | undefined>) {
   const parsed = ReplyParamsSchema.safeParse(params);
@@ -31,17 +34,25 @@ function parseParams(params: Record<string, string | undefined>) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const me = await requirePermission(request, "reviews:read");
   const { sessionId, seq } = parseParams(params);
-  const contextSize = z.coerce.number().int().min(0).max(20).catch(0).parse(new URL(request.url).searchParams.get("context") ?? 0);
+  const search = new URL(request.url).searchParams;
+  // "Load more" asks for up to 200 messages either side of the reply.
+  const contextSize = z.coerce.number().int().min(0).max(200).catch(0).parse(search.get("context") ?? 0);
+  const after = z.coerce.number().int().min(0).max(200).catch(0).parse(search.get("after") ?? 0);
   const [state, context] = await Promise.all([
     replyState(me, sessionId, seq),
-    contextSize > 0 ? replyContext(sessionId, seq, contextSize) : Promise.resolve(undefined),
+    contextSize > 0 || after > 0 ? replyContext(sessionId, seq, contextSize, after) : Promise.resolve(undefined),
   ]);
+  // Keep the Console's copy of the reply the reviewer now has on screen: a save works from it if FleetLM goes down.
+  const shown = context?.messages.find((m) => m.seq === seq);
+  if (shown && state.indexed) await rememberReplyText(sessionId, seq, shown.text);
+  const userId = context ? await sessionUser(sessionId) : null;
   const labels = await listLabels();
-  return Response.json({ sessionId, seq, state, labels, context: context === undefined ? undefined : (context ?? { unavailable: true }) } satisfies ReplyView);
+  return Response.json({ sessionId, seq, state, labels, context: context === undefined ? undefined : context ? { ...context, userId } : { unavailable: true } } satisfies ReplyView);
 }
 
 const IntentSchema = z.object({ intent: z.enum(["review", "flag", "unflag", "delete"]).default("review") });
 const DeleteSchema = z.object({ reviewId: z.string().min(1).max(64) });
+const UnflagSchema = z.object({ reason: z.string().trim().max(500, "At most 500 characters.").optional().transform((v) => (v ? v : undefined)) });
 
 const unavailable = () =>
   data({ ok: false as const, errors: { form: ["FleetLM is unreachable, so the reply cannot be read right now. Try again in a moment."] }, values: {} }, { status: 503 });
@@ -75,9 +86,14 @@ async function act({ request, params, context }: ActionFunctionArgs) {
         return { ok: true as const, reviewId: review.id };
       }
       case "flag":
-      case "unflag":
-        await setFlag(me, sessionId, seq, intent.data.intent === "flag", ip);
+        await setFlag(me, sessionId, seq, true, ip);
         return { ok: true as const };
+      case "unflag": {
+        const parsed = parseForm(UnflagSchema, form);
+        if (!parsed.ok) return parsed.response;
+        await setFlag(me, sessionId, seq, false, ip, parsed.data.reason);
+        return { ok: true as const };
+      }
       case "delete": {
         const parsed = parseForm(DeleteSchema, form);
         if (!parsed.ok) return parsed.response;
@@ -87,6 +103,8 @@ async function act({ request, params, context }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (error instanceof UnknownLabelsError) return invalid({ labels: [error.message] });
+    if (error instanceof UnflagReasonRequiredError) return invalid({ reason: [error.message] });
+    if (error instanceof ReviewConflictError) return data({ ok: false as const, errors: { form: [error.message] }, values: {} }, { status: 403 });
     if (error instanceof FleetlmUnavailableError) return unavailable();
     throw error;
   }

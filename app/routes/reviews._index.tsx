@@ -9,7 +9,16 @@ import { dayProblems } from "~/lib/calendar-day";
 import { ExportButton } from "~/reviews/components/export-button";
 import { ReviewQueue } from "~/reviews/components/review-queue";
 import { listLabels } from "~/reviews/labels.server";
-import { newSampleSeed, parseQueueFilters, reviewedAgents, sampledQueue, unreviewedQueue } from "~/reviews/queue.server";
+import { newSampleSeed, parseQueueFilters, reviewedAgents, sampledQueue, unreviewedQueue, type QueueItem } from "~/reviews/queue.server";
+import { listDatasets } from "~/reviews/datasets/datasets.server";
+import { listQueues, mayWorkOn } from "~/reviews/queues/queues.server";
+import { replyPreviews, sessionUsers } from "~/reviews/snapshots.server";
+
+/** Rows with a text preview and the session's user, so the list says what each reply is. */
+async function withPreviews(items: QueueItem[]) {
+  const [previews, users] = await Promise.all([replyPreviews(items), sessionUsers(items.map((i) => i.sessionId))]);
+  return items.map((i) => ({ ...i, preview: previews.get(`${i.sessionId}:${i.seq}`) ?? null, userId: users.get(i.sessionId) ?? null }));
+}
 
 export const meta: MetaFunction = () => [{ title: "Reviews · FleetLM Console" }];
 
@@ -24,19 +33,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   // A date that is not a real day is left out of the filters (like any bad filter value) and said so on the page.
   const problems = dayProblems(url.searchParams, ["from", "to"]);
-  const [labels, agents] = await Promise.all([listLabels(), reviewedAgents()]);
+  const [labels, agents, allQueues, allDatasets] = await Promise.all([listLabels(), reviewedAgents(), listQueues(), can(me, "reviews:curate") ? listDatasets() : Promise.resolve([])]);
+  const datasets = allDatasets.map((d) => ({ id: d.id, name: d.name }));
+  const queues = allQueues.filter((q) => mayWorkOn(q, me)).map((q) => ({ id: q.id, name: q.name, reviewsNeeded: q.reviewsNeeded }));
   if (filters.sample && filters.seed) {
     const sample = await sampledQueue(me.id, { ...filters, sample: filters.sample, seed: filters.seed });
-    return { filters, labels, agents, items: sample.items, more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: can(me, "reviews:export"), canManageLabels: can(me, "settings:manage"), problems };
+    return { filters, labels, agents, queues, datasets, items: await withPreviews(sample.items), more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: can(me, "reviews:export"), canCurate: can(me, "reviews:curate"), canManageLabels: can(me, "settings:manage"), canManageReviews: can(me, "reviews:manage"), problems };
   }
   const queue = await unreviewedQueue(me.id, filters);
-  return { filters, labels, agents, items: queue.items, more: queue.more, sample: null, canExport: can(me, "reviews:export"), canManageLabels: can(me, "settings:manage"), problems };
+  return { filters, labels, agents, queues, datasets, items: await withPreviews(queue.items), more: queue.more, sample: null, canExport: can(me, "reviews:export"), canCurate: can(me, "reviews:curate"), canManageLabels: can(me, "settings:manage"), canManageReviews: can(me, "reviews:manage"), problems };
 }
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function ReviewsIndex() {
-  const { filters, labels, agents, items, more, sample, canExport, canManageLabels, problems } = useLoaderData<typeof loader>();
+  const { filters, labels, agents, queues, datasets, items, more, sample, canExport, canCurate, canManageLabels, canManageReviews, problems } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const exportParams = new URLSearchParams(params);
   exportParams.delete("sample");
@@ -51,8 +62,19 @@ export default function ReviewsIndex() {
           </Link>
         ) : null}
         {canManageLabels ? <Link to="/admin/review-labels" className="text-sm text-blue-600 underline dark:text-blue-400">Manage labels</Link> : null}
+        {canManageReviews ? <Link to="/admin/scores" className="text-sm text-blue-600 underline dark:text-blue-400">Manage scores</Link> : null}
+        {canManageReviews ? <Link to="/admin/review-queues" className="text-sm text-blue-600 underline dark:text-blue-400">Manage queues</Link> : null}
+        {canCurate ? <Link to="/reviews/datasets" className="text-sm text-blue-600 underline dark:text-blue-400">Datasets</Link> : null}
         {canExport ? <ExportButton href={`/reviews/export?${exportParams}`} label="Export reviews (CSV)" className="ml-auto" /> : null}
       </div>
+      {queues.length ? (
+        <nav aria-label="Your review queues" className="flex flex-wrap items-center gap-2 text-sm" data-testid="my-queues">
+          <span className="text-slate-500">Your queues:</span>
+          {queues.map((q) => (
+            <Link key={q.id} to={`/reviews/queues/${q.id}`} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">{q.name}</Link>
+          ))}
+        </nav>
+      ) : null}
       <Form method="get" className="flex flex-wrap items-end gap-2 text-sm" aria-label="Queue filters">
         <label className="flex flex-col">
           Agent
@@ -94,6 +116,13 @@ export default function ReviewsIndex() {
         <label className="flex items-center gap-1 pb-1.5">
           <input name="flagged" type="checkbox" value="1" defaultChecked={filters.flagged === "1"} /> Flagged only
         </label>
+        <label className="flex items-center gap-1 pb-1.5">
+          <input name="show" type="checkbox" value="all" defaultChecked={filters.show === "all"} /> Include replies I reviewed
+        </label>
+        {/* Filters a chart bar set (not in the form): kept on Apply, shown as a removable chip. */}
+        {(["rating", "label", "reviewedFrom", "reviewedTo", "maxLatency"] as const).map((k) =>
+          filters[k] !== undefined ? <input key={k} type="hidden" name={k} value={String(filters[k])} /> : null,
+        )}
         <label className="flex flex-col">
           Random sample of
           <input name="sample" type="number" min={1} max={500} placeholder="all" defaultValue={filters.sample ?? ""} className={`${input} w-24`} />
@@ -106,6 +135,17 @@ export default function ReviewsIndex() {
           {problems.join(" ")} That filter was ignored.
         </p>
       ) : null}
+      {filters.rating || filters.label || filters.maxLatency !== undefined ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="chart-filter">
+          From a chart:{" "}
+          {filters.rating ? `replies with a review rated ${filters.rating}` : null}
+          {filters.label ? `replies with a review labelled “${filters.label}”` : null}
+          {filters.rating || filters.label ? ` written ${filters.reviewedFrom ?? "…"} – ${filters.reviewedTo ?? "…"}` : null}
+          {filters.maxLatency !== undefined ? `latency ${filters.minLatency !== undefined ? `≥ ${filters.minLatency + 1} ms and ` : ""}< ${filters.maxLatency} ms` : null}
+          {" · "}{items.length}{more ? "+" : ""} replies.{" "}
+          <Link to={`?${new URLSearchParams([...params].filter(([k]) => !["rating", "label", "reviewedFrom", "reviewedTo", "maxLatency"].includes(k)))}`} className="text-blue-600 underline dark:text-blue-400">Remove</Link>
+        </p>
+      ) : null}
       {sample ? (
         <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="sample-info">
           Sample of {items.length} from {sample.pool} matching replies (seed {filters.seed}; {items.filter((i) => i.reviewedByMe).length} reviewed by you).
@@ -113,7 +153,7 @@ export default function ReviewsIndex() {
           <Link to={`?${new URLSearchParams([...params].filter(([k]) => k !== "seed"))}`} className="text-blue-600 underline dark:text-blue-400">New sample</Link>
         </p>
       ) : null}
-      <ReviewQueue key={`${params}`} items={items} labels={labels} more={more} />
+      <ReviewQueue key={`${params}`} items={items} labels={labels} more={more} datasets={datasets} />
     </div>
   );
 }

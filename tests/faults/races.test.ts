@@ -225,7 +225,12 @@ describe("reviews", () => {
   it("flag and unflag racing: the stored state is the one audited last", async () => {
     const prisma = await db();
     for (let round = 0; round < ROUNDS; round++) {
-      await Promise.all([reviews.setFlag(a, sessionId, seq, true), reviews.setFlag(b, sessionId, seq, false), reviews.setFlag(auditor, sessionId, seq, round % 2 === 0)]);
+      // Clearing another reviewer's flag needs a reason (ADR 113), so the unflags give one.
+      await Promise.all([
+        reviews.setFlag(a, sessionId, seq, true),
+        reviews.setFlag(b, sessionId, seq, false, undefined, "race"),
+        reviews.setFlag(auditor, sessionId, seq, round % 2 === 0, undefined, "race"),
+      ]);
       const row = await prisma.replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq } } });
       const last = await prisma.auditEvent.findFirstOrThrow({ where: { targetId: `${sessionId}:${seq}`, action: { in: ["reply.flag", "reply.unflag"] } }, orderBy: { id: "desc" } });
       expect(row.flaggedAt !== null).toBe(last.action === "reply.flag");

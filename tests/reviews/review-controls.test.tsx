@@ -18,7 +18,7 @@ beforeEach(() => {
     sessionId: "s1",
     seq: 4,
     labels: [{ id: "l1", name: "tone", hotkey: "t" }, { id: "l2", name: "policy", hotkey: "p" }],
-    state: { indexed: true, termination: "finish", latencyMs: 900, byOperator: false, flagged: null, reviewCount: 0, mine: null },
+    state: { indexed: true, termination: "finish", latencyMs: 900, byOperator: false, flagged: null, reviewCount: 0, conflict: null, mine: null },
   };
   vi.stubGlobal("fetch", async (url: string, init?: RequestInit) => {
     expect(url).toBe("/reviews/s1/4");
@@ -30,7 +30,7 @@ beforeEach(() => {
           view.state.mine = { id: "r1", rating: body.get("rating") as "good" | "bad", labels: body.getAll("labels"), comment: body.get("comment") ?? "", updatedAt: new Date().toISOString() };
           view.state.reviewCount = 1;
         }
-        if (body.get("intent") === "flag") view.state.flagged = { at: new Date().toISOString(), byName: "Flo" };
+        if (body.get("intent") === "flag") view.state.flagged = { at: new Date().toISOString(), byName: "Flo", byMe: true };
         if (body.get("intent") === "unflag") view.state.flagged = null;
       }
       return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { "content-type": "application/json" } });

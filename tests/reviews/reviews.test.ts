@@ -136,19 +136,35 @@ describe("reviewing a reply", () => {
   it("returns the messages before the reply as context, and a degraded answer when FleetLM is down", async () => {
     const me = await makeOperator("auditor");
     const seq = replies[0]!.seq;
-    const ok = (await state(me, seq, 5)).body as { context: { messages: { seq: number; role: string }[] } };
+    const ok = (await state(me, seq, 5)).body as { context: { messages: { seq: number; role: string; content: unknown }[]; hasMoreBefore: boolean } };
     expect(ok.context.messages.map((m) => m.seq)).toEqual(Array.from({ length: seq }, (_, i) => i + 1).slice(-6));
     expect(ok.context.messages.at(-1)!.role).toBe("agent");
+    expect((ok.context.messages.at(-1)! as unknown as { view: { content: unknown } }).view.content).toEqual(replies[0]!.content); // the whole body, rendered as parts
+    // More context down: the messages after the reply too.
+    const around = (await call(() => loader({ request: request(`/reviews/${sessionId}/${seq}?context=1&after=50`, { as: me }), params: { sessionId, seq: String(seq) }, context: {} }))).body as { context: { messages: { seq: number }[]; hasMoreBefore: boolean } };
+    expect(around.context.messages[0]!.seq).toBe(seq - 1);
+    expect(around.context.messages.at(-1)!.seq).toBeGreaterThan(seq);
+    expect(around.context.hasMoreBefore).toBe(seq - 1 > 1);
     server.faults.set({ mode: "error500" });
     try {
       const down = await state(me, seq, 5);
       expect(down.status).toBe(200);
       expect((down.body as { context: unknown }).context).toEqual({ unavailable: true });
-      // A new review needs the text from FleetLM: a clear 503, nothing written.
+      // A new review needs the reply's text: without the Console's copy of it, a clear 503, nothing written…
+      const prisma = await db();
+      const copy = await prisma.replySnapshot.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq } } });
+      expect(copy.text).toBe(messageText(replies[0]!.content)); // taken when the reviewer was shown the reply
+      await prisma.replySnapshot.delete({ where: { sessionId_seq: { sessionId, seq } } });
       const before = await reviewCount();
       const res = await submit(await makeOperator("auditor"), seq, { intent: "review", rating: "good" });
       expect(res.status).toBe(503);
       expect(await reviewCount()).toBe(before);
+      // …with the copy (the reviewer has the reply on screen), the save works from it and says so.
+      await prisma.replySnapshot.create({ data: copy });
+      const fromCopy = await submit(await makeOperator("auditor"), seq, { intent: "review", rating: "good" });
+      expect(fromCopy.status).toBe(200);
+      const saved = await prisma.review.findUniqueOrThrow({ where: { id: (fromCopy.body as { reviewId: string }).reviewId } });
+      expect(saved).toMatchObject({ textSnapshot: copy.text, snapshotSource: "cache" });
     } finally {
       server.faults.set({ mode: null });
     }

@@ -30,13 +30,25 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
   const { view, draft, save } = review;
   const flagged = view?.state.flagged ?? null;
   const mine = view?.state.mine ?? null;
+  const conflict = view?.state.conflict ?? null;
+  const conflictText = conflict === "wrote" ? "You wrote this reply: someone else reviews it." : conflict === "held" ? "You held this session: someone else reviews its replies." : undefined;
+  const toggleFlag = () => {
+    if (flagged && !flagged.byMe) {
+      // Clearing someone else's flag needs a reason (the server refuses it without one).
+      const reason = window.prompt(`${flagged.byName ?? "Someone else"} flagged this reply. Why clear their flag?`)?.trim();
+      if (reason) void review.setFlag(false, reason);
+      return;
+    }
+    void review.setFlag(!flagged);
+  };
 
   return (
     <div ref={ref} className="mt-1 text-xs" data-testid={`review-controls-${seq}`}>
       <div className="flex flex-wrap items-center gap-1">
         <button
           type="button"
-          disabled={!view}
+          disabled={!view || Boolean(conflict)}
+          title={conflictText}
           aria-pressed={draft.rating === "good"}
           onClick={() => void review.submit({ rating: "good" })}
           className={`${button} ${draft.rating === "good" && mine ? "border-green-600 bg-green-600 text-white" : idle}`}
@@ -45,21 +57,22 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
         </button>
         <button
           type="button"
-          disabled={!view}
+          disabled={!view || Boolean(conflict)}
+          title={conflictText}
           aria-pressed={draft.rating === "bad"}
           onClick={() => void review.submit({ rating: "bad" })}
           className={`${button} ${draft.rating === "bad" && mine ? "border-red-600 bg-red-600 text-white" : idle}`}
         >
           Bad
         </button>
-        <button type="button" disabled={!view} aria-expanded={open} onClick={() => setOpen((o) => !o)} className={`${button} ${idle}`}>
+        <button type="button" disabled={!view || Boolean(conflict)} aria-expanded={open} onClick={() => setOpen((o) => !o)} className={`${button} ${idle}`}>
           {mine && (mine.labels.length > 0 || mine.comment) ? `Labels · comment (${mine.labels.length}${mine.comment ? ", 💬" : ""})` : "Labels · comment"}
         </button>
         <button
           type="button"
           disabled={!view}
           aria-pressed={Boolean(flagged)}
-          onClick={() => void review.setFlag(!flagged)}
+          onClick={toggleFlag}
           title={flagged ? `Flagged${flagged.byName ? ` by ${flagged.byName}` : ""} ${new Date(flagged.at).toUTCString()}` : "Put this reply at the front of the review queue"}
           className={`${button} ${flagged ? "border-amber-500 bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100" : idle}`}
         >

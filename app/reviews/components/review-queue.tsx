@@ -2,12 +2,13 @@
 // before it. j/→ next, k/← previous, 1 good, 2 bad, label hotkeys, c comment, f flag, Enter save (and next).
 import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ContextMessage, LabelDef, QueueItem } from "../review-types";
+import type { LabelDef, QueueItem } from "../review-types";
 import { MAX_COMMENT } from "../review-types";
+import { AddToDataset, type DatasetOption } from "./add-to-dataset";
+import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
-import { formatChars } from "~/sessions/render-budget";
 
-type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean };
+type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean; datasets?: DatasetOption[] };
 
 function isTyping(target: EventTarget | null) {
   const el = target as HTMLElement | null;
@@ -16,7 +17,7 @@ function isTyping(target: EventTarget | null) {
   return el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable;
 }
 
-export function ReviewQueue({ items, labels, more }: Props) {
+export function ReviewQueue({ items, labels, more, datasets = [] }: Props) {
   const firstOpen = Math.max(0, items.findIndex((i) => !i.reviewedByMe));
   const [index, setIndex] = useState(firstOpen);
   const [done, setDone] = useState<Set<string>>(() => new Set(items.filter((i) => i.reviewedByMe).map((i) => `${i.sessionId}:${i.seq}`)));
@@ -43,15 +44,19 @@ export function ReviewQueue({ items, labels, more }: Props) {
                 aria-current={i === index ? "true" : undefined}
                 data-testid="queue-item"
                 data-key={k}
-                className={`flex w-full items-center gap-2 px-2 py-1.5 text-left ${i === index ? "bg-blue-50 dark:bg-blue-950" : "hover:bg-slate-50 dark:hover:bg-slate-800"}`}
+                className={`flex w-full items-start gap-2 px-2 py-1.5 text-left ${i === index ? "bg-blue-50 dark:bg-blue-950" : "hover:bg-slate-50 dark:hover:bg-slate-800"}`}
               >
-                <span className="w-4">{done.has(k) ? "✓" : ""}</span>
-                {item.flaggedAt ? <span className="rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">flagged</span> : null}
-                <span className="truncate">{item.agentId}</span>
-                <span className="text-xs text-slate-500">#{item.seq}</span>
-                {item.byOperator ? <span className="text-xs text-purple-700 dark:text-purple-300">operator</span> : null}
-                {item.termination === "abort" ? <span className="text-xs text-red-600">abort</span> : null}
-                <span className="ml-auto text-xs text-slate-500">{item.latencyMs !== null ? `${item.latencyMs} ms` : ""}</span>
+                <span className="w-4 shrink-0">{done.has(k) ? "✓" : ""}</span>
+                <span className="min-w-0 flex-1">
+                  <span className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+                    {item.flaggedAt ? <span className="rounded bg-amber-100 px-1 text-amber-900 dark:bg-amber-900 dark:text-amber-100">flagged</span> : null}
+                    <span className="truncate">{item.userId ?? "unknown user"} → {item.agentId}</span>
+                    {item.byOperator ? <span className="text-purple-700 dark:text-purple-300">operator</span> : null}
+                    {item.termination === "abort" ? <span className="text-red-600">abort</span> : null}
+                    <time dateTime={item.at} className="ml-auto shrink-0">{item.at.slice(5, 16).replace("T", " ")}</time>
+                  </span>
+                  <span className="block truncate" data-testid="queue-item-preview">{item.preview ?? `#${item.seq}${item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""}`}</span>
+                </span>
               </button>
             </li>
           );
@@ -64,6 +69,7 @@ export function ReviewQueue({ items, labels, more }: Props) {
           item={current}
           position={`${index + 1} of ${items.length}`}
           labels={labels}
+          datasets={datasets}
           onNext={() => move(1)}
           onPrevious={() => move(-1)}
           onSaved={() => {
@@ -76,17 +82,24 @@ export function ReviewQueue({ items, labels, more }: Props) {
   );
 }
 
-const roleStyle: Record<ContextMessage["role"], string> = {
-  user: "bg-slate-100 dark:bg-slate-800",
-  agent: "bg-blue-50 dark:bg-blue-950",
-  operator: "bg-purple-50 dark:bg-purple-950",
-  other: "bg-slate-50 dark:bg-slate-900",
-};
 
-function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: { item: QueueItem; position: string; labels: LabelDef[]; onNext: () => void; onPrevious: () => void; onSaved: () => void }) {
-  const review = useReview(item.sessionId, item.seq, { context: 5 });
+function CurrentReply({ item, position, labels, datasets, onNext, onPrevious, onSaved }: { item: QueueItem; position: string; labels: LabelDef[]; datasets: DatasetOption[]; onNext: () => void; onPrevious: () => void; onSaved: () => void }) {
+  const review = useReview(item.sessionId, item.seq);
   const comment = useRef<HTMLTextAreaElement>(null);
+  const reasonInput = useRef<HTMLInputElement>(null);
   const { draft, view } = review;
+  // Clearing someone else's flag asks for a reason first (the server refuses it without one).
+  const [askReason, setAskReason] = useState(false);
+  const [reason, setReason] = useState("");
+  const toggleFlag = useCallback(() => {
+    const flag = view?.state.flagged;
+    if (flag && !flag.byMe) {
+      setAskReason(true);
+      setTimeout(() => reasonInput.current?.focus(), 0);
+      return;
+    }
+    void review.setFlag(!flag);
+  }, [review, view]);
 
   const save = useCallback(async () => {
     if (await review.submit()) onSaved();
@@ -109,7 +122,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
       else if (key === "1") review.edit({ rating: "good" });
       else if (key === "2") review.edit({ rating: "bad" });
       else if (key === "c") comment.current?.focus();
-      else if (key === "f") void review.setFlag(!view?.state.flagged);
+      else if (key === "f") toggleFlag();
       else if (key === "Enter") void save();
       else {
         const label = labels.find((l) => l.hotkey === key.toLowerCase());
@@ -120,9 +133,8 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [labels, onNext, onPrevious, review, save, view]);
+  }, [labels, onNext, onPrevious, review, save, toggleFlag]);
 
-  const context = view?.context;
   return (
     <section aria-label="Reply under review" className="space-y-3 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid="current-reply">
       <header className="flex flex-wrap items-center gap-2 text-sm">
@@ -133,32 +145,28 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
         <span className="text-slate-500">{item.agentId} · seq {item.seq} · {item.termination}{item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}</span>
         <time dateTime={item.at} title={item.at} className="ml-auto text-slate-500">{new Date(item.at).toUTCString()}</time>
       </header>
-      {view?.state.flagged ? <p className="text-sm text-amber-700 dark:text-amber-300">Flagged{view.state.flagged.byName ? ` by ${view.state.flagged.byName}` : ""}.</p> : null}
-      <div className="max-h-[45vh] space-y-2 overflow-auto" data-testid="reply-context">
-        {!view && !review.loadError ? <p className="text-sm text-slate-500">Loading…</p> : null}
-        {review.loadError ? <p role="alert" className="text-sm text-red-600">{review.loadError}</p> : null}
-        {context && "unavailable" in context ? (
-          <p role="status" className="rounded bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-            FleetLM is unreachable: the conversation cannot be shown right now. You can still rate from the facts above; the text is snapshotted once FleetLM answers.
-          </p>
-        ) : null}
-        {context && "messages" in context
-          ? context.messages.map((m) => (
-              <div key={m.seq} className={`rounded p-2 text-sm ${roleStyle[m.role]} ${m.seq === item.seq ? "ring-2 ring-blue-500" : ""}`} data-seq={m.seq}>
-                <div className="mb-0.5 text-xs text-slate-500">
-                  #{m.seq} · {m.role === "agent" ? "AI" : m.role} ({m.senderId})
-                  {m.suspicious ? <span className="ml-1 rounded bg-red-100 px-1 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title={m.suspicious} data-testid="suspicious">suspicious: {m.suspicious}</span> : null}
-                </div>
-                <p className="whitespace-pre-wrap break-words">{m.text}{m.fullLength ? "…" : ""}</p>
-                {m.fullLength ? (
-                  <p className="text-xs text-slate-500">
-                    {formatChars(m.text.length)} of {formatChars(m.fullLength)} shown.{" "}
-                    <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${m.seq}`} className="underline">Open it in the session</Link>
-                  </p>
-                ) : null}
-              </div>
-            ))
-          : null}
+      {view?.state.flagged ? <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="flagged-by">Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")} · {new Date(view.state.flagged.at).toUTCString()}.</p> : null}
+      {askReason && view?.state.flagged ? (
+        <form className="flex flex-wrap items-center gap-2 text-sm" aria-label="Clear someone else's flag"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            if (await review.setFlag(false, reason.trim())) { setAskReason(false); setReason(""); }
+          }}>
+          <label className="flex grow items-center gap-2">Why clear {view.state.flagged.byName ?? "their"}’s flag?
+            <input ref={reasonInput} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} aria-label="Reason for clearing the flag" className="grow rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950" />
+          </label>
+          <button className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">Clear flag</button>
+          <button type="button" onClick={() => setAskReason(false)} className="text-slate-500 underline">Cancel</button>
+        </form>
+      ) : null}
+      {view?.state.conflict ? (
+        <p role="status" className="rounded bg-slate-100 p-2 text-sm text-slate-700 dark:bg-slate-800 dark:text-slate-200" data-testid="review-conflict">
+          {view.state.conflict === "wrote" ? "You wrote this reply, so someone else has to review it." : "You held this session, so someone else has to review its replies."}
+        </p>
+      ) : null}
+      {review.loadError ? <p role="alert" className="text-sm text-red-600">{review.loadError}</p> : null}
+      <div className="max-h-[45vh] overflow-auto">
+        <ReplyContext sessionId={item.sessionId} seq={item.seq} />
       </div>
       <form
         className="space-y-2 text-sm"
@@ -176,7 +184,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
             className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}>
             <kbd>2</kbd> Bad
           </button>
-          <button type="button" aria-pressed={Boolean(view?.state.flagged)} onClick={() => void review.setFlag(!view?.state.flagged)} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
+          <button type="button" aria-pressed={Boolean(view?.state.flagged)} onClick={toggleFlag} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
             <kbd>f</kbd> {view?.state.flagged ? "Unflag" : "Flag"}
           </button>
           {view?.state.mine ? <span className="text-xs text-slate-500">You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.</span> : null}
@@ -196,7 +204,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
             className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950" />
         </label>
         <div className="flex items-center gap-3">
-          <button type="submit" disabled={review.save.status === "saving"} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+          <button type="submit" disabled={review.save.status === "saving" || Boolean(view?.state.conflict)} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
             <kbd>Enter</kbd> Save and next
           </button>
           <span className="text-xs text-slate-500"><kbd>j</kbd>/<kbd>→</kbd> next · <kbd>k</kbd>/<kbd>←</kbd> previous</span>
@@ -205,6 +213,7 @@ function CurrentReply({ item, position, labels, onNext, onPrevious, onSaved }: {
           <span className="ml-auto text-xs text-slate-400">{draft.comment.length}/{MAX_COMMENT}</span>
         </div>
       </form>
+      {view?.state.mine ? <AddToDataset sessionId={item.sessionId} seq={item.seq} datasets={datasets} /> : null}
     </section>
   );
 }

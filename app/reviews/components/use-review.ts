@@ -84,10 +84,13 @@ export function useReview(sessionId: string, seq: number, options: { context?: n
   );
 
   const setFlag = useCallback(
-    async (flagged: boolean) => {
-      const result = await post([["intent", flagged ? "flag" : "unflag"]]);
-      if (!result.ok) setSave({ status: "error", message: Object.values(result.errors).flat()[0] ?? "Not saved." });
+    async (flagged: boolean, reason?: string): Promise<boolean> => {
+      const fields: [string, string][] = [["intent", flagged ? "flag" : "unflag"]];
+      if (reason) fields.push(["reason", reason]);
+      const result = await post(fields);
+      if (!result.ok) setSave({ status: "error", message: Object.values(result.errors).flat()[0] ?? "Not saved.", errors: result.errors });
       await load();
+      return result.ok;
     },
     [post, load],
   );

@@ -1,0 +1,154 @@
+// Datasets of reviewed replies: each item copies the conversation up to the reply, the reply, the scores (with
+// their config versions) and an auditor's corrected answer, at the time it is added (FleetLM history can move
+// on; the dataset must not). Exported streamed as JSONL in OpenAI's chat fine-tuning format, or as CSV.
+import { z } from "zod";
+import { audit, type AuditActor } from "~/audit/audit.server";
+import { db } from "~/db.server";
+import { csvStream, keysetBatches, type Cell } from "../csv.server";
+import { replyContext } from "../reviews.server";
+
+export const MAX_CONTEXT = 200;
+const BATCH = 500;
+
+export const DatasetFormSchema = z.object({
+  name: z.string().trim().min(1, "Name the dataset.").max(80, "At most 80 characters."),
+  description: z.string().trim().max(500, "At most 500 characters.").default(""),
+});
+
+export const DatasetItemFormSchema = z.object({
+  sessionId: z.string().min(1).max(200),
+  seq: z.coerce.number().int().positive(),
+  corrected: z.string().trim().max(20_000, "At most 20,000 characters.").optional().transform((v) => (v ? v : undefined)),
+});
+
+export class DatasetError extends Error {
+  constructor(readonly status: number, readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+export type ChatMessage = { role: "user" | "assistant"; content: string };
+
+export async function createDataset(actor: NonNullable<AuditActor>, input: z.output<typeof DatasetFormSchema>, ip?: string) {
+  const prisma = await db();
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const dataset = await tx.dataset.create({ data: { ...input, createdById: actor.id } });
+      await audit({ actor, action: "dataset.create", targetType: "dataset", targetId: dataset.id, details: { name: dataset.name }, ip }, tx);
+      return dataset;
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") throw new DatasetError(400, "name", "A dataset with that name exists.");
+    throw error;
+  }
+}
+
+export async function getDataset(datasetId: string) {
+  return (await db()).dataset.findUnique({ where: { id: datasetId } });
+}
+
+export async function listDatasets() {
+  const prisma = await db();
+  const [rows, counts] = await Promise.all([
+    prisma.dataset.findMany({ orderBy: { createdAt: "desc" } }),
+    prisma.datasetItem.groupBy({ by: ["datasetId"], _count: { _all: true } }),
+  ]);
+  return rows.map((d) => ({ id: d.id, name: d.name, description: d.description, createdAt: d.createdAt.toISOString(), items: counts.find((c) => c.datasetId === d.id)?._count._all ?? 0 }));
+}
+
+/**
+ * Adds a reviewed reply (someone's review must exist) with the conversation up to it read from FleetLM now.
+ * Adding it again replaces the item (a newer correction). FleetLM down → 503, nothing written.
+ */
+export async function addToDataset(actor: NonNullable<AuditActor>, datasetId: string, input: z.output<typeof DatasetItemFormSchema>, ip?: string) {
+  const prisma = await db();
+  const dataset = await prisma.dataset.findUnique({ where: { id: datasetId } });
+  if (!dataset) throw new Response("No such dataset.", { status: 404 });
+  const reviews = await prisma.review.findMany({
+    where: { sessionId: input.sessionId, seq: input.seq },
+    orderBy: { updatedAt: "desc" },
+    include: { scores: { include: { config: { select: { version: true } } } }, reviewer: { select: { name: true } } },
+  });
+  if (reviews.length === 0) throw new DatasetError(400, "seq", "Only reviewed replies go into a dataset: review it first.");
+  const context = await replyContext(input.sessionId, input.seq, MAX_CONTEXT);
+  if (!context) throw new DatasetError(503, "form", "FleetLM is unreachable, so the conversation cannot be copied right now. Try again in a moment.");
+  const reply = context.messages.find((m) => m.seq === input.seq);
+  if (!reply) throw new DatasetError(404, "seq", "FleetLM has no message at that seq.");
+  const messages: ChatMessage[] = context.messages
+    .filter((m) => m.seq < input.seq && m.text.trim() !== "" && (m.role === "user" || m.role === "agent" || m.role === "operator"))
+    .map((m) => ({ role: m.role === "user" ? "user" : "assistant", content: m.text }));
+  const mine = reviews.find((r) => r.reviewerId === actor.id) ?? reviews[0]!;
+  const scores = Object.fromEntries(mine.scores.map((s) => [s.key, { value: s.value, version: s.config.version }]));
+  const data = {
+    datasetId,
+    sessionId: input.sessionId,
+    seq: input.seq,
+    reviewId: mine.id,
+    messages: JSON.stringify(messages),
+    reply: reply.text,
+    corrected: input.corrected ?? null,
+    rating: mine.rating,
+    scores: JSON.stringify({ reviewer: mine.reviewer.name, labels: mine.labels.split(",").filter(Boolean), values: scores, contextTruncated: context.hasMoreBefore }),
+    addedById: actor.id,
+  };
+  return prisma.$transaction(async (tx) => {
+    const item = await tx.datasetItem.upsert({
+      where: { datasetId_sessionId_seq: { datasetId, sessionId: input.sessionId, seq: input.seq } },
+      create: data,
+      update: { ...data, addedAt: new Date() },
+    });
+    await audit({ actor, action: "dataset.add", targetType: "dataset", targetId: datasetId, details: { sessionId: input.sessionId, seq: input.seq, reviewId: mine.id, corrected: Boolean(input.corrected), messages: messages.length }, ip }, tx);
+    return item;
+  });
+}
+
+type ItemRow = { id: string; sessionId: string; seq: number; messages: string; reply: string; corrected: string | null; rating: string | null; scores: string; addedAt: Date };
+
+function itemPages(datasetId: string) {
+  return keysetBatches(
+    async (after: string | undefined, size) =>
+      (await db()).datasetItem.findMany({ where: { datasetId, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: size }) as Promise<ItemRow[]>,
+    (row) => row.id,
+    BATCH,
+  );
+}
+
+/** One training example: the conversation, then the assistant's answer (the correction when there is one). */
+export function toChatExample(item: Pick<ItemRow, "messages" | "reply" | "corrected">): { messages: ChatMessage[] } {
+  return { messages: [...(JSON.parse(item.messages) as ChatMessage[]), { role: "assistant", content: item.corrected ?? item.reply }] };
+}
+
+/** JSONL, one `{"messages": [...]}` per line, pulled batch by batch as the client reads. */
+export function datasetJsonl(datasetId: string): ReadableStream<Uint8Array> {
+  const pages = itemPages(datasetId);
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await pages.next();
+      if (next.done) return controller.close();
+      controller.enqueue(encoder.encode(next.value.map((item) => `${JSON.stringify(toChatExample(item))}\n`).join("")));
+    },
+    async cancel() {
+      await pages.return(undefined);
+    },
+  });
+}
+
+export const DATASET_COLUMNS = ["item_id", "session_id", "seq", "added_at", "rating", "labels", "scores", "reply", "corrected", "conversation_json"];
+
+export function datasetCsv(datasetId: string): ReadableStream<Uint8Array> {
+  async function* rows(): AsyncGenerator<Cell[][]> {
+    for await (const batch of itemPages(datasetId)) {
+      yield batch.map((item) => {
+        const meta = JSON.parse(item.scores) as { labels?: string[]; values?: Record<string, { value: string; version: number }> };
+        const scores = Object.entries(meta.values ?? {}).map(([k, v]) => `${k}=${v.value} (v${v.version})`).join("; ");
+        return [item.id, item.sessionId, item.seq, item.addedAt, item.rating, (meta.labels ?? []).join("; "), scores, item.reply, item.corrected, item.messages];
+      });
+    }
+  }
+  return csvStream(DATASET_COLUMNS, rows());
+}
+
+export async function datasetSize(datasetId: string) {
+  return (await db()).datasetItem.count({ where: { datasetId } });
+}
