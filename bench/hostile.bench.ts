@@ -1,7 +1,9 @@
 // One hostile message must not cost everyone else: while Chromium opens (and re-opens, and "Show all"s) a
 // session holding a 1 MB markup-dense markdown reply posted by its end user, /login on the same Console
 // process answers. The production build (server.mjs) against the dev server; playwright-core drives Chromium.
-//   hostile_message_login_p95_ms   p95 of 20 GET /login answered while the hostile session is being opened
+//   hostile_message_login_p95_ms     p95 of 20 GET /login answered while the hostile session is being opened
+//   hostile_message_login_p95_ratio  that p95 over the same probe's beside an ordinary session, in the same run:
+//                                    on a shared machine the absolute figure carries the load, the ratio the message's cost
 // Before the render budget (ADR 085) a 108 KB message held the event loop 4.3 s and 1 MB killed the process.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -40,7 +42,7 @@ function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 }
 
 export async function run({ quick }: { quick: boolean }): Promise<Figures> {
-  const figures: Figures = { hostile_message_login_p95_ms: null };
+  const figures: Figures = { hostile_message_login_p95_ms: null, hostile_message_login_p95_ratio: null };
   void quick; // 20 requests either way: the figure is defined over 20
   if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
     process.stderr.write("hostile: no build/, running remix vite:build\n");
@@ -109,7 +111,10 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     for (const [label, r] of [["ordinary", baseline], ["hostile", hostile]] as const) {
       process.stderr.write(`hostile: ${label} session, ${r.opens} opens; /login p95 ${round(percentile(r.samples, 95), 1)} ms; samples ${r.samples.map((s) => s.toFixed(0)).join(" ")}\n`);
     }
-    if (hostile.samples.length === LOGIN_REQUESTS && hostile.opens > 0) figures.hostile_message_login_p95_ms = round(percentile(hostile.samples, 95), 1);
+    if (hostile.samples.length === LOGIN_REQUESTS && hostile.opens > 0) {
+      figures.hostile_message_login_p95_ms = round(percentile(hostile.samples, 95), 1);
+      if (baseline.samples.length === LOGIN_REQUESTS) figures.hostile_message_login_p95_ratio = round(percentile(hostile.samples, 95) / percentile(baseline.samples, 95), 2);
+    }
   } catch (error) {
     process.stderr.write(`hostile: ${error instanceof Error ? error.stack : String(error)}\n`);
   } finally {

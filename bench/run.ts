@@ -22,6 +22,7 @@ export const KEYS = [
   "inbox_js_gzip_kb",
   "csv_export_100k_peak_mb",
   "hostile_message_login_p95_ms",
+  "hostile_message_login_p95_ratio",
 ] as const;
 
 const quick = process.argv.includes("--quick");
