@@ -42,3 +42,18 @@ export function assertSameOrigin(request: Request) {
   const refusal = crossSiteRefusal(request.method, (name) => request.headers.get(name), new URL(request.url).host);
   if (refusal) throw new Response(refusal, { status: 403 });
 }
+
+/**
+ * The 403 message for a state-changing request whose Origin is another site or not a URL (node's lower-cased
+ * header object), or null. Only requests that carry an Origin are judged here — exactly those Remix's own check
+ * would answer with a 500. One without an Origin goes on: the route's guard refuses it, and the agent gate's
+ * webhook (FleetLM, a server sending no Origin) must still get through. Asked by the production server
+ * (server.mjs, through entry.server) and by the Vite dev server (vite.config.ts), before Remix runs.
+ */
+export function refuseCrossSite(method: string, headers: Record<string, string | string[] | undefined>): string | null {
+  if (headers.origin === undefined) return null;
+  return crossSiteRefusal(method, (name) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  });
+}

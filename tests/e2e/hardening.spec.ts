@@ -178,3 +178,34 @@ test("malformed input over real HTTP is never a 500, and no redirect leaves the 
   const badNote = await request.post(`${baseURL}/sessions/AZnotesSession00000001/notes`, { headers: { ...FORM, origin: baseURL!, cookie }, data: form({ intent: "create", body: "" }) });
   expect(badNote.status()).toBe(400);
 });
+
+// ---- the Vite dev server (npm run dev) ----------------------------------------------------------------------
+
+test("the dev server (npm run dev) answers a cross-site POST with our 403 too, and lets same-site requests through", async ({ request, fleetlmUrl }) => {
+  test.setTimeout(120_000);
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:dev", "--port", String(port), "--host", "127.0.0.1", "--strictPort"], {
+    env: { ...process.env, NODE_ENV: "development", DATABASE_URL: process.env.E2E_DATABASE_URL, FLEETLM_URL: fleetlmUrl, SESSION_SECRET: randomBytes(32).toString("hex"), GATEWAY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await expect.poll(() => output, { timeout: 60_000 }).toContain(`${port}`);
+    for (const origin of ["https://evil.test", "null", "not a url"]) {
+      const res = await request.post(`${url}/login`, { headers: { ...FORM, origin }, data: form({ email: "a@b.test", password: "whatever1" }), maxRedirects: 0 });
+      expect(res.status(), origin).toBe(403);
+      expect(await res.text()).toMatch(/Cross-site request refused/);
+    }
+    // Same site: Remix answers (a wrong password is the login page again, never our 403 or a 500).
+    const own = await request.post(`${url}/login`, { headers: { ...FORM, origin: url }, data: form({ email: "nobody@b.test", password: "whatever1" }), maxRedirects: 0 });
+    expect(own.status()).toBeGreaterThanOrEqual(400);
+    expect(own.status()).toBeLessThan(500);
+  } finally {
+    child.kill("SIGTERM");
+    await exited;
+  }
+});
