@@ -1,5 +1,6 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
+import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { refuseCrossSite } from "./app/security/origin.server";
 import remixConfig from "./remix.config.js";
@@ -23,9 +24,23 @@ function crossSite403(): Plugin {
   };
 }
 
+/**
+ * The markdown worker (app/sessions/markdown) has no DOM: micromark's entity decoder must be its plain build,
+ * not the browser one that decodes through `document.createElement`.
+ */
+function workerEntityDecoder(): Plugin {
+  const plain = fileURLToPath(new URL("./node_modules/decode-named-character-reference/index.js", import.meta.url));
+  return {
+    name: "console-worker-entity-decoder",
+    enforce: "pre",
+    resolveId: (source) => (source === "decode-named-character-reference" ? plain : null),
+  };
+}
+
 export default defineConfig({
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
   server: { port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? "localhost" },
   ssr: { noExternal: [] },
   plugins: [crossSite403(), tailwindcss(), remix(remixConfig)],
+  worker: { format: "es", plugins: () => [workerEntityDecoder()] },
 });

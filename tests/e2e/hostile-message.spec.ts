@@ -38,3 +38,30 @@ test("opens a session of hostile messages, marks the forgeries, and shows all of
   await expect(page.getByTestId("omitted-notice").first()).toContainText("nested too deeply");
   expect(errors).toEqual([]);
 });
+
+test("a long, markup-dense agent reply is plain at first, then formatted off the main thread", async ({ page, admin, fleetlm }) => {
+  const userId = `e2e-long-${Date.now()}`;
+  const session = await fleetlm.createSession({ userId, agentId: "e2e-silent-agent" });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "give me everything" } });
+  // ~45 KB with 3,000 bold runs: past the render budget (16 KB, 800 marks) and the loader's cut (20,000
+  // characters), so the page fetches it whole and the worker formats it (ADR 088).
+  const text = `# Everything\n\n${Array.from({ length: 300 }, (_, i) => `- item ${i}: ${"**bold** ".repeat(10)}`).join("\n")}\n\n<script>window.__owned = 1</script>`;
+  await fleetlm.appendMessage(session.id, { agentId: "e2e-silent-agent", kind: "assistant", content: { id: "long", role: "assistant", parts: [{ type: "text", text }] }, metadata: { termination: "finish" } });
+  await login(page, admin);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  // The server's HTML holds it plain: the server never parses markdown past the budget.
+  const html = await (await page.request.get(`/sessions/${session.id}`)).text();
+  expect(html).toContain("shown as plain text");
+  await page.goto(`/sessions/${session.id}`);
+  await hydrated(page);
+  const reply = page.locator(`[data-testid=message][data-seq="2"]`);
+  const formatted = reply.getByTestId("worker-markdown");
+  await expect(formatted).toHaveAttribute("data-complete", "true", { timeout: 30_000 });
+  await expect(formatted.locator("h1")).toHaveText("Everything");
+  await expect(formatted.locator("li")).toHaveCount(300);
+  await expect(formatted.locator("strong")).toHaveCount(3_000);
+  expect(await page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined();
+  await expect(formatted.locator("script")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

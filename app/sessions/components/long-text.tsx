@@ -1,7 +1,7 @@
 // Text too long (or too markup-dense) to format: shown plain, cut, with "Show all". The whole text is fetched
 // on demand when the loader cut it (ADR 085) and painted in slices, one per frame, so even a megabyte never
 // holds the main thread for long.
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { formatChars } from "../render-budget";
 
 /** Characters painted per frame by "Show all". */
@@ -17,9 +17,11 @@ type Props = {
   /** Why it is plain ("too long to format"). */
   reason: string;
   loadFull?: () => Promise<string>;
+  /** How the whole text is shown once opened (default: plain, sliced); markdown formats it in a worker. */
+  renderFull?: (text: string) => ReactNode;
 };
 
-export function LongText({ text, fullLength, shownChars, reason, loadFull }: Props) {
+export function LongText({ text, fullLength, shownChars, reason, loadFull, renderFull = (whole) => <SlicedText text={whole} /> }: Props) {
   const [full, setFull] = useState<string | null>(null);
   const [state, setState] = useState<"idle" | "loading" | "error">("idle");
   const total = fullLength ?? text.length;
@@ -38,7 +40,7 @@ export function LongText({ text, fullLength, shownChars, reason, loadFull }: Pro
 
   return (
     <div data-testid="long-text">
-      {full !== null ? <SlicedText text={full} /> : <p className="whitespace-pre-wrap break-words">{text.slice(0, shownChars)}{cut ? "…" : ""}</p>}
+      {full !== null ? renderFull(full) : <p className="whitespace-pre-wrap break-words">{text.slice(0, shownChars)}{cut ? "…" : ""}</p>}
       <p className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
         <span>
           {reason}
