@@ -16,6 +16,9 @@ const EnvSchema = z.object({
   FLEETLM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   GATEWAY_POLL_MS: z.coerce.number().int().positive().default(2000),
   INBOX_REJOIN_MS: z.coerce.number().int().positive().default(1000),
+  /** Re-join intervals of inboxes whose user was active within the hour, and of quieter ones (ADR 089). */
+  GATEWAY_WARM_REJOIN_MS: z.coerce.number().int().positive().default(10_000),
+  GATEWAY_COLD_REJOIN_MS: z.coerce.number().int().positive().default(60_000),
   GATEWAY_SWEEP_PER_S: z.coerce.number().int().min(0).max(1000).default(5),
   TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().default(15),
   NEEDS_HUMAN_MINUTES: z.coerce.number().positive().default(5),

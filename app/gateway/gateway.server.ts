@@ -20,7 +20,7 @@ import {
   changedEvent,
   findIndexed,
   indexSession,
-  indexedUsers,
+  indexedUserActivity,
   upsertSessions,
   type IndexedSession,
 } from "~/inbox/session-index.server";
@@ -28,6 +28,7 @@ import { toStored } from "~/lib/stored-text";
 import { liveBus } from "~/live/bus.server";
 import type { SessionChangedEvent } from "~/live/events";
 import { recordReplies } from "~/reviews/reply-index.server";
+import { activityClass, DEFAULT_WINDOWS, nextRejoinAt, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
 
 /** The identity of the gateway's socket. Inbox joins are not authorised, so any name works (quirk 6). */
 export const GATEWAY_SOCKET_USER = "fleetlm-console";
@@ -44,8 +45,10 @@ export type GatewayOptions = {
   fleetlmUrl?: string;
   /** Default: GATEWAY_POLL_MS. */
   pollMs?: number;
-  /** Default: INBOX_REJOIN_MS. */
+  /** Re-join interval of an active user's inbox. Default: INBOX_REJOIN_MS. */
   rejoinMs?: number;
+  /** The rest of the re-join policy (ADR 089). Defaults: GATEWAY_WARM_REJOIN_MS, GATEWAY_COLD_REJOIN_MS, 2 min / 1 h windows. */
+  rejoin?: Partial<Omit<RejoinPolicy, "hotMs">>;
   /** Concurrent REST reads for syncs. Default 8. */
   concurrency?: number;
   /** Indexed sessions re-read per second by the background sweep. Default: GATEWAY_SWEEP_PER_S. 0 turns it off. */
@@ -55,11 +58,13 @@ export type GatewayOptions = {
 };
 
 /** `untrusted`: the next snapshot may hide activity from before the join, so its sessions are reconciled. */
-type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null; untrusted: boolean };
+/** `activeAt`: when this user's sessions last moved, as far as the gateway saw; `dueAt`: the next re-join (ADR 089). */
+type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null; untrusted: boolean; activeAt: number; dueAt: number };
 type SyncJob = { again: boolean; promise: Promise<SessionChangedEvent | null> };
 
 type Gateway = {
-  options: Required<Omit<GatewayOptions, "force">>;
+  options: Required<Omit<GatewayOptions, "force" | "rejoin">>;
+  policy: RejoinPolicy;
   rest: FleetLMRest;
   socket: FleetLMSocket;
   stopped: boolean;
@@ -134,6 +139,13 @@ async function begin(options: GatewayOptions): Promise<void> {
       concurrency: options.concurrency ?? 8,
       sweepPerSecond: options.sweepPerSecond ?? config.GATEWAY_SWEEP_PER_S,
     },
+    policy: {
+      ...DEFAULT_WINDOWS,
+      hotMs: options.rejoinMs ?? config.INBOX_REJOIN_MS,
+      warmMs: config.GATEWAY_WARM_REJOIN_MS,
+      coldMs: config.GATEWAY_COLD_REJOIN_MS,
+      ...options.rejoin,
+    },
     // Our own retries (with backoff across polls), so one slow FleetLM answer never stacks up attempts.
     rest: new FleetLMRest({ baseUrl: fleetlmUrl, timeoutMs: config.FLEETLM_TIMEOUT_MS, retries: 0 }),
     socket: new FleetLMSocket({ socketUrl: socketUrlFor(fleetlmUrl), userId: GATEWAY_SOCKET_USER, reconnect: { baseMs: 250, maxMs: 5_000 } }),
@@ -167,7 +179,7 @@ async function begin(options: GatewayOptions): Promise<void> {
     gw.socket.on("disconnected", () => setConnected(gw, false)),
     gw.socket.on("error", () => {}), // reconnecting is the socket's job; state changes are reported above
   );
-  for (const user of await indexedUsers()) addInbox(gw, user);
+  for (const { userId, activeAt } of await indexedUserActivity()) addInbox(gw, userId, activeAt?.getTime() ?? 0);
   void connect(gw);
   // Not awaited: server.mjs waits for this before listening, and a slow FleetLM must not delay the Console.
   void poll(gw);
@@ -282,15 +294,26 @@ function isUnreachable(error: unknown) {
 
 // ---- inboxes --------------------------------------------------------------------------------------------
 
-function addInbox(gw: Gateway, userId: string) {
+/** `activeAt` defaults to now: a user the gateway just learned of (a new session) is active. */
+function addInbox(gw: Gateway, userId: string, activeAt = Date.now()) {
   if (gw.seats.has(userId)) return;
-  gw.seats.set(userId, { inbox: null, busySince: null, untrusted: true });
+  gw.seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0 });
   gw.order.push(userId);
 }
 
+/** The user's sessions moved: their inbox is re-joined at the active rate again, starting now if it was quiet. */
+function markActive(gw: Gateway, userId: string) {
+  const seat = gw.seats.get(userId);
+  if (!seat) return;
+  const now = Date.now();
+  seat.activeAt = now;
+  seat.dueAt = Math.min(seat.dueAt, now + gw.policy.hotMs);
+}
+
 /**
- * One timer for every inbox: each tick re-joins the next slice, so N inboxes are each refreshed about once per
- * INBOX_REJOIN_MS without N timers firing together. First joins go through the same queue (staggered start).
+ * One timer for every inbox: each tick visits the next slice, so N inboxes are each looked at about once per
+ * INBOX_REJOIN_MS without N timers firing together, and re-joined when due (ADR 089: at once for a first join,
+ * then by the user's activity). First joins go through the same queue (staggered start).
  */
 function tickRejoins(gw: Gateway) {
   const tickMs = Math.max(20, Math.min(250, Math.floor(gw.options.rejoinMs / 10)));
@@ -303,7 +326,7 @@ function tickRejoins(gw: Gateway) {
       for (let i = 0; i < slice && i < gw.order.length && gw.inFlight.size < MAX_REFRESHING; i++) {
         const user = gw.order[gw.cursor % gw.order.length]!;
         gw.cursor = (gw.cursor + 1) % gw.order.length;
-        refreshInbox(gw, user);
+        if (now >= (gw.seats.get(user)?.dueAt ?? 0)) refreshInbox(gw, user);
       }
     }
     later(gw, tickMs, run);
@@ -317,13 +340,14 @@ function refreshInbox(gw: Gateway, userId: string) {
   const now = Date.now();
   if (seat.busySince !== null && now - seat.busySince < REFRESH_TIMEOUT_MS) return;
   seat.busySince = now;
+  seat.dueAt = nextRejoinAt(gw.policy, seat.activeAt, now);
   gw.inFlight.set(userId, now);
   let work: Promise<InboxEntry[]>;
   if (!seat.inbox) {
     const inbox = new FleetLMInbox({ userId, socket: gw.socket });
     seat.inbox = inbox;
-    inbox.on("snapshot", (entries) => void onEntries(gw, seat, entries, "snapshot"));
-    inbox.on("delta", (entries) => void onEntries(gw, seat, entries, "delta"));
+    inbox.on("snapshot", (entries) => void onEntries(gw, userId, seat, entries, "snapshot"));
+    inbox.on("delta", (entries) => void onEntries(gw, userId, seat, entries, "delta"));
     inbox.on("error", (error) => inboxFailed(gw, userId, error));
     work = inbox.start();
   } else {
@@ -361,9 +385,10 @@ function inboxFailed(gw: Gateway, userId: string, error: unknown) {
  * cannot trust (first join, first after a reconnect) or whose counts went down (the inbox server restarted and
  * forgot what it had been told) says nothing about what happened before it: every session it lists is reconciled.
  */
-async function onEntries(gw: Gateway, seat: InboxSeat, entries: InboxEntry[], kind: "snapshot" | "delta") {
+async function onEntries(gw: Gateway, userId: string, seat: InboxSeat, entries: InboxEntry[], kind: "snapshot" | "delta") {
   const firstSight: InboxEntry[] = [];
   let restarted = false;
+  let moved = false;
   for (const entry of entries) {
     const signal = { count: entry.unread_count, at: entry.last_activity_at ?? "" };
     const previous = gw.signals.get(entry.session_id);
@@ -371,8 +396,12 @@ async function onEntries(gw: Gateway, seat: InboxSeat, entries: InboxEntry[], ki
     if (previous && signal.count < previous.count) restarted = true;
     if (previous?.count === signal.count && previous.at === signal.at) continue;
     if (previous === undefined) firstSight.push(entry);
-    else void syncSession(entry.session_id);
+    else {
+      moved = true;
+      void syncSession(entry.session_id);
+    }
   }
+  if (moved) markActive(gw, userId);
   if (kind === "snapshot" && (seat.untrusted || restarted)) {
     seat.untrusted = false;
     for (const entry of entries) enqueueReconcile(gw, entry.session_id);
@@ -490,6 +519,8 @@ async function syncGuarded(sessionId: string): Promise<SessionChangedEvent | nul
   try {
     const event = await syncOnce(rest, sessionId);
     if (gw) {
+      // New messages (from any signal: inbox, gate, a watched session, reconciliation) make their user active.
+      if (event) markActive(gw, event.userId);
       gw.stats.syncs += 1;
       gw.retries.delete(sessionId);
       recovered(gw, "session sync");
@@ -579,6 +610,8 @@ export type GatewayStatus = {
   fleetlmReachable: boolean;
   inboxes: number;
   inboxesJoined: number;
+  /** Inboxes by re-join class (ADR 089): active within 2 min, within the hour, quieter. */
+  inboxClasses: Record<ActivityClass, number>;
   syncing: number;
   pendingRetries: number;
   pendingReconciles: number;
@@ -591,6 +624,14 @@ export type GatewayStatus = {
   lastError: string | null;
 };
 
+/** One user's inbox in the re-join schedule (ADR 089), or null when the gateway does not follow that user. */
+export function inboxSchedule(userId: string): { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean } | null {
+  const gw = globalState.__gateway;
+  const seat = gw?.seats.get(userId);
+  if (!gw || !seat) return null;
+  return { class: activityClass(gw.policy, seat.activeAt, Date.now()), activeAt: seat.activeAt, dueAt: seat.dueAt, joined: seat.inbox !== null };
+}
+
 export function gatewayStatus(): GatewayStatus {
   const gw = globalState.__gateway;
   if (!gw) {
@@ -600,6 +641,7 @@ export function gatewayStatus(): GatewayStatus {
       fleetlmReachable: false,
       inboxes: 0,
       inboxesJoined: 0,
+      inboxClasses: { hot: 0, warm: 0, cold: 0 },
       syncing: 0,
       pendingRetries: 0,
       pendingReconciles: 0,
@@ -613,13 +655,19 @@ export function gatewayStatus(): GatewayStatus {
     };
   }
   let joined = 0;
-  for (const seat of gw.seats.values()) if (seat.inbox && seat.busySince === null) joined += 1;
+  const inboxClasses = { hot: 0, warm: 0, cold: 0 };
+  const now = Date.now();
+  for (const seat of gw.seats.values()) {
+    if (seat.inbox && seat.busySince === null) joined += 1;
+    inboxClasses[activityClass(gw.policy, seat.activeAt, now)] += 1;
+  }
   return {
     running: true,
     connected: gw.connected,
     fleetlmReachable: gw.fleetlmReachable,
     inboxes: gw.seats.size,
     inboxesJoined: joined,
+    inboxClasses,
     syncing: gw.syncs.size,
     pendingRetries: gw.retries.size,
     pendingReconciles: gw.reconcile.size,

@@ -125,11 +125,11 @@ export async function findIndexed(sessionId: string): Promise<IndexedSession | n
 }
 
 /** Every FleetLM user with at least one indexed session (whose inbox the gateway joins). */
-export async function indexedUsers(): Promise<string[]> {
+/** Every indexed user with the newest activity of their sessions (null when none had any), for the gateway's re-join policy. */
+export async function indexedUserActivity(): Promise<{ userId: string; activeAt: Date | null }[]> {
   const prisma = await db();
-  // SQL DISTINCT walks the userId index; Prisma's `distinct` would load every row first.
-  const rows = await prisma.$queryRaw<{ userId: string }[]>`SELECT DISTINCT "userId" FROM "SessionIndex"`;
-  return rows.map((row) => fromStored(row.userId));
+  const groups = await prisma.sessionIndex.groupBy({ by: ["userId"], _max: { lastActivityAt: true } });
+  return groups.map((group) => ({ userId: fromStored(group.userId), activeAt: group._max.lastActivityAt }));
 }
 
 export function changedEvent(row: IndexedSession): SessionChangedEvent {
