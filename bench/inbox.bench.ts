@@ -35,7 +35,7 @@ function migrate(databaseUrl: string) {
  * activity scattered over the last 35 days, assigned to me when i % 13 == 0 (to the other operator at 1).
  * I have read 5,000 sessions (some to the end), and 2,000 carry one of three labels.
  */
-async function seedIndex(prisma: Awaited<ReturnType<typeof import("../app/db.server").db>>, { total, me, other }: { total: number; me: string; other: string }) {
+export async function seedIndex(prisma: Awaited<ReturnType<typeof import("../app/db.server").db>>, { total, me, other }: { total: number; me: string; other: string }) {
   const iso = (ms: string) => `strftime('%Y-%m-%dT%H:%M:%f', (${ms}) / 1000.0, 'unixepoch') || '+00:00'`;
   const now = Date.now();
   const id = (i: string) => `'bench-' || printf('%06d', ${i})`;

@@ -23,6 +23,8 @@ export const KEYS = [
   "csv_export_100k_peak_mb",
   "hostile_message_login_p95_ms",
   "hostile_message_login_p95_ratio",
+  "search_1m_p95_ms",
+  "search_1m_baseline_p95_ms",
 ] as const;
 
 const quick = process.argv.includes("--quick");
