@@ -56,7 +56,8 @@ export async function recordLosses(fleetlmSessionId: string, seqs: readonly numb
         if ((error as { code?: string }).code !== "P2002") throw error; // else a concurrent reader recorded it
       }
     }
-    if (row && created.length > 0) await tx.sessionIndex.update({ where: { id: sessionId }, data: { lostCount: { increment: created.length } } });
+    // A recount, not an increment: the index row may have been created with the losses already counted.
+    if (row && created.length > 0) await tx.sessionIndex.update({ where: { id: sessionId }, data: { lostCount: await tx.lostSeq.count({ where: { sessionId } }) } });
     return created;
   });
   if (fresh.length > 0) console.warn(`[fleetlm] session ${fleetlmSessionId}: FleetLM lost messages ${formatSeqRuns(fresh)} (no read returns them)`);
