@@ -45,9 +45,10 @@ FLEETLM_DEV_STORAGE=real npx vitest run --reporter=default --reporter=json --out
 echo "== playwright (Chromium: $CHROMIUM_PATH)"
 e2e_status=0
 PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json npx playwright test --reporter=list,json || e2e_status=$?
-# The session and inbox journeys once more against a dev server in real storage (holed pages, §13.1).
+# The session and inbox journeys once more against a dev server in real storage (holed pages, §13.1), with the
+# lost-messages spec, which needs it (skipped in the run above).
 echo "== playwright (dev server in real-storage mode)"
-FLEETLM_DEV_STORAGE=real PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright-real.json npx playwright test tests/e2e/session.spec.ts tests/e2e/inbox.spec.ts --reporter=list,json || e2e_status=$?
+FLEETLM_DEV_STORAGE=real PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright-real.json npx playwright test tests/e2e/session.spec.ts tests/e2e/inbox.spec.ts tests/e2e/lost.spec.ts --reporter=list,json || e2e_status=$?
 
 node scripts/test-summary.mjs .tmp/vitest.json .tmp/vitest-real.json .tmp/playwright.json .tmp/playwright-real.json
 [ "$vitest_status" = 0 ] && [ "$e2e_status" = 0 ]
