@@ -40,11 +40,15 @@ npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.
 # The files that read history, sync the index, backfill or look up replies, once more against a FleetLM whose
 # newest messages are unflushed (holed pages, protocol §13; tests/support/dev-storage.ts).
 echo "== vitest (dev server in real-storage mode)"
-FLEETLM_DEV_STORAGE=real npx vitest run tests/sessions/history.test.ts tests/sessions/session-watch.test.ts tests/inbox/index-sync.test.ts tests/reviews/reply-index.test.ts tests/reviews/reviews.test.ts tests/reviews/console-latency.test.ts || vitest_status=$?
+FLEETLM_DEV_STORAGE=real npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-real.json tests/sessions/history.test.ts tests/sessions/session-watch.test.ts tests/inbox/index-sync.test.ts tests/reviews/reply-index.test.ts tests/reviews/reviews.test.ts tests/reviews/console-latency.test.ts || vitest_status=$?
 
 echo "== playwright (Chromium: $CHROMIUM_PATH)"
 e2e_status=0
 PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json npx playwright test --reporter=list,json || e2e_status=$?
+# The session and inbox journeys once more against a dev server in real storage (holed pages, §13.1), with the
+# lost-messages spec, which needs it (skipped in the run above).
+echo "== playwright (dev server in real-storage mode)"
+FLEETLM_DEV_STORAGE=real PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright-real.json npx playwright test tests/e2e/session.spec.ts tests/e2e/inbox.spec.ts tests/e2e/lost.spec.ts --reporter=list,json || e2e_status=$?
 
-node scripts/test-summary.mjs .tmp/vitest.json .tmp/playwright.json
+node scripts/test-summary.mjs .tmp/vitest.json .tmp/vitest-real.json .tmp/playwright.json .tmp/playwright-real.json
 [ "$vitest_status" = 0 ] && [ "$e2e_status" = 0 ]

@@ -56,7 +56,8 @@ export async function recordLosses(fleetlmSessionId: string, seqs: readonly numb
         if ((error as { code?: string }).code !== "P2002") throw error; // else a concurrent reader recorded it
       }
     }
-    if (row && created.length > 0) await tx.sessionIndex.update({ where: { id: sessionId }, data: { lostCount: { increment: created.length } } });
+    // A recount, not an increment: the index row may have been created with the losses already counted.
+    if (row && created.length > 0) await tx.sessionIndex.update({ where: { id: sessionId }, data: { lostCount: await tx.lostSeq.count({ where: { sessionId } }) } });
     return created;
   });
   if (fresh.length > 0) console.warn(`[fleetlm] session ${fleetlmSessionId}: FleetLM lost messages ${formatSeqRuns(fresh)} (no read returns them)`);
@@ -72,10 +73,20 @@ export async function readExact(
   range: SeqRange,
   options: { existsUpTo?: number; settleMs?: number; rest?: FleetLMRest } = {},
 ): Promise<ExactRead> {
-  if (range.to < range.from) return { messages: [], missing: [], highestSeen: 0, reads: 0, lost: [] };
+  if (range.to < range.from) return { messages: [], missing: [], highestSeen: 0, reads: 0, unflushed: 0, lost: [] };
   const rest = options.rest ?? fleetlm();
-  const known = await knownLosses(sessionId, range);
-  const read = await rest.readRange(sessionId, range, { knownMissing: known, existsUpTo: options.existsUpTo, settleMs: options.settleMs });
+  // Losses on record are looked up only when FleetLM comes back short: a range it has whole (nearly every read)
+  // costs no query. Seqs missing now that are not on record get the settle wait, on a second read of the range.
+  let read = await rest.readRange(sessionId, range, { existsUpTo: options.existsUpTo, settleMs: 0 });
+  if (read.missing.length > 0) {
+    const known = await knownLosses(sessionId, range);
+    const onRecord = new Set(known);
+    if (read.missing.some((seq) => !onRecord.has(seq))) {
+      const first = read.reads;
+      read = await rest.readRange(sessionId, range, { knownMissing: known, existsUpTo: options.existsUpTo, settleMs: options.settleMs });
+      read = { ...read, reads: first + read.reads };
+    }
+  }
   if (read.missing.length > 0 && read.highestSeen === 0 && (await rest.findHeadSeq(sessionId)).headSeq === 0) {
     // FleetLM has nothing at all for this session: the index is stale (a reset FleetLM), not a loss.
     return { ...read, missing: [], lost: [] };
@@ -87,7 +98,7 @@ export async function readExact(
 /** The newest `n` seqs up to `head` (probed when null) through readExact. */
 export async function readExactTail(sessionId: string, n: number, head: number | null, options: { settleMs?: number } = {}): Promise<ExactRead & { headSeq: number }> {
   let headSeq = head ?? (await fleetlm().findHeadSeq(sessionId)).headSeq;
-  if (headSeq === 0) return { messages: [], missing: [], highestSeen: 0, reads: 0, lost: [], headSeq: 0 };
+  if (headSeq === 0) return { messages: [], missing: [], highestSeen: 0, reads: 0, unflushed: 0, lost: [], headSeq: 0 };
   const read = await readExact(sessionId, { from: Math.max(1, headSeq - n + 1), to: headSeq }, { existsUpTo: head ?? undefined, ...options });
   headSeq = Math.max(headSeq, read.highestSeen);
   return { ...read, headSeq };

@@ -24,6 +24,7 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The headers the gate sends the real agent (a null FleetLM stored is none). */
 export function parseStoredHeaders(json: string): Record<string, string> {
   try {
     const value = JSON.parse(json) as unknown;
@@ -34,6 +35,11 @@ export function parseStoredHeaders(json: string): Record<string, string> {
   } catch {
     return {};
   }
+}
+
+/** The agent's own headers for undo: FleetLM keeps `null` as a value of its own (nullable column, §1.5), so it goes back as null. */
+export function storedAgentHeaders(json: string): Record<string, string> | null {
+  return json.trim() === "null" ? null : parseStoredHeaders(json);
 }
 
 export type GatedAgentRow = { agentId: string; originUrl: string; webhookPath: string; headers: string; gateToken: string };

@@ -8,7 +8,7 @@ import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import type { Actor } from "~/takeover/takeover.server";
-import { GATE_HEADER, parseStoredHeaders } from "./gate.server";
+import { GATE_HEADER, storedAgentHeaders } from "./gate.server";
 import { webhookUrl } from "./webhook-url";
 import { isUniqueViolation } from "~/lib/db-errors.server";
 
@@ -97,7 +97,7 @@ export async function routeThroughConsole(input: { agentId: string; actor: Actor
   const gateToken = randomBytes(32).toString("base64url");
   // The real settings are saved before FleetLM is changed, so they can never be lost.
   try {
-    await prisma.gatedAgent.create({ data: { agentId, originUrl: agent.origin_url, webhookPath: agent.webhook_path, headers: JSON.stringify(agent.headers ?? {}), gateToken, createdById: actor.id } });
+    await prisma.gatedAgent.create({ data: { agentId, originUrl: agent.origin_url, webhookPath: agent.webhook_path, headers: JSON.stringify(agent.headers), gateToken, createdById: actor.id } });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, status: 409, reason: "This agent is already routed through the Console." };
     throw error;
@@ -118,7 +118,7 @@ export async function undoRouting(input: { agentId: string; actor: Actor; ip?: s
   const row = await prisma.gatedAgent.findUnique({ where: { agentId } });
   if (!row) return { ok: false, status: 404, reason: "This agent is not routed through the Console." };
   try {
-    await fleetlm().updateAgent(agentId, { origin_url: row.originUrl, webhook_path: row.webhookPath, headers: parseStoredHeaders(row.headers) });
+    await fleetlm().updateAgent(agentId, { origin_url: row.originUrl, webhook_path: row.webhookPath, headers: storedAgentHeaders(row.headers) });
   } catch (error) {
     return fleetlmFailure(error);
   }

@@ -109,13 +109,19 @@ export async function upsertSessions(sessions: Session[]): Promise<{ added: stri
 
 /** Creates the row; false when a concurrent lookup created it first. */
 async function createRow(session: Session): Promise<boolean> {
+  const prisma = await db();
+  const id = toStored(session.id);
   try {
-    await (await db()).sessionIndex.create({ data: rowFromSession(session) });
-    return true;
+    await prisma.sessionIndex.create({ data: rowFromSession(session) });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     return false;
   }
+  // Losses a reader recorded before the session had a row (a session page opened by link) count from now on:
+  // counted after the create, so a loss recorded meanwhile is seen either here or by recordLosses (ADR 071).
+  const lostCount = await prisma.lostSeq.count({ where: { sessionId: id } });
+  if (lostCount > 0) await prisma.sessionIndex.update({ where: { id }, data: { lostCount } });
+  return true;
 }
 
 export async function findIndexed(sessionId: string): Promise<IndexedSession | null> {

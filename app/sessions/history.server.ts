@@ -2,7 +2,6 @@
 // (`after_seq`, oldest first), so every view is one forward read placed from a known or probed head seq.
 import { z } from "zod";
 import type { Message } from "@fleetlm/client";
-import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { authorshipOf } from "~/messages/authorship.server";
 import { boundMessageBody } from "~/messages/bounds";
@@ -58,12 +57,6 @@ export function toViewMessage(message: Message): ViewMessage {
 export async function withAuthorship<T extends ViewMessage>(session: { id: string; userId: string; agentId: string }, messages: T[]): Promise<T[]> {
   const authors = await authorshipOf(session, messages.map((m) => ({ seq: m.seq, sender_id: m.senderId, kind: m.kind, metadata: m.metadata })));
   return messages.map((m) => ({ ...m, author: authors.get(m.seq) }));
-}
-
-/** The head seq the session index holds, or null when the Console has not indexed the session yet. */
-export async function indexedHeadSeq(sessionId: string): Promise<number | null> {
-  const row = await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { headSeq: true } });
-  return row && row.headSeq > 0 ? row.headSeq : null;
 }
 
 /**

@@ -6,7 +6,9 @@ import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { currentViewers } from "~/gateway/session-watch.server";
 import { activeTakeover, type TakeoverView } from "~/takeover/takeover.server";
-import { indexedHeadSeq, readHistoryPage, withAuthorship, type PageQuery } from "./history.server";
+import { fromStored, toStored } from "~/lib/stored-text";
+import { singleton } from "~/lib/singleton.server";
+import { readHistoryPage, withAuthorship, type PageQuery } from "./history.server";
 import type { HistoryPage, SessionSummary } from "./types";
 
 export type SessionHeader = {
@@ -91,14 +93,17 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
 }
 
 /**
- * Only a page of messages, for the browser's paging and gap fills: the page already shows the header,
- * so this costs one FleetLM read (plus the index head for a tail read).
+ * Only a page of messages, for the browser's paging and gap fills: the page already shows the header, so this
+ * costs one index read and one FleetLM read (more only for holes, losses, or a tail far ahead of the index).
  */
 export async function loadMessagesPage(sessionId: string, query: PageQuery): Promise<{ history: HistoryPage | null; degraded: SessionView["degraded"] }> {
   try {
-    const knownHead = await indexedHeadSeq(sessionId);
-    const [history, identity] = await Promise.all([readHistoryPage(sessionId, query, { knownHead }), sessionIdentity(sessionId)]);
-    return { history: { ...history, messages: await withAuthorship(identity, history.messages) }, degraded: null };
+    // One index read: the head (places the tail, marks lost newest seqs) and the identity authorship needs.
+    const row = await (await db()).sessionIndex.findUnique({ where: { id: toStored(sessionId) }, select: { headSeq: true, userId: true, agentId: true } });
+    const knownHead = row && row.headSeq > 0 ? row.headSeq : null;
+    const identity = row ? { id: sessionId, userId: fromStored(row.userId), agentId: fromStored(row.agentId) } : unindexedIdentity(sessionId);
+    const [history, who] = await Promise.all([readHistoryPage(sessionId, query, { knownHead }), identity]);
+    return { history: { ...history, messages: await withAuthorship(who, history.messages) }, degraded: null };
   } catch (error) {
     if (isNotFound(error)) throw notFound();
     if (!(error instanceof FleetLMError)) throw error;
@@ -107,12 +112,22 @@ export async function loadMessagesPage(sessionId: string, query: PageQuery): Pro
   }
 }
 
-/** The session's user and agent (authorship needs both): from the index, else from FleetLM. */
-async function sessionIdentity(sessionId: string): Promise<{ id: string; userId: string; agentId: string }> {
-  const row = await (await db()).sessionIndex.findUnique({ where: { id: sessionId }, select: { userId: true, agentId: true } });
-  if (row) return { id: sessionId, ...row };
+type Identity = { id: string; userId: string; agentId: string };
+// A session's user and agent never change: a session not indexed yet costs one FleetLM lookup per process,
+// not one per page the browser fetches.
+const identities = () => singleton("unindexedSessionIdentities", () => new Map<string, Identity>());
+const IDENTITY_CACHE_LIMIT = 10_000;
+
+/** The user and agent of a session the index does not have yet, from FleetLM. */
+async function unindexedIdentity(sessionId: string): Promise<Identity> {
+  const cache = identities();
+  const cached = cache.get(sessionId);
+  if (cached) return cached;
   const session = await fleetlm().getSession(sessionId);
-  return { id: sessionId, userId: session.user_id, agentId: session.agent_id };
+  if (cache.size >= IDENTITY_CACHE_LIMIT) cache.clear();
+  const identity = { id: sessionId, userId: session.user_id, agentId: session.agent_id };
+  cache.set(sessionId, identity);
+  return identity;
 }
 
 function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {

@@ -2,6 +2,9 @@
 // a FleetLM dev server (demo agent + traffic) and the Console's production build on a fresh migrated SQLite file
 // with one admin account. Returns the teardown that stops both.
 //
+// FLEETLM_DEV_STORAGE=real starts the dev server in FleetLM's real storage (tests/support/dev-storage.ts: holed
+// pages, the newest 3 messages of each session unflushed); scripts/test.sh runs the session and inbox specs so.
+//
 // A small control server (E2E_CONTROL_URL) lets a test SIGKILL the dev server and start it again on the same
 // port and --data dir: POST /fleetlm/kill, /fleetlm/start, /fleetlm/restart (tests/e2e/support.ts wraps them).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -11,6 +14,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
 import { consoleNodeFlags } from "../../scripts/console-node-flags.mjs";
+import { devStorageFlags } from "../support/dev-storage";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -155,6 +159,7 @@ export default async function globalSetup() {
   const fleetlm = new FleetlmDev([
     path.join(root, "packages/fleetlm-dev/bin/fleetlm-dev.js"),
     ...["--port", String(fleetPort), "--host", "127.0.0.1", "--demo", "--traffic", "20", "--data", path.join(dir, "fleetlm")],
+    ...devStorageFlags(),
   ]);
   const control = await startControlServer(fleetlm);
   let consoleServer: ChildProcess | null = null;

@@ -3,6 +3,7 @@
 // token into a live bubble that the stored message replaces, and notes.
 import type { FleetLMRest } from "@fleetlm/client";
 import type { Page } from "@playwright/test";
+import { REAL_STORAGE } from "../support/dev-storage";
 import { expect, hydrated, login, test } from "./support";
 
 // A 1440×900 window, as operators use: at Playwright's default 720 px the taller navigation (inbox settings, the
@@ -22,6 +23,11 @@ const message = (page: Page, seq: number) => page.locator(`[data-testid=message]
 test("opens at the tail, loads older pages to the first message, and deep-links to a seq", async ({ page, admin, fleetlm }) => {
   test.setTimeout(120_000);
   const session = await sessionWith(fleetlm, 230);
+  if (REAL_STORAGE) {
+    // The trap the loader avoids: FleetLM answers a middle page with the unflushed newest messages first (§13.1).
+    const holed = await fleetlm.listMessages(session.id, { afterSeq: 100, limit: 100 });
+    expect(holed.map((m) => m.seq).slice(-3)).toEqual([228, 229, 230]);
+  }
   await login(page, admin);
   await page.goto(`/sessions/${session.id}`);
   await expect(message(page, 230)).toBeVisible();

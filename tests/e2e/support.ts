@@ -55,6 +55,17 @@ export const startFleetlm = () => controlFleetlm("start");
 /** killFleetlm, then startFleetlm. */
 export const restartFleetlm = () => controlFleetlm("restart");
 
+/**
+ * Makes the dev server lose exactly these seqs of a session, as FleetLM's shared rings do (§13.2). Its test hook
+ * `POST /_dev/storage/lose`, not FleetLM's API: it exists only with FLEETLM_DEV_STORAGE=real. Returns every seq
+ * of the session now lost.
+ */
+export async function loseMessages(sessionId: string, seqs: number[]): Promise<number[]> {
+  const response = await fetch(`${required("E2E_FLEETLM_URL")}/_dev/storage/lose`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ session_id: sessionId, seqs }) });
+  if (!response.ok) throw new Error(`lose hook failed: ${response.status} ${await response.text()} (is the dev server in real storage?)`);
+  return ((await response.json()) as { lost: number[] }).lost;
+}
+
 type Fixtures = { admin: Account; fleetlmUrl: string; fleetlm: FleetLMRest };
 
 export const test = base.extend<Fixtures>({

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
+import { readExact } from "~/fleetlm/losses.server";
 import { syncSessionNow } from "~/gateway/gateway.server";
 import { parseInboxParams, queryInbox } from "~/inbox/inbox-query.server";
 import { unreadFor } from "~/inbox/read-cursor.server";
@@ -90,5 +91,35 @@ describe("gateway catch-up over holed pages", () => {
     const all = await queryInbox(parseInboxParams(new URLSearchParams("")), op.id);
     expect(lost.rows.map((r) => r.id).sort()).toEqual([s.id, bob.id].sort());
     expect(all.rows.map((r) => r.id)).toContain(other.id);
+  });
+
+  it("a loss found before the session was indexed (a session page opened by link) counts once the gateway indexes it", async () => {
+    const rest = await start({ mode: "real", unflushedNewest: 0, rings: 1 });
+    const s = await rest.createSession({ userId: "dora", agentId: "bot" });
+    const eve = await rest.createSession({ userId: "eve", agentId: "bot" });
+    const say = (id: string, user: string) => rest.appendMessage(id, { userId: user, content: { text: "hi" } });
+    await say(s.id, "dora"); // #1 flushed, watermark 1
+    for (let n = 0; n < 3; n++) await say(eve.id, "eve"); // watermark 3
+    await say(s.id, "dora"); // #2 ≤ 3: waits
+    await say(eve.id, "eve"); // watermark 4: dora's #2 deleted
+    await say(s.id, "dora"); // #3 ≤ 4: waits
+    await say(s.id, "dora"); // #4 ≤ 4: waits
+    await say(s.id, "dora"); // #5 > 4: flushed, deletes #3 and #4
+    expect(server!.storage.mode === "real" && server!.storage.model.lostSeqs(s.id)).toEqual([2, 3, 4]);
+    const prisma = await db();
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      // Read (the session page does this) while the index has no row for the session yet.
+      expect(await prisma.sessionIndex.findUnique({ where: { id: s.id } })).toBeNull();
+      expect((await readExact(s.id, { from: 1, to: 5 })).lost).toEqual([2, 3, 4]);
+      await syncSessionNow(s.id);
+    } finally {
+      console.warn = warn;
+    }
+    expect(await prisma.sessionIndex.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ headSeq: 5, lostCount: 3 });
+    const op = await makeOperator("operator");
+    const lost = await queryInbox(parseInboxParams(new URLSearchParams("lost=1&q=dora")), op.id);
+    expect(lost.rows.map((r) => r.id)).toEqual([s.id]);
   });
 });

@@ -147,21 +147,42 @@ describe("FleetLM round trips", () => {
     expect(trips).toBeGreaterThan(2);
   });
 
-  it("reads an older page in 2 round trips (one more where unflushed messages hole it)", async () => {
-    const { trips } = await counted("?before=151");
+  /** A session of its own, indexed at its head: its reads are not taught by another test's. */
+  const indexedSession = async (count: number) => {
+    const s = await seedSession(rest, count);
+    await (await db()).sessionIndex.create({ data: { id: s.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: count } });
+    return s.id;
+  };
+
+  it("reads an older page in 2 round trips (where unflushed messages hole it, one more the first time only)", async () => {
+    const id = await indexedSession(250);
+    const first = await counted("?before=151", id);
+    expect(seqs(first.res.body)).toEqual(range(51, 150));
     // real storage: the newest 3 are unflushed, sort into the page first and push out 148–150: one re-read
-    expect(trips).toBe(REAL_STORAGE ? 3 : 2);
+    expect(first.trips).toBe(REAL_STORAGE ? 3 : 2);
+    // ...after which the client leaves room for them (the unflushed tail it met), so the next page is one read
+    const next = await counted("?before=101", id);
+    expect(seqs(next.res.body)).toEqual(range(1, 100));
+    expect(next.trips).toBe(2);
   });
 
   it("serves the page's own fetches (part=messages) with one read and no header", async () => {
-    const { res, trips } = await counted("?before=151&part=messages");
-    expect(trips).toBe(REAL_STORAGE ? 2 : 1);
-    expect(seqs(res.body)).toEqual(range(51, 150));
+    const id = await indexedSession(250);
+    const { res, trips } = await counted("?before=201&part=messages", id);
+    expect(trips).toBe(REAL_STORAGE ? 2 : 1); // the first holed page of the session: one re-read
+    expect(seqs(res.body)).toEqual(range(101, 200));
     expect(res.body).not.toHaveProperty("session");
     expect(res.body).not.toHaveProperty("notes");
-    const tail = await counted("?part=messages");
+    const older = await counted("?before=101&part=messages", id);
+    expect(older.trips).toBe(1);
+    expect(seqs(older.res.body)).toEqual(range(1, 100));
+    const tail = await counted("?part=messages", id);
     expect(seqs(tail.res.body)).toEqual(range(151, 250));
     expect(tail.trips).toBe(1); // the index knows the head
+    // a session the index does not have yet: FleetLM is asked who its user and agent are once, not per page
+    const unindexed = (await seedSession(rest, 250)).id;
+    expect((await counted("?before=201&part=messages", unindexed)).trips).toBe(REAL_STORAGE ? 3 : 2);
+    expect((await counted("?before=101&part=messages", unindexed)).trips).toBe(1);
     expect((await open("?part=messages", op, "AZnope0000000000000000")).status).toBe(404);
   });
 });

@@ -26,6 +26,12 @@ export interface ReadRangeOptions {
    * the highest one FleetLM returned can be reported missing, so a lost newest message would go unnoticed.
    */
   existsUpTo?: number;
+  /**
+   * Slots the first read leaves for unflushed messages above the range, which FleetLM answers before the stored
+   * ones (§13.1): with room for all of them a holed range costs one read instead of two. Default 0; the
+   * `unflushed` of the session's previous read is a good value (FleetLMRest.readRange passes it itself).
+   */
+  headroom?: number;
 }
 
 export interface RangeRead {
@@ -40,6 +46,11 @@ export interface RangeRead {
   highestSeen: number;
   /** HTTP reads this call made. */
   reads: number;
+  /**
+   * Messages above the range that came back in an answer without following on from it: FleetLM's unflushed
+   * tail as this read met it (0 on contiguous storage, where what follows the range is the next seqs).
+   */
+  unflushed: number;
 }
 
 export type FetchAfter = (afterSeq: number, limit: number) => Promise<Message[]>;
@@ -63,10 +74,12 @@ export async function readRange(fetchAfter: FetchAfter, range: SeqRange, options
   const got = new Map<number, Message>();
   let highestSeen = 0;
   let reads = 0;
-  if (to < from) return { messages: [], missing: [], highestSeen, reads };
+  let unflushed = 0;
+  if (to < from) return { messages: [], missing: [], highestSeen, reads, unflushed };
   const maxPage = options.maxPageSize ?? 1000;
   const known = new Set(options.knownMissing ?? []);
   const settleMs = options.settleMs ?? 1500;
+  const headroom = Math.max(0, Math.floor(options.headroom ?? 0));
 
   /** One read from just below `start`; `extra` makes room for unflushed messages that sort in first. */
   const readFrom = async (start: number, extra: number) => {
@@ -74,11 +87,18 @@ export async function readRange(fetchAfter: FetchAfter, range: SeqRange, options
     reads += 1;
     const page = await fetchAfter(start - 1, limit);
     let beyond = 0;
+    let following = to + 1; // the next seq that would simply continue the range
+    let detached = 0;
     for (const m of page) {
       if (m.seq > highestSeen) highestSeen = m.seq;
       if (m.seq >= from && m.seq <= to) got.set(m.seq, m);
-      else if (m.seq > to) beyond += 1;
+      else if (m.seq > to) {
+        beyond += 1;
+        if (m.seq === following) following += 1;
+        else detached += 1;
+      }
     }
+    if (detached > unflushed) unflushed = detached;
     return { page, limit, beyond };
   };
 
@@ -90,7 +110,7 @@ export async function readRange(fetchAfter: FetchAfter, range: SeqRange, options
   // Pass: read on from the first missing seq until every remaining one is proven absent right now.
   const pass = async (skipKnown: boolean) => {
     const absent = new Set<number>();
-    let extra = 0;
+    let extra = headroom;
     let start = firstMissing(skipKnown);
     while (start !== null) {
       const { page, limit, beyond } = await readFrom(start, extra);
@@ -136,5 +156,5 @@ export async function readRange(fetchAfter: FetchAfter, range: SeqRange, options
   const messages = [...got.values()].sort((a, b) => a.seq - b.seq);
   const missing: number[] = [];
   for (let s = from; s <= upper(); s++) if (!got.has(s)) missing.push(s);
-  return { messages, missing, highestSeen, reads };
+  return { messages, missing, highestSeen, reads, unflushed };
 }

@@ -29,6 +29,8 @@ import { readRange, type RangeRead, type ReadRangeOptions, type SeqRange } from 
 import { backoffDelay } from "./backoff.js";
 
 export const DEFAULT_BASE_URL = "http://localhost:4000";
+/** Sessions whose unflushed-tail hint one client keeps before it starts over. */
+const UNFLUSHED_HINT_LIMIT = 10_000;
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -148,6 +150,8 @@ export class FleetLMRest {
   private readonly onMalformed?: (info: MalformedRecord) => void;
   /** HTTP round trips made by this instance so far (retries included). */
   requestCount = 0;
+  /** Per session, FleetLM's unflushed tail as the last readRange met it: the next one's headroom (bounded). */
+  private readonly unflushedHint = new Map<string, number>();
 
   constructor(options: FleetLMRestOptions = {}) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
@@ -202,8 +206,18 @@ export class FleetLMRest {
    * missing seqs, and after a bounded wait reports the ones FleetLM does not have (`missing`, lost for good
    * on a real FleetLM, §13.2). Never take a page's last seq as "read through"; use this.
    */
-  readRange(sessionId: string, range: SeqRange, options: ReadRangeOptions = {}): Promise<RangeRead> {
-    return readRange((afterSeq, limit) => this.listMessages(sessionId, { afterSeq, limit }), range, options);
+  async readRange(sessionId: string, range: SeqRange, options: ReadRangeOptions = {}): Promise<RangeRead> {
+    // Room for the unflushed messages the session's last read met (they sort in first), so a holed range costs
+    // one read; they change every few seconds on FleetLM, so the hint is only a guess, refreshed by every read.
+    const headroom = options.headroom ?? this.unflushedHint.get(sessionId) ?? 0;
+    const read = await readRange((afterSeq, limit) => this.listMessages(sessionId, { afterSeq, limit }), range, { ...options, headroom });
+    if (read.unflushed > 0) {
+      if (this.unflushedHint.size >= UNFLUSHED_HINT_LIMIT && !this.unflushedHint.has(sessionId)) this.unflushedHint.clear();
+      this.unflushedHint.set(sessionId, read.unflushed);
+    } else if (read.highestSeen > range.to) {
+      this.unflushedHint.delete(sessionId); // something above the range came back, and nothing unflushed
+    }
+    return read;
   }
 
   /**
@@ -214,7 +228,7 @@ export class FleetLMRest {
     if (!Number.isInteger(n) || n <= 0) throw new RangeError("readTail(n) needs a positive integer n");
     const probed = options.head === undefined ? await this.headSeq(sessionId) : 0;
     const headSeq = Math.max(options.head ?? 0, probed);
-    if (headSeq === 0) return { messages: [], missing: [], highestSeen: 0, reads: 0, headSeq };
+    if (headSeq === 0) return { messages: [], missing: [], highestSeen: 0, reads: 0, unflushed: 0, headSeq };
     const read = await this.readRange(sessionId, { from: Math.max(1, headSeq - n + 1), to: headSeq }, { ...options, existsUpTo: Math.max(options.existsUpTo ?? 0, options.head ?? 0) });
     return { ...read, headSeq: Math.max(headSeq, read.highestSeen) };
   }

@@ -32,6 +32,33 @@ describe("readRange over holed pages", () => {
     expect(mid.messages.map((m) => m.content.text)).toEqual(range(5, 14).map((n) => `m${n}`));
   });
 
+  it("learns the session's unflushed tail: the next holed range costs one read; contiguous storage learns nothing", async () => {
+    const server = await startDev({ storage: { mode: "real", unflushedNewest: 3, rings: 0 } });
+    const rest = new FleetLMRest({ baseUrl: server.url });
+    const s = await rest.createSession({ userId: "alice", agentId: "bot" });
+    await fill(rest, s.id, 300);
+    const first = await rest.readRange(s.id, { from: 11, to: 110 });
+    expect(first.messages.map((m) => m.seq)).toEqual(range(11, 110));
+    expect(first).toMatchObject({ reads: 2, unflushed: 3 }); // 298–300 took three slots of the first page
+    for (const from of [111, 40, 181]) {
+      const next = await rest.readRange(s.id, { from, to: from + 99 });
+      expect(next.messages.map((m) => m.seq)).toEqual(range(from, from + 99));
+      expect(next).toMatchObject({ reads: 1, unflushed: 3 });
+    }
+    // once flushed, what follows a range is just the next seqs: nothing unflushed, and the hint is dropped
+    if (server.storage.mode === "real") server.storage.model.flush({ all: true });
+    expect(await rest.readRange(s.id, { from: 1, to: 100 })).toMatchObject({ reads: 1, unflushed: 0 });
+    const plain = await rest.readRange(s.id, { from: 1, to: 100 });
+    expect(plain).toMatchObject({ reads: 1, unflushed: 0, highestSeen: 100 }); // no headroom asked for any more
+    expect(plain.messages.map((m) => m.seq)).toEqual(range(1, 100));
+
+    const contiguous = await startDev();
+    const rest2 = new FleetLMRest({ baseUrl: contiguous.url });
+    const s2 = await rest2.createSession({ userId: "alice", agentId: "bot" });
+    await fill(rest2, s2.id, 150);
+    expect(await rest2.readRange(s2.id, { from: 1, to: 100 }, { headroom: 5 })).toMatchObject({ reads: 1, unflushed: 0, highestSeen: 105 });
+  });
+
   it("readTail and pages() give every seq once from a session whose tail is unflushed", async () => {
     const server = await startDev({ storage: { mode: "real", unflushedNewest: 7, rings: 0 } });
     const rest = new FleetLMRest({ baseUrl: server.url });

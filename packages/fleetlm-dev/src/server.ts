@@ -6,6 +6,7 @@ import { FaultState, type Faults } from "./core/faults.js";
 import { Hub } from "./core/hub.js";
 import { Inboxes } from "./core/inbox-server.js";
 import { silentLogger, type Logger } from "./core/logger.js";
+import { createLoseHook } from "./http/dev-hooks.js";
 import { createRequestHandler } from "./http/router.js";
 import { MemoryStore } from "./store/memory.js";
 import { SqliteStore } from "./store/sqlite.js";
@@ -108,7 +109,7 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
   faults.socketCloser = (code) => sockets.closeAll(code);
 
   const seed = options.seed ?? 1;
-  const extra = options.demo ? [createDemoAgentHandler({ seed, logger })] : [];
+  const extra = [...(options.demo ? [createDemoAgentHandler({ seed, logger })] : []), ...(realModel ? [createLoseHook(store, realModel)] : [])];
   const handler = createRequestHandler({
     ctx: { store, conversations, quirks },
     faults,

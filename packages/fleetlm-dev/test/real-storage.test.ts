@@ -155,3 +155,33 @@ describe("history modes", () => {
     expect(await world(mode, modes)).toEqual(expected);
   });
 });
+
+describe("the lose hook (POST /_dev/storage/lose, not FleetLM)", () => {
+  it("loses exactly the seqs asked for, flushed or not: every page and the join skip them, later appends are kept", async () => {
+    const server = await startServer({ storage: { mode: "real", unflushedNewest: 3, rings: 0 } });
+    const api = apiFor(server);
+    const s = await createSession(server);
+    await fill(server, s.id, 30);
+    const lost = await api("POST", "/_dev/storage/lose", { session_id: s.id, seqs: [12, 13, 14, 29, 99] });
+    expect(lost.status).toBe(200);
+    expect(lost.body).toEqual({ session_id: s.id, lost: [12, 13, 14, 29] }); // 99 was never appended
+    expect(model(server).lostSeqs(s.id)).toEqual([12, 13, 14, 29]);
+    expect(await page(server, s.id, 0, 100)).toEqual([...range(1, 11), ...range(15, 28), 30]);
+    await fill(server, s.id, 5);
+    expect(await page(server, s.id, 28, 100)).toEqual(range(30, 35));
+    const socket = await connect(server, { user_id: "alice" });
+    const reply = await join(socket.channel(`session:${s.id}`, { last_seq: 10 }));
+    expect(reply.response.messages.map((m: { seq: number }) => m.seq)).toEqual([11, ...range(15, 28), ...range(30, 35)]);
+  });
+
+  it("400 for a bad body, 404 for an unknown session; absent in default storage", async () => {
+    const real = await startServer({ storage: { mode: "real", unflushedNewest: 3, rings: 0 } });
+    const api = apiFor(real);
+    expect((await api("POST", "/_dev/storage/lose", "{nope")).status).toBe(400);
+    expect((await api("POST", "/_dev/storage/lose", { session_id: "x", seqs: [0] })).status).toBe(400);
+    expect((await api("POST", "/_dev/storage/lose", { session_id: "no-such-session", seqs: [1] })).status).toBe(404);
+    const plain = await startServer();
+    const s = await createSession(plain);
+    expect((await apiFor(plain)("POST", "/_dev/storage/lose", { session_id: s.id, seqs: [1] })).status).toBe(404);
+  });
+});

@@ -214,6 +214,26 @@ export class RealStorage implements MessageReads {
     }
   }
 
+  /**
+   * Not FleetLM: a test hook (`POST /_dev/storage/lose`). These seqs of the session are gone as if its ring had
+   * dropped them before they were flushed (§13.2), so a test can place a loss exactly instead of scripting ring
+   * collisions. Seqs never appended are ignored. Returns every seq of the session now lost.
+   */
+  lose(sessionId: string, seqs: readonly number[]): number[] {
+    const count = this.store.messageCount(sessionId);
+    const s = this.state(sessionId);
+    // Looked up, not drawn: losing must not change which ring the next new session gets.
+    const ringKey = this.options.rings === 0 ? `s:${sessionId}` : this.ringBySession.get(sessionId);
+    const ring = ringKey === undefined ? undefined : this.rings.get(ringKey);
+    for (const seq of seqs) {
+      if (!Number.isInteger(seq) || seq < 1 || seq > count) continue;
+      if (ring?.entries.get(seq)?.session_id === sessionId) ring.entries.delete(seq);
+      s.pending.delete(seq);
+      s.lost.add(seq);
+    }
+    return this.lostSeqs(sessionId);
+  }
+
   /** Seqs of the session FleetLM will never return (tests and tools). */
   lostSeqs(sessionId: string): number[] {
     return [...(this.sessions.get(sessionId)?.lost ?? [])].sort((a, b) => a - b);
