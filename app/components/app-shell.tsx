@@ -1,4 +1,4 @@
-import { Form, NavLink } from "@remix-run/react";
+import { Form, NavLink, useMatches } from "@remix-run/react";
 import type { CurrentOperator } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import type { FleetlmHealth } from "~/fleetlm/health.server";
@@ -11,6 +11,8 @@ const linkClass = ({ isActive }: { isActive: boolean }) =>
 
 export function AppShell({ operator, fleetlm, children }: Props) {
   const settings = can(operator, "settings:manage");
+  // A page that shows its own outage notice (the session page) gets no second one from the shell.
+  const pageOwnsNotice = useMatches().some((match) => (match.handle as { ownOutageNotice?: boolean } | undefined)?.ownOutageNotice);
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
@@ -26,6 +28,7 @@ export function AppShell({ operator, fleetlm, children }: Props) {
           {settings ? <NavLink to="/admin/review-labels" className={linkClass}>Review labels</NavLink> : null}
           {settings ? <NavLink to="/admin/inbox" className={linkClass}>Inbox settings</NavLink> : null}
           {can(operator, "audit:read") ? <NavLink to="/admin/audit" className={linkClass}>Audit log</NavLink> : null}
+          {settings ? <NavLink to="/admin/settings" className={linkClass}>Settings</NavLink> : null}
           <NavLink to="/account" className={linkClass}>Account</NavLink>
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
@@ -44,7 +47,7 @@ export function AppShell({ operator, fleetlm, children }: Props) {
           </Form>
         </div>
       </header>
-      {fleetlm && !fleetlm.reachable ? (
+      {fleetlm && !fleetlm.reachable && !pageOwnsNotice ? (
         <div role="status" className="bg-amber-100 px-4 py-2 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
           FleetLM unreachable: showing what the Console last knew. It reconnects by itself.
         </div>

@@ -2,6 +2,7 @@
 import { FleetLMRest } from "@fleetlm/client";
 import { env } from "~/env.server";
 import { slot } from "~/lib/singleton.server";
+import { fleetlmProblem } from "./problem";
 
 export type FleetlmHealth = { reachable: boolean; checkedAt: string; error?: string };
 
@@ -14,7 +15,7 @@ async function probe(): Promise<FleetlmHealth> {
     await rest.listAgents();
     return { reachable: true, checkedAt: new Date().toISOString() };
   } catch (error) {
-    return { reachable: false, checkedAt: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) };
+    return { reachable: false, checkedAt: new Date().toISOString(), error: fleetlmProblem(error) };
   }
 }
 
@@ -32,7 +33,7 @@ export async function fleetlmHealth(): Promise<FleetlmHealth> {
 
 /** Marks FleetLM as unreachable now (a loader just failed to read from it). */
 export function reportFleetlmFailure(error: unknown) {
-  cache.set({ value: { reachable: false, checkedAt: new Date().toISOString(), error: String(error) }, at: Date.now() });
+  cache.set({ value: { reachable: false, checkedAt: new Date().toISOString(), error: fleetlmProblem(error) }, at: Date.now() });
 }
 
 /** Forgets the cached answer, so the next read asks FleetLM (tests that switch faults on and off). */

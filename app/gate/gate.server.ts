@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { db } from "~/db.server";
 import { nudgeSession } from "~/gateway/gateway.server";
+import { liveBus } from "~/live/bus.server";
 import { activeTakeover } from "~/takeover/takeover.server";
 import { relayNdjson } from "./relay.server";
 import { trackStream } from "./streams.server";
@@ -69,7 +70,10 @@ export async function handleGateCall(request: Request, gated: GatedAgentRow): Pr
   nudgeSession(sessionId);
 
   if (await activeTakeover(sessionId)) {
-    // 0 lines with a 2xx status is a successful call that stores nothing (§8.4/§8.5).
+    // 0 lines with a 2xx status is a successful call that stores nothing (§8.4/§8.5). The holder's panel is
+    // told, so "the AI is paused" is something they see happen, not a promise.
+    const asked = read.payload.messages.filter((m) => m.sender_id === read.payload.user_id).at(-1)?.seq ?? 0;
+    liveBus().publish({ type: "gate.paused", sessionId, seq: asked });
     return new Response(null, { status: 200, headers: { "content-type": "application/x-ndjson", "cache-control": "no-store", [GATE_HEADER]: "paused" } });
   }
 
@@ -111,7 +115,7 @@ export async function handleGateCall(request: Request, gated: GatedAgentRow): Pr
     },
     cancelUpstream: () => upstreamAbort.abort(),
   });
-  untrack = trackStream(sessionId, { agentId, startedAt: Date.now(), stop: (by) => relay.stop({ stopped_by: { operator_id: by.id, operator_name: by.name } }) });
+  untrack = trackStream(sessionId, { agentId, startedAt: Date.now(), stop: (by) => relay.stop({ stopped_by: by }) });
 
   return new Response(relay.stream, {
     status: upstream.status,

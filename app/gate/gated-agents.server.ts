@@ -8,6 +8,7 @@ import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import type { Actor } from "~/takeover/takeover.server";
+import { fleetlmFailureSentence } from "~/fleetlm/problem";
 import { GATE_HEADER, storedAgentHeaders } from "./gate.server";
 import { webhookUrl } from "./webhook-url";
 import { isUniqueViolation } from "~/lib/db-errors.server";
@@ -56,7 +57,8 @@ export async function listAgentsWithGate(): Promise<AgentList> {
     agents = await fleetlm().listAgents();
   } catch (error) {
     reportFleetlmFailure(error);
-    return { ok: false, reason: `FleetLM could not be reached (${errorText(error)}).` };
+    console.warn(`[gate] listing agents failed: ${errorText(error)}`);
+    return { ok: false, reason: fleetlmFailureSentence(error, "the agents cannot be listed") };
   }
   const rows = await prisma.gatedAgent.findMany();
   const gated = new Map(rows.map((row) => [row.agentId, row]));
@@ -80,7 +82,8 @@ export async function listAgentsWithGate(): Promise<AgentList> {
 function fleetlmFailure(error: unknown): GateOutcome {
   if (error instanceof FleetLMHttpError && error.status === 404) return { ok: false, status: 404, reason: "FleetLM has no such agent." };
   reportFleetlmFailure(error);
-  return { ok: false, status: 502, reason: `FleetLM could not be updated (${errorText(error)}).` };
+  console.warn(`[gate] agent update failed: ${errorText(error)}`);
+  return { ok: false, status: 502, reason: fleetlmFailureSentence(error, "the agent was not changed") };
 }
 
 export async function routeThroughConsole(input: { agentId: string; actor: Actor; ip?: string }): Promise<GateOutcome> {

@@ -9,6 +9,7 @@ import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
+import { fleetlmProblem } from "~/fleetlm/problem";
 import { advanceReadCursor, setReadCursor } from "~/inbox/read-cursor.server";
 import { changedEvent, findIndexed } from "~/inbox/session-index.server";
 import { liveBus } from "~/live/bus.server";
@@ -23,7 +24,7 @@ const Ids = z.preprocess(
     .min(1, "select at least one session")
     .max(MAX_BULK, `select at most ${MAX_BULK} sessions`),
 );
-const LabelSchema = z.string().trim().min(1, "enter a label").max(40, "at most 40 characters").regex(/^[\w .:-]+$/, "may use letters, digits, space and . : _ -");
+export const LabelSchema = z.string().trim().min(1, "enter a label").max(40, "at most 40 characters").regex(/^[\w .:-]+$/, "may use letters, digits, space and . : _ -");
 
 export const BulkActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("assign"), ids: Ids, assignee: z.string().min(1, "pick who").max(200) }),
@@ -139,7 +140,8 @@ export async function runBulkAction(operator: CurrentOperator, action: BulkActio
           await fleetlm().archiveSession(id);
         } catch (error) {
           reportFleetlmFailure(error);
-          failed.push(`${id}: ${errorText(error)}`);
+          console.warn(`[inbox] archive of ${id} failed: ${errorText(error)}`);
+          failed.push(`${id} (${fleetlmProblem(error).replace(/\.$/, "")})`);
           continue;
         }
         await prisma.$transaction(async (tx) => {

@@ -33,8 +33,25 @@ export type GatewayStatusEvent = { type: "gateway"; connected: boolean; fleetlmR
 
 /** Seqs of a watched session that FleetLM lost (protocol §13.2): the view shows a marker in their place. */
 export type LostEvent = { type: "lost"; sessionId: string; seqs: number[] };
+/** The gate kept the AI from answering a user message because the session is held (ADR 040). */
+export type GatePausedEvent = { type: "gate.paused"; sessionId: string; seq: number };
+/** A teammate is drafting a reply in this session's composer (throttled; never the text). */
+export type TypingEvent = { type: "typing"; sessionId: string; operator: { id: string; name: string } };
+/** The session's notes changed: viewers re-read them. */
+export type NotesChangedEvent = { type: "notes"; sessionId: string };
 
-export type LiveEvent = SessionChangedEvent | MessageEvent | ChunkEvent | ReadEvent | TakeoverEvent | PresenceEvent | GatewayStatusEvent | LostEvent;
+export type LiveEvent =
+  | SessionChangedEvent
+  | MessageEvent
+  | ChunkEvent
+  | ReadEvent
+  | TakeoverEvent
+  | PresenceEvent
+  | GatewayStatusEvent
+  | LostEvent
+  | GatePausedEvent
+  | TypingEvent
+  | NotesChangedEvent;
 
 /**
  * Stream control frames of /live, next to the LiveEvents: `hello` opens every connection (its id is the

@@ -64,6 +64,9 @@ export function isVisible(delivered: Delivered, subscriber: Subscriber): boolean
     case "chunk":
     case "presence":
     case "lost":
+    case "gate.paused":
+    case "typing":
+    case "notes":
       return subscriber.watched.has(event.sessionId);
     default:
       return false;

@@ -24,7 +24,7 @@ export type UseLiveOptions = {
 type Subscriber = { onEvent: (event: LiveStreamEvent) => void; watch: string[]; setStatus: (status: LiveStatus) => void; seen: number };
 
 const MAX_RETRY_MS = 15_000;
-const PER_SESSION = new Set(["message", "chunk", "presence"]);
+const PER_SESSION = new Set(["message", "chunk", "presence", "gate.paused", "typing", "notes"]);
 
 export function liveUrl(watch: string[], lastEventId: string | null): string {
   const params = new URLSearchParams();

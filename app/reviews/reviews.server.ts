@@ -1,6 +1,7 @@
 // Reviews of agent replies: one per reviewer per message (a second submit edits it), a snapshot of the text
 // taken from FleetLM when the review is first written, labels from the admin-managed list, and flags that
 // put a reply at the front of the queue. Every write is audited in the same transaction.
+import { fleetlmProblem } from "~/fleetlm/problem";
 import type { Message } from "@fleetlm/client";
 import { z } from "zod";
 import { audit } from "~/audit/audit.server";
@@ -68,7 +69,7 @@ export async function readMessage(sessionId: string, seq: number): Promise<Messa
     read = await readExact(sessionId, { from: seq, to: seq }, { existsUpTo: head });
   } catch (error) {
     reportFleetlmFailure(error);
-    throw new FleetlmUnavailableError(error instanceof Error ? error.message : String(error));
+    throw new FleetlmUnavailableError(fleetlmProblem(error));
   }
   if (read.lost.includes(seq)) throw vanishedReply();
   return read.messages[0] ?? null;
@@ -82,7 +83,7 @@ async function sessionAgent(prisma: Db, sessionId: string): Promise<string | nul
   } catch (error) {
     if ((error as { status?: number }).status === 404) return null;
     reportFleetlmFailure(error);
-    throw new FleetlmUnavailableError(error instanceof Error ? error.message : String(error));
+    throw new FleetlmUnavailableError(fleetlmProblem(error));
   }
 }
 

@@ -134,7 +134,13 @@ function RowActions({ row, meId, result }: { row: Row; meId: string; result: Act
       </Form>
       <FieldError errors={resetErrors?.newPassword} />
       <div className="flex gap-2">
-        <Form method="post">
+        <Form
+          method="post"
+          onSubmit={(event) => {
+            // Deactivating is not undone by reactivating: say what it ends before it does.
+            if (row.active && !confirm(deactivationWarning(row.name, row.sessions))) event.preventDefault();
+          }}
+        >
           <input type="hidden" name="intent" value={row.active ? "deactivate" : "reactivate"} />
           <input type="hidden" name="id" value={row.id} />
           <button className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">{row.active ? "Deactivate" : "Reactivate"}</button>
@@ -234,6 +240,11 @@ export default function Operators() {
       <DataTablePagination state={state} />
     </section>
   );
+}
+
+function deactivationWarning(name: string, sessions: number) {
+  const signedIn = sessions === 0 ? "is not signed in anywhere" : `will be signed out of ${sessions === 1 ? "1 browser" : `${sessions} browsers`}`;
+  return `Deactivate ${name}? They ${signedIn} and cannot sign in again until reactivated. Every session they hold is handed back to the AI at once; a reply they were drafting stays only in their own browser.`;
 }
 
 export function ErrorBoundary() {

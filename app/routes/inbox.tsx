@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { sessionLink } from "~/sessions/session-link";
 import { ensureGateway, gatewayStatus } from "~/gateway/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
 import { assignableOperators, isIndexEmpty } from "~/inbox/inbox-lookups.server";
@@ -240,7 +241,7 @@ export default function InboxPage() {
       if (row) focusRow(row.id);
     },
     open: () => {
-      if (focusId) navigate(`/sessions/${encodeURIComponent(focusId)}`);
+      if (focusId) navigate(sessionLink(focusId, search));
     },
     toggle: () => {
       setKeysIn(true);
@@ -300,7 +301,7 @@ export default function InboxPage() {
         id: "user",
         header: ({ column: c }) => <DataTableColumnHeader column={c} title="User" />,
         cell: ({ row }) => (
-          <Link to={`/sessions/${encodeURIComponent(row.original.id)}`} className="font-medium hover:underline" onFocus={() => setFocusId(row.original.id)}>
+          <Link to={sessionLink(row.original.id, search)} className="font-medium hover:underline" onFocus={() => setFocusId(row.original.id)}>
             {row.original.userId}
           </Link>
         ),
@@ -374,7 +375,7 @@ export default function InboxPage() {
         ),
       }),
     ],
-    [rows, selected, toggle, now, loaderData.unansweredMinutes],
+    [rows, selected, toggle, now, loaderData.unansweredMinutes, search],
   );
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/inbox";

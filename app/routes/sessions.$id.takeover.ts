@@ -4,15 +4,18 @@
 // route, and only a Response keeps its status for callers other than Remix fetchers.
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireOperator, requirePermission } from "~/auth/guards.server";
-import { isGated } from "~/gate/gated-agents.server";
+import { can } from "~/auth/permissions";
+import { gateHealth, routeAgain, type GateHealth } from "~/gate/gate-health.server";
 import { isStreaming, stopReply } from "~/gate/streams.server";
 import { clientIp } from "~/lib/client-ip.server";
+import { liveBus } from "~/live/bus.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { env } from "~/env.server";
 import { listCannedReplies } from "~/takeover/canned-replies.server";
 import type { TakeoverActionResult, TakeoverPanelData } from "~/takeover/panel-types";
 import { TakeoverIntentSchema } from "~/takeover/schemas";
 import { sendAsOperator } from "~/takeover/send.server";
+import { missedDuringTakeover, replayMissed } from "~/gate/missed-replies.server";
 import { sessionAgent } from "~/takeover/session-agent.server";
 import {
   activeTakeover,
@@ -33,13 +36,33 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const sessionId = params.id ?? "";
   const session = await sessionAgent(sessionId);
   if (!session.ok && session.status === 404) throw new Response("Session not found", { status: 404 });
-  const [takeover, timeline, cannedReplies, gated] = await Promise.all([
+  const [takeover, timeline, cannedReplies, gate] = await Promise.all([
     activeTakeover(sessionId),
     takeoverTimeline(sessionId),
     listCannedReplies(),
-    session.ok ? isGated(session.agentId) : Promise.resolve(false),
+    session.ok ? gateHealth(session.agentId) : Promise.resolve<GateHealth>({ state: "unknown", reason: session.reason }),
   ]);
-  return json({ takeover, timeline, streaming: isStreaming(sessionId), gated, idleMinutes: env().TAKEOVER_IDLE_MINUTES, cannedReplies });
+  const gated = gate.state !== "not-gated";
+  return json({ takeover, timeline, streaming: isStreaming(sessionId), gated, gate, idleMinutes: env().TAKEOVER_IDLE_MINUTES, cannedReplies });
+}
+
+// One "typing" event per operator and session per second at most, however often a browser posts.
+const TYPING_EVERY_MS = 1_000;
+const lastTyping = new Map<string, number>();
+function shouldAnnounceTyping(operatorId: string, sessionId: string) {
+  const key = `${operatorId}:${sessionId}`;
+  const now = Date.now();
+  if (now - (lastTyping.get(key) ?? 0) < TYPING_EVERY_MS) return false;
+  if (lastTyping.size > 10_000) lastTyping.clear();
+  lastTyping.set(key, now);
+  return true;
+}
+
+/** The user messages the AI missed while the session was held, when the AI can be asked to answer them. */
+async function missedAfterHandBack(sessionId: string): Promise<number[]> {
+  const found = await missedDuringTakeover(sessionId);
+  if (!found.ok || found.missed.seqs.length === 0) return [];
+  return (await gateHealth(found.missed.agentId)).state === "gated" ? found.missed.seqs : [];
 }
 
 function refused(intent: string, refusal: Refusal) {
@@ -63,7 +86,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "release": {
       const result = await releaseTakeover({ sessionId, actor: operator, ip });
-      return result.ok ? json({ ok: true, intent: form.intent, takeover: null }) : refused(form.intent, result);
+      if (!result.ok) return refused(form.intent, result);
+      return json({ ok: true, intent: form.intent, takeover: null, missed: await missedAfterHandBack(sessionId) });
     }
     case "force-release": {
       const result = await forceReleaseTakeover({ sessionId, actor: operator, ip });
@@ -76,6 +100,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "stop-reply": {
       const result = await stopReply({ sessionId, actor: operator, ip });
       return result.ok ? json({ ok: true, intent: form.intent, stopped: result.stopped }) : refused(form.intent, result);
+    }
+    case "route-again": {
+      if (!can(operator, "settings:manage")) return json({ ok: false, intent: form.intent, reason: "Only admins can route an agent through the Console." }, 403);
+      const session = await sessionAgent(sessionId);
+      if (!session.ok) return refused(form.intent, session);
+      const result = await routeAgain({ agentId: session.agentId, actor: operator, ip });
+      return result.ok ? json({ ok: true, intent: form.intent }) : json({ ok: false, intent: form.intent, reason: result.reason }, result.status);
+    }
+    case "replay-missed": {
+      const result = await replayMissed({ sessionId, actor: operator, ip });
+      if (!result.ok) return refused(form.intent, result);
+      // The agent streams into the page live; the answer does not wait for it.
+      void result.done.then((outcome) => {
+        if (outcome.error) console.warn(`[replay] ${sessionId}: ${outcome.error}`);
+      });
+      return json({ ok: true, intent: form.intent, replaying: result.seqs }, 202);
+    }
+    case "typing": {
+      // Only the holder composes as the agent; teammates see that they are, never what (ADR 124).
+      const held = await activeTakeover(sessionId);
+      if (held?.holder.id !== operator.id) return json({ ok: false, intent: form.intent, reason: "You do not hold this session." }, 409);
+      if (shouldAnnounceTyping(operator.id, sessionId)) liveBus().publish({ type: "typing", sessionId, operator: { id: operator.id, name: operator.name } });
+      return json({ ok: true, intent: form.intent });
     }
     case "send": {
       const result = await sendAsOperator({ sessionId, operator, clientMessageId: form.clientMessageId, body: form.body, ip });

@@ -1,15 +1,17 @@
-// The session view: one conversation read from FleetLM through this loader (tail, ?before=, ?after=, ?seq=),
-// live through the Console's SSE feed, with the Console's header state and notes.
+// The session view, an operator's workspace: one conversation read from FleetLM through this loader (tail,
+// ?before=, ?after=, ?seq=), live through the Console's SSE feed, the composer under the newest message, and
+// everything about the session in a side panel. `?inbox=` carries the inbox view it was opened from.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useFetcher, useLoaderData, useLocation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { randomUUID } from "node:crypto";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { z } from "zod";
 import { requireOperator } from "~/auth/guards.server";
+import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { gatewayStatus } from "~/gateway/gateway.server";
-import { advanceReadCursor } from "~/inbox/read-cursor.server";
+import { assignableOperators } from "~/inbox/inbox-lookups.server";
+import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { useThrottledCallback } from "~/lib/use-throttled-callback";
 import type { LiveStreamEvent } from "~/live/events";
@@ -19,11 +21,20 @@ import { ReviewControls } from "~/reviews/components/review-controls";
 import { MessageList } from "~/sessions/components/message-list";
 import { NotesPanel } from "~/sessions/components/notes-panel";
 import { SessionHeader } from "~/sessions/components/session-header";
+import { SessionPanel } from "~/sessions/components/session-panel";
 import { parsePageQuery, wantsMessagesOnly } from "~/sessions/history.server";
 import { parseSessionId } from "~/sessions/session-id";
 import { loadMessagesPage, loadSessionView } from "~/sessions/session-view.server";
 import { useSessionTimeline } from "~/sessions/use-session-timeline";
+import { SessionFormSchema, runSessionForm } from "~/sessions/workspace-forms.server";
+import { inboxNeighbours, inboxQueryFrom, otherSessionsOf } from "~/sessions/workspace.server";
+import { Composer } from "~/takeover/components/composer";
 import { TakeoverPanel } from "~/takeover/components/takeover-panel";
+import { useTakeover, type TakeoverState } from "~/takeover/components/use-takeover";
+import { draftKey } from "~/takeover/drafts";
+
+/** This page shows its own (single) FleetLM outage notice; the shell leaves its banner out here. */
+export const handle = { ownOutageNotice: true };
 
 export const meta: MetaFunction = ({ params }) => [{ title: `Session ${params.id ?? ""} · FleetLM Console` }];
 
@@ -37,33 +48,45 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const page = await loadMessagesPage(sessionId, query);
     return page.degraded ? data(page, { status: 503 }) : page;
   }
-  const page = await sessionPage(operator, sessionId, query);
+  const page = await sessionPage(operator, sessionId, query, search);
   return page.view.degraded ? data(page.body, { status: 503 }) : page.body;
 }
 
-async function sessionPage(operator: { id: string; name: string; role: string }, sessionId: string, query: ReturnType<typeof parsePageQuery>) {
-  const [view, notes] = await Promise.all([loadSessionView(sessionId, query), listNotes(sessionId)]);
+async function sessionPage(operator: { id: string; name: string; role: string }, sessionId: string, query: ReturnType<typeof parsePageQuery>, search: URLSearchParams) {
+  const inboxQuery = inboxQueryFrom(search);
+  const [view, notes, nav, operators] = await Promise.all([
+    loadSessionView(sessionId, query),
+    listNotes(sessionId),
+    inboxNeighbours(sessionId, inboxQuery, operator.id),
+    can(operator, "inbox:triage") ? assignableOperators() : Promise.resolve([]),
+  ]);
+  const otherSessions = view.session.userId === "unknown" ? [] : await otherSessionsOf(view.session.userId, sessionId);
   const gateway = gatewayStatus();
   const fleetlmDown = gateway.running && !gateway.fleetlmReachable;
-  return { view, body: { ...view, notes, fleetlmDown, noteClientId: randomUUID(), me: { id: operator.id, name: operator.name, role: operator.role } } };
+  const gatewayUp = !gateway.running || gateway.connected;
+  return {
+    view,
+    body: { ...view, notes, nav, operators, otherSessions, fleetlmDown, gatewayUp, noteClientId: randomUUID(), me: { id: operator.id, name: operator.name, role: operator.role } },
+  };
 }
 type SessionPageData = Awaited<ReturnType<typeof sessionPage>>["body"];
 
-const ReadSchema = z.object({ intent: z.literal("read"), seq: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-
-// Reading at the tail moves my read cursor (the browser calls this, throttled).
-export async function action({ request, params }: ActionFunctionArgs) {
+// Reading at the tail moves my read cursor (every role, throttled by the browser); the side panel's edits
+// (assign, labels, archive) are refused to auditors inside runSessionForm.
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
   const sessionId = parseSessionId(params.id);
-  const parsed = parseForm(ReadSchema, await readForm(request));
+  const parsed = parseForm(SessionFormSchema, await readForm(request));
   if (!parsed.ok) return parsed.response;
-  await advanceReadCursor(operator.id, sessionId, parsed.data.seq);
-  return { ok: true as const };
+  const result = await runSessionForm(operator, sessionId, parsed.data, clientIp(context));
+  return result.ok ? result : data(result, { status: result.status });
 }
 
-// Moving the read cursor changes nothing on this page: do not re-read FleetLM for it.
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+// Moving the read cursor changes nothing on this page, and takeover actions reach it as live events (and the
+// action's own answer): neither re-reads FleetLM and the inbox view for it. Notes and panel edits do.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, formAction, defaultShouldRevalidate }) => {
   if (formData?.get("intent") === "read") return false;
+  if (formAction && /^\/sessions\/[^/]+\/takeover$/.test(formAction)) return false;
   return defaultShouldRevalidate;
 };
 
@@ -88,10 +111,12 @@ function SessionLink() {
 }
 
 function SessionPage({ data: loaderData }: { data: SessionPageData }) {
-  const { session, history, degraded, header, notes, me, noteClientId } = loaderData;
+  const { session, history, degraded, header, notes, me, noteClientId, nav } = loaderData;
   // The gateway's view of FleetLM, live: while it is away nothing new can arrive, and the page says so.
   const [fleetlmDown, setFleetlmDown] = useState(loaderData.fleetlmDown);
+  const [gatewayUp, setGatewayUp] = useState(loaderData.gatewayUp);
   useEffect(() => setFleetlmDown(loaderData.fleetlmDown), [loaderData.fleetlmDown]);
+  useEffect(() => setGatewayUp(loaderData.gatewayUp), [loaderData.gatewayUp]);
   const location = useLocation();
   const timeline = useSessionTimeline(session.id, history, `${session.id}${location.search}`);
   const [viewers, setViewers] = useState(header.viewers);
@@ -101,6 +126,7 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   useEffect(() => setTakeoverHolder(header.takeover), [header.takeover]);
   useEffect(() => setViewers(header.viewers), [header.viewers]);
 
+  const { list: typists, saw: sawTyping } = useTypists();
   const onEvent = useCallback(
     (event: LiveStreamEvent) => {
       // `hello` opens every (re)connection, `reset` says events were missed: read back what may be missing.
@@ -108,21 +134,24 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
       else if (event.type === "presence") {
         setViewers(event.viewers);
         setWatching(event.watching === true);
-      }
-      else if (event.type === "gateway") setFleetlmDown(!event.fleetlmReachable);
-      else if (event.type === "takeover") {
+      } else if (event.type === "typing" && event.sessionId === session.id) sawTyping(event.operator);
+      else if (event.type === "gateway") {
+        setFleetlmDown(!event.fleetlmReachable);
+        setGatewayUp(event.connected);
+      } else if (event.type === "takeover") {
         setTakeoverHolder((current) =>
           event.holder && event.takeoverId ? { id: event.takeoverId, holder: event.holder, startedAt: current?.startedAt ?? new Date().toISOString(), expiresAt: event.expiresAt ?? "", reason: current?.reason ?? null } : null,
         );
       } else timeline.handlers.onEvent(event);
     },
-    [timeline.handlers],
+    [timeline.handlers, sawTyping, session.id],
   );
   const liveStatus = useLiveEvents(onEvent, { watch: session.id });
   const { onDrop } = timeline.handlers;
   useEffect(() => {
     if (liveStatus === "reconnecting") onDrop();
   }, [liveStatus, onDrop]);
+  const takeover = useTakeover({ sessionId: session.id, takeover: takeoverHolder, me });
 
   const reader = useFetcher({ key: `read:${session.id}` });
   const readSeq = useRef(0);
@@ -137,41 +166,119 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
     [postRead],
   );
 
-  return (
-    <div className="mx-auto flex max-w-5xl flex-col gap-4">
-      <SessionHeader session={session} assignee={header.assignee} labels={header.labels} takeover={takeoverHolder} viewers={viewers} me={me} connected={liveStatus === "open"} watching={watching}>
-        <TakeoverPanel sessionId={session.id} agentId={session.agentId} takeover={takeoverHolder} me={me} />
-      </SessionHeader>
-      {degraded ? (
-        <div role="alert" data-testid="degraded" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-          Messages are unavailable: {degraded.reason} The Console shows what it knows and retries when you reload.
-        </div>
-      ) : null}
-      {fleetlmDown && !degraded ? (
-        <div role="status" data-testid="fleetlm-unreachable" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-          FleetLM is unreachable: new messages and replies appear here once it is back.
-        </div>
-      ) : null}
-      {timeline.fetchError ? <div role="status" className="text-sm text-amber-800 dark:text-amber-200">{timeline.fetchError}</div> : null}
-      {history || timeline.messages.length ? (
-        <MessageList
-          messages={timeline.messages}
-          lost={timeline.lost}
-          live={timeline.live}
-          session={session}
-          highlight={history?.highlight ?? null}
-          hasOlder={timeline.hasOlder}
-          hasNewer={timeline.hasNewer}
-          loadingOlder={timeline.loadingOlder}
-          loadingNewer={timeline.loadingNewer}
-          onLoadOlder={timeline.loadOlder}
-          onLoadNewer={timeline.loadNewer}
-          onAtTail={onAtTail}
-          actionsFor={(message) => <ReviewControls sessionId={session.id} seq={message.seq} me={me} />}
-        />
-      ) : null}
-      <NotesPanel sessionId={session.id} notes={notes} me={me} clientId={noteClientId} />
+  // "live" is a promise that what happens now shows now: it needs this page's feed AND the gateway's socket.
+  const live = liveStatus === "open" && gatewayUp && !fleetlmDown;
+  // One outage notice per page: the degraded read (messages missing) says more than "unreachable", so it wins.
+  const outage = degraded ? (
+    <div role="alert" data-testid="degraded" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+      Messages are unavailable: {degraded.reason} The Console shows what it knows.{" "}
+      <a href={location.pathname + location.search} className="underline">
+        Retry
+      </a>
     </div>
+  ) : fleetlmDown ? (
+    <div role="status" data-testid="fleetlm-unreachable" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+      FleetLM is unreachable: new messages and replies appear here once it is back.
+    </div>
+  ) : null;
+
+  return (
+    <div className="mx-auto grid max-w-[96rem] gap-3 lg:h-[calc(100vh-5.5rem)] lg:grid-cols-[minmax(0,1fr)_22rem] lg:grid-rows-[auto_minmax(0,1fr)]">
+      <div className="lg:col-span-2">
+        <SessionHeader session={session} takeover={takeover.current} viewers={viewers} typing={typists} me={me} live={live} watching={watching} nav={nav} />
+      </div>
+      <div className="flex min-h-0 flex-col gap-2" data-testid="conversation">
+        {outage}
+        {timeline.fetchError ? <div role="status" className="text-sm text-amber-800 dark:text-amber-200">{timeline.fetchError}</div> : null}
+        {history || timeline.messages.length ? (
+          <MessageList
+            messages={timeline.messages}
+            lost={timeline.lost}
+            live={timeline.live}
+            session={session}
+            highlight={history?.highlight ?? null}
+            hasOlder={timeline.hasOlder}
+            hasNewer={timeline.hasNewer}
+            loadingOlder={timeline.loadingOlder}
+            loadingNewer={timeline.loadingNewer}
+            onLoadOlder={timeline.loadOlder}
+            onLoadNewer={timeline.loadNewer}
+            onAtTail={onAtTail}
+            actionsFor={(message) => <ReviewControls sessionId={session.id} seq={message.seq} me={me} />}
+          />
+        ) : (
+          <div className="flex-1" />
+        )}
+        <ReplyArea takeover={takeover} session={session} />
+      </div>
+      <SessionPanel
+        session={session}
+        assignee={header.assignee}
+        labels={header.labels}
+        operators={loaderData.operators}
+        otherSessions={loaderData.otherSessions}
+        inboxQuery={nav.inboxQuery}
+        me={me}
+        takeover={<TakeoverPanel state={takeover} sessionId={session.id} />}
+        notes={<NotesPanel sessionId={session.id} notes={notes} me={me} clientId={noteClientId} />}
+      />
+    </div>
+  );
+}
+
+const TYPING_SHOWN_MS = 4_000;
+const TYPING_POST_EVERY_MS = 2_000;
+
+/** Who is typing a reply right now, from `typing` events: a name shows for a few seconds after the last one. */
+function useTypists() {
+  const [list, setList] = useState<{ id: string; name: string; at: number }[]>([]);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const expire = useCallback(() => {
+    setList((current) => {
+      const now = Date.now();
+      const left = current.filter((t) => now - t.at < TYPING_SHOWN_MS);
+      clearTimeout(timer.current);
+      if (left.length) timer.current = setTimeout(expire, 500);
+      return left.length === current.length ? current : left;
+    });
+  }, []);
+  const saw = useCallback(
+    (operator: { id: string; name: string }) => {
+      setList((current) => [...current.filter((t) => t.id !== operator.id), { ...operator, at: Date.now() }]);
+      clearTimeout(timer.current);
+      timer.current = setTimeout(expire, 500);
+    },
+    [expire],
+  );
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return { list, saw };
+}
+
+/** Tells teammates I am drafting (a plain POST at most every 2 s: no fetcher, so nothing revalidates). */
+function useTypingSignal(url: string) {
+  const last = useRef(0);
+  return useCallback(() => {
+    if (Date.now() - last.current < TYPING_POST_EVERY_MS) return;
+    last.current = Date.now();
+    void fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "intent=typing" }).catch(() => {});
+  }, [url]);
+}
+
+/** Under the newest message: the composer for the holder, otherwise what it takes to reply. */
+function ReplyArea({ takeover, session }: { takeover: TakeoverState; session: { id: string; agentId: string } }) {
+  const { current, mine, canAct, me } = takeover;
+  const onTyping = useTypingSignal(takeover.url);
+  if (mine) {
+    return (
+      <div className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid="reply-area">
+        <Composer sessionId={session.id} agentId={session.agentId} url={takeover.url} cannedReplies={takeover.data?.cannedReplies ?? []} draftKey={draftKey(me.id, session.id)} onTyping={onTyping} />
+      </div>
+    );
+  }
+  return (
+    <p className="rounded-lg border border-dashed border-slate-300 px-3 py-2 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="reply-area">
+      {!canAct ? "Auditors read and annotate; replying as the agent is for operators." : current ? `${current.holder.name} holds this session; only they can reply as the agent.` : "The AI is answering. Take over (in the panel, or press T) to reply as the agent."}
+    </p>
   );
 }
 

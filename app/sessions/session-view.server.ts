@@ -4,6 +4,7 @@ import { FleetLMError, FleetLMHttpError, type Session } from "@fleetlm/client";
 import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
+import { fleetlmProblem } from "~/fleetlm/problem";
 import { currentViewers } from "~/gateway/session-watch.server";
 import { activeTakeover, type TakeoverView } from "~/takeover/takeover.server";
 import { fromStored, toStored } from "~/lib/stored-text";
@@ -43,12 +44,7 @@ function isNotFound(error: unknown) {
   return error instanceof FleetLMHttpError && error.status === 404;
 }
 
-function describeFailure(error: unknown): string {
-  if (error instanceof FleetLMHttpError) return `FleetLM answered ${error.status}.`;
-  if (error instanceof FleetLMError && error.name === "FleetLMTimeoutError") return "FleetLM did not answer in time.";
-  if (error instanceof FleetLMError && error.name === "FleetLMBadResponseError") return "FleetLM sent an answer the Console could not read.";
-  return "FleetLM could not be reached.";
-}
+const describeFailure = fleetlmProblem;
 
 export async function loadSessionView(sessionId: string, query: PageQuery): Promise<SessionView> {
   const prisma = await db();

@@ -17,6 +17,9 @@ export const TakeoverIntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("force-release") }),
   z.object({ intent: z.literal("heartbeat") }),
   z.object({ intent: z.literal("stop-reply") }),
+  z.object({ intent: z.literal("route-again") }),
+  z.object({ intent: z.literal("replay-missed") }),
+  z.object({ intent: z.literal("typing") }),
   z.object({ intent: z.literal("send"), clientMessageId: ClientMessageIdSchema, body: MessageBodySchema }),
 ]);
 export type TakeoverIntent = z.infer<typeof TakeoverIntentSchema>;

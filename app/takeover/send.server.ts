@@ -4,6 +4,8 @@
 // and only the request that created the row posts to FleetLM. A retry of a send whose outcome is unknown
 // (failed, or pending after a crash) first looks for the message in FleetLM by its client message id.
 import { FleetLMHttpError, FleetLMTimeoutError, errorText, type Message } from "@fleetlm/client";
+import { fleetlmFailureSentence } from "~/fleetlm/problem";
+import { operatorIdentityPolicy, operatorMessageMetadata } from "~/settings/operator-identity.server";
 import { syncSessionNow } from "~/gateway/gateway.server";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
@@ -115,13 +117,15 @@ async function reserve(input: SendInput, previous: { status: string; updatedAt: 
 
 async function post(input: SendInput, agentId: string, takeoverId: string): Promise<SendResult> {
   const { sessionId, operator, clientMessageId } = input;
+  const identity = await operatorIdentityPolicy();
   let message: Message;
   try {
     message = await fleetlm().appendMessage(sessionId, {
       agentId,
       kind: "text",
       content: { text: input.body },
-      metadata: { source: "operator", operator_id: operator.id, operator_name: operator.name, takeover_id: takeoverId, client_message_id: clientMessageId },
+      // What the end user sees of the operator is an admin's choice (ADR 120).
+      metadata: operatorMessageMetadata(identity, { operator, takeoverId, clientMessageId }),
     });
   } catch (error) {
     const reason = describeSendFailure(error);
@@ -167,9 +171,11 @@ async function findInFleetlm(sessionId: string, agentId: string, clientMessageId
 }
 
 function describeSendFailure(error: unknown): string {
+  // The technical text (with FleetLM's private address) is for the log; the operator gets one sentence.
+  console.warn(`[takeover] send failed: ${errorText(error)}`);
   if (error instanceof FleetLMTimeoutError) return "FleetLM did not answer in time. Retry: the Console checks first whether it was stored.";
-  if (error instanceof FleetLMHttpError) return `FleetLM refused the message (${error.status}: ${error.error ?? error.text.slice(0, 200)}).`;
-  return `FleetLM could not be reached (${errorText(error)}).`;
+  if (error instanceof FleetLMHttpError && error.status < 500) return fleetlmFailureSentence(error, "the message was not sent").replace(" Try again in a moment.", "");
+  return fleetlmFailureSentence(error, "the message was not sent");
 }
 
 /** The inbox row shows the reply at once instead of at the next poll. */

@@ -251,7 +251,7 @@ describe("stop reply", () => {
     const [reply] = await until(() => assistants(session.id), (list) => list.length === 1, "the aborted reply");
     expect(reply!.metadata).toMatchObject({ termination: "abort" });
     // FleetLM does not merge an abort's messageMetadata: it survives inside _finish_chunk (protocol §8.5).
-    expect(stoppedBy(reply!.metadata)).toMatchObject({ operator_id: alice.id });
+    expect(stoppedBy(reply!.metadata)).toEqual({ source: "operator", operator_name: alice.name }); // default policy: no operator id (ADR 120)
     expect(reply!.content).toMatchObject({ id: "m-stop", parts: [{ type: "text", text: "Partial answer", state: "done" }] });
     expect(isStreaming(session.id)).toBe(false);
     expect((await takeover(alice, session.id, { intent: "stop-reply" })).status).toBe(409);

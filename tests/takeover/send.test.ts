@@ -50,8 +50,12 @@ describe("replying as the agent", () => {
       sender_id: "demo-agent",
       kind: "text",
       content: { text: "Hi, a human here." },
-      metadata: { source: "operator", operator_id: alice.id, operator_name: "Alice Ops", takeover_id: takeoverRow.id, client_message_id: clientMessageId },
+      // The default end-user policy (ADR 120): the display name, never the operator or takeover ids.
+      metadata: { source: "operator", operator_name: "Alice Ops", client_message_id: clientMessageId },
     });
+    expect(message!.metadata).not.toHaveProperty("operator_id");
+    expect(message!.metadata).not.toHaveProperty("takeover_id");
+    expect(takeoverRow.operatorId).toBe(alice.id);
     expect(await (await db()).sentMessage.findUnique({ where: { clientMessageId } })).toMatchObject({ status: "sent", seq, operatorId: alice.id });
     const audited = await (await db()).auditEvent.findMany({ where: { targetId: session.id, action: "takeover.send" } });
     expect(audited).toHaveLength(1);

@@ -83,6 +83,22 @@ export function MessageList(props: Props) {
     if (live && atBottom) virtualizer.scrollToIndex(count - 1, { align: "end" });
   }, [live, atBottom, count, virtualizer]);
 
+  // The list shrinks when something appears under it (the composer on a takeover): stay at the newest message.
+  const stick = useRef({ atBottom, count });
+  stick.current = { atBottom, count };
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    let height = el.clientHeight; // only a change of size counts (the observer also fires once at the start)
+    const observer = new ResizeObserver(() => {
+      const shrunk = el.clientHeight < height;
+      height = el.clientHeight;
+      if (shrunk && stick.current.atBottom && stick.current.count > 0) virtualizer.scrollToIndex(stick.current.count - 1, { align: "end" });
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [virtualizer]);
+
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
@@ -103,8 +119,8 @@ export function MessageList(props: Props) {
   };
 
   return (
-    <div className="relative">
-      <div ref={scrollRef} onScroll={onScroll} data-testid="message-scroller" className="h-[65vh] overflow-y-auto rounded-lg border border-slate-200 bg-slate-50 p-2 dark:border-slate-800 dark:bg-slate-950">
+    <div className="relative min-h-0 flex-1">
+      <div ref={scrollRef} onScroll={onScroll} data-testid="message-scroller" tabIndex={0} role="region" aria-label="Conversation" className="h-[65vh] overflow-y-auto lg:h-full rounded-lg border border-slate-200 bg-slate-50 p-2 dark:border-slate-800 dark:bg-slate-950">
         <div className="mb-2 flex justify-center">
           {hasOlder ? (
             <button type="button" onClick={props.onLoadOlder} disabled={props.loadingOlder} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">

@@ -96,7 +96,7 @@ export function MessageView({ message, session, highlighted = false, actions }: 
       aria-current={highlighted ? "true" : undefined}
       className={`rounded-lg border p-3 ${roleStyle[sender.role]} ${highlighted ? "ring-2 ring-amber-400" : ""}`}
     >
-      <header className="mb-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500 dark:text-slate-400">
+      <header className="mb-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
         <span className="font-medium text-slate-800 dark:text-slate-200" data-testid="sender">{sender.label}</span>
         {sender.suspicious ? (
           <span className="rounded bg-red-100 px-1 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title={sender.suspicious} data-testid="suspicious">

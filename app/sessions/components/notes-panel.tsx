@@ -1,7 +1,10 @@
 // Notes on the session: plain text with links, author and time, edit/delete for the author, delete for admins.
+// Live for everyone viewing: a `notes` event re-reads the list from the notes route (not the whole page).
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { can } from "~/auth/permissions";
+import type { LiveStreamEvent } from "~/live/events";
+import { useLiveEvents } from "~/live/use-live";
 import { Linkified } from "~/notes/linkify";
 import type { NoteView } from "~/notes/notes.server";
 import { formatUtc } from "../format";
@@ -20,7 +23,7 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
   if (remove.state !== "idle") return null;
   return (
     <li className="rounded border border-slate-200 p-2 dark:border-slate-800" data-testid="note">
-      <div className="flex items-center gap-2 text-xs text-slate-500">
+      <div className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
         <span className="font-medium text-slate-700 dark:text-slate-300">{note.author.name}</span>
         <time dateTime={note.createdAt}>{formatUtc(note.createdAt)}</time>
         {note.edited ? <span title={`edited ${formatUtc(note.updatedAt)}`}>(edited)</span> : null}
@@ -53,8 +56,27 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
   );
 }
 
-export function NotesPanel({ sessionId, notes, me, clientId }: { sessionId: string; notes: NoteView[]; me: Me; clientId: string }) {
+export function NotesPanel({ sessionId, notes: fromPage, me, clientId }: { sessionId: string; notes: NoteView[]; me: Me; clientId: string }) {
   const action = `/sessions/${encodeURIComponent(sessionId)}/notes`;
+  // Whichever arrived last wins: the page's data (after my own action) or a live re-read. The re-read is a
+  // plain fetch of the resource route: no route discovery or module load stands between the event and the list.
+  const [notes, setNotes] = useState(fromPage);
+  useEffect(() => setNotes(fromPage), [fromPage]);
+  const generation = useRef(0);
+  const onEvent = useCallback(
+    (event: LiveStreamEvent) => {
+      if (event.type !== "notes" || event.sessionId !== sessionId) return;
+      const mine = ++generation.current;
+      fetch(action, { headers: { accept: "application/json" } })
+        .then((response) => (response.ok ? (response.json() as Promise<{ notes: NoteView[] }>) : null))
+        .then((body) => {
+          if (body && mine === generation.current) setNotes(body.notes);
+        })
+        .catch(() => {}); // the next event or reload catches up
+    },
+    [sessionId, action],
+  );
+  useLiveEvents(onEvent, { watch: sessionId });
   const create = useFetcher<ActionData>();
   const formRef = useRef<HTMLFormElement>(null);
   const busy = create.state !== "idle";
@@ -62,8 +84,10 @@ export function NotesPanel({ sessionId, notes, me, clientId }: { sessionId: stri
     if (create.state === "idle" && create.data?.ok) formRef.current?.reset();
   }, [create.state, create.data]);
   return (
-    <section aria-label="Notes" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-      <h2 className="font-semibold">Notes</h2>
+    <section aria-labelledby={`notes-title-${sessionId}`} className="border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+      <h2 id={`notes-title-${sessionId}`} className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+        Notes
+      </h2>
       {notes.length ? (
         <ul className="mt-2 space-y-2">
           {notes.map((note) => (
@@ -71,7 +95,7 @@ export function NotesPanel({ sessionId, notes, me, clientId }: { sessionId: stri
           ))}
         </ul>
       ) : (
-        <p className="mt-2 text-sm text-slate-500">No notes yet.</p>
+        <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">No notes yet.</p>
       )}
       <create.Form ref={formRef} method="post" action={action} className="mt-3 space-y-1">
         <input type="hidden" name="intent" value="create" />

@@ -1,73 +1,73 @@
-// Who and what this session is: user, agent, status, created, takeover holder, assignee, labels, viewers.
-import type { ReactNode } from "react";
+// The session page's top bar: back to the inbox view the operator came from (with its filters), previous/next in
+// that view, who and what this session is, who else is looking, who holds it, and whether the page is live.
+import { Link } from "@remix-run/react";
 import type { TakeoverView } from "~/takeover/takeover.server";
-import { formatUtc } from "../format";
-import type { SessionSummary } from "../types";
+import type { InboxNav } from "~/sessions/workspace.server";
 import { AgentQualityBadge } from "~/reviews/components/agent-quality-badge";
+import type { SessionSummary } from "../types";
 
 type Props = {
   session: SessionSummary;
-  assignee: { id: string; name: string } | null;
-  labels: string[];
   takeover: TakeoverView | null;
   viewers: { id: string; name: string }[];
+  typing: { id: string; name: string }[];
+  me: { id: string };
+  /** The page's live feed AND the gateway's socket to FleetLM are both up. */
+  live: boolean;
   /** The Console has joined the session's channel: live messages will arrive (a readiness signal for tests too). */
   watching?: boolean;
-  me: { id: string };
-  connected: boolean;
-  children?: ReactNode; // the takeover panel
+  nav: InboxNav;
 };
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="text-sm">{children}</dd>
-    </div>
-  );
-}
+const navButton = "rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
 
-export function SessionHeader({ session, assignee, labels, takeover, viewers, me, connected, watching = false, children }: Props) {
+export function SessionHeader({ session, takeover, viewers, typing, me, live, watching = false, nav }: Props) {
   const others = viewers.filter((v) => v.id !== me.id);
+  const typists = typing.filter((v) => v.id !== me.id);
   return (
-    <section aria-label="Session" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-      <div className="flex flex-wrap items-center gap-2">
-        <h1 className="text-lg font-semibold">
-          Session <span className="font-mono text-base">{session.id}</span>
+    <header aria-label="Session" className="flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-900">
+      <nav aria-label="Inbox" className="flex items-center gap-1">
+        <Link to={nav.inboxHref} className={navButton} data-testid="back-to-inbox">
+          ← Inbox
+        </Link>
+        {nav.previous ? (
+          <Link to={nav.previous.href} className={navButton} aria-label="Previous session" aria-keyshortcuts="k" data-testid="previous-session" prefetch="intent">
+            ↑
+          </Link>
+        ) : (
+          <span className={`${navButton} opacity-40`} aria-disabled="true" aria-label="No previous session">↑</span>
+        )}
+        {nav.next ? (
+          <Link to={nav.next.href} className={navButton} aria-label="Next session" aria-keyshortcuts="j" data-testid="next-session" prefetch="intent">
+            ↓
+          </Link>
+        ) : (
+          <span className={`${navButton} opacity-40`} aria-disabled="true" aria-label="No next session">↓</span>
+        )}
+        {nav.position !== null ? <span className="text-xs text-slate-600 dark:text-slate-400">#{nav.position} in view</span> : null}
+      </nav>
+      <div className="min-w-0">
+        <h1 className="truncate text-base font-semibold">
+          Session <span className="font-mono text-sm">{session.id}</span>
         </h1>
-        <span data-testid="session-status" className={`rounded px-1.5 py-0.5 text-xs ${session.status === "archived" ? "bg-slate-200 dark:bg-slate-700" : "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100"}`}>
-          {session.status}
+        <p className="truncate text-xs text-slate-600 dark:text-slate-400">
+          user <span className="font-mono">{session.userId}</span> · agent <span className="font-mono">{session.agentId}</span> <AgentQualityBadge agentId={session.agentId} />
+        </p>
+      </div>
+      <div className="ml-auto flex flex-wrap items-center gap-3 text-xs">
+        <span className="text-slate-600 dark:text-slate-400">
+          Held by: <span data-testid="takeover-holder" className="font-medium text-slate-900 dark:text-slate-100">{takeover ? takeover.holder.name : "nobody (AI answers)"}</span>
         </span>
-        <span className={`ml-auto text-xs ${connected ? "text-emerald-700 dark:text-emerald-400" : "text-slate-500"}`} data-testid="live-status" data-watching={connected && watching ? "true" : "false"}>
-          {connected ? "● live" : "○ not live"}
+        <span className="text-slate-600 dark:text-slate-400" data-testid="viewers">
+          {others.length ? `Also viewing: ${others.map((v) => v.name).join(", ")}` : "Nobody else is viewing."}
+        </span>
+        <span aria-live="polite" className="text-slate-600 dark:text-slate-400" data-testid="typing">
+          {typists.length ? `${typists.map((v) => v.name).join(", ")} ${typists.length === 1 ? "is" : "are"} typing a reply…` : ""}
+        </span>
+        <span className={live ? "text-emerald-700 dark:text-emerald-400" : "text-slate-600 dark:text-slate-400"} data-testid="live-status" data-watching={live && watching ? "true" : "false"} title={live ? "Updates arrive as they happen." : "Not receiving updates right now."}>
+          {live ? "● live" : "○ not live"}
         </span>
       </div>
-      <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        <Field label="User"><span className="font-mono">{session.userId}</span></Field>
-        <Field label="Agent">
-          <span className="font-mono">{session.agentId}</span> <AgentQualityBadge agentId={session.agentId} />
-        </Field>
-        <Field label="Created">
-          <time dateTime={session.createdAt ?? undefined} title={session.createdAtRaw ?? session.createdAt ?? undefined}>{formatUtc(session.createdAt) || "—"}</time>
-        </Field>
-        <Field label="Taken over by"><span data-testid="takeover-holder">{takeover ? takeover.holder.name : "nobody (AI answers)"}</span></Field>
-        <Field label="Assignee">{assignee?.name ?? "—"}</Field>
-        <Field label="Labels">
-          {labels.length ? (
-            <span className="flex flex-wrap gap-1">
-              {labels.map((label) => (
-                <span key={label} className="rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{label}</span>
-              ))}
-            </span>
-          ) : (
-            "—"
-          )}
-        </Field>
-      </dl>
-      <p className="mt-2 text-xs text-slate-500" data-testid="viewers">
-        {others.length ? `Also viewing: ${others.map((v) => v.name).join(", ")}` : "Nobody else is viewing."}
-      </p>
-      {children ? <div className="mt-3">{children}</div> : null}
-    </section>
+    </header>
   );
 }

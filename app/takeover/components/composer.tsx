@@ -1,18 +1,29 @@
 // The holder's composer: sends as the agent. One client message id per draft, reused on every retry, so a
 // double-click or a retry after an unclear failure never posts twice; a failed send keeps the draft and says why.
 // Typing "/" at the start opens the canned replies; typing also counts as activity for the idle timer.
+// With a `draftKey` the draft (and its client message id) is kept in localStorage across reloads and sign-outs.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { TakeoverActionResult } from "../panel-types";
 import type { CannedReplyView } from "../canned-replies.server";
+import { clearDraft, loadDraft, saveDraft } from "../drafts";
 import { BODY_MAX } from "../schemas";
 
 const HEARTBEAT_EVERY_MS = 30_000;
 const PENDING_RETRY_MS = 1_500;
 
-type Props = { sessionId: string; agentId: string; url: string; cannedReplies: CannedReplyView[] };
+type Props = {
+  sessionId: string;
+  agentId: string;
+  url: string;
+  cannedReplies: CannedReplyView[];
+  /** Where the draft is kept in localStorage (see ../drafts.ts); none keeps it in memory only. */
+  draftKey?: string;
+  /** Called (throttled by the caller) while the holder types: teammates see "X is typing". Never the text. */
+  onTyping?: () => void;
+};
 
-export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
+export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onTyping }: Props) {
   const send = useFetcher<TakeoverActionResult>({ key: `takeover-send:${sessionId}` });
   const beat = useFetcher({ key: `takeover-beat:${sessionId}` });
   const [draft, setDraft] = useState("");
@@ -22,9 +33,26 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
   const lastBeat = useRef(Date.now());
   const retryTimer = useRef<ReturnType<typeof setTimeout>>();
   const handled = useRef<unknown>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+
+  // The saved draft is read after hydration (the server cannot see localStorage).
+  const restored = useRef(false);
+  useEffect(() => {
+    if (!draftKey || restored.current) return;
+    restored.current = true;
+    const saved = loadDraft(window.localStorage, draftKey);
+    if (saved) {
+      setDraft(saved.text);
+      clientId.current = saved.clientMessageId;
+    }
+  }, [draftKey]);
+  const persist = (text: string) => {
+    if (draftKey) saveDraft(window.localStorage, draftKey, { text, clientMessageId: clientId.current });
+  };
 
   const submitDraft = (body: string) => {
     clientId.current ??= crypto.randomUUID();
+    persist(body); // the id is saved with the text before the request leaves: a reload mid-send retries it
     send.submit({ intent: "send", clientMessageId: clientId.current, body }, { method: "post", action: url });
   };
 
@@ -38,6 +66,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
       setDraft("");
       setError(null);
       clientId.current = null;
+      if (draftKey) clearDraft(window.localStorage, draftKey);
     } else if (result.status === "pending") {
       // The first attempt is still on its way: ask again with the same id; it will never post twice.
       retryTimer.current = setTimeout(() => submitDraft(draft), PENDING_RETRY_MS);
@@ -53,6 +82,8 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
   const onChange = (text: string) => {
     setDraft(text);
     setPick(0);
+    persist(text);
+    if (text.trim()) onTyping?.();
     if (Date.now() - lastBeat.current > HEARTBEAT_EVERY_MS) {
       lastBeat.current = Date.now();
       beat.submit({ intent: "heartbeat" }, { method: "post", action: url });
@@ -61,6 +92,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
 
   const insert = (reply: CannedReplyView) => {
     setDraft(reply.body);
+    persist(reply.body);
     setPick(0);
   };
 
@@ -78,6 +110,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
       }
       if (event.key === "Escape") {
         setDraft("");
+        persist("");
         return;
       }
     }
@@ -99,11 +132,13 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
       }}
     >
       <label htmlFor={`composer-${sessionId}`} className="text-sm font-medium">
-        Reply as the agent <span className="font-mono text-xs text-slate-500">({agentId})</span>
+        Reply as the agent <span className="font-mono text-xs text-slate-600 dark:text-slate-400">({agentId})</span>
       </label>
       <div className="relative">
         <textarea
           id={`composer-${sessionId}`}
+          ref={textarea}
+          data-composer
           value={draft}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
@@ -117,7 +152,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
             {matches.map((reply, i) => (
               <li key={reply.id} role="option" aria-selected={i === pick}>
                 <button type="button" onClick={() => insert(reply)} className={`block w-full px-2 py-1 text-left text-sm ${i === pick ? "bg-indigo-50 dark:bg-indigo-950" : ""}`}>
-                  <span className="font-medium">{reply.title}</span> <span className="text-slate-500">{reply.body.slice(0, 80)}</span>
+                  <span className="font-medium">{reply.title}</span> <span className="text-slate-600 dark:text-slate-400">{reply.body.slice(0, 80)}</span>
                 </button>
               </li>
             ))}
@@ -125,7 +160,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies }: Props) {
         ) : null}
       </div>
       <div className="flex items-center gap-2">
-        <p id={`composer-help-${sessionId}`} className="text-xs text-slate-500">
+        <p id={`composer-help-${sessionId}`} className="text-xs text-slate-600 dark:text-slate-400">
           “/” inserts a canned reply · Ctrl+Enter sends · {draft.length}/{BODY_MAX}
         </p>
         <button type="submit" disabled={!canSend} className="ml-auto rounded border border-indigo-600 bg-indigo-600 px-3 py-1 text-sm text-white disabled:opacity-50">

@@ -1,127 +1,147 @@
-// Take over / hand back / composer for one session, in the session header. The claim itself (`takeover`)
-// comes live from the session page; the timeline, the streaming flag and the canned replies come from the
-// takeover resource route, reloaded whenever a takeover event arrives.
-import { useFetcher } from "@remix-run/react";
-import { useCallback, useEffect, useRef, useState } from "react";
+// Take over / hand back for one session, in the session page's side panel: who holds it and for how long, the
+// buttons the viewer's role allows, whether a takeover really pauses the AI (the gate's health, with "Route
+// again" for admins), Stop reply, and the takeover timeline. The composer itself sits under the transcript.
+import type { GateHealth } from "~/gate/gate-health.server";
 import { can } from "~/auth/permissions";
-import { useLiveEvents } from "~/live/use-live";
-import type { LiveStreamEvent } from "~/live/events";
-import type { TakeoverActionResult, TakeoverPanelData } from "../panel-types";
 import type { TakeoverView } from "../takeover.server";
-import { Composer } from "./composer";
 import { useCountdown } from "./countdown";
 import { TakeoverTimeline } from "./takeover-timeline";
+import type { TakeoverState } from "./use-takeover";
 
-type Me = { id: string; name: string; role: string };
-type Props = { sessionId: string; agentId: string; takeover: TakeoverView | null; me: Me };
+export { takeoverUrl } from "./use-takeover";
 
 const button = "rounded border px-3 py-1 text-sm disabled:opacity-50";
 const primary = `${button} border-indigo-600 bg-indigo-600 text-white hover:bg-indigo-700`;
 const secondary = `${button} border-slate-300 dark:border-slate-700`;
 const danger = `${button} border-red-300 text-red-800 dark:border-red-800 dark:text-red-200`;
 
-export function takeoverUrl(sessionId: string) {
-  return `/sessions/${encodeURIComponent(sessionId)}/takeover`;
-}
-
-export function TakeoverPanel({ sessionId, agentId, takeover, me }: Props) {
-  const url = takeoverUrl(sessionId);
-  const panel = useFetcher<TakeoverPanelData>({ key: `takeover-panel:${sessionId}` });
-  const act = useFetcher<TakeoverActionResult>({ key: `takeover-act:${sessionId}` });
-  const [reason, setReason] = useState("");
-  const [streaming, setStreaming] = useState(false);
-  // The action's answer shows at once; the live takeover prop takes over again when it changes.
-  const [local, setLocal] = useState<{ value: TakeoverView | null } | null>(null);
-  useEffect(() => setLocal(null), [takeover?.id, takeover?.expiresAt]);
-
-  const loadRef = useRef(panel.load);
-  loadRef.current = panel.load;
-  const reload = useCallback(() => void loadRef.current(url), [url]);
-  useEffect(() => {
-    reload();
-  }, [reload]);
-  useEffect(() => {
-    if (panel.data) setStreaming(panel.data.streaming);
-  }, [panel.data]);
-  useEffect(() => {
-    const result = act.data;
-    if (!result || act.state !== "idle") return;
-    if (result.ok && "takeover" in result && result.takeover !== undefined) setLocal({ value: result.takeover });
-    if (result.ok && result.intent === "stop-reply") setStreaming(false);
-    reload();
-  }, [act.data, act.state, reload]);
-
-  const onEvent = useCallback(
-    (event: LiveStreamEvent) => {
-      if (event.type === "takeover" && event.sessionId === sessionId) reload();
-      else if (event.type === "chunk" && event.sessionId === sessionId) {
-        const type = event.chunk.type;
-        setStreaming(!(type === "finish" || type === "abort" || type === "console-stream-interrupted"));
-      } else if (event.type === "message" && event.sessionId === sessionId && event.message.kind === "assistant") setStreaming(false);
-      else if (event.type === "reset") reload();
-    },
-    [sessionId, reload],
-  );
-  useLiveEvents(onEvent, { watch: sessionId });
-
-  const current = local ? local.value : takeover;
-  const mine = current?.holder.id === me.id;
-  const canAct = can(me, "takeover:claim");
-  const busy = act.state !== "idle";
-  const refusal = act.data && !act.data.ok && act.state === "idle" ? act.data.reason : null;
-  const submit = (intent: string, extra: Record<string, string> = {}) => act.submit({ intent, ...extra }, { method: "post", action: url });
-
+export function TakeoverPanel({ state, sessionId }: { state: TakeoverState; sessionId: string }) {
+  const { current, mine, canAct, busy, notice, streaming, data, me, submit } = state;
   return (
-    <div data-testid="takeover-panel" className="flex flex-col gap-3 rounded border border-slate-200 p-3 dark:border-slate-800">
-      <div className="flex flex-wrap items-center gap-2">
-        <TakeoverStatus takeover={current} mine={mine} onExpired={reload} />
-        <div className="ml-auto flex flex-wrap items-center gap-2">
-          {canAct && !current ? (
-            <>
-              <label className="sr-only" htmlFor={`takeover-reason-${sessionId}`}>
-                Reason (optional)
-              </label>
-              <input
-                id={`takeover-reason-${sessionId}`}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                maxLength={500}
-                placeholder="Reason (optional)"
-                className="rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
-              />
-              <button type="button" className={primary} disabled={busy} onClick={() => submit("claim", reason.trim() ? { reason: reason.trim() } : {})}>
-                Take over
-              </button>
-            </>
-          ) : null}
-          {mine ? (
-            <button type="button" className={secondary} disabled={busy} onClick={() => submit("release")}>
-              Hand back
-            </button>
-          ) : null}
-          {current && !mine && can(me, "takeover:force-release") ? (
-            <button type="button" className={danger} disabled={busy} onClick={() => submit("force-release")}>
-              Force release
-            </button>
-          ) : null}
-          {can(me, "reply:stop") && streaming && panel.data?.gated ? (
-            <button type="button" className={danger} disabled={busy} onClick={() => submit("stop-reply")}>
-              Stop reply
-            </button>
-          ) : null}
+    <div data-testid="takeover-panel" className="flex flex-col gap-2">
+      <TakeoverStatus takeover={current} mine={mine} onExpired={state.reload} />
+      {canAct && !current ? (
+        <div className="flex flex-wrap items-center gap-2">
+          <label className="sr-only" htmlFor={`takeover-reason-${sessionId}`}>
+            Reason (optional)
+          </label>
+          <input
+            id={`takeover-reason-${sessionId}`}
+            value={state.reason}
+            onChange={(e) => state.setReason(e.target.value)}
+            maxLength={500}
+            placeholder="Reason (optional)"
+            className="min-w-0 flex-1 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+          />
+          <button type="button" className={primary} disabled={busy} onClick={() => submit("claim", state.reason.trim() ? { reason: state.reason.trim() } : {})} aria-keyshortcuts="t">
+            Take over
+          </button>
         </div>
+      ) : null}
+      <div className="flex flex-wrap gap-2 empty:hidden">
+        {mine ? (
+          <button type="button" className={secondary} disabled={busy} onClick={() => submit("release")} aria-keyshortcuts="h">
+            Hand back
+          </button>
+        ) : null}
+        {current && !mine && can(me, "takeover:force-release") ? (
+          <button type="button" className={danger} disabled={busy} onClick={() => submit("force-release")}>
+            Force release
+          </button>
+        ) : null}
+        {can(me, "reply:stop") && streaming && data?.gated ? (
+          <button type="button" className={danger} disabled={busy} onClick={() => submit("stop-reply")}>
+            Stop reply
+          </button>
+        ) : null}
       </div>
-      {refusal ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-          {refusal}
+      {notice ? (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-300" data-testid="takeover-notice">
+          {notice.text}{" "}
+          {notice.intent !== "invalid" ? (
+            <button type="button" className="underline" onClick={() => state.reload()}>
+              Refresh
+            </button>
+          ) : null}
+        </p>
+      ) : null}
+      {state.missed && !current ? (
+        <div role="status" className="rounded border border-indigo-300 bg-indigo-50 p-2 text-sm text-indigo-950 dark:border-indigo-800 dark:bg-indigo-950 dark:text-indigo-100" data-testid="missed-offer">
+          <p>
+            While the session was held, the user wrote {state.missed.length === 1 ? "a message" : `${state.missed.length} messages`} the AI did not answer.
+          </p>
+          <div className="mt-1 flex gap-2">
+            <button type="button" className={primary} disabled={busy} onClick={() => submit("replay-missed")}>
+              Let the AI answer
+            </button>
+            <button type="button" className={secondary} onClick={state.dismissMissed}>
+              Leave unanswered
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {state.info ? (
+        <p role="status" className="text-sm text-slate-700 dark:text-slate-300" data-testid="takeover-info">
+          {state.info}
         </p>
       ) : null}
       {current && !mine && canAct ? <p className="text-sm text-slate-600 dark:text-slate-400">Only {current.holder.name} can reply as the agent while they hold this session.</p> : null}
-      {mine ? <Composer sessionId={sessionId} agentId={agentId} url={url} cannedReplies={panel.data?.cannedReplies ?? []} /> : null}
-      {!panel.data?.gated && mine ? (
-        <p className="text-xs text-slate-500">This agent is not routed through the Console, so the AI may still answer the user while you hold the session.</p>
+      {current && state.paused.length > 0 ? (
+        <p role="status" className="text-xs text-emerald-800 dark:text-emerald-300" data-testid="gate-paused">
+          The AI held back its answer to {state.paused.length === 1 ? `message #${state.paused[0]}` : `${state.paused.length} messages (#${state.paused.join(", #")})`}.
+        </p>
       ) : null}
-      <TakeoverTimeline entries={panel.data?.timeline ?? []} />
+      {data ? <GateStatus gate={data.gate} holding={!!current} isAdmin={can(me, "settings:manage")} busy={busy} onRouteAgain={() => submit("route-again")} onRetry={state.reload} /> : null}
+      <TakeoverTimeline entries={data?.timeline ?? []} />
+    </div>
+  );
+}
+
+/** Says plainly whether taking over pauses the AI for this agent, and what to do when it does not. */
+function GateStatus({ gate, holding, isAdmin, busy, onRouteAgain, onRetry }: { gate: GateHealth; holding: boolean; isAdmin: boolean; busy: boolean; onRouteAgain: () => void; onRetry: () => void }) {
+  if (gate.state === "gated") {
+    return (
+      <p className="text-xs text-emerald-800 dark:text-emerald-300" data-testid="gate-status" data-state="gated">
+        AI can be paused: this agent is routed through the Console.
+      </p>
+    );
+  }
+  if (gate.state === "not-gated") {
+    return (
+      <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="gate-status" data-state="not-gated">
+        The AI cannot be paused for this agent (not routed through the Console): it may still answer {holding ? "while the session is held" : "during a takeover"}.
+      </p>
+    );
+  }
+  if (gate.state === "unknown") {
+    return (
+      <p role="status" className="text-xs text-amber-900 dark:text-amber-200" data-testid="gate-status" data-state="unknown">
+        Cannot check whether the AI is paused: {gate.reason}{" "}
+        <button type="button" className="underline" onClick={onRetry}>
+          Check again
+        </button>
+      </p>
+    );
+  }
+  return (
+    <div role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100" data-testid="gate-status" data-state="drifted">
+      {gate.calling === "elsewhere" ? (
+        <p>
+          <strong>The AI is not paused.</strong> FleetLM no longer calls this agent through the Console, so the AI answers the user{" "}
+          {holding ? "even though the session is held" : "even during a takeover"}.
+        </p>
+      ) : (
+        <p>
+          <strong>The agent's routing is broken.</strong> FleetLM calls the Console without the gate's secret, so every call is refused and the user gets no AI answer at all.
+        </p>
+      )}
+      {isAdmin ? (
+        <button type="button" className={`${button} mt-1 border-red-600 bg-red-600 text-white`} disabled={busy} onClick={onRouteAgain}>
+          Route again
+        </button>
+      ) : (
+        <p className="mt-1 text-xs">Ask an admin to route the agent again (Agents page).</p>
+      )}
     </div>
   );
 }
@@ -134,7 +154,7 @@ function TakeoverStatus({ takeover, mine, onExpired }: { takeover: TakeoverView 
       <strong>{mine ? "You hold this session" : `Taken over by ${takeover.holder.name}`}</strong>
       {takeover.reason ? <span className="text-slate-600 dark:text-slate-400"> — {takeover.reason}</span> : null}
       {left ? (
-        <span className="ml-2 text-xs text-slate-500" data-testid="takeover-countdown">
+        <span className="ml-2 block text-xs text-slate-600 dark:text-slate-400" data-testid="takeover-countdown">
           {left === "expired" ? "expiring…" : `hands back in ${left} without activity`}
         </span>
       ) : null}
