@@ -183,7 +183,7 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   ) : null;
 
   return (
-    <div className="mx-auto grid max-w-[96rem] gap-3 lg:h-[calc(100vh-var(--shell-header)-2rem)] lg:grid-cols-[minmax(0,1fr)_22rem] lg:grid-rows-[auto_minmax(0,1fr)]">
+    <div className="mx-auto grid max-w-[96rem] grid-cols-1 gap-3 lg:h-[calc(100vh-var(--shell-header)-2rem)] lg:grid-cols-[minmax(0,1fr)_22rem] lg:grid-rows-[auto_minmax(0,1fr)]">
       <div className="lg:col-span-2">
         <SessionHeader session={session} takeover={takeover.current} viewers={viewers} typing={typists} me={me} live={live} watching={watching} nav={nav} />
       </div>

@@ -307,6 +307,8 @@ test("workspace: no serious or critical axe violation in light and dark; screens
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), theme).toEqual([]);
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: width === 1440 ? 900 : 844 });
+      // Nothing makes the page scroll sideways, a phone's width included (long ids truncate, the nav scrolls in place).
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${theme} at ${width}`).toBeLessThanOrEqual(width);
       const file = width === 1440 && theme === "light" ? "docs/session-workspace.png" : `test-results/session-workspace-${theme}-${width}.png`;
       await page.screenshot({ path: file, fullPage: width === 390 });
     }
