@@ -3,11 +3,19 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { FleetLMClient, stoppedBy, type FleetLMRest, type Message } from "@fleetlm/client";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { createAccount, expect, login, restartFleetlm, test, type Account } from "./support";
+
+// Every context a test opens is closed after it: an open page keeps its live stream and its badge refreshes going,
+// and a dozen of them left from earlier tests slowed the Console enough to make later tests miss their deadlines.
+const opened: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(opened.splice(0).map((context) => context.close()));
+});
 
 async function signedIn(browser: Browser, baseURL: string, account: Account): Promise<Page> {
   const context = await browser.newContext({ baseURL });
+  opened.push(context);
   const page = await context.newPage();
   await login(page, account);
   return page;
