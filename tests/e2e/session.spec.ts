@@ -127,6 +127,35 @@ test("follows new messages at the tail and marks them when scrolled up", async (
   await expect(page.locator('[data-testid=message][data-seq="151"]')).toHaveCount(1); // exactly once
 });
 
+test("a jump to the newest message while an older page is loading stays at the newest message", async ({ page, admin, fleetlm }) => {
+  test.setTimeout(90_000);
+  const session = await sessionWith(fleetlm, 150);
+  await login(page, admin);
+  await page.goto(`/sessions/${session.id}`);
+  await expect(message(page, 150)).toBeVisible();
+  await expect(page.getByTestId("live-status")).toHaveAttribute("data-watching", "true");
+
+  // The older page is held until the reader has jumped back to the newest message.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let asked!: () => void;
+  const olderAsked = new Promise<void>((resolve) => (asked = resolve));
+  await page.route(/[?&]before=\d+&part=messages/, async (route) => {
+    asked();
+    await held;
+    await route.continue();
+  });
+  await page.getByTestId("message-scroller").evaluate((el) => el.scrollTo({ top: 0 }));
+  await olderAsked;
+  await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: "a new question" } });
+  await page.getByTestId("new-messages").click();
+  await expect(message(page, 151)).toBeInViewport();
+
+  release();
+  await expect(page.getByTestId("start-of-conversation")).toBeAttached(); // the older page has landed
+  await expect(message(page, 151)).toBeInViewport();
+});
+
 test("renders hostile message content as inert text", async ({ page, admin, fleetlm }) => {
   const agentId = "e2e-hostile-agent";
   const session = await fleetlm.createSession({ userId: `e2e-hostile-${Date.now()}`, agentId });

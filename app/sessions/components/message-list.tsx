@@ -51,6 +51,9 @@ export function MessageList(props: Props) {
   });
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
+  // Where the reader is, updated on every scroll. A ref, not state: an older page can land between a scroll (a
+  // jump to the newest message while that page was loading) and the re-render that would tell React about it.
+  const place = useRef<{ atBottom: boolean; topSeq: number | null }>({ atBottom: true, topSeq: null });
   const previous = useRef<{ first: number | null; last: number | null; initialised: boolean }>({ first: null, last: null, initialised: false });
 
   // Place the view once: the deep-linked message in the middle, else the tail.
@@ -62,15 +65,20 @@ export function MessageList(props: Props) {
     else virtualizer.scrollToIndex(count - 1, { align: "end" });
   });
 
-  // Older messages prepended: keep the message that was on top where it was. New ones at the end:
-  // follow them when at the bottom, else count them for the marker.
+  // Older messages prepended: keep the message the reader has on top where it is (or stay at the newest one if
+  // they jumped there while the page was loading). New ones at the end: follow them when at the bottom, else
+  // count them for the marker.
   useIsoLayoutEffect(() => {
     const first = messages[0]?.seq ?? null;
     const last = messages.at(-1)?.seq ?? null;
     const before = previous.current;
     if (before.first !== null && first !== null && first < before.first) {
-      const index = messages.findIndex((m) => m.seq === before.first);
-      if (index > 0) virtualizer.scrollToIndex(index, { align: "start" });
+      if (place.current.atBottom) virtualizer.scrollToIndex(count - 1, { align: "end" });
+      else {
+        const anchor = place.current.topSeq ?? before.first;
+        const index = messages.findIndex((m) => m.seq === anchor);
+        if (index > 0) virtualizer.scrollToIndex(index, { align: "start" });
+      }
     }
     if (before.last !== null && last !== null && last > before.last) {
       if (atBottom) virtualizer.scrollToIndex(count - 1, { align: "end" });
@@ -103,6 +111,8 @@ export function MessageList(props: Props) {
     const el = scrollRef.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    const top = virtualizer.getVirtualItems().find((item) => item.end > el.scrollTop);
+    place.current = { atBottom: bottom, topSeq: top && top.index < messages.length ? messages[top.index]!.seq : null };
     if (bottom !== atBottom) setAtBottom(bottom);
     if (bottom) setUnseen(0);
     if (el.scrollTop < 200 && hasOlder && !props.loadingOlder) props.onLoadOlder();
@@ -114,6 +124,7 @@ export function MessageList(props: Props) {
   }, [atBottom, hasNewer, lastSeq]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const jumpToEnd = () => {
+    place.current = { atBottom: true, topSeq: null }; // before the scroll event: a page landing first must not undo it
     virtualizer.scrollToIndex(count - 1, { align: "end" });
     setUnseen(0);
   };
