@@ -38,6 +38,11 @@ export async function startBackgroundServices() {
     await startLeaderWork();
     return;
   }
+  const { startClusterSignals } = await import("./cluster/signals.server");
+  const { shareStateAcrossProcesses } = await import("./cluster/shared-state.server");
+  const signals = startClusterSignals(url);
+  shareStateAcrossProcesses(signals);
+  await signals.ready;
   const election = electLeader({
     databaseUrl: url,
     onElected: startLeaderWork,
