@@ -3,6 +3,8 @@
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.*", "**/*.server.ts"],
   serverModuleFormat: "esm",
+  // npm run cluster builds for PostgreSQL beside the ordinary build (server.mjs reads the same variable).
+  buildDirectory: process.env.CONSOLE_BUILD_DIR ?? "build",
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

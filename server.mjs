@@ -3,8 +3,12 @@
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const build = await import("./build/server/index.js");
+// CONSOLE_BUILD_DIR: another build than ./build (npm run cluster runs one made for PostgreSQL), beside this file.
+const buildDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.env.CONSOLE_BUILD_DIR ?? "build");
+const build = await import(pathToFileURL(path.join(buildDir, "server/index.js")).href);
 const hooks = build.entry.module;
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
@@ -15,8 +19,8 @@ app.disable("x-powered-by");
 app.set("trust proxy", hooks.trustProxySetting());
 // Server-sent events must not be buffered by compression.
 app.use(compression({ filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").includes("text/event-stream") && compression.filter(req, res) }));
-app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-app.use(express.static("build/client", { maxAge: "1h" }));
+app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
 // Cross-site state-changing requests get the documented 403 here: Remix's own Origin check would otherwise
 // answer a document action's with a 500 before any guard of ours runs (app/security/origin.server.ts).
 app.use((req, res, next) => {

@@ -3,6 +3,7 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { forgetSessions } from "./auth/session-cache.server";
+import { clusterSignals } from "./cluster/signals.server";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
 import { singleton, slot } from "~/lib/singleton.server";
@@ -46,7 +47,10 @@ function refuseNul(client: PrismaClient): PrismaClient {
 const AUTH_MODELS = new Set(["Operator", "AuthSession"]);
 const WRITES = new Set(["create", "createMany", "createManyAndReturn", "update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"]);
 
-/** Any write to who is signed in, or as whom, drops the guard's one-second session cache (before and after). */
+/**
+ * Any write to who is signed in, or as whom, drops the guard's one-second session cache (before and after), and
+ * tells the other Console processes to drop theirs (ADR 132) instead of waiting out the second.
+ */
 function forgetSessionsOnAuthWrites(client: PrismaClient): PrismaClient {
   return client.$extends({
     query: {
@@ -57,6 +61,7 @@ function forgetSessionsOnAuthWrites(client: PrismaClient): PrismaClient {
           return await query(args);
         } finally {
           forgetSessions();
+          void clusterSignals()?.send({ kind: "sessions.forget" });
         }
       },
     },

@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().default(15),
   NEEDS_HUMAN_MINUTES: z.coerce.number().positive().default(5),
   GATEWAY_DISABLED: z.enum(["0", "1"]).default("0"),
+  // The live bus: `postgres` shares events between Console processes (ADR 131); `auto` picks it on PostgreSQL.
+  LIVE_BUS: z.enum(["auto", "local", "postgres"]).default("auto"),
   // The proxies in front of the Console (a hop count or their addresses), for the client IP; see lib/trust-proxy.
   TRUST_PROXY: z
     .string()

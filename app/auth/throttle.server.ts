@@ -1,5 +1,7 @@
-// Login throttling: a fixed window per key (client IP, account e-mail). In-process, which fits one Console
-// process; see docs/decisions/005-login-throttle.md.
+// Login throttling: a fixed window per key (client IP, account e-mail); see docs/decisions/005-login-throttle.md.
+// Counted in each process; with several processes (PostgreSQL) every guess and every success is told to the
+// others, which count it too (ADR 132).
+import { clusterSignals } from "~/cluster/signals.server";
 import { singleton } from "~/lib/singleton.server";
 export type ThrottleRule = { limit: number; windowMs: number };
 
@@ -56,15 +58,29 @@ export function beginPasswordGuess(keys: { account: string; ip?: string }): numb
   const account = keys.account.toLowerCase();
   const wait = Math.max(keys.ip === undefined ? 0 : throttles.ip.retryAfterMs(keys.ip), throttles.account.retryAfterMs(account));
   if (wait > 0) return wait;
-  if (keys.ip !== undefined) throttles.ip.hit(keys.ip);
-  throttles.account.hit(account);
+  countGuess({ account, ip: keys.ip });
+  void clusterSignals()?.send({ kind: "throttle.guess", account, ip: keys.ip });
   return 0;
+}
+
+/** A guess counted here, or by another Console process (ADR 132). */
+export function countGuess(keys: { account: string; ip?: string }) {
+  const throttles = loginThrottles();
+  if (keys.ip !== undefined) throttles.ip.hit(keys.ip);
+  throttles.account.hit(keys.account);
 }
 
 /** The guess was right: the account's count is cleared and the IP gets its hit back (ADR 013). */
 export function passwordGuessSucceeded(keys: { account: string; ip?: string }) {
+  const account = keys.account.toLowerCase();
+  forgetGuesses({ account, ip: keys.ip });
+  void clusterSignals()?.send({ kind: "throttle.success", account, ip: keys.ip });
+}
+
+/** A right guess, here or in another Console process. */
+export function forgetGuesses(keys: { account: string; ip?: string }) {
   const throttles = loginThrottles();
-  throttles.account.reset(keys.account.toLowerCase());
+  throttles.account.reset(keys.account);
   if (keys.ip !== undefined) throttles.ip.forgive(keys.ip);
 }
 

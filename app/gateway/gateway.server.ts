@@ -92,7 +92,7 @@ type Gateway = {
   offs: (() => void)[];
 };
 
-const globalState = globalThis as unknown as { __gateway?: Gateway | null; __gatewayStarting?: Promise<void> | null };
+const globalState = globalThis as unknown as { __gateway?: Gateway | null; __gatewayStarting?: Promise<void> | null; __gatewayHeld?: boolean };
 
 // ---- lifecycle ------------------------------------------------------------------------------------------
 
@@ -106,8 +106,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<void> 
 
 /** Starts the gateway if it is not running (lazy start under `vite dev`, where server.mjs does not run). */
 export function ensureGateway(): void {
-  if (globalState.__gateway || globalState.__gatewayStarting || env().GATEWAY_DISABLED === "1") return;
+  if (globalState.__gateway || globalState.__gatewayStarting || globalState.__gatewayHeld || env().GATEWAY_DISABLED === "1") return;
   void startGateway().catch((error: unknown) => console.warn(`[gateway] could not start: ${errorText(error)}`));
+}
+
+/** server.mjs elects the process that runs the gateway (ADR 130): from then on ensureGateway() starts nothing. */
+export function holdGatewayForLeader(): void {
+  globalState.__gatewayHeld = true;
 }
 
 /** Stops everything the gateway runs and waits for syncs in flight (tests, benchmarks, shutdown). */

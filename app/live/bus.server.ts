@@ -1,14 +1,32 @@
-// In-process fan-out of live events to SSE subscribers, with a bounded replay buffer so a reconnecting tab
-// can resume from its Last-Event-ID without losing events.
+// Fan-out of live events to SSE subscribers, with a bounded replay buffer so a reconnecting tab can resume from
+// its Last-Event-ID without losing events. One process (SQLite): in memory. Several processes (PostgreSQL): the
+// replay table and LISTEN/NOTIFY of postgres-bus.server.ts (ADR 131).
+import { isPostgresUrl } from "~/db.server";
+import { env } from "~/env.server";
 import type { LiveEvent } from "./events";
+import { PostgresLiveBus } from "./postgres-bus.server";
 import { singleton } from "~/lib/singleton.server";
 
-export type Delivered = { id: number; event: LiveEvent; audience?: string }; // audience: an operator id, or all
-type Listener = (delivered: Delivered) => void;
+/** audience: an operator id, or all; origin: the publishing process (PostgreSQL bus only). */
+export type Delivered = { id: number; event: LiveEvent; audience?: string; origin?: string };
+export type Listener = (delivered: Delivered) => void;
+
+/** What the SSE stream needs of a bus, in one process or across several. */
+export interface Bus {
+  publish(event: LiveEvent, audience?: string): unknown;
+  subscribe(listener: Listener): () => void;
+  /** Events after `lastId`, or null when they are no longer buffered (the client must reload its view). */
+  since(lastId: number): Delivered[] | null | Promise<Delivered[] | null>;
+  /** The newest event id delivered in this process. */
+  readonly lastId: number;
+  readonly subscriberCount: number;
+  /** The process's own origin, when events carry one. */
+  readonly origin?: string;
+}
 
 const REPLAY_LIMIT = 5_000;
 
-export class LiveBus {
+export class LiveBus implements Bus {
   private nextId = 1;
   private readonly buffer: Delivered[] = [];
   private readonly listeners = new Set<Listener>();
@@ -44,6 +62,11 @@ export class LiveBus {
   }
 }
 
-export function liveBus(): LiveBus {
-  return singleton("liveBus", () => new LiveBus());
+/** LIVE_BUS=auto (the default): across processes on PostgreSQL, in memory on SQLite. */
+export function liveBus(): Bus {
+  return singleton<Bus>("liveBus", () => {
+    const { DATABASE_URL, LIVE_BUS } = env();
+    if (LIVE_BUS === "local" || (LIVE_BUS === "auto" && !isPostgresUrl(DATABASE_URL))) return new LiveBus();
+    return new PostgresLiveBus({ databaseUrl: DATABASE_URL });
+  });
 }

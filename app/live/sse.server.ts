@@ -2,7 +2,7 @@
 // stream (resume from Last-Event-ID, heartbeat comments, clean-up on disconnect). Kept apart from the route so
 // the rules can be tested without HTTP.
 import { z } from "zod";
-import type { Delivered, LiveBus } from "./bus.server";
+import type { Bus, Delivered } from "./bus.server";
 import type { LiveStreamEvent } from "./events";
 
 export const HEARTBEAT_MS = 15_000;
@@ -43,7 +43,8 @@ export function parseLiveQuery(request: Request): { ok: true; query: LiveQuery }
   return { ok: true, query: { lastEventId, watch: watches.success ? [...new Set(watches.data)] : [] } };
 }
 
-export type Subscriber = { operatorId: string; watched: ReadonlySet<string> };
+/** origin: the process serving the subscriber (set by createLiveStream from the bus). */
+export type Subscriber = { operatorId: string; watched: ReadonlySet<string>; origin?: string };
 
 /**
  * Whether one subscriber gets one event. Every role may see every session in this product, so inbox-wide
@@ -60,8 +61,11 @@ export function isVisible(delivered: Delivered, subscriber: Subscriber): boolean
       return true;
     case "read":
       return event.operatorId === subscriber.operatorId;
-    case "message":
     case "chunk":
+      // Every process watching a session relays its chunks: a tab takes those of the process serving it, once.
+      if (delivered.origin !== undefined && subscriber.origin !== undefined && delivered.origin !== subscriber.origin) return false;
+      return subscriber.watched.has(event.sessionId);
+    case "message":
     case "presence":
     case "lost":
     case "gate.paused":
@@ -84,7 +88,7 @@ export function encodeComment(text: string): string {
 }
 
 export type LiveStreamOptions = {
-  bus: LiveBus;
+  bus: Bus;
   subscriber: Subscriber;
   lastEventId: number | null;
   signal: AbortSignal;
@@ -97,16 +101,18 @@ export type LiveStreamOptions = {
 
 /**
  * One tab's event stream. It subscribes before reading the replay buffer and drops live events the replay
- * already sent, so nothing published during the hand-over is lost or sent twice.
+ * already sent, so nothing published during the hand-over is lost or sent twice. Event ids only grow (in one
+ * process, and across processes on the PostgreSQL bus), which is what makes "drop what was sent" an id check.
  */
 export function createLiveStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
-  const { bus, subscriber, lastEventId, signal } = options;
+  const { bus, lastEventId, signal } = options;
+  const subscriber: Subscriber = bus.origin === undefined ? options.subscriber : { ...options.subscriber, origin: bus.origin };
   const encoder = new TextEncoder();
   let closed = false;
   let cleanup = () => {};
 
   return new ReadableStream<Uint8Array>({
-    start(controller) {
+    async start(controller) {
       let sentUpTo = 0;
       const write = (text: string) => {
         if (closed) return;
@@ -157,10 +163,18 @@ export function createLiveStream(options: LiveStreamOptions): ReadableStream<Uin
 
       write(`retry: ${RETRY_MS}\n\n`);
       const head = bus.lastId;
-      const backlog = lastEventId === null ? [] : bus.since(lastEventId);
+      let backlog: Delivered[] | null = [];
+      if (lastEventId !== null) {
+        try {
+          backlog = await bus.since(lastEventId);
+        } catch {
+          backlog = null; // the replay table cannot be read: the page reloads rather than trusting the feed
+        }
+      }
+      if (closed) return;
       if (backlog === null) {
         // Missed events are gone (buffer moved on, or an id from before a restart): the page reloads its data.
-        sentUpTo = head;
+        sentUpTo = Math.max(head, bus.lastId);
         write(encodeEvent(head, { type: "reset" }));
       } else if (lastEventId === null) {
         sentUpTo = head;

@@ -171,7 +171,7 @@ describe("GET /live", () => {
   it("streams events filtered for the operator and resumes from Last-Event-ID", async () => {
     const me = await makeOperator("operator");
     const other = await makeOperator("operator");
-    const bus = liveBus();
+    const bus = liveBus() as LiveBus; // LIVE_BUS=local in tests (tests/support/db.ts)
     const before = bus.publish(changed("before"));
     bus.publish({ type: "read", sessionId: "s1", operatorId: other.id, lastSeq: 1 }, other.id);
     bus.publish({ type: "read", sessionId: "s1", operatorId: me.id, lastSeq: 2 }, me.id);
@@ -194,7 +194,7 @@ describe("GET /live", () => {
     const { req, abort } = liveRequest("/live?watch=watched-session", op);
     const res = (await loader({ request: req, params: {}, context: {} })) as Response;
     expect(sessionWatchStats().sessions).toBe(1);
-    const bus = liveBus();
+    const bus = liveBus() as LiveBus; // LIVE_BUS=local in tests (tests/support/db.ts)
     bus.publish(message("other-session"));
     const mine = bus.publish(message("watched-session"));
     const frames = await readFrames(res.body!, (f) => f.some((x) => x.id === mine.id), abort);

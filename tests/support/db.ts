@@ -28,5 +28,8 @@ if (configured && /^postgres(ql)?:\/\//.test(configured)) {
 }
 process.env.NODE_ENV ??= "test";
 process.env.GATEWAY_DISABLED ??= "1";
+// In-process tests check one process's fan-out as it happens; the PostgreSQL bus is tested on its own
+// (tests/cluster/), where events arrive after a commit and a NOTIFY.
+process.env.LIVE_BUS ??= "local";
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL!;
