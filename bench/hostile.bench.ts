@@ -112,8 +112,9 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       process.stderr.write(`hostile: ${label} session, ${r.opens} opens; /login p95 ${round(percentile(r.samples, 95), 1)} ms; samples ${r.samples.map((s) => s.toFixed(0)).join(" ")}\n`);
     }
     if (hostile.samples.length === LOGIN_REQUESTS && hostile.opens > 0) {
-      figures.hostile_message_login_p95_ms = round(percentile(hostile.samples, 95), 1);
-      if (baseline.samples.length === LOGIN_REQUESTS) figures.hostile_message_login_p95_ratio = round(percentile(hostile.samples, 95) / percentile(baseline.samples, 95), 2);
+      const [hostileP95, ordinaryP95] = [percentile(hostile.samples, 95), percentile(baseline.samples, 95)];
+      figures.hostile_message_login_p95_ms = round(hostileP95, 1);
+      if (hostileP95 !== null && ordinaryP95 && baseline.samples.length === LOGIN_REQUESTS) figures.hostile_message_login_p95_ratio = round(hostileP95 / ordinaryP95, 2);
     }
   } catch (error) {
     process.stderr.write(`hostile: ${error instanceof Error ? error.stack : String(error)}\n`);
