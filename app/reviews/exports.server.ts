@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
 import { csvStream, keysetBatches, type Cell } from "./csv.server";
-import { dayRange, replyKeysWhere, replyLatency, type QueueFilters } from "./queue.server";
+import { dayRange, replyKeysWhere, replyLatency, scoreWhere, type QueueFilters } from "./queue.server";
 
 export const BATCH_SIZE = 1_000;
 
@@ -32,7 +32,8 @@ export function reviewWhere(filters: QueueFilters & z.output<typeof ReviewExport
   if (filters.label) where.labels = { contains: filters.label };
   const range = dayRange(filters.from, filters.to);
   if (range.gte || range.lt) where.createdAt = range;
-  return where;
+  // The queue's score filter (from a score chart), so its export button writes the reviews it lists.
+  return { ...where, ...scoreWhere(filters) };
 }
 
 function hasReplyFilters(filters: QueueFilters) {
