@@ -24,6 +24,8 @@ export const KEYS = [
   "fanout_events_lost",
   "inbox_js_gzip_kb",
   "csv_export_100k_peak_mb",
+  "dataset_export_100k_peak_mb",
+  "review_queue_next_p95_ms",
   "hostile_message_login_p95_ms",
   "hostile_message_login_p95_ratio",
   "search_1m_p95_ms",

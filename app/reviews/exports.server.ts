@@ -3,8 +3,9 @@
 import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
+import { adjudicatedValues, FINAL_COLUMNS, finalCells } from "./agreement/final-values.server";
 import { csvStream, keysetBatches, type Cell } from "./csv.server";
-import { dayRange, replyKeysWhere, replyLatency, type QueueFilters } from "./queue.server";
+import { dayRange, replyKeysWhere, replyLatency, scoreWhere, type QueueFilters } from "./queue.server";
 
 export const BATCH_SIZE = 1_000;
 
@@ -15,6 +16,8 @@ export const REVIEW_COLUMNS = [
   "rating", "labels", "comment", "text_snapshot", "termination", "latency_ms", "console_latency_ms", "by_operator", "reply_at", "flagged_at",
   // key=value (vN) per score, N the config version the value was written against; where the text came from.
   "scores", "snapshot_source",
+  // The reply's final values where an admin adjudicated a disagreement (the reviewer's own stay in rating/scores).
+  ...FINAL_COLUMNS,
 ];
 
 export const ReviewExportFilterSchema = z.object({
@@ -32,7 +35,8 @@ export function reviewWhere(filters: QueueFilters & z.output<typeof ReviewExport
   if (filters.label) where.labels = { contains: filters.label };
   const range = dayRange(filters.from, filters.to);
   if (range.gte || range.lt) where.createdAt = range;
-  return where;
+  // The queue's score filter (from a score chart), so its export button writes the reviews it lists.
+  return { ...where, ...scoreWhere(filters) };
 }
 
 function hasReplyFilters(filters: QueueFilters) {
@@ -66,6 +70,7 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
         replies.push(...(await prisma.replyIndex.findMany({ where: replyKeysWhere(batch.slice(i, i + 400)) })));
       }
       const facts = new Map(replies.map((r) => [`${r.sessionId}:${r.seq}`, r]));
+      const finals = await adjudicatedValues(batch);
       const out: Cell[][] = [];
       for (const review of batch) {
         const reply = facts.get(`${review.sessionId}:${review.seq}`);
@@ -81,6 +86,7 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
           review.rating, review.labels.split(",").filter(Boolean).join("; "), review.comment, review.textSnapshot,
           reply?.termination, reply?.latencyMs, reply?.consoleLatencyMs, reply ? reply.byOperator : null, reply?.at, reply?.flaggedAt,
           review.scores.map((s) => `${s.key}=${s.value} (v${s.config.version})`).join("; "), review.snapshotSource,
+          ...finalCells({ rating: review.rating, scores: review.scores.map((s) => ({ key: s.key, value: s.value, version: s.config.version })) }, finals.get(`${review.sessionId}:${review.seq}`)),
         ]);
       }
       yield out;

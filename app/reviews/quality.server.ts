@@ -74,7 +74,8 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-function days(range: QualityRange): string[] {
+/** Every UTC day of the range, oldest first (at most 400). */
+export function rangeDays(range: QualityRange): string[] {
   const out: string[] = [];
   const end = new Date(`${range.to}T00:00:00Z`).getTime();
   for (let t = new Date(`${range.from}T00:00:00Z`).getTime(); t <= end && out.length < 400; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
@@ -86,7 +87,7 @@ const BATCH = 5_000;
 export async function agentQuality(agentId: string, range: QualityRange): Promise<AgentQuality> {
   const prisma = await db();
   const at = dayRange(range.from, range.to);
-  const perDay = new Map(days(range).map((d) => [d, { day: d, ai: 0, operator: 0 }]));
+  const perDay = new Map(rangeDays(range).map((d) => [d, { day: d, ai: 0, operator: 0 }]));
   const latencies: number[] = [];
   const ttfts: number[] = [];
   let agentReported = 0;

@@ -12,6 +12,8 @@ export type { QueueItem };
 
 // A real calendar day: "2025-13-01" has the shape but would reach the database as an Invalid Date (a 500).
 const DAY = z.string().refine(isCalendarDay);
+/** A score config's key, as `ScoreConfigFormSchema` allows it. */
+export const SCORE_KEY = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
 const optionalText = z.string().trim().max(200).optional().transform((v) => (v ? v : undefined));
 
 /** Filters shared by the queue, the reviews export and (agent + range) the quality page. Bad values are dropped. */
@@ -33,6 +35,15 @@ export const QueueFilterSchema = z.object({
   label: z.string().trim().min(1).max(40).optional().catch(undefined),
   reviewedFrom: DAY.optional().catch(undefined),
   reviewedTo: DAY.optional().catch(undefined),
+  // The replies behind a score chart's bar: a review (written in [reviewedFrom, reviewedTo]) with a value for
+  // `score`, equal to `scoreValue` when given, written against one of `scoreVersions` when given (the chart
+  // leaves out versions on another scale, and so must the list).
+  score: SCORE_KEY.optional().catch(undefined),
+  scoreValue: z.string().trim().min(1).max(100).optional().catch(undefined),
+  // "1,2" in a URL; an array once parsed (a queue's stored filters are parsed again when it is read).
+  scoreVersions: z
+    .preprocess((v) => (typeof v === "string" ? (/^\d{1,6}(,\d{1,6}){0,49}$/.test(v) ? v.split(",").map(Number) : undefined) : v), z.array(z.number().int().min(1)).min(1).max(50).optional())
+    .catch(undefined),
   /** `all`: include the replies I reviewed (marked), so a chart bar opens exactly the replies it counts. */
   show: z.enum(["all"]).optional().catch(undefined),
 });
@@ -45,6 +56,17 @@ export function parseQueueFilters(params: URLSearchParams): QueueFilters {
     if (value !== null && value !== "") raw[key] = value;
   }
   return QueueFilterSchema.parse(raw);
+}
+
+/** What is wrong with a score filter in the URL (a bad one is dropped like any filter, and the page says so). */
+export function scoreFilterProblems(params: URLSearchParams, filters: QueueFilters): string[] {
+  const problems: string[] = [];
+  const given = (name: string) => (params.get(name) ?? "") !== "";
+  if (given("score") && !filters.score) problems.push(`"score" must be a score key (got ${JSON.stringify(params.get("score")!.slice(0, 40))}).`);
+  if (given("scoreValue") && filters.scoreValue === undefined) problems.push(`"scoreValue" is at most 100 characters.`);
+  if (given("scoreVersions") && !filters.scoreVersions) problems.push(`"scoreVersions" must be version numbers separated by commas.`);
+  if (!given("score") && (given("scoreValue") || given("scoreVersions"))) problems.push(`"scoreValue" and "scoreVersions" need "score".`);
+  return problems;
 }
 
 /** [from, to) in UTC for day strings; `to` is inclusive of its whole day. */
@@ -79,10 +101,24 @@ export function replyWhere(filters: QueueFilters): Prisma.ReplyIndexWhereInput {
 
 const REVIEWED_KEYS_LIMIT = 5_000;
 
-/** `replyWhere` plus the review-based filters (rating, label), resolved to the reviewed replies' keys. */
+/** The review-side condition of a score filter (also the reviews export's): a value for the key, maybe a given one. */
+export function scoreWhere(filters: Pick<QueueFilters, "score" | "scoreValue" | "scoreVersions">): Prisma.ReviewWhereInput {
+  if (!filters.score) return {};
+  return {
+    scores: {
+      some: {
+        key: filters.score,
+        ...(filters.scoreValue !== undefined ? { value: filters.scoreValue } : {}),
+        ...(filters.scoreVersions ? { config: { version: { in: filters.scoreVersions } } } : {}),
+      },
+    },
+  };
+}
+
+/** `replyWhere` plus the review-based filters (rating, label, score), resolved to the reviewed replies' keys. */
 export async function replyWhereWithReviews(filters: QueueFilters): Promise<Prisma.ReplyIndexWhereInput> {
   const where = replyWhere(filters);
-  if (!filters.rating && !filters.label) return where;
+  if (!filters.rating && !filters.label && !filters.score) return where;
   const prisma = await db();
   const createdAt = dayRange(filters.reviewedFrom, filters.reviewedTo);
   const reviews = await prisma.review.findMany({
@@ -92,6 +128,7 @@ export async function replyWhereWithReviews(filters: QueueFilters): Promise<Pris
       // Labels are stored comma-joined: match the whole name, not a substring of another label.
       ...(filters.label ? { OR: [{ labels: filters.label }, { labels: { startsWith: `${filters.label},` } }, { labels: { endsWith: `,${filters.label}` } }, { labels: { contains: `,${filters.label},` } }] } : {}),
       ...(createdAt.gte || createdAt.lt ? { createdAt } : {}),
+      ...scoreWhere(filters),
     },
     select: { sessionId: true, seq: true },
     distinct: ["sessionId", "seq"],
@@ -104,8 +141,11 @@ type Row = { sessionId: string; seq: number; agentId: string; termination: strin
 
 const key = (r: { sessionId: string; seq: number }) => `${r.sessionId}:${r.seq}`;
 
-/** A where clause for a set of (sessionId, seq) keys, grouped by session to keep the parameter count low. */
-export function replyKeysWhere(keys: { sessionId: string; seq: number }[]): Prisma.ReplyIndexWhereInput {
+/**
+ * A where clause for a set of (sessionId, seq) keys, grouped by session to keep the parameter count low. Its
+ * shape fits every table keyed by reply (ReplyIndex, Adjudication, QueueItem…).
+ */
+export function replyKeysWhere(keys: { sessionId: string; seq: number }[]): { OR: { sessionId: string; seq: { in: number[] } }[] } | { sessionId: { in: string[] } } {
   const bySession = new Map<string, Set<number>>();
   for (const k of keys) {
     const seqs = bySession.get(k.sessionId) ?? new Set<number>();

@@ -9,7 +9,7 @@ import { dayProblems } from "~/lib/calendar-day";
 import { ExportButton } from "~/reviews/components/export-button";
 import { ReviewQueue } from "~/reviews/components/review-queue";
 import { listLabels } from "~/reviews/labels.server";
-import { newSampleSeed, parseQueueFilters, reviewedAgents, sampledQueue, unreviewedQueue, type QueueItem } from "~/reviews/queue.server";
+import { newSampleSeed, parseQueueFilters, scoreFilterProblems, reviewedAgents, sampledQueue, unreviewedQueue, type QueueItem } from "~/reviews/queue.server";
 import { listDatasets } from "~/reviews/datasets/datasets.server";
 import { listQueues, mayWorkOn } from "~/reviews/queues/queues.server";
 import { replyPreviews, sessionUsers } from "~/reviews/snapshots.server";
@@ -19,6 +19,9 @@ async function withPreviews(items: QueueItem[]) {
   const [previews, users] = await Promise.all([replyPreviews(items), sessionUsers(items.map((i) => i.sessionId))]);
   return items.map((i) => ({ ...i, preview: previews.get(`${i.sessionId}:${i.seq}`) ?? null, userId: users.get(i.sessionId) ?? null }));
 }
+
+/** Filters a chart bar sets (not in the form): kept on Apply, shown as a removable line. */
+const CHART_FILTERS = ["rating", "label", "score", "scoreValue", "scoreVersions", "reviewedFrom", "reviewedTo", "maxLatency"] as const;
 
 export const meta: MetaFunction = () => [{ title: "Reviews · FleetLM Console" }];
 
@@ -32,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     throw redirect(url.pathname + url.search);
   }
   // A date that is not a real day is left out of the filters (like any bad filter value) and said so on the page.
-  const problems = dayProblems(url.searchParams, ["from", "to"]);
+  const problems = [...dayProblems(url.searchParams, ["from", "to"]), ...scoreFilterProblems(url.searchParams, filters)];
   const [labels, agents, allQueues, allDatasets] = await Promise.all([listLabels(), reviewedAgents(), listQueues(), can(me, "reviews:curate") ? listDatasets() : Promise.resolve([])]);
   const datasets = allDatasets.map((d) => ({ id: d.id, name: d.name }));
   const queues = allQueues.filter((q) => mayWorkOn(q, me)).map((q) => ({ id: q.id, name: q.name, reviewsNeeded: q.reviewsNeeded }));
@@ -119,8 +122,7 @@ export default function ReviewsIndex() {
         <label className="flex items-center gap-1 pb-1.5">
           <input name="show" type="checkbox" value="all" defaultChecked={filters.show === "all"} /> Include replies I reviewed
         </label>
-        {/* Filters a chart bar set (not in the form): kept on Apply, shown as a removable chip. */}
-        {(["rating", "label", "reviewedFrom", "reviewedTo", "maxLatency"] as const).map((k) =>
+        {CHART_FILTERS.map((k) =>
           filters[k] !== undefined ? <input key={k} type="hidden" name={k} value={String(filters[k])} /> : null,
         )}
         <label className="flex flex-col">
@@ -135,15 +137,16 @@ export default function ReviewsIndex() {
           {problems.join(" ")} That filter was ignored.
         </p>
       ) : null}
-      {filters.rating || filters.label || filters.maxLatency !== undefined ? (
+      {filters.rating || filters.label || filters.score || filters.maxLatency !== undefined ? (
         <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="chart-filter">
           From a chart:{" "}
           {filters.rating ? `replies with a review rated ${filters.rating}` : null}
           {filters.label ? `replies with a review labelled “${filters.label}”` : null}
-          {filters.rating || filters.label ? ` written ${filters.reviewedFrom ?? "…"} – ${filters.reviewedTo ?? "…"}` : null}
+          {filters.score ? `${filters.rating || filters.label ? " and " : "replies with a review "}scoring ${filters.score}${filters.scoreValue !== undefined ? ` = ${filters.scoreValue}` : ""}${filters.scoreVersions ? ` (v${filters.scoreVersions.join(", v")})` : ""}` : null}
+          {filters.rating || filters.label || filters.score ? ` written ${filters.reviewedFrom ?? "…"} – ${filters.reviewedTo ?? "…"}` : null}
           {filters.maxLatency !== undefined ? `latency ${filters.minLatency !== undefined ? `≥ ${filters.minLatency + 1} ms and ` : ""}< ${filters.maxLatency} ms` : null}
           {" · "}{items.length}{more ? "+" : ""} replies.{" "}
-          <Link to={`?${new URLSearchParams([...params].filter(([k]) => !["rating", "label", "reviewedFrom", "reviewedTo", "maxLatency"].includes(k)))}`} className="text-blue-600 underline dark:text-blue-400">Remove</Link>
+          <Link to={`?${new URLSearchParams([...params].filter(([k]) => !(CHART_FILTERS as readonly string[]).includes(k)))}`} className="text-blue-600 underline dark:text-blue-400">Remove</Link>
         </p>
       ) : null}
       {sample ? (

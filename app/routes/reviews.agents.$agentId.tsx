@@ -1,11 +1,13 @@
-// Quality at a glance for one agent: charts over a date range; agent and range live in the URL.
+// Quality at a glance for one agent: charts over a date range (scores per day among them); agent and range live in the URL.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { QualityCharts } from "~/reviews/components/quality-charts";
+import { ScoreCharts } from "~/reviews/components/score-charts";
 import { agentQuality, parseAgentRange } from "~/reviews/quality.server";
 import { reviewedAgents } from "~/reviews/queue.server";
+import { scoresOverTime } from "~/reviews/scores-over-time.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.quality.agentId ?? "Agent"} quality · FleetLM Console` }];
 
@@ -16,14 +18,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { to } = range;
   // At most a year per page: the per-day chart stays readable and the scan bounded.
   if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) from = new Date(Date.parse(to) - 366 * 86_400_000).toISOString().slice(0, 10);
-  const [quality, agents] = await Promise.all([agentQuality(agentId, { from, to }), reviewedAgents()]);
-  return { quality, agents };
+  const [quality, scores, agents] = await Promise.all([agentQuality(agentId, { from, to }), scoresOverTime(agentId, { from, to }), reviewedAgents()]);
+  return { quality, scores, agents };
 }
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function AgentQualityPage() {
-  const { quality, agents } = useLoaderData<typeof loader>();
+  const { quality, scores, agents } = useLoaderData<typeof loader>();
   const q = quality;
   const navigate = useNavigate();
   const queue = new URLSearchParams({ agent: q.agentId, from: q.range.from, to: q.range.to });
@@ -56,6 +58,7 @@ export default function AgentQualityPage() {
         <Link to={`/reviews?${queue}&sample=20`} className="text-sm text-blue-600 underline dark:text-blue-400">Sample 20</Link>
       </div>
       <QualityCharts q={q} />
+      <ScoreCharts t={scores} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // How well a queue's reviewers agree, per score (alpha over all raters with its sample size, kappa per pair),
-// by week; and the disagreements, which an admin settles with a final value.
+// and over time (per week, or per day with ?by=day); and the disagreements, which an admin settles with a final value.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -9,7 +9,8 @@ import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp } from "~/lib/client-ip.server";
 import { invalid, parseForm, readForm } from "~/lib/forms.server";
-import { adjudicate, AdjudicationError, AdjudicationSchema, queueAgreement, RATING_KEY } from "~/reviews/agreement/agreement.server";
+import { adjudicate, AdjudicationError, AdjudicationSchema, AgreementPeriodSchema, queueAgreement, RATING_KEY } from "~/reviews/agreement/agreement.server";
+import { AgreementSeries } from "~/reviews/components/agreement-series";
 import { getQueue } from "~/reviews/queues/queues.server";
 import { currentScoreConfigs } from "~/reviews/scores/score-configs.server";
 
@@ -24,7 +25,9 @@ async function queueOr404(id: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const me = await requirePermission(request, "reviews:curate");
   const queue = await queueOr404(params.queueId);
-  const [agreement, configs] = await Promise.all([queueAgreement(queue), currentScoreConfigs(queue.scoreKeys)]);
+  const by = AgreementPeriodSchema.safeParse(new URL(request.url).searchParams.get("by") ?? "week");
+  if (!by.success) throw new Response('"by" must be week or day.', { status: 400 });
+  const [agreement, configs] = await Promise.all([queueAgreement(queue, { by: by.data }), currentScoreConfigs(queue.scoreKeys)]);
   const options: Record<string, string[]> = Object.fromEntries([[RATING_KEY, ["good", "bad"]], ...configs.map((c) => [c.key, c.kind === "categorical" ? c.options : c.kind === "boolean" ? ["true", "false"] : []])]);
   return { queue: { id: queue.id, name: queue.name, reviewsNeeded: queue.reviewsNeeded }, ...agreement, options, mayAdjudicate: can(me, "reviews:manage") };
 }
@@ -41,13 +44,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (error instanceof AdjudicationError) return invalid({ [error.field]: [error.message] }, { sessionId: parsed.data.sessionId, seq: String(parsed.data.seq), key: parsed.data.key });
     throw error;
   }
-  throw redirect(`/reviews/queues/${queue.id}/agreement`);
+  const by = AgreementPeriodSchema.catch("week").parse(new URL(request.url).searchParams.get("by"));
+  throw redirect(`/reviews/queues/${queue.id}/agreement${by === "day" ? "?by=day" : ""}`);
 }
 
 const fmt = (v: number | null) => (v === null ? "–" : v.toFixed(3));
 
 export default function AgreementPage() {
-  const { queue, scores, disagreements, options, mayAdjudicate } = useLoaderData<typeof loader>();
+  const { queue, by, scores, disagreements, options, mayAdjudicate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = (result && "errors" in result ? result.errors : {}) as Record<string, string[] | undefined>;
   const values = (result && "values" in result ? result.values : {}) as Record<string, string | undefined>;
@@ -63,7 +67,7 @@ export default function AgreementPage() {
         kappa for each pair of reviewers on the replies both rated. 1 = perfect agreement, 0 = what chance would give. n = replies compared.
       </p>
       <table className="w-full text-sm" data-testid="agreement-table">
-        <thead><tr className="text-left text-slate-500"><th className="py-1">Score</th><th>α</th><th>κ (2 raters)</th><th>n replies</th><th>values</th><th>raters</th><th>Per pair (κ, n)</th><th>By week (α, n)</th></tr></thead>
+        <thead><tr className="text-left text-slate-500"><th className="py-1">Score</th><th>α</th><th>κ (2 raters)</th><th>n replies</th><th>values</th><th>raters</th><th>Per pair (κ, n)</th></tr></thead>
         <tbody>
           {scores.map((s) => (
             <tr key={s.key} className="border-t border-slate-200 align-top dark:border-slate-800" data-testid={`agreement-${s.key}`}>
@@ -74,11 +78,26 @@ export default function AgreementPage() {
               <td>{s.values}</td>
               <td>{s.raters}</td>
               <td>{s.pairs.map((p) => <div key={`${p.a}|${p.b}`}>{p.aName} · {p.bName}: {fmt(p.kappa)} (n {p.items})</div>)}</td>
-              <td>{s.weekly.map((w) => <div key={w.week}>{w.week}: {fmt(w.alpha)} (n {w.items})</div>)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <section className="space-y-2" aria-label="Agreement over time">
+        <div className="flex flex-wrap items-center gap-3">
+          <h2 className="font-semibold">Agreement over time</h2>
+          <nav aria-label="Period" className="flex gap-2 text-sm">
+            {(["week", "day"] as const).map((p) =>
+              p === by ? <span key={p} className="font-medium" aria-current="page">per {p}</span> : <Link key={p} to={p === "week" ? "?" : "?by=day"} className="text-blue-600 underline dark:text-blue-400">per {p}</Link>,
+            )}
+          </nav>
+        </div>
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          Alpha as above, over the replies whose last counted review was written in that {by} (UTC{by === "week" ? ", weeks from Monday" : ""}); n = replies compared. A point over few replies moves a lot.
+        </p>
+        <div className="grid gap-4 xl:grid-cols-2">
+          {scores.map((s) => <AgreementSeries key={s.key} label={s.label} scoreKey={s.key} by={by} series={s.series} />)}
+        </div>
+      </section>
       <section className="space-y-2">
         <h2 className="font-semibold">Disagreements ({disagreements.filter((d) => !d.final).length} open, {disagreements.filter((d) => d.final).length} settled)</h2>
         <ul className="space-y-2" data-testid="disagreements">

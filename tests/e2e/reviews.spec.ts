@@ -271,6 +271,10 @@ test("a QA team runs a queue: scores, two auditors by keyboard, agreement, adjud
   const today = new Date().toISOString().slice(0, 10);
   await page.goto(`/reviews/agents/demo-agent?from=${today}&to=${today}`);
   await hydrated(page);
+  // Scores over time: the numeric score's chart, titled with its sample (six values, on the replies rated).
+  const scoreChart = page.getByTestId(`chart-score-helpful_${tag}`);
+  await expect(scoreChart).toContainText(`6 values on ${new Set([...rated.ann!, ...rated.ben!]).size} replies`);
+  await expect(scoreChart.locator(".recharts-bar-rectangle").first()).toBeVisible();
   const link = page.getByTestId("chart-labels").getByTestId("chart-link").filter({ hasText: `e2e ${tag}` });
   await expect(link).toHaveAttribute("data-count", "1");
   const labelIndex = await page.getByTestId("chart-labels").getByTestId("chart-link").evaluateAll((els, name) => els.findIndex((e) => e.textContent?.startsWith(name)), `e2e ${tag}`);

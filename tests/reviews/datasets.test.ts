@@ -100,7 +100,7 @@ describe("datasets", () => {
 
     const csv = await exportAs(auditor, datasetId, "csv");
     const rows = parseCsv((await csv.text()).replace(/^\uFEFF/, ""));
-    expect(rows[0]).toEqual(["item_id", "session_id", "seq", "added_at", "rating", "labels", "scores", "reply", "corrected", "conversation_json"]);
+    expect(rows[0]).toEqual(["item_id", "session_id", "seq", "added_at", "rating", "labels", "scores", "reply", "corrected", "conversation_json", "final_rating", "final_scores", "adjudicated", "adjudicated_by", "adjudicated_at"]);
     expect(rows[1]![4]).toBe("bad");
     expect(rows[1]![6]).toBe(`${key}=2 (v1)`);
     expect(rows[1]![8]).toBe(`'${corrected}`); // formula cell neutralised
@@ -109,8 +109,9 @@ describe("datasets", () => {
     // The reviews export names the score version too.
     const reviewsCsv = await (reviewsExport({ request: request(`/reviews/export?agent=${agentId}`, { as: auditor }), params: {}, context: {} }) as Promise<Response>);
     const reviewRows = parseCsv((await reviewsCsv.text()).replace(/^\uFEFF/, ""));
-    expect(reviewRows[0]!.slice(-2)).toEqual(["scores", "snapshot_source"]);
-    expect(reviewRows[1]!.slice(-2)).toEqual([`${key}=2 (v1)`, "fleetlm"]);
+    const column = (name: string) => reviewRows[1]![reviewRows[0]!.indexOf(name)];
+    expect([column("scores"), column("snapshot_source")]).toEqual([`${key}=2 (v1)`, "fleetlm"]);
+    expect([column("final_scores"), column("adjudicated")]).toEqual([`${key}=2 (v1)`, ""]); // nobody adjudicated
     expect(await prisma.auditEvent.count({ where: { action: { in: ["dataset.create", "dataset.add", "dataset.export"] }, targetId: datasetId } })).toBe(5);
   });
 

@@ -236,7 +236,7 @@ describe("agreement and adjudication", () => {
     expect(by[tone.key]!.alpha).toBeCloseTo(krippendorffAlpha(plan.map((p) => [p[4], p[5]]))!.alpha!, 10);
     expect(by[helpful.key]!.alpha).toBeCloseTo(krippendorffAlpha(plan.map((p) => [Number(p[2]), Number(p[3])]), "interval").alpha!, 10);
     expect(by[helpful.key]!.pairs).toEqual([expect.objectContaining({ items: 4, aName: expect.stringMatching(/Rater/), bName: expect.stringMatching(/Rater/) })]);
-    expect(by[helpful.key]!.weekly.reduce((s, w) => s + w.items, 0)).toBe(4);
+    expect(by[helpful.key]!.series.reduce((s, w) => s + w.items, 0)).toBe(4);
     const open = result.disagreements.filter((d) => !d.final);
     expect(open.map((d) => `${d.key}:${d.seq}`).length).toBe(1 + 2 + 2); // rating ×1, helpfulness ×2, tone ×2
 

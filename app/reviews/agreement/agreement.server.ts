@@ -1,6 +1,6 @@
 // Agreement of a queue's reviewers, per score (the good/bad rating counts as one): Krippendorff's alpha over
 // every item with two or more reviews (Cohen's kappa too when exactly two reviewers rated), Cohen's kappa per
-// reviewer pair on the items both rated, agreement by week, and the items where reviewers disagree — with the
+// reviewer pair on the items both rated, agreement per week or per day, and the items where reviewers disagree — with the
 // admin's adjudicated value, which is the item's final value.
 import { z } from "zod";
 import { audit, type AuditActor } from "~/audit/audit.server";
@@ -14,12 +14,21 @@ export const RATING_KEY = "rating";
 
 type Rated = { sessionId: string; seq: number; reviewerId: string; at: Date; values: Record<string, string> };
 
+const BATCH = 500;
+
+/** Every counted review of the queue with its values, read in keyset batches of the queue's reviews. */
 async function queueRatings(queue: QueueDef): Promise<Rated[]> {
   const prisma = await db();
-  const counted = await prisma.queueReview.findMany({ where: { queueId: queue.id }, select: { sessionId: true, seq: true, reviewerId: true, reviewId: true, at: true } });
   const out: Rated[] = [];
-  for (let i = 0; i < counted.length; i += 500) {
-    const slice = counted.slice(i, i + 500);
+  let cursor: { queueId: string; sessionId: string; seq: number; reviewerId: string } | undefined;
+  for (;;) {
+    const slice = await prisma.queueReview.findMany({
+      where: { queueId: queue.id },
+      select: { sessionId: true, seq: true, reviewerId: true, reviewId: true, at: true },
+      orderBy: [{ sessionId: "asc" }, { seq: "asc" }, { reviewerId: "asc" }],
+      take: BATCH,
+      ...(cursor ? { cursor: { queueId_sessionId_seq_reviewerId: cursor }, skip: 1 } : {}),
+    });
     const reviews = await prisma.review.findMany({ where: { id: { in: slice.map((c) => c.reviewId) } }, select: { id: true, rating: true, scores: { select: { key: true, value: true } } } });
     const byId = new Map(reviews.map((r) => [r.id, r]));
     for (const c of slice) {
@@ -27,6 +36,9 @@ async function queueRatings(queue: QueueDef): Promise<Rated[]> {
       if (!r) continue;
       out.push({ sessionId: c.sessionId, seq: c.seq, reviewerId: c.reviewerId, at: c.at, values: { [RATING_KEY]: r.rating, ...Object.fromEntries(r.scores.map((s) => [s.key, s.value])) } });
     }
+    if (slice.length < BATCH) break;
+    const last = slice[slice.length - 1]!;
+    cursor = { queueId: queue.id, sessionId: last.sessionId, seq: last.seq, reviewerId: last.reviewerId };
   }
   return out;
 }
@@ -43,8 +55,15 @@ export type ScoreAgreement = {
   values: number;
   kappa: number | null;
   pairs: { a: string; b: string; aName: string; bName: string; items: number; kappa: number | null }[];
-  weekly: { week: string; items: number; alpha: number | null }[];
+  /** Alpha per period (`AgreementPeriod`), each over the items whose last counted review fell in it. */
+  series: AgreementPoint[];
 };
+
+export type AgreementPeriod = "week" | "day";
+export const AgreementPeriodSchema = z.enum(["week", "day"]);
+
+/** One point of agreement over time: `period` is the day, or the Monday of the week (UTC). */
+export type AgreementPoint = { period: string; items: number; values: number; raters: number; alpha: number | null };
 
 export type Disagreement = {
   sessionId: string;
@@ -55,13 +74,15 @@ export type Disagreement = {
   final: { value: string; adminName: string; note: string; at: string } | null;
 };
 
-const weekOf = (d: Date) => {
+/** The UTC day, or the Monday of its week. */
+export function periodOf(d: Date, by: AgreementPeriod): string {
   const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  t.setUTCDate(t.getUTCDate() - ((t.getUTCDay() + 6) % 7)); // Monday
+  if (by === "week") t.setUTCDate(t.getUTCDate() - ((t.getUTCDay() + 6) % 7));
   return t.toISOString().slice(0, 10);
-};
+}
 
-export async function queueAgreement(queue: QueueDef): Promise<{ scores: ScoreAgreement[]; disagreements: Disagreement[] }> {
+export async function queueAgreement(queue: QueueDef, options: { by?: AgreementPeriod } = {}): Promise<{ by: AgreementPeriod; scores: ScoreAgreement[]; disagreements: Disagreement[] }> {
+  const by = options.by ?? "week";
   const prisma = await db();
   const [ratings, configs, adjudications] = await Promise.all([
     queueRatings(queue),
@@ -102,8 +123,13 @@ export async function queueAgreement(queue: QueueDef): Promise<{ scores: ScoreAg
       const [a, b] = k.split("|") as [string, string];
       return { a, b, aName: names.get(a) ?? a, bName: names.get(b) ?? b, items: list.length, kappa: cohensKappa(list) };
     });
-    const weeks = new Map<string, typeof units>();
-    for (const u of units) weeks.set(weekOf(u.at), [...(weeks.get(weekOf(u.at)) ?? []), u]);
+    const periods = new Map<string, typeof units>();
+    for (const u of units) {
+      const period = periodOf(u.at, by);
+      const list = periods.get(period) ?? [];
+      list.push(u);
+      periods.set(period, list);
+    }
     scores.push({
       key: def.key,
       label: def.label,
@@ -115,7 +141,10 @@ export async function queueAgreement(queue: QueueDef): Promise<{ scores: ScoreAg
       // Kappa is defined for two raters: report it when exactly two people rated this score.
       kappa: raters.size === 2 && pairs.length === 1 ? pairs[0]!.kappa : null,
       pairs: pairs.sort((p, q) => q.items - p.items),
-      weekly: [...weeks].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, list]) => ({ week, items: list.length, alpha: krippendorffAlpha(list.map(toUnit), def.level).alpha })),
+      series: [...periods].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, list]): AgreementPoint => {
+        const point = krippendorffAlpha(list.map(toUnit), def.level);
+        return { period, items: list.length, values: point.pairable, raters: new Set(list.flatMap((u) => u.values.map((v) => v.reviewerId))).size, alpha: point.alpha };
+      }),
     });
     for (const u of units) {
       if (new Set(u.values.map((v) => v.value)).size < 2) continue;
@@ -131,7 +160,7 @@ export async function queueAgreement(queue: QueueDef): Promise<{ scores: ScoreAg
     }
   }
   disagreements.sort((a, b) => Number(Boolean(a.final)) - Number(Boolean(b.final)));
-  return { scores, disagreements };
+  return { by, scores, disagreements };
 }
 
 export const AdjudicationSchema = z.object({

@@ -8,12 +8,12 @@ import { qualityLinks, type ChartBar } from "../quality-links";
 
 export const COLOURS = { good: "#16a34a", bad: "#dc2626", abort: "#dc2626", interrupted: "#d97706", finish: "#16a34a" } as const;
 
-const count = (n: number) => n.toLocaleString("en-US");
+export const count = (n: number) => n.toLocaleString("en-US");
 const pct = (v: number | null) => (v === null ? "–" : `${(v * 100).toFixed(1)}%`);
 const ms = (v: number | null) => (v === null ? "–" : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v} ms`);
-const tick = { fontSize: 11, fill: "#64748b" };
+export const tick = { fontSize: 11, fill: "#64748b" };
 
-function Card({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
+export function Card({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
     <section className="min-w-0 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid={testId} aria-label={title}>
       <h2 className="mb-2 text-sm font-semibold">{title}</h2>
@@ -33,7 +33,7 @@ function Figure({ label, value, of, testId }: { label: string; value: string; of
   );
 }
 
-function Legend({ items }: { items: { name: string; colour: string }[] }) {
+export function Legend({ items }: { items: { name: string; colour: string }[] }) {
   return (
     <ul className="mb-1 flex flex-wrap gap-3 text-xs" aria-label="Legend">
       {items.map((i) => (
@@ -47,7 +47,7 @@ function Legend({ items }: { items: { name: string; colour: string }[] }) {
 }
 
 /** Text links under a chart: the same click-through as the bars, readable and keyboard reachable. */
-function BarLinks({ bars }: { bars: ChartBar[] }) {
+export function BarLinks({ bars }: { bars: ChartBar[] }) {
   return (
     <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs">
       {bars.map((b) => (

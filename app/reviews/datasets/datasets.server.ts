@@ -1,9 +1,12 @@
 // Datasets of reviewed replies: each item copies the conversation up to the reply, the reply, the scores (with
 // their config versions) and an auditor's corrected answer, at the time it is added (FleetLM history can move
-// on; the dataset must not). Exported streamed as JSONL in OpenAI's chat fine-tuning format, or as CSV.
+// on; the dataset must not). Exported streamed as JSONL in OpenAI's chat fine-tuning format, or as CSV; both
+// can carry the final values an admin adjudicated, looked up when the file is written (ADR 115).
 import { z } from "zod";
 import { audit, type AuditActor } from "~/audit/audit.server";
 import { db } from "~/db.server";
+import { RATING_KEY } from "../agreement/agreement.server";
+import { adjudicatedValues, FINAL_COLUMNS, finalCells, type FinalValue } from "../agreement/final-values.server";
 import { csvStream, keysetBatches, type Cell } from "../csv.server";
 import { replyContext } from "../reviews.server";
 
@@ -118,15 +121,45 @@ export function toChatExample(item: Pick<ItemRow, "messages" | "reply" | "correc
   return { messages: [...(JSON.parse(item.messages) as ChatMessage[]), { role: "assistant", content: item.corrected ?? item.reply }] };
 }
 
-/** JSONL, one `{"messages": [...]}` per line, pulled batch by batch as the client reads. */
-export function datasetJsonl(datasetId: string): ReadableStream<Uint8Array> {
+type ItemMeta = { labels?: string[]; values?: Record<string, { value: string; version: number }> };
+const ownScores = (meta: ItemMeta) => Object.entries(meta.values ?? {}).map(([key, v]) => ({ key, value: v.value, version: v.version }));
+
+/**
+ * What a `meta=1` JSONL line carries besides the example: the item's rating and scores as copied, and the final
+ * ones where an admin adjudicated the reply (looked up at export time, so a later decision shows).
+ */
+function exampleMetadata(item: ItemRow, decided: Map<string, FinalValue> | undefined) {
+  const meta = JSON.parse(item.scores) as ItemMeta;
+  const scores = Object.fromEntries(ownScores(meta).map((s) => [s.key, s.value]));
+  const finalScores = { ...scores };
+  for (const d of decided?.values() ?? []) if (d.key !== RATING_KEY) finalScores[d.key] = d.value;
+  return {
+    session_id: item.sessionId,
+    seq: item.seq,
+    rating: item.rating,
+    final_rating: decided?.get(RATING_KEY)?.value ?? item.rating,
+    labels: meta.labels ?? [],
+    scores,
+    final_scores: finalScores,
+    adjudicated: [...(decided?.values() ?? [])].map((d) => ({ key: d.key, value: d.value, by: d.by, at: d.at.toISOString() })),
+  };
+}
+
+/**
+ * JSONL, one `{"messages": [...]}` per line (OpenAI's chat fine-tuning format, nothing else on the line), pulled
+ * batch by batch as the client reads. With `metadata`, each line also has a "metadata" object (for analysis, not
+ * for upload as it is).
+ */
+export function datasetJsonl(datasetId: string, options: { metadata?: boolean } = {}): ReadableStream<Uint8Array> {
   const pages = itemPages(datasetId);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await pages.next();
       if (next.done) return controller.close();
-      controller.enqueue(encoder.encode(next.value.map((item) => `${JSON.stringify(toChatExample(item))}\n`).join("")));
+      const finals = options.metadata ? await adjudicatedValues(next.value) : null;
+      const line = (item: ItemRow) => JSON.stringify(finals ? { ...toChatExample(item), metadata: exampleMetadata(item, finals.get(`${item.sessionId}:${item.seq}`)) } : toChatExample(item));
+      controller.enqueue(encoder.encode(next.value.map((item) => `${line(item)}\n`).join("")));
     },
     async cancel() {
       await pages.return(undefined);
@@ -134,15 +167,21 @@ export function datasetJsonl(datasetId: string): ReadableStream<Uint8Array> {
   });
 }
 
-export const DATASET_COLUMNS = ["item_id", "session_id", "seq", "added_at", "rating", "labels", "scores", "reply", "corrected", "conversation_json"];
+// The final-value columns last, as in the reviews export: rating and scores are the item's as copied.
+export const DATASET_COLUMNS = ["item_id", "session_id", "seq", "added_at", "rating", "labels", "scores", "reply", "corrected", "conversation_json", ...FINAL_COLUMNS];
 
 export function datasetCsv(datasetId: string): ReadableStream<Uint8Array> {
   async function* rows(): AsyncGenerator<Cell[][]> {
     for await (const batch of itemPages(datasetId)) {
+      const finals = await adjudicatedValues(batch);
       yield batch.map((item) => {
-        const meta = JSON.parse(item.scores) as { labels?: string[]; values?: Record<string, { value: string; version: number }> };
-        const scores = Object.entries(meta.values ?? {}).map(([k, v]) => `${k}=${v.value} (v${v.version})`).join("; ");
-        return [item.id, item.sessionId, item.seq, item.addedAt, item.rating, (meta.labels ?? []).join("; "), scores, item.reply, item.corrected, item.messages];
+        const meta = JSON.parse(item.scores) as ItemMeta;
+        const own = ownScores(meta);
+        const scores = own.map((v) => `${v.key}=${v.value} (v${v.version})`).join("; ");
+        return [
+          item.id, item.sessionId, item.seq, item.addedAt, item.rating, (meta.labels ?? []).join("; "), scores, item.reply, item.corrected, item.messages,
+          ...finalCells({ rating: item.rating, scores: own }, finals.get(`${item.sessionId}:${item.seq}`)),
+        ];
       });
     }
   }

@@ -188,42 +188,59 @@ const CANDIDATES = 25;
 /**
  * My open item: the one I hold if its reservation is live, else the first item (by rank, after `after` when I
  * skip) that still needs reviews, that I have not reviewed, may review, and nobody else holds — claimed by a
- * conditional update so a racing reviewer cannot claim it too. Claiming releases my other holds in the queue.
+ * conditional update so a racing reviewer cannot claim it too. Looking for a new one releases my other holds in
+ * the queue first.
  */
 export async function nextItem(queue: QueueDef, me: { id: string }, options: { after?: string; now?: Date } = {}): Promise<(OpenItem & { rank: string }) | null> {
   const prisma = await db();
   const now = options.now ?? new Date();
   const until = new Date(now.getTime() + queue.reserveMinutes * 60_000);
+  let holding = true;
   if (!options.after) {
-    const held = await prisma.queueItem.findFirst({
-      where: { queueId: queue.id, reservedById: me.id, reservedUntil: { gt: now }, reviewsDone: { lt: queue.reviewsNeeded }, reviews: { none: { reviewerId: me.id } } },
-      orderBy: { rank: "asc" },
-    });
-    if (held) return { sessionId: held.sessionId, seq: held.seq, rank: held.rank, reviewsDone: held.reviewsDone, reservedUntil: held.reservedUntil!.toISOString() };
+    // My holds through the (queueId, reservedById) index (a claim releases my others: one at most), checked here:
+    // with the other conditions in the query, the planner walks every open item instead (ADR 116).
+    const mine = await prisma.queueItem.findMany({ where: { queueId: queue.id, reservedById: me.id } });
+    holding = mine.length > 0;
+    const live = mine.filter((i) => i.reservedUntil && i.reservedUntil > now && i.reviewsDone < queue.reviewsNeeded).sort((a, b) => (a.rank < b.rank ? -1 : 1));
+    for (const held of live) {
+      const reviewed = await prisma.queueReview.findUnique({ where: { queueId_sessionId_seq_reviewerId: { queueId: queue.id, sessionId: held.sessionId, seq: held.seq, reviewerId: me.id } }, select: { reviewId: true } });
+      if (!reviewed) return { sessionId: held.sessionId, seq: held.seq, rank: held.rank, reviewsDone: held.reviewsDone, reservedUntil: held.reservedUntil!.toISOString() };
+    }
   }
+  // Let go of what I still hold here (lapsed, reviewed, or the item I skip) before claiming: a claim is then one
+  // conditional update. Two racing calls of mine can leave me two holds — never an item shown to me unreserved.
+  if (holding) await prisma.queueItem.updateMany({ where: { queueId: queue.id, reservedById: me.id }, data: { reservedById: null, reservedUntil: null } });
   const free = { OR: [{ reservedById: null }, { reservedUntil: { lte: now } }, { reservedById: me.id }] };
   let after = options.after;
   let wrapped = !options.after;
+  // One query per reviews-done count below the need (at most three), each walking the (queueId, reviewsDone, rank)
+  // index in rank order and stopping after CANDIDATES rows; merged, their first CANDIDATES are the queue's. A
+  // range on reviewsDone instead makes the database sort every open item first (ADR 116).
+  const candidatesAfter = async (rank: string | undefined) => {
+    const lists = await Promise.all(
+      Array.from({ length: queue.reviewsNeeded }, (_, done) =>
+        prisma.queueItem.findMany({
+          where: { queueId: queue.id, reviewsDone: done, reviews: { none: { reviewerId: me.id } }, ...free, ...(rank ? { rank: { gt: rank } } : {}) },
+          orderBy: { rank: "asc" },
+          take: CANDIDATES,
+          select: { sessionId: true, seq: true, rank: true, reviewsDone: true },
+        }),
+      ),
+    );
+    return lists.flat().sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0)).slice(0, CANDIDATES);
+  };
   for (let pass = 0; pass < 200; pass++) {
-    const candidates = await prisma.queueItem.findMany({
-      where: { queueId: queue.id, reviewsDone: { lt: queue.reviewsNeeded }, reviews: { none: { reviewerId: me.id } }, ...free, ...(after ? { rank: { gt: after } } : {}) },
-      orderBy: { rank: "asc" },
-      take: CANDIDATES,
-      select: { sessionId: true, seq: true, rank: true },
-    });
+    const candidates = await candidatesAfter(after);
     const conflicted = await conflictedKeys(me.id, candidates);
     for (const c of candidates) {
       if (conflicted.has(`${c.sessionId}:${c.seq}`)) continue;
-      const claimed = await prisma.$transaction(async (tx) => {
-        const { count } = await tx.queueItem.updateMany({
-          where: { queueId: queue.id, sessionId: c.sessionId, seq: c.seq, reviewsDone: { lt: queue.reviewsNeeded }, ...free },
-          data: { reservedById: me.id, reservedUntil: until },
-        });
-        if (count !== 1) return null;
-        await tx.queueItem.updateMany({ where: { queueId: queue.id, reservedById: me.id, NOT: { sessionId: c.sessionId, seq: c.seq } }, data: { reservedById: null, reservedUntil: null } });
-        return tx.queueItem.findUniqueOrThrow({ where: { queueId_sessionId_seq: { queueId: queue.id, sessionId: c.sessionId, seq: c.seq } } });
+      // Still free and still at the count it was read with (a save in between: it comes round again later), so
+      // what is returned is what the row holds, without reading it back.
+      const { count } = await prisma.queueItem.updateMany({
+        where: { queueId: queue.id, sessionId: c.sessionId, seq: c.seq, reviewsDone: c.reviewsDone, ...free },
+        data: { reservedById: me.id, reservedUntil: until },
       });
-      if (claimed) return { sessionId: claimed.sessionId, seq: claimed.seq, rank: claimed.rank, reviewsDone: claimed.reviewsDone, reservedUntil: claimed.reservedUntil!.toISOString() };
+      if (count === 1) return { sessionId: c.sessionId, seq: c.seq, rank: c.rank, reviewsDone: c.reviewsDone, reservedUntil: until.toISOString() };
     }
     if (candidates.length < CANDIDATES) {
       if (wrapped) return null;
@@ -257,9 +274,8 @@ export type QueueProgress = {
 export async function queueProgress(queue: QueueDef, me: { id: string }): Promise<QueueProgress> {
   const prisma = await db();
   const open = { queueId: queue.id, reviewsDone: { lt: queue.reviewsNeeded } };
-  const [items, sum, complete, openForMe, byReviewer] = await Promise.all([
+  const [items, complete, openForMe, byReviewer] = await Promise.all([
     prisma.queueItem.count({ where: { queueId: queue.id } }),
-    prisma.queueItem.aggregate({ where: { queueId: queue.id }, _sum: { reviewsDone: true } }),
     prisma.queueItem.count({ where: { queueId: queue.id, reviewsDone: { gte: queue.reviewsNeeded } } }),
     prisma.queueItem.count({ where: { ...open, reviews: { none: { reviewerId: me.id } } } }),
     prisma.queueReview.groupBy({ by: ["reviewerId"], where: { queueId: queue.id }, _count: { _all: true } }),
@@ -276,7 +292,8 @@ export async function queueProgress(queue: QueueDef, me: { id: string }): Promis
     });
   }
   const names = await prisma.operator.findMany({ where: { id: { in: byReviewer.map((r) => r.reviewerId) } }, select: { id: true, name: true } });
-  const done = sum._sum.reviewsDone ?? 0;
+  // Every count on an item is one QueueReview row written with it (queue-review.server.ts): their sum is the total.
+  const done = byReviewer.reduce((sum, r) => sum + r._count._all, 0);
   return {
     items,
     reviewsNeeded: queue.reviewsNeeded,
