@@ -13,7 +13,8 @@ export type ClusterSignal =
   | { kind: "throttle.guess"; account: string; ip?: string }
   | { kind: "throttle.success"; account: string; ip?: string }
   | { kind: "sessions.forget" }
-  | { kind: "reply.stop"; requestId: string; sessionId: string; by: { id: string; name: string } }
+  // `by`: the aborted reply's metadata.stopped_by, as the asking process's operator-identity policy made it.
+  | { kind: "reply.stop"; requestId: string; sessionId: string; by: Record<string, string> }
   | { kind: "reply.stopped"; requestId: string; stopped: number };
 
 type Handler<K extends ClusterSignal["kind"]> = (signal: Extract<ClusterSignal, { kind: K }>) => void;
