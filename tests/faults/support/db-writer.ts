@@ -61,7 +61,8 @@ for (let i = 1; i <= iterations; i++) {
       });
     } else if (!claim.ok && claim.status !== 409) throw new Error(`claim refused: ${claim.status} ${claim.reason}`);
   });
-  await attempt("setFlag", () => setFlag(operator, sessionId, 1, i % 2 === 0));
+  // Clearing another operator's flag needs a reason (ADR 113): the writers give one.
+  await attempt("setFlag", () => setFlag(operator, sessionId, 1, i % 2 === 0, undefined, "concurrency"));
   await attempt("advanceReadCursor", () => advanceReadCursor(operator.id, sessionId, writer * 1000 + i));
   await attempt("transaction", async () => {
     // Write first, then read inside the same transaction (the safe shape on SQLite): the counter must see every increment.
