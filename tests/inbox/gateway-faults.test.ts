@@ -58,7 +58,11 @@ describe("gateway under FleetLM faults", () => {
     await rest.appendMessage(session.id, { userId: "fault-user", content: { text: "two" } });
     await waitFor("caught up", async () => (await head(session.id)) === 2);
     await waitFor("reachable again", () => gatewayStatus().fleetlmReachable);
-    expect(gatewayEvents).toEqual([false, true]);
+    // Unreachable once the garbage starts, reachable at the end. An attempt that set out while FleetLM answered
+    // garbage may land after the first good answer, so the middle may flap once (seen on PostgreSQL's slower writes).
+    expect(gatewayEvents[0]).toBe(false);
+    expect(gatewayEvents.at(-1)).toBe(true);
+    expect(gatewayEvents.length).toBeLessThanOrEqual(4);
     expect(warn.mock.calls.some(([line]) => String(line).includes("recovered"))).toBe(true);
     off();
     warn.mockRestore();
