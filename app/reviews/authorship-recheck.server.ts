@@ -87,7 +87,11 @@ export async function recheckAuthorship(): Promise<RecheckResult> {
     });
     if (batch.length === 0) return result;
     const bySession = new Map<string, Row[]>();
-    for (const row of batch) bySession.set(row.sessionId, [...(bySession.get(row.sessionId) ?? []), row]);
+    for (const row of batch) {
+      const rows = bySession.get(row.sessionId);
+      if (rows) rows.push(row);
+      else bySession.set(row.sessionId, [row]);
+    }
     for (const [sessionId, rows] of bySession) await recheckSession(sessionId, rows, result);
   }
 }
