@@ -13,16 +13,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!parsed.ok) return new Response(`Bad /live parameters: ${parsed.problems.join("; ")}`, { status: 400 });
   ensureGateway();
   const { watch, lastEventId } = parsed.query;
-  const unwatch = watch.map((sessionId) => watchSession(sessionId, { id: operator.id, name: operator.name }));
+  let unwatch: (() => void)[] = [];
+  let ended = false;
+  // The stream subscribes to the bus before the watches start, so this tab gets the presence its own
+  // arrival publishes (with everyone already viewing) even when another viewer's arrival raced its loader.
   const stream = createLiveStream({
     bus: liveBus(),
     subscriber: { operatorId: operator.id, watched: new Set(watch) },
     lastEventId,
     signal: request.signal,
-    onClose: () => unwatch.forEach((release) => release()),
+    onClose: () => {
+      ended = true;
+      unwatch.forEach((release) => release());
+    },
     // A tab left open after signing out (or deactivation) stops receiving events within one heartbeat.
     stillAllowed: async () => (await getAuth(request))?.operator.id === operator.id,
   });
+  if (!ended) unwatch = watch.map((sessionId) => watchSession(sessionId, { id: operator.id, name: operator.name }));
   return new Response(stream, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",

@@ -202,4 +202,21 @@ describe("GET /live", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(sessionWatchStats().sessions).toBe(0);
   });
+
+  it("a tab that opens after another viewer's presence went out still learns who is viewing", async () => {
+    // A's tab connects (its presence event reaches nobody watching yet); then B's tab connects. B's loader may
+    // have read the viewers before A arrived, so B's stream itself must say that A is there.
+    const alice = await makeOperator("operator");
+    const bob = await makeOperator("operator");
+    const a = liveRequest("/live?watch=presence-session", alice);
+    const resA = (await loader({ request: a.req, params: {}, context: {} })) as Response;
+    const b = liveRequest("/live?watch=presence-session", bob);
+    const resB = (await loader({ request: b.req, params: {}, context: {} })) as Response;
+    const hasBoth = (f: { data: Record<string, unknown> }) =>
+      f.data.type === "presence" && (f.data.viewers as { id: string }[]).map((v) => v.id).sort().join() === [alice.id, bob.id].sort().join();
+    const frames = await readFrames(resB.body!, (fs) => fs.some(hasBoth), b.abort);
+    expect(frames.some(hasBoth)).toBe(true);
+    a.abort();
+    await resA.body!.cancel();
+  });
 });
