@@ -11,7 +11,7 @@ let started = false;
 const leadership = slot<Leadership>("leadership");
 
 async function startLeaderWork() {
-  const { startGateway } = await import("./gateway/gateway.server");
+  const { startGateway } = await import("./fleetlm-sync/gateway.server");
   await startGateway();
   const { startReviewBackfills } = await import("./reviews/services.server");
   startReviewBackfills();
@@ -22,7 +22,7 @@ async function startLeaderWork() {
 export async function startBackgroundServices() {
   if (started) return;
   started = true;
-  const { holdGatewayForLeader } = await import("./gateway/gateway.server");
+  const { holdGatewayForLeader } = await import("./fleetlm-sync/gateway.server");
   // From now on only the election starts the gateway: a lazy ensureGateway() must not start a second one.
   holdGatewayForLeader();
   const { startReviewServices } = await import("./reviews/services.server");

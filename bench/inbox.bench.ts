@@ -188,7 +188,7 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
   try {
     const url = await waitLine("ready ", 120_000);
     const info = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8")) as Child;
-    const { startGateway, stopGateway, gatewayStatus } = await import("../app/gateway/gateway.server");
+    const { startGateway, stopGateway, gatewayStatus } = await import("../app/fleetlm-sync/gateway.server");
     const { liveBus } = await import("../app/live/bus.server");
     const { loader: live } = await import("../app/routes/live");
     const prisma = await (await import("../app/db.server")).db();
@@ -226,7 +226,7 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
       // Diagnosis only (not counted): would a direct sync have found them, i.e. was a signal missed?
       const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
       const behind = rows.filter((row) => (counts[row.id] ?? 0) > row.headSeq);
-      const { syncSessionNow } = await import("../app/gateway/gateway.server");
+      const { syncSessionNow } = await import("../app/fleetlm-sync/gateway.server");
       for (const row of behind) await syncSessionNow(row.id);
       const after = await prisma.sessionIndex.findMany({ where: { id: { in: behind.map((r) => r.id) } }, select: { id: true, headSeq: true } });
       const still = after.filter((row) => (counts[row.id] ?? 0) > row.headSeq).length;

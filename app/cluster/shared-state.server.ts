@@ -2,7 +2,7 @@
 // the one-second session cache, and Stop for a reply another process relays. Wired at boot on PostgreSQL.
 import { countGuess, forgetGuesses } from "~/auth/throttle.server";
 import { forgetSessions } from "~/auth/session-cache.server";
-import { stopLocalReplies } from "~/gate/streams.server";
+import { stopLocalReplies } from "~/agent-gate/streams.server";
 import type { ClusterSignals } from "./signals.server";
 
 export function shareStateAcrossProcesses(signals: ClusterSignals): () => void {

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { consolePublicUrl, listAgentsWithGate, routeThroughConsole, undoRouting } from "~/gate/gated-agents.server";
+import { consolePublicUrl, listAgentsWithGate, routeThroughConsole, undoRouting } from "~/agent-gate/gated-agents.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 

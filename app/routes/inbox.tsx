@@ -7,7 +7,7 @@ import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { sessionLink } from "~/sessions/session-link";
-import { ensureGateway, gatewayStatus } from "~/gateway/gateway.server";
+import { ensureGateway, gatewayStatus } from "~/fleetlm-sync/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
 import { assignableOperators, isIndexEmpty } from "~/inbox/inbox-lookups.server";
 import { inboxFacets, queryInbox, readInboxParams, type InboxRow } from "~/inbox/inbox-query.server";

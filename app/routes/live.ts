@@ -2,8 +2,8 @@
 // `?watch=<sessionId>` also subscribes the gateway to that session's channel while the tab is open.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getAuth, requireOperator } from "~/auth/guards.server";
-import { ensureGateway } from "~/gateway/gateway.server";
-import { watchSession } from "~/gateway/session-watch.server";
+import { ensureGateway } from "~/fleetlm-sync/gateway.server";
+import { watchSession } from "~/fleetlm-sync/session-watch.server";
 import { liveBus } from "~/live/bus.server";
 import { createLiveStream, parseLiveQuery } from "~/live/sse.server";
 

@@ -5,8 +5,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireOperator, requirePermission } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
-import { gateHealth, routeAgain, type GateHealth } from "~/gate/gate-health.server";
-import { isStreaming, stopReply } from "~/gate/streams.server";
+import { gateHealth, routeAgain, type GateHealth } from "~/agent-gate/gate-health.server";
+import { isStreaming, stopReply } from "~/agent-gate/streams.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { liveBus } from "~/live/bus.server";
 import { parseForm, readForm } from "~/lib/forms.server";
@@ -15,7 +15,7 @@ import { listCannedReplies } from "~/takeover/canned-replies.server";
 import type { TakeoverActionResult, TakeoverPanelData } from "~/takeover/panel-types";
 import { TakeoverIntentSchema } from "~/takeover/schemas";
 import { sendAsOperator } from "~/takeover/send.server";
-import { missedDuringTakeover, replayMissed } from "~/gate/missed-replies.server";
+import { missedDuringTakeover, replayMissed } from "~/agent-gate/missed-replies.server";
 import { sessionAgent } from "~/takeover/session-agent.server";
 import {
   activeTakeover,

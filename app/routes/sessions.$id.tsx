@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { gatewayStatus } from "~/gateway/gateway.server";
+import { gatewayStatus } from "~/fleetlm-sync/gateway.server";
 import { assignableOperators } from "~/inbox/inbox-lookups.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";

@@ -5,7 +5,7 @@ import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { fleetlmProblem } from "~/fleetlm/problem";
-import { currentViewers } from "~/gateway/session-watch.server";
+import { currentViewers } from "~/fleetlm-sync/session-watch.server";
 import { activeTakeover, type TakeoverView } from "~/takeover/takeover.server";
 import { fromStored, toStored } from "~/lib/stored-text";
 import { singleton } from "~/lib/singleton.server";

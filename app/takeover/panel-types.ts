@@ -1,6 +1,6 @@
 // What the takeover resource route (routes/sessions.$id.takeover.ts) answers, for the panel's fetchers: the
 // shapes live with the domain so its components need not import a route.
-import type { GateHealth } from "~/gate/gate-health.server";
+import type { GateHealth } from "~/agent-gate/gate-health.server";
 import type { CannedReplyView } from "./canned-replies.server";
 import type { TakeoverView, TimelineEntry } from "./takeover.server";
 

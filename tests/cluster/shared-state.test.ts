@@ -9,7 +9,7 @@ import { beginPasswordGuess, loginThrottles } from "~/auth/throttle.server";
 import { shareStateAcrossProcesses } from "~/cluster/shared-state.server";
 import { ClusterSignals, startClusterSignals, stopClusterSignals, type ClusterSignal } from "~/cluster/signals.server";
 import { db } from "~/db.server";
-import { stopReply, trackStream } from "~/gate/streams.server";
+import { stopReply, trackStream } from "~/agent-gate/streams.server";
 
 const onPostgres = /^postgres(ql)?:\/\//.test(TEST_DATABASE_URL);
 

@@ -17,7 +17,7 @@ import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { forgetFleetlmHealth } from "~/fleetlm/health.server";
-import * as gateway from "~/gateway/gateway.server";
+import * as gateway from "~/fleetlm-sync/gateway.server";
 import { advanceReadCursor, unreadFor } from "~/inbox/read-cursor.server";
 import { liveBus } from "~/live/bus.server";
 import type { GatewayStatusEvent } from "~/live/events";

@@ -7,7 +7,7 @@ import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
-import { gatewayStatus, gatewayUsers, startGateway, stopGateway } from "~/gateway/gateway.server";
+import { gatewayStatus, gatewayUsers, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
 
 const AGENT = "converge-bot";

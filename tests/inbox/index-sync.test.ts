@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FleetLMRest, FleetLMSocket } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
-import { gatewayStatus, gatewayUsers, startGateway, stopGateway, syncSessionNow } from "~/gateway/gateway.server";
+import { gatewayStatus, gatewayUsers, startGateway, stopGateway, syncSessionNow } from "~/fleetlm-sync/gateway.server";
 import { advanceReadCursor, setReadCursor, unreadFor } from "~/inbox/read-cursor.server";
 import { liveBus } from "~/live/bus.server";
 import { devStorage } from "../support/dev-storage";

@@ -4,8 +4,8 @@
 import "../support/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { gatewayStatus, inboxSchedule, nudgeSession, startGateway, stopGateway } from "~/gateway/gateway.server";
-import { activityClass, nextRejoinAt, type RejoinPolicy } from "~/gateway/rejoin-policy";
+import { gatewayStatus, inboxSchedule, nudgeSession, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
+import { activityClass, nextRejoinAt, type RejoinPolicy } from "~/fleetlm-sync/rejoin-policy";
 import { startWorld, type World } from "../takeover/support";
 
 const POLICY: RejoinPolicy = { hotMs: 1_000, hotForMs: 120_000, warmMs: 10_000, warmForMs: 3_600_000, coldMs: 60_000 };

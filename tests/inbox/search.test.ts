@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
-import { startGateway, stopGateway, syncSessionNow } from "~/gateway/gateway.server";
+import { startGateway, stopGateway, syncSessionNow } from "~/fleetlm-sync/gateway.server";
 import { parseInboxParams, queryInbox } from "~/inbox/inbox-query.server";
 import { fts5Query, searchTerms } from "~/inbox/search.server";
 import { applyMessages } from "~/inbox/session-index.server";

@@ -190,7 +190,7 @@ describe("GET /live", () => {
 
   it("sends a watched session's messages only to the tab watching it, and unwatches on disconnect", async () => {
     const op = await makeOperator("auditor");
-    const { sessionWatchStats } = await import("~/gateway/session-watch.server");
+    const { sessionWatchStats } = await import("~/fleetlm-sync/session-watch.server");
     const { req, abort } = liveRequest("/live?watch=watched-session", op);
     const res = (await loader({ request: req, params: {}, context: {} })) as Response;
     expect(sessionWatchStats().sessions).toBe(1);

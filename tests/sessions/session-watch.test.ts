@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
-import { closeSessionWatches, currentViewers, sessionWatchStats, watchSession, whenWatching } from "~/gateway/session-watch.server";
+import { closeSessionWatches, currentViewers, sessionWatchStats, watchSession, whenWatching } from "~/fleetlm-sync/session-watch.server";
 import { liveBus } from "~/live/bus.server";
 import type { LiveEvent } from "~/live/events";
 import { MEGABYTE_MARKDOWN, postHostileMessages } from "../support/hostile-messages";

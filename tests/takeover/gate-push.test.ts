@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
-import { routeThroughConsole } from "~/gate/gated-agents.server";
-import { gatewayStatus, startGateway, stopGateway } from "~/gateway/gateway.server";
+import { routeThroughConsole } from "~/agent-gate/gated-agents.server";
+import { gatewayStatus, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
 import { echoReply, fakeAgent, gateServer, type Running } from "./http";
 import { startWorld, type World } from "./support";
 

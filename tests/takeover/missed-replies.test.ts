@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
-import { routeThroughConsole } from "~/gate/gated-agents.server";
-import { unansweredUserSeqs } from "~/gate/missed-replies.server";
+import { routeThroughConsole } from "~/agent-gate/gated-agents.server";
+import { unansweredUserSeqs } from "~/agent-gate/missed-replies.server";
 import { fakeAgent, gateServer, line, type AgentCall, type Running } from "./http";
 import { newSession, startWorld, takeover, until, type World } from "./support";
 

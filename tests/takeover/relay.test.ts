@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { relayNdjson } from "~/gate/relay.server";
-import { webhookUrl } from "~/gate/webhook-url";
+import { relayNdjson } from "~/agent-gate/relay.server";
+import { webhookUrl } from "~/agent-gate/webhook-url";
 
 const encoder = new TextEncoder();
 

@@ -1,7 +1,7 @@
 // Take over / hand back for one session, in the session page's side panel: who holds it and for how long, the
 // buttons the viewer's role allows, whether a takeover really pauses the AI (the gate's health, with "Route
 // again" for admins), Stop reply, and the takeover timeline. The composer itself sits under the transcript.
-import type { GateHealth } from "~/gate/gate-health.server";
+import type { GateHealth } from "~/agent-gate/gate-health.server";
 import { can } from "~/auth/permissions";
 import type { TakeoverView } from "../takeover.server";
 import { useCountdown } from "./countdown";
