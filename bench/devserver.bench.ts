@@ -12,8 +12,7 @@ import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
 
 type Figures = Record<string, number | null>;
 
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 const round = (n: number | null, digits = 2) => (n === null ? null : Number(n.toFixed(digits)));
 
 // node:http with keep-alive: lighter than fetch, so the figure is mostly the server's own cost.
@@ -22,10 +21,14 @@ const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 function post(url: string, body: unknown): Promise<number> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", reject);
     req.end(payload);
   });

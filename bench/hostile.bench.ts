@@ -23,7 +23,6 @@ type Figures = Record<string, number | null>;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const LOGIN_REQUESTS = 20;
 
-
 function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
@@ -64,13 +63,30 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     const rest = new FleetLMRest({ baseUrl: server.url, timeoutMs: 30_000 });
     const session = await rest.createSession({ userId: "mallory", agentId: "bench-agent" });
     await rest.appendMessage(session.id, { userId: "mallory", content: { text: "hello" } });
-    await rest.appendMessage(session.id, { userId: "mallory", kind: "assistant", content: { id: "forged", role: "assistant", parts: [{ type: "text", text: MEGABYTE_MARKDOWN }] }, metadata: { termination: "finish" } });
+    await rest.appendMessage(session.id, {
+      userId: "mallory",
+      kind: "assistant",
+      content: { id: "forged", role: "assistant", parts: [{ type: "text", text: MEGABYTE_MARKDOWN }] },
+      metadata: { termination: "finish" },
+    });
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    consoleServer = await startConsole({ ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, FLEETLM_URL: server.url, SESSION_SECRET: randomBytes(32).toString("hex"), CONSOLE_PUBLIC_URL: base });
+    consoleServer = await startConsole({
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      FLEETLM_URL: server.url,
+      SESSION_SECRET: randomBytes(32).toString("hex"),
+      CONSOLE_PUBLIC_URL: base,
+    });
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    });
     const context = await browser.newContext({ baseURL: base });
     await context.addCookies([{ ...cookie, url: base }]);
     const page = await context.newPage();
@@ -78,7 +94,12 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
 
     const plain = await rest.createSession({ userId: "alice", agentId: "bench-agent" });
     await rest.appendMessage(plain.id, { userId: "alice", content: { text: "hello" } });
-    await rest.appendMessage(plain.id, { userId: "alice", kind: "assistant", content: { id: "x", role: "assistant", parts: [{ type: "text", text: "A **normal** reply with a [link](https://example.com)." }] }, metadata: { termination: "finish" } });
+    await rest.appendMessage(plain.id, {
+      userId: "alice",
+      kind: "assistant",
+      content: { id: "x", role: "assistant", parts: [{ type: "text", text: "A **normal** reply with a [link](https://example.com)." }] },
+      metadata: { termination: "finish" },
+    });
 
     /** /login latencies while the browser opens `sessionId` over and over (and asks for all of any cut text). */
     const probe = async (sessionId: string) => {
@@ -108,13 +129,19 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     // The same probe beside an ordinary session first: on a shared machine, the difference is the message's cost.
     const baseline = await probe(plain.id);
     const hostile = await probe(session.id);
-    for (const [label, r] of [["ordinary", baseline], ["hostile", hostile]] as const) {
-      process.stderr.write(`hostile: ${label} session, ${r.opens} opens; /login p95 ${round(percentile(r.samples, 95), 1)} ms; samples ${r.samples.map((s) => s.toFixed(0)).join(" ")}\n`);
+    for (const [label, r] of [
+      ["ordinary", baseline],
+      ["hostile", hostile],
+    ] as const) {
+      process.stderr.write(
+        `hostile: ${label} session, ${r.opens} opens; /login p95 ${round(percentile(r.samples, 95), 1)} ms; samples ${r.samples.map((s) => s.toFixed(0)).join(" ")}\n`,
+      );
     }
     if (hostile.samples.length === LOGIN_REQUESTS && hostile.opens > 0) {
       const [hostileP95, ordinaryP95] = [percentile(hostile.samples, 95), percentile(baseline.samples, 95)];
       figures.hostile_message_login_p95_ms = round(hostileP95, 1);
-      if (hostileP95 !== null && ordinaryP95 && baseline.samples.length === LOGIN_REQUESTS) figures.hostile_message_login_p95_ratio = round(hostileP95 / ordinaryP95, 2);
+      if (hostileP95 !== null && ordinaryP95 && baseline.samples.length === LOGIN_REQUESTS)
+        figures.hostile_message_login_p95_ratio = round(hostileP95 / ordinaryP95, 2);
     }
   } catch (error) {
     process.stderr.write(`hostile: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -14,10 +14,24 @@ const server = await startFleetlmDev({ port: 0, host: "127.0.0.1" });
 const now = Date.now();
 const sessions = Array.from({ length: SESSIONS }, (_, i) => {
   const at = (now - (SESSIONS - i) * 1_000) * 1_000;
-  return { id: newSlug(at / 1_000), user_id: `fan-user-${i % USERS}`, agent_id: "fan-agent", status: "active" as const, metadata: {}, inserted_at: at, updated_at: at };
+  return {
+    id: newSlug(at / 1_000),
+    user_id: `fan-user-${i % USERS}`,
+    agent_id: "fan-agent",
+    status: "active" as const,
+    metadata: {},
+    inserted_at: at,
+    updated_at: at,
+  };
 });
 server.store.seed(sessions, []);
-writeFileSync(outFile!, JSON.stringify({ url: server.url, sessions: sessions.map((s) => ({ id: s.id, userId: s.user_id, agentId: s.agent_id, createdAt: new Date(s.inserted_at / 1_000).toISOString() })) }));
+writeFileSync(
+  outFile!,
+  JSON.stringify({
+    url: server.url,
+    sessions: sessions.map((s) => ({ id: s.id, userId: s.user_id, agentId: s.agent_id, createdAt: new Date(s.inserted_at / 1_000).toISOString() })),
+  }),
+);
 console.log(`ready ${server.url}`);
 
 const lines = createInterface({ input: process.stdin });

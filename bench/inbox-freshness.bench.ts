@@ -88,7 +88,8 @@ const BROWSER_HELPERS = `
 `;
 
 const js = JSON.stringify;
-const armBadge = (page: Page, sessionId: string, before: string, timeoutMs: number) => page.evaluate(`window.__armBadge(${js(sessionId)}, ${js(before)}, ${timeoutMs})`);
+const armBadge = (page: Page, sessionId: string, before: string, timeoutMs: number) =>
+  page.evaluate(`window.__armBadge(${js(sessionId)}, ${js(before)}, ${timeoutMs})`);
 const badgeText = (page: Page, sessionId: string) => page.evaluate(`window.__badgeText(${js(sessionId)})`) as Promise<string>;
 
 async function measureBadges(page: Page, rest: FleetLMRest, sessions: { id: string; user_id: string }[], count: number): Promise<number[] | null> {
@@ -108,12 +109,23 @@ async function measureBadges(page: Page, rest: FleetLMRest, sessions: { id: stri
   return samples.length >= count * MIN_OBSERVED && missed <= count * (1 - MIN_OBSERVED) ? samples : null;
 }
 
-async function measureChunkRelay(page: Page, rest: FleetLMRest, socketUrl: string, session: { id: string; user_id: string }, replies: number): Promise<number[] | null> {
+async function measureChunkRelay(
+  page: Page,
+  rest: FleetLMRest,
+  socketUrl: string,
+  session: { id: string; user_id: string },
+  replies: number,
+): Promise<number[] | null> {
   // The plain phoenix client: what any FleetLM client would see, in this process.
   const socket = new Socket(socketUrl, { transport: WebSocket as never, params: { user_id: session.user_id } });
   socket.connect();
   const channel = socket.channel(`session:${session.id}`, {});
-  await new Promise<void>((resolve, reject) => channel.join().receive("ok", () => resolve()).receive("error", (e) => reject(new Error(JSON.stringify(e)))));
+  await new Promise<void>((resolve, reject) =>
+    channel
+      .join()
+      .receive("ok", () => resolve())
+      .receive("error", (e) => reject(new Error(JSON.stringify(e)))),
+  );
   let arrivals: { t: number; delta: string }[] = [];
   channel.on("stream_chunk", (payload: { chunk?: { type?: string; delta?: unknown } }) => {
     if (payload.chunk?.type === "text-delta" && typeof payload.chunk.delta === "string") arrivals.push({ t: now(), delta: payload.chunk.delta });
@@ -186,7 +198,18 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       GATEWAY_DISABLED: "0", // the runner disables it for in-process benches; this one measures it
     });
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-renderer-backgrounding",
+        "--disable-background-timer-throttling",
+        "--disable-backgrounding-occluded-windows",
+      ],
+    });
     const pageAs = async (cookie: { name: string; value: string }) => {
       const context = await browser!.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
       await context.addCookies([{ ...cookie, url: base }]);

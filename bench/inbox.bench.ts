@@ -35,7 +35,10 @@ function migrate(databaseUrl: string) {
  * activity scattered over the last 35 days, assigned to me when i % 13 == 0 (to the other operator at 1).
  * I have read 5,000 sessions (some to the end), and 2,000 carry one of three labels.
  */
-export async function seedIndex(prisma: Awaited<ReturnType<typeof import("../app/db.server").db>>, { total, me, other }: { total: number; me: string; other: string }) {
+export async function seedIndex(
+  prisma: Awaited<ReturnType<typeof import("../app/db.server").db>>,
+  { total, me, other }: { total: number; me: string; other: string },
+) {
   const iso = (ms: string) => `strftime('%Y-%m-%dT%H:%M:%f', (${ms}) / 1000.0, 'unixepoch') || '+00:00'`;
   const now = Date.now();
   const id = (i: string) => `'bench-' || printf('%06d', ${i})`;
@@ -112,7 +115,9 @@ async function loaderFigures(quick: boolean): Promise<Figures> {
       (perQuery[query || "(default)"] ??= []).push(ms);
     }
   }
-  const slowest = Object.entries(perQuery).map(([q, v]) => `${q}=${round(percentile(v, 95), 1)}`).join(" ");
+  const slowest = Object.entries(perQuery)
+    .map(([q, v]) => `${q}=${round(percentile(v, 95), 1)}`)
+    .join(" ");
   process.stderr.write(`inbox loader p95 per query (ms): ${slowest}\n`);
 
   const baseline: number[] = [];
@@ -139,7 +144,9 @@ async function indexFanoutSessions(info: Child): Promise<string> {
   const prisma = await db();
   for (let start = 0; start < info.sessions.length; start += 2_000) {
     await prisma.sessionIndex.createMany({
-      data: info.sessions.slice(start, start + 2_000).map((s) => ({ id: s.id, userId: s.userId, agentId: s.agentId, status: "active", createdAt: new Date(s.createdAt) })),
+      data: info.sessions
+        .slice(start, start + 2_000)
+        .map((s) => ({ id: s.id, userId: s.userId, agentId: s.agentId, status: "active", createdAt: new Date(s.createdAt) })),
     });
   }
   const op = await createOperator({ email: "fanout@bench.test", name: "Fan", role: "operator", password: "bench password 123" }, null);
@@ -210,7 +217,10 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
     for (let i = 0; i < 50; i++) {
       const controller = new AbortController();
       controllers.push(controller);
-      const request = new Request("http://bench.test/live", { headers: { cookie, host: "bench.test", accept: "text/event-stream" }, signal: controller.signal });
+      const request = new Request("http://bench.test/live", {
+        headers: { cookie, host: "bench.test", accept: "text/event-stream" },
+        signal: controller.signal,
+      });
       const response = (await live({ request, params: {}, context: {} })) as Response;
       readers.push(countEvents(response.body!, (n) => (received[i] = n)));
     }
@@ -230,7 +240,9 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
       for (const row of behind) await syncSessionNow(row.id);
       const after = await prisma.sessionIndex.findMany({ where: { id: { in: behind.map((r) => r.id) } }, select: { id: true, headSeq: true } });
       const still = after.filter((row) => (counts[row.id] ?? 0) > row.headSeq).length;
-      process.stderr.write(`fan-out: ${behind.length} sessions behind after the wait; ${still} still behind after a direct sync; status ${JSON.stringify(gatewayStatus())}\n`);
+      process.stderr.write(
+        `fan-out: ${behind.length} sessions behind after the wait; ${still} still behind after a direct sync; status ${JSON.stringify(gatewayStatus())}\n`,
+      );
     }
     await sleep(1_000);
     offBus();
@@ -239,8 +251,12 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
     const wall = performance.now() - wall0;
     const missedDeliveries = received.reduce((sum, n) => sum + Math.max(0, published - n), 0);
     const heap = process.memoryUsage();
-    process.stderr.write(`fan-out: heap used ${round(heap.heapUsed / 1024 / 1024, 1)} MB of ${round(heap.heapTotal / 1024 / 1024, 1)} MB, external ${round(heap.external / 1024 / 1024, 1)} MB\n`);
-    process.stderr.write(`fan-out: sent ${sent}, session.changed published ${published}, deliveries missed ${missedDeliveries}, messages not indexed ${indexedBehind}\n`);
+    process.stderr.write(
+      `fan-out: heap used ${round(heap.heapUsed / 1024 / 1024, 1)} MB of ${round(heap.heapTotal / 1024 / 1024, 1)} MB, external ${round(heap.external / 1024 / 1024, 1)} MB\n`,
+    );
+    process.stderr.write(
+      `fan-out: sent ${sent}, session.changed published ${published}, deliveries missed ${missedDeliveries}, messages not indexed ${indexedBehind}\n`,
+    );
     for (const controller of controllers) controller.abort();
     await Promise.allSettled(readers);
     await stopGateway();
@@ -262,7 +278,10 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
  */
 async function fanoutAgainstBuild(quick: boolean, dir: string): Promise<Figures> {
   const seconds = quick ? 10 : 60;
-  const fleet = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/inbox-fanout-fleetlm.ts"), path.join(dir, "sessions.json")], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  const fleet = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/inbox-fanout-fleetlm.ts"), path.join(dir, "sessions.json")], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines = lineReader(fleet.stdout!);
   let consoleServer: ReturnType<typeof spawn> | null = null;
   const controllers: AbortController[] = [];
@@ -275,7 +294,15 @@ async function fanoutAgainstBuild(quick: boolean, dir: string): Promise<Figures>
     // INBOX_BENCH_SERVER: another server entry (e.g. one serving a scratch build); default the repo's server.mjs.
     consoleServer = spawn(process.execPath, [...consoleNodeFlags(), path.resolve(ROOT, process.env.INBOX_BENCH_SERVER ?? "server.mjs")], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", FLEETLM_URL: url, GATEWAY_DISABLED: "0", SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00" },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        FLEETLM_URL: url,
+        GATEWAY_DISABLED: "0",
+        SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00",
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const serverLines = lineReader(consoleServer.stdout!);
@@ -322,7 +349,9 @@ async function fanoutAgainstBuild(quick: boolean, dir: string): Promise<Figures>
     sampleRss();
     const published = Math.max(...received);
     const missedDeliveries = received.reduce((sum, n) => sum + (published - n), 0);
-    process.stderr.write(`fan-out (production build): sent ${sent}, session.changed per subscriber ${Math.min(...received)}..${published}, deliveries missed ${missedDeliveries}, messages not indexed ${indexedBehind}\n`);
+    process.stderr.write(
+      `fan-out (production build): sent ${sent}, session.changed per subscriber ${Math.min(...received)}..${published}, deliveries missed ${missedDeliveries}, messages not indexed ${indexedBehind}\n`,
+    );
     return {
       fanout_rss_mb: round(peakRss / 1024 / 1024, 1),
       fanout_cpu_percent: round((cpuSeconds / wallSeconds) * 100, 1),
@@ -482,7 +511,8 @@ async function fanoutProcess(dir: string, quick: boolean): Promise<Figures> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const fanout = process.argv.indexOf("--fanout");
-  const figures = fanout >= 0 ? await fanoutProcess(process.argv[fanout + 1]!, process.argv[fanout + 2] === "quick") : await run({ quick: process.argv.includes("--quick") });
+  const figures =
+    fanout >= 0 ? await fanoutProcess(process.argv[fanout + 1]!, process.argv[fanout + 2] === "quick") : await run({ quick: process.argv.includes("--quick") });
   console.log(JSON.stringify(figures));
   process.exit(0);
 }

@@ -59,10 +59,16 @@ export async function seedQueue(prisma: Prisma, queueId: string, reviewers: stri
     queueId,
   );
   // Rank positions, then the reviews each position has.
-  await prisma.$executeRawUnsafe(`CREATE TEMP TABLE pos AS SELECT "sessionId", "seq", ROW_NUMBER() OVER (ORDER BY "rank") - 1 AS p FROM "QueueItem" WHERE "queueId" = ?`, queueId);
+  await prisma.$executeRawUnsafe(
+    `CREATE TEMP TABLE pos AS SELECT "sessionId", "seq", ROW_NUMBER() OVER (ORDER BY "rank") - 1 AS p FROM "QueueItem" WHERE "queueId" = ?`,
+    queueId,
+  );
   const ids = reviewers.map((id, k) => `WHEN ${k} THEN '${id}'`).join(" ");
   const reviewer = (expr: string) => `CASE (${expr}) % ${REVIEWERS} ${ids} END`;
-  for (const [which, where] of [[`p`, `p < ${ITEMS * 0.6}`], [`p + 1`, `p < ${ITEMS * 0.4}`]] as const) {
+  for (const [which, where] of [
+    [`p`, `p < ${ITEMS * 0.6}`],
+    [`p + 1`, `p < ${ITEMS * 0.4}`],
+  ] as const) {
     await prisma.$executeRawUnsafe(
       `INSERT INTO "QueueReview" ("queueId", "sessionId", "seq", "reviewerId", "reviewId", "at")
        SELECT ?, "sessionId", "seq", ${reviewer(which)}, 'bench-review-' || p || '-' || (${which}) % ${REVIEWERS}, ${iso(String(now))} FROM pos WHERE ${where}`,
@@ -81,7 +87,12 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   const databaseUrl = `file:${path.join(dir, "console.db")}`;
   execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
   Object.assign(process.env, { DATABASE_URL: databaseUrl, GATEWAY_DISABLED: "1" });
-  const figures: Figures = { review_queue_next_p95_ms: null, review_queue_next_cpu_p95_ms: null, review_queue_next_baseline_p95_ms: null, review_queue_next_route_p95_ms: null };
+  const figures: Figures = {
+    review_queue_next_p95_ms: null,
+    review_queue_next_cpu_p95_ms: null,
+    review_queue_next_baseline_p95_ms: null,
+    review_queue_next_route_p95_ms: null,
+  };
   try {
     // App modules read the environment on first use: import them only now.
     const { db } = await import("../app/db.server");
@@ -95,30 +106,62 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     const t0 = performance.now();
     await seedReplies(prisma, now);
     const team = [];
-    for (let k = 0; k < REVIEWERS; k++) team.push(await createOperator({ email: `bench-r${k}@bench.test`, name: `Reviewer ${k}`, role: "auditor", password: "bench password 123" }, null));
+    for (let k = 0; k < REVIEWERS; k++)
+      team.push(await createOperator({ email: `bench-r${k}@bench.test`, name: `Reviewer ${k}`, role: "auditor", password: "bench password 123" }, null));
     const holders = [];
-    for (let k = 0; k < 10; k++) holders.push(await createOperator({ email: `bench-h${k}@bench.test`, name: `Holder ${k}`, role: "auditor", password: "bench password 123" }, null));
+    for (let k = 0; k < 10; k++)
+      holders.push(await createOperator({ email: `bench-h${k}@bench.test`, name: `Holder ${k}`, role: "auditor", password: "bench password 123" }, null));
     const row = await prisma.reviewQueue.create({ data: { name: "bench queue", filters: "{}", reviewsNeeded: 2, reserveMinutes: 15 } });
-    await seedQueue(prisma, row.id, team.map((t) => t.id), now);
+    await seedQueue(
+      prisma,
+      row.id,
+      team.map((t) => t.id),
+      now,
+    );
     // Ten other reviewers hold open items near the top; each of the team wrote a few replies and held a session.
-    const open = await prisma.queueItem.findMany({ where: { queueId: row.id, reviewsDone: 0 }, orderBy: { rank: "asc" }, take: 40, select: { sessionId: true, seq: true } });
+    const open = await prisma.queueItem.findMany({
+      where: { queueId: row.id, reviewsDone: 0 },
+      orderBy: { rank: "asc" },
+      take: 40,
+      select: { sessionId: true, seq: true },
+    });
     for (const [k, h] of holders.entries()) {
       const item = open[k * 3]!;
-      await prisma.queueItem.update({ where: { queueId_sessionId_seq: { queueId: row.id, ...item } }, data: { reservedById: h.id, reservedUntil: new Date(now + 3_600_000) } });
+      await prisma.queueItem.update({
+        where: { queueId_sessionId_seq: { queueId: row.id, ...item } },
+        data: { reservedById: h.id, reservedUntil: new Date(now + 3_600_000) },
+      });
     }
     for (const [k, member] of team.entries()) {
       const item = open[k * 3 + 1]!;
-      const takeover = await prisma.takeover.create({ data: { sessionId: open[k * 3 + 2]!.sessionId, operatorId: member.id, startedAt: new Date(now - 60_000), releasedAt: new Date(now - 30_000) } });
-      await prisma.sentMessage.create({ data: { clientMessageId: `bench-sent-${k}`, sessionId: item.sessionId, seq: item.seq, takeoverId: takeover.id, operatorId: member.id, body: "x", status: "sent" } });
+      const takeover = await prisma.takeover.create({
+        data: { sessionId: open[k * 3 + 2]!.sessionId, operatorId: member.id, startedAt: new Date(now - 60_000), releasedAt: new Date(now - 30_000) },
+      });
+      await prisma.sentMessage.create({
+        data: {
+          clientMessageId: `bench-sent-${k}`,
+          sessionId: item.sessionId,
+          seq: item.seq,
+          takeoverId: takeover.id,
+          operatorId: member.id,
+          body: "x",
+          status: "sent",
+        },
+      });
     }
     // No ANALYZE: the Console never runs it, so production plans come from SQLite's defaults, as here.
-    process.stderr.write(`review-queue: seeded ${REPLIES} replies, a queue of ${await prisma.queueItem.count({ where: { queueId: row.id } })} items and ${await prisma.queueReview.count()} counted reviews in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `review-queue: seeded ${REPLIES} replies, a queue of ${await prisma.queueItem.count({ where: { queueId: row.id } })} items and ${await prisma.queueReview.count()} counted reviews in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
 
     const queue = (await getQueue(row.id))!;
     // What a save does to the counts (submitQueueReview without the review row and FleetLM): counted, released.
     const counted = async (reviewerId: string, { sessionId, seq }: { sessionId: string; seq: number }) => {
       await prisma.queueReview.create({ data: { queueId: queue.id, sessionId, seq, reviewerId, reviewId: `bench-${reviewerId}-${sessionId}-${seq}` } });
-      await prisma.queueItem.update({ where: { queueId_sessionId_seq: { queueId: queue.id, sessionId, seq } }, data: { reviewsDone: { increment: 1 }, reservedById: null, reservedUntil: null } });
+      await prisma.queueItem.update({
+        where: { queueId_sessionId_seq: { queueId: queue.id, sessionId, seq } },
+        data: { reviewsDone: { increment: 1 }, reservedById: null, reservedUntil: null },
+      });
     };
 
     const rounds = quick ? 60 : 250;

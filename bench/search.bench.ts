@@ -15,7 +15,28 @@ type Figures = Record<string, number | null>;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const SESSIONS = 100_000;
 const MESSAGES = 1_000_000;
-const WORDS = ["refund", "password", "invoice", "shipping", "delivery", "account", "billing", "cancel", "upgrade", "discount", "warranty", "broken", "login", "address", "payment", "subscription", "receipt", "tracking", "coupon", "email"];
+const WORDS = [
+  "refund",
+  "password",
+  "invoice",
+  "shipping",
+  "delivery",
+  "account",
+  "billing",
+  "cancel",
+  "upgrade",
+  "discount",
+  "warranty",
+  "broken",
+  "login",
+  "address",
+  "payment",
+  "subscription",
+  "receipt",
+  "tracking",
+  "coupon",
+  "email",
+];
 
 /** Ten messages per session, as the index sync writes them (the FTS triggers index each body). */
 export async function seedMessages(prisma: Awaited<ReturnType<typeof import("../app/db.server").db>>, total: number) {
@@ -53,9 +74,20 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     await seedIndex(prisma, { total: SESSIONS, me: me.id, other: other.id });
     await seedMessages(prisma, quick ? MESSAGES / 10 : MESSAGES);
     await prisma.$queryRawUnsafe("ANALYZE");
-    process.stderr.write(`search bench: seeded ${SESSIONS} sessions, ${quick ? MESSAGES / 10 : MESSAGES} messages in ${round((performance.now() - t0) / 1000, 1)} s\n`);
+    process.stderr.write(
+      `search bench: seeded ${SESSIONS} sessions, ${quick ? MESSAGES / 10 : MESSAGES} messages in ${round((performance.now() - t0) / 1000, 1)} s\n`,
+    );
 
-    const searches = ["?q=zq12345", "?q=refund", "?q=warranty%20broken", "?q=subscr", "?q=order%20500009", "?q=user-1234", "?q=zq99&status=active", "?q=nothingmatchesthis"];
+    const searches = [
+      "?q=zq12345",
+      "?q=refund",
+      "?q=warranty%20broken",
+      "?q=subscr",
+      "?q=order%20500009",
+      "?q=user-1234",
+      "?q=zq99&status=active",
+      "?q=nothingmatchesthis",
+    ];
     const plain = ["", "?status=active", "?sort=user.asc"];
     const time = async (query: string) => {
       const request = new Request(`http://bench.test/inbox${query}`, { headers: { cookie, host: "bench.test" } });
@@ -76,7 +108,11 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       }
       for (const q of plain) baseline.push(await time(q));
     }
-    process.stderr.write(`search p95 per query (ms): ${Object.entries(perQuery).map(([q, v]) => `${q}=${round(percentile(v, 95), 1)}`).join(" ")}\n`);
+    process.stderr.write(
+      `search p95 per query (ms): ${Object.entries(perQuery)
+        .map(([q, v]) => `${q}=${round(percentile(v, 95), 1)}`)
+        .join(" ")}\n`,
+    );
     figures.search_1m_p95_ms = round(percentile(samples, 95), 1);
     figures.search_1m_baseline_p95_ms = round(percentile(baseline, 95), 1);
   } catch (error) {

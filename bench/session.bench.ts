@@ -28,7 +28,11 @@ function seedMessages(sessionId: string, count: number): MessageRow[] {
       kind: fromUser ? "text" : "assistant",
       content: fromUser
         ? { text: `Question number ${seq}: how do I reset my password on the mobile app?` }
-        : { id: `r${seq}`, role: "assistant", parts: [{ type: "text", text: `Answer ${seq}: open Settings, then Account, then **Reset password**. A link arrives by e-mail.`, state: "done" }] },
+        : {
+            id: `r${seq}`,
+            role: "assistant",
+            parts: [{ type: "text", text: `Answer ${seq}: open Settings, then Account, then **Reset password**. A link arrives by e-mail.`, state: "done" }],
+          },
       metadata: fromUser ? {} : { termination: "finish", latency_ms: 800 },
       inserted_at: now - (count - i) * 1_000_000,
     };
@@ -107,7 +111,11 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
 
       // tail_open_100k: head known from the index.
       const bigSession = await seeded(100_000);
-      await (await db()).sessionIndex.create({ data: { id: bigSession.id, userId: "bench-user", agentId: "bench-agent", status: "active", createdAt: new Date(), headSeq: bigSession.head } });
+      await (
+        await db()
+      ).sessionIndex.create({
+        data: { id: bigSession.id, userId: "bench-user", agentId: "bench-agent", status: "active", createdAt: new Date(), headSeq: bigSession.head },
+      });
       const tailMs: number[] = [];
       let roundTrips = 0;
       for (let i = 0; i < (quick ? 15 : 60) + 3; i++) {
@@ -118,7 +126,9 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
         roundTrips = fleetlm().requestCount - before;
         if (i >= 3) tailMs.push(elapsed);
       }
-      process.stderr.write(`session bench${label}: page loader median ${median(loaderMs)?.toFixed(2)} ms vs REST ${median(restMs)?.toFixed(2)} ms (guard alone ${median(guardMs)?.toFixed(2)} ms); tail 100k median ${median(tailMs)?.toFixed(2)} ms, ${roundTrips} round trips\n`);
+      process.stderr.write(
+        `session bench${label}: page loader median ${median(loaderMs)?.toFixed(2)} ms vs REST ${median(restMs)?.toFixed(2)} ms (guard alone ${median(guardMs)?.toFixed(2)} ms); tail 100k median ${median(tailMs)?.toFixed(2)} ms, ${roundTrips} round trips\n`,
+      );
       return { ratio: round(ratio), tail: round(median(tailMs)), roundTrips };
     };
 

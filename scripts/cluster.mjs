@@ -13,7 +13,12 @@ import { consoleNodeFlags } from "./console-node-flags.mjs";
 import { supervise } from "./supervise.mjs";
 
 const { values } = parseArgs({
-  options: { processes: { type: "string", default: "3" }, port: { type: "string", default: process.env.PORT ?? "3000" }, "fleetlm-port": { type: "string", default: "0" }, "skip-build": { type: "boolean", default: false } },
+  options: {
+    processes: { type: "string", default: "3" },
+    port: { type: "string", default: process.env.PORT ?? "3000" },
+    "fleetlm-port": { type: "string", default: "0" },
+    "skip-build": { type: "boolean", default: false },
+  },
 });
 const PROCESSES = Number(values.processes);
 if (!Number.isInteger(PROCESSES) || PROCESSES < 1 || PROCESSES > 16) throw new Error("--processes must be a whole number from 1 to 16");
@@ -42,7 +47,9 @@ const dataDir = mkdtempSync("/tmp/console-cluster-pg.");
 if (asRoot) chownSync(dataDir, Number(run("id", ["-u", "postgres"]).trim()), Number(run("id", ["-g", "postgres"]).trim()));
 const pgPort = await freePort();
 pgRun(`${pgBin}/initdb -D ${dataDir}/data -U postgres --auth=trust -E UTF8 >/dev/null`);
-pgRun(`${pgBin}/pg_ctl -D ${dataDir}/data -o '-p ${pgPort} -k ${dataDir} -c listen_addresses=127.0.0.1 -c max_connections=200' -l ${dataDir}/log -w start >/dev/null`);
+pgRun(
+  `${pgBin}/pg_ctl -D ${dataDir}/data -o '-p ${pgPort} -k ${dataDir} -c listen_addresses=127.0.0.1 -c max_connections=200' -l ${dataDir}/log -w start >/dev/null`,
+);
 const DATABASE_URL = `postgresql://postgres@127.0.0.1:${pgPort}/console`;
 pgRun(`${pgBin}/createdb -h 127.0.0.1 -p ${pgPort} -U postgres console`);
 say(`PostgreSQL on ${DATABASE_URL} (data in ${dataDir})`);
@@ -97,7 +104,11 @@ const fleetlmPort = Number(values["fleetlm-port"]) || (await freePort());
 const FLEETLM_URL = `http://127.0.0.1:${fleetlmPort}`;
 const PUBLIC_URL = `http://127.0.0.1:${PROXY_PORT}`;
 await new Promise((resolve, reject) => {
-  const child = spawn(process.execPath, ["packages/fleetlm-dev/bin/fleetlm-dev.js", "--port", String(fleetlmPort), "--host", "127.0.0.1", "--demo", "--traffic", "30", "--seed-sessions", "50"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    ["packages/fleetlm-dev/bin/fleetlm-dev.js", "--port", String(fleetlmPort), "--host", "127.0.0.1", "--demo", "--traffic", "30", "--seed-sessions", "50"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   children.push(child);
   child.stdout.on("data", (data) => {
     process.stdout.write(`[fleetlm] ${data}`);

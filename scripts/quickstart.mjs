@@ -50,7 +50,20 @@ process.on("SIGTERM", stopAll);
 
 await start(
   "fleetlm",
-  ["packages/fleetlm-dev/bin/fleetlm-dev.js", "--port", FLEETLM_PORT, "--host", "127.0.0.1", "--data", ".data/fleetlm", "--demo", "--traffic", "30", "--seed-sessions", "200"],
+  [
+    "packages/fleetlm-dev/bin/fleetlm-dev.js",
+    "--port",
+    FLEETLM_PORT,
+    "--host",
+    "127.0.0.1",
+    "--data",
+    ".data/fleetlm",
+    "--demo",
+    "--traffic",
+    "30",
+    "--seed-sessions",
+    "200",
+  ],
   {},
   /listening on/,
 );
@@ -61,7 +74,15 @@ await new Promise((resolve, reject) => {
     command: process.execPath,
     args: [...consoleNodeFlags(), "server.mjs"],
     spawnOptions: {
-      env: { ...env, NODE_ENV: "production", PORT, HOST: "127.0.0.1", FLEETLM_URL: `http://127.0.0.1:${FLEETLM_PORT}`, SESSION_SECRET, CONSOLE_PUBLIC_URL: `http://127.0.0.1:${PORT}` },
+      env: {
+        ...env,
+        NODE_ENV: "production",
+        PORT,
+        HOST: "127.0.0.1",
+        FLEETLM_URL: `http://127.0.0.1:${FLEETLM_PORT}`,
+        SESSION_SECRET,
+        CONSOLE_PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+      },
       stdio: ["ignore", "pipe", "inherit"],
     },
     onStart: (child) =>

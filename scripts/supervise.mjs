@@ -65,7 +65,9 @@ export function supervise({ name, command, args, spawnOptions = {}, policy = res
       const delay = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** consecutive);
       consecutive += 1;
       restarts.push(now);
-      log(`[supervisor] ${name} ${how}; restarting it in ${delay} ms (restart ${restarts.length} of at most ${policy.maxRestarts} in ${Math.round(policy.windowMs / 1000)} s).`);
+      log(
+        `[supervisor] ${name} ${how}; restarting it in ${delay} ms (restart ${restarts.length} of at most ${policy.maxRestarts} in ${Math.round(policy.windowMs / 1000)} s).`,
+      );
       timer = setTimeout(() => {
         timer = null;
         if (stopping) return resolveDone(0);

@@ -23,7 +23,11 @@ export type GateHealth =
   | { state: "unknown"; reason: string };
 
 /** How FleetLM's agent record compares with the routing we saved (pure, so the rules are tested directly). */
-export function compareRouting(agent: Pick<Agent, "id" | "origin_url" | "webhook_path" | "headers">, gateToken: string, publicUrl = consolePublicUrl()): GateHealth {
+export function compareRouting(
+  agent: Pick<Agent, "id" | "origin_url" | "webhook_path" | "headers">,
+  gateToken: string,
+  publicUrl = consolePublicUrl(),
+): GateHealth {
   const atGate = agent.origin_url.replace(/\/+$/, "") === publicUrl && agent.webhook_path === gatePath(agent.id);
   if (!atGate) return { state: "drifted", calling: "elsewhere" };
   // Header names are case-insensitive on the wire; FleetLM keeps whatever case it was given.
@@ -54,13 +58,24 @@ export async function routeAgain(input: { agentId: string; actor: Actor; ip?: st
   const row = await prisma.gatedAgent.findUnique({ where: { agentId: input.agentId } });
   if (!row) return { ok: false, status: 404, reason: "This agent is not routed through the Console." };
   try {
-    await fleetlm().updateAgent(input.agentId, { origin_url: consolePublicUrl(), webhook_path: gatePath(input.agentId), headers: { [GATE_HEADER]: row.gateToken } });
+    await fleetlm().updateAgent(input.agentId, {
+      origin_url: consolePublicUrl(),
+      webhook_path: gatePath(input.agentId),
+      headers: { [GATE_HEADER]: row.gateToken },
+    });
   } catch (error) {
     if (error instanceof FleetLMHttpError && error.status === 404) return { ok: false, status: 404, reason: "FleetLM has no such agent." };
     console.warn(`[gate] route again of ${input.agentId} failed: ${errorText(error)}`);
     reportFleetlmFailure(error);
     return { ok: false, status: 502, reason: fleetlmFailureSentence(error, "the agent was not routed again") };
   }
-  await audit({ actor: input.actor, action: "gate.reroute", targetType: "agent", targetId: input.agentId, details: { gateUrl: consolePublicUrl() + gatePath(input.agentId) }, ip: input.ip });
+  await audit({
+    actor: input.actor,
+    action: "gate.reroute",
+    targetType: "agent",
+    targetId: input.agentId,
+    details: { gateUrl: consolePublicUrl() + gatePath(input.agentId) },
+    ip: input.ip,
+  });
   return { ok: true };
 }

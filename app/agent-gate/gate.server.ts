@@ -16,7 +16,8 @@ export const GATE_HEADER = "x-console-gate";
 /** How long after the relayed stream ends the gate reads the stored reply (the inbox signal is the fallback). */
 const REPLY_STORED_AFTER_MS = 200;
 
-const plain = (status: number, text: string) => new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+const plain = (status: number, text: string) =>
+  new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 
 function sameSecret(given: string, expected: string): boolean {
   // Hashing first gives equal lengths, so the comparison time says nothing about the token.

@@ -89,18 +89,22 @@ function fleetlmFailure(error: unknown): GateOutcome {
 export async function routeThroughConsole(input: { agentId: string; actor: Actor; ip?: string }): Promise<GateOutcome> {
   const { agentId, actor } = input;
   const prisma = await db();
-  if (await prisma.gatedAgent.findUnique({ where: { agentId } })) return { ok: false, status: 409, reason: "This agent is already routed through the Console." };
+  if (await prisma.gatedAgent.findUnique({ where: { agentId } }))
+    return { ok: false, status: 409, reason: "This agent is already routed through the Console." };
   let agent: Agent;
   try {
     agent = await fleetlm().getAgent(agentId);
   } catch (error) {
     return fleetlmFailure(error);
   }
-  if (pointsAtGate(agent)) return { ok: false, status: 409, reason: "FleetLM already points this agent at the Console, but its real URL is unknown here; set it in FleetLM first." };
+  if (pointsAtGate(agent))
+    return { ok: false, status: 409, reason: "FleetLM already points this agent at the Console, but its real URL is unknown here; set it in FleetLM first." };
   const gateToken = randomBytes(32).toString("base64url");
   // The real settings are saved before FleetLM is changed, so they can never be lost.
   try {
-    await prisma.gatedAgent.create({ data: { agentId, originUrl: agent.origin_url, webhookPath: agent.webhook_path, headers: JSON.stringify(agent.headers), gateToken, createdById: actor.id } });
+    await prisma.gatedAgent.create({
+      data: { agentId, originUrl: agent.origin_url, webhookPath: agent.webhook_path, headers: JSON.stringify(agent.headers), gateToken, createdById: actor.id },
+    });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, status: 409, reason: "This agent is already routed through the Console." };
     throw error;
@@ -111,7 +115,14 @@ export async function routeThroughConsole(input: { agentId: string; actor: Actor
     await prisma.gatedAgent.delete({ where: { agentId } }).catch(() => {});
     return fleetlmFailure(error);
   }
-  await audit({ actor, action: "gate.route", targetType: "agent", targetId: agentId, details: { realUrl: safeUrl(agent.origin_url, agent.webhook_path), gateUrl: consolePublicUrl() + gatePath(agentId) }, ip: input.ip });
+  await audit({
+    actor,
+    action: "gate.route",
+    targetType: "agent",
+    targetId: agentId,
+    details: { realUrl: safeUrl(agent.origin_url, agent.webhook_path), gateUrl: consolePublicUrl() + gatePath(agentId) },
+    ip: input.ip,
+  });
   return { ok: true };
 }
 
@@ -126,7 +137,14 @@ export async function undoRouting(input: { agentId: string; actor: Actor; ip?: s
     return fleetlmFailure(error);
   }
   await prisma.gatedAgent.delete({ where: { agentId } });
-  await audit({ actor, action: "gate.undo", targetType: "agent", targetId: agentId, details: { restoredUrl: safeUrl(row.originUrl, row.webhookPath) }, ip: input.ip });
+  await audit({
+    actor,
+    action: "gate.undo",
+    targetType: "agent",
+    targetId: agentId,
+    details: { restoredUrl: safeUrl(row.originUrl, row.webhookPath) },
+    ip: input.ip,
+  });
   return { ok: true };
 }
 

@@ -77,13 +77,22 @@ export async function replayMissed(input: { sessionId: string; actor: Actor; ip?
 async function startReplay(input: { sessionId: string; actor: Actor; ip?: string }): Promise<ReplayStart> {
   const { sessionId, actor } = input;
   const holder = await activeTakeover(sessionId);
-  if (holder) return { ok: false, status: 409, reason: `${holder.holder.name} holds this session: the AI stays paused until it is handed back.`, holder: holder.holder };
+  if (holder)
+    return { ok: false, status: 409, reason: `${holder.holder.name} holds this session: the AI stays paused until it is handed back.`, holder: holder.holder };
   const found = await missedDuringTakeover(sessionId);
   if (!found.ok) return found;
   const { missed, history } = found;
   if (missed.seqs.length === 0) return { ok: false, status: 409, reason: "Every user message has an answer: there is nothing for the AI to catch up on." };
   const gate = await gateHealth(missed.agentId);
-  if (gate.state !== "gated") return { ok: false, status: 409, reason: gate.state === "not-gated" ? "This agent is not routed through the Console, so it was never paused." : "The agent's routing through the Console is not in order; route it again first." };
+  if (gate.state !== "gated")
+    return {
+      ok: false,
+      status: 409,
+      reason:
+        gate.state === "not-gated"
+          ? "This agent is not routed through the Console, so it was never paused."
+          : "The agent's routing through the Console is not in order; route it again first.",
+    };
   const prisma = await db();
   const gated = await prisma.gatedAgent.findUnique({ where: { agentId: missed.agentId } });
   if (!gated) return { ok: false, status: 409, reason: "This agent is not routed through the Console, so it was never paused." };

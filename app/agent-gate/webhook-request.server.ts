@@ -37,7 +37,15 @@ export async function readWebhookRequest(request: Request, agentId: string): Pro
     return { ok: false, status: 400, error: "body is not JSON" };
   }
   const parsed = WebhookRequestSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, status: 400, error: `not a FleetLM webhook request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ").slice(0, 500)}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      status: 400,
+      error: `not a FleetLM webhook request: ${parsed.error.issues
+        .map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
+        .join("; ")
+        .slice(0, 500)}`,
+    };
   if (parsed.data.agent_id !== agentId) return { ok: false, status: 400, error: "agent_id does not match the gate's agent" };
   return { ok: true, raw, payload: parsed.data };
 }

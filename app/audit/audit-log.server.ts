@@ -8,7 +8,12 @@ import { dayFilter, parseTableParams, tableState, textFilter, type TableParams }
 // The query keys and their meaning match the CSV export (/admin/audit/export), so "Export CSV" with the page's
 // query exports exactly the rows the page shows (all pages of them).
 const ActionPrefix = z
-  .array(z.string().trim().regex(/^[a-z0-9_.-]{0,100}$/i, "must be an action name or its beginning, such as operator."))
+  .array(
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9_.-]{0,100}$/i, "must be an action name or its beginning, such as operator."),
+  )
   .max(1, "give it once")
   .transform((list) => (list[0] ? list[0] : undefined));
 

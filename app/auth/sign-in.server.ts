@@ -15,12 +15,15 @@ export const LoginSchema = z.object({
 
 export const GENERIC_LOGIN_ERROR = "E-mail or password is wrong, or the account is deactivated.";
 
-export type SignInResult =
-  | { ok: true; cookie: string; operatorId: string }
-  | { ok: false; error: string }
-  | { ok: false; retryAfterMs: number };
+export type SignInResult = { ok: true; cookie: string; operatorId: string } | { ok: false; error: string } | { ok: false; retryAfterMs: number };
 
-export async function signIn(input: { email: string; password: string; ip: string; userAgent: string | null; previousToken?: string | null }): Promise<SignInResult> {
+export async function signIn(input: {
+  email: string;
+  password: string;
+  ip: string;
+  userAgent: string | null;
+  previousToken?: string | null;
+}): Promise<SignInResult> {
   const accountKey = input.email.toLowerCase();
   const wait = beginPasswordGuess({ account: accountKey, ip: input.ip });
   if (wait > 0) return { ok: false, retryAfterMs: wait };

@@ -7,7 +7,10 @@ export type ThrottleRule = { limit: number; windowMs: number };
 
 export class Throttle {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
-  constructor(private readonly rule: ThrottleRule, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly rule: ThrottleRule,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Milliseconds to wait before another attempt, or 0 when the key may try now. */
   retryAfterMs(key: string): number {

@@ -28,7 +28,10 @@ export class ClusterSignals {
   private timer: ReturnType<typeof setTimeout> | null = null;
   readonly ready: Promise<void>;
 
-  constructor(private readonly databaseUrl: string, private readonly log: (line: string) => void = (line) => console.warn(line)) {
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly log: (line: string) => void = (line) => console.warn(line),
+  ) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: "fleetlm-console signals" });
     this.pool.on("error", (error) => this.log(`[cluster] signals pool: ${error.message}`));
     this.ready = this.listen();

@@ -25,7 +25,9 @@ function alive(pid: number): boolean {
 function readHolder(file: string): LockHolder | null {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<LockHolder>;
-    return typeof parsed.pid === "number" && typeof parsed.host === "string" ? { pid: parsed.pid, host: parsed.host, startedAt: String(parsed.startedAt ?? "") } : null;
+    return typeof parsed.pid === "number" && typeof parsed.host === "string"
+      ? { pid: parsed.pid, host: parsed.host, startedAt: String(parsed.startedAt ?? "") }
+      : null;
   } catch {
     return null; // gone, or half-written by a process that died while writing it
   }

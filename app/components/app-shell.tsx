@@ -33,7 +33,9 @@ export function AppShell({ operator, fleetlm, children }: Props) {
               <span className="hidden max-w-[12rem] truncate sm:inline" title={operator.name}>
                 {operator.name}
               </span>{" "}
-              <span title={operator.name} className="min-w-0 truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs uppercase dark:bg-slate-800">{operator.role}</span>
+              <span title={operator.name} className="min-w-0 truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs uppercase dark:bg-slate-800">
+                {operator.role}
+              </span>
             </span>
             <Form method="post" action="/theme" className="flex shrink-0 items-center gap-0.5 sm:gap-1" aria-label="Theme">
               {(["system", "light", "dark"] as const).map((theme) => (
@@ -55,15 +57,47 @@ export function AppShell({ operator, fleetlm, children }: Props) {
           <NavLink to="/inbox" className={linkClass}>
             Inbox <UnreadTotal />
           </NavLink>
-          <NavLink to="/reviews" className={linkClass}>Reviews</NavLink>
-          {can(operator, "operators:manage") ? <NavLink to="/admin/operators" className={linkClass}>Operators</NavLink> : null}
-          {settings ? <NavLink to="/admin/agents" className={linkClass}>Agents</NavLink> : null}
-          {settings ? <NavLink to="/admin/canned-replies" className={linkClass}>Canned replies</NavLink> : null}
-          {settings ? <NavLink to="/admin/review-labels" className={linkClass}>Review labels</NavLink> : null}
-          {settings ? <NavLink to="/admin/inbox" className={linkClass}>Inbox settings</NavLink> : null}
-          {can(operator, "audit:read") ? <NavLink to="/admin/audit" className={linkClass}>Audit log</NavLink> : null}
-          {settings ? <NavLink to="/admin/settings" className={linkClass}>Settings</NavLink> : null}
-          <NavLink to="/account" className={linkClass}>Account</NavLink>
+          <NavLink to="/reviews" className={linkClass}>
+            Reviews
+          </NavLink>
+          {can(operator, "operators:manage") ? (
+            <NavLink to="/admin/operators" className={linkClass}>
+              Operators
+            </NavLink>
+          ) : null}
+          {settings ? (
+            <NavLink to="/admin/agents" className={linkClass}>
+              Agents
+            </NavLink>
+          ) : null}
+          {settings ? (
+            <NavLink to="/admin/canned-replies" className={linkClass}>
+              Canned replies
+            </NavLink>
+          ) : null}
+          {settings ? (
+            <NavLink to="/admin/review-labels" className={linkClass}>
+              Review labels
+            </NavLink>
+          ) : null}
+          {settings ? (
+            <NavLink to="/admin/inbox" className={linkClass}>
+              Inbox settings
+            </NavLink>
+          ) : null}
+          {can(operator, "audit:read") ? (
+            <NavLink to="/admin/audit" className={linkClass}>
+              Audit log
+            </NavLink>
+          ) : null}
+          {settings ? (
+            <NavLink to="/admin/settings" className={linkClass}>
+              Settings
+            </NavLink>
+          ) : null}
+          <NavLink to="/account" className={linkClass}>
+            Account
+          </NavLink>
         </nav>
       </header>
       {fleetlm && !fleetlm.reachable && !pageOwnsNotice ? (

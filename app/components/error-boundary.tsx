@@ -3,7 +3,15 @@ import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 function describe(error: unknown) {
   if (isRouteErrorResponse(error)) {
     const detail = typeof error.data === "string" ? error.data : (error.data as { error?: string } | null)?.error;
-    const titles: Record<number, string> = { 400: "Bad request", 401: "Sign in first", 403: "Not allowed", 404: "Not found", 409: "Conflict", 429: "Slow down", 503: "FleetLM is unavailable" };
+    const titles: Record<number, string> = {
+      400: "Bad request",
+      401: "Sign in first",
+      403: "Not allowed",
+      404: "Not found",
+      409: "Conflict",
+      429: "Slow down",
+      503: "FleetLM is unavailable",
+    };
     return { status: error.status, title: titles[error.status] ?? `Error ${error.status}`, detail: detail ?? error.statusText };
   }
   return { status: 500, title: "Something went wrong", detail: "The Console hit an unexpected error. It has been logged." };

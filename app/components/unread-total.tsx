@@ -17,10 +17,13 @@ export function UnreadTotal() {
   const { pathname } = useLocation();
   const refresh = useThrottledCallback(() => {
     fetch("/inbox/unread-total", { headers: { accept: "application/json" }, credentials: "same-origin" })
-      .then((response) => (response.ok ? (response.json() as Promise<{ unread?: unknown; hidden?: unknown; waiting?: unknown; waitingCapped?: unknown }>) : null))
+      .then((response) =>
+        response.ok ? (response.json() as Promise<{ unread?: unknown; hidden?: unknown; waiting?: unknown; waitingCapped?: unknown }>) : null,
+      )
       .then((body) => {
         if (body && typeof body.waiting === "number") setWaiting({ n: body.waiting, capped: body.waitingCapped === true });
-        if (body?.hidden === true) setUnread(0); // an auditor who has not asked for the badge
+        if (body?.hidden === true)
+          setUnread(0); // an auditor who has not asked for the badge
         else if (body && typeof body.unread === "number") setUnread(body.unread);
       })
       .catch(() => {}); // offline or signed out: keep the last value; the next event tries again
@@ -59,10 +62,15 @@ export function UnreadTotal() {
   if (!unread) return waitingBadge;
   return (
     <>
-    <span data-testid="unread-total" aria-label={`${unread} unread ${unread === 1 ? "session" : "sessions"}`} title="Sessions where the user wrote since you last read" className="ml-1 rounded-full bg-blue-600 px-1.5 py-0.5 text-xs font-semibold text-white">
-      {unread > 999 ? "999+" : unread}
-    </span>
-    {waitingBadge}
+      <span
+        data-testid="unread-total"
+        aria-label={`${unread} unread ${unread === 1 ? "session" : "sessions"}`}
+        title="Sessions where the user wrote since you last read"
+        className="ml-1 rounded-full bg-blue-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+      >
+        {unread > 999 ? "999+" : unread}
+      </span>
+      {waitingBadge}
     </>
   );
 }

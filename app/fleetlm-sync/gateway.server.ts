@@ -15,15 +15,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { readExact } from "~/fleetlm/losses.server";
-import {
-  applyMessages,
-  changedEvent,
-  findIndexed,
-  indexSession,
-  indexedUserActivity,
-  upsertSessions,
-  type IndexedSession,
-} from "~/inbox/session-index.server";
+import { applyMessages, changedEvent, findIndexed, indexSession, indexedUserActivity, upsertSessions, type IndexedSession } from "~/inbox/session-index.server";
 import { toStored } from "~/lib/stored-text";
 import { liveBus } from "~/live/bus.server";
 import type { SessionChangedEvent } from "~/live/events";
@@ -459,7 +451,12 @@ function tickSweep(gw: Gateway) {
     if (gw.connected && gw.reconcile.size < perSecond) {
       try {
         const prisma = await db();
-        const rows = await prisma.sessionIndex.findMany({ where: { id: { gt: gw.sweepAfter } }, orderBy: { id: "asc" }, take: perSecond, select: { id: true } });
+        const rows = await prisma.sessionIndex.findMany({
+          where: { id: { gt: gw.sweepAfter } },
+          orderBy: { id: "asc" },
+          take: perSecond,
+          select: { id: true },
+        });
         gw.sweepAfter = rows.length < perSecond ? "" : rows[rows.length - 1]!.id;
         for (const row of rows) enqueueReconcile(gw, row.id);
       } catch (error) {

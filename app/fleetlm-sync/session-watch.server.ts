@@ -16,7 +16,6 @@ import { singleton } from "~/lib/singleton.server";
 
 export type Viewer = { id: string; name: string };
 
-
 type Watch = {
   sessionId: string;
   agentId: string | null;
@@ -147,13 +146,15 @@ async function start(watch: Watch): Promise<void> {
 
 function onMessage(watch: Watch, message: Message) {
   // Authorship needs a ledger read; the chain keeps messages in seq order while each waits for its own.
-  watch.publishing = (watch.publishing ?? Promise.resolve()).then(async () => {
-    const [live] = await withAuthorship(watch.identity ?? (watch.identity = await identity(watch.sessionId)), [toViewMessage(message)]);
-    liveBus().publish({ type: "message", sessionId: watch.sessionId, message: live! });
-  }).catch((error: unknown) => {
-    // The browser fills any gap from the loader (which annotates again), so a failed lookup loses nothing.
-    console.warn(`[session-watch] ${watch.sessionId}: could not publish seq ${message.seq}: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  watch.publishing = (watch.publishing ?? Promise.resolve())
+    .then(async () => {
+      const [live] = await withAuthorship(watch.identity ?? (watch.identity = await identity(watch.sessionId)), [toViewMessage(message)]);
+      liveBus().publish({ type: "message", sessionId: watch.sessionId, message: live! });
+    })
+    .catch((error: unknown) => {
+      // The browser fills any gap from the loader (which annotates again), so a failed lookup loses nothing.
+      console.warn(`[session-watch] ${watch.sessionId}: could not publish seq ${message.seq}: ${error instanceof Error ? error.message : String(error)}`);
+    });
   syncIndex(watch.sessionId);
 }
 

@@ -14,7 +14,9 @@ export type ExactRead = RangeRead & {
 
 /** Recorded losses of a session within `range` (all of them without one). */
 export async function knownLosses(sessionId: string, range?: SeqRange): Promise<number[]> {
-  const rows = await (await db()).lostSeq.findMany({
+  const rows = await (
+    await db()
+  ).lostSeq.findMany({
     where: { sessionId: toStored(sessionId), ...(range ? { seq: { gte: range.from, lte: range.to } } : {}) },
     select: { seq: true },
     orderBy: { seq: "asc" },
@@ -57,7 +59,8 @@ export async function recordLosses(fleetlmSessionId: string, seqs: readonly numb
       }
     }
     // A recount, not an increment: the index row may have been created with the losses already counted.
-    if (row && created.length > 0) await tx.sessionIndex.update({ where: { id: sessionId }, data: { lostCount: await tx.lostSeq.count({ where: { sessionId } }) } });
+    if (row && created.length > 0)
+      await tx.sessionIndex.update({ where: { id: sessionId }, data: { lostCount: await tx.lostSeq.count({ where: { sessionId } }) } });
     return created;
   });
   if (fresh.length > 0) console.warn(`[fleetlm] session ${fleetlmSessionId}: FleetLM lost messages ${formatSeqRuns(fresh)} (no read returns them)`);
@@ -96,7 +99,12 @@ export async function readExact(
 }
 
 /** The newest `n` seqs up to `head` (probed when null) through readExact. */
-export async function readExactTail(sessionId: string, n: number, head: number | null, options: { settleMs?: number } = {}): Promise<ExactRead & { headSeq: number }> {
+export async function readExactTail(
+  sessionId: string,
+  n: number,
+  head: number | null,
+  options: { settleMs?: number } = {},
+): Promise<ExactRead & { headSeq: number }> {
   let headSeq = head ?? (await fleetlm().findHeadSeq(sessionId)).headSeq;
   if (headSeq === 0) return { messages: [], missing: [], highestSeen: 0, reads: 0, unflushed: 0, lost: [], headSeq: 0 };
   const read = await readExact(sessionId, { from: Math.max(1, headSeq - n + 1), to: headSeq }, { existsUpTo: head ?? undefined, ...options });

@@ -28,7 +28,13 @@ export function phraseIn(text: string, phrases: readonly string[]): string | nul
 export function agentHandoff(message: { content?: Record<string, unknown> | null; metadata?: Record<string, unknown> | null }): string | null {
   const meta = message.metadata ?? {};
   // The reason is the agent's text: control characters (NUL included) become spaces before it is stored or shown.
-  const text = (value: unknown) => (typeof value === "string" ? value.replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 200) : "");
+  const text = (value: unknown) =>
+    typeof value === "string"
+      ? value
+          .replace(/[\u0000-\u001f\u007f]/g, " ")
+          .trim()
+          .slice(0, 200)
+      : "";
   if (meta.handoff === true) return text(meta.handoff_reason) || text(meta.reason);
   const parts = Array.isArray(message.content?.parts) ? (message.content!.parts as unknown[]) : [];
   for (const part of parts) {
@@ -59,7 +65,14 @@ export function transition(c: Conversation, event: StateEvent): Conversation {
       // A human answered: nobody is waiting any more, and a human has the conversation.
       return { ...c, state: c.state === "resolved" || c.state === "snoozed" ? c.state : "open", waitingSince: null, handoffReason: null };
     case "set":
-      if (event.to === "resolved" || event.to === "pending") return { ...c, state: event.to, snoozedUntil: null, handoffReason: event.to === "resolved" ? null : c.handoffReason, waitingSince: event.to === "resolved" ? null : c.waitingSince };
+      if (event.to === "resolved" || event.to === "pending")
+        return {
+          ...c,
+          state: event.to,
+          snoozedUntil: null,
+          handoffReason: event.to === "resolved" ? null : c.handoffReason,
+          waitingSince: event.to === "resolved" ? null : c.waitingSince,
+        };
       if (event.to === "open") return { ...c, state: "open", snoozedUntil: null };
       return { ...c, state: "waiting", snoozedUntil: null, handoffReason: c.handoffReason ?? "Marked as waiting on a human" };
     case "snooze":

@@ -20,11 +20,22 @@ export const MAX_BULK = 100;
 const Ids = z.preprocess(
   (value) => (value === undefined ? [] : [value].flat()),
   z
-    .array(z.string().min(1).max(200).regex(/^[^/?#\s]+$/, "is not a session id"))
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[^/?#\s]+$/, "is not a session id"),
+    )
     .min(1, "select at least one session")
     .max(MAX_BULK, `select at most ${MAX_BULK} sessions`),
 );
-export const LabelSchema = z.string().trim().min(1, "enter a label").max(40, "at most 40 characters").regex(/^[\w .:-]+$/, "may use letters, digits, space and . : _ -");
+export const LabelSchema = z
+  .string()
+  .trim()
+  .min(1, "enter a label")
+  .max(40, "at most 40 characters")
+  .regex(/^[\w .:-]+$/, "may use letters, digits, space and . : _ -");
 
 export const BulkActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("assign"), ids: Ids, assignee: z.string().min(1, "pick who").max(200) }),
@@ -33,11 +44,19 @@ export const BulkActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("mark-read"), ids: Ids }),
   z.object({ intent: z.literal("mark-unread"), ids: Ids.pipe(z.array(z.string()).max(1, "mark one session unread at a time")) }),
   z.object({ intent: z.literal("archive"), ids: Ids, confirm: z.literal("archive", { message: "confirm the archive" }) }),
-  z.object({ intent: z.literal("set-state"), ids: Ids, state: z.enum(["open", "pending", "resolved", "waiting"], { message: "state must be open, pending, resolved or waiting" }) }),
+  z.object({
+    intent: z.literal("set-state"),
+    ids: Ids,
+    state: z.enum(["open", "pending", "resolved", "waiting"], { message: "state must be open, pending, resolved or waiting" }),
+  }),
   z.object({
     intent: z.literal("snooze"),
     ids: Ids,
-    minutes: z.coerce.number({ message: "minutes must be a number" }).int("whole minutes").min(5, "snooze for at least 5 minutes").max(43_200, "snooze for at most 30 days"),
+    minutes: z.coerce
+      .number({ message: "minutes must be a number" })
+      .int("whole minutes")
+      .min(5, "snooze for at least 5 minutes")
+      .max(43_200, "snooze for at most 30 days"),
   }),
 ]);
 export type BulkAction = z.infer<typeof BulkActionSchema>;
@@ -113,7 +132,10 @@ export async function runBulkAction(operator: CurrentOperator, action: BulkActio
           await tx.sessionLabel.deleteMany({ where: { sessionId: { in: ids }, label: action.label } });
         }
         for (const id of ids) {
-          await audit({ actor, action: adding ? "inbox.label_add" : "inbox.label_remove", targetType: "session", targetId: id, details: { label: action.label }, ip }, tx);
+          await audit(
+            { actor, action: adding ? "inbox.label_add" : "inbox.label_remove", targetType: "session", targetId: id, details: { label: action.label }, ip },
+            tx,
+          );
         }
       });
       await publishChanged(ids);
@@ -122,7 +144,8 @@ export async function runBulkAction(operator: CurrentOperator, action: BulkActio
     case "mark-read": {
       for (const row of found) await advanceReadCursor(operator.id, row.id, row.headSeq);
       await prisma.$transaction(async (tx) => {
-        for (const row of found) await audit({ actor, action: "inbox.mark_read", targetType: "session", targetId: row.id, details: { seq: row.headSeq }, ip }, tx);
+        for (const row of found)
+          await audit({ actor, action: "inbox.mark_read", targetType: "session", targetId: row.id, details: { seq: row.headSeq }, ip }, tx);
       });
       return { ok: true, message: `Marked ${n} session${n === 1 ? "" : "s"} read.` };
     }
@@ -151,7 +174,8 @@ export async function runBulkAction(operator: CurrentOperator, action: BulkActio
       }
       await publishChanged(ids);
       const done = n - failed.length;
-      if (failed.length > 0) return { ok: false, status: 503, message: `Archived ${done} of ${n}; FleetLM refused or was unreachable for ${failed.join("; ")}` };
+      if (failed.length > 0)
+        return { ok: false, status: 503, message: `Archived ${done} of ${n}; FleetLM refused or was unreachable for ${failed.join("; ")}` };
       return { ok: true, message: `Archived ${n} session${n === 1 ? "" : "s"}.` };
     }
   }
@@ -161,7 +185,11 @@ export async function runBulkAction(operator: CurrentOperator, action: BulkActio
 /** The seq of the session's last user message (mark unread puts the cursor just below it; ADR 100). */
 async function lastReadableSeq(sessionId: string, headSeq: number): Promise<number> {
   const prisma = await db();
-  const lastUser = await prisma.indexedMessage.findFirst({ where: { sessionId, role: "user", seq: { lte: headSeq } }, orderBy: { seq: "desc" }, select: { seq: true } });
+  const lastUser = await prisma.indexedMessage.findFirst({
+    where: { sessionId, role: "user", seq: { lte: headSeq } },
+    orderBy: { seq: "desc" },
+    select: { seq: true },
+  });
   if (lastUser) return lastUser.seq;
   // Indexed before messages were recorded one by one: the newest message no operator wrote.
   const operatorSeqs = await prisma.operatorMessage.findMany({

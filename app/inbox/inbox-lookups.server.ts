@@ -5,7 +5,11 @@ import { db } from "~/db.server";
 /** Active operators who can be assigned a session (the ones allowed to triage), by name. */
 export async function assignableOperators(): Promise<{ id: string; name: string }[]> {
   const prisma = await db();
-  return prisma.operator.findMany({ where: { active: true, role: { in: rolesWith("inbox:triage") } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+  return prisma.operator.findMany({
+    where: { active: true, role: { in: rolesWith("inbox:triage") } },
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+  });
 }
 
 /** True until the gateway has indexed a first session (the page then says so instead of "no results"). */

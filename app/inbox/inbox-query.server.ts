@@ -31,7 +31,12 @@ const choice = <const V extends readonly [string, ...string[]]>(values: V) =>
     .max(1, "give it once")
     .transform((list) => (list[0] ? (list[0] as V[number]) : undefined));
 
-const LabelSchema = z.string().trim().min(1).max(40).regex(/^[\w .:-]+$/, "may use letters, digits, space and . : _ -");
+const LabelSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[\w .:-]+$/, "may use letters, digits, space and . : _ -");
 
 export const INBOX_TABLE = {
   sortable: SORTABLE,
@@ -47,7 +52,10 @@ export const INBOX_TABLE = {
     lost: flag,
     takenOver: choice(["yes", "no"] as const),
     assigned: choice(["me", "none"] as const),
-    label: z.array(LabelSchema).max(10).transform((list) => [...new Set(list)]),
+    label: z
+      .array(LabelSchema)
+      .max(10)
+      .transform((list) => [...new Set(list)]),
   },
 };
 
@@ -141,7 +149,10 @@ const SORT_LEAD: Record<InboxSort, string> = { lastActivity: "lastActivityAt", u
  */
 type Column = (name: string) => Prisma.Sql;
 const plainColumn: Column = (name) => Prisma.raw(`s."${name}"`);
-const walkSortIndex = (sort: InboxSort): Column => (name) => Prisma.raw(name === SORT_LEAD[sort] ? `s."${name}"` : `+s."${name}"`);
+const walkSortIndex =
+  (sort: InboxSort): Column =>
+  (name) =>
+    Prisma.raw(name === SORT_LEAD[sort] ? `s."${name}"` : `+s."${name}"`);
 
 /** What each view means in SQL (the page states the same in words: app/inbox/views.ts). */
 function viewSql(view: InboxViewId, operatorId: string, unansweredBefore: Date, col: Column, active: Prisma.Sql): Prisma.Sql | null {
@@ -164,7 +175,13 @@ function viewSql(view: InboxViewId, operatorId: string, unansweredBefore: Date, 
   }
 }
 
-function filterSql(params: InboxParams, operatorId: string, now: Date, unansweredMinutes: number, col: Column = plainColumn): { where: Prisma.Sql; needsCursor: boolean; any: boolean } {
+function filterSql(
+  params: InboxParams,
+  operatorId: string,
+  now: Date,
+  unansweredMinutes: number,
+  col: Column = plainColumn,
+): { where: Prisma.Sql; needsCursor: boolean; any: boolean } {
   const f = params.filters;
   const parts: Prisma.Sql[] = [];
   const unansweredBefore = new Date(now.getTime() - unansweredMinutes * 60_000);
@@ -349,7 +366,9 @@ export async function waitingTotal(operatorId: string, now = new Date()): Promis
   const { unansweredMinutes } = await inboxSettings();
   const params = parseInboxParams(new URLSearchParams("view=waiting"));
   const { where } = filterSql(params, operatorId, now, unansweredMinutes);
-  const [row] = await prisma.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "SessionIndex" s ${where} LIMIT ${COUNT_CAP + 1}) capped`;
+  const [row] = await prisma.$queryRaw<
+    { n: number | bigint }[]
+  >`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "SessionIndex" s ${where} LIMIT ${COUNT_CAP + 1}) capped`;
   const n = Number(row?.n ?? 0);
   return { total: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
 }

@@ -5,12 +5,24 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 
-export const DEFAULT_HANDOFF_PHRASES = ["talk to a person", "talk to a human", "speak to a person", "speak to a human", "real person", "human agent", "a human please"];
+export const DEFAULT_HANDOFF_PHRASES = [
+  "talk to a person",
+  "talk to a human",
+  "speak to a person",
+  "speak to a human",
+  "real person",
+  "human agent",
+  "a human please",
+];
 
 export const PhraseSchema = z.string().trim().min(2, "a phrase needs at least 2 characters").max(80, "a phrase has at most 80 characters");
 export const InboxSettingsSchema = z.object({
   handoffPhrases: z.array(PhraseSchema).max(50, "at most 50 phrases"),
-  unansweredMinutes: z.coerce.number({ message: "minutes must be a number" }).int("whole minutes").min(1, "at least 1 minute").max(10_080, "at most a week (10,080 minutes)"),
+  unansweredMinutes: z.coerce
+    .number({ message: "minutes must be a number" })
+    .int("whole minutes")
+    .min(1, "at least 1 minute")
+    .max(10_080, "at most a week (10,080 minutes)"),
   assignCap: z.coerce.number({ message: "the cap must be a number" }).int("a whole number").min(1, "at least 1").max(1_000, "at most 1,000"),
 });
 export type InboxSettings = z.infer<typeof InboxSettingsSchema>;
@@ -44,7 +56,11 @@ export async function inboxSettings(): Promise<InboxSettings> {
 export async function saveInboxSettings(next: InboxSettings): Promise<void> {
   const prisma = await db();
   const clean = { ...next, handoffPhrases: [...new Set(next.handoffPhrases.map((p) => p.trim().toLowerCase()))] };
-  await prisma.$transaction(KEYS.map((key) => prisma.inboxSetting.upsert({ where: { key }, create: { key, value: JSON.stringify(clean[key]) }, update: { value: JSON.stringify(clean[key]) } })));
+  await prisma.$transaction(
+    KEYS.map((key) =>
+      prisma.inboxSetting.upsert({ where: { key }, create: { key, value: JSON.stringify(clean[key]) }, update: { value: JSON.stringify(clean[key]) } }),
+    ),
+  );
   cache = null;
 }
 

@@ -19,7 +19,11 @@ async function userMessagesUpTo(tx: Prisma.TransactionClient, sessionId: string,
     // At or past the head (the usual case: read at the tail) the row's own total answers without a scan.
     // Below it, count down from the total: sessions indexed before IndexedMessage existed have no rows for their
     // old messages, which then count as read rather than as unread forever.
-    !row ? Promise.resolve(0) : seq >= row.headSeq ? Promise.resolve(row.userCount) : tx.indexedMessage.count({ where: { sessionId, role: "user", seq: { gt: seq } } }).then((above) => Math.max(0, row.userCount - above)),
+    !row
+      ? Promise.resolve(0)
+      : seq >= row.headSeq
+        ? Promise.resolve(row.userCount)
+        : tx.indexedMessage.count({ where: { sessionId, role: "user", seq: { gt: seq } } }).then((above) => Math.max(0, row.userCount - above)),
   ]);
   return { userCount, opCount };
 }

@@ -32,7 +32,11 @@ export function viewSearch(raw: string): { ok: true; search: string } | { ok: fa
 
 export async function listSavedViews(operatorId: string): Promise<{ mine: SavedViewRow[]; team: SavedViewRow[] }> {
   const prisma = await db();
-  const rows = await prisma.savedView.findMany({ where: { OR: [{ ownerId: operatorId }, { ownerId: null }] }, orderBy: [{ name: "asc" }, { createdAt: "asc" }], take: 2 * MAX_SAVED_VIEWS });
+  const rows = await prisma.savedView.findMany({
+    where: { OR: [{ ownerId: operatorId }, { ownerId: null }] },
+    orderBy: [{ name: "asc" }, { createdAt: "asc" }],
+    take: 2 * MAX_SAVED_VIEWS,
+  });
   const shape = (row: (typeof rows)[number]): SavedViewRow => ({ id: row.id, name: row.name, search: row.search, team: row.ownerId === null });
   return { mine: rows.filter((r) => r.ownerId !== null).map(shape), team: rows.filter((r) => r.ownerId === null).map(shape) };
 }
@@ -51,7 +55,17 @@ export async function saveView(operator: CurrentOperator, input: z.infer<typeof 
   }
   await prisma.$transaction(async (tx) => {
     const view = await tx.savedView.create({ data: { name: input.name, search: checked.search, ownerId, createdBy: operator.id } });
-    await audit({ actor: { id: operator.id, email: operator.email }, action: team ? "inbox.view_pin" : "inbox.view_save", targetType: "saved_view", targetId: view.id, details: { name: input.name, search: checked.search }, ip }, tx);
+    await audit(
+      {
+        actor: { id: operator.id, email: operator.email },
+        action: team ? "inbox.view_pin" : "inbox.view_save",
+        targetType: "saved_view",
+        targetId: view.id,
+        details: { name: input.name, search: checked.search },
+        ip,
+      },
+      tx,
+    );
   });
   return { ok: true, message: team ? `Pinned “${input.name}” for the team.` : `Saved “${input.name}”.` };
 }
@@ -64,7 +78,17 @@ export async function deleteView(operator: CurrentOperator, viewId: string, ip: 
   if (view.ownerId === null && operator.role !== "admin") return { ok: false, status: 403, message: "Only admins unpin team views." };
   await prisma.$transaction(async (tx) => {
     await tx.savedView.delete({ where: { id: view.id } });
-    await audit({ actor: { id: operator.id, email: operator.email }, action: view.ownerId === null ? "inbox.view_unpin" : "inbox.view_delete", targetType: "saved_view", targetId: view.id, details: { name: view.name }, ip }, tx);
+    await audit(
+      {
+        actor: { id: operator.id, email: operator.email },
+        action: view.ownerId === null ? "inbox.view_unpin" : "inbox.view_delete",
+        targetType: "saved_view",
+        targetId: view.id,
+        details: { name: view.name },
+        ip,
+      },
+      tx,
+    );
   });
   return { ok: true, message: `Deleted “${view.name}”.` };
 }

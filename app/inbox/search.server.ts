@@ -41,10 +41,7 @@ function likeSubstring(q: string): string {
  * session id exact, or any message whose text matches every word.
  */
 export function searchSql(q: string, col: (name: string) => Prisma.Sql): Prisma.Sql {
-  const parts: Prisma.Sql[] = [
-    Prisma.sql`LOWER(${col("userId")}) LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`,
-    Prisma.sql`${col("id")} = ${toStored(q)}`,
-  ];
+  const parts: Prisma.Sql[] = [Prisma.sql`LOWER(${col("userId")}) LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`, Prisma.sql`${col("id")} = ${toStored(q)}`];
   const terms = searchTerms(q);
   if (terms.length > 0) {
     const matching = postgres()

@@ -174,7 +174,10 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
   const stored = toStored(row.id);
   return prisma.$transaction(async (tx) => {
     await lockSessionRow(tx, stored);
-    const current = await tx.sessionIndex.findUnique({ where: { id: stored }, select: { headSeq: true, state: true, waitingSince: true, handoffReason: true, snoozedUntil: true } });
+    const current = await tx.sessionIndex.findUnique({
+      where: { id: stored },
+      select: { headSeq: true, state: true, waitingSince: true, handoffReason: true, snoozedUntil: true },
+    });
     if (!current) return null;
     const head = current.headSeq;
     const fresh = candidates.filter((m) => m.seq > head);
@@ -199,7 +202,13 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
     // Anything above the head is from an earlier index that was rolled back or reset: replace it.
     await tx.indexedMessage.deleteMany({ where: { sessionId: stored, seq: { gt: head } } });
     await tx.indexedMessage.createMany({
-      data: fresh.map((m, i) => ({ sessionId: stored, seq: m.seq, role: roles[i]!.role, body: toStored(messageText(m.content).slice(0, SEARCH_BODY_CHARS)), at: m.insertedAt })),
+      data: fresh.map((m, i) => ({
+        sessionId: stored,
+        seq: m.seq,
+        role: roles[i]!.role,
+        body: toStored(messageText(m.content).slice(0, SEARCH_BODY_CHARS)),
+        at: m.insertedAt,
+      })),
     });
     if (userSeqs.length > 0) {
       // A cursor that ran ahead of the index (a tab read seq N before the index had it) has now "seen" the
@@ -216,14 +225,28 @@ export async function applyMessages(row: IndexedSession, messages: MessageLike[]
       }
     }
     // Conversation state and handoff signals (ADR 102), message by message in seq order.
-    const before: Conversation = { state: current.state as ConversationState, waitingSince: current.waitingSince, handoffReason: current.handoffReason, snoozedUntil: current.snoozedUntil };
+    const before: Conversation = {
+      state: current.state as ConversationState,
+      waitingSince: current.waitingSince,
+      handoffReason: current.handoffReason,
+      snoozedUntil: current.snoozedUntil,
+    };
     let conversation = before;
     fresh.forEach((m, i) => {
       const event = messageEvent(roles[i]!.role, m, messageText(m.content), handoffPhrases);
       if (event) conversation = transition(conversation, event);
     });
     if (conversation.state !== before.state) {
-      await audit({ actor: null, action: "inbox.state", targetType: "session", targetId: row.id, details: { from: before.state, to: conversation.state, reason: conversation.handoffReason, by: "signal" } }, tx);
+      await audit(
+        {
+          actor: null,
+          action: "inbox.state",
+          targetType: "session",
+          targetId: row.id,
+          details: { from: before.state, to: conversation.state, reason: conversation.handoffReason, by: "signal" },
+        },
+        tx,
+      );
     }
     const updated = await tx.sessionIndex.update({
       where: { id: stored },

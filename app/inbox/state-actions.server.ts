@@ -28,14 +28,36 @@ async function applyEvent(ids: string[], event: (now: Date) => StateEvent, actor
     const stored = toStored(id);
     const moved = await prisma.$transaction(async (tx) => {
       await lockSessionRow(tx, stored);
-      const row = await tx.sessionIndex.findUnique({ where: { id: stored }, select: { state: true, waitingSince: true, handoffReason: true, snoozedUntil: true } });
+      const row = await tx.sessionIndex.findUnique({
+        where: { id: stored },
+        select: { state: true, waitingSince: true, handoffReason: true, snoozedUntil: true },
+      });
       if (!row) return false;
       const before: Conversation = { ...row, state: row.state as ConversationState };
       const now = new Date();
       const after = transition(before, event(now));
       if (after.state === before.state && after.snoozedUntil?.getTime() === before.snoozedUntil?.getTime()) return false;
-      await tx.sessionIndex.update({ where: { id: stored }, data: { state: after.state, snoozedUntil: after.snoozedUntil, waitingSince: after.waitingSince, handoffReason: after.handoffReason, stateChangedAt: now } });
-      await audit({ actor, action: "inbox.state", targetType: "session", targetId: id, details: { from: before.state, to: after.state, snoozedUntil: after.snoozedUntil?.toISOString() ?? null, by: actor ? "operator" : "timer" }, ip: ip ?? undefined }, tx);
+      await tx.sessionIndex.update({
+        where: { id: stored },
+        data: {
+          state: after.state,
+          snoozedUntil: after.snoozedUntil,
+          waitingSince: after.waitingSince,
+          handoffReason: after.handoffReason,
+          stateChangedAt: now,
+        },
+      });
+      await audit(
+        {
+          actor,
+          action: "inbox.state",
+          targetType: "session",
+          targetId: id,
+          details: { from: before.state, to: after.state, snoozedUntil: after.snoozedUntil?.toISOString() ?? null, by: actor ? "operator" : "timer" },
+          ip: ip ?? undefined,
+        },
+        tx,
+      );
       return true;
     });
     if (moved) changed.push(id);
@@ -49,7 +71,14 @@ export async function setConversationState(operator: CurrentOperator, ids: strin
 }
 
 export async function snoozeSessions(operator: CurrentOperator, ids: string[], minutes: number, ip: string): Promise<number> {
-  return (await applyEvent(ids, (now) => ({ type: "snooze", until: new Date(now.getTime() + minutes * 60_000), now, by: operator.id }), { id: operator.id, email: operator.email }, ip)).length;
+  return (
+    await applyEvent(
+      ids,
+      (now) => ({ type: "snooze", until: new Date(now.getTime() + minutes * 60_000), now, by: operator.id }),
+      { id: operator.id, email: operator.email },
+      ip,
+    )
+  ).length;
 }
 
 /**
@@ -60,7 +89,12 @@ export async function expireSnoozes(now = new Date()): Promise<string[]> {
   const prisma = await db();
   const due = await prisma.sessionIndex.findMany({ where: { state: "snoozed", snoozedUntil: { lte: now } }, select: { id: true }, take: 500 });
   if (due.length === 0) return [];
-  return applyEvent(due.map((r) => fromStored(r.id)), () => ({ type: "snooze-expired", now: new Date(Math.max(now.getTime(), Date.now())) }), null, null);
+  return applyEvent(
+    due.map((r) => fromStored(r.id)),
+    () => ({ type: "snooze-expired", now: new Date(Math.max(now.getTime(), Date.now())) }),
+    null,
+    null,
+  );
 }
 
 /**
@@ -76,7 +110,11 @@ export async function roundRobinAssignees(count: number, now = new Date()): Prom
     orderBy: { id: "asc" },
   });
   if (candidates.length === 0) return null;
-  const loads = await prisma.sessionIndex.groupBy({ by: ["assigneeId"], where: { assigneeId: { in: candidates.map((c) => c.id) }, state: { not: "resolved" } }, _count: { _all: true } });
+  const loads = await prisma.sessionIndex.groupBy({
+    by: ["assigneeId"],
+    where: { assigneeId: { in: candidates.map((c) => c.id) }, state: { not: "resolved" } },
+    _count: { _all: true },
+  });
   const load = new Map(candidates.map((c) => [c.id, 0]));
   for (const row of loads) if (row.assigneeId) load.set(row.assigneeId, row._count._all);
   const picks: string[] = [];

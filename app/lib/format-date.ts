@@ -6,7 +6,10 @@ export function formatUtc(value: Date | string | null | undefined, precision: "s
   if (!value) return "";
   const date = typeof value === "string" ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return typeof value === "string" ? value : "";
-  return `${date.toISOString().slice(0, precision === "second" ? 19 : 16).replace("T", " ")} UTC`;
+  return `${date
+    .toISOString()
+    .slice(0, precision === "second" ? 19 : 16)
+    .replace("T", " ")} UTC`;
 }
 
 /** "2025-10-23-10-48-00": the same UTC instant, safe in a file name (exports). */

@@ -124,7 +124,12 @@ function readTableParams<Sortable extends string, Filters extends Record<string,
 
   const sortValues = z.enum(spec.sortable as unknown as [Sortable, ...Sortable[]]);
   // Each part on its own, so one bad value falls back to its default without taking the others with it.
-  const Page = z.coerce.number({ message: "page must be a number" }).int("page must be a whole number").min(1, "page starts at 1").max(MAX_PAGE, `page goes up to ${MAX_PAGE}`).default(1);
+  const Page = z.coerce
+    .number({ message: "page must be a number" })
+    .int("page must be a whole number")
+    .min(1, "page starts at 1")
+    .max(MAX_PAGE, `page goes up to ${MAX_PAGE}`)
+    .default(1);
   const PageSize = z.coerce
     .number({ message: "pageSize must be a number" })
     .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `pageSize must be one of ${PAGE_SIZES.join(", ")}`)

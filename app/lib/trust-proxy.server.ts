@@ -34,9 +34,14 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     return hops;
   }
   if (text.toLowerCase() === "true") {
-    throw new Error('"true" would trust every hop (the client could choose its own address): give the number of proxies in front of the Console or their addresses');
+    throw new Error(
+      '"true" would trust every hop (the client could choose its own address): give the number of proxies in front of the Console or their addresses',
+    );
   }
-  const entries = text.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const bad = entries.filter((entry) => !isAddressOrSubnet(entry));
   if (!entries.length || bad.length) throw new Error(`not a hop count or a list of proxy addresses/subnets: ${JSON.stringify(bad.join(", ") || text)}`);
   return entries;

@@ -21,11 +21,14 @@ export function useThrottledCallback<A extends unknown[]>(callback: (...args: A)
       const s = state.current;
       s.args = args;
       if (s.timer !== undefined) return; // the pending call will use these arguments
-      s.timer = setTimeout(() => {
-        s.timer = undefined;
-        s.last = Date.now();
-        latest.current(...(s.args as A));
-      }, Math.max(0, s.last + ms - Date.now()));
+      s.timer = setTimeout(
+        () => {
+          s.timer = undefined;
+          s.last = Date.now();
+          latest.current(...(s.args as A));
+        },
+        Math.max(0, s.last + ms - Date.now()),
+      );
     },
     [ms],
   );

@@ -26,7 +26,13 @@ export type MessageEvent = { type: "message"; sessionId: string; message: LiveMe
 export type ChunkEvent = { type: "chunk"; sessionId: string; agentId: string; chunk: Record<string, unknown> };
 /** Per-operator read state changed (only sent to that operator). */
 export type ReadEvent = { type: "read"; sessionId: string; operatorId: string; lastSeq: number };
-export type TakeoverEvent = { type: "takeover"; sessionId: string; holder: { id: string; name: string } | null; takeoverId: string | null; expiresAt: string | null };
+export type TakeoverEvent = {
+  type: "takeover";
+  sessionId: string;
+  holder: { id: string; name: string } | null;
+  takeoverId: string | null;
+  expiresAt: string | null;
+};
 /** Who views a session; `watching` is true once the Console has joined its channel (new messages will arrive live). */
 export type PresenceEvent = { type: "presence"; sessionId: string; viewers: { id: string; name: string }[]; watching?: boolean };
 export type GatewayStatusEvent = { type: "gateway"; connected: boolean; fleetlmReachable: boolean };

@@ -118,14 +118,16 @@ export class PostgresLiveBus implements Bus {
 
   /** After a reconnect, reading from the cursor catches up on everything committed meanwhile. */
   private reconnect() {
-    this.later(RECONNECT_MS, () =>
-      void this.listen().then(
-        () => this.read(),
-        (error: unknown) => {
-          this.log(`[live] LISTEN failed (${(error as Error).message}); retrying`);
-          this.reconnect();
-        },
-      ),
+    this.later(
+      RECONNECT_MS,
+      () =>
+        void this.listen().then(
+          () => this.read(),
+          (error: unknown) => {
+            this.log(`[live] LISTEN failed (${(error as Error).message}); retrying`);
+            this.reconnect();
+          },
+        ),
     );
   }
 
@@ -216,10 +218,10 @@ export class PostgresLiveBus implements Bus {
     if (lastId > last) return null;
     if (first > 0 && lastId < first - 1) return null;
     const limit = this.options.maxEvents ?? REPLAY_MAX_EVENTS;
-    const { rows } = await this.pool.query<Row>(
-      "SELECT id, origin, audience, event FROM console_cluster.live_event WHERE id > $1 ORDER BY id LIMIT $2",
-      [lastId, limit + 1],
-    );
+    const { rows } = await this.pool.query<Row>("SELECT id, origin, audience, event FROM console_cluster.live_event WHERE id > $1 ORDER BY id LIMIT $2", [
+      lastId,
+      limit + 1,
+    ]);
     if (rows.length > limit) return null;
     return rows.map((row) => this.toDelivered(row));
   }

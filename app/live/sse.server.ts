@@ -10,7 +10,11 @@ export const HEARTBEAT_MS = 15_000;
 export const RETRY_MS = 2_000;
 export const MAX_WATCHES = 5;
 
-const SessionIdSchema = z.string().min(1).max(200).regex(/^[^/?#\s]+$/, "is not a session id");
+const SessionIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^/?#\s]+$/, "is not a session id");
 const LastEventIdSchema = z
   .string()
   .trim()

@@ -90,9 +90,12 @@ function open() {
     if (source.readyState === EventSource.CLOSED) {
       closeSource();
       shared.attempts += 1;
-      shared.retryTimer = setTimeout(() => {
-        if (shared.subscribers.size > 0 && !shared.source) open();
-      }, backoffDelay(shared.attempts, { baseMs: 1_000, maxMs: MAX_RETRY_MS, jitter: "equal" }));
+      shared.retryTimer = setTimeout(
+        () => {
+          if (shared.subscribers.size > 0 && !shared.source) open();
+        },
+        backoffDelay(shared.attempts, { baseMs: 1_000, maxMs: MAX_RETRY_MS, jitter: "equal" }),
+      );
     }
   };
 }

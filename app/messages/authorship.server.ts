@@ -35,10 +35,17 @@ async function ledgerFor(sessionId: string, messages: MessageLike[]) {
   const seqs = [...new Set(messages.map((m) => m.seq))];
   const rows: { clientMessageId: string; seq: number | null; operatorId: string }[] = [];
   for (const part of slices(clientIds)) {
-    rows.push(...(await prisma.sentMessage.findMany({ where: { sessionId, clientMessageId: { in: part } }, select: { clientMessageId: true, seq: true, operatorId: true } })));
+    rows.push(
+      ...(await prisma.sentMessage.findMany({
+        where: { sessionId, clientMessageId: { in: part } },
+        select: { clientMessageId: true, seq: true, operatorId: true },
+      })),
+    );
   }
   for (const part of slices(seqs)) {
-    rows.push(...(await prisma.sentMessage.findMany({ where: { sessionId, seq: { in: part } }, select: { clientMessageId: true, seq: true, operatorId: true } })));
+    rows.push(
+      ...(await prisma.sentMessage.findMany({ where: { sessionId, seq: { in: part } }, select: { clientMessageId: true, seq: true, operatorId: true } })),
+    );
   }
   const operatorIds = [...new Set(rows.map((r) => r.operatorId))];
   const names = new Map<string, string>();

@@ -72,7 +72,8 @@ export function measure(value: unknown): { chars: number; exact: boolean } {
   return { chars, exact: true };
 }
 
-const formatChars = (n: number) => (n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : n >= 10_000 ? `${Math.round(n / 1_000)} KB` : `${n.toLocaleString("en")} characters`);
+const formatChars = (n: number) =>
+  n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : n >= 10_000 ? `${Math.round(n / 1_000)} KB` : `${n.toLocaleString("en")} characters`;
 
 function summary(value: unknown): { node: OmittedValue; chars: number } {
   const { chars, exact } = measure(value);
@@ -104,7 +105,9 @@ export function boundValue<T>(value: T, bounds: Bounds = MESSAGE_BOUNDS): BoundR
 
   const root: unknown = Array.isArray(value) ? [] : {};
   // Each frame copies one container into its already-created copy.
-  const stack: { source: object; target: Record<string, unknown> | unknown[]; path: (string | number)[] }[] = [{ source: value as object, target: root as Record<string, unknown>, path: [] }];
+  const stack: { source: object; target: Record<string, unknown> | unknown[]; path: (string | number)[] }[] = [
+    { source: value as object, target: root as Record<string, unknown>, path: [] },
+  ];
   while (stack.length > 0) {
     const { source, target, path } = stack.pop()!;
     const depth = path.length + 1;
@@ -135,7 +138,8 @@ export function boundValue<T>(value: T, bounds: Bounds = MESSAGE_BOUNDS): BoundR
           copy = Array.isArray(child) ? [] : {};
           children.push({ source: child, target: copy as Record<string, unknown>, path: childPath });
         }
-      } else if (Array.isArray(target)) copy = null; // JSON.stringify's own rule for arrays
+      } else if (Array.isArray(target))
+        copy = null; // JSON.stringify's own rule for arrays
       else continue;
       if (Array.isArray(target)) target.push(copy);
       // defineProperty, not assignment: a "__proto__" key from FleetLM stays a plain key.
@@ -176,7 +180,10 @@ export function valueAt(root: unknown, path: (string | number)[]): unknown {
 export type MessageOmissions = { content: Omission[]; metadata: Omission[] };
 
 /** Content and metadata of one message within their bounds; `omitted` is null when nothing was cut. */
-export function boundMessageBody(content: Record<string, unknown>, metadata: Record<string, unknown>): { content: Record<string, unknown>; metadata: Record<string, unknown>; omitted: MessageOmissions | null } {
+export function boundMessageBody(
+  content: Record<string, unknown>,
+  metadata: Record<string, unknown>,
+): { content: Record<string, unknown>; metadata: Record<string, unknown>; omitted: MessageOmissions | null } {
   const c = boundValue(content ?? {}, MESSAGE_BOUNDS);
   const m = boundValue(metadata ?? {}, METADATA_BOUNDS);
   return { content: c.value, metadata: m.value, omitted: c.omitted.length || m.omitted.length ? { content: c.omitted, metadata: m.omitted } : null };

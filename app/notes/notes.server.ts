@@ -23,7 +23,9 @@ export type NoteAction = z.infer<typeof NoteActionSchema>;
 export type NoteView = { id: string; body: string; author: { id: string; name: string }; createdAt: string; updatedAt: string; edited: boolean };
 
 export async function listNotes(sessionId: string): Promise<NoteView[]> {
-  const rows = await (await db()).note.findMany({
+  const rows = await (
+    await db()
+  ).note.findMany({
     where: { sessionId },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     include: { author: { select: { id: true, name: true } } },
@@ -95,7 +97,14 @@ export async function deleteNote(actor: Actor, sessionId: string, noteId: string
     const { count } = await tx.note.deleteMany({ where: { id: note.id } });
     if (count === 0) throw new NoteNotFoundError(); // a concurrent delete won
     await audit(
-      { actor, action: "note.delete", targetType: "note", targetId: noteId, details: { sessionId, authorId: note.authorId, byAdmin: note.authorId !== actor.id, length: note.body.length }, ip },
+      {
+        actor,
+        action: "note.delete",
+        targetType: "note",
+        targetId: noteId,
+        details: { sessionId, authorId: note.authorId, byAdmin: note.authorId !== actor.id, length: note.body.length },
+        ip,
+      },
       tx,
     );
   });

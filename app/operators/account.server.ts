@@ -71,6 +71,13 @@ export async function revokeOwnSession(auth: Auth, sessionId: string, ip?: strin
   if (count === 0) return null;
   const current = sessionId === currentSessionId(auth);
   if (current) await onSignOut(auth.operator.id, "signout"); // same as signing out from this browser
-  await audit({ actor: auth.operator, action: "account.session_revoke", targetType: "auth_session", targetId: sessionId.slice(0, 12), details: { current }, ip });
+  await audit({
+    actor: auth.operator,
+    action: "account.session_revoke",
+    targetType: "auth_session",
+    targetId: sessionId.slice(0, 12),
+    details: { current },
+    ip,
+  });
   return { current };
 }

@@ -35,7 +35,10 @@ export class EmailTakenError extends Error {
 
 /** A change refused by the account rules; `status` is what the route answers (403, 404 or 409). */
 export class OperatorChangeError extends Error {
-  constructor(readonly status: 403 | 404 | 409, message: string) {
+  constructor(
+    readonly status: 403 | 404 | 409,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -46,7 +49,10 @@ export async function createOperator(input: NewOperator, actor: AuditActor, ip?:
   try {
     return await prisma.$transaction(async (tx) => {
       const operator = await tx.operator.create({ data: { email: input.email, name: input.name, role: input.role, passwordHash } });
-      await audit({ actor, action: "operator.create", targetType: "operator", targetId: operator.id, details: { email: input.email, role: input.role }, ip }, tx);
+      await audit(
+        { actor, action: "operator.create", targetType: "operator", targetId: operator.id, details: { email: input.email, role: input.role }, ip },
+        tx,
+      );
       return operator;
     });
   } catch (error) {
@@ -115,7 +121,17 @@ export async function changeRole(actor: Actor, targetId: string, role: Role, ip?
       if (target.role === role) return { updated: target, released: [] };
       const updated = await tx.operator.update({ where: { id: target.id }, data: { role } });
       await assertAnAdminRemains(tx);
-      await audit({ actor, action: "operator.role_change", targetType: "operator", targetId: target.id, details: { email: target.email, from: target.role, to: role }, ip }, tx);
+      await audit(
+        {
+          actor,
+          action: "operator.role_change",
+          targetType: "operator",
+          targetId: target.id,
+          details: { email: target.email, from: target.role, to: role },
+          ip,
+        },
+        tx,
+      );
       // An auditor holding a takeover could neither send nor hand it back, and the gate would keep the AI paused.
       const released = can({ role }, "takeover:claim") ? [] : await releaseHeldInTx(tx, target.id, "role_change", actor, { from: target.role, to: role });
       return { updated, released };
@@ -135,7 +151,17 @@ export async function setActive(actor: Actor, targetId: string, active: boolean,
       if (target.active === active) return { updated: null, released: [] };
       const updated = await tx.operator.update({ where: { id: target.id }, data: { active } });
       await assertAnAdminRemains(tx);
-      await audit({ actor, action: active ? "operator.reactivate" : "operator.deactivate", targetType: "operator", targetId: target.id, details: { email: target.email }, ip }, tx);
+      await audit(
+        {
+          actor,
+          action: active ? "operator.reactivate" : "operator.deactivate",
+          targetType: "operator",
+          targetId: target.id,
+          details: { email: target.email },
+          ip,
+        },
+        tx,
+      );
       // Released here, by the admin, so no claim of the operator outlives the deactivation (see stillMayTakeOver).
       const released = active ? [] : await releaseHeldInTx(tx, target.id, "deactivated", actor);
       return { updated, released };
@@ -169,7 +195,14 @@ export async function endSessionsOf(actor: Actor, targetId: string, ip?: string)
   if (!target) throw new OperatorChangeError(404, "No such operator.");
   if (target.id === actor.id) throw new OperatorChangeError(409, "Revoke your own sessions on the Account page.");
   const ended = await endOperatorSessions(target.id, "signout");
-  await audit({ actor, action: "operator.sessions_end", targetType: "operator", targetId: target.id, details: { email: target.email, sessionsEnded: ended }, ip });
+  await audit({
+    actor,
+    action: "operator.sessions_end",
+    targetType: "operator",
+    targetId: target.id,
+    details: { email: target.email, sessionsEnded: ended },
+    ip,
+  });
   return ended;
 }
 

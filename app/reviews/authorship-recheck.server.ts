@@ -56,7 +56,16 @@ async function recheckSession(sessionId: string, rows: Row[], result: RecheckRes
     if (!facts) {
       await prisma.$transaction(async (tx) => {
         await tx.replyIndex.delete({ where: key });
-        await audit({ actor: null, action: "reply.unindex", targetType: "reply", targetId: `${sessionId}:${row.seq}`, details: { reason: "not the agent's reply (sender id and send ledger)", senderId: message.sender_id, kind: message.kind } }, tx);
+        await audit(
+          {
+            actor: null,
+            action: "reply.unindex",
+            targetType: "reply",
+            targetId: `${sessionId}:${row.seq}`,
+            details: { reason: "not the agent's reply (sender id and send ledger)", senderId: message.sender_id, kind: message.kind },
+          },
+          tx,
+        );
       });
       result.removed++;
       continue;
@@ -107,7 +116,9 @@ export function startAuthorshipRecheck(): void {
     try {
       const result = await recheckAuthorship();
       if (result.checked > 0) {
-        console.log(`[reviews] authorship re-check: ${result.checked} old reply rows judged, ${result.removed} removed (not the agent's), ${result.rewritten} rewritten, ${result.unreadable} unreadable`);
+        console.log(
+          `[reviews] authorship re-check: ${result.checked} old reply rows judged, ${result.removed} removed (not the agent's), ${result.rewritten} rewritten, ${result.unreadable} unreadable`,
+        );
       }
     } catch (error) {
       console.warn(`[reviews] authorship re-check paused, retrying in ${RETRY_MS / 1000} s: ${error instanceof Error ? error.message : String(error)}`);

@@ -23,7 +23,12 @@ export function neutralise(value: Cell): string | number {
 /** Neutralised CSV text of the rows (for small exports and tests). */
 export async function toCsv(header: string[], rows: Cell[][]): Promise<string> {
   const chunks: string[] = [];
-  const stream = csvStream(header, (async function* () { yield rows; })());
+  const stream = csvStream(
+    header,
+    (async function* () {
+      yield rows;
+    })(),
+  );
   const reader = stream.getReader();
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true }); // keep the BOM: it is part of the file
   for (;;) {
@@ -107,7 +112,11 @@ export function csvResponse(options: { filename: string; stream: ReadableStream<
 }
 
 /** Keyset paging: yields batches of `size` rows after the last key until a short batch. */
-export async function* keysetBatches<T, K>(fetchAfter: (after: K | undefined, size: number) => Promise<T[]>, keyOf: (row: T) => K, size = 1_000): AsyncGenerator<T[]> {
+export async function* keysetBatches<T, K>(
+  fetchAfter: (after: K | undefined, size: number) => Promise<T[]>,
+  keyOf: (row: T) => K,
+  size = 1_000,
+): AsyncGenerator<T[]> {
   let after: K | undefined;
   for (;;) {
     const batch = await fetchAfter(after, size);

@@ -12,10 +12,27 @@ export const BATCH_SIZE = 1_000;
 // ---- reviews --------------------------------------------------------------------------------------
 
 export const REVIEW_COLUMNS = [
-  "review_id", "created_at", "updated_at", "session_id", "seq", "agent_id", "reviewer_email", "reviewer_name",
-  "rating", "labels", "comment", "text_snapshot", "termination", "latency_ms", "console_latency_ms", "by_operator", "reply_at", "flagged_at",
+  "review_id",
+  "created_at",
+  "updated_at",
+  "session_id",
+  "seq",
+  "agent_id",
+  "reviewer_email",
+  "reviewer_name",
+  "rating",
+  "labels",
+  "comment",
+  "text_snapshot",
+  "termination",
+  "latency_ms",
+  "console_latency_ms",
+  "by_operator",
+  "reply_at",
+  "flagged_at",
   // key=value (vN) per score, N the config version the value was written against; where the text came from.
-  "scores", "snapshot_source",
+  "scores",
+  "snapshot_source",
   // The reply's final values where an admin adjudicated a disagreement (the reviewer's own stay in rating/scores).
   ...FINAL_COLUMNS,
 ];
@@ -56,7 +73,10 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
         where: after ? { AND: [where, { id: { gt: after } }] } : where,
         orderBy: { id: "asc" },
         take: size,
-        include: { reviewer: { select: { email: true, name: true } }, scores: { select: { key: true, value: true, config: { select: { version: true } } }, orderBy: { key: "asc" } } },
+        include: {
+          reviewer: { select: { email: true, name: true } },
+          scores: { select: { key: true, value: true, config: { select: { version: true } } }, orderBy: { key: "asc" } },
+        },
       }),
     (row) => row.id,
     BATCH_SIZE,
@@ -82,11 +102,30 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
         if (filters.author && reply?.byOperator !== (filters.author === "operator")) continue;
         if (filters.flagged && !reply?.flaggedAt) continue;
         out.push([
-          review.id, review.createdAt, review.updatedAt, review.sessionId, review.seq, review.agentId, review.reviewer.email, review.reviewer.name,
-          review.rating, review.labels.split(",").filter(Boolean).join("; "), review.comment, review.textSnapshot,
-          reply?.termination, reply?.latencyMs, reply?.consoleLatencyMs, reply ? reply.byOperator : null, reply?.at, reply?.flaggedAt,
-          review.scores.map((s) => `${s.key}=${s.value} (v${s.config.version})`).join("; "), review.snapshotSource,
-          ...finalCells({ rating: review.rating, scores: review.scores.map((s) => ({ key: s.key, value: s.value, version: s.config.version })) }, finals.get(`${review.sessionId}:${review.seq}`)),
+          review.id,
+          review.createdAt,
+          review.updatedAt,
+          review.sessionId,
+          review.seq,
+          review.agentId,
+          review.reviewer.email,
+          review.reviewer.name,
+          review.rating,
+          review.labels.split(",").filter(Boolean).join("; "),
+          review.comment,
+          review.textSnapshot,
+          reply?.termination,
+          reply?.latencyMs,
+          reply?.consoleLatencyMs,
+          reply ? reply.byOperator : null,
+          reply?.at,
+          reply?.flaggedAt,
+          review.scores.map((s) => `${s.key}=${s.value} (v${s.config.version})`).join("; "),
+          review.snapshotSource,
+          ...finalCells(
+            { rating: review.rating, scores: review.scores.map((s) => ({ key: s.key, value: s.value, version: s.config.version })) },
+            finals.get(`${review.sessionId}:${review.seq}`),
+          ),
         ]);
       }
       yield out;

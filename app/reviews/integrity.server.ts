@@ -6,7 +6,11 @@ export type Conflict = "wrote" | "held";
 
 export class ReviewConflictError extends Error {
   constructor(readonly conflict: Conflict) {
-    super(conflict === "wrote" ? "You wrote this reply, so someone else has to review it." : "You held this session (took it over), so someone else has to review its replies.");
+    super(
+      conflict === "wrote"
+        ? "You wrote this reply, so someone else has to review it."
+        : "You held this session (took it over), so someone else has to review its replies.",
+    );
   }
 }
 
@@ -34,7 +38,10 @@ export async function conflictedKeys(reviewerId: string, replies: { sessionId: s
   const prisma = await db();
   const sessionIds = [...new Set(replies.map((r) => r.sessionId))];
   const [sent, held] = await Promise.all([
-    prisma.sentMessage.findMany({ where: { operatorId: reviewerId, sessionId: { in: sessionIds }, seq: { not: null } }, select: { sessionId: true, seq: true } }),
+    prisma.sentMessage.findMany({
+      where: { operatorId: reviewerId, sessionId: { in: sessionIds }, seq: { not: null } },
+      select: { sessionId: true, seq: true },
+    }),
     prisma.takeover.findMany({ where: { operatorId: reviewerId, sessionId: { in: sessionIds } }, select: { sessionId: true }, distinct: ["sessionId"] }),
   ]);
   const heldSessions = new Set(held.map((t) => t.sessionId));

@@ -8,7 +8,13 @@ const SILENCE_MS = 60_000; // FleetLM's default receive timeout is 30 s: a longe
 const MAX_EVENTS = 50_000;
 
 type Open = { agentId: string; lastChunkAt: number; terminal: boolean };
-type State = { since: Date; open: Map<string, Open>; interrupted: { agentId: string; at: number }[]; stop?: () => void; sweep?: ReturnType<typeof setInterval> };
+type State = {
+  since: Date;
+  open: Map<string, Open>;
+  interrupted: { agentId: string; at: number }[];
+  stop?: () => void;
+  sweep?: ReturnType<typeof setInterval>;
+};
 const tracker = slot<State>("interrupted");
 
 function record(s: State, agentId: string, at: number) {
@@ -25,7 +31,10 @@ function sweep(s: State, now: number) {
 }
 
 /** Feeds one chunk or message event (exported for tests; the live bus calls it). */
-export function observe(event: { type: string; sessionId?: string; agentId?: string; chunk?: Record<string, unknown>; message?: { kind: string } }, now = Date.now()) {
+export function observe(
+  event: { type: string; sessionId?: string; agentId?: string; chunk?: Record<string, unknown>; message?: { kind: string } },
+  now = Date.now(),
+) {
   const s = tracker.get();
   if (!s || !event.sessionId) return;
   if (event.type === "chunk" && event.chunk && event.agentId) {

@@ -42,10 +42,7 @@ const seeded = slot<boolean>("labelsSeeded");
 async function ensureDefaults() {
   if (seeded.get()) return;
   const prisma = await db();
-  const [count, touched] = await Promise.all([
-    prisma.reviewLabelDef.count(),
-    prisma.auditEvent.count({ where: { action: { startsWith: "review_label." } } }),
-  ]);
+  const [count, touched] = await Promise.all([prisma.reviewLabelDef.count(), prisma.auditEvent.count({ where: { action: { startsWith: "review_label." } } })]);
   if (count === 0 && touched === 0) {
     for (const label of DEFAULT_LABELS) {
       await prisma.reviewLabelDef.upsert({ where: { name: label.name }, create: label, update: {} });
@@ -61,7 +58,10 @@ export async function listLabels(): Promise<ReviewLabel[]> {
 }
 
 export class LabelConflictError extends Error {
-  constructor(readonly field: "name" | "hotkey", message: string) {
+  constructor(
+    readonly field: "name" | "hotkey",
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -82,7 +82,10 @@ export async function createLabel(input: z.output<typeof LabelSchema>, actor: Au
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const label = await tx.reviewLabelDef.create({ data: { name: input.name, hotkey: input.hotkey } });
-    await audit({ actor, action: "review_label.create", targetType: "review_label", targetId: label.id, details: { name: label.name, hotkey: label.hotkey }, ip }, tx);
+    await audit(
+      { actor, action: "review_label.create", targetType: "review_label", targetId: label.id, details: { name: label.name, hotkey: label.hotkey }, ip },
+      tx,
+    );
     return label;
   });
 }
@@ -94,7 +97,17 @@ export async function updateLabel(id: string, input: z.output<typeof LabelSchema
     const before = await tx.reviewLabelDef.findUnique({ where: { id } });
     if (!before) throw new Response("No such label.", { status: 404 });
     const label = await tx.reviewLabelDef.update({ where: { id }, data: { name: input.name, hotkey: input.hotkey } });
-    await audit({ actor, action: "review_label.update", targetType: "review_label", targetId: id, details: { from: { name: before.name, hotkey: before.hotkey }, to: { name: label.name, hotkey: label.hotkey } }, ip }, tx);
+    await audit(
+      {
+        actor,
+        action: "review_label.update",
+        targetType: "review_label",
+        targetId: id,
+        details: { from: { name: before.name, hotkey: before.hotkey }, to: { name: label.name, hotkey: label.hotkey } },
+        ip,
+      },
+      tx,
+    );
     return label;
   });
 }
@@ -109,4 +122,3 @@ export async function deleteLabel(id: string, actor: AuditActor, ip?: string) {
     await audit({ actor, action: "review_label.delete", targetType: "review_label", targetId: id, details: { name: before.name }, ip }, tx);
   });
 }
-

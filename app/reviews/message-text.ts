@@ -35,7 +35,15 @@ export function previewText(text: string, length = 160): string {
     try {
       const body = JSON.parse(trimmed) as { parts?: { type?: string; toolName?: string }[] };
       const parts = Array.isArray(body.parts) ? body.parts : [];
-      const names = parts.map((p) => (p.type === "dynamic-tool" ? `tool ${p.toolName ?? ""}`.trim() : p.type?.startsWith("tool-") ? `tool ${p.type.slice(5)}` : p.type === "reasoning" ? "reasoning" : (p.type ?? "part")));
+      const names = parts.map((p) =>
+        p.type === "dynamic-tool"
+          ? `tool ${p.toolName ?? ""}`.trim()
+          : p.type?.startsWith("tool-")
+            ? `tool ${p.type.slice(5)}`
+            : p.type === "reasoning"
+              ? "reasoning"
+              : (p.type ?? "part"),
+      );
       return `[${names.length ? names.join(", ") : "no text"}]`;
     } catch {
       // not JSON after all: show it as text

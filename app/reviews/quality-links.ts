@@ -21,7 +21,12 @@ export function qualityLinks(q: AgentQuality) {
   const reviewed = { reviewedFrom: range.from, reviewedTo: range.to };
   return {
     aiPerDay: q.perDay.map((d) => ({ name: d.day, count: d.ai, colour: C.ai, href: queueHref(agentId, { from: d.day, to: d.day, author: "ai" }) })),
-    operatorPerDay: q.perDay.map((d) => ({ name: d.day, count: d.operator, colour: C.operator, href: queueHref(agentId, { from: d.day, to: d.day, author: "operator" }) })),
+    operatorPerDay: q.perDay.map((d) => ({
+      name: d.day,
+      count: d.operator,
+      colour: C.operator,
+      href: queueHref(agentId, { from: d.day, to: d.day, author: "operator" }),
+    })),
     latency: q.latency.buckets.map((b) => ({
       name: b.label,
       count: b.count,
@@ -63,15 +68,29 @@ export type ScoreDayBar = { day: string; count: number; replies: number; mean: n
 export type ScoreOption = { value: string; name: string; colour: string; count: number; replies: number; href: string };
 
 /** A yes/no score's options read as yes and no; other options as named. */
-export const optionName = (s: Pick<ScoreSeries, "kind">, value: string) => (s.kind === "boolean" ? (value === "true" ? "yes" : value === "false" ? "no" : value) : value);
+export const optionName = (s: Pick<ScoreSeries, "kind">, value: string) =>
+  s.kind === "boolean" ? (value === "true" ? "yes" : value === "false" ? "no" : value) : value;
 
 export function scoreLinks(t: Pick<ScoresOverTime, "agentId" | "range">, s: ScoreSeries) {
   const { agentId, range } = t;
   const all = { name: "all values", count: s.values, replies: s.replies, colour: MEAN_COLOUR, href: scoreHref(s, agentId, range.from, range.to) };
   if (s.kind === "numeric") {
-    return { kind: s.kind, all, days: s.days.map((d): ScoreDayBar => ({ ...d, href: scoreHref(s, agentId, d.day, d.day) })), options: [] as ScoreOption[], perDay: [] as Record<string, string | number>[] };
+    return {
+      kind: s.kind,
+      all,
+      days: s.days.map((d): ScoreDayBar => ({ ...d, href: scoreHref(s, agentId, d.day, d.day) })),
+      options: [] as ScoreOption[],
+      perDay: [] as Record<string, string | number>[],
+    };
   }
-  const options = s.options.map((o, i): ScoreOption => ({ value: o.value, name: optionName(s, o.value), colour: OPTION_COLOURS[i % OPTION_COLOURS.length]!, count: o.count, replies: o.replies, href: scoreHref(s, agentId, range.from, range.to, o.value) }));
+  const options = s.options.map((o, i): ScoreOption => ({
+    value: o.value,
+    name: optionName(s, o.value),
+    colour: OPTION_COLOURS[i % OPTION_COLOURS.length]!,
+    count: o.count,
+    replies: o.replies,
+    href: scoreHref(s, agentId, range.from, range.to, o.value),
+  }));
   // One row per day for a stacked bar chart: the count of each option under its value, plus its link.
   const perDay = s.days.map((d) => {
     const row: Record<string, string | number> = { day: d.day, total: d.total };

@@ -128,7 +128,12 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
   }
   latencies.sort((a, b) => a - b);
   ttfts.sort((a, b) => a - b);
-  const buckets = LATENCY_BUCKETS.map((b, i) => ({ label: b.label, count: 0, min: i === 0 ? 0 : LATENCY_BUCKETS[i - 1]!.max, max: Number.isFinite(b.max) ? b.max : null }));
+  const buckets = LATENCY_BUCKETS.map((b, i) => ({
+    label: b.label,
+    count: 0,
+    min: i === 0 ? 0 : LATENCY_BUCKETS[i - 1]!.max,
+    max: Number.isFinite(b.max) ? b.max : null,
+  }));
   for (const ms of latencies) buckets[LATENCY_BUCKETS.findIndex((b) => ms < b.max)]!.count++;
 
   // Ratings: reviews written in the range about this agent's replies.
@@ -151,7 +156,10 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
   const reviews = good + bad;
 
   // Takeover rate: the agent's sessions active in the range that an operator took over in the range.
-  const activeIndexed = await prisma.sessionIndex.findMany({ where: { agentId, lastActivityAt: { gte: at.gte } , createdAt: { lt: at.lt } }, select: { id: true } });
+  const activeIndexed = await prisma.sessionIndex.findMany({
+    where: { agentId, lastActivityAt: { gte: at.gte }, createdAt: { lt: at.lt } },
+    select: { id: true },
+  });
   for (const s of activeIndexed) sessions.add(s.id);
   const takeovers = await prisma.takeover.findMany({ where: { startedAt: at }, select: { sessionId: true } });
   const takenOverIds = new Set(takeovers.map((t) => t.sessionId));

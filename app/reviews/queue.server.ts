@@ -14,7 +14,12 @@ export type { QueueItem };
 const DAY = z.string().refine(isCalendarDay);
 /** A score config's key, as `ScoreConfigFormSchema` allows it. */
 export const SCORE_KEY = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
-const optionalText = z.string().trim().max(200).optional().transform((v) => (v ? v : undefined));
+const optionalText = z
+  .string()
+  .trim()
+  .max(200)
+  .optional()
+  .transform((v) => (v ? v : undefined));
 
 /** Filters shared by the queue, the reviews export and (agent + range) the quality page. Bad values are dropped. */
 export const QueueFilterSchema = z.object({
@@ -28,7 +33,11 @@ export const QueueFilterSchema = z.object({
   to: DAY.optional().catch(undefined),
   author: z.enum(["ai", "operator"]).optional().catch(undefined),
   sample: z.coerce.number().int().min(1).max(500).optional().catch(undefined),
-  seed: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional().catch(undefined),
+  seed: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional()
+    .catch(undefined),
   // The replies behind a ratings or labels bar: those with a review of that rating / label written in
   // [reviewedFrom, reviewedTo] (the quality page counts reviews by when they were written).
   rating: z.enum(["good", "bad"]).optional().catch(undefined),
@@ -42,7 +51,10 @@ export const QueueFilterSchema = z.object({
   scoreValue: z.string().trim().min(1).max(100).optional().catch(undefined),
   // "1,2" in a URL; an array once parsed (a queue's stored filters are parsed again when it is read).
   scoreVersions: z
-    .preprocess((v) => (typeof v === "string" ? (/^\d{1,6}(,\d{1,6}){0,49}$/.test(v) ? v.split(",").map(Number) : undefined) : v), z.array(z.number().int().min(1)).min(1).max(50).optional())
+    .preprocess(
+      (v) => (typeof v === "string" ? (/^\d{1,6}(,\d{1,6}){0,49}$/.test(v) ? v.split(",").map(Number) : undefined) : v),
+      z.array(z.number().int().min(1)).min(1).max(50).optional(),
+    )
     .catch(undefined),
   /** `all`: include the replies I reviewed (marked), so a chart bar opens exactly the replies it counts. */
   show: z.enum(["all"]).optional().catch(undefined),
@@ -89,7 +101,10 @@ export function replyWhere(filters: QueueFilters): Prisma.ReplyIndexWhereInput {
   // A reply's latency is the Console's figure, or the agent's own latency_ms where the Console has none (older rows):
   // the same figure the quality charts count, so a bar opens exactly the replies behind it.
   if (filters.minLatency !== undefined || filters.maxLatency !== undefined) {
-    const range = { ...(filters.minLatency !== undefined ? { gt: filters.minLatency } : {}), ...(filters.maxLatency !== undefined ? { lt: filters.maxLatency } : {}) };
+    const range = {
+      ...(filters.minLatency !== undefined ? { gt: filters.minLatency } : {}),
+      ...(filters.maxLatency !== undefined ? { lt: filters.maxLatency } : {}),
+    };
     where.OR = [{ consoleLatencyMs: range }, { consoleLatencyMs: null, latencyMs: range }];
   }
   if (filters.flagged) where.flaggedAt = { not: null };
@@ -126,7 +141,16 @@ export async function replyWhereWithReviews(filters: QueueFilters): Promise<Pris
       ...(filters.agent ? { agentId: filters.agent } : {}),
       ...(filters.rating ? { rating: filters.rating } : {}),
       // Labels are stored comma-joined: match the whole name, not a substring of another label.
-      ...(filters.label ? { OR: [{ labels: filters.label }, { labels: { startsWith: `${filters.label},` } }, { labels: { endsWith: `,${filters.label}` } }, { labels: { contains: `,${filters.label},` } }] } : {}),
+      ...(filters.label
+        ? {
+            OR: [
+              { labels: filters.label },
+              { labels: { startsWith: `${filters.label},` } },
+              { labels: { endsWith: `,${filters.label}` } },
+              { labels: { contains: `,${filters.label},` } },
+            ],
+          }
+        : {}),
       ...(createdAt.gte || createdAt.lt ? { createdAt } : {}),
       ...scoreWhere(filters),
     },
@@ -137,7 +161,17 @@ export async function replyWhereWithReviews(filters: QueueFilters): Promise<Pris
   return { AND: [where, replyKeysWhere(reviews)] };
 }
 
-type Row = { sessionId: string; seq: number; agentId: string; termination: string; latencyMs: number | null; byOperator: boolean; length: number; at: Date; flaggedAt: Date | null };
+type Row = {
+  sessionId: string;
+  seq: number;
+  agentId: string;
+  termination: string;
+  latencyMs: number | null;
+  byOperator: boolean;
+  length: number;
+  at: Date;
+  flaggedAt: Date | null;
+};
 
 const key = (r: { sessionId: string; seq: number }) => `${r.sessionId}:${r.seq}`;
 
@@ -145,7 +179,9 @@ const key = (r: { sessionId: string; seq: number }) => `${r.sessionId}:${r.seq}`
  * A where clause for a set of (sessionId, seq) keys, grouped by session to keep the parameter count low. Its
  * shape fits every table keyed by reply (ReplyIndex, Adjudication, QueueItem…).
  */
-export function replyKeysWhere(keys: { sessionId: string; seq: number }[]): { OR: { sessionId: string; seq: { in: number[] } }[] } | { sessionId: { in: string[] } } {
+export function replyKeysWhere(
+  keys: { sessionId: string; seq: number }[],
+): { OR: { sessionId: string; seq: { in: number[] } }[] } | { sessionId: { in: string[] } } {
   const bySession = new Map<string, Set<number>>();
   for (const k of keys) {
     const seqs = bySession.get(k.sessionId) ?? new Set<number>();
@@ -201,11 +237,21 @@ export async function unreviewedQueue(reviewerId: string, filters: QueueFilters,
 }
 
 /** The seeded sample: a hash of (seed, reply) orders the matching replies; the first `size` form the sample. */
-export async function sampledQueue(reviewerId: string, filters: QueueFilters & { sample: number; seed: string }): Promise<{ items: QueueItem[]; poolSize: number; truncated: boolean }> {
+export async function sampledQueue(
+  reviewerId: string,
+  filters: QueueFilters & { sample: number; seed: string },
+): Promise<{ items: QueueItem[]; poolSize: number; truncated: boolean }> {
   const prisma = await db();
-  const pool = await prisma.replyIndex.findMany({ where: await replyWhereWithReviews(filters), select: { sessionId: true, seq: true }, take: SAMPLE_POOL_LIMIT + 1 });
+  const pool = await prisma.replyIndex.findMany({
+    where: await replyWhereWithReviews(filters),
+    select: { sessionId: true, seq: true },
+    take: SAMPLE_POOL_LIMIT + 1,
+  });
   const truncated = pool.length > SAMPLE_POOL_LIMIT;
-  const rank = (r: { sessionId: string; seq: number }) => createHash("sha1").update(`${filters.seed}\u0000${key(r)}`).digest("hex");
+  const rank = (r: { sessionId: string; seq: number }) =>
+    createHash("sha1")
+      .update(`${filters.seed}\u0000${key(r)}`)
+      .digest("hex");
   const chosen = pool
     .slice(0, SAMPLE_POOL_LIMIT)
     .map((r) => ({ ...r, rank: rank(r) }))

@@ -61,7 +61,9 @@ function isUserTurn(session: { agentId: string }, message: MessageLike): boolean
 
 // First and last chunk times of the stream being watched per session (session-watch notes them), taken by
 // the next AI reply recorded for that session.
-const streams = (globalThis as unknown as { __replyStreams?: Map<string, { first: number; last: number }> }).__replyStreams ?? new Map<string, { first: number; last: number }>();
+const streams =
+  (globalThis as unknown as { __replyStreams?: Map<string, { first: number; last: number }> }).__replyStreams ??
+  new Map<string, { first: number; last: number }>();
 (globalThis as unknown as { __replyStreams?: typeof streams }).__replyStreams = streams;
 
 /** A live chunk of the session's agent reply arrived now (only where the Console watches the session). */
@@ -108,7 +110,11 @@ async function measureLatencies(session: { id: string; agentId: string }, batch:
     let question = before(facts.seq);
     if (!question && facts === ai[0]) {
       // A long run of agent messages: the question lies further back than the window.
-      const row = await prisma.indexedMessage.findFirst({ where: { sessionId: stored, role: "user", seq: { lt: facts.seq } }, orderBy: { seq: "desc" }, select: { at: true } });
+      const row = await prisma.indexedMessage.findFirst({
+        where: { sessionId: stored, role: "user", seq: { lt: facts.seq } },
+        orderBy: { seq: "desc" },
+        select: { at: true },
+      });
       question = row?.at ?? null;
     }
     if (!question) continue;
@@ -138,7 +144,10 @@ export async function recordReplies(session: { id: string; agentId: string }, me
   // A long catch-up read can carry thousands of replies: look them up in slices the database's bind limit allows.
   const known = new Set<number>();
   for (let i = 0; i < seqs.length; i += LOOKUP_SLICE) {
-    const existing = await prisma.replyIndex.findMany({ where: { sessionId: session.id, seq: { in: seqs.slice(i, i + LOOKUP_SLICE) } }, select: { seq: true } });
+    const existing = await prisma.replyIndex.findMany({
+      where: { sessionId: session.id, seq: { in: seqs.slice(i, i + LOOKUP_SLICE) } },
+      select: { seq: true },
+    });
     for (const row of existing) known.add(row.seq);
   }
   const fresh = [...rows.values()].filter((row) => !known.has(row.seq));

@@ -23,7 +23,6 @@ import type { Actor as FullActor } from "~/auth/actor";
 
 export { MAX_COMMENT };
 
-
 const toList = (value: unknown) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]);
 
 export const ReviewFormSchema = z.object({
@@ -157,7 +156,9 @@ export async function submitReview(actor: Actor, sessionId: string, seq: number,
       return await prisma.$transaction(async (tx) => {
         const review = existing
           ? await tx.review.update({ where: { id: existing.id }, data: fields })
-          : await tx.review.create({ data: { ...fields, sessionId, seq, agentId: agentId!, reviewerId: actor.id, textSnapshot: textSnapshot!, snapshotSource } });
+          : await tx.review.create({
+              data: { ...fields, sessionId, seq, agentId: agentId!, reviewerId: actor.id, textSnapshot: textSnapshot!, snapshotSource },
+            });
         await audit(
           {
             actor,
@@ -225,7 +226,9 @@ export async function setFlag(actor: Actor, sessionId: string, seq: number, flag
       where: { sessionId_seq: { sessionId, seq } },
       data: flagged ? { flaggedAt: new Date(), flaggedById: actor.id } : { flaggedAt: null, flaggedById: null },
     });
-    const details = flagged ? { sessionId, seq } : { sessionId, seq, flaggedById: before.flaggedById, flaggedAt: before.flaggedAt?.toISOString() ?? null, ...(reason ? { reason } : {}) };
+    const details = flagged
+      ? { sessionId, seq }
+      : { sessionId, seq, flaggedById: before.flaggedById, flaggedAt: before.flaggedAt?.toISOString() ?? null, ...(reason ? { reason } : {}) };
     await audit({ actor, action: flagged ? "reply.flag" : "reply.unflag", targetType: "reply", targetId: `${sessionId}:${seq}`, details, ip }, tx);
     return row;
   });
@@ -262,7 +265,6 @@ export async function replyState(me: { id: string }, sessionId: string, seq: num
   };
 }
 
-
 /** Authorship of context messages: sender id and send ledger, never metadata (ADR 087). */
 async function contextAuthors(prisma: Db, sessionId: string, agentId: string | null, messages: Message[]) {
   if (!agentId) return new Map<number, Authorship>();
@@ -296,7 +298,17 @@ export async function replyContext(
         const { text, fullLength } = boundText(snapshotText(message.content));
         const author = authors.get(message.seq);
         const view = { ...toViewMessage(message), author };
-        return { seq: message.seq, senderId: message.sender_id, role: author?.role ?? "other", suspicious: author?.suspicious ?? null, kind: message.kind, text, fullLength, at: message.insertedAt.toISOString(), view };
+        return {
+          seq: message.seq,
+          senderId: message.sender_id,
+          role: author?.role ?? "other",
+          suspicious: author?.suspicious ?? null,
+          kind: message.kind,
+          text,
+          fullLength,
+          at: message.insertedAt.toISOString(),
+          view,
+        };
       }),
     };
   } catch (error) {

@@ -24,7 +24,14 @@ type SeriesBase = {
 };
 
 export type NumericDay = { day: string; count: number; replies: number; mean: number | null; p50: number | null };
-export type NumericSeries = SeriesBase & { kind: "numeric"; min: number | null; max: number | null; mean: number | null; p50: number | null; days: NumericDay[] };
+export type NumericSeries = SeriesBase & {
+  kind: "numeric";
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  p50: number | null;
+  days: NumericDay[];
+};
 
 export type OptionDay = { day: string; total: number; counts: Record<string, number>; replies: Record<string, number> };
 export type OptionSeries = SeriesBase & { kind: "categorical" | "boolean"; options: { value: string; count: number; replies: number }[]; days: OptionDay[] };
@@ -74,7 +81,10 @@ export async function scoresOverTime(agentId: string, range: QualityRange, onlyK
   const configs = (await currentScoreConfigs()).filter((c) => !onlyKey || c.key === onlyKey);
   if (configs.length === 0) return { agentId, range, scores: [], withoutValues: [] };
   const keys = configs.map((c) => c.key);
-  const versionRows = await prisma.scoreConfig.findMany({ where: { key: { in: keys } }, select: { id: true, key: true, version: true, kind: true, min: true, max: true, retired: true } });
+  const versionRows = await prisma.scoreConfig.findMany({
+    where: { key: { in: keys } },
+    select: { id: true, key: true, version: true, kind: true, min: true, max: true, retired: true },
+  });
   const byKey = new Map(configs.map((c) => [c.key, c]));
   const counted = new Map<string, number>(); // configId → version, for versions on the current scale
   const versionsOf = new Map<string, { counted: number[]; total: number }>();
@@ -91,7 +101,10 @@ export async function scoresOverTime(agentId: string, range: QualityRange, onlyK
     versionsOf.set(row.key, entry);
   }
   const accs = new Map<string, Acc>(
-    configs.map((config) => [config.key, { config, all: bucket(), leftOut: 0, numbers: new Map(), numberReplies: new Map(), options: new Map(), perDay: new Map() }]),
+    configs.map((config) => [
+      config.key,
+      { config, all: bucket(), leftOut: 0, numbers: new Map(), numberReplies: new Map(), options: new Map(), perDay: new Map() },
+    ]),
   );
   for (const acc of accs.values()) {
     const seed = acc.config.kind === "boolean" ? ["true", "false"] : acc.config.kind === "categorical" ? acc.config.options : [];
@@ -103,7 +116,13 @@ export async function scoresOverTime(agentId: string, range: QualityRange, onlyK
   for (;;) {
     const batch = await prisma.review.findMany({
       where: { agentId, createdAt: at, scores: { some: { key: { in: keys } } } },
-      select: { id: true, sessionId: true, seq: true, createdAt: true, scores: { where: { key: { in: keys } }, select: { key: true, value: true, configId: true } } },
+      select: {
+        id: true,
+        sessionId: true,
+        seq: true,
+        createdAt: true,
+        scores: { where: { key: { in: keys } }, select: { key: true, value: true, configId: true } },
+      },
       // The (agentId, createdAt) index gives this order without a sort; the cursor resumes after the last row.
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: BATCH,

@@ -45,7 +45,9 @@ export async function rememberNewReplies(sessionId: string, messages: { seq: num
   // A catch-up can carry thousands of replies: one look-up and one insert per slice (the bind limit allows 500).
   for (let i = 0; i < all.length; i += 500) {
     const slice = all.slice(i, i + 500);
-    const present = new Set((await prisma.replySnapshot.findMany({ where: { sessionId, seq: { in: slice.map((r) => r.seq) } }, select: { seq: true } })).map((r) => r.seq));
+    const present = new Set(
+      (await prisma.replySnapshot.findMany({ where: { sessionId, seq: { in: slice.map((r) => r.seq) } }, select: { seq: true } })).map((r) => r.seq),
+    );
     const fresh = slice.filter((r) => !present.has(r.seq));
     if (fresh.length === 0) continue;
     try {
@@ -53,7 +55,10 @@ export async function rememberNewReplies(sessionId: string, messages: { seq: num
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002") throw error;
       // A reviewer's view stored one of them meanwhile: insert one by one, skipping those.
-      for (const row of fresh) await prisma.replySnapshot.create({ data: row }).catch((e: { code?: string }) => { if (e.code !== "P2002") throw e; });
+      for (const row of fresh)
+        await prisma.replySnapshot.create({ data: row }).catch((e: { code?: string }) => {
+          if (e.code !== "P2002") throw e;
+        });
     }
   }
 }

@@ -29,7 +29,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!changed.ok && "retryAfterMs" in changed) {
       const seconds = retryAfterSeconds(changed.retryAfterMs);
       return data(
-        { ok: false as const, errors: { current: [`Too many wrong passwords. Try again in ${seconds} s.`] } as Record<string, string[]>, values: formValues(form) },
+        {
+          ok: false as const,
+          errors: { current: [`Too many wrong passwords. Try again in ${seconds} s.`] } as Record<string, string[]>,
+          values: formValues(form),
+        },
         { status: 429, headers: { "Retry-After": String(seconds) } },
       );
     }
@@ -96,8 +100,16 @@ export default function Account() {
         <p className="text-sm text-slate-600 dark:text-slate-300">
           {operator.name} · {operator.email} · {operator.role}
         </p>
-        {changed === "password" ? <p role="status" className="mt-2 text-sm text-green-700 dark:text-green-400">Password changed. Your other sessions were signed out.</p> : null}
-        {changed === "session" ? <p role="status" className="mt-2 text-sm text-green-700 dark:text-green-400">Session revoked.</p> : null}
+        {changed === "password" ? (
+          <p role="status" className="mt-2 text-sm text-green-700 dark:text-green-400">
+            Password changed. Your other sessions were signed out.
+          </p>
+        ) : null}
+        {changed === "session" ? (
+          <p role="status" className="mt-2 text-sm text-green-700 dark:text-green-400">
+            Session revoked.
+          </p>
+        ) : null}
       </div>
       <div>
         <h2 className="mb-2 text-lg font-medium">Change password</h2>
@@ -109,11 +121,21 @@ export default function Account() {
           <table className="w-full text-left text-sm">
             <thead className="bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-300">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Signed in</th>
-                <th scope="col" className="px-3 py-2 font-medium">IP</th>
-                <th scope="col" className="px-3 py-2 font-medium">Browser</th>
-                <th scope="col" className="px-3 py-2 font-medium">Expires if idle</th>
-                <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Signed in
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  IP
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Browser
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Expires if idle
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -121,10 +143,14 @@ export default function Account() {
                 <tr key={session.id} className="border-t border-slate-200 dark:border-slate-800" data-testid={session.current ? "current-session" : undefined}>
                   <td className="px-3 py-2">
                     {formatDateTime(session.createdAt)}
-                    {session.current ? <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs text-green-800 dark:bg-green-900 dark:text-green-100">this session</span> : null}
+                    {session.current ? (
+                      <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs text-green-800 dark:bg-green-900 dark:text-green-100">this session</span>
+                    ) : null}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs">{session.ip ?? "—"}</td>
-                  <td className="max-w-xs truncate px-3 py-2 text-xs" title={session.userAgent ?? undefined}>{session.userAgent ?? "—"}</td>
+                  <td className="max-w-xs truncate px-3 py-2 text-xs" title={session.userAgent ?? undefined}>
+                    {session.userAgent ?? "—"}
+                  </td>
                   <td className="px-3 py-2">{formatDateTime(session.expiresAt)}</td>
                   <td className="px-3 py-2 text-right">
                     <Form method="post">

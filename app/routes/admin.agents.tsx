@@ -60,7 +60,11 @@ export default function AdminAgents() {
         </p>
       ) : null}
       {!list.ok ? (
-        <p role="alert" data-testid="degraded" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <p
+          role="alert"
+          data-testid="degraded"
+          className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
           {list.reason} The agent list is unavailable until FleetLM answers again.
         </p>
       ) : list.agents.length === 0 ? (
@@ -87,9 +91,7 @@ export default function AdminAgents() {
                 </td>
                 <td>{agent.status}</td>
                 <td className="break-all font-mono text-xs">{agent.realUrl}</td>
-                <td>
-                  {agent.gated ? (agent.drifted ? <span className="text-amber-700">Yes, but FleetLM no longer points at the gate</span> : "Yes") : "No"}
-                </td>
+                <td>{agent.gated ? agent.drifted ? <span className="text-amber-700">Yes, but FleetLM no longer points at the gate</span> : "Yes" : "No"}</td>
                 <td className="text-right">
                   <Form method="post">
                     <input type="hidden" name="agentId" value={agent.id} />

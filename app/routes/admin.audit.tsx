@@ -38,13 +38,29 @@ function Details({ text }: { text: string }) {
 }
 
 const columns = [
-  column.accessor("at", { header: ({ column }) => <DataTableColumnHeader column={column} title="Time" />, cell: (info) => <span className="whitespace-nowrap">{formatDateTime(info.getValue())}</span> }),
-  column.accessor("action", { header: ({ column }) => <DataTableColumnHeader column={column} title="Action" />, cell: (info) => <code className="text-xs">{info.getValue()}</code> }),
-  column.accessor("actorEmail", { header: ({ column }) => <DataTableColumnHeader column={column} title="Actor" />, cell: (info) => info.getValue() ?? <span className="text-slate-400">system / anonymous</span> }),
+  column.accessor("at", {
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Time" />,
+    cell: (info) => <span className="whitespace-nowrap">{formatDateTime(info.getValue())}</span>,
+  }),
+  column.accessor("action", {
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Action" />,
+    cell: (info) => <code className="text-xs">{info.getValue()}</code>,
+  }),
+  column.accessor("actorEmail", {
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Actor" />,
+    cell: (info) => info.getValue() ?? <span className="text-slate-400">system / anonymous</span>,
+  }),
   column.display({
     id: "target",
     header: "Target",
-    cell: ({ row }) => (row.original.targetType ? <code className="text-xs">{row.original.targetType}:{row.original.targetId ?? ""}</code> : "—"),
+    cell: ({ row }) =>
+      row.original.targetType ? (
+        <code className="text-xs">
+          {row.original.targetType}:{row.original.targetId ?? ""}
+        </code>
+      ) : (
+        "—"
+      ),
   }),
   column.accessor("ip", { header: "IP", enableSorting: false, cell: (info) => <span className="font-mono text-xs">{info.getValue() ?? "—"}</span> }),
   column.accessor("details", { header: "Details", enableSorting: false, cell: (info) => <Details text={info.getValue()} /> }),
@@ -62,7 +78,11 @@ export default function AuditLog() {
     <section>
       <div className="mb-3 flex items-center gap-3">
         <h1 className="text-xl font-semibold">Audit log</h1>
-        <Link reloadDocument to={`/admin/audit/export${exportSearch ? `?${exportSearch}` : ""}`} className="ml-auto rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700">
+        <Link
+          reloadDocument
+          to={`/admin/audit/export${exportSearch ? `?${exportSearch}` : ""}`}
+          className="ml-auto rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700"
+        >
           Export CSV
         </Link>
       </div>

@@ -54,7 +54,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!(await deleteCannedReply(parsed.data.id, admin, ip))) throw new Response("Canned reply not found", { status: 404 });
     }
   } catch (error) {
-    if (error instanceof TitleTakenError) return data({ ok: false as const, errors: { title: ["A canned reply with this title exists."] }, values: formValues(form) }, { status: 400 });
+    if (error instanceof TitleTakenError)
+      return data({ ok: false as const, errors: { title: ["A canned reply with this title exists."] }, values: formValues(form) }, { status: 400 });
     throw error;
   }
   throw redirect("/admin/canned-replies");
@@ -74,8 +75,14 @@ export default function CannedReplies() {
   return (
     <div className="mx-auto flex max-w-3xl flex-col gap-4">
       <h1 className="text-xl font-semibold">Canned replies</h1>
-      <p className="text-sm text-slate-600 dark:text-slate-400">Operators holding a session type “/” in the composer to insert one of these (at most {limit}).</p>
-      {errors.intent ? <p role="alert" className="text-sm text-red-700">{errors.intent.join(" ")}</p> : null}
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Operators holding a session type “/” in the composer to insert one of these (at most {limit}).
+      </p>
+      {errors.intent ? (
+        <p role="alert" className="text-sm text-red-700">
+          {errors.intent.join(" ")}
+        </p>
+      ) : null}
 
       <Form method="post" className="flex flex-col gap-2 rounded border border-slate-200 p-3 dark:border-slate-800" aria-label="New canned reply">
         <h2 className="font-medium">New canned reply</h2>
@@ -83,12 +90,20 @@ export default function CannedReplies() {
           Title
           <input name="title" className={input} defaultValue={editingId ? "" : values.title} maxLength={80} required />
         </label>
-        {!editingId && errors.title ? <p role="alert" className="text-sm text-red-700">{errors.title.join(" ")}</p> : null}
+        {!editingId && errors.title ? (
+          <p role="alert" className="text-sm text-red-700">
+            {errors.title.join(" ")}
+          </p>
+        ) : null}
         <label className="text-sm">
           Text
           <textarea name="body" className={input} rows={3} defaultValue={editingId ? "" : values.body} maxLength={4000} required />
         </label>
-        {!editingId && errors.body ? <p role="alert" className="text-sm text-red-700">{errors.body.join(" ")}</p> : null}
+        {!editingId && errors.body ? (
+          <p role="alert" className="text-sm text-red-700">
+            {errors.body.join(" ")}
+          </p>
+        ) : null}
         <button name="intent" value="create" disabled={busy} className={`${button} self-start`}>
           Add
         </button>
@@ -103,12 +118,20 @@ export default function CannedReplies() {
                 Title
                 <input name="title" className={input} defaultValue={editingId === reply.id ? values.title : reply.title} maxLength={80} required />
               </label>
-              {editingId === reply.id && errors.title ? <p role="alert" className="text-sm text-red-700">{errors.title.join(" ")}</p> : null}
+              {editingId === reply.id && errors.title ? (
+                <p role="alert" className="text-sm text-red-700">
+                  {errors.title.join(" ")}
+                </p>
+              ) : null}
               <label className="text-sm">
                 Text
                 <textarea name="body" className={input} rows={3} defaultValue={editingId === reply.id ? values.body : reply.body} maxLength={4000} required />
               </label>
-              {editingId === reply.id && errors.body ? <p role="alert" className="text-sm text-red-700">{errors.body.join(" ")}</p> : null}
+              {editingId === reply.id && errors.body ? (
+                <p role="alert" className="text-sm text-red-700">
+                  {errors.body.join(" ")}
+                </p>
+              ) : null}
               <div className="flex gap-2">
                 <button name="intent" value="update" disabled={busy} className={button}>
                   Save

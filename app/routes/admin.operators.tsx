@@ -116,7 +116,9 @@ function RowActions({ row, meId, result }: { row: Row; meId: string; result: Act
           Role
           <select name="role" defaultValue={row.role} className={inputClass} aria-label={`Role of ${row.email}`}>
             {ROLE_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>{o.label}</option>
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
             ))}
           </select>
         </label>
@@ -168,7 +170,14 @@ function CreateOperator({ result }: { result: ActionResult }) {
         <input type="hidden" name="intent" value="create" />
         <label className="text-sm">
           E-mail
-          <input name="email" type="email" autoComplete="off" defaultValue={mine?.values.email ?? ""} aria-invalid={errors.email ? true : undefined} className={inputClass} />
+          <input
+            name="email"
+            type="email"
+            autoComplete="off"
+            defaultValue={mine?.values.email ?? ""}
+            aria-invalid={errors.email ? true : undefined}
+            className={inputClass}
+          />
           <FieldError errors={errors.email} />
         </label>
         <label className="text-sm">
@@ -180,7 +189,9 @@ function CreateOperator({ result }: { result: ActionResult }) {
           Role
           <select name="role" defaultValue={mine?.values.role ?? "operator"} className={inputClass}>
             {ROLE_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>{o.label}</option>
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
             ))}
           </select>
           <FieldError errors={errors.role} />
@@ -190,7 +201,9 @@ function CreateOperator({ result }: { result: ActionResult }) {
           <input name="password" type="password" autoComplete="new-password" aria-invalid={errors.password ? true : undefined} className={inputClass} />
           <FieldError errors={errors.password} />
         </label>
-        <button disabled={busy} className={buttonClass}>{busy ? "Creating…" : "Create operator"}</button>
+        <button disabled={busy} className={buttonClass}>
+          {busy ? "Creating…" : "Create operator"}
+        </button>
       </Form>
     </details>
   );
@@ -215,22 +228,37 @@ export default function Operators() {
       cell: (info) => formatDateTime(info.getValue()),
     }),
     column.accessor("sessions", { header: "Sessions", enableSorting: false }),
-    column.display({ id: "actions", header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowActions row={row.original} meId={meId} result={result} /> }),
+    column.display({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      cell: ({ row }) => <RowActions row={row.original} meId={meId} result={result} />,
+    }),
   ];
   const table = useServerTable({ data: operators, columns, state, getRowId: (row) => row.id });
-  const formError = result && result.values.intent !== "create" ? result.errors.form ?? result.errors.intent ?? result.errors.id : undefined;
+  const formError = result && result.values.intent !== "create" ? (result.errors.form ?? result.errors.intent ?? result.errors.id) : undefined;
   return (
     <section>
       <h1 className="mb-3 text-xl font-semibold">Operators</h1>
       <CreateOperator result={result} />
-      {formError ? <p role="alert" className="mb-2 text-sm text-red-600">{formError[0]}</p> : null}
+      {formError ? (
+        <p role="alert" className="mb-2 text-sm text-red-600">
+          {formError[0]}
+        </p>
+      ) : null}
       <DataTableToolbar
         fields={["q"]}
         filterKeys={["q", "role", "status"]}
         aside={
           <>
             <DataTableFacetedFilter name="role" title="Role" options={ROLE_OPTIONS} />
-            <DataTableFacetedFilter name="status" title="Status" options={[{ value: "active", label: "Active" }, { value: "deactivated", label: "Deactivated" }]} />
+            <DataTableFacetedFilter
+              name="status"
+              title="Status"
+              options={[
+                { value: "active", label: "Active" },
+                { value: "deactivated", label: "Deactivated" },
+              ]}
+            />
           </>
         }
       >

@@ -41,7 +41,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
     }
   } catch (error) {
-    if (error instanceof LabelConflictError) return invalid({ [error.field]: [error.message] }, { name: String(form.get("name") ?? ""), hotkey: String(form.get("hotkey") ?? ""), id: String(form.get("id") ?? "") });
+    if (error instanceof LabelConflictError)
+      return invalid(
+        { [error.field]: [error.message] },
+        { name: String(form.get("name") ?? ""), hotkey: String(form.get("hotkey") ?? ""), id: String(form.get("id") ?? "") },
+      );
     throw error;
   }
   throw redirect("/admin/review-labels");
@@ -60,12 +64,16 @@ export default function ReviewLabels() {
     <div className="max-w-2xl space-y-4">
       <h1 className="text-xl font-semibold">Review labels</h1>
       <p className="text-sm text-slate-600 dark:text-slate-300">
-        Reviewers tag agent replies with these. A hotkey (one letter or digit) toggles the label in the review queue; {reserved.join(" ")} are taken by the queue.
-        Renaming or deleting a label leaves existing reviews with the name they were given.
+        Reviewers tag agent replies with these. A hotkey (one letter or digit) toggles the label in the review queue; {reserved.join(" ")} are taken by the
+        queue. Renaming or deleting a label leaves existing reviews with the name they were given.
       </p>
       <table className="w-full text-sm">
         <thead>
-          <tr className="text-left text-slate-500"><th className="py-1">Name</th><th>Hotkey</th><th /></tr>
+          <tr className="text-left text-slate-500">
+            <th className="py-1">Name</th>
+            <th>Hotkey</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {labels.map((label) => (
@@ -74,17 +82,39 @@ export default function ReviewLabels() {
                 <Form method="post" className="flex items-center gap-2">
                   <input type="hidden" name="intent" value="update" />
                   <input type="hidden" name="id" value={label.id} />
-                  <input name="name" aria-label={`Name of ${label.name}`} defaultValue={editingId === label.id ? values.name : label.name} className={`${input} flex-1`} />
-                  <input name="hotkey" aria-label={`Hotkey of ${label.name}`} defaultValue={editingId === label.id ? values.hotkey : (label.hotkey ?? "")} maxLength={1} className={`${input} w-12 text-center`} />
-                  <button disabled={busy} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">Save</button>
+                  <input
+                    name="name"
+                    aria-label={`Name of ${label.name}`}
+                    defaultValue={editingId === label.id ? values.name : label.name}
+                    className={`${input} flex-1`}
+                  />
+                  <input
+                    name="hotkey"
+                    aria-label={`Hotkey of ${label.name}`}
+                    defaultValue={editingId === label.id ? values.hotkey : (label.hotkey ?? "")}
+                    maxLength={1}
+                    className={`${input} w-12 text-center`}
+                  />
+                  <button disabled={busy} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
+                    Save
+                  </button>
                 </Form>
-                {editingId === label.id && (errors.name || errors.hotkey) ? <p className="text-red-600">{[...(errors.name ?? []), ...(errors.hotkey ?? [])].join(" ")}</p> : null}
+                {editingId === label.id && (errors.name || errors.hotkey) ? (
+                  <p className="text-red-600">{[...(errors.name ?? []), ...(errors.hotkey ?? [])].join(" ")}</p>
+                ) : null}
               </td>
               <td className="text-right">
-                <Form method="post" onSubmit={(e) => { if (!confirm(`Delete the label "${label.name}"?`)) e.preventDefault(); }}>
+                <Form
+                  method="post"
+                  onSubmit={(e) => {
+                    if (!confirm(`Delete the label "${label.name}"?`)) e.preventDefault();
+                  }}
+                >
                   <input type="hidden" name="intent" value="delete" />
                   <input type="hidden" name="id" value={label.id} />
-                  <button disabled={busy} className="text-red-600 underline">Delete</button>
+                  <button disabled={busy} className="text-red-600 underline">
+                    Delete
+                  </button>
                 </Form>
               </td>
             </tr>
@@ -95,15 +125,32 @@ export default function ReviewLabels() {
         <input type="hidden" name="intent" value="create" />
         <label className="flex flex-col text-sm">
           New label
-          <input name="name" required maxLength={40} defaultValue={!editingId ? values.name : ""} aria-invalid={!editingId && errors.name ? true : undefined} className={input} />
+          <input
+            name="name"
+            required
+            maxLength={40}
+            defaultValue={!editingId ? values.name : ""}
+            aria-invalid={!editingId && errors.name ? true : undefined}
+            className={input}
+          />
         </label>
         <label className="flex flex-col text-sm">
           Hotkey
-          <input name="hotkey" maxLength={1} defaultValue={!editingId ? values.hotkey : ""} aria-invalid={!editingId && errors.hotkey ? true : undefined} className={`${input} w-16 text-center`} />
+          <input
+            name="hotkey"
+            maxLength={1}
+            defaultValue={!editingId ? values.hotkey : ""}
+            aria-invalid={!editingId && errors.hotkey ? true : undefined}
+            className={`${input} w-16 text-center`}
+          />
         </label>
-        <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white">Add label</button>
+        <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white">
+          Add label
+        </button>
         {!editingId && (errors.name || errors.hotkey || errors.intent) ? (
-          <p role="alert" className="w-full text-sm text-red-600">{[...(errors.name ?? []), ...(errors.hotkey ?? []), ...(errors.intent ?? [])].join(" ")}</p>
+          <p role="alert" className="w-full text-sm text-red-600">
+            {[...(errors.name ?? []), ...(errors.hotkey ?? []), ...(errors.intent ?? [])].join(" ")}
+          </p>
         ) : null}
       </Form>
     </div>

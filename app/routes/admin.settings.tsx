@@ -51,8 +51,8 @@ export default function SettingsPage() {
         <fieldset className="space-y-2">
           <legend className="font-medium">What end users see of an operator</legend>
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            A reply sent during a takeover reaches the user's app as the agent's message. FleetLM passes its metadata to the app as is, so these fields are visible to the user. Applies to
-            replies sent and replies stopped from now on.
+            A reply sent during a takeover reaches the user's app as the agent's message. FleetLM passes its metadata to the app as is, so these fields are
+            visible to the user. Applies to replies sent and replies stopped from now on.
           </p>
           {(Object.keys(labels) as OperatorIdentity[]).map((value) => (
             <label key={value} className="flex items-start gap-2 text-sm">
@@ -64,7 +64,11 @@ export default function SettingsPage() {
               </span>
             </label>
           ))}
-          {actionData?.errors?.operatorIdentity ? <p role="alert" className="text-sm text-red-700 dark:text-red-300">{actionData.errors.operatorIdentity[0]}</p> : null}
+          {actionData?.errors?.operatorIdentity ? (
+            <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+              {actionData.errors.operatorIdentity[0]}
+            </p>
+          ) : null}
         </fieldset>
         <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">
           {busy ? "Saving…" : "Save"}

@@ -81,7 +81,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "view-save" || intent === "view-delete") {
     const parsedView = intent === "view-save" ? parseForm(SaveViewSchema, form) : parseForm(DeleteViewSchema, form);
     if (!parsedView.ok) return parsedView.response;
-    const result = parsedView.data.intent === "view-save" ? await saveView(operator, parsedView.data, clientIp(context)) : await deleteView(operator, parsedView.data.viewId, clientIp(context));
+    const result =
+      parsedView.data.intent === "view-save"
+        ? await saveView(operator, parsedView.data, clientIp(context))
+        : await deleteView(operator, parsedView.data.viewId, clientIp(context));
     return data({ ok: result.ok, message: result.message, intent }, { status: result.ok ? 200 : result.status });
   }
   const parsed = parseForm(BulkActionSchema, form);
@@ -154,7 +157,18 @@ export default function InboxPage() {
     keyAction.current = null;
     const failed = rowAction.data && rowAction.data.ok === false;
     const label = { "assign-me": "Assigned to you", resolve: "Resolved", snooze: "Snoozed for an hour", "mark-read": "Marked read" }[done.what] ?? "Done";
-    setKeyResult(failed ? { ok: false, text: rowAction.data?.message ?? Object.values(rowAction.data?.errors ?? {}).flat().join(" ") } : { ok: true, text: label });
+    setKeyResult(
+      failed
+        ? {
+            ok: false,
+            text:
+              rowAction.data?.message ??
+              Object.values(rowAction.data?.errors ?? {})
+                .flat()
+                .join(" "),
+          }
+        : { ok: true, text: label },
+    );
   }, [rowAction.state, rowAction.data]);
   useEffect(() => {
     if (takeover.state !== "idle" || !takeover.data) return;
@@ -170,35 +184,40 @@ export default function InboxPage() {
   const scheduleRevalidate = useThrottledCallback(revalidator.revalidate, REVALIDATE_THROTTLE_MS);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
-  const status = useLiveEvents((event: LiveStreamEvent) => {
-    if (event.type === "session.changed" && event.userCount !== undefined) {
-      const row = rowsRef.current.find((r) => r.id === event.sessionId);
-      if (row && event.headSeq > row.headSeq) {
-        // Only the end user's messages make a row unread (ADR 100); anything else is new activity.
-        const added = event.userCount - row.userCount;
-        const unread = Math.max(0, row.unread + added);
-        setPatches((current) =>
-          new Map(current).set(row.id, {
-            headSeq: event.headSeq,
-            userCount: event.userCount!,
-            unread,
-            activity: unread === 0,
-            lastActivityAt: event.lastActivityAt,
-            lastSenderRole: event.lastSenderRole,
-            lastPreview: event.lastPreview,
-          }),
-        );
+  const status = useLiveEvents(
+    (event: LiveStreamEvent) => {
+      if (event.type === "session.changed" && event.userCount !== undefined) {
+        const row = rowsRef.current.find((r) => r.id === event.sessionId);
+        if (row && event.headSeq > row.headSeq) {
+          // Only the end user's messages make a row unread (ADR 100); anything else is new activity.
+          const added = event.userCount - row.userCount;
+          const unread = Math.max(0, row.unread + added);
+          setPatches((current) =>
+            new Map(current).set(row.id, {
+              headSeq: event.headSeq,
+              userCount: event.userCount!,
+              unread,
+              activity: unread === 0,
+              lastActivityAt: event.lastActivityAt,
+              lastSenderRole: event.lastSenderRole,
+              lastPreview: event.lastPreview,
+            }),
+          );
+        }
       }
-    }
-    // "gateway": FleetLM went away or came back, so the banner below follows without a reload.
-    if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset" || event.type === "gateway") scheduleRevalidate();
-  }, { since: loaderData.liveId });
+      // "gateway": FleetLM went away or came back, so the banner below follows without a reload.
+      if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset" || event.type === "gateway")
+        scheduleRevalidate();
+    },
+    { since: loaderData.liveId },
+  );
 
   // Flash only rows whose content really changed: not rows that came into view by paging, filtering or sorting.
   const previous = useRef<{ key: string; signatures: Map<string, string> } | null>(null);
   const flashTimers = useRef(new Set<ReturnType<typeof setTimeout>>());
   useEffect(() => {
-    const signature = (row: InboxRow) => `${row.unread}|${row.headSeq}|${row.lastActivityAt}|${row.assignee?.id}|${row.holder?.id}|${row.labels.join(",")}|${row.status}|${row.state}`;
+    const signature = (row: InboxRow) =>
+      `${row.unread}|${row.headSeq}|${row.lastActivityAt}|${row.assignee?.id}|${row.holder?.id}|${row.labels.join(",")}|${row.status}|${row.state}`;
     const next = new Map(rows.map((row) => [row.id, signature(row)]));
     const before = previous.current;
     if (before && before.key === search) {
@@ -294,7 +313,12 @@ export default function InboxPage() {
           />
         ),
         cell: ({ row }) => (
-          <input type="checkbox" aria-label={`Select session of ${row.original.userId}`} checked={selected.has(row.original.id)} onChange={() => toggle(row.original.id)} />
+          <input
+            type="checkbox"
+            aria-label={`Select session of ${row.original.userId}`}
+            checked={selected.has(row.original.id)}
+            onChange={() => toggle(row.original.id)}
+          />
         ),
       }),
       column.accessor("userId", {
@@ -329,12 +353,18 @@ export default function InboxPage() {
             </span>
           ) : row.original.activity ? (
             // AI or teammates replied since I last read: activity, not unread (ADR 100).
-            <span data-testid={`unread-${row.original.id}`} aria-label="0 unread, new replies" title="New replies from the AI or a teammate" className="inline-flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
-              <span aria-hidden className="inline-block h-2 w-2 rounded-full border border-slate-400" />
-              0
+            <span
+              data-testid={`unread-${row.original.id}`}
+              aria-label="0 unread, new replies"
+              title="New replies from the AI or a teammate"
+              className="inline-flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400"
+            >
+              <span aria-hidden className="inline-block h-2 w-2 rounded-full border border-slate-400" />0
             </span>
           ) : (
-            <span data-testid={`unread-${row.original.id}`} className="text-slate-400" aria-label="0 unread">0</span>
+            <span data-testid={`unread-${row.original.id}`} className="text-slate-400" aria-label="0 unread">
+              0
+            </span>
           ),
       }),
       column.accessor("lastActivityAt", {
@@ -354,14 +384,26 @@ export default function InboxPage() {
           ) : (
             <span className="line-clamp-2 max-w-md">
               {row.original.lastSenderRole ? (
-                <span className="mr-1 rounded bg-slate-100 px-1 text-xs uppercase text-slate-600 dark:bg-slate-800 dark:text-slate-300">{ROLE_LABEL[row.original.lastSenderRole]}</span>
+                <span className="mr-1 rounded bg-slate-100 px-1 text-xs uppercase text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                  {ROLE_LABEL[row.original.lastSenderRole]}
+                </span>
               ) : null}
               {row.original.lastPreview}
             </span>
           ),
       }),
-      column.accessor((row) => row.holder?.name ?? null, { id: "holder", enableSorting: false, header: "Taken over by", cell: ({ getValue }) => getValue() ?? "" }),
-      column.accessor((row) => row.assignee?.name ?? null, { id: "assignee", enableSorting: false, header: "Assignee", cell: ({ getValue }) => getValue() ?? "" }),
+      column.accessor((row) => row.holder?.name ?? null, {
+        id: "holder",
+        enableSorting: false,
+        header: "Taken over by",
+        cell: ({ getValue }) => getValue() ?? "",
+      }),
+      column.accessor((row) => row.assignee?.name ?? null, {
+        id: "assignee",
+        enableSorting: false,
+        header: "Assignee",
+        cell: ({ getValue }) => getValue() ?? "",
+      }),
       column.accessor("labels", {
         id: "labels",
         enableSorting: false,
@@ -369,7 +411,9 @@ export default function InboxPage() {
         cell: ({ getValue }) => (
           <span className="flex flex-wrap gap-1">
             {getValue().map((label) => (
-              <span key={label} className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">{label}</span>
+              <span key={label} className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+                {label}
+              </span>
             ))}
           </span>
         ),
@@ -379,19 +423,30 @@ export default function InboxPage() {
   );
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/inbox";
-  const filtered = search.replace(/^\?/, "").split("&").some((pair) => pair && !/^(page|pageSize|sort)=/.test(pair));
+  const filtered = search
+    .replace(/^\?/, "")
+    .split("&")
+    .some((pair) => pair && !/^(page|pageSize|sort)=/.test(pair));
 
   return (
     <div className="space-y-2">
       <div className="flex items-center gap-3">
         <h1 className="text-xl font-semibold">Inbox</h1>
-        <span className="text-sm text-slate-500" data-testid="inbox-total">{capped ? `${state.total.toLocaleString()}+` : state.total.toLocaleString()} sessions</span>
+        <span className="text-sm text-slate-500" data-testid="inbox-total">
+          {capped ? `${state.total.toLocaleString()}+` : state.total.toLocaleString()} sessions
+        </span>
         <span className="ml-auto" />
         <BadgeSwitch shown={loaderData.unreadBadge} />
-        <button type="button" onClick={() => setHelp(true)} className="text-sm text-slate-500 underline">Keyboard shortcuts (?)</button>
+        <button type="button" onClick={() => setHelp(true)} className="text-sm text-slate-500 underline">
+          Keyboard shortcuts (?)
+        </button>
       </div>
       {status === "reconnecting" ? (
-        <div role="status" data-testid="live-reconnecting" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+        <div
+          role="status"
+          data-testid="live-reconnecting"
+          className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+        >
           Live updates interrupted, reconnecting… The list below may be out of date.
         </div>
       ) : null}
@@ -403,21 +458,45 @@ export default function InboxPage() {
       <ViewTabs views={loaderData.views} current={loaderData.view} />
       <SavedViewsBar mine={loaderData.saved.mine} team={loaderData.saved.team} isAdmin={loaderData.isAdmin} />
       {actionData && (actionData.intent === "view-save" || actionData.intent === "view-delete" || actionData.errors) ? (
-        <p role={actionData.ok ? "status" : "alert"} data-testid="view-result" className={`text-sm ${actionData.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}>
-          {actionData.message ?? Object.values(actionData.errors ?? {}).flat().join(" ")}
+        <p
+          role={actionData.ok ? "status" : "alert"}
+          data-testid="view-result"
+          className={`text-sm ${actionData.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}
+        >
+          {actionData.message ??
+            Object.values(actionData.errors ?? {})
+              .flat()
+              .join(" ")}
         </p>
       ) : null}
       <UrlProblems problems={loaderData.problems} />
       <InboxFilters agents={facets.agents} labels={facets.labels} searchRef={searchRef} />
-      <BulkActions selected={[...selected]} offPage={offPage} operators={operators} labels={facets.labels} canChange={canChange} onDone={() => setSelected(new Set())} onClear={() => setSelected(new Set())} />
+      <BulkActions
+        selected={[...selected]}
+        offPage={offPage}
+        operators={operators}
+        labels={facets.labels}
+        canChange={canChange}
+        onDone={() => setSelected(new Set())}
+        onClear={() => setSelected(new Set())}
+      />
       <div className="flex min-h-8 items-center gap-2" aria-live="polite">
         {keyResult ? (
-          <span role={keyResult.ok ? "status" : "alert"} data-testid="key-result" className={`text-sm ${keyResult.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}>
+          <span
+            role={keyResult.ok ? "status" : "alert"}
+            data-testid="key-result"
+            className={`text-sm ${keyResult.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}
+          >
             {keyResult.text}
           </span>
         ) : null}
         {heldUpdates > 0 ? (
-          <button type="button" data-testid="pending-updates" onClick={release} className="rounded-full bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700">
+          <button
+            type="button"
+            data-testid="pending-updates"
+            onClick={release}
+            className="rounded-full bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700"
+          >
             {heldUpdates} update{heldUpdates === 1 ? "" : "s"} — show
           </button>
         ) : holding ? (
@@ -437,39 +516,47 @@ export default function InboxPage() {
           if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusIn(false);
         }}
       >
-      <DataTable
-        table={table}
-        caption={`Sessions, ${state.sort.id} ${state.sort.desc ? "descending" : "ascending"}`}
-        busy={loading}
-        emptyText={
-          indexEmpty ? (
-            <>No sessions yet. The Console lists FleetLM sessions as soon as its gateway sees them.</>
-          ) : filtered ? (
-            <>
-              No sessions match these filters. <Link to="/inbox" className="underline">Show all sessions</Link>
-            </>
-          ) : (
-            <>Nothing on this page. <Link to={withParams(search, { page: null })} className="underline">Back to the first page</Link></>
-          )
-        }
-        rowExtras={(row) => ({
-          key: `${row.id}:${flash.get(row.id) ?? 0}`,
-          ref: (el: HTMLTableRowElement | null) => {
-            if (el) rowRefs.current.set(row.id, el);
-            else rowRefs.current.delete(row.id);
-          },
-          "data-testid": "inbox-row",
-          "data-session-id": row.id,
-          "aria-selected": selected.has(row.id),
-          "data-focused": row.id === focusId ? "true" : undefined,
-          onClick: () => setFocusId(row.id),
-          className: [
-            row.id === focusId ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
-            selected.has(row.id) ? "bg-blue-50 dark:bg-blue-950" : "",
-            flash.has(row.id) ? "row-flash" : "",
-          ].join(" "),
-        })}
-      />
+        <DataTable
+          table={table}
+          caption={`Sessions, ${state.sort.id} ${state.sort.desc ? "descending" : "ascending"}`}
+          busy={loading}
+          emptyText={
+            indexEmpty ? (
+              <>No sessions yet. The Console lists FleetLM sessions as soon as its gateway sees them.</>
+            ) : filtered ? (
+              <>
+                No sessions match these filters.{" "}
+                <Link to="/inbox" className="underline">
+                  Show all sessions
+                </Link>
+              </>
+            ) : (
+              <>
+                Nothing on this page.{" "}
+                <Link to={withParams(search, { page: null })} className="underline">
+                  Back to the first page
+                </Link>
+              </>
+            )
+          }
+          rowExtras={(row) => ({
+            key: `${row.id}:${flash.get(row.id) ?? 0}`,
+            ref: (el: HTMLTableRowElement | null) => {
+              if (el) rowRefs.current.set(row.id, el);
+              else rowRefs.current.delete(row.id);
+            },
+            "data-testid": "inbox-row",
+            "data-session-id": row.id,
+            "aria-selected": selected.has(row.id),
+            "data-focused": row.id === focusId ? "true" : undefined,
+            onClick: () => setFocusId(row.id),
+            className: [
+              row.id === focusId ? "outline outline-2 -outline-offset-2 outline-blue-500" : "",
+              selected.has(row.id) ? "bg-blue-50 dark:bg-blue-950" : "",
+              flash.has(row.id) ? "row-flash" : "",
+            ].join(" "),
+          })}
+        />
       </div>
       <DataTablePagination state={state} />
       {help ? <KeyboardHelp onClose={() => setHelp(false)} /> : null}

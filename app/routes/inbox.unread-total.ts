@@ -14,7 +14,8 @@ const NO_STORE = { "Cache-Control": "no-store" };
 export async function loader({ request }: LoaderFunctionArgs) {
   const operator = await requireOperator(request);
   const waiting = await waitingTotal(operator.id);
-  if (!(await wantsUnreadBadge(operator))) return Response.json({ unread: null, hidden: true, waiting: waiting.total, waitingCapped: waiting.capped }, { headers: NO_STORE });
+  if (!(await wantsUnreadBadge(operator)))
+    return Response.json({ unread: null, hidden: true, waiting: waiting.total, waitingCapped: waiting.capped }, { headers: NO_STORE });
   return Response.json({ unread: await unreadTotal(operator.id), hidden: false, waiting: waiting.total, waitingCapped: waiting.capped }, { headers: NO_STORE });
 }
 

@@ -57,18 +57,33 @@ export default function Login() {
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <label className="block text-sm">
           E-mail
-          <input name="email" type="email" autoComplete="username" required defaultValue={actionData?.values?.email ?? ""}
+          <input
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={actionData?.values?.email ?? ""}
             aria-invalid={errors.email ? true : undefined}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950" />
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
+          />
         </label>
         {errors.email ? <p className="text-sm text-red-600">{errors.email[0]}</p> : null}
         <label className="block text-sm">
           Password
-          <input name="password" type="password" autoComplete="current-password" required
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950" />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
+          />
         </label>
         {errors.password ? <p className="text-sm text-red-600">{errors.password[0]}</p> : null}
-        {errors.form ? <p role="alert" className="text-sm text-red-600">{errors.form[0]}</p> : null}
+        {errors.form ? (
+          <p role="alert" className="text-sm text-red-600">
+            {errors.form[0]}
+          </p>
+        ) : null}
         <button disabled={busy} className="w-full rounded bg-blue-600 px-3 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60">
           {busy ? "Signing in…" : "Sign in"}
         </button>

@@ -36,8 +36,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { sessionId, seq } = parseParams(params);
   const search = new URL(request.url).searchParams;
   // "Load more" asks for up to 200 messages either side of the reply.
-  const contextSize = z.coerce.number().int().min(0).max(200).catch(0).parse(search.get("context") ?? 0);
-  const after = z.coerce.number().int().min(0).max(200).catch(0).parse(search.get("after") ?? 0);
+  const contextSize = z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(200)
+    .catch(0)
+    .parse(search.get("context") ?? 0);
+  const after = z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(200)
+    .catch(0)
+    .parse(search.get("after") ?? 0);
   const [state, context] = await Promise.all([
     replyState(me, sessionId, seq),
     contextSize > 0 || after > 0 ? replyContext(sessionId, seq, contextSize, after) : Promise.resolve(undefined),
@@ -47,15 +59,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (shown && state.indexed) await rememberReplyText(sessionId, seq, shown.text);
   const userId = context ? await sessionUser(sessionId) : null;
   const labels = await listLabels();
-  return Response.json({ sessionId, seq, state, labels, context: context === undefined ? undefined : context ? { ...context, userId } : { unavailable: true } } satisfies ReplyView);
+  return Response.json({
+    sessionId,
+    seq,
+    state,
+    labels,
+    context: context === undefined ? undefined : context ? { ...context, userId } : { unavailable: true },
+  } satisfies ReplyView);
 }
 
 const IntentSchema = z.object({ intent: z.enum(["review", "flag", "unflag", "delete"]).default("review") });
 const DeleteSchema = z.object({ reviewId: z.string().min(1).max(64) });
-const UnflagSchema = z.object({ reason: z.string().trim().max(500, "At most 500 characters.").optional().transform((v) => (v ? v : undefined)) });
+const UnflagSchema = z.object({
+  reason: z
+    .string()
+    .trim()
+    .max(500, "At most 500 characters.")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+});
 
 const unavailable = () =>
-  data({ ok: false as const, errors: { form: ["FleetLM is unreachable, so the reply cannot be read right now. Try again in a moment."] }, values: {} }, { status: 503 });
+  data(
+    { ok: false as const, errors: { form: ["FleetLM is unreachable, so the reply cannot be read right now. Try again in a moment."] }, values: {} },
+    { status: 503 },
+  );
 
 /** Remix's `data(...)` (from parseForm) as a JSON Response. */
 function json(result: unknown, status = 200): Response {

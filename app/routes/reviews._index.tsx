@@ -36,21 +36,55 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   // A date that is not a real day is left out of the filters (like any bad filter value) and said so on the page.
   const problems = [...dayProblems(url.searchParams, ["from", "to"]), ...scoreFilterProblems(url.searchParams, filters)];
-  const [labels, agents, allQueues, allDatasets] = await Promise.all([listLabels(), reviewedAgents(), listQueues(), can(me, "reviews:curate") ? listDatasets() : Promise.resolve([])]);
+  const [labels, agents, allQueues, allDatasets] = await Promise.all([
+    listLabels(),
+    reviewedAgents(),
+    listQueues(),
+    can(me, "reviews:curate") ? listDatasets() : Promise.resolve([]),
+  ]);
   const datasets = allDatasets.map((d) => ({ id: d.id, name: d.name }));
   const queues = allQueues.filter((q) => mayWorkOn(q, me)).map((q) => ({ id: q.id, name: q.name, reviewsNeeded: q.reviewsNeeded }));
   if (filters.sample && filters.seed) {
     const sample = await sampledQueue(me.id, { ...filters, sample: filters.sample, seed: filters.seed });
-    return { filters, labels, agents, queues, datasets, items: await withPreviews(sample.items), more: false, sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated }, canExport: can(me, "reviews:export"), canCurate: can(me, "reviews:curate"), canManageLabels: can(me, "settings:manage"), canManageReviews: can(me, "reviews:manage"), problems };
+    return {
+      filters,
+      labels,
+      agents,
+      queues,
+      datasets,
+      items: await withPreviews(sample.items),
+      more: false,
+      sample: { size: filters.sample, pool: sample.poolSize, truncated: sample.truncated },
+      canExport: can(me, "reviews:export"),
+      canCurate: can(me, "reviews:curate"),
+      canManageLabels: can(me, "settings:manage"),
+      canManageReviews: can(me, "reviews:manage"),
+      problems,
+    };
   }
   const queue = await unreviewedQueue(me.id, filters);
-  return { filters, labels, agents, queues, datasets, items: await withPreviews(queue.items), more: queue.more, sample: null, canExport: can(me, "reviews:export"), canCurate: can(me, "reviews:curate"), canManageLabels: can(me, "settings:manage"), canManageReviews: can(me, "reviews:manage"), problems };
+  return {
+    filters,
+    labels,
+    agents,
+    queues,
+    datasets,
+    items: await withPreviews(queue.items),
+    more: queue.more,
+    sample: null,
+    canExport: can(me, "reviews:export"),
+    canCurate: can(me, "reviews:curate"),
+    canManageLabels: can(me, "settings:manage"),
+    canManageReviews: can(me, "reviews:manage"),
+    problems,
+  };
 }
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function ReviewsIndex() {
-  const { filters, labels, agents, queues, datasets, items, more, sample, canExport, canCurate, canManageLabels, canManageReviews, problems } = useLoaderData<typeof loader>();
+  const { filters, labels, agents, queues, datasets, items, more, sample, canExport, canCurate, canManageLabels, canManageReviews, problems } =
+    useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const exportParams = new URLSearchParams(params);
   exportParams.delete("sample");
@@ -64,17 +98,39 @@ export default function ReviewsIndex() {
             Quality of {filters.agent}
           </Link>
         ) : null}
-        {canManageLabels ? <Link to="/admin/review-labels" className="text-sm text-blue-600 underline dark:text-blue-400">Manage labels</Link> : null}
-        {canManageReviews ? <Link to="/admin/scores" className="text-sm text-blue-600 underline dark:text-blue-400">Manage scores</Link> : null}
-        {canManageReviews ? <Link to="/admin/review-queues" className="text-sm text-blue-600 underline dark:text-blue-400">Manage queues</Link> : null}
-        {canCurate ? <Link to="/reviews/datasets" className="text-sm text-blue-600 underline dark:text-blue-400">Datasets</Link> : null}
+        {canManageLabels ? (
+          <Link to="/admin/review-labels" className="text-sm text-blue-600 underline dark:text-blue-400">
+            Manage labels
+          </Link>
+        ) : null}
+        {canManageReviews ? (
+          <Link to="/admin/scores" className="text-sm text-blue-600 underline dark:text-blue-400">
+            Manage scores
+          </Link>
+        ) : null}
+        {canManageReviews ? (
+          <Link to="/admin/review-queues" className="text-sm text-blue-600 underline dark:text-blue-400">
+            Manage queues
+          </Link>
+        ) : null}
+        {canCurate ? (
+          <Link to="/reviews/datasets" className="text-sm text-blue-600 underline dark:text-blue-400">
+            Datasets
+          </Link>
+        ) : null}
         {canExport ? <ExportButton href={`/reviews/export?${exportParams}`} label="Export reviews (CSV)" className="ml-auto" /> : null}
       </div>
       {queues.length ? (
         <nav aria-label="Your review queues" className="flex flex-wrap items-center gap-2 text-sm" data-testid="my-queues">
           <span className="text-slate-500">Your queues:</span>
           {queues.map((q) => (
-            <Link key={q.id} to={`/reviews/queues/${q.id}`} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">{q.name}</Link>
+            <Link
+              key={q.id}
+              to={`/reviews/queues/${q.id}`}
+              className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
+              {q.name}
+            </Link>
           ))}
         </nav>
       ) : null}
@@ -84,7 +140,9 @@ export default function ReviewsIndex() {
           <select name="agent" defaultValue={filters.agent ?? ""} className={input}>
             <option value="">All agents</option>
             {agents.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>
+                {a}
+              </option>
             ))}
           </select>
         </label>
@@ -122,15 +180,15 @@ export default function ReviewsIndex() {
         <label className="flex items-center gap-1 pb-1.5">
           <input name="show" type="checkbox" value="all" defaultChecked={filters.show === "all"} /> Include replies I reviewed
         </label>
-        {CHART_FILTERS.map((k) =>
-          filters[k] !== undefined ? <input key={k} type="hidden" name={k} value={String(filters[k])} /> : null,
-        )}
+        {CHART_FILTERS.map((k) => (filters[k] !== undefined ? <input key={k} type="hidden" name={k} value={String(filters[k])} /> : null))}
         <label className="flex flex-col">
           Random sample of
           <input name="sample" type="number" min={1} max={500} placeholder="all" defaultValue={filters.sample ?? ""} className={`${input} w-24`} />
         </label>
         <button className="rounded bg-slate-800 px-3 py-1.5 text-white dark:bg-slate-200 dark:text-slate-900">Apply</button>
-        <Link to="/reviews" className="pb-1.5 text-blue-600 underline dark:text-blue-400">Reset</Link>
+        <Link to="/reviews" className="pb-1.5 text-blue-600 underline dark:text-blue-400">
+          Reset
+        </Link>
       </Form>
       {problems.length ? (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400" data-testid="filter-problems">
@@ -139,21 +197,33 @@ export default function ReviewsIndex() {
       ) : null}
       {filters.rating || filters.label || filters.score || filters.maxLatency !== undefined ? (
         <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="chart-filter">
-          From a chart:{" "}
-          {filters.rating ? `replies with a review rated ${filters.rating}` : null}
+          From a chart: {filters.rating ? `replies with a review rated ${filters.rating}` : null}
           {filters.label ? `replies with a review labelled “${filters.label}”` : null}
-          {filters.score ? `${filters.rating || filters.label ? " and " : "replies with a review "}scoring ${filters.score}${filters.scoreValue !== undefined ? ` = ${filters.scoreValue}` : ""}${filters.scoreVersions ? ` (v${filters.scoreVersions.join(", v")})` : ""}` : null}
+          {filters.score
+            ? `${filters.rating || filters.label ? " and " : "replies with a review "}scoring ${filters.score}${filters.scoreValue !== undefined ? ` = ${filters.scoreValue}` : ""}${filters.scoreVersions ? ` (v${filters.scoreVersions.join(", v")})` : ""}`
+            : null}
           {filters.rating || filters.label || filters.score ? ` written ${filters.reviewedFrom ?? "…"} – ${filters.reviewedTo ?? "…"}` : null}
-          {filters.maxLatency !== undefined ? `latency ${filters.minLatency !== undefined ? `≥ ${filters.minLatency + 1} ms and ` : ""}< ${filters.maxLatency} ms` : null}
-          {" · "}{items.length}{more ? "+" : ""} replies.{" "}
-          <Link to={`?${new URLSearchParams([...params].filter(([k]) => !(CHART_FILTERS as readonly string[]).includes(k)))}`} className="text-blue-600 underline dark:text-blue-400">Remove</Link>
+          {filters.maxLatency !== undefined
+            ? `latency ${filters.minLatency !== undefined ? `≥ ${filters.minLatency + 1} ms and ` : ""}< ${filters.maxLatency} ms`
+            : null}
+          {" · "}
+          {items.length}
+          {more ? "+" : ""} replies.{" "}
+          <Link
+            to={`?${new URLSearchParams([...params].filter(([k]) => !(CHART_FILTERS as readonly string[]).includes(k)))}`}
+            className="text-blue-600 underline dark:text-blue-400"
+          >
+            Remove
+          </Link>
         </p>
       ) : null}
       {sample ? (
         <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="sample-info">
           Sample of {items.length} from {sample.pool} matching replies (seed {filters.seed}; {items.filter((i) => i.reviewedByMe).length} reviewed by you).
           {sample.truncated ? " The pool was capped at 100,000 replies." : ""}{" "}
-          <Link to={`?${new URLSearchParams([...params].filter(([k]) => k !== "seed"))}`} className="text-blue-600 underline dark:text-blue-400">New sample</Link>
+          <Link to={`?${new URLSearchParams([...params].filter(([k]) => k !== "seed"))}`} className="text-blue-600 underline dark:text-blue-400">
+            New sample
+          </Link>
         </p>
       ) : null}
       <ReviewQueue key={`${params}`} items={items} labels={labels} more={more} datasets={datasets} />

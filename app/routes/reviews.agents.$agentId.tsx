@@ -33,7 +33,10 @@ export default function AgentQualityPage() {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
         <h1 className="text-xl font-semibold">Quality · {q.agentId}</h1>
-        <form method="get" className="flex flex-wrap items-end gap-2 text-sm" aria-label="Range"
+        <form
+          method="get"
+          className="flex flex-wrap items-end gap-2 text-sm"
+          aria-label="Range"
           onSubmit={(event) => {
             // The agent is part of the path: switching agents opens its page with the same range.
             event.preventDefault();
@@ -41,21 +44,34 @@ export default function AgentQualityPage() {
             const agent = String(data.get("agentSwitch") ?? q.agentId);
             const search = new URLSearchParams({ from: String(data.get("from") ?? ""), to: String(data.get("to") ?? "") });
             navigate(`/reviews/agents/${encodeURIComponent(agent)}?${search}`);
-          }}>
+          }}
+        >
           <label className="flex flex-col">
             Agent
             <select name="agentSwitch" defaultValue={q.agentId} className={input}>
               {[...new Set([q.agentId, ...agents])].map((a) => (
-                <option key={a} value={a}>{a}</option>
+                <option key={a} value={a}>
+                  {a}
+                </option>
               ))}
             </select>
           </label>
-          <label className="flex flex-col">From<input type="date" name="from" defaultValue={q.range.from} className={input} /></label>
-          <label className="flex flex-col">To<input type="date" name="to" defaultValue={q.range.to} className={input} /></label>
+          <label className="flex flex-col">
+            From
+            <input type="date" name="from" defaultValue={q.range.from} className={input} />
+          </label>
+          <label className="flex flex-col">
+            To
+            <input type="date" name="to" defaultValue={q.range.to} className={input} />
+          </label>
           <button className="rounded bg-slate-800 px-3 py-1.5 text-white dark:bg-slate-200 dark:text-slate-900">Show</button>
         </form>
-        <Link to={`/reviews?${queue}`} className="text-sm text-blue-600 underline dark:text-blue-400">Review these replies</Link>
-        <Link to={`/reviews?${queue}&sample=20`} className="text-sm text-blue-600 underline dark:text-blue-400">Sample 20</Link>
+        <Link to={`/reviews?${queue}`} className="text-sm text-blue-600 underline dark:text-blue-400">
+          Review these replies
+        </Link>
+        <Link to={`/reviews?${queue}&sample=20`} className="text-sm text-blue-600 underline dark:text-blue-400">
+          Sample 20
+        </Link>
       </div>
       <QualityCharts q={q} />
       <ScoreCharts t={scores} />

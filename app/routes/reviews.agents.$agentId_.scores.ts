@@ -20,7 +20,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { agentId, range } = parseAgentRange(request, params.agentId);
   // The page's own bound (it shortens a longer range; here it is refused).
   if (Date.parse(range.to) - Date.parse(range.from) > MAX_DAYS * 86_400_000) {
-    return Response.json({ error: `At most ${MAX_DAYS} days from "from" to "to".`, problems: [`${range.from} – ${range.to} spans more than ${MAX_DAYS} days.`] }, { status: 400 });
+    return Response.json(
+      { error: `At most ${MAX_DAYS} days from "from" to "to".`, problems: [`${range.from} – ${range.to} spans more than ${MAX_DAYS} days.`] },
+      { status: 400 },
+    );
   }
   if (key !== null && !(await currentScoreConfigs([key])).length) return Response.json({ error: `No current score "${key}".` }, { status: 404 });
   return Response.json(await scoresOverTime(agentId, range, key ?? undefined), { headers: { "Cache-Control": "private, no-store" } });

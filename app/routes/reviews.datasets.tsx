@@ -42,7 +42,9 @@ export default function Datasets() {
     <div className="max-w-3xl space-y-4">
       <div className="flex items-center gap-3">
         <h1 className="text-xl font-semibold">Datasets</h1>
-        <Link to="/reviews" className="text-sm text-blue-600 underline dark:text-blue-400">Review queue</Link>
+        <Link to="/reviews" className="text-sm text-blue-600 underline dark:text-blue-400">
+          Review queue
+        </Link>
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">
         Each item is a reviewed reply with the conversation up to it, copied when it was added, its scores (with their versions) and an optional corrected
@@ -52,7 +54,9 @@ export default function Datasets() {
         {datasets.map((d) => (
           <li key={d.id} className="flex flex-wrap items-center gap-3 rounded border border-slate-200 p-2 text-sm dark:border-slate-800" data-testid="dataset">
             <span className="font-medium">{d.name}</span>
-            <span className="text-slate-500" data-testid="dataset-size">{d.items} item{d.items === 1 ? "" : "s"}</span>
+            <span className="text-slate-500" data-testid="dataset-size">
+              {d.items} item{d.items === 1 ? "" : "s"}
+            </span>
             {d.description ? <span className="text-slate-500">{d.description}</span> : null}
             <span className="ml-auto flex gap-3">
               <ExportButton href={`/reviews/datasets/${d.id}/export?format=jsonl`} label="JSONL" />
@@ -63,8 +67,19 @@ export default function Datasets() {
         {datasets.length === 0 ? <li className="text-sm text-slate-500">No datasets yet.</li> : null}
       </ul>
       <Form method="post" className="flex flex-wrap items-end gap-2 text-sm" aria-label="New dataset">
-        <label className="flex flex-col">Name<input name="name" defaultValue={values.name} className={input} />{errors.name ? <span role="alert" className="text-xs text-red-600">{errors.name.join(" ")}</span> : null}</label>
-        <label className="flex grow flex-col">Description<input name="description" defaultValue={values.description} className={input} /></label>
+        <label className="flex flex-col">
+          Name
+          <input name="name" defaultValue={values.name} className={input} />
+          {errors.name ? (
+            <span role="alert" className="text-xs text-red-600">
+              {errors.name.join(" ")}
+            </span>
+          ) : null}
+        </label>
+        <label className="flex grow flex-col">
+          Description
+          <input name="description" defaultValue={values.description} className={input} />
+        </label>
         <button className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white">Create dataset</button>
       </Form>
     </div>

@@ -17,7 +17,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (problems.length) return Response.json({ error: `Bad export parameters: ${problems.join(" ")}`, problems }, { status: 400 });
   const filters = {
     ...parseQueueFilters(params),
-    ...ReviewExportFilterSchema.parse({ rating: params.get("rating") ?? undefined, label: params.get("label") || undefined, reviewer: params.get("reviewer") || undefined }),
+    ...ReviewExportFilterSchema.parse({
+      rating: params.get("rating") ?? undefined,
+      label: params.get("label") || undefined,
+      reviewer: params.get("reviewer") || undefined,
+    }),
   };
   const totalRows = await countReviews(filters);
   // Reading data out of the Console in bulk is worth a line in the audit log.

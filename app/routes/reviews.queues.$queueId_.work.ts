@@ -42,7 +42,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (error instanceof UnknownLabelsError) return refuse(400, { labels: [error.message] });
       if (error instanceof ReviewConflictError) return refuse(403, { form: [error.message] });
       if (error instanceof QueueItemRefusedError) return refuse(409, { form: [error.message] });
-      if (error instanceof FleetlmUnavailableError) return refuse(503, { form: ["FleetLM is unreachable and the Console has no copy of this reply yet. Try again in a moment."] });
+      if (error instanceof FleetlmUnavailableError)
+        return refuse(503, { form: ["FleetLM is unreachable and the Console has no copy of this reply yet. Try again in a moment."] });
       throw error;
     }
   }

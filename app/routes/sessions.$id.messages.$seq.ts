@@ -11,7 +11,8 @@ import { parseSessionId } from "~/sessions/session-id";
 
 const SeqSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-const text = (body: string, status: number) => new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+const text = (body: string, status: number) =>
+  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);

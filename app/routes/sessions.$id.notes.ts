@@ -35,7 +35,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return jsonResponse({ ok: true as const, intent: input.intent, noteId: input.noteId });
   } catch (error) {
     if (error instanceof NoteNotFoundError) throw new Response("Note not found", { status: 404 });
-    if (error instanceof NoteIdTakenError) return jsonResponse({ ok: false as const, intent: input.intent, errors: { clientId: [error.message] }, values: {} }, 409);
+    if (error instanceof NoteIdTakenError)
+      return jsonResponse({ ok: false as const, intent: input.intent, errors: { clientId: [error.message] }, values: {} }, 409);
     throw error;
   }
 }

@@ -102,7 +102,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return result.ok ? json({ ok: true, intent: form.intent, stopped: result.stopped }) : refused(form.intent, result);
     }
     case "route-again": {
-      if (!can(operator, "settings:manage")) return json({ ok: false, intent: form.intent, reason: "Only admins can route an agent through the Console." }, 403);
+      if (!can(operator, "settings:manage"))
+        return json({ ok: false, intent: form.intent, reason: "Only admins can route an agent through the Console." }, 403);
       const session = await sessionAgent(sessionId);
       if (!session.ok) return refused(form.intent, session);
       const result = await routeAgain({ agentId: session.agentId, actor: operator, ip });
@@ -127,8 +128,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "send": {
       const result = await sendAsOperator({ sessionId, operator, clientMessageId: form.clientMessageId, body: form.body, ip });
       if (result.ok) return json({ ok: true, intent: form.intent, seq: result.seq, clientMessageId: result.clientMessageId });
-      if (result.status === "pending") return json({ ok: false, intent: form.intent, status: "pending", reason: result.reason, clientMessageId: result.clientMessageId }, 202);
-      if (result.status === "failed") return json({ ok: false, intent: form.intent, status: "failed", reason: result.reason, clientMessageId: result.clientMessageId }, 502);
+      if (result.status === "pending")
+        return json({ ok: false, intent: form.intent, status: "pending", reason: result.reason, clientMessageId: result.clientMessageId }, 202);
+      if (result.status === "failed")
+        return json({ ok: false, intent: form.intent, status: "failed", reason: result.reason, clientMessageId: result.clientMessageId }, 502);
       return refused(form.intent, result);
     }
   }

@@ -52,7 +52,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return page.view.degraded ? data(page.body, { status: 503 }) : page.body;
 }
 
-async function sessionPage(operator: { id: string; name: string; role: string }, sessionId: string, query: ReturnType<typeof parsePageQuery>, search: URLSearchParams) {
+async function sessionPage(
+  operator: { id: string; name: string; role: string },
+  sessionId: string,
+  query: ReturnType<typeof parsePageQuery>,
+  search: URLSearchParams,
+) {
   const inboxQuery = inboxQueryFrom(search);
   const [view, notes, nav, operators] = await Promise.all([
     loadSessionView(sessionId, query),
@@ -66,7 +71,17 @@ async function sessionPage(operator: { id: string; name: string; role: string },
   const gatewayUp = !gateway.running || gateway.connected;
   return {
     view,
-    body: { ...view, notes, nav, operators, otherSessions, fleetlmDown, gatewayUp, noteClientId: randomUUID(), me: { id: operator.id, name: operator.name, role: operator.role } },
+    body: {
+      ...view,
+      notes,
+      nav,
+      operators,
+      otherSessions,
+      fleetlmDown,
+      gatewayUp,
+      noteClientId: randomUUID(),
+      me: { id: operator.id, name: operator.name, role: operator.role },
+    },
   };
 }
 type SessionPageData = Awaited<ReturnType<typeof sessionPage>>["body"];
@@ -105,7 +120,9 @@ function SessionLink() {
   const location = useLocation();
   return (
     <p className="p-4">
-      <a className="text-blue-700 underline" href={location.pathname}>Open the session</a>
+      <a className="text-blue-700 underline" href={location.pathname}>
+        Open the session
+      </a>
     </p>
   );
 }
@@ -140,7 +157,15 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
         setGatewayUp(event.connected);
       } else if (event.type === "takeover") {
         setTakeoverHolder((current) =>
-          event.holder && event.takeoverId ? { id: event.takeoverId, holder: event.holder, startedAt: current?.startedAt ?? new Date().toISOString(), expiresAt: event.expiresAt ?? "", reason: current?.reason ?? null } : null,
+          event.holder && event.takeoverId
+            ? {
+                id: event.takeoverId,
+                holder: event.holder,
+                startedAt: current?.startedAt ?? new Date().toISOString(),
+                expiresAt: event.expiresAt ?? "",
+                reason: current?.reason ?? null,
+              }
+            : null,
         );
       } else timeline.handlers.onEvent(event);
     },
@@ -170,14 +195,22 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   const live = liveStatus === "open" && gatewayUp && !fleetlmDown;
   // One outage notice per page: the degraded read (messages missing) says more than "unreachable", so it wins.
   const outage = degraded ? (
-    <div role="alert" data-testid="degraded" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+    <div
+      role="alert"
+      data-testid="degraded"
+      className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+    >
       Messages are unavailable: {degraded.reason} The Console shows what it knows.{" "}
       <a href={location.pathname + location.search} className="underline">
         Retry
       </a>
     </div>
   ) : fleetlmDown ? (
-    <div role="status" data-testid="fleetlm-unreachable" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+    <div
+      role="status"
+      data-testid="fleetlm-unreachable"
+      className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+    >
       FleetLM is unreachable: new messages and replies appear here once it is back.
     </div>
   ) : null;
@@ -189,7 +222,11 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
       </div>
       <div className="flex min-h-0 flex-col gap-2" data-testid="conversation">
         {outage}
-        {timeline.fetchError ? <div role="status" className="text-sm text-amber-800 dark:text-amber-200">{timeline.fetchError}</div> : null}
+        {timeline.fetchError ? (
+          <div role="status" className="text-sm text-amber-800 dark:text-amber-200">
+            {timeline.fetchError}
+          </div>
+        ) : null}
         {history || timeline.messages.length ? (
           <MessageList
             messages={timeline.messages}
@@ -271,13 +308,27 @@ function ReplyArea({ takeover, session }: { takeover: TakeoverState; session: { 
   if (mine) {
     return (
       <div className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid="reply-area">
-        <Composer sessionId={session.id} agentId={session.agentId} url={takeover.url} cannedReplies={takeover.data?.cannedReplies ?? []} draftKey={draftKey(me.id, session.id)} onTyping={onTyping} />
+        <Composer
+          sessionId={session.id}
+          agentId={session.agentId}
+          url={takeover.url}
+          cannedReplies={takeover.data?.cannedReplies ?? []}
+          draftKey={draftKey(me.id, session.id)}
+          onTyping={onTyping}
+        />
       </div>
     );
   }
   return (
-    <p className="rounded-lg border border-dashed border-slate-300 px-3 py-2 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="reply-area">
-      {!canAct ? "Auditors read and annotate; replying as the agent is for operators." : current ? `${current.holder.name} holds this session; only they can reply as the agent.` : "The AI is answering. Take over (in the panel, or press T) to reply as the agent."}
+    <p
+      className="rounded-lg border border-dashed border-slate-300 px-3 py-2 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400"
+      data-testid="reply-area"
+    >
+      {!canAct
+        ? "Auditors read and annotate; replying as the agent is for operators."
+        : current
+          ? `${current.holder.name} holds this session; only they can reply as the agent.`
+          : "The AI is answering. Take over (in the panel, or press T) to reply as the agent."}
     </p>
   );
 }

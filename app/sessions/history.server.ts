@@ -32,7 +32,8 @@ export function parsePageQuery(params: URLSearchParams): PageQuery {
     if (value !== null && value !== "") raw[key] = value;
   }
   const result = PageQuerySchema.safeParse(raw);
-  if (!result.success) throw new Response(`Bad page request: ${result.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ")}`, { status: 400 });
+  if (!result.success)
+    throw new Response(`Bad page request: ${result.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ")}`, { status: 400 });
   return result.data;
 }
 
@@ -55,7 +56,10 @@ export function toViewMessage(message: Message): ViewMessage {
 
 /** The same page with each message's authorship (sender id and send ledger, never metadata; ADR 087). */
 export async function withAuthorship<T extends ViewMessage>(session: { id: string; userId: string; agentId: string }, messages: T[]): Promise<T[]> {
-  const authors = await authorshipOf(session, messages.map((m) => ({ seq: m.seq, sender_id: m.senderId, kind: m.kind, metadata: m.metadata })));
+  const authors = await authorshipOf(
+    session,
+    messages.map((m) => ({ seq: m.seq, sender_id: m.senderId, kind: m.kind, metadata: m.metadata })),
+  );
   return messages.map((m) => ({ ...m, author: authors.get(m.seq) }));
 }
 
@@ -67,7 +71,11 @@ export async function withAuthorship<T extends ViewMessage>(session: { id: strin
  * the real tail; only a head that moved by more than the slack costs a probe and a second read.
  * `knownHead` (the index head) also tells which seqs were appended, so a lost newest message is found.
  */
-export async function readHistoryPage(sessionId: string, query: PageQuery, options: { knownHead?: number | null; pageSize?: number } = {}): Promise<HistoryPage> {
+export async function readHistoryPage(
+  sessionId: string,
+  query: PageQuery,
+  options: { knownHead?: number | null; pageSize?: number } = {},
+): Promise<HistoryPage> {
   const size = options.pageSize ?? PAGE_SIZE;
   const knownHead = options.knownHead ?? null;
   const existsUpTo = knownHead ?? undefined;

@@ -10,7 +10,12 @@ export const MAX_VIEW_MESSAGES = 500;
  * A seq already held keeps its message. Beyond `max`, messages are dropped from `dropFrom`: "end" when
  * older pages are being read, "start" when newer ones arrive.
  */
-export function mergeBySeq(current: readonly ViewMessage[], incoming: readonly ViewMessage[], dropFrom: "start" | "end", max = MAX_VIEW_MESSAGES): ViewMessage[] {
+export function mergeBySeq(
+  current: readonly ViewMessage[],
+  incoming: readonly ViewMessage[],
+  dropFrom: "start" | "end",
+  max = MAX_VIEW_MESSAGES,
+): ViewMessage[] {
   const bySeq = new Map<number, ViewMessage>();
   for (const message of current) bySeq.set(message.seq, message);
   let added = false;

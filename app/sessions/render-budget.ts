@@ -48,4 +48,5 @@ export function markdownVerdict(text: string, budget = RENDER_BUDGET): MarkdownV
   return { ok: true };
 }
 
-export const formatChars = (n: number) => (n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : n >= 10_000 ? `${Math.round(n / 1_000)} KB` : `${n.toLocaleString("en")} characters`);
+export const formatChars = (n: number) =>
+  n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : n >= 10_000 ? `${Math.round(n / 1_000)} KB` : `${n.toLocaleString("en")} characters`;

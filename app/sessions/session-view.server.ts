@@ -54,7 +54,9 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
   const headOf = (row: Awaited<typeof indexPromise>) => (row && row.headSeq > 0 ? row.headSeq : null);
   // The index head places the tail, and on every page says which seqs were appended (a lost one is marked).
   const historyPromise = indexPromise.then((row) => readHistoryPage(sessionId, query, { knownHead: headOf(row) }));
-  const assigneePromise = indexPromise.then((row) => (row?.assigneeId ? prisma.operator.findUnique({ where: { id: row.assigneeId }, select: { id: true, name: true } }) : null));
+  const assigneePromise = indexPromise.then((row) =>
+    row?.assigneeId ? prisma.operator.findUnique({ where: { id: row.assigneeId }, select: { id: true, name: true } }) : null,
+  );
   const [sessionResult, historyResult, indexRow, assignee, takeover] = await Promise.all([
     settle(fleetlm().getSession(sessionId)),
     settle(historyPromise),
@@ -70,7 +72,14 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
   let degraded: SessionView["degraded"] = null;
   if (sessionResult.status === "fulfilled") session = summaryFromFleetlm(sessionResult.value);
   else if (indexRow) {
-    session = { id: indexRow.id, userId: indexRow.userId, agentId: indexRow.agentId, status: indexRow.status, createdAt: indexRow.createdAt.toISOString(), createdAtRaw: null };
+    session = {
+      id: indexRow.id,
+      userId: indexRow.userId,
+      agentId: indexRow.agentId,
+      status: indexRow.status,
+      createdAt: indexRow.createdAt.toISOString(),
+      createdAtRaw: null,
+    };
   } else session = { id: sessionId, userId: "unknown", agentId: "unknown", status: "unknown", createdAt: null, createdAtRaw: null };
   if (failures.length > 0) {
     reportFleetlmFailure(failures[0]);

@@ -123,7 +123,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
     setFetchError(null);
     addLost(page.lost);
     const combined = [...page.messages];
-    const last = Math.max(page.messages.at(-1)?.seq ?? (state.current.messages.at(-1)?.seq ?? 0), page.lost?.at(-1) ?? 0);
+    const last = Math.max(page.messages.at(-1)?.seq ?? state.current.messages.at(-1)?.seq ?? 0, page.lost?.at(-1) ?? 0);
     // Live messages held back behind the gap join now when they continue the page; lost seqs are no gap.
     let next = last + 1;
     for (;;) {
@@ -193,8 +193,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
         addLost(event.seqs);
         // Messages held behind the lost seqs can be shown now: the fill read says the same.
         if (pending.current.size > 0) loadNewer();
-      }
-      else if (event.type === "chunk" && event.sessionId === sessionId) onChunk(event.agentId, event.chunk);
+      } else if (event.type === "chunk" && event.sessionId === sessionId) onChunk(event.agentId, event.chunk);
     },
     [onMessage, onChunk, sessionId, addLost, loadNewer],
   );
@@ -214,7 +213,9 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
     if (live?.status !== "streaming") return;
     const timer = setTimeout(() => {
       assembler.current.reset();
-      setLive((current) => (current && current.status === "streaming" && Date.now() - current.lastChunkAt >= STREAM_STALL_MS ? { ...current, status: "interrupted" } : current));
+      setLive((current) =>
+        current && current.status === "streaming" && Date.now() - current.lastChunkAt >= STREAM_STALL_MS ? { ...current, status: "interrupted" } : current,
+      );
     }, STREAM_STALL_MS + 50);
     return () => clearTimeout(timer);
   }, [live]);

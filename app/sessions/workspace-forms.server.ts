@@ -15,7 +15,14 @@ export const SessionFormSchema = z.discriminatedUnion("intent", [
 ]);
 export type SessionForm = z.infer<typeof SessionFormSchema>;
 
-export type SessionFormResult = { ok: true; intent: SessionForm["intent"]; message?: string } | { ok: false; intent: SessionForm["intent"]; status: BulkResult extends infer R ? (R extends { ok: false; status: infer S } ? S : never) : never; message: string };
+export type SessionFormResult =
+  | { ok: true; intent: SessionForm["intent"]; message?: string }
+  | {
+      ok: false;
+      intent: SessionForm["intent"];
+      status: BulkResult extends infer R ? (R extends { ok: false; status: infer S } ? S : never) : never;
+      message: string;
+    };
 
 export async function runSessionForm(operator: CurrentOperator, sessionId: string, form: SessionForm, ip: string): Promise<SessionFormResult> {
   if (form.intent === "read") {
@@ -23,5 +30,7 @@ export async function runSessionForm(operator: CurrentOperator, sessionId: strin
     return { ok: true, intent: "read" };
   }
   const result = await runBulkAction(operator, { ...form, ids: [sessionId] }, ip);
-  return result.ok ? { ok: true, intent: form.intent, message: result.message } : { ok: false, intent: form.intent, status: result.status, message: result.message };
+  return result.ok
+    ? { ok: true, intent: form.intent, message: result.message }
+    : { ok: false, intent: form.intent, status: result.status, message: result.message };
 }

@@ -60,5 +60,10 @@ export async function otherSessionsOf(userId: string, sessionId: string): Promis
     take: OTHER_SESSIONS,
     select: { id: true, agentId: true, status: true, lastActivityAt: true },
   });
-  return rows.map((row) => ({ id: row.id, agentId: visibleControls(fromStored(row.agentId)), status: row.status, lastActivityAt: row.lastActivityAt?.toISOString() ?? null }));
+  return rows.map((row) => ({
+    id: row.id,
+    agentId: visibleControls(fromStored(row.agentId)),
+    status: row.status,
+    lastActivityAt: row.lastActivityAt?.toISOString() ?? null,
+  }));
 }

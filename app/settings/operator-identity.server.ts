@@ -58,8 +58,22 @@ export async function setOperatorIdentityPolicy(value: OperatorIdentity, actor: 
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
     const before = await tx.consoleSetting.findUnique({ where: { key: OPERATOR_IDENTITY_KEY } });
-    await tx.consoleSetting.upsert({ where: { key: OPERATOR_IDENTITY_KEY }, create: { key: OPERATOR_IDENTITY_KEY, value, updatedById: actor.id }, update: { value, updatedById: actor.id } });
-    await audit({ actor, action: "settings.operator_identity", targetType: "setting", targetId: OPERATOR_IDENTITY_KEY, details: { from: before?.value ?? DEFAULT_OPERATOR_IDENTITY, to: value }, ip }, tx);
+    await tx.consoleSetting.upsert({
+      where: { key: OPERATOR_IDENTITY_KEY },
+      create: { key: OPERATOR_IDENTITY_KEY, value, updatedById: actor.id },
+      update: { value, updatedById: actor.id },
+    });
+    await audit(
+      {
+        actor,
+        action: "settings.operator_identity",
+        targetType: "setting",
+        targetId: OPERATOR_IDENTITY_KEY,
+        details: { from: before?.value ?? DEFAULT_OPERATOR_IDENTITY, to: value },
+        ip,
+      },
+      tx,
+    );
   });
   cache.set({ value, at: Date.now() });
 }

@@ -17,5 +17,22 @@ export type TakeoverPanelData = {
 };
 
 export type TakeoverActionResult =
-  | { ok: true; intent: string; takeover?: TakeoverView | null; seq?: number; clientMessageId?: string; stopped?: number; missed?: number[]; replaying?: number[] }
-  | { ok: false; intent: string; reason: string; holder?: { id: string; name: string } | null; status?: string; clientMessageId?: string; errors?: Record<string, string[]> };
+  | {
+      ok: true;
+      intent: string;
+      takeover?: TakeoverView | null;
+      seq?: number;
+      clientMessageId?: string;
+      stopped?: number;
+      missed?: number[];
+      replaying?: number[];
+    }
+  | {
+      ok: false;
+      intent: string;
+      reason: string;
+      holder?: { id: string; name: string } | null;
+      status?: string;
+      clientMessageId?: string;
+      errors?: Record<string, string[]>;
+    };

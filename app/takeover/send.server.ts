@@ -64,7 +64,8 @@ export async function sendAsOperator(input: SendInput): Promise<SendResult> {
     if (existing) {
       // failed, or pending but abandoned: FleetLM may have stored it anyway (a timeout after the commit).
       const found = await findInFleetlm(sessionId, session.agentId, clientMessageId);
-      if (found === "unreachable") return { ok: false, status: 503, reason: "FleetLM could not be reached to check whether the message was stored; try again." };
+      if (found === "unreachable")
+        return { ok: false, status: 503, reason: "FleetLM could not be reached to check whether the message was stored; try again." };
       if (found) return markSent(input, found.seq);
     }
 
@@ -108,7 +109,14 @@ async function reserve(input: SendInput, previous: { status: string; updatedAt: 
       if (claimed.count !== 1) throw new Busy();
     } else {
       await tx.sentMessage.create({
-        data: { clientMessageId: input.clientMessageId, sessionId: input.sessionId, takeoverId: takeover.id, operatorId: input.operator.id, body: input.body, status: "pending" },
+        data: {
+          clientMessageId: input.clientMessageId,
+          sessionId: input.sessionId,
+          takeoverId: takeover.id,
+          operatorId: input.operator.id,
+          body: input.body,
+          status: "pending",
+        },
       });
     }
     return { takeoverId: takeover.id };
@@ -131,7 +139,14 @@ async function post(input: SendInput, agentId: string, takeoverId: string): Prom
     const reason = describeSendFailure(error);
     const prisma = await db();
     await prisma.sentMessage.update({ where: { clientMessageId }, data: { status: "failed", error: reason } });
-    await audit({ actor: operator, action: "takeover.send", targetType: "session", targetId: sessionId, details: { takeoverId, clientMessageId, status: "failed", error: reason }, ip: input.ip });
+    await audit({
+      actor: operator,
+      action: "takeover.send",
+      targetType: "session",
+      targetId: sessionId,
+      details: { takeoverId, clientMessageId, status: "failed", error: reason },
+      ip: input.ip,
+    });
     if (!(error instanceof FleetLMHttpError && error.status < 500)) reportFleetlmFailure(error);
     return { ok: false, status: "failed", clientMessageId, reason };
   }
@@ -143,9 +158,19 @@ async function markSent(input: SendInput, seq: number, takeoverId?: string): Pro
   const prisma = await db();
   const { count } = await prisma.sentMessage.updateMany({ where: { clientMessageId, NOT: { status: "sent" } }, data: { status: "sent", seq, error: null } });
   if (count === 1) {
-    await audit({ actor: operator, action: "takeover.send", targetType: "session", targetId: sessionId, details: { takeoverId: takeoverId ?? null, clientMessageId, status: "sent", seq, length: input.body.length }, ip: input.ip });
+    await audit({
+      actor: operator,
+      action: "takeover.send",
+      targetType: "session",
+      targetId: sessionId,
+      details: { takeoverId: takeoverId ?? null, clientMessageId, status: "sent", seq, length: input.body.length },
+      ip: input.ip,
+    });
     syncIndex(sessionId);
-    const takeover = await prisma.takeover.findUnique({ where: { activeSessionId: sessionId }, select: { id: true, reason: true, startedAt: true, lastActivityAt: true, operator: { select: { id: true, name: true } } } });
+    const takeover = await prisma.takeover.findUnique({
+      where: { activeSessionId: sessionId },
+      select: { id: true, reason: true, startedAt: true, lastActivityAt: true, operator: { select: { id: true, name: true } } },
+    });
     if (takeover) {
       publish(sessionId, {
         id: takeover.id,
@@ -174,7 +199,8 @@ function describeSendFailure(error: unknown): string {
   // The technical text (with FleetLM's private address) is for the log; the operator gets one sentence.
   console.warn(`[takeover] send failed: ${errorText(error)}`);
   if (error instanceof FleetLMTimeoutError) return "FleetLM did not answer in time. Retry: the Console checks first whether it was stored.";
-  if (error instanceof FleetLMHttpError && error.status < 500) return fleetlmFailureSentence(error, "the message was not sent").replace(" Try again in a moment.", "");
+  if (error instanceof FleetLMHttpError && error.status < 500)
+    return fleetlmFailureSentence(error, "the message was not sent").replace(" Try again in a moment.", "");
   return fleetlmFailureSentence(error, "the message was not sent");
 }
 

@@ -42,7 +42,14 @@ export function publish(sessionId: string, view: TakeoverView | null) {
   liveBus().publish({ type: "takeover", sessionId, holder: view?.holder ?? null, takeoverId: view?.id ?? null, expiresAt: view?.expiresAt ?? null });
 }
 
-const activeSelect = { id: true, sessionId: true, reason: true, startedAt: true, lastActivityAt: true, operator: { select: { id: true, name: true } } } as const;
+const activeSelect = {
+  id: true,
+  sessionId: true,
+  reason: true,
+  startedAt: true,
+  lastActivityAt: true,
+  operator: { select: { id: true, name: true } },
+} as const;
 
 async function findActive(sessionId: string): Promise<ActiveRow | null> {
   const prisma = await db();
@@ -69,7 +76,13 @@ export async function expireIdleTakeovers(sessionId?: string): Promise<number> {
       });
       if (count === 1) {
         await audit(
-          { actor: null, action: "takeover.expire", targetType: "session", targetId: row.sessionId, details: { takeoverId: row.id, operatorId: row.operatorId, lastActivityAt: row.lastActivityAt.toISOString() } },
+          {
+            actor: null,
+            action: "takeover.expire",
+            targetType: "session",
+            targetId: row.sessionId,
+            details: { takeoverId: row.id, operatorId: row.operatorId, lastActivityAt: row.lastActivityAt.toISOString() },
+          },
           tx,
         );
       }
@@ -122,7 +135,10 @@ export async function claimTakeover(input: { sessionId: string; actor: Actor; re
       const row = await prisma.$transaction(async (tx) => {
         const created = await tx.takeover.create({ data: { sessionId, activeSessionId: sessionId, operatorId: actor.id, reason }, select: activeSelect });
         if (!(await stillMayTakeOver(tx, actor.id))) throw new NoLongerATaker();
-        await audit({ actor, action: "takeover.claim", targetType: "session", targetId: sessionId, details: { takeoverId: created.id, reason }, ip: input.ip }, tx);
+        await audit(
+          { actor, action: "takeover.claim", targetType: "session", targetId: sessionId, details: { takeoverId: created.id, reason }, ip: input.ip },
+          tx,
+        );
         return created;
       });
       const view = toView(row);
@@ -155,7 +171,10 @@ export async function releaseTakeover(input: { sessionId: string; actor: Actor; 
       data: { activeSessionId: null, releasedAt: new Date(), releaseReason: "handback", releasedById: actor.id },
     });
     if (count !== 1) return null;
-    await audit({ actor, action: "takeover.release", targetType: "session", targetId: sessionId, details: { takeoverId: row.id, reason: "handback" }, ip: input.ip }, tx);
+    await audit(
+      { actor, action: "takeover.release", targetType: "session", targetId: sessionId, details: { takeoverId: row.id, reason: "handback" }, ip: input.ip },
+      tx,
+    );
     return row.id;
   });
   if (!released) return refuseNotHolder(sessionId);
@@ -176,7 +195,17 @@ export async function forceReleaseTakeover(input: { sessionId: string; actor: Ac
       data: { activeSessionId: null, releasedAt: new Date(), releaseReason: "forced", releasedById: actor.id },
     });
     if (count !== 1) return null;
-    await audit({ actor, action: "takeover.force_release", targetType: "session", targetId: sessionId, details: { takeoverId: row.id, holderId: row.operatorId }, ip: input.ip }, tx);
+    await audit(
+      {
+        actor,
+        action: "takeover.force_release",
+        targetType: "session",
+        targetId: sessionId,
+        details: { takeoverId: row.id, holderId: row.operatorId },
+        ip: input.ip,
+      },
+      tx,
+    );
     return row.id;
   });
   if (!released) return { ok: false, status: 409, reason: "Nobody holds this session." };
@@ -225,7 +254,16 @@ export async function releaseHeldInTx(
       data: { activeSessionId: null, releasedAt: new Date(), releaseReason: reason, releasedById: by.id },
     });
     if (count !== 1) continue;
-    await audit({ actor: by, action: "takeover.release", targetType: "session", targetId: row.sessionId, details: { takeoverId: row.id, reason, holderId: operatorId, ...details } }, tx);
+    await audit(
+      {
+        actor: by,
+        action: "takeover.release",
+        targetType: "session",
+        targetId: row.sessionId,
+        details: { takeoverId: row.id, reason, holderId: operatorId, ...details },
+      },
+      tx,
+    );
     released.push(row.sessionId);
   }
   return released;
@@ -249,7 +287,8 @@ export async function releaseAllHeldBy(operatorId: string, reason: "signout" | "
         where: { id: row.id, activeSessionId: { not: null } },
         data: { activeSessionId: null, releasedAt: new Date(), releaseReason: reason, releasedById: operatorId },
       });
-      if (count === 1) await audit({ actor, action: "takeover.release", targetType: "session", targetId: row.sessionId, details: { takeoverId: row.id, reason } }, tx);
+      if (count === 1)
+        await audit({ actor, action: "takeover.release", targetType: "session", targetId: row.sessionId, details: { takeoverId: row.id, reason } }, tx);
       return count === 1;
     });
     if (done) {
@@ -278,7 +317,16 @@ export async function takeoverTimeline(sessionId: string, limit = 50): Promise<T
     where: { sessionId },
     orderBy: { startedAt: "desc" },
     take: limit,
-    select: { id: true, reason: true, startedAt: true, releasedAt: true, releaseReason: true, releasedById: true, activeSessionId: true, operator: { select: { id: true, name: true } } },
+    select: {
+      id: true,
+      reason: true,
+      startedAt: true,
+      releasedAt: true,
+      releaseReason: true,
+      releasedById: true,
+      activeSessionId: true,
+      operator: { select: { id: true, name: true } },
+    },
   });
   const releaserIds = [...new Set(rows.map((r) => r.releasedById).filter((id): id is string => !!id))];
   const releasers = releaserIds.length ? await prisma.operator.findMany({ where: { id: { in: releaserIds } }, select: { id: true, name: true } }) : [];
@@ -301,10 +349,12 @@ const sweepTimer = slot<NodeJS.Timeout>("takeoverSweep");
 /** Expires idle claims in the background too, so the inbox shows them released even when nobody opens the session. */
 export function startTakeoverSweep(everyMs = Math.min(SWEEP_MS, idleMs() / 4)) {
   if (sweepTimer.get()) return;
-  const timer = setInterval(() => {
-    expireIdleTakeovers().catch((error: unknown) => console.warn(`[takeover] sweep failed: ${error instanceof Error ? error.message : String(error)}`));
-  }, Math.max(1_000, everyMs));
+  const timer = setInterval(
+    () => {
+      expireIdleTakeovers().catch((error: unknown) => console.warn(`[takeover] sweep failed: ${error instanceof Error ? error.message : String(error)}`));
+    },
+    Math.max(1_000, everyMs),
+  );
   timer.unref?.();
   sweepTimer.set(timer);
 }
-

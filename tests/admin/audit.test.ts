@@ -6,7 +6,11 @@ import { audit } from "~/audit/audit.server";
 import { readDetails } from "~/audit/audit-log.server";
 import { db } from "~/db.server";
 
-type Body = { events: { id: number; action: string; actorEmail: string | null; targetType: string | null; targetId: string | null; details: string }[]; actions: { value: string; count: number }[]; table: { total: number } };
+type Body = {
+  events: { id: number; action: string; actorEmail: string | null; targetType: string | null; targetId: string | null; details: string }[];
+  actions: { value: string; count: number }[];
+  table: { total: number };
+};
 const browse = async (as: TestOperator, query: string) => {
   const res = await call(() => loader({ request: request(`/admin/audit${query}`, { as }), params: {}, context: {} }));
   return { status: res.status, body: res.body as Body };
@@ -57,10 +61,13 @@ describe("audit log page", () => {
     expect(second.body.events.map((e) => JSON.parse(e.details).i)).toEqual([10, 11]);
   });
 
-  it.each([["?sort=details.asc"], ["?action=<script>"], ["?action=a&action=b"], ["?from=yesterday"], ["?where=1"], ["?target=x"], ["?page=-1"]])("answers 400 to %s", async (query) => {
-    const admin = await makeOperator("admin");
-    expect((await browse(admin, query)).status).toBe(400);
-  });
+  it.each([["?sort=details.asc"], ["?action=<script>"], ["?action=a&action=b"], ["?from=yesterday"], ["?where=1"], ["?target=x"], ["?page=-1"]])(
+    "answers 400 to %s",
+    async (query) => {
+      const admin = await makeOperator("admin");
+      expect((await browse(admin, query)).status).toBe(400);
+    },
+  );
 
   it("hands details to the page as JSON text, never as markup, even when they hold HTML", async () => {
     const admin = await makeOperator("admin");

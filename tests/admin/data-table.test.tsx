@@ -25,7 +25,20 @@ function Page({ rows, state }: { rows: Row[]; state: TableState }) {
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
   return (
     <>
-      <DataTableToolbar fields={["q"]} filterKeys={["q", "role"]} aside={<DataTableFacetedFilter name="role" title="Role" options={[{ value: "admin", label: "Admin" }, { value: "auditor", label: "Auditor" }]} />}>
+      <DataTableToolbar
+        fields={["q"]}
+        filterKeys={["q", "role"]}
+        aside={
+          <DataTableFacetedFilter
+            name="role"
+            title="Role"
+            options={[
+              { value: "admin", label: "Admin" },
+              { value: "auditor", label: "Auditor" },
+            ]}
+          />
+        }
+      >
         <DataTableTextFilter name="q" label="Search" />
       </DataTableToolbar>
       <DataTable table={table} caption="People" emptyText="Nobody." />
@@ -73,7 +86,11 @@ describe("data table components", () => {
     renderAt("/people?role=admin&sort=email.desc&q=ann&page=2", rows, { page: 2, pageSize: 25, sort: { id: "email", desc: true }, total: 30, pageCount: 2 });
     const facet = screen.getByRole("list", { name: "Role filter" });
     expect(within(facet).getByRole("link", { name: /Admin/ }).getAttribute("href")).toBe("/people?sort=email.desc&q=ann");
-    expect(within(facet).getByRole("link", { name: /Auditor/ }).getAttribute("href")).toBe("/people?sort=email.desc&q=ann&role=admin&role=auditor");
+    expect(
+      within(facet)
+        .getByRole("link", { name: /Auditor/ })
+        .getAttribute("href"),
+    ).toBe("/people?sort=email.desc&q=ann&role=admin&role=auditor");
     const form = screen.getByRole("search");
     const hidden = [...form.querySelectorAll<HTMLInputElement>("input[type=hidden]")].map((i) => `${i.name}=${i.value}`);
     expect(hidden).toEqual(["role=admin", "sort=email.desc"]); // not q (a visible field) and not page

@@ -12,7 +12,10 @@ const post = (as: TestOperator, form: Record<string, string>, query = "") =>
   call(() => action({ request: request(`/admin/operators${query}`, { form, as }), params: {}, context: ctx }));
 const list = (as: TestOperator, query = "") => call(() => loader({ request: request(`/admin/operators${query}`, { as }), params: {}, context: {} }));
 
-type ListBody = { operators: { id: string; email: string; role: string; active: boolean; sessions: number }[]; table: { total: number; page: number; pageSize: number } };
+type ListBody = {
+  operators: { id: string; email: string; role: string; active: boolean; sessions: number }[];
+  table: { total: number; page: number; pageSize: number };
+};
 type ErrorBody = { ok: false; errors: Record<string, string[]>; values: Record<string, string> };
 
 const uniqueEmail = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@example.test`;
@@ -53,7 +56,11 @@ describe("creating an operator", () => {
   it("creates the account with an argon2id hash and audits it with the admin and IP", async () => {
     const admin = await makeOperator("admin");
     const email = uniqueEmail("new");
-    const res = await post(admin, { intent: "create", email: email.toUpperCase(), name: "  New Person ", role: "auditor", password: "initial password" }, "?sort=email.asc");
+    const res = await post(
+      admin,
+      { intent: "create", email: email.toUpperCase(), name: "  New Person ", role: "auditor", password: "initial password" },
+      "?sort=email.asc",
+    );
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/admin/operators?sort=email.asc");
     const created = await (await db()).operator.findUniqueOrThrow({ where: { email } });
@@ -150,7 +157,10 @@ describe("changing roles and deactivating", () => {
   it("two admins demoting each other at the same moment leave one admin, never none", async () => {
     const a = await makeOperator("admin");
     const b = await makeOperator("admin");
-    const results = await Promise.all([post(a, { intent: "change-role", id: b.id, role: "operator" }), post(b, { intent: "change-role", id: a.id, role: "operator" })]);
+    const results = await Promise.all([
+      post(a, { intent: "change-role", id: b.id, role: "operator" }),
+      post(b, { intent: "change-role", id: a.id, role: "operator" }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([302, 403]);
     const roles = await (await db()).operator.findMany({ where: { id: { in: [a.id, b.id] } }, select: { role: true } });
     expect(roles.map((r) => r.role).sort()).toEqual(["admin", "operator"]);
@@ -160,7 +170,14 @@ describe("changing roles and deactivating", () => {
     const admin = await makeOperator("admin");
     const op = await makeOperator("operator");
     expect((await post(admin, { intent: "deactivate", id: op.id })).status).toBe(302);
-    const signIn = () => call(() => loginAction({ request: request("/login", { form: { email: op.email, password: op.password } }), params: {}, context: { clientIp: randomUUID() } as AppLoadContext }));
+    const signIn = () =>
+      call(() =>
+        loginAction({
+          request: request("/login", { form: { email: op.email, password: op.password } }),
+          params: {},
+          context: { clientIp: randomUUID() } as AppLoadContext,
+        }),
+      );
     expect((await signIn()).status).toBe(400);
     expect((await post(admin, { intent: "reactivate", id: op.id })).status).toBe(302);
     expect((await signIn()).status).toBe(302);

@@ -15,7 +15,10 @@ const files = readdirSync(ROUTES_DIR)
 
 /** `admin.agents.$agentId.tsx` → URL `/admin/agents/x` and params `{ agentId: "x" }`. */
 function routeOf(file: string) {
-  const segments = file.replace(/\.tsx?$/, "").split(".").filter((s) => s !== "_index" && !s.startsWith("_"));
+  const segments = file
+    .replace(/\.tsx?$/, "")
+    .split(".")
+    .filter((s) => s !== "_index" && !s.startsWith("_"));
   const params: Record<string, string> = {};
   const url = segments
     .map((segment) => {
@@ -34,11 +37,13 @@ const cases = files.flatMap((file) => (["loader", "action"] as const).filter((ki
 describe("admin routes are discovered", () => {
   it("finds the admin pages and their loaders and actions", () => {
     expect(files).toEqual(expect.arrayContaining(["admin.operators.tsx", "admin.audit.tsx"]));
-    expect(cases).toEqual(expect.arrayContaining([
-      { file: "admin.operators.tsx", kind: "loader" },
-      { file: "admin.operators.tsx", kind: "action" },
-      { file: "admin.audit.tsx", kind: "loader" },
-    ]));
+    expect(cases).toEqual(
+      expect.arrayContaining([
+        { file: "admin.operators.tsx", kind: "loader" },
+        { file: "admin.operators.tsx", kind: "action" },
+        { file: "admin.audit.tsx", kind: "loader" },
+      ]),
+    );
   });
 });
 

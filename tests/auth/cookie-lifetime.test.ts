@@ -10,7 +10,11 @@ describe("session cookie lifetime", () => {
   it("is the session's absolute cap: Max-Age 604800 s and no Expires of its own", async () => {
     const op = await makeOperator("operator");
     const res = await call(() =>
-      loginAction({ request: request("/login", { form: { email: op.email, password: op.password } }), params: {}, context: { clientIp: "10.77.0.1" } as AppLoadContext }),
+      loginAction({
+        request: request("/login", { form: { email: op.email, password: op.password } }),
+        params: {},
+        context: { clientIp: "10.77.0.1" } as AppLoadContext,
+      }),
     );
     expect(res.status).toBe(302);
     const cookie = res.headers.get("set-cookie")!;

@@ -52,7 +52,9 @@ describe("sign-in", () => {
     try {
       const fresh = await import("~/routes/login");
       const op = await makeOperator("operator");
-      const res = await call(() => fresh.action({ request: request("/login", { form: { email: op.email, password: op.password } }), params: {}, context: ctx(freshIp()) }));
+      const res = await call(() =>
+        fresh.action({ request: request("/login", { form: { email: op.email, password: op.password } }), params: {}, context: ctx(freshIp()) }),
+      );
       expect(res.status).toBe(302);
       const cookie = res.headers.get("set-cookie")!;
       expect(cookie).toMatch(/; Secure/);

@@ -78,7 +78,11 @@ describe("429 from the sign-in page", () => {
   it("keeps Retry-After in the page's response headers (Remix keeps only Set-Cookie unless a route passes them on)", () => {
     const actionHeaders = new Headers({ "Retry-After": "42" });
     for (const headersFn of [loginHeaders, accountHeaders]) {
-      const out = new Headers(typeof headersFn === "function" ? headersFn({ actionHeaders, loaderHeaders: new Headers(), parentHeaders: new Headers(), errorHeaders: undefined }) : headersFn);
+      const out = new Headers(
+        typeof headersFn === "function"
+          ? headersFn({ actionHeaders, loaderHeaders: new Headers(), parentHeaders: new Headers(), errorHeaders: undefined })
+          : headersFn,
+      );
       expect(out.get("retry-after")).toBe("42");
     }
     expect(new Headers(passRetryAfter({ actionHeaders: new Headers() })).get("retry-after")).toBeNull();

@@ -31,7 +31,9 @@ describe("the permission table", () => {
     expect([...ROLES].sort()).toEqual(["admin", "auditor", "operator"]);
   });
 
-  const cells = Object.entries(TABLE).flatMap(([permission, byRole]) => ROLES.map((role) => ({ permission: permission as Permission, role, allowed: byRole[role] })));
+  const cells = Object.entries(TABLE).flatMap(([permission, byRole]) =>
+    ROLES.map((role) => ({ permission: permission as Permission, role, allowed: byRole[role] })),
+  );
   it.each(cells)("$role · $permission → $allowed", ({ permission, role, allowed }) => {
     expect(can({ role }, permission)).toBe(allowed);
   });

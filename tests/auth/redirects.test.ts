@@ -83,7 +83,13 @@ describe("/login POST redirectTo", () => {
   it("sends a fresh sign-in to the local path, never off-site", async () => {
     const op = await makeOperator("operator");
     const signIn = (redirectTo: string) =>
-      call(() => loginAction({ request: request("/login", { form: { email: op.email, password: op.password, redirectTo } }), params: {}, context: { clientIp: `10.9.${Math.floor(Math.random() * 250)}.1` } }));
+      call(() =>
+        loginAction({
+          request: request("/login", { form: { email: op.email, password: op.password, redirectTo } }),
+          params: {},
+          context: { clientIp: `10.9.${Math.floor(Math.random() * 250)}.1` },
+        }),
+      );
     expect((await signIn("/\t/evil.test")).headers.get("location")).toBe("/inbox");
     expect((await signIn("/inbox/é")).headers.get("location")).toBe("/inbox/%C3%A9");
     expect((await signIn("/sessions/x?before=4")).headers.get("location")).toBe("/sessions/x?before=4");

@@ -18,7 +18,9 @@ describe("session cache", () => {
   it("a session deleted by another process is refused once CACHE_MS has passed", async () => {
     const op = await makeOperator("operator");
     expect((await visitAccount(op)).status).toBe(200); // now cached
-    await (await db()).$executeRaw`DELETE FROM "AuthSession" WHERE "id" = ${hashToken(op.token)}`;
+    await (
+      await db()
+    ).$executeRaw`DELETE FROM "AuthSession" WHERE "id" = ${hashToken(op.token)}`;
     expect((await visitAccount(op)).status).toBe(200); // inside the window: the documented bound, not a bug
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + CACHE_MS + 1 });
     expect((await visitAccount(op)).status).toBe(302);
@@ -27,7 +29,9 @@ describe("session cache", () => {
   it("a role lowered by another process applies within CACHE_MS", async () => {
     const admin = await makeOperator("admin");
     expect((await visitOperators(admin)).status).toBe(200);
-    await (await db()).$executeRaw`UPDATE "Operator" SET "role" = 'auditor' WHERE "id" = ${admin.id}`;
+    await (
+      await db()
+    ).$executeRaw`UPDATE "Operator" SET "role" = 'auditor' WHERE "id" = ${admin.id}`;
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + CACHE_MS + 1 });
     expect((await visitOperators(admin)).status).toBe(403);
   });

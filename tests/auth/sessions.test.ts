@@ -82,7 +82,9 @@ describe("revocation", () => {
     const admin = await makeOperator("admin");
     const op = await makeOperator("operator");
     const other = await secondSession(op);
-    const res = await call(() => operatorsAction({ request: request("/admin/operators", { form: { intent: "deactivate", id: op.id }, as: admin }), params: {}, context: {} }));
+    const res = await call(() =>
+      operatorsAction({ request: request("/admin/operators", { form: { intent: "deactivate", id: op.id }, as: admin }), params: {}, context: {} }),
+    );
     expect(res.status).toBe(302);
     expect(await (await db()).authSession.count({ where: { operatorId: op.id } })).toBe(0);
     expectSentToLogin(await visitAccount(op));
@@ -101,7 +103,10 @@ describe("revocation", () => {
     const other = await secondSession(op);
     const res = await call(() =>
       accountAction({
-        request: request("/account", { form: { intent: "change-password", current: op.password, newPassword: "a brand new password", newConfirm: "a brand new password" }, as: op }),
+        request: request("/account", {
+          form: { intent: "change-password", current: op.password, newPassword: "a brand new password", newConfirm: "a brand new password" },
+          as: op,
+        }),
         params: {},
         context: {},
       }),
@@ -117,7 +122,11 @@ describe("revocation", () => {
     const op = await makeOperator("operator");
     const other = await secondSession(op);
     const res = await call(() =>
-      operatorsAction({ request: request("/admin/operators", { form: { intent: "reset-password", id: op.id, newPassword: "set by the admin" }, as: admin }), params: {}, context: {} }),
+      operatorsAction({
+        request: request("/admin/operators", { form: { intent: "reset-password", id: op.id, newPassword: "set by the admin" }, as: admin }),
+        params: {},
+        context: {},
+      }),
     );
     expect(res.status).toBe(302);
     expectSentToLogin(await visitAccount(op));

@@ -5,10 +5,20 @@ import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-export type Child = { process: ChildProcess; pid: number; lines: string[]; waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>; kill: (signal?: NodeJS.Signals) => Promise<void> };
+export type Child = {
+  process: ChildProcess;
+  pid: number;
+  lines: string[];
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+};
 
 export function startChild(file: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, file)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, file)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let rest = "";

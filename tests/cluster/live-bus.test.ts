@@ -32,7 +32,13 @@ type Frame = { id: number; data: { type: string; sessionId?: string } & Record<s
 /** A subscriber's stream; `until` resolves as soon as the frames read so far satisfy the predicate. */
 function openStream(bus: PostgresLiveBus, lastEventId: number | null, watched: string[] = []) {
   const controller = new AbortController();
-  const body = createLiveStream({ bus, subscriber: { operatorId: "op", watched: new Set(watched) }, lastEventId, signal: controller.signal, heartbeatMs: 60_000 });
+  const body = createLiveStream({
+    bus,
+    subscriber: { operatorId: "op", watched: new Set(watched) },
+    lastEventId,
+    signal: controller.signal,
+    heartbeatMs: 60_000,
+  });
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const frames: Frame[] = [];

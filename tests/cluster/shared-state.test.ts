@@ -52,7 +52,10 @@ describe.skipIf(!onPostgres)("state shared across processes (PostgreSQL)", () =>
   });
 
   it("forgets cached sessions when another process signs someone out, and tells the others of its own auth writes", async () => {
-    const value = [{ id: "s", userId: "u", expiresAt: new Date(Date.now() + 60_000), attributes: {} }, { id: "u", attributes: {} }] as Parameters<typeof rememberSession>[1];
+    const value = [
+      { id: "s", userId: "u", expiresAt: new Date(Date.now() + 60_000), attributes: {} },
+      { id: "u", attributes: {} },
+    ] as Parameters<typeof rememberSession>[1];
     rememberSession("token-hash", value, sessionGeneration());
     expect(cachedSession("token-hash")).not.toBeNull();
     const forgot = next(a, "sessions.forget");

@@ -28,7 +28,12 @@ test("an admin creates an operator; the operator is refused the admin pages and 
 
   // The creation is in the audit log.
   await page.goto("/admin/audit?action=operator.create");
-  await expect(page.getByRole("row", { name: /operator\.create/ }).filter({ hasText: admin.email }).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("row", { name: /operator\.create/ })
+      .filter({ hasText: admin.email })
+      .first(),
+  ).toBeVisible();
 
   await logout(page);
   await login(page, operator);

@@ -191,7 +191,11 @@ async function startConsole({ root, fleetlmUrl, consolePort, databaseUrl, onSpaw
   const env = { ...process.env, DATABASE_URL: databaseUrl };
   execFileSync("npx", ["prisma", "migrate", "deploy"], { env, stdio: "pipe" });
   const adminPassword = randomBytes(12).toString("base64url");
-  execFileSync("npx", ["tsx", "scripts/console.ts", "create-operator", "--email", "admin@e2e.test", "--name", "Ada Admin", "--role", "admin"], { env, input: adminPassword, stdio: ["pipe", "pipe", "pipe"] });
+  execFileSync("npx", ["tsx", "scripts/console.ts", "create-operator", "--email", "admin@e2e.test", "--name", "Ada Admin", "--role", "admin"], {
+    env,
+    input: adminPassword,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
 
   const consoleServer = spawn(process.execPath, [...consoleNodeFlags(), path.join(root, "server.mjs")], {
     env: {

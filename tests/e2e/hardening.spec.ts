@@ -24,7 +24,11 @@ test.describe("cross-site POSTs to document routes", () => {
   for (const origin of evil) {
     test(`/login with Origin ${JSON.stringify(origin)} is our 403, not Remix's 500`, async ({ request, baseURL }) => {
       for (const target of ["/login", "/login.data", "/login?index"]) {
-        const res = await request.post(`${baseURL}${target}`, { headers: { ...FORM, origin }, data: form({ email: "a@b.test", password: "whatever1" }), maxRedirects: 0 });
+        const res = await request.post(`${baseURL}${target}`, {
+          headers: { ...FORM, origin },
+          data: form({ email: "a@b.test", password: "whatever1" }),
+          maxRedirects: 0,
+        });
         expect(res.status(), target).toBe(403);
         expect(await res.text()).toMatch(/Cross-site request refused/);
       }
@@ -32,7 +36,11 @@ test.describe("cross-site POSTs to document routes", () => {
   }
 
   test("/admin/* with a foreign Origin is a 403 even for a signed-in admin, and changes nothing", async ({ request, baseURL, admin }) => {
-    const signIn = await request.post(`${baseURL}/login`, { headers: { ...FORM, origin: baseURL! }, data: form({ email: admin.email, password: admin.password }), maxRedirects: 0 });
+    const signIn = await request.post(`${baseURL}/login`, {
+      headers: { ...FORM, origin: baseURL! },
+      data: form({ email: admin.email, password: admin.password }),
+      maxRedirects: 0,
+    });
     expect(signIn.status()).toBe(302);
     const cookie = cookieFrom(signIn.headers()["set-cookie"]);
     for (const target of ["/admin/operators", "/admin/operators.data", "/admin/canned-replies", "/admin/review-labels", "/admin/agents"]) {
@@ -73,9 +81,11 @@ test("a throttled sign-in answers 429 with Retry-After, on the page and on its .
 
 // ---- TRUST_PROXY on a server of its own ----------------------------------------------------------------------
 
-
 /** server.mjs with TRUST_PROXY set, on the e2e database (gateway off: the main server runs it). */
-async function startConsole(trustProxy: string, fleetlmUrl: string): Promise<{ url: string; child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+async function startConsole(
+  trustProxy: string,
+  fleetlmUrl: string,
+): Promise<{ url: string; child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [...consoleNodeFlags(), path.resolve("server.mjs")], {
     env: {
@@ -144,7 +154,11 @@ test("TRUST_PROXY=true stops the server at boot with the reason", async ({ fleet
 });
 
 test("malformed input over real HTTP is never a 500, and no redirect leaves the site", async ({ request, baseURL, admin }) => {
-  const signIn = await request.post(`${baseURL}/login`, { headers: { ...FORM, origin: baseURL! }, data: form({ email: admin.email, password: admin.password }), maxRedirects: 0 });
+  const signIn = await request.post(`${baseURL}/login`, {
+    headers: { ...FORM, origin: baseURL! },
+    data: form({ email: admin.email, password: admin.password }),
+    maxRedirects: 0,
+  });
   const cookie = cookieFrom(signIn.headers()["set-cookie"]);
   const gets = [
     "/login?redirectTo=%2F%09%2Fevil.test",
@@ -169,13 +183,20 @@ test("malformed input over real HTTP is never a 500, and no redirect leaves the 
   const reviews = await request.get(`${baseURL}/reviews?from=2025-13-01`, { headers: { cookie } });
   expect(await reviews.text()).toContain("must be a real date");
   for (const referer of ["//evil.test/x", "http://[", `${baseURL}//evil.test/x`]) {
-    const res = await request.post(`${baseURL}/theme`, { headers: { ...FORM, origin: baseURL!, cookie, referer }, data: form({ theme: "dark" }), maxRedirects: 0 });
+    const res = await request.post(`${baseURL}/theme`, {
+      headers: { ...FORM, origin: baseURL!, cookie, referer },
+      data: form({ theme: "dark" }),
+      maxRedirects: 0,
+    });
     expect(res.status(), referer).toBe(302);
     expect(res.headers()["location"], referer).toBe("/inbox");
   }
   const badTheme = await request.post(`${baseURL}/theme`, { headers: { ...FORM, origin: baseURL!, cookie }, data: form({ theme: "neon" }), maxRedirects: 0 });
   expect(badTheme.status()).toBe(400);
-  const badNote = await request.post(`${baseURL}/sessions/AZnotesSession00000001/notes`, { headers: { ...FORM, origin: baseURL!, cookie }, data: form({ intent: "create", body: "" }) });
+  const badNote = await request.post(`${baseURL}/sessions/AZnotesSession00000001/notes`, {
+    headers: { ...FORM, origin: baseURL!, cookie },
+    data: form({ intent: "create", body: "" }),
+  });
   expect(badNote.status()).toBe(400);
 });
 
@@ -184,10 +205,21 @@ test("malformed input over real HTTP is never a 500, and no redirect leaves the 
 test("the dev server (npm run dev) answers a cross-site POST with our 403 too, and lets same-site requests through", async ({ request, fleetlmUrl }) => {
   test.setTimeout(120_000);
   const port = await freePort();
-  const child = spawn(process.execPath, [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:dev", "--port", String(port), "--host", "127.0.0.1", "--strictPort"], {
-    env: { ...process.env, NODE_ENV: "development", DATABASE_URL: process.env.E2E_DATABASE_URL, FLEETLM_URL: fleetlmUrl, SESSION_SECRET: randomBytes(32).toString("hex"), GATEWAY_DISABLED: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:dev", "--port", String(port), "--host", "127.0.0.1", "--strictPort"],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "development",
+        DATABASE_URL: process.env.E2E_DATABASE_URL,
+        FLEETLM_URL: fleetlmUrl,
+        SESSION_SECRET: randomBytes(32).toString("hex"),
+        GATEWAY_DISABLED: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
@@ -196,12 +228,20 @@ test("the dev server (npm run dev) answers a cross-site POST with our 403 too, a
   try {
     await expect.poll(() => output, { timeout: 60_000 }).toContain(`${port}`);
     for (const origin of ["https://evil.test", "null", "not a url"]) {
-      const res = await request.post(`${url}/login`, { headers: { ...FORM, origin }, data: form({ email: "a@b.test", password: "whatever1" }), maxRedirects: 0 });
+      const res = await request.post(`${url}/login`, {
+        headers: { ...FORM, origin },
+        data: form({ email: "a@b.test", password: "whatever1" }),
+        maxRedirects: 0,
+      });
       expect(res.status(), origin).toBe(403);
       expect(await res.text()).toMatch(/Cross-site request refused/);
     }
     // Same site: Remix answers (a wrong password is the login page again, never our 403 or a 500).
-    const own = await request.post(`${url}/login`, { headers: { ...FORM, origin: url }, data: form({ email: "nobody@b.test", password: "whatever1" }), maxRedirects: 0 });
+    const own = await request.post(`${url}/login`, {
+      headers: { ...FORM, origin: url },
+      data: form({ email: "nobody@b.test", password: "whatever1" }),
+      maxRedirects: 0,
+    });
     expect(own.status()).toBeGreaterThanOrEqual(400);
     expect(own.status()).toBeLessThan(500);
   } finally {

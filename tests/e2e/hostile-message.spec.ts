@@ -46,7 +46,12 @@ test("a long, markup-dense agent reply is plain at first, then formatted off the
   // ~45 KB with 3,000 bold runs: past the render budget (16 KB, 800 marks) and the loader's cut (20,000
   // characters), so the page fetches it whole and the worker formats it (ADR 088).
   const text = `# Everything\n\n${Array.from({ length: 300 }, (_, i) => `- item ${i}: ${"**bold** ".repeat(10)}`).join("\n")}\n\n<script>window.__owned = 1</script>`;
-  await fleetlm.appendMessage(session.id, { agentId: "e2e-silent-agent", kind: "assistant", content: { id: "long", role: "assistant", parts: [{ type: "text", text }] }, metadata: { termination: "finish" } });
+  await fleetlm.appendMessage(session.id, {
+    agentId: "e2e-silent-agent",
+    kind: "assistant",
+    content: { id: "long", role: "assistant", parts: [{ type: "text", text }] },
+    metadata: { termination: "finish" },
+  });
   await login(page, admin);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));

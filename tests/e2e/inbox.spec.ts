@@ -21,7 +21,12 @@ async function sendOverWebSocket(fleetlmUrl: string, userId: string, sessionId: 
     const channel = socket.channel(`session:${sessionId}`, {});
     await new Promise((resolve, reject) => channel.join().receive("ok", resolve).receive("error", reject));
     // FleetLM broadcasts a WS send twice and notifies the inbox twice (quirk 1): the badge must count it once.
-    await new Promise((resolve, reject) => channel.push("send", { content: { kind: "text", content: { text } } }).receive("ok", resolve).receive("error", reject));
+    await new Promise((resolve, reject) =>
+      channel
+        .push("send", { content: { kind: "text", content: { text } } })
+        .receive("ok", resolve)
+        .receive("error", reject),
+    );
   } finally {
     await socket.disconnect();
   }
@@ -96,7 +101,12 @@ test("a user message shows up as my unread badge without a reload; opening the s
   await bob.context().close();
 });
 
-test("the count stays exact when the FleetLM server is killed and restarted, and through a duplicate broadcast after it", async ({ page, admin, fleetlm, fleetlmUrl }) => {
+test("the count stays exact when the FleetLM server is killed and restarted, and through a duplicate broadcast after it", async ({
+  page,
+  admin,
+  fleetlm,
+  fleetlmUrl,
+}) => {
   test.setTimeout(120_000);
   const { userId, session, badge } = await inboxWithUnread(page, admin, fleetlm, "e2e-restart", ["first", "second"]);
 
@@ -167,8 +177,20 @@ test("the nav badge equals the number of rows in My unread", async ({ page, admi
   await expect
     .poll(
       async () => {
-        const [badge, total] = await Promise.all([page.getByTestId("unread-total").textContent().catch(() => "0"), page.getByTestId("inbox-total").textContent()]);
-        return (badge ?? "0").trim() === (total ?? "").replace(/ sessions?$/, "").replace(/,/g, "").trim();
+        const [badge, total] = await Promise.all([
+          page
+            .getByTestId("unread-total")
+            .textContent()
+            .catch(() => "0"),
+          page.getByTestId("inbox-total").textContent(),
+        ]);
+        return (
+          (badge ?? "0").trim() ===
+          (total ?? "")
+            .replace(/ sessions?$/, "")
+            .replace(/,/g, "")
+            .trim()
+        );
       },
       { timeout: 30_000 },
     )

@@ -111,7 +111,9 @@ test("admin → operator → user → AI → auditor → audit log, from an empt
       await expect(op.locator(`[data-testid="message"][data-seq="${answer.seq}"]`)).toBeVisible({ timeout: 15_000 });
     });
 
-    const aiReplies = (await fleetlm.listMessages(session.id, { limit: 1000 })).filter((m) => m.kind === "assistant" && m.sender_id === "demo-agent" && !isOperatorWritten(m));
+    const aiReplies = (await fleetlm.listMessages(session.id, { limit: 1000 })).filter(
+      (m) => m.kind === "assistant" && m.sender_id === "demo-agent" && !isOperatorWritten(m),
+    );
     expect(aiReplies.length).toBeGreaterThanOrEqual(1);
 
     const au = await signedIn(browser, baseURL!, auditor);

@@ -16,7 +16,10 @@ const SILENT_AGENT = "e2e-silent-agent";
 async function sessionWith(fleetlm: FleetLMRest, userId: string, count: number) {
   const session = await fleetlm.createSession({ userId, agentId: SILENT_AGENT });
   for (let n = 1; n <= count; n++) {
-    await fleetlm.appendMessage(session.id, n % 2 ? { userId, content: { text: `message ${n}` } } : { agentId: SILENT_AGENT, content: { text: `message ${n}` } });
+    await fleetlm.appendMessage(
+      session.id,
+      n % 2 ? { userId, content: { text: `message ${n}` } } : { agentId: SILENT_AGENT, content: { text: `message ${n}` } },
+    );
   }
   return session;
 }
@@ -25,7 +28,11 @@ const message = (page: Page, seq: number) => page.locator(`[data-testid=message]
 /** The transcript row (virtualizer item) holding that message, with the marker of the seqs lost just before it. */
 const rowOf = (page: Page, seq: number) => page.locator("[data-index]").filter({ has: message(page, seq) });
 
-test("the transcript marks 'FleetLM lost messages 12–14' in their place; the inbox's Lost messages filter finds the session", async ({ page, admin, fleetlm }) => {
+test("the transcript marks 'FleetLM lost messages 12–14' in their place; the inbox's Lost messages filter finds the session", async ({
+  page,
+  admin,
+  fleetlm,
+}) => {
   test.setTimeout(90_000);
   const prefix = `e2e-lost-${randomUUID().slice(0, 8)}`;
   const lossy = await sessionWith(fleetlm, `${prefix}-a`, 20);

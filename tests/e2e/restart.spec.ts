@@ -57,7 +57,12 @@ async function killMidStream(page: Page, fleetlm: FleetLMRest, session: Session)
   }
 }
 
-test("FleetLM SIGKILLed mid-stream and restarted: the cut reply is interrupted, every message shows exactly once", async ({ page, context, admin, fleetlm }) => {
+test("FleetLM SIGKILLed mid-stream and restarted: the cut reply is interrupted, every message shows exactly once", async ({
+  page,
+  context,
+  admin,
+  fleetlm,
+}) => {
   test.setTimeout(180_000);
   const session = await fleetlm.createSession({ userId: `e2e-restart-${Date.now()}`, agentId: "demo-agent" });
   try {

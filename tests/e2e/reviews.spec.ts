@@ -11,7 +11,8 @@ test.describe.configure({ timeout: 180_000 });
 /** A session with the demo agent that has `replies` AI replies stored in FleetLM. */
 async function sessionWithReplies(fleetlm: FleetLMRest, replies: number) {
   const session = await fleetlm.createSession({ userId: `reviews-e2e-${randomUUID().slice(0, 6)}`, agentId: "demo-agent" });
-  for (let i = 0; i < replies; i++) await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: `question ${i + 1}: where is my order?` } });
+  for (let i = 0; i < replies; i++)
+    await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: `question ${i + 1}: where is my order?` } });
   await expect
     .poll(async () => (await fleetlm.listMessages(session.id, { limit: 200 })).filter((m) => m.kind === "assistant").length, { timeout: 60_000 })
     .toBeGreaterThanOrEqual(replies);
@@ -158,7 +159,11 @@ test("an auditor exports the reviews as CSV with progress, and reads them back n
 async function post(page: Page, url: string, form: Record<string, string>) {
   return page.evaluate(
     async ([u, f]) => {
-      const res = await fetch(u, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: new URLSearchParams(f) });
+      const res = await fetch(u, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams(f),
+      });
       return { status: res.status, body: await res.text() };
     },
     [url, form] as const,
@@ -168,7 +173,13 @@ async function post(page: Page, url: string, form: Record<string, string>) {
 /** The key of the reply I hold, or null once the queue has nothing left for me. */
 const workKey = (page: Page) => page.evaluate(() => document.querySelector('[data-testid="work-item"]')?.getAttribute("data-key") ?? null);
 
-test("a QA team runs a queue: scores, two auditors by keyboard, agreement, adjudication, a chart bar, a dataset", async ({ browser, baseURL, page, admin, fleetlm }) => {
+test("a QA team runs a queue: scores, two auditors by keyboard, agreement, adjudication, a chart bar, a dataset", async ({
+  browser,
+  baseURL,
+  page,
+  admin,
+  fleetlm,
+}) => {
   const tag = randomUUID().slice(0, 6);
   const { session, replies } = await sessionWithReplies(fleetlm, 3);
   const [ann, ben] = [createAccount("auditor", `Ann ${tag}`), createAccount("auditor", `Ben ${tag}`)];
@@ -189,10 +200,12 @@ test("a QA team runs a queue: scores, two auditors by keyboard, agreement, adjud
   await form.getByLabel("Options").fill("polite\ncurt");
   await form.getByRole("button", { name: "Create score" }).click();
   await expect(page.getByTestId("score-configs")).toContainText(`tone_${tag} v1`);
-  await expect.poll(async () => {
-    for (const r of replies) await post(page, `/reviews/${session.id}/${r.seq}`, { intent: "flag" });
-    return (await post(page, `/reviews/${session.id}/${replies[2]!.seq}`, { intent: "flag" })).status;
-  }).toBe(200);
+  await expect
+    .poll(async () => {
+      for (const r of replies) await post(page, `/reviews/${session.id}/${r.seq}`, { intent: "flag" });
+      return (await post(page, `/reviews/${session.id}/${replies[2]!.seq}`, { intent: "flag" })).status;
+    })
+    .toBe(200);
   // The label the chart bar will count: one reply, labelled once.
   await page.goto("/admin/review-labels");
   await hydrated(page);
@@ -261,7 +274,10 @@ test("a QA team runs a queue: scores, two auditors by keyboard, agreement, adjud
   await page.goto(`${queueUrl}/agreement`);
   await expect(page.getByTestId(`agreement-tone_${tag}`).getByTestId("n")).not.toHaveText("0");
   await expect(page.getByTestId("agreement-rating").getByTestId("kappa")).not.toHaveText("–");
-  const dispute = page.getByTestId("disagreement").filter({ hasText: `Tone ${tag}` }).first();
+  const dispute = page
+    .getByTestId("disagreement")
+    .filter({ hasText: `Tone ${tag}` })
+    .first();
   await dispute.getByLabel("Final value").selectOption("curt");
   await dispute.getByLabel("Note").fill("abrupt refusal");
   await dispute.getByRole("button", { name: "Decide" }).click();
@@ -275,9 +291,15 @@ test("a QA team runs a queue: scores, two auditors by keyboard, agreement, adjud
   const scoreChart = page.getByTestId(`chart-score-helpful_${tag}`);
   await expect(scoreChart).toContainText(`6 values on ${new Set([...rated.ann!, ...rated.ben!]).size} replies`);
   await expect(scoreChart.locator(".recharts-bar-rectangle").first()).toBeVisible();
-  const link = page.getByTestId("chart-labels").getByTestId("chart-link").filter({ hasText: `e2e ${tag}` });
+  const link = page
+    .getByTestId("chart-labels")
+    .getByTestId("chart-link")
+    .filter({ hasText: `e2e ${tag}` });
   await expect(link).toHaveAttribute("data-count", "1");
-  const labelIndex = await page.getByTestId("chart-labels").getByTestId("chart-link").evaluateAll((els, name) => els.findIndex((e) => e.textContent?.startsWith(name)), `e2e ${tag}`);
+  const labelIndex = await page
+    .getByTestId("chart-labels")
+    .getByTestId("chart-link")
+    .evaluateAll((els, name) => els.findIndex((e) => e.textContent?.startsWith(name)), `e2e ${tag}`);
   await page.getByTestId("bars-labels").locator(".recharts-bar-rectangle").nth(labelIndex).click();
   await expect(page).toHaveURL(/label=e2e/);
   await expect(page.getByTestId("queue-item")).toHaveCount(1);
@@ -331,7 +353,12 @@ test("the quality charts, light and dark, wide and narrow (docs/reviews-charts.p
   await login(page, admin);
   const today = new Date().toISOString().slice(0, 10);
   const from = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
-  for (const [scheme, width] of [["light", 1440], ["dark", 1440], ["light", 390], ["dark", 390]] as const) {
+  for (const [scheme, width] of [
+    ["light", 1440],
+    ["dark", 1440],
+    ["light", 390],
+    ["dark", 390],
+  ] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width, height: 900 });
     await page.goto(`/reviews/agents/demo-agent?from=${from}&to=${today}`);

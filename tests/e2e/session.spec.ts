@@ -13,7 +13,10 @@ test.use({ viewport: { width: 1440, height: 900 } });
 async function sessionWith(fleetlm: FleetLMRest, count: number, agentId = "e2e-silent-agent") {
   const session = await fleetlm.createSession({ userId: `e2e-user-${Date.now()}`, agentId });
   for (let n = 1; n <= count; n++) {
-    await fleetlm.appendMessage(session.id, n % 2 ? { userId: session.user_id, content: { text: `message ${n}` } } : { agentId, content: { text: `message ${n}` } });
+    await fleetlm.appendMessage(
+      session.id,
+      n % 2 ? { userId: session.user_id, content: { text: `message ${n}` } } : { agentId, content: { text: `message ${n}` } },
+    );
   }
   return session;
 }
@@ -164,7 +167,14 @@ test("renders hostile message content as inert text", async ({ page, admin, flee
   await fleetlm.appendMessage(session.id, {
     agentId,
     kind: "assistant",
-    content: { id: "x", role: "assistant", parts: [{ type: "text", text: `**hi** ${payload}`, state: "done" }, { type: "tool-x", toolCallId: "c1", state: "output-available", input: { html: payload }, output: payload }] },
+    content: {
+      id: "x",
+      role: "assistant",
+      parts: [
+        { type: "text", text: `**hi** ${payload}`, state: "done" },
+        { type: "tool-x", toolCallId: "c1", state: "output-available", input: { html: payload }, output: payload },
+      ],
+    },
     metadata: { termination: "finish" },
   });
   await login(page, admin);

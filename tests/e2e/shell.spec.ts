@@ -24,7 +24,11 @@ test("the header fits a 390 px phone and a 720 px window: the navigation scrolls
     await page.setViewportSize({ width, height: 800 });
     await page.goto("/inbox");
     // Nothing in the header reaches past the window, and the navigation is one row (it scrolls, it never wraps).
-    const box = await header.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, right: Math.max(...[...el.querySelectorAll("*")].filter((c) => !c.closest("nav")).map((c) => c.getBoundingClientRect().right)) }));
+    const box = await header.evaluate((el) => ({
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+      right: Math.max(...[...el.querySelectorAll("*")].filter((c) => !c.closest("nav")).map((c) => c.getBoundingClientRect().right)),
+    }));
     expect(box.scroll, `header at ${width}`).toBeLessThanOrEqual(box.client);
     expect(box.right, `header at ${width}`).toBeLessThanOrEqual(width);
     expect((await nav.boundingBox())!.height, `nav at ${width}`).toBeLessThanOrEqual(48);

@@ -61,7 +61,11 @@ export const restartFleetlm = () => controlFleetlm("restart");
  * of the session now lost.
  */
 export async function loseMessages(sessionId: string, seqs: number[]): Promise<number[]> {
-  const response = await fetch(`${required("E2E_FLEETLM_URL")}/_dev/storage/lose`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ session_id: sessionId, seqs }) });
+  const response = await fetch(`${required("E2E_FLEETLM_URL")}/_dev/storage/lose`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ session_id: sessionId, seqs }),
+  });
   if (!response.ok) throw new Error(`lose hook failed: ${response.status} ${await response.text()} (is the dev server in real storage?)`);
   return ((await response.json()) as { lost: number[] }).lost;
 }

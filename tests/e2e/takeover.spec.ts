@@ -169,12 +169,19 @@ async function quietSession(fleetlm: FleetLMRest, count: number, agentId = `e2e-
   // The first request after a slow step may meet a keep-alive socket the dev server just closed: try twice.
   const session = await fleetlm.createSession(ids).catch(() => fleetlm.createSession(ids));
   for (let n = 1; n <= count; n++) {
-    await fleetlm.appendMessage(session.id, n % 2 ? { userId: session.user_id, content: { text: `user says ${n}` } } : { agentId, content: { text: `agent says ${n}` } });
+    await fleetlm.appendMessage(
+      session.id,
+      n % 2 ? { userId: session.user_id, content: { text: `user says ${n}` } } : { agentId, content: { text: `agent says ${n}` } },
+    );
   }
   return session;
 }
 
-test("workspace: B sees A's takeover within 1 s; the composer sits under the newest message; a draft survives a reload", async ({ browser, baseURL, fleetlm }) => {
+test("workspace: B sees A's takeover within 1 s; the composer sits under the newest message; a draft survives a reload", async ({
+  browser,
+  baseURL,
+  fleetlm,
+}) => {
   test.setTimeout(120_000);
   const alice = createAccount("operator", "Alice Workspace");
   const bob = createAccount("operator", "Bob Workspace");
@@ -248,7 +255,12 @@ test("workspace: previous / next follow the filtered inbox order, and back to th
   await expect(rows).toHaveCount(3);
 });
 
-test("FleetLM restarted with the agent's routing reset: the holder is warned, routes again, the AI stays silent, then answers what it missed", async ({ browser, baseURL, admin, fleetlm }) => {
+test("FleetLM restarted with the agent's routing reset: the holder is warned, routes again, the AI stays silent, then answers what it missed", async ({
+  browser,
+  baseURL,
+  admin,
+  fleetlm,
+}) => {
   test.setTimeout(180_000);
   const page = await signedIn(browser, baseURL!, admin);
   await page.goto("/admin/agents");
@@ -312,7 +324,10 @@ test("workspace: no serious or critical axe violation in light and dark; screens
     await expect(page.getByTestId("takeover-panel")).toBeVisible();
     const results = await new AxeBuilder({ page }).analyze();
     const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), theme).toEqual([]);
+    expect(
+      serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+      theme,
+    ).toEqual([]);
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: width === 1440 ? 900 : 844 });
       // Nothing makes the page scroll sideways, a phone's width included (long ids truncate, the nav scrolls in place).

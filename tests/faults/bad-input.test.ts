@@ -28,7 +28,17 @@ const ROLES: Role[] = ["admin", "operator", "auditor", "anonymous"];
 // reply exists). Everything else must be untouched.
 const MAY_GROW_ON_REJECT = new Set(["AuditEvent", "SessionIndex", "ReplyIndex"]);
 
-type Case = { label: string; kind: "action" | "loader"; method: string; params: Record<string, string>; query?: string; body?: BodyInit | null; contentType?: string | null; headers?: Record<string, string>; extraCookie?: string };
+type Case = {
+  label: string;
+  kind: "action" | "loader";
+  method: string;
+  params: Record<string, string>;
+  query?: string;
+  body?: BodyInit | null;
+  contentType?: string | null;
+  headers?: Record<string, string>;
+  extraCookie?: string;
+};
 type Finding = { route: string; role: Role; kind: string; case: string; status: number | "threw"; detail: string };
 
 const routes = discoverRoutes();
@@ -68,10 +78,12 @@ beforeAll(async () => {
     if (typeof mod?.loader !== "function") continue;
     const params = Object.fromEntries(route.params.map((name) => [name, paramValues(name, real)[0]]));
     const abort = new AbortController();
-    await mod.loader({ request: buildRequest(route, { label: "warm-up", kind: "loader", method: "GET", params }, admin, abort.signal), params, context: {} }).then(
-      (r: unknown) => (r instanceof Response ? r.body?.cancel().catch(() => {}) : undefined),
-      () => {},
-    );
+    await mod
+      .loader({ request: buildRequest(route, { label: "warm-up", kind: "loader", method: "GET", params }, admin, abort.signal), params, context: {} })
+      .then(
+        (r: unknown) => (r instanceof Response ? r.body?.cancel().catch(() => {}) : undefined),
+        () => {},
+      );
     abort.abort();
   }
 });
@@ -103,7 +115,10 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
     const intents = route.intents.length ? route.intents : [undefined];
     for (const intent of intents) {
       const head: Array<[string, string]> = intent === undefined ? [] : [["intent", intent]];
-      form(`intent=${intent ?? "(none)"}, plausible fields with hostile text`, [...head, ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
+      form(`intent=${intent ?? "(none)"}, plausible fields with hostile text`, [
+        ...head,
+        ...route.fields.map((f): [string, string] => [f, plausible(f, real)]),
+      ]);
       form(`intent=${intent ?? "(none)"}, no fields`, head);
       for (const [variant, value] of Object.entries(FIELD_VARIANTS)) {
         const entries = route.fields.flatMap((f) => [value].flat().map((v): [string, string] => [f, v]));
@@ -120,22 +135,35 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
             return target;
           }
         })();
-        form(`${field}=${JSON.stringify(value)}`, [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, f === field ? value : plausible(f, real)])]);
+        form(`${field}=${JSON.stringify(value)}`, [
+          ...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []),
+          ...route.fields.map((f): [string, string] => [f, f === field ? value : plausible(f, real)]),
+        ]);
       }
     }
-    form("plausible fields with a malformed cookie beside ours", [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
+    form("plausible fields with a malformed cookie beside ours", [
+      ...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []),
+      ...route.fields.map((f): [string, string] => [f, plausible(f, real)]),
+    ]);
     cases[cases.length - 1].extraCookie = "other=%E0%A4%A; %zz=1";
     for (const referer of BAD_REFERERS) {
-      form(`Referer ${JSON.stringify(referer)}`, [...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []), ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
+      form(`Referer ${JSON.stringify(referer)}`, [
+        ...(route.intents[0] ? [["intent", route.intents[0]] as [string, string]] : []),
+        ...route.fields.map((f): [string, string] => [f, plausible(f, real)]),
+      ]);
       cases[cases.length - 1].headers = { referer };
     }
-    for (const wrong of WRONG_INTENTS) form(`wrong intent ${JSON.stringify(wrong.slice(0, 20))}`, [["intent", wrong], ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
+    for (const wrong of WRONG_INTENTS)
+      form(`wrong intent ${JSON.stringify(wrong.slice(0, 20))}`, [["intent", wrong], ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
     for (const shape of bodyShapes(route.intents[0])) {
       cases.push({ label: shape.label, kind: "action", method: shape.method ?? "POST", params: base, body: shape.body, contentType: shape.contentType });
     }
     for (const name of route.params) {
       for (const value of paramValues(name, real).slice(1)) {
-        form(`param ${name}=${JSON.stringify(value.slice(0, 20))}`, [["intent", route.intents[0] ?? ""], ...route.fields.map((f): [string, string] => [f, plausible(f, real)])]);
+        form(`param ${name}=${JSON.stringify(value.slice(0, 20))}`, [
+          ["intent", route.intents[0] ?? ""],
+          ...route.fields.map((f): [string, string] => [f, plausible(f, real)]),
+        ]);
         cases[cases.length - 1].params = { ...base, [name]: value };
       }
     }
@@ -144,9 +172,11 @@ function casesFor(route: RouteModule, mod: Record<string, unknown>): Case[] {
     cases.push({ label: "plain GET", kind: "loader", method: "GET", params: base });
     // Another app's cookie on this host with malformed percent-encoding, beside ours (Lucia's parser threw on it).
     cases.push({ label: "plain GET with a malformed cookie beside ours", kind: "loader", method: "GET", params: base, extraCookie: "other=%E0%A4%A; %zz=1" });
-    for (const shape of queryShapes(route.fields)) cases.push({ label: `query: ${shape.label}`, kind: "loader", method: "GET", params: base, query: shape.query });
+    for (const shape of queryShapes(route.fields))
+      cases.push({ label: `query: ${shape.label}`, kind: "loader", method: "GET", params: base, query: shape.query });
     for (const name of route.params) {
-      for (const value of paramValues(name, real).slice(1)) cases.push({ label: `param ${name}=${JSON.stringify(value.slice(0, 20))}`, kind: "loader", method: "GET", params: { ...base, [name]: value } });
+      for (const value of paramValues(name, real).slice(1))
+        cases.push({ label: `param ${name}=${JSON.stringify(value.slice(0, 20))}`, kind: "loader", method: "GET", params: { ...base, [name]: value } });
     }
   }
   return cases;
@@ -166,7 +196,6 @@ function buildRequest(route: RouteModule, c: Case, as: TestOperator | null, sign
     ...(hasBody && c.body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
 }
-
 
 function strings(value: unknown, depth = 0): string[] {
   if (typeof value === "string") return [value];
@@ -203,11 +232,17 @@ async function runCase(route: RouteModule, mod: Record<string, unknown>, role: R
   }
   const after = await tableCounts();
   const found: Finding[] = [];
-  const add = (detail: string) => found.push({ route: route.file, role, kind: c.kind, case: c.label, status: outcome.thrown ? "threw" : outcome.status, detail });
+  const add = (detail: string) =>
+    found.push({ route: route.file, role, kind: c.kind, case: c.label, status: outcome.thrown ? "threw" : outcome.status, detail });
 
   if (outcome.thrown) {
     const e = outcome.thrown as Error;
-    add(`threw ${e?.name ?? typeof e}: ${String(e?.message ?? e).slice(0, 300)}\n${String(e?.stack ?? "").split("\n").slice(1, 6).join("\n")}`);
+    add(
+      `threw ${e?.name ?? typeof e}: ${String(e?.message ?? e).slice(0, 300)}\n${String(e?.stack ?? "")
+        .split("\n")
+        .slice(1, 6)
+        .join("\n")}`,
+    );
   } else if (c.kind === "loader" && outcome.status < 300 && !outcome.response && (await encodeFails(outcome.body))) {
     // What Remix does with a loader's data on the way out (single fetch): an encoder failure is a 500 page.
     add(`turbo-stream cannot encode the loader's answer: ${await encodeFails(outcome.body)}`);
@@ -220,17 +255,31 @@ async function runCase(route: RouteModule, mod: Record<string, unknown>, role: R
   }
   // A resource route's answer is sent by Remix as it is only when it is a Response: `data(..., {status: 400})`
   // or `{ ok: false }` returned from one reaches the browser as a 200.
-  if (!outcome.thrown && route.resource && outcome.shape !== "response" && (outcome.shape === "data" || (outcome.body as { ok?: unknown } | null)?.ok === false)) {
-    add(`resource route answered a ${outcome.shape === "data" ? `data(…, ${outcome.status})` : "plain value"} that Remix sends as HTTP 200: ${JSON.stringify(outcome.body).slice(0, 200)}`);
+  if (
+    !outcome.thrown &&
+    route.resource &&
+    outcome.shape !== "response" &&
+    (outcome.shape === "data" || (outcome.body as { ok?: unknown } | null)?.ok === false)
+  ) {
+    add(
+      `resource route answered a ${outcome.shape === "data" ? `data(…, ${outcome.status})` : "plain value"} that Remix sends as HTTP 200: ${JSON.stringify(outcome.body).slice(0, 200)}`,
+    );
   }
   // Never a redirect off this site (a Location a browser resolves to another origin, or that is not ASCII).
   if (outcome.location !== undefined && outcome.location !== null && outcome.status >= 300 && outcome.status < 400) {
     const lands = new URL(outcome.location, ORIGIN);
-    if (lands.origin !== ORIGIN || !/^[\x21-\x7e]+$/.test(outcome.location)) add(`redirects off-site or to a non-ASCII Location: ${JSON.stringify(outcome.location).slice(0, 200)}`);
+    if (lands.origin !== ORIGIN || !/^[\x21-\x7e]+$/.test(outcome.location))
+      add(`redirects off-site or to a non-ASCII Location: ${JSON.stringify(outcome.location).slice(0, 200)}`);
   }
   const leaked = strings(outcome.body).find((s) => STACK.test(s));
   if (leaked) add(`response leaks internals: ${leaked.slice(0, 300)}`);
-  if (logged.length) add(`console.error: ${logged.map((args) => args.map(String).join(" ")).join(" | ").slice(0, 400)}`);
+  if (logged.length)
+    add(
+      `console.error: ${logged
+        .map((args) => args.map(String).join(" "))
+        .join(" | ")
+        .slice(0, 400)}`,
+    );
   const rejected = outcome.thrown !== undefined || outcome.status >= 400 || (role === "anonymous" && route.file !== "login.tsx" && outcome.status >= 300);
   if (rejected) {
     const changed = diff(before, after).filter((t) => !MAY_GROW_ON_REJECT.has(t));

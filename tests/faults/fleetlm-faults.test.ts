@@ -37,7 +37,12 @@ function pointConsoleAt(url: string) {
 }
 
 /** Polls until `probe` holds (returns truthy without throwing); on timeout the last failure says why. */
-function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<T> {
   return vi.waitFor(
     async () => {
       const value = await probe();
@@ -117,51 +122,73 @@ describe("FleetLM faults", () => {
     ["garbage JSON", { mode: "garbage" }],
   ];
 
-  it.each(modes)("FleetLM %s: loaders degrade, never 500, and recover by themselves", async (_name, settings) => {
-    server.faults.set(settings);
+  it.each(modes)(
+    "FleetLM %s: loaders degrade, never 500, and recover by themselves",
+    async (_name, settings) => {
+      server.faults.set(settings);
+      try {
+        const during = await until(
+          "every loader to show the degraded state",
+          async () => {
+            forgetFleetlmHealth();
+            const o = await loaders(op, sessionId);
+            expectDegradedNot500(o);
+            const notYet = Object.entries(o).filter(([name, value]) => !isDegraded[name as keyof typeof isDegraded](value));
+            if (notYet.length)
+              throw new Error(
+                `not degraded yet: ${notYet.map(([name, value]) => `${name} ${value.status} ${JSON.stringify(value.body).slice(0, 160)}`).join("; ")}`,
+              );
+            return o;
+          },
+          25_000,
+          300,
+        );
+        expectDegradedNot500(during);
+      } finally {
+        server.faults.set({ mode: null });
+      }
+      // Recovery without anyone doing anything: no restart, no cache flush.
+      await until(
+        "every loader to recover",
+        async () => {
+          const o = await loaders(op, sessionId);
+          expectDegradedNot500(o);
+          return Object.entries(o).every(([name, value]) => isHealthy[name as keyof typeof isHealthy](value));
+        },
+        30_000,
+        300,
+      );
+    },
+    90_000,
+  );
+
+  it("FleetLM stopped: loaders degrade; restarted on the same port: they recover", async () => {
+    await server.close();
     try {
-      const during = await until(
+      await until(
         "every loader to show the degraded state",
         async () => {
           forgetFleetlmHealth();
           const o = await loaders(op, sessionId);
           expectDegradedNot500(o);
-          const notYet = Object.entries(o).filter(([name, value]) => !isDegraded[name as keyof typeof isDegraded](value));
-          if (notYet.length) throw new Error(`not degraded yet: ${notYet.map(([name, value]) => `${name} ${value.status} ${JSON.stringify(value.body).slice(0, 160)}`).join("; ")}`);
-          return o;
+          return Object.entries(o).every(([name, value]) => isDegraded[name as keyof typeof isDegraded](value));
         },
         25_000,
         300,
       );
-      expectDegradedNot500(during);
-    } finally {
-      server.faults.set({ mode: null });
-    }
-    // Recovery without anyone doing anything: no restart, no cache flush.
-    await until("every loader to recover", async () => {
-      const o = await loaders(op, sessionId);
-      expectDegradedNot500(o);
-      return Object.entries(o).every(([name, value]) => isHealthy[name as keyof typeof isHealthy](value));
-    }, 30_000, 300);
-  }, 90_000);
-
-  it("FleetLM stopped: loaders degrade; restarted on the same port: they recover", async () => {
-    await server.close();
-    try {
-      await until("every loader to show the degraded state", async () => {
-        forgetFleetlmHealth();
-        const o = await loaders(op, sessionId);
-        expectDegradedNot500(o);
-        return Object.entries(o).every(([name, value]) => isDegraded[name as keyof typeof isDegraded](value));
-      }, 25_000, 300);
     } finally {
       server = await startFleetlmDev({ port, dataDir });
     }
-    await until("every loader to recover", async () => {
-      const o = await loaders(op, sessionId);
-      expectDegradedNot500(o);
-      return Object.entries(o).every(([name, value]) => isHealthy[name as keyof typeof isHealthy](value));
-    }, 30_000, 300);
+    await until(
+      "every loader to recover",
+      async () => {
+        const o = await loaders(op, sessionId);
+        expectDegradedNot500(o);
+        return Object.entries(o).every(([name, value]) => isHealthy[name as keyof typeof isHealthy](value));
+      },
+      30_000,
+      300,
+    );
   }, 90_000);
 
   async function reconnectsAfter(cause: () => void, timeoutMs: number) {
@@ -169,7 +196,12 @@ describe("FleetLM faults", () => {
     const mark = statusEvents.length;
     cause();
     await until("the gateway to notice the drop", () => statusEvents.slice(mark).some((e) => !e.connected), timeoutMs, 50);
-    await until("the gateway to reconnect", () => gateway.gatewayStatus().connected && statusEvents.slice(mark).some((e, i, all) => e.connected && all.slice(0, i).some((x) => !x.connected)), 20_000, 50);
+    await until(
+      "the gateway to reconnect",
+      () => gateway.gatewayStatus().connected && statusEvents.slice(mark).some((e, i, all) => e.connected && all.slice(0, i).some((x) => !x.connected)),
+      20_000,
+      50,
+    );
     // And it works again: a message posted now reaches the index through the socket path.
     const before = (await (await db()).sessionIndex.findUniqueOrThrow({ where: { id: sessionId } })).headSeq;
     const message = await rest.appendMessage(sessionId, { userId: "fault-user", content: { text: "after the reconnect" } });
@@ -194,9 +226,13 @@ describe("FleetLM faults", () => {
 // ---- killed and restarted -------------------------------------------------------------------------------
 
 function startChild(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.resolve("packages/fleetlm-dev/bin/fleetlm-dev.js"), "--port", String(port), "--host", "127.0.0.1", "--data", dataDir, "--quiet"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.resolve("packages/fleetlm-dev/bin/fleetlm-dev.js"), "--port", String(port), "--host", "127.0.0.1", "--data", dataDir, "--quiet"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`fleetlm-dev did not start: ${out}`)), 20_000);
@@ -248,7 +284,10 @@ describe("FleetLM killed and restarted", () => {
     for (const s of sessions) await rest.appendMessage(s.id, { userId: s.user_id, content: { text: "first" } });
     await gateway.stopGateway();
     await gateway.startGateway({ force: true, fleetlmUrl: url, pollMs: 250, rejoinMs: 300 });
-    await until("the gateway to index the sessions", async () => (await (await db()).sessionIndex.count({ where: { id: { in: sessions.map((s) => s.id) } } })) === 3);
+    await until(
+      "the gateway to index the sessions",
+      async () => (await (await db()).sessionIndex.count({ where: { id: { in: sessions.map((s) => s.id) } } })) === 3,
+    );
     // The operator has read session 0 up to seq 1: its unread must end at head − 1.
     await advanceReadCursor(op.id, sessions[0].id, 1);
 
@@ -294,7 +333,9 @@ describe("FleetLM killed and restarted", () => {
       async () => {
         const rows = await prisma.sessionIndex.findMany({ where: { id: { in: sessions.map((s) => s.id) } } });
         if (rows.length === 3 && rows.every((r) => r.headSeq === heads.get(r.id))) return true;
-        throw new Error(`index ${rows.map((r) => `${r.headSeq}/${heads.get(r.id)}`).join(", ")} (indexed/FleetLM); gateway ${JSON.stringify(gateway.gatewayStatus())}`);
+        throw new Error(
+          `index ${rows.map((r) => `${r.headSeq}/${heads.get(r.id)}`).join(", ")} (indexed/FleetLM); gateway ${JSON.stringify(gateway.gatewayStatus())}`,
+        );
       },
       // Generous: after failures in a row the gateway's poll backs off (up to 10 s, MAX_BACKOFF_MS) before it looks again.
       75_000,

@@ -76,7 +76,10 @@ describe("claims", () => {
     for (let round = 0; round < ROUNDS; round++) {
       const sessionId = await newSession();
       expect((await takeover.claimTakeover({ sessionId, actor: actor(a) })).ok).toBe(true);
-      const [released, claimed] = await Promise.all([takeover.releaseTakeover({ sessionId, actor: actor(a) }), takeover.claimTakeover({ sessionId, actor: actor(b) })]);
+      const [released, claimed] = await Promise.all([
+        takeover.releaseTakeover({ sessionId, actor: actor(a) }),
+        takeover.claimTakeover({ sessionId, actor: actor(b) }),
+      ]);
       expect(released.ok).toBe(true);
       const prisma = await db();
       const active = await prisma.takeover.findMany({ where: { sessionId, activeSessionId: { not: null } } });
@@ -220,7 +223,10 @@ describe("reviews", () => {
     const mine = rows.find((r) => r.reviewerId === auditor.id)!;
     // No lost update: the stored review is one of the submitted ones, and it is the one audited last.
     expect(["x1", "x2", "x3"]).toContain(mine.comment);
-    const events = await prisma.auditEvent.findMany({ where: { targetId: mine.id, action: { in: ["review.create", "review.update"] } }, orderBy: { id: "asc" } });
+    const events = await prisma.auditEvent.findMany({
+      where: { targetId: mine.id, action: { in: ["review.create", "review.update"] } },
+      orderBy: { id: "asc" },
+    });
     expect(events).toHaveLength(3);
     expect(events.filter((e) => e.action === "review.create")).toHaveLength(1);
     expect(JSON.parse(events[events.length - 1].details).rating).toBe(mine.rating);
@@ -236,7 +242,10 @@ describe("reviews", () => {
         reviews.setFlag(auditor, sessionId, seq, round % 2 === 0, undefined, "race"),
       ]);
       const row = await prisma.replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq } } });
-      const last = await prisma.auditEvent.findFirstOrThrow({ where: { targetId: `${sessionId}:${seq}`, action: { in: ["reply.flag", "reply.unflag"] } }, orderBy: { id: "desc" } });
+      const last = await prisma.auditEvent.findFirstOrThrow({
+        where: { targetId: `${sessionId}:${seq}`, action: { in: ["reply.flag", "reply.unflag"] } },
+        orderBy: { id: "desc" },
+      });
       expect(row.flaggedAt !== null).toBe(last.action === "reply.flag");
     }
   });

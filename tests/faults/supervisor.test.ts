@@ -12,7 +12,15 @@ describe("supervise", () => {
   it("restarts a child killed by SIGKILL (as the OOM killer does), says so, and backs off", async () => {
     const logs: string[] = [];
     const starts: ChildProcess[] = [];
-    const sup = supervise({ name: "the Console", command: process.execPath, args: STAY_UP, spawnOptions: { stdio: "ignore" }, policy: policy(), onStart: (child: ChildProcess) => starts.push(child), log: (line: string) => logs.push(line) });
+    const sup = supervise({
+      name: "the Console",
+      command: process.execPath,
+      args: STAY_UP,
+      spawnOptions: { stdio: "ignore" },
+      policy: policy(),
+      onStart: (child: ChildProcess) => starts.push(child),
+      log: (line: string) => logs.push(line),
+    });
     await vi.waitFor(() => expect(starts).toHaveLength(1));
     starts[0]!.kill("SIGKILL");
     await vi.waitFor(() => expect(starts).toHaveLength(2));
@@ -32,7 +40,15 @@ describe("supervise", () => {
   it("gives up on a crash loop and ends with exit code 1", async () => {
     const logs: string[] = [];
     let starts = 0;
-    const sup = supervise({ name: "the Console", command: process.execPath, args: ["-e", "process.exit(3)"], spawnOptions: { stdio: "ignore" }, policy: policy({ maxRestarts: 2, backoffMs: 5 }), onStart: () => starts++, log: (line: string) => logs.push(line) });
+    const sup = supervise({
+      name: "the Console",
+      command: process.execPath,
+      args: ["-e", "process.exit(3)"],
+      spawnOptions: { stdio: "ignore" },
+      policy: policy({ maxRestarts: 2, backoffMs: 5 }),
+      onStart: () => starts++,
+      log: (line: string) => logs.push(line),
+    });
     expect(await sup.done).toBe(1);
     expect(starts).toBe(3); // the first start and two restarts
     expect(logs.at(-1)).toBe("[supervisor] the Console exited with code 3; it was restarted 2 times in 60 s — a crash loop, giving up.");
@@ -41,7 +57,15 @@ describe("supervise", () => {
   it("never restarts what it was told to stop, even between a crash and its restart", async () => {
     const logs: string[] = [];
     const starts: ChildProcess[] = [];
-    const sup = supervise({ name: "c", command: process.execPath, args: STAY_UP, spawnOptions: { stdio: "ignore" }, policy: policy({ backoffMs: 60_000, maxBackoffMs: 60_000 }), onStart: (child: ChildProcess) => starts.push(child), log: (line: string) => logs.push(line) });
+    const sup = supervise({
+      name: "c",
+      command: process.execPath,
+      args: STAY_UP,
+      spawnOptions: { stdio: "ignore" },
+      policy: policy({ backoffMs: 60_000, maxBackoffMs: 60_000 }),
+      onStart: (child: ChildProcess) => starts.push(child),
+      log: (line: string) => logs.push(line),
+    });
     await vi.waitFor(() => expect(starts).toHaveLength(1));
     starts[0]!.kill("SIGKILL");
     await vi.waitFor(() => expect(logs).toHaveLength(1)); // the restart is scheduled a minute away

@@ -28,7 +28,12 @@ async function start(storage: NonNullable<Parameters<typeof startFleetlmDev>[0]>
   return new FleetLMRest({ baseUrl: server.url });
 }
 
-const reply = (n: number) => ({ agentId: "bot", kind: "assistant", content: { id: `r${n}`, role: "assistant", parts: [{ type: "text", text: `reply ${n}` }] }, metadata: { termination: "finish" } });
+const reply = (n: number) => ({
+  agentId: "bot",
+  kind: "assistant",
+  content: { id: `r${n}`, role: "assistant", parts: [{ type: "text", text: `reply ${n}` }] },
+  metadata: { termination: "finish" },
+});
 
 describe("gateway catch-up over holed pages", () => {
   it("700 messages in 4 pages with an unflushed tail: index head and reply index complete", async () => {
@@ -39,7 +44,7 @@ describe("gateway catch-up over holed pages", () => {
     }
     // what a page-at-a-time reader would have believed: 200 per page, last seq as read-through
     const naive: number[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await rest.listMessages(s.id, { afterSeq: after, limit: 200 });
       naive.push(...page.map((m) => m.seq));
       if (page.length < 200) break;

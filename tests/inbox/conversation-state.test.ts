@@ -33,8 +33,14 @@ describe("the state machine", () => {
   });
 
   it("handoff signals put a session waiting on a human, with the reason", () => {
-    expect(transition(base, { type: "user-message", at: t0, text: "Can I TALK to a   person?", phrases })).toMatchObject({ state: "waiting", handoffReason: expect.stringContaining("talk to a person") });
-    expect(transition(base, { type: "agent-message", handoff: "refund over limit" })).toMatchObject({ state: "waiting", handoffReason: "The AI asked for a human: refund over limit" });
+    expect(transition(base, { type: "user-message", at: t0, text: "Can I TALK to a   person?", phrases })).toMatchObject({
+      state: "waiting",
+      handoffReason: expect.stringContaining("talk to a person"),
+    });
+    expect(transition(base, { type: "agent-message", handoff: "refund over limit" })).toMatchObject({
+      state: "waiting",
+      handoffReason: "The AI asked for a human: refund over limit",
+    });
     expect(transition(base, { type: "agent-message", handoff: "" })).toMatchObject({ state: "waiting", handoffReason: "The AI asked for a human" });
     // A human already has it: a signal changes nothing.
     const open = { ...base, state: "open" as const };
@@ -67,7 +73,16 @@ describe("the state machine", () => {
   it("reads the agent's request from metadata or a data-handoff part, and nothing else", () => {
     expect(agentHandoff({ metadata: { handoff: true, handoff_reason: "angry\u0000user" } })).toBe("angry user");
     expect(agentHandoff({ metadata: { handoff: "true" } })).toBeNull();
-    expect(agentHandoff({ content: { parts: [{ type: "text", text: "hi" }, { type: "data-handoff", data: { reason: "billing" } }] } })).toBe("billing");
+    expect(
+      agentHandoff({
+        content: {
+          parts: [
+            { type: "text", text: "hi" },
+            { type: "data-handoff", data: { reason: "billing" } },
+          ],
+        },
+      }),
+    ).toBe("billing");
     expect(agentHandoff({ content: { parts: [{ type: "data-other" }] } })).toBeNull();
     expect(phraseIn("I'd like a HUMAN PLEASE", phrases)).toBe("human please");
     expect(phraseIn("humane please", phrases)).toBeNull();
@@ -75,12 +90,18 @@ describe("the state machine", () => {
 });
 
 describe("signals through the index sync", () => {
-  const inWaiting = async (sessionId: string) => (await queryInbox(parseInboxParams(new URLSearchParams(`view=waiting&q=${sessionId}`)), op.id)).rows.find((r) => r.id === sessionId);
+  const inWaiting = async (sessionId: string) =>
+    (await queryInbox(parseInboxParams(new URLSearchParams(`view=waiting&q=${sessionId}`)), op.id)).rows.find((r) => r.id === sessionId);
 
   it("a user asking for a person puts the session in Waiting on a human with the reason, and the audit log says so", async () => {
     await saveInboxSettings({ handoffPhrases: ["Talk To A Human"], unansweredMinutes: 5, assignCap: 20 });
     const s = await indexedSession();
-    await applyMessages(await current(s.id), [message(s, 1, "user", "hi"), message(s, 2, "agent", "hello!"), message(s, 3, "user", "can I talk to a human?"), message(s, 4, "agent", "sure")]);
+    await applyMessages(await current(s.id), [
+      message(s, 1, "user", "hi"),
+      message(s, 2, "agent", "hello!"),
+      message(s, 3, "user", "can I talk to a human?"),
+      message(s, 4, "agent", "sure"),
+    ]);
     expect(await inWaiting(s.id)).toMatchObject({ state: "waiting", handoffReason: expect.stringContaining("talk to a human") });
     expect(await (await db()).auditEvent.findFirst({ where: { action: "inbox.state", targetId: s.id } })).toMatchObject({ actorId: null });
     expect((await waitingTotal(op.id)).total).toBeGreaterThanOrEqual(1);
@@ -88,11 +109,19 @@ describe("signals through the index sync", () => {
 
   it("the agent's metadata handoff and data-handoff part both count", async () => {
     const a = await indexedSession();
-    await applyMessages(await current(a.id), [message(a, 1, "user", "refund?"), message(a, 2, "agent", "one moment", { handoff: true, reason: "refund policy" })]);
+    await applyMessages(await current(a.id), [
+      message(a, 1, "user", "refund?"),
+      message(a, 2, "agent", "one moment", { handoff: true, reason: "refund policy" }),
+    ]);
     expect(await inWaiting(a.id)).toMatchObject({ handoffReason: "The AI asked for a human: refund policy" });
     const b = await indexedSession();
     const reply = message(b, 2, "agent", "handing over");
-    (reply as { content: Record<string, unknown> }).content = { parts: [{ type: "text", text: "handing over" }, { type: "data-handoff", data: { reason: "legal" } }] };
+    (reply as { content: Record<string, unknown> }).content = {
+      parts: [
+        { type: "text", text: "handing over" },
+        { type: "data-handoff", data: { reason: "legal" } },
+      ],
+    };
     await applyMessages(await current(b.id), [message(b, 1, "user", "a question"), reply]);
     expect(await inWaiting(b.id)).toMatchObject({ handoffReason: "The AI asked for a human: legal" });
   });
@@ -113,7 +142,8 @@ describe("signals through the index sync", () => {
 });
 
 describe("state actions", () => {
-  const post = (as: TestOperator, form: Record<string, string | string[]>) => call(() => action({ request: request("/inbox", { as, form }), params: {}, context: {} }));
+  const post = (as: TestOperator, form: Record<string, string | string[]>) =>
+    call(() => action({ request: request("/inbox", { as, form }), params: {}, context: {} }));
 
   it("resolve, snooze and their expiry are audited; a new user message reopens", async () => {
     const s = await indexedSession();
@@ -155,7 +185,10 @@ describe("state actions", () => {
     const prisma = await db();
     await saveInboxSettings({ handoffPhrases: [], unansweredMinutes: 5, assignCap: 1 });
     // Everyone signed in already has one open assignment: at a cap of 1 nobody can take more.
-    const signedIn = await prisma.operator.findMany({ where: { active: true, role: { in: ["admin", "operator"] }, sessions: { some: { expiresAt: { gt: new Date() } } } }, select: { id: true } });
+    const signedIn = await prisma.operator.findMany({
+      where: { active: true, role: { in: ["admin", "operator"] }, sessions: { some: { expiresAt: { gt: new Date() } } } },
+      select: { id: true },
+    });
     for (const o of signedIn) {
       const s = await indexedSession();
       await prisma.sessionIndex.update({ where: { id: s.id }, data: { assigneeId: o.id } });
@@ -177,7 +210,8 @@ describe("admin inbox settings", () => {
   it("admins save phrases, time and cap (audited); bad values are a 400 listing them; others are refused", async () => {
     const { action: settingsAction, loader: settingsLoader } = await import("~/routes/admin.inbox");
     const admin = await makeOperator("admin");
-    const post = (as: TestOperator, form: Record<string, string>) => call(() => settingsAction({ request: request("/admin/inbox", { as, form }), params: {}, context: {} }));
+    const post = (as: TestOperator, form: Record<string, string>) =>
+      call(() => settingsAction({ request: request("/admin/inbox", { as, form }), params: {}, context: {} }));
     expect((await post(op, { handoffPhrases: "x y", unansweredMinutes: "5", assignCap: "3" })).status).toBe(403);
     const bad = await post(admin, { handoffPhrases: "ok phrase\nx", unansweredMinutes: "0", assignCap: "many" });
     expect(bad.status).toBe(400);

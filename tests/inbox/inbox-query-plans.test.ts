@@ -63,12 +63,16 @@ beforeAll(async () => {
   });
   await prisma.readCursor.createMany({ data: [...myCursors].map(([sessionId, c]) => ({ operatorId: me, sessionId, ...c })) });
   // A colleague has read everything: their cursors must not change my unread.
-  await prisma.readCursor.createMany({ data: rows.map((r) => ({ operatorId: colleague, sessionId: r.id, lastSeq: r.headSeq, opCountAtCursor: r.opCount, userCountAtCursor: r.userCount })) });
+  await prisma.readCursor.createMany({
+    data: rows.map((r) => ({ operatorId: colleague, sessionId: r.id, lastSeq: r.headSeq, opCountAtCursor: r.opCount, userCountAtCursor: r.userCount })),
+  });
   // Active takeovers on every 7th session; released ones (history, not a hold) on every 11th.
   rows.forEach((r, i) => i % 7 === 0 && takenOver.add(r.id));
   await prisma.takeover.createMany({ data: [...takenOver].map((sessionId) => ({ sessionId, activeSessionId: sessionId, operatorId: colleague })) });
   await prisma.takeover.createMany({
-    data: rows.filter((_, i) => i % 11 === 0).map((r) => ({ sessionId: r.id, activeSessionId: null, operatorId: me, releasedAt: new Date(now - 60_000), releaseReason: "handback" })),
+    data: rows
+      .filter((_, i) => i % 11 === 0)
+      .map((r) => ({ sessionId: r.id, activeSessionId: null, operatorId: me, releasedAt: new Date(now - 60_000), releaseReason: "handback" })),
   });
 });
 

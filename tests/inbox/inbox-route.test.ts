@@ -23,10 +23,15 @@ let bob: TestOperator;
 let auditor: TestOperator;
 const ids: Record<string, string> = {};
 
-async function seed(key: string, data: { userId: string; headSeq: number; opCount?: number; lastSenderRole?: string; lastActivityAt?: Date; status?: string; id?: string }) {
+async function seed(
+  key: string,
+  data: { userId: string; headSeq: number; opCount?: number; lastSenderRole?: string; lastActivityAt?: Date; status?: string; id?: string },
+) {
   const id = data.id ?? `${tag}-${key}`;
   ids[key] = id;
-  await (await db()).sessionIndex.create({
+  await (
+    await db()
+  ).sessionIndex.create({
     data: {
       id,
       userId: data.userId,
@@ -44,8 +49,16 @@ async function seed(key: string, data: { userId: string; headSeq: number; opCoun
   });
   // The messages as the index records them: the operators' first, the rest from the user.
   const operatorSeqs = data.opCount ?? 0;
-  await (await db()).indexedMessage.createMany({
-    data: Array.from({ length: data.headSeq }, (_, i) => ({ sessionId: id, seq: i + 1, role: i < operatorSeqs ? "operator" : "user", body: `message ${i + 1}`, at: minutesAgo(120) })),
+  await (
+    await db()
+  ).indexedMessage.createMany({
+    data: Array.from({ length: data.headSeq }, (_, i) => ({
+      sessionId: id,
+      seq: i + 1,
+      role: i < operatorSeqs ? "operator" : "user",
+      body: `message ${i + 1}`,
+      at: minutesAgo(120),
+    })),
   });
 }
 
@@ -102,12 +115,24 @@ describe("inbox loader", () => {
 
   it("never answers a bad URL with a 400 page: each bad value is a problem on the page, the rest of the view intact", async () => {
     const plain = (await page(alice)).body.rows.map((r) => r.id);
-    for (const query of ["&sort=passwordHash.desc", "&sort=unread.desc", "&sort=user", "&status=deleted", "&assigned=someone", "&pageSize=1000", "&unread=yes", "&view=everything"]) {
+    for (const query of [
+      "&sort=passwordHash.desc",
+      "&sort=unread.desc",
+      "&sort=user",
+      "&status=deleted",
+      "&assigned=someone",
+      "&pageSize=1000",
+      "&unread=yes",
+      "&view=everything",
+    ]) {
       const res = await page(alice, query);
       expect(res.status, query).toBe(200);
       const body = res.body as Page & { problems: { key: string; message: string }[] };
       expect(body.problems.length, query).toBeGreaterThan(0);
-      expect(body.rows.map((r) => r.id), query).toEqual(plain);
+      expect(
+        body.rows.map((r) => r.id),
+        query,
+      ).toEqual(plain);
     }
     // Unknown keys are ignored altogether (links from chat tools carry them).
     const tracked = await page(alice, "&utm_source=slack&fbclid=x");

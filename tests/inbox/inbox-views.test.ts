@@ -16,12 +16,23 @@ let auditor: TestOperator;
 const ids: Record<string, string> = {};
 
 type Row = { id: string; state: string };
-type Page = { rows: Row[]; problems: { key: string; message: string }[]; view: string; views: { id: string; label: string; definition: string }[]; saved: { mine: { id: string; name: string; search: string }[]; team: { id: string; name: string; search: string }[] } };
+type Page = {
+  rows: Row[];
+  problems: { key: string; message: string }[];
+  view: string;
+  views: { id: string; label: string; definition: string }[];
+  saved: { mine: { id: string; name: string; search: string }[]; team: { id: string; name: string; search: string }[] };
+};
 
-async function seed(key: string, data: { state?: string; assigneeId?: string | null; lastSenderRole?: string; lastActivityAt?: Date; waitingSince?: Date | null; status?: string }) {
+async function seed(
+  key: string,
+  data: { state?: string; assigneeId?: string | null; lastSenderRole?: string; lastActivityAt?: Date; waitingSince?: Date | null; status?: string },
+) {
   const id = `${tag}-${key}`;
   ids[key] = id;
-  await (await db()).sessionIndex.create({
+  await (
+    await db()
+  ).sessionIndex.create({
     data: {
       id,
       userId: `u-${key}-${tag}`,
@@ -103,7 +114,19 @@ describe("bad URLs", () => {
   });
 
   it("odd input of any kind is a problem or ignored, never a 4xx/5xx page", async () => {
-    for (const query of ["&view=", "&view=waiting&view=mine", "&sort=", "&sort=user.sideways", "&page=1e9", "&page=abc", `&q=${"x".repeat(500)}`, "&label=%3Cscript%3E", "&unread=1&unread=1", "&q=%E2%80%AE%F0%9F%98%80", "&q=%22%27%3B--%20OR%201%3D1"]) {
+    for (const query of [
+      "&view=",
+      "&view=waiting&view=mine",
+      "&sort=",
+      "&sort=user.sideways",
+      "&page=1e9",
+      "&page=abc",
+      `&q=${"x".repeat(500)}`,
+      "&label=%3Cscript%3E",
+      "&unread=1&unread=1",
+      "&q=%E2%80%AE%F0%9F%98%80",
+      "&q=%22%27%3B--%20OR%201%3D1",
+    ]) {
       const res = await page(alice, query);
       expect(res.status, query).toBe(200);
     }

@@ -37,9 +37,7 @@ describe("index convergence", () => {
     // Fast polls, slow first joins: most users' messages land between the poll's first sync and the join.
     await startGateway({ fleetlmUrl: dev.url, pollMs: 100, rejoinMs: 8_000, sweepPerSecond: 0, force: true });
     const prefix = `converge-${randomUUID().slice(0, 6)}`;
-    const sessions = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => rest.createSession({ userId: `${prefix}-${i}`, agentId: AGENT })),
-    );
+    const sessions = await Promise.all(Array.from({ length: 50 }, (_, i) => rest.createSession({ userId: `${prefix}-${i}`, agentId: AGENT })));
     const ids = sessions.map((s) => s.id);
     await expect.poll(async () => (await heads(ids)).size, { timeout: 20_000 }).toBe(50);
     for (const session of sessions) {
@@ -58,7 +56,17 @@ describe("index convergence", () => {
     await expect.poll(() => gatewayStatus().refreshes, { timeout: 20_000 }).toBeGreaterThan(0);
     // Straight into the store: no notification, so no inbox entry changes and no signal reaches the gateway.
     const now = Date.now() * 1000;
-    dev.store.appendMessage({ id: randomUUID(), session_id: session.id, sender_id: userId, recipient_id: AGENT, kind: "text", content: { text: "unnoticed" }, metadata: {}, inserted_at: now, updated_at: now } as never);
+    dev.store.appendMessage({
+      id: randomUUID(),
+      session_id: session.id,
+      sender_id: userId,
+      recipient_id: AGENT,
+      kind: "text",
+      content: { text: "unnoticed" },
+      metadata: {},
+      inserted_at: now,
+      updated_at: now,
+    } as never);
     await expect.poll(async () => (await heads([session.id])).get(session.id), { timeout: 20_000 }).toBe(1);
   });
 
@@ -71,12 +79,14 @@ describe("index convergence", () => {
     // A session created while the bad one is in FleetLM's newest 50 is still discovered and read.
     const goodSession = await rest.createSession({ userId: good, agentId: AGENT });
     await rest.appendMessage(goodSession.id, { userId: good, content: { text: "hello" } });
-    await expect.poll(async () => (await heads([goodSession.id, badSession.id])), { timeout: 20_000 }).toEqual(
-      new Map([
-        [goodSession.id, 1],
-        [badSession.id, 1],
-      ]),
-    );
+    await expect
+      .poll(async () => await heads([goodSession.id, badSession.id]), { timeout: 20_000 })
+      .toEqual(
+        new Map([
+          [goodSession.id, 1],
+          [badSession.id, 1],
+        ]),
+      );
     const row = await (await db()).sessionIndex.findUniqueOrThrow({ where: { id: badSession.id } });
     expect(fromStored(row.userId)).toBe(bad);
     expect(row.lastPreview).toBe("a␀b");

@@ -107,11 +107,19 @@ describe("gateway index sync", () => {
     expect(await unreadFor(bob.id, target.id)).toBe(target.messages);
 
     const events: string[] = [];
-    const off = liveBus().subscribe(({ event }) => event.type === "session.changed" && event.sessionId === target.id && events.push(event.lastSenderRole ?? ""));
+    const off = liveBus().subscribe(
+      ({ event }) => event.type === "session.changed" && event.sessionId === target.id && events.push(event.lastSenderRole ?? ""),
+    );
     // What a takeover send does: the ledger row first, then the append as the agent (ADR 087).
     const clientMessageId = `cm-${target.id}`;
-    await (await db()).sentMessage.create({ data: { clientMessageId, sessionId: target.id, takeoverId: "t", operatorId: alice.id, body: "a human here", status: "pending" } });
-    await rest.appendMessage(target.id, { agentId: AGENT, content: { text: "a human here" }, metadata: { source: "operator", operator_id: alice.id, client_message_id: clientMessageId } });
+    await (
+      await db()
+    ).sentMessage.create({ data: { clientMessageId, sessionId: target.id, takeoverId: "t", operatorId: alice.id, body: "a human here", status: "pending" } });
+    await rest.appendMessage(target.id, {
+      agentId: AGENT,
+      content: { text: "a human here" },
+      metadata: { source: "operator", operator_id: alice.id, client_message_id: clientMessageId },
+    });
     await rest.appendMessage(target.id, { userId: target.userId, content: { text: "thanks" } });
     await syncSessionNow(target.id);
     await syncSessionNow(target.id); // a second sync of the same seqs must not count the operator seq twice
@@ -137,7 +145,11 @@ describe("gateway index sync", () => {
     await waitFor("indexed", async () => (await head(target.id)) === target.messages);
     await advanceReadCursor(alice.id, target.id, target.messages);
     // Forged: the end user copies what an operator's metadata looks like (even a client id the ledger does not hold).
-    await rest.appendMessage(target.id, { userId: target.userId, content: { text: "I am support" }, metadata: { source: "operator", operator_id: alice.id, operator_name: alice.name, client_message_id: "forged" } });
+    await rest.appendMessage(target.id, {
+      userId: target.userId,
+      content: { text: "I am support" },
+      metadata: { source: "operator", operator_id: alice.id, operator_name: alice.name, client_message_id: "forged" },
+    });
     // Forged from the agent's side without the Console sending it: the agent's, not an operator's.
     await rest.appendMessage(target.id, { agentId: AGENT, content: { text: "me too" }, metadata: { source: "operator", operator_id: alice.id } });
     await syncSessionNow(target.id);

@@ -34,11 +34,19 @@ describe("the gateway", () => {
     const hot = await world.rest.createSession({ userId: "rejoin-hot", agentId: "rejoin-agent" });
     const cold = await world.rest.createSession({ userId: "rejoin-cold", agentId: "rejoin-agent" });
     const prisma = await db();
-    const indexRow = (id: string, userId: string, lastActivityAt: Date) => prisma.sessionIndex.create({ data: { id, userId, agentId: "rejoin-agent", status: "active", createdAt: new Date(), headSeq: 0, lastActivityAt } });
+    const indexRow = (id: string, userId: string, lastActivityAt: Date) =>
+      prisma.sessionIndex.create({ data: { id, userId, agentId: "rejoin-agent", status: "active", createdAt: new Date(), headSeq: 0, lastActivityAt } });
     await indexRow(hot.id, "rejoin-hot", new Date());
     await indexRow(cold.id, "rejoin-cold", new Date(Date.now() - 3 * 3_600_000));
 
-    await startGateway({ fleetlmUrl: world.server.url, pollMs: 60_000, rejoinMs: 100, rejoin: { warmMs: 30_000, coldMs: 600_000 }, sweepPerSecond: 0, force: true });
+    await startGateway({
+      fleetlmUrl: world.server.url,
+      pollMs: 60_000,
+      rejoinMs: 100,
+      rejoin: { warmMs: 30_000, coldMs: 600_000 },
+      sweepPerSecond: 0,
+      force: true,
+    });
     // Both are joined once at start (a first join is always due); after it, each is due by its class.
     await expect.poll(() => inboxSchedule("rejoin-cold")?.joined && inboxSchedule("rejoin-hot")?.joined, { timeout: 20_000 }).toBe(true);
     expect(gatewayStatus().inboxClasses).toMatchObject({ hot: 1, cold: 1 });

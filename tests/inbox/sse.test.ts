@@ -22,7 +22,11 @@ const message = (sessionId: string): LiveEvent => ({
 });
 
 /** Reads SSE frames until `until` holds for the parsed data frames, then aborts the request. */
-async function readFrames(body: ReadableStream<Uint8Array>, until: (frames: { id: number; data: { type: string } & Record<string, unknown> }[]) => boolean, abort?: () => void) {
+async function readFrames(
+  body: ReadableStream<Uint8Array>,
+  until: (frames: { id: number; data: { type: string } & Record<string, unknown> }[]) => boolean,
+  abort?: () => void,
+) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -98,7 +102,13 @@ describe("live stream", () => {
     bus.publish(changed("b"));
     const controller = new AbortController();
     let closed = 0;
-    const stream = createLiveStream({ bus, subscriber: { operatorId: "me", watched: new Set() }, lastEventId: first.id, signal: controller.signal, onClose: () => closed++ });
+    const stream = createLiveStream({
+      bus,
+      subscriber: { operatorId: "me", watched: new Set() },
+      lastEventId: first.id,
+      signal: controller.signal,
+      onClose: () => closed++,
+    });
     bus.publish(changed("c"));
     const frames = await readFrames(stream, (f) => f.filter((x) => x.data.type === "session.changed").length >= 2);
     expect(frames.map((f) => f.data.type === "session.changed" && f.data.sessionId)).toEqual([false, "b", "c"]);
@@ -112,7 +122,11 @@ describe("live stream", () => {
     bus.publish(changed("a"));
     const controller = new AbortController();
     const stream = createLiveStream({ bus, subscriber: { operatorId: "me", watched: new Set() }, lastEventId: 999, signal: controller.signal });
-    const frames = await readFrames(stream, (f) => f.length >= 1, () => controller.abort());
+    const frames = await readFrames(
+      stream,
+      (f) => f.length >= 1,
+      () => controller.abort(),
+    );
     expect(frames[0]?.data.type).toBe("reset");
     expect(frames[0]?.id).toBe(1);
   });
@@ -213,7 +227,11 @@ describe("GET /live", () => {
     const b = liveRequest("/live?watch=presence-session", bob);
     const resB = (await loader({ request: b.req, params: {}, context: {} })) as Response;
     const hasBoth = (f: { data: Record<string, unknown> }) =>
-      f.data.type === "presence" && (f.data.viewers as { id: string }[]).map((v) => v.id).sort().join() === [alice.id, bob.id].sort().join();
+      f.data.type === "presence" &&
+      (f.data.viewers as { id: string }[])
+        .map((v) => v.id)
+        .sort()
+        .join() === [alice.id, bob.id].sort().join();
     const frames = await readFrames(resB.body!, (fs) => fs.some(hasBoth), b.abort);
     expect(frames.some(hasBoth)).toBe(true);
     a.abort();

@@ -122,7 +122,8 @@ describe("the nav badge counts sessions and equals My unread", () => {
   it("auditors get no badge unless they ask; anyone may switch theirs; bad input is a 400 that changes nothing", async () => {
     const auditor = await makeOperator("auditor");
     const get = (as: TestOperator) => call(() => badgeLoader({ request: request("/inbox/unread-total", { as }), params: {}, context: {} }));
-    const post = (as: TestOperator, form: Record<string, string>) => call(() => badgeAction({ request: request("/inbox/unread-total", { as, form }), params: {}, context: {} }));
+    const post = (as: TestOperator, form: Record<string, string>) =>
+      call(() => badgeAction({ request: request("/inbox/unread-total", { as, form }), params: {}, context: {} }));
 
     expect((await get(auditor)).body).toMatchObject({ unread: null, hidden: true, waiting: expect.any(Number) });
     expect((await get(alice)).body).toMatchObject({ hidden: false, unread: expect.any(Number) });

@@ -43,7 +43,16 @@ function Probe({ name, watch, since, log, statuses }: { name: string; watch?: st
   return null;
 }
 
-const changed = (sessionId: string): LiveStreamEvent => ({ type: "session.changed", sessionId, userId: "u", agentId: "a", headSeq: 1, lastActivityAt: null, lastSenderRole: "user", lastPreview: "x" });
+const changed = (sessionId: string): LiveStreamEvent => ({
+  type: "session.changed",
+  sessionId,
+  userId: "u",
+  agentId: "a",
+  headSeq: 1,
+  lastActivityAt: null,
+  lastSenderRole: "user",
+  lastPreview: "x",
+});
 const chunk = (sessionId: string): LiveStreamEvent => ({ type: "chunk", sessionId, agentId: "a", chunk: {} });
 
 afterEach(() => {

@@ -31,7 +31,12 @@ async function encodes(value: unknown): Promise<true> {
 
 describe("boundValue", () => {
   it("returns a message within bounds unchanged, as a copy", () => {
-    const content = { parts: [{ type: "text", text: "hello **world**" }, { type: "tool-x", input: { a: [1, 2, { b: null }] }, state: "output-available" }] };
+    const content = {
+      parts: [
+        { type: "text", text: "hello **world**" },
+        { type: "tool-x", input: { a: [1, 2, { b: null }] }, state: "output-available" },
+      ],
+    };
     const result = boundValue(content);
     expect(result.value).toEqual(content);
     expect(result.value).not.toBe(content);
@@ -56,16 +61,31 @@ describe("boundValue", () => {
 
   it("cuts long strings and keeps a total budget across the message", () => {
     const big = "**bold** ".repeat(120_000); // ~1 MB
-    const result = boundValue({ parts: [{ type: "text", text: big }, { type: "text", text: big }, { type: "text", text: big }, { type: "text", text: big }] });
+    const result = boundValue({
+      parts: [
+        { type: "text", text: big },
+        { type: "text", text: big },
+        { type: "text", text: big },
+        { type: "text", text: big },
+      ],
+    });
     const texts = (result.value.parts as { text: string }[]).map((p) => p.text.length);
     expect(texts[0]).toBe(MESSAGE_BOUNDS.stringChars);
     expect(texts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MESSAGE_BOUNDS.totalChars + 4 * 100); // short strings are always kept
-    expect(omissionAt(result.omitted, ["parts", 0, "text"])).toEqual({ path: ["parts", 0, "text"], kind: "text", chars: big.length, kept: MESSAGE_BOUNDS.stringChars });
+    expect(omissionAt(result.omitted, ["parts", 0, "text"])).toEqual({
+      path: ["parts", 0, "text"],
+      kind: "text",
+      chars: big.length,
+      kept: MESSAGE_BOUNDS.stringChars,
+    });
     expect(result.omitted.filter((o) => o.kind === "text")).toHaveLength(4);
   });
 
   it("keeps the first items of huge arrays and objects", () => {
-    const result = boundValue({ list: Array.from({ length: 100_000 }, (_, i) => i), wide: Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i])) });
+    const result = boundValue({
+      list: Array.from({ length: 100_000 }, (_, i) => i),
+      wide: Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i])),
+    });
     expect((result.value.list as number[]).length).toBe(MESSAGE_BOUNDS.items);
     expect(Object.keys(result.value.wide as object)).toHaveLength(MESSAGE_BOUNDS.items);
     expect(result.omitted).toEqual([

@@ -18,8 +18,18 @@ describe("Cohen's kappa", () => {
   });
 
   it("is 1 for perfect agreement, null without items", () => {
-    expect(cohensKappa([["a", "a"], ["b", "b"]])).toBe(1);
-    expect(cohensKappa([["a", "a"], ["a", "a"]])).toBe(1);
+    expect(
+      cohensKappa([
+        ["a", "a"],
+        ["b", "b"],
+      ]),
+    ).toBe(1);
+    expect(
+      cohensKappa([
+        ["a", "a"],
+        ["a", "a"],
+      ]),
+    ).toBe(1);
     expect(cohensKappa([])).toBeNull();
   });
 });
@@ -46,7 +56,12 @@ describe("Krippendorff's alpha", () => {
   });
 
   it("equals Cohen-style agreement edge cases: perfect = 1, nothing pairable = null", () => {
-    expect(krippendorffAlpha([["a", "a"], ["b", "b", "b"]]).alpha).toBe(1);
+    expect(
+      krippendorffAlpha([
+        ["a", "a"],
+        ["b", "b", "b"],
+      ]).alpha,
+    ).toBe(1);
     expect(krippendorffAlpha([["a"], ["b"]]).alpha).toBeNull();
   });
 });

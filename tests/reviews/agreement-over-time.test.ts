@@ -27,17 +27,33 @@ beforeAll(async () => {
   const admin = await makeOperator("admin");
   auditor = await makeOperator("auditor");
   const [a, b] = await Promise.all([makeOperator("auditor"), makeOperator("auditor")]);
-  const helpful = await saveScoreConfig(admin, ScoreConfigFormSchema.parse({ key: "helpful", kind: "numeric", label: "Helpfulness", min: "1", max: "5", step: "1", required: "on" }), "create");
+  const helpful = await saveScoreConfig(
+    admin,
+    ScoreConfigFormSchema.parse({ key: "helpful", kind: "numeric", label: "Helpfulness", min: "1", max: "5", step: "1", required: "on" }),
+    "create",
+  );
   const prisma = await db();
   const row = await prisma.reviewQueue.create({ data: { name: `aot-${randomUUID().slice(0, 6)}`, scoreKeys: JSON.stringify(["helpful"]), reviewsNeeded: 2 } });
   queue = (await getQueue(row.id))!;
   for (const [seq, day, ra, rb, ha, hb] of [...plan, [7, "2026-11-24", "good", "", "3", ""] as const]) {
     await prisma.queueItem.create({ data: { queueId: queue.id, sessionId, seq, rank: `1${seq}`, reviewsDone: rb ? 2 : 1 } });
-    for (const [who, rating, value, hour] of [[a, ra, ha, "09"], [b, rb, hb, "15"]] as const) {
+    for (const [who, rating, value, hour] of [
+      [a, ra, ha, "09"],
+      [b, rb, hb, "15"],
+    ] as const) {
       if (!rating) continue; // reply 7 has one review: nothing to compare
       const at = new Date(`${day}T${hour}:00:00Z`);
       const review = await prisma.review.create({
-        data: { sessionId, seq, agentId: "aot-agent", reviewerId: who.id, rating, textSnapshot: "x", createdAt: at, scores: { create: [{ key: "helpful", configId: helpful.id, value }] } },
+        data: {
+          sessionId,
+          seq,
+          agentId: "aot-agent",
+          reviewerId: who.id,
+          rating,
+          textSnapshot: "x",
+          createdAt: at,
+          scores: { create: [{ key: "helpful", configId: helpful.id, value }] },
+        },
       });
       await prisma.queueReview.create({ data: { queueId: queue.id, sessionId, seq, reviewerId: who.id, reviewId: review.id, at } });
     }
@@ -58,7 +74,13 @@ describe("agreement over time", () => {
     ]);
     // The same math as the whole-queue figure, interval for the numeric score.
     const helpful = weekly.scores.find((s) => s.key === "helpful")!;
-    expect(helpful.series[0]!.alpha).toBeCloseTo(krippendorffAlpha(plan.slice(0, 4).map((p) => [Number(p[4]), Number(p[5])]), "interval").alpha!, 10);
+    expect(helpful.series[0]!.alpha).toBeCloseTo(
+      krippendorffAlpha(
+        plan.slice(0, 4).map((p) => [Number(p[4]), Number(p[5])]),
+        "interval",
+      ).alpha!,
+      10,
+    );
     expect(helpful.items).toBe(6);
 
     const daily = await queueAgreement(queue, { by: "day" });

@@ -26,7 +26,17 @@ async function oldIndex(sessionId: string, rows: { seq: number; termination?: st
   await prisma.sessionIndex.create({ data: { id: sessionId, userId: "mallory", agentId: AGENT, status: "active", createdAt: new Date(), headSeq: 10 } });
   for (const row of rows) {
     await prisma.replyIndex.create({
-      data: { sessionId, seq: row.seq, agentId: AGENT, termination: row.termination ?? "finish", latencyMs: row.latencyMs ?? null, length: 5, byOperator: row.byOperator ?? false, at: new Date(), authorshipChecked: false },
+      data: {
+        sessionId,
+        seq: row.seq,
+        agentId: AGENT,
+        termination: row.termination ?? "finish",
+        latencyMs: row.latencyMs ?? null,
+        length: 5,
+        byOperator: row.byOperator ?? false,
+        at: new Date(),
+        authorshipChecked: false,
+      },
     });
   }
 }
@@ -38,18 +48,34 @@ describe("re-checking old reply rows", () => {
     const session = await rest.createSession({ userId: "mallory", agentId: AGENT });
     await rest.appendMessage(session.id, { userId: "mallory", content: { text: "hello" } }); // 1
     // 2: the user posts an "AI reply" claiming a 600 s latency; 3: one claiming to be an operator's.
-    await rest.appendMessage(session.id, { userId: "mallory", kind: "assistant", content: { id: "f", role: "assistant", parts: [{ type: "text", text: "forged" }] }, metadata: { latency_ms: 600_000, termination: "abort" } });
+    await rest.appendMessage(session.id, {
+      userId: "mallory",
+      kind: "assistant",
+      content: { id: "f", role: "assistant", parts: [{ type: "text", text: "forged" }] },
+      metadata: { latency_ms: 600_000, termination: "abort" },
+    });
     await rest.appendMessage(session.id, { userId: "mallory", content: { text: "as operator" }, metadata: { source: "operator", operator: { name: "Eve" } } });
     // 4: the agent's real reply, whose old row carries facts the agent's message does not (an operator's, no latency).
-    await rest.appendMessage(session.id, { agentId: AGENT, kind: "assistant", content: { id: "r", role: "assistant", parts: [{ type: "text", text: "real reply" }] }, metadata: { latency_ms: 900 } });
-    await oldIndex(session.id, [{ seq: 2, termination: "abort", latencyMs: 600_000 }, { seq: 3, byOperator: true }, { seq: 4, byOperator: true }]);
+    await rest.appendMessage(session.id, {
+      agentId: AGENT,
+      kind: "assistant",
+      content: { id: "r", role: "assistant", parts: [{ type: "text", text: "real reply" }] },
+      metadata: { latency_ms: 900 },
+    });
+    await oldIndex(session.id, [
+      { seq: 2, termination: "abort", latencyMs: 600_000 },
+      { seq: 3, byOperator: true },
+      { seq: 4, byOperator: true },
+    ]);
 
     const result = await recheckAuthorship();
     expect(result).toMatchObject({ checked: 3, removed: 2, rewritten: 1, unreadable: 0 });
     const rows = await rowsOf(session.id);
     expect(rows.map((r) => r.seq)).toEqual([4]);
     expect(rows[0]).toMatchObject({ byOperator: false, latencyMs: 900, authorshipChecked: true });
-    const audits = await (await db()).auditEvent.findMany({ where: { action: "reply.unindex", targetId: { startsWith: `${session.id}:` } }, orderBy: { targetId: "asc" } });
+    const audits = await (
+      await db()
+    ).auditEvent.findMany({ where: { action: "reply.unindex", targetId: { startsWith: `${session.id}:` } }, orderBy: { targetId: "asc" } });
     expect(audits.map((a) => a.targetId)).toEqual([`${session.id}:2`, `${session.id}:3`]);
     // A second pass finds nothing left to judge.
     expect(await recheckAuthorship()).toMatchObject({ checked: 0 });

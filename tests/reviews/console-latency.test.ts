@@ -25,7 +25,13 @@ afterAll(async () => {
   await server.close();
 });
 
-const reply = (text: string) => ({ agentId: "bot", kind: "assistant", content: { id: text, role: "assistant", parts: [{ type: "text", text }] }, metadata: { termination: "finish" } }) as never;
+const reply = (text: string) =>
+  ({
+    agentId: "bot",
+    kind: "assistant",
+    content: { id: text, role: "assistant", parts: [{ type: "text", text }] },
+    metadata: { termination: "finish" },
+  }) as never;
 const stored = async (id: string) => {
   const out: Message[] = [];
   for await (const page of rest.pages(id)) out.push(...page);
@@ -57,7 +63,17 @@ describe("Console latency", () => {
     const sessionId = `lat-${Date.now()}`;
     const t0 = Date.UTC(2026, 11, 1, 10, 0, 0);
     const msg = (seq: number, sender: string, kind: string, ms: number): Message =>
-      ({ id: `m${seq}`, session_id: sessionId, seq, sender_id: sender, kind, content: { text: "x" }, metadata: { termination: "finish" }, inserted_at: "", insertedAt: new Date(t0 + ms) }) as Message;
+      ({
+        id: `m${seq}`,
+        session_id: sessionId,
+        seq,
+        sender_id: sender,
+        kind,
+        content: { text: "x" },
+        metadata: { termination: "finish" },
+        inserted_at: "",
+        insertedAt: new Date(t0 + ms),
+      }) as Message;
     noteStreamChunk(sessionId, t0 + 400);
     noteStreamChunk(sessionId, t0 + 900);
     noteStreamChunk(sessionId, t0 + 1_700);

@@ -38,7 +38,7 @@ beforeAll(async () => {
   sessionId = session.id;
   // Indexed as the gateway would (authorship of the conversation comes from the index's user id, ADR 087).
   await (await db()).sessionIndex.create({ data: { id: sessionId, userId: "dana", agentId: "demo-agent", status: "active", createdAt: new Date() } });
-  for (const text of ["my order is late", "=HYPERLINK(\"http://evil\")"]) {
+  for (const text of ["my order is late", '=HYPERLINK("http://evil")']) {
     await rest.appendMessage(sessionId, { userId: "dana", content: { text } });
     await server.webhooksIdle();
   }
@@ -67,12 +67,20 @@ async function newDataset(name: string) {
 describe("datasets", () => {
   it("adds a reviewed reply with its conversation, scores and correction; exports JSONL and CSV", async () => {
     const key = `acc_${randomUUID().slice(0, 6)}`;
-    await saveScoreConfig(admin, ScoreConfigFormSchema.parse({ key, kind: "numeric", label: "Accuracy", min: "1", max: "5", step: "1", required: "on" }), "create");
+    await saveScoreConfig(
+      admin,
+      ScoreConfigFormSchema.parse({ key, kind: "numeric", label: "Accuracy", min: "1", max: "5", step: "1", required: "on" }),
+      "create",
+    );
     const agentId = `ds-${randomUUID().slice(0, 6)}`;
     const prisma = await db();
     // Index the reply under this file's own agent, so the queue holds only it.
     await prisma.replyIndex.create({ data: { sessionId, seq: replySeq, agentId, termination: "finish", length: 1, at: new Date() } });
-    const queue = await createQueue(admin, { name: `ds-${randomUUID().slice(0, 6)}`, description: "", scoreKeys: [key], reviewerIds: [], reviewsNeeded: 1, reserveMinutes: 5 }, { agent: agentId });
+    const queue = await createQueue(
+      admin,
+      { name: `ds-${randomUUID().slice(0, 6)}`, description: "", scoreKeys: [key], reviewerIds: [], reviewsNeeded: 1, reserveMinutes: 5 },
+      { agent: agentId },
+    );
     await submitQueueReview(auditor, queue, sessionId, replySeq, { rating: "bad", labels: ["tone"], comment: "" }, { [key]: "2" });
 
     const name = `fine-tune ${randomUUID().slice(0, 6)}`;
@@ -94,20 +102,42 @@ describe("datasets", () => {
     const example = JSON.parse(lines[0]!) as { messages: { role: string; content: string }[] };
     expect(Object.keys(example)).toEqual(["messages"]);
     const before = messages.filter((m) => m.seq < replySeq && messageText(m.content).trim() !== "");
-    expect(example.messages.slice(0, -1)).toEqual(before.map((m) => ({ role: m.kind === "assistant" ? "assistant" : "user", content: messageText(m.content) })));
+    expect(example.messages.slice(0, -1)).toEqual(
+      before.map((m) => ({ role: m.kind === "assistant" ? "assistant" : "user", content: messageText(m.content) })),
+    );
     expect(example.messages.at(-1)).toEqual({ role: "assistant", content: corrected });
     expect(example.messages.every((m) => ["user", "assistant"].includes(m.role) && typeof m.content === "string")).toBe(true);
 
     const csv = await exportAs(auditor, datasetId, "csv");
     const rows = parseCsv((await csv.text()).replace(/^\uFEFF/, ""));
-    expect(rows[0]).toEqual(["item_id", "session_id", "seq", "added_at", "rating", "labels", "scores", "reply", "corrected", "conversation_json", "final_rating", "final_scores", "adjudicated", "adjudicated_by", "adjudicated_at"]);
+    expect(rows[0]).toEqual([
+      "item_id",
+      "session_id",
+      "seq",
+      "added_at",
+      "rating",
+      "labels",
+      "scores",
+      "reply",
+      "corrected",
+      "conversation_json",
+      "final_rating",
+      "final_scores",
+      "adjudicated",
+      "adjudicated_by",
+      "adjudicated_at",
+    ]);
     expect(rows[1]![4]).toBe("bad");
     expect(rows[1]![6]).toBe(`${key}=2 (v1)`);
     expect(rows[1]![8]).toBe(`'${corrected}`); // formula cell neutralised
     expect(rows[1]![9]).toContain("HYPERLINK"); // the conversation JSON starts with "[", so it is left as it is
 
     // The reviews export names the score version too.
-    const reviewsCsv = await (reviewsExport({ request: request(`/reviews/export?agent=${agentId}`, { as: auditor }), params: {}, context: {} }) as Promise<Response>);
+    const reviewsCsv = await (reviewsExport({
+      request: request(`/reviews/export?agent=${agentId}`, { as: auditor }),
+      params: {},
+      context: {},
+    }) as Promise<Response>);
     const reviewRows = parseCsv((await reviewsCsv.text()).replace(/^\uFEFF/, ""));
     const column = (name: string) => reviewRows[1]![reviewRows[0]!.indexOf(name)];
     expect([column("scores"), column("snapshot_source")]).toEqual([`${key}=2 (v1)`, "fleetlm"]);

@@ -17,7 +17,9 @@ const NOT_DAYS = ["2025-13-01", "2025-02-30", "2025-00-10", "2025-04-31", "0000-
 describe("isCalendarDay", () => {
   it.each(NOT_DAYS)("refuses %s", (value) => expect(isCalendarDay(value)).toBe(false));
   it.each(["2025-01-01", "2024-02-29", "2025-12-31", "1970-01-01"])("accepts %s", (value) => expect(isCalendarDay(value)).toBe(true));
-  it.each(["2025-1-01", "20250101", "2025-01-01T00:00:00Z", " 2025-01-01", "", "２０２５-01-01"])("refuses the shape %j", (value) => expect(isCalendarDay(value)).toBe(false));
+  it.each(["2025-1-01", "20250101", "2025-01-01T00:00:00Z", " 2025-01-01", "", "２０２５-01-01"])("refuses the shape %j", (value) =>
+    expect(isCalendarDay(value)).toBe(false),
+  );
   it("lists each bad day parameter once per value, ignoring empty ones", () => {
     expect(dayProblems(new URLSearchParams("from=2025-13-01&to=&to=2025-01-02&x=2025-13-01"), ["from", "to"])).toEqual([
       `"from" must be a real date YYYY-MM-DD (got "2025-13-01").`,
@@ -25,7 +27,7 @@ describe("isCalendarDay", () => {
   });
 });
 
-const run = <T,>(fn: (args: LoaderFunctionArgs) => Promise<T>, path: string, as: TestOperator, params: Record<string, string> = {}) =>
+const run = <T>(fn: (args: LoaderFunctionArgs) => Promise<T>, path: string, as: TestOperator, params: Record<string, string> = {}) =>
   call(() => fn({ request: request(path, { as }), params, context: {} }));
 
 describe("the review queue with a date that is not a day", () => {

@@ -18,14 +18,29 @@ async function fetchCsv(fn: typeof reviewsExport, path: string, as: Awaited<Retu
   }
 }
 
-async function seedReviews(agentId: string, reviewerId: string, n: number, make: (i: number) => Partial<{ rating: string; labels: string; comment: string; textSnapshot: string }> = () => ({})) {
+async function seedReviews(
+  agentId: string,
+  reviewerId: string,
+  n: number,
+  make: (i: number) => Partial<{ rating: string; labels: string; comment: string; textSnapshot: string }> = () => ({}),
+) {
   const prisma = await db();
   const sessionId = `exp-${randomUUID()}`;
   for (let start = 0; start < n; start += 5_000) {
     await prisma.review.createMany({
       data: Array.from({ length: Math.min(5_000, n - start) }, (_, k) => {
         const i = start + k;
-        return { sessionId, seq: i + 1, agentId, reviewerId, rating: i % 3 === 0 ? "bad" : "good", labels: "", comment: "", textSnapshot: `reply ${i}`, ...make(i) };
+        return {
+          sessionId,
+          seq: i + 1,
+          agentId,
+          reviewerId,
+          rating: i % 3 === 0 ? "bad" : "good",
+          labels: "",
+          comment: "",
+          textSnapshot: `reply ${i}`,
+          ...make(i),
+        };
       }),
     });
   }
@@ -91,7 +106,11 @@ describe("reviews export", () => {
   it("streams 100,000 reviews: every row once, matching X-Total-Rows", async () => {
     const auditor = await makeOperator("auditor");
     const agent = `bulk-${randomUUID().slice(0, 8)}`;
-    await seedReviewsBulk(await db(), { prefix: agent, count: 100_000, sessionId: `bulk-${agent}`, agentId: agent, reviewerId: auditor.id }, isPostgresUrl(TEST_DATABASE_URL));
+    await seedReviewsBulk(
+      await db(),
+      { prefix: agent, count: 100_000, sessionId: `bulk-${agent}`, agentId: agent, reviewerId: auditor.id },
+      isPostgresUrl(TEST_DATABASE_URL),
+    );
     const res = (await reviewsExport({ request: request(`/reviews/export?agent=${agent}`, { as: auditor }), params: {}, context: {} })) as Response;
     expect(res.headers.get("x-total-rows")).toBe("100000");
     const { records, ids } = await countStreamedRecords(res.body!);

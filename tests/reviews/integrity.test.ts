@@ -28,7 +28,11 @@ beforeAll(async () => {
   const session = await newSession(world);
   sessionId = session.id;
   await world.rest.appendMessage(sessionId, { userId: session.user_id, content: { text: "hello" } });
-  const all = await until(() => world.rest.listMessages(sessionId, { limit: 100 }), (m) => m.some((x) => x.kind === "assistant"), "an AI reply");
+  const all = await until(
+    () => world.rest.listMessages(sessionId, { limit: 100 }),
+    (m) => m.some((x) => x.kind === "assistant"),
+    "an AI reply",
+  );
   aiSeq = all.find((m) => m.kind === "assistant")!.seq;
   expect((await takeover(alice, sessionId, { intent: "claim" })).status).toBe(200);
   const sent = await takeover(alice, sessionId, { intent: "send", clientMessageId: randomUUID(), body: "A human here." });
@@ -60,8 +64,14 @@ describe("review integrity", () => {
   it("keeps my own replies and held sessions out of my queue, not out of others'", async () => {
     const agent = (await (await db()).replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq: aiSeq } } })).agentId;
     const keys = async (as: TestOperator) =>
-      ((await call(() => queueLoader({ request: request(`/reviews?agent=${agent}&show=all`, { as }), params: {}, context: {} }))).body as { items: { sessionId: string; seq: number }[] }).items
-        .filter((i) => i.sessionId === sessionId).map((i) => i.seq).sort((a, b) => a - b);
+      (
+        (await call(() => queueLoader({ request: request(`/reviews?agent=${agent}&show=all`, { as }), params: {}, context: {} }))).body as {
+          items: { sessionId: string; seq: number }[];
+        }
+      ).items
+        .filter((i) => i.sessionId === sessionId)
+        .map((i) => i.seq)
+        .sort((a, b) => a - b);
     expect(await keys(alice)).toEqual([]);
     expect(await keys(carol)).toEqual([aiSeq, operatorSeq].sort((a, b) => a - b));
   });
@@ -82,8 +92,14 @@ describe("review integrity", () => {
 
     expect((await act(carol, aiSeq, { intent: "unflag", reason: "checked: the refund amount is right" })).status).toBe(200);
     expect((await prisma.replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq: aiSeq } } })).flaggedAt).toBeNull();
-    const events = await prisma.auditEvent.findMany({ where: { targetId: `${sessionId}:${aiSeq}`, action: { in: ["reply.flag", "reply.unflag"] } }, orderBy: { id: "asc" } });
-    expect(events.map((e) => [e.action, e.actorId])).toEqual([["reply.flag", dave.id], ["reply.unflag", carol.id]]);
+    const events = await prisma.auditEvent.findMany({
+      where: { targetId: `${sessionId}:${aiSeq}`, action: { in: ["reply.flag", "reply.unflag"] } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => [e.action, e.actorId])).toEqual([
+      ["reply.flag", dave.id],
+      ["reply.unflag", carol.id],
+    ]);
     expect(JSON.parse(events[1]!.details)).toMatchObject({ flaggedById: dave.id, reason: "checked: the refund amount is right" });
 
     // My own flag I clear without a reason.

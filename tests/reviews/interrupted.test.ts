@@ -5,7 +5,11 @@ import { interruptedCount, startInterruptedTracker, stopInterruptedTracker } fro
 
 const chunk = (sessionId: string, type: string, agentId = "bot") => liveBus().publish({ type: "chunk", sessionId, agentId, chunk: { type } });
 const stored = (sessionId: string) =>
-  liveBus().publish({ type: "message", sessionId, message: { id: "m", sessionId, seq: 2, senderId: "bot", kind: "assistant", content: {}, metadata: {}, insertedAt: new Date().toISOString() } });
+  liveBus().publish({
+    type: "message",
+    sessionId,
+    message: { id: "m", sessionId, seq: 2, senderId: "bot", kind: "assistant", content: {}, metadata: {}, insertedAt: new Date().toISOString() },
+  });
 
 afterEach(() => stopInterruptedTracker());
 
@@ -21,7 +25,10 @@ describe("interrupted replies", () => {
     const range = (): [Date, Date] => [new Date("2026-11-27T00:00:00Z"), new Date("2026-11-28T00:00:00Z")];
 
     // Finished and stored, aborted and stored: not interrupted.
-    for (const [s, end] of [["a", "finish"], ["b", "abort"]] as const) {
+    for (const [s, end] of [
+      ["a", "finish"],
+      ["b", "abort"],
+    ] as const) {
       chunk(s, "start");
       chunk(s, "text-delta");
       chunk(s, end);

@@ -7,12 +7,26 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { getQueue, nextItem } from "~/reviews/queues/queues.server";
 
-async function seedQueue(reviewsNeeded: number, items: { sessionId: string; seq: number; rank: string; reviewsDone: number; reviewers?: string[]; heldBy?: string }[]) {
+async function seedQueue(
+  reviewsNeeded: number,
+  items: { sessionId: string; seq: number; rank: string; reviewsDone: number; reviewers?: string[]; heldBy?: string }[],
+) {
   const prisma = await db();
   const row = await prisma.reviewQueue.create({ data: { name: `ni-${randomUUID().slice(0, 8)}`, reviewsNeeded, reserveMinutes: 10 } });
   for (const i of items) {
-    await prisma.queueItem.create({ data: { queueId: row.id, sessionId: i.sessionId, seq: i.seq, rank: i.rank, reviewsDone: i.reviewsDone, reservedById: i.heldBy ?? null, reservedUntil: i.heldBy ? new Date(Date.now() + 5 * 60_000) : null } });
-    for (const reviewerId of i.reviewers ?? []) await prisma.queueReview.create({ data: { queueId: row.id, sessionId: i.sessionId, seq: i.seq, reviewerId, reviewId: randomUUID() } });
+    await prisma.queueItem.create({
+      data: {
+        queueId: row.id,
+        sessionId: i.sessionId,
+        seq: i.seq,
+        rank: i.rank,
+        reviewsDone: i.reviewsDone,
+        reservedById: i.heldBy ?? null,
+        reservedUntil: i.heldBy ? new Date(Date.now() + 5 * 60_000) : null,
+      },
+    });
+    for (const reviewerId of i.reviewers ?? [])
+      await prisma.queueReview.create({ data: { queueId: row.id, sessionId: i.sessionId, seq: i.seq, reviewerId, reviewId: randomUUID() } });
   }
   return (await getQueue(row.id))!;
 }
@@ -20,7 +34,10 @@ async function seedQueue(reviewsNeeded: number, items: { sessionId: string; seq:
 async function counted(queueId: string, reviewerId: string, { sessionId, seq }: { sessionId: string; seq: number }) {
   const prisma = await db();
   await prisma.queueReview.create({ data: { queueId, sessionId, seq, reviewerId, reviewId: randomUUID() } });
-  await prisma.queueItem.update({ where: { queueId_sessionId_seq: { queueId, sessionId, seq } }, data: { reviewsDone: { increment: 1 }, reservedById: null, reservedUntil: null } });
+  await prisma.queueItem.update({
+    where: { queueId_sessionId_seq: { queueId, sessionId, seq } },
+    data: { reviewsDone: { increment: 1 }, reservedById: null, reservedUntil: null },
+  });
 }
 
 describe("next item", () => {
@@ -57,7 +74,11 @@ describe("next item", () => {
     const s = `ni-${randomUUID()}`;
     // 30 open items at the top are in a session I took over: not mine to review (ADR 113).
     const top = Array.from({ length: 30 }, (_, i) => ({ sessionId: held, seq: i + 1, rank: `1${String(i).padStart(3, "0")}`, reviewsDone: i % 2 }));
-    const queue = await seedQueue(2, [...top, { sessionId: s, seq: 1, rank: "1900", reviewsDone: 1, reviewers: [other.id] }, { sessionId: s, seq: 2, rank: "1950", reviewsDone: 0 }]);
+    const queue = await seedQueue(2, [
+      ...top,
+      { sessionId: s, seq: 1, rank: "1900", reviewsDone: 1, reviewers: [other.id] },
+      { sessionId: s, seq: 2, rank: "1950", reviewsDone: 0 },
+    ]);
     await (await db()).takeover.create({ data: { sessionId: held, operatorId: me.id, releasedAt: new Date() } });
     expect(await nextItem(queue, me)).toMatchObject({ sessionId: s, seq: 1, rank: "1900" });
     expect(await nextItem(queue, other)).toMatchObject({ sessionId: held, seq: 1 }); // the other reviewer may

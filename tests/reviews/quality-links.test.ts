@@ -19,10 +19,13 @@ describe("quality chart click-through", () => {
     // 30 replies over today and yesterday: every 7th by an operator, every 4th aborted, latencies across buckets.
     await prisma.replyIndex.createMany({
       data: Array.from({ length: 30 }, (_, i) => ({
-        sessionId, seq: i + 1, agentId: agent,
+        sessionId,
+        seq: i + 1,
+        agentId: agent,
         termination: i % 4 === 3 ? "abort" : "finish",
         latencyMs: i % 7 === 6 ? null : [100, 249, 250, 700, 1_500, 3_000, 9_000][i % 7]!,
-        length: 5, byOperator: i % 7 === 6,
+        length: 5,
+        byOperator: i % 7 === 6,
         at: new Date(now - (i % 2) * 86_400_000 - i * 1000),
       })),
     });
@@ -63,7 +66,10 @@ describe("quality chart click-through", () => {
     // "tone" matches whole label names only ("policy tone" is another label).
     expect((await open(links.labels.find((b) => b.name === "tone")!)).map((i) => i.seq).sort()).toEqual([1, 2]);
     // Colours carry meaning.
-    expect(links.ratings.map((b) => [b.name, b.colour])).toEqual([["good", "#16a34a"], ["bad", "#dc2626"]]);
+    expect(links.ratings.map((b) => [b.name, b.colour])).toEqual([
+      ["good", "#16a34a"],
+      ["bad", "#dc2626"],
+    ]);
     expect(links.terminations.find((b) => b.name === "abort")!.colour).toBe("#dc2626");
     expect(links.terminations.find((b) => b.name === "finish")!.colour).toBe("#16a34a");
   });

@@ -41,7 +41,11 @@ describe("review queue", () => {
     const other = await makeOperator("operator");
     const prisma = await db();
     await prisma.replyIndex.update({ where: { sessionId_seq: { sessionId, seq: 2 } }, data: { flaggedAt: new Date(), flaggedById: other.id } });
-    for (const [reviewerId, seq] of [[me.id, 20], [me.id, 19], [other.id, 18]] as const) {
+    for (const [reviewerId, seq] of [
+      [me.id, 20],
+      [me.id, 19],
+      [other.id, 18],
+    ] as const) {
       await prisma.review.create({ data: { sessionId, seq, agentId: agent, reviewerId, rating: "good", textSnapshot: "x" } });
     }
     const res = await queue(me, `agent=${agent}`);
@@ -76,7 +80,9 @@ describe("review queue", () => {
     const first = await pick("abc");
     expect(first.length).toBe(10);
     const prisma = await db();
-    await prisma.review.create({ data: { sessionId: first[0]!.sessionId, seq: first[0]!.seq, agentId: agent, reviewerId: me.id, rating: "bad", textSnapshot: "x" } });
+    await prisma.review.create({
+      data: { sessionId: first[0]!.sessionId, seq: first[0]!.seq, agentId: agent, reviewerId: me.id, rating: "bad", textSnapshot: "x" },
+    });
     const again = await pick("abc");
     expect(again.map((i) => i.seq)).toEqual(first.map((i) => i.seq));
     expect(again[0]!.reviewedByMe).toBe(true);
@@ -115,7 +121,9 @@ describe("agent quality", () => {
     const q = await agentQuality(agent, { from: day, to: day });
     expect(q.replies).toEqual({ total: 20, ai: 16, operator: 4 });
     // AI latencies: 100..2000 ms without every 5th (operator) reply.
-    const ai = Array.from({ length: 20 }, (_, i) => i).filter((i) => i % 5 !== 4).map((i) => (i + 1) * 100);
+    const ai = Array.from({ length: 20 }, (_, i) => i)
+      .filter((i) => i % 5 !== 4)
+      .map((i) => (i + 1) * 100);
     expect(q.latency.p50).toBe(percentile(ai, 50));
     expect(q.latency.p95).toBe(percentile(ai, 95));
     expect(q.latency.buckets.reduce((s, b) => s + b.count, 0)).toBe(16);
@@ -123,10 +131,15 @@ describe("agent quality", () => {
     expect(q.lostMessages).toBe(0);
     expect(q.terminations.finish + q.terminations.abort).toBe(16);
     expect(q.ratings).toMatchObject({ reviews: 4, good: 2, bad: 2, badShare: 0.5 });
-    expect(q.ratings.labels).toEqual([{ label: "tone", count: 2, share: 0.5 }, { label: "policy", count: 1, share: 0.25 }]);
+    expect(q.ratings.labels).toEqual([
+      { label: "tone", count: 2, share: 0.5 },
+      { label: "policy", count: 1, share: 0.25 },
+    ]);
     expect(q.takeovers).toEqual({ sessions: 2, takenOver: 1, rate: 0.5 });
 
-    const page = await call(() => qualityLoader({ request: request(`/reviews/agents/${agent}?from=${day}&to=${day}`, { as: reviewer }), params: { agentId: agent }, context: {} }));
+    const page = await call(() =>
+      qualityLoader({ request: request(`/reviews/agents/${agent}?from=${day}&to=${day}`, { as: reviewer }), params: { agentId: agent }, context: {} }),
+    );
     expect(page.status).toBe(200);
     expect((page.body as { quality: { ratings: { bad: number } } }).quality.ratings.bad).toBe(2);
   });
@@ -138,13 +151,23 @@ describe("admin review labels", () => {
     for (const role of ["auditor", "operator"] as const) {
       const as = await makeOperator(role);
       expect((await call(() => labelsLoader({ request: request("/admin/review-labels", { as }), params: {}, context: {} }))).status).toBe(403);
-      expect((await call(() => labelsAction({ request: request("/admin/review-labels", { as, form: { intent: "create", name: "x" } }), params: {}, context: {} }))).status).toBe(403);
+      expect(
+        (await call(() => labelsAction({ request: request("/admin/review-labels", { as, form: { intent: "create", name: "x" } }), params: {}, context: {} })))
+          .status,
+      ).toBe(403);
     }
-    const labels = ((await call(() => labelsLoader({ request: request("/admin/review-labels", { as: admin }), params: {}, context: {} }))).body as { labels: { name: string; hotkey: string }[] }).labels;
-    expect(labels.map((l) => l.name)).toEqual(expect.arrayContaining(["wrong answer", "hallucination", "policy", "tone", "tool misuse", "should have handed over"]));
+    const labels = (
+      (await call(() => labelsLoader({ request: request("/admin/review-labels", { as: admin }), params: {}, context: {} }))).body as {
+        labels: { name: string; hotkey: string }[];
+      }
+    ).labels;
+    expect(labels.map((l) => l.name)).toEqual(
+      expect.arrayContaining(["wrong answer", "hallucination", "policy", "tone", "tool misuse", "should have handed over"]),
+    );
     const prisma = await db();
     const before = await prisma.reviewLabelDef.count();
-    const post = (form: Record<string, string>) => call(() => labelsAction({ request: request("/admin/review-labels", { as: admin, form }), params: {}, context: {} }));
+    const post = (form: Record<string, string>) =>
+      call(() => labelsAction({ request: request("/admin/review-labels", { as: admin, form }), params: {}, context: {} }));
     for (const [form, field] of [
       [{ intent: "create", name: "", hotkey: "" }, "name"],
       [{ intent: "create", name: "a,b", hotkey: "" }, "name"],

@@ -42,16 +42,33 @@ beforeAll(async () => {
   for (let i = 0; i < 6; i++) {
     const messages = await replyingSession();
     const sessionId = messages[0]!.session_id;
-    await recordReplies({ id: sessionId, agentId: agent }, messages.map((m) => (m.kind === "assistant" ? { ...m, sender_id: agent } : m)));
+    await recordReplies(
+      { id: sessionId, agentId: agent },
+      messages.map((m) => (m.kind === "assistant" ? { ...m, sender_id: agent } : m)),
+    );
   }
-  replies = (await (await db()).replyIndex.findMany({ where: { agentId: agent }, select: { sessionId: true, seq: true } }));
+  replies = await (await db()).replyIndex.findMany({ where: { agentId: agent }, select: { sessionId: true, seq: true } });
   expect(replies.length).toBe(6);
 });
 afterAll(async () => {
   await server.close();
 });
 
-const config = (over: Partial<ScoreConfigView>): ScoreConfigView => ({ id: "c", key: "k", version: 1, kind: "numeric", label: "Helpfulness", description: "", rubric: "", min: 1, max: 5, step: 1, options: [], required: true, ...over });
+const config = (over: Partial<ScoreConfigView>): ScoreConfigView => ({
+  id: "c",
+  key: "k",
+  version: 1,
+  kind: "numeric",
+  label: "Helpfulness",
+  description: "",
+  rubric: "",
+  min: 1,
+  max: 5,
+  step: 1,
+  options: [],
+  required: true,
+  ...over,
+});
 
 describe("score validation", () => {
   it("checks type, range, step and option; names the missing required field", () => {
@@ -90,13 +107,34 @@ describe("score validation", () => {
 });
 
 async function makeScores(suffix: string) {
-  const helpful = await saveScoreConfig(admin, ScoreConfigFormSchema.parse({ key: `helpful_${suffix}`, kind: "numeric", label: "Helpfulness", min: "1", max: "5", step: "1", required: "on", rubric: "5 = solved it" }), "create");
-  const tone = await saveScoreConfig(admin, ScoreConfigFormSchema.parse({ key: `tone_${suffix}`, kind: "categorical", label: "Tone", options: "polite\ncurt", required: "on" }), "create");
+  const helpful = await saveScoreConfig(
+    admin,
+    ScoreConfigFormSchema.parse({
+      key: `helpful_${suffix}`,
+      kind: "numeric",
+      label: "Helpfulness",
+      min: "1",
+      max: "5",
+      step: "1",
+      required: "on",
+      rubric: "5 = solved it",
+    }),
+    "create",
+  );
+  const tone = await saveScoreConfig(
+    admin,
+    ScoreConfigFormSchema.parse({ key: `tone_${suffix}`, kind: "categorical", label: "Tone", options: "polite\ncurt", required: "on" }),
+    "create",
+  );
   return { helpful, tone };
 }
 
 async function queueOf(needed: number, scoreKeys: string[], extra: Partial<{ reviewerIds: string[] }> = {}): Promise<QueueDef> {
-  return createQueue(admin, { name: `q-${randomUUID().slice(0, 8)}`, description: "", scoreKeys, reviewerIds: extra.reviewerIds ?? [], reviewsNeeded: needed, reserveMinutes: 10 }, { agent });
+  return createQueue(
+    admin,
+    { name: `q-${randomUUID().slice(0, 8)}`, description: "", scoreKeys, reviewerIds: extra.reviewerIds ?? [], reviewsNeeded: needed, reserveMinutes: 10 },
+    { agent },
+  );
 }
 
 const review = { rating: "good" as const, labels: [], comment: "" };
@@ -105,13 +143,19 @@ describe("score versions", () => {
   it("an edit adds a version; past reviews keep theirs; new reviews take the new one", async () => {
     const s = randomUUID().slice(0, 6);
     const { helpful, tone } = await makeScores(s);
-    await expect(saveScoreConfig(admin, ScoreConfigFormSchema.parse({ key: `helpful_${s}`, kind: "boolean", label: "x" }), "create")).rejects.toBeInstanceOf(ScoreKeyTakenError);
+    await expect(saveScoreConfig(admin, ScoreConfigFormSchema.parse({ key: `helpful_${s}`, kind: "boolean", label: "x" }), "create")).rejects.toBeInstanceOf(
+      ScoreKeyTakenError,
+    );
     const queue = await queueOf(2, [helpful.key, tone.key]);
     const first = await makeOperator("auditor");
     const { sessionId, seq } = replies[0]!;
     await submitQueueReview(first, queue, sessionId, seq, review, { [helpful.key]: "4", [tone.key]: "polite" });
 
-    const v2 = await saveScoreConfig(admin, ScoreConfigFormSchema.parse({ key: helpful.key, kind: "numeric", label: "Helpfulness", min: "0", max: "10", step: "1", required: "on" }), "edit");
+    const v2 = await saveScoreConfig(
+      admin,
+      ScoreConfigFormSchema.parse({ key: helpful.key, kind: "numeric", label: "Helpfulness", min: "0", max: "10", step: "1", required: "on" }),
+      "edit",
+    );
     expect(v2.version).toBe(2);
     expect((await currentScoreConfigs([helpful.key]))[0]!.id).toBe(v2.id);
     const second = await makeOperator("auditor");
@@ -234,8 +278,16 @@ describe("agreement and adjudication", () => {
     expect(by.rating).toMatchObject({ items: 4, raters: 2, kappa: cohensKappa(plan.map((p) => [p[0], p[1]])) });
     expect(by.rating!.kappa).toBeCloseTo(0.5, 10); // po 0.75, pe 0.5
     expect(by[tone.key]!.alpha).toBeCloseTo(krippendorffAlpha(plan.map((p) => [p[4], p[5]]))!.alpha!, 10);
-    expect(by[helpful.key]!.alpha).toBeCloseTo(krippendorffAlpha(plan.map((p) => [Number(p[2]), Number(p[3])]), "interval").alpha!, 10);
-    expect(by[helpful.key]!.pairs).toEqual([expect.objectContaining({ items: 4, aName: expect.stringMatching(/Rater/), bName: expect.stringMatching(/Rater/) })]);
+    expect(by[helpful.key]!.alpha).toBeCloseTo(
+      krippendorffAlpha(
+        plan.map((p) => [Number(p[2]), Number(p[3])]),
+        "interval",
+      ).alpha!,
+      10,
+    );
+    expect(by[helpful.key]!.pairs).toEqual([
+      expect.objectContaining({ items: 4, aName: expect.stringMatching(/Rater/), bName: expect.stringMatching(/Rater/) }),
+    ]);
     expect(by[helpful.key]!.series.reduce((s, w) => s + w.items, 0)).toBe(4);
     const open = result.disagreements.filter((d) => !d.final);
     expect(open.map((d) => `${d.key}:${d.seq}`).length).toBe(1 + 2 + 2); // rating ×1, helpfulness ×2, tone ×2
@@ -245,7 +297,10 @@ describe("agreement and adjudication", () => {
     expect(bad).toBeInstanceOf(AdjudicationError);
     await adjudicate(admin, queue, { sessionId: target.sessionId, seq: target.seq, key: tone.key, value: "curt", note: "the refusal was abrupt" });
     const after = await queueAgreement(queue);
-    expect(after.disagreements.find((d) => d.key === tone.key && d.seq === target.seq && d.sessionId === target.sessionId)!.final).toMatchObject({ value: "curt", note: "the refusal was abrupt" });
+    expect(after.disagreements.find((d) => d.key === tone.key && d.seq === target.seq && d.sessionId === target.sessionId)!.final).toMatchObject({
+      value: "curt",
+      note: "the refusal was abrupt",
+    });
     expect(await (await db()).auditEvent.count({ where: { action: "review_queue.adjudicate", targetId: queue.id } })).toBe(1);
   });
 });

@@ -90,17 +90,39 @@ describe("replyFacts", () => {
       content: { parts: [{ type: "step-start" }, { type: "text", text: "héllo" }, { type: "tool-weather", input: {} }, { type: "text", text: "world" }] },
       metadata: { termination: "abort", latency_ms: 812.4 },
     });
-    expect(facts).toEqual({ sessionId: "s1", seq: 3, agentId: "bot", termination: "abort", latencyMs: 812, length: "héllo\n\nworld".length, byOperator: false, at: base.insertedAt });
+    expect(facts).toEqual({
+      sessionId: "s1",
+      seq: 3,
+      agentId: "bot",
+      termination: "abort",
+      latencyMs: 812,
+      length: "héllo\n\nworld".length,
+      byOperator: false,
+      at: base.insertedAt,
+    });
   });
   it("indexes operator replies the ledger vouches for, and nothing else", () => {
     const operator = { role: "operator" as const, operatorName: "Olga", suspicious: null };
-    expect(replyFacts(session, { ...base, kind: "text", content: { text: "a human here" }, metadata: { source: "operator" } }, operator)).toMatchObject({ byOperator: true, termination: "finish", latencyMs: null, length: 12 });
+    expect(replyFacts(session, { ...base, kind: "text", content: { text: "a human here" }, metadata: { source: "operator" } }, operator)).toMatchObject({
+      byOperator: true,
+      termination: "finish",
+      latencyMs: null,
+      length: 12,
+    });
     // The same message without the ledger's word: a claim, not an operator's reply, and not the agent's either.
     expect(replyFacts(session, { ...base, kind: "text", content: { text: "a human here" }, metadata: { source: "operator" } })).toBeNull();
     expect(replyFacts(session, { ...base, kind: "text", content: { text: "hi" }, metadata: {} })).toBeNull();
     expect(replyFacts(session, { ...base, sender_id: "alice", kind: "text", content: { text: "hi" }, metadata: { source: "operator" } })).toBeNull();
     // An end user's kind:"assistant" with the latency and termination it claims: never the agent's reply.
-    expect(replyFacts(session, { ...base, sender_id: "alice", kind: "assistant", content: { parts: [{ type: "text", text: "x" }] }, metadata: { termination: "abort", latency_ms: 600_000 } })).toBeNull();
+    expect(
+      replyFacts(session, {
+        ...base,
+        sender_id: "alice",
+        kind: "assistant",
+        content: { parts: [{ type: "text", text: "x" }] },
+        metadata: { termination: "abort", latency_ms: 600_000 },
+      }),
+    ).toBeNull();
     expect(messageText({ text: "plain" })).toBe("plain");
   });
 });
@@ -155,11 +177,28 @@ describe("the reply index against the dev server's demo agent", () => {
     // An operator reply sent as the agent (what a takeover sends), with its row in the send ledger.
     const sam = await makeOperator("operator");
     const clientMessageId = `cm-${session.id}`;
-    await (await db()).sentMessage.create({ data: { clientMessageId, sessionId: session.id, takeoverId: "t1", operatorId: sam.id, body: "Hi, Sam from support here.", status: "pending" } });
-    await rest.appendMessage(session.id, { agentId: AGENT, content: { text: "Hi, Sam from support here." }, metadata: { source: "operator", operator_id: sam.id, client_message_id: clientMessageId } });
+    await (
+      await db()
+    ).sentMessage.create({
+      data: { clientMessageId, sessionId: session.id, takeoverId: "t1", operatorId: sam.id, body: "Hi, Sam from support here.", status: "pending" },
+    });
+    await rest.appendMessage(session.id, {
+      agentId: AGENT,
+      content: { text: "Hi, Sam from support here." },
+      metadata: { source: "operator", operator_id: sam.id, client_message_id: clientMessageId },
+    });
     // Forged: an end user's "AI reply" and "operator reply" are in no figure of the agent's.
-    await rest.appendMessage(session.id, { userId: "alice", kind: "assistant", content: { parts: [{ type: "text", text: "fake" }] }, metadata: { termination: "abort", latency_ms: 600_000 } });
-    await rest.appendMessage(session.id, { userId: "alice", content: { text: "fake operator" }, metadata: { source: "operator", operator_id: sam.id, client_message_id: clientMessageId } });
+    await rest.appendMessage(session.id, {
+      userId: "alice",
+      kind: "assistant",
+      content: { parts: [{ type: "text", text: "fake" }] },
+      metadata: { termination: "abort", latency_ms: 600_000 },
+    });
+    await rest.appendMessage(session.id, {
+      userId: "alice",
+      content: { text: "fake operator" },
+      metadata: { source: "operator", operator_id: sam.id, client_message_id: clientMessageId },
+    });
 
     expect(await backfillReplies(session.id)).toBe(4);
     expect(await backfillReplies(session.id)).toBe(0);
@@ -207,4 +246,3 @@ describe("the reply index against the dev server's demo agent", () => {
     expect((await indexedRows(session.id)).length).toBe(1);
   });
 });
-

@@ -17,7 +17,10 @@ beforeEach(() => {
   view = {
     sessionId: "s1",
     seq: 4,
-    labels: [{ id: "l1", name: "tone", hotkey: "t" }, { id: "l2", name: "policy", hotkey: "p" }],
+    labels: [
+      { id: "l1", name: "tone", hotkey: "t" },
+      { id: "l2", name: "policy", hotkey: "p" },
+    ],
     state: { indexed: true, termination: "finish", latencyMs: 900, byOperator: false, flagged: null, reviewCount: 0, conflict: null, mine: null },
   };
   vi.stubGlobal("fetch", async (url: string, init?: RequestInit) => {
@@ -27,7 +30,13 @@ beforeEach(() => {
       posts.push(body);
       if (answer.status === 200) {
         if (body.get("intent") === "review") {
-          view.state.mine = { id: "r1", rating: body.get("rating") as "good" | "bad", labels: body.getAll("labels"), comment: body.get("comment") ?? "", updatedAt: new Date().toISOString() };
+          view.state.mine = {
+            id: "r1",
+            rating: body.get("rating") as "good" | "bad",
+            labels: body.getAll("labels"),
+            comment: body.get("comment") ?? "",
+            updatedAt: new Date().toISOString(),
+          };
           view.state.reviewCount = 1;
         }
         if (body.get("intent") === "flag") view.state.flagged = { at: new Date().toISOString(), byName: "Flo", byMe: true };

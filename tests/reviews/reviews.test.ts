@@ -46,7 +46,9 @@ function submit(as: TestOperator, seq: number, form: Record<string, string | str
   return call(() => action({ request: request(`/reviews/${sessionId}/${seq}`, { as, form, origin }), params: { sessionId, seq: String(seq) }, context: {} }));
 }
 function state(as: TestOperator, seq: number, context = 0) {
-  return call(() => loader({ request: request(`/reviews/${sessionId}/${seq}?context=${context}`, { as }), params: { sessionId, seq: String(seq) }, context: {} }));
+  return call(() =>
+    loader({ request: request(`/reviews/${sessionId}/${seq}?context=${context}`, { as }), params: { sessionId, seq: String(seq) }, context: {} }),
+  );
 }
 async function reviewCount() {
   return (await db()).review.count({ where: { sessionId } });
@@ -141,7 +143,11 @@ describe("reviewing a reply", () => {
     expect(ok.context.messages.at(-1)!.role).toBe("agent");
     expect((ok.context.messages.at(-1)! as unknown as { view: { content: unknown } }).view.content).toEqual(replies[0]!.content); // the whole body, rendered as parts
     // More context down: the messages after the reply too.
-    const around = (await call(() => loader({ request: request(`/reviews/${sessionId}/${seq}?context=1&after=50`, { as: me }), params: { sessionId, seq: String(seq) }, context: {} }))).body as { context: { messages: { seq: number }[]; hasMoreBefore: boolean } };
+    const around = (
+      await call(() =>
+        loader({ request: request(`/reviews/${sessionId}/${seq}?context=1&after=50`, { as: me }), params: { sessionId, seq: String(seq) }, context: {} }),
+      )
+    ).body as { context: { messages: { seq: number }[]; hasMoreBefore: boolean } };
     expect(around.context.messages[0]!.seq).toBe(seq - 1);
     expect(around.context.messages.at(-1)!.seq).toBeGreaterThan(seq);
     expect(around.context.hasMoreBefore).toBe(seq - 1 > 1);

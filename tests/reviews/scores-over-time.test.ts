@@ -18,7 +18,8 @@ const range = { from: "2026-11-20", to: "2026-11-22" };
 let admin: TestOperator;
 let me: TestOperator;
 
-const score = (form: Record<string, string>, mode: "create" | "edit" = "create") => saveScoreConfig(admin, ScoreConfigFormSchema.parse({ required: "on", ...form }), mode);
+const score = (form: Record<string, string>, mode: "create" | "edit" = "create") =>
+  saveScoreConfig(admin, ScoreConfigFormSchema.parse({ required: "on", ...form }), mode);
 
 beforeAll(async () => {
   admin = await makeOperator("admin");
@@ -38,24 +39,72 @@ beforeAll(async () => {
   await retireScoreConfig(admin, "legacy"); // retired: not charted, whatever its values
 
   await prisma.replyIndex.createMany({
-    data: Array.from({ length: 5 }, (_, i) => ({ sessionId, seq: i + 1, agentId: agent, termination: "finish", length: 5, at: new Date(Date.UTC(2026, 10, 19, 12, i)) })),
+    data: Array.from({ length: 5 }, (_, i) => ({
+      sessionId,
+      seq: i + 1,
+      agentId: agent,
+      termination: "finish",
+      length: 5,
+      at: new Date(Date.UTC(2026, 10, 19, 12, i)),
+    })),
   });
   const A = new Date("2026-11-20T09:00:00Z");
   const B = new Date("2026-11-21T23:59:00Z");
   type Value = [{ id: string; key: string }, string];
   const write = (reviewerId: string, seq: number, createdAt: Date, values: Value[], agentId = agent) =>
     prisma.review.create({
-      data: { sessionId, seq, agentId, reviewerId, rating: "good", textSnapshot: "x", createdAt, updatedAt: createdAt, scores: { create: values.map(([c, value]) => ({ key: c.key, configId: c.id, value })) } },
+      data: {
+        sessionId,
+        seq,
+        agentId,
+        reviewerId,
+        rating: "good",
+        textSnapshot: "x",
+        createdAt,
+        updatedAt: createdAt,
+        scores: { create: values.map(([c, value]) => ({ key: c.key, configId: c.id, value })) },
+      },
     });
-  await write(x.id, 1, A, [[h1, "4"], [t1, "polite"], [r1, "true"], [old, "true"]]);
-  await write(y.id, 1, A, [[h2, "8"], [t1, "curt"], [r1, "false"]]);
-  await write(x.id, 2, A, [[h3, "6"], [t2, "polite"]]);
+  await write(x.id, 1, A, [
+    [h1, "4"],
+    [t1, "polite"],
+    [r1, "true"],
+    [old, "true"],
+  ]);
+  await write(y.id, 1, A, [
+    [h2, "8"],
+    [t1, "curt"],
+    [r1, "false"],
+  ]);
+  await write(x.id, 2, A, [
+    [h3, "6"],
+    [t2, "polite"],
+  ]);
   await write(x.id, 5, A, [[h1, "2"]]); // only a v1 (other-scale) value: its reply is behind no bar
-  await write(x.id, 3, B, [[h3, "3"], [t2, "warm"], [r1, "true"]]);
-  await write(y.id, 3, B, [[h3, "10"], [t2, "polite"], [r1, "true"]]);
+  await write(x.id, 3, B, [
+    [h3, "3"],
+    [t2, "warm"],
+    [r1, "true"],
+  ]);
+  await write(y.id, 3, B, [
+    [h3, "10"],
+    [t2, "polite"],
+    [r1, "true"],
+  ]);
   await write(y.id, 4, B, [[h3, "5"]]);
   // Not counted: another agent's review, and one written the day after the range.
-  await prisma.review.create({ data: { sessionId: `other-${randomUUID()}`, seq: 1, agentId: "someone-else", reviewerId: x.id, rating: "good", textSnapshot: "x", createdAt: A, scores: { create: [{ key: "helpful", configId: h3.id, value: "0" }] } } });
+  await prisma.review.create({
+    data: {
+      sessionId: `other-${randomUUID()}`,
+      seq: 1,
+      agentId: "someone-else",
+      reviewerId: x.id,
+      rating: "good",
+      textSnapshot: "x",
+      createdAt: A,
+      scores: { create: [{ key: "helpful", configId: h3.id, value: "0" }] },
+    },
+  });
   await write(me.id, 4, new Date("2026-11-23T00:00:00Z"), [[h3, "0"]]);
 });
 
@@ -73,7 +122,19 @@ describe("scores over time", () => {
 
     const helpful = t.scores.find((s) => s.key === "helpful") as NumericSeries;
     // Day A: 8 (v2) and 6 → mean 7, p50 (nearest rank) 6; day B: 3, 10, 5 → mean 6, p50 5; v1's 4 and 2 left out.
-    expect(helpful).toMatchObject({ kind: "numeric", version: 3, versions: [2, 3], allVersions: false, values: 5, replies: 4, leftOut: 2, min: 0, max: 10, mean: 6.4, p50: 6 });
+    expect(helpful).toMatchObject({
+      kind: "numeric",
+      version: 3,
+      versions: [2, 3],
+      allVersions: false,
+      values: 5,
+      replies: 4,
+      leftOut: 2,
+      min: 0,
+      max: 10,
+      mean: 6.4,
+      p50: 6,
+    });
     expect(helpful.days).toEqual([
       { day: "2026-11-20", count: 2, replies: 2, mean: 7, p50: 6 },
       { day: "2026-11-21", count: 3, replies: 2, mean: 6, p50: 5 },
@@ -95,13 +156,24 @@ describe("scores over time", () => {
 
     const resolved = t.scores.find((s) => s.key === "resolved") as OptionSeries;
     // Both reviewers of reply 3 said yes on day B: 2 values, 1 reply.
-    expect(resolved).toMatchObject({ kind: "boolean", values: 4, replies: 2, options: [{ value: "true", count: 3, replies: 2 }, { value: "false", count: 1, replies: 1 }] });
+    expect(resolved).toMatchObject({
+      kind: "boolean",
+      values: 4,
+      replies: 2,
+      options: [
+        { value: "true", count: 3, replies: 2 },
+        { value: "false", count: 1, replies: 1 },
+      ],
+    });
     expect(resolved.days[1]).toMatchObject({ counts: { true: 2, false: 0 }, replies: { true: 1, false: 0 } });
   });
 
   it("every bar opens exactly the replies it counts", async () => {
     const t = await scoresOverTime(agent, range);
-    const helpful = scoreLinks(t, t.scores.find((s) => s.key === "helpful")!);
+    const helpful = scoreLinks(
+      t,
+      t.scores.find((s) => s.key === "helpful")!,
+    );
     expect(helpful.days[0]!.href).toContain("scoreVersions=2%2C3");
     for (const d of helpful.days) expect((await openSeqs(d.href)).length, d.href).toBe(d.replies);
     // Reply 5 has only a v1 value: the version filter keeps it out of day A's bar, as the chart does.
@@ -109,24 +181,38 @@ describe("scores over time", () => {
     expect(await openSeqs(helpful.all.href)).toEqual([1, 2, 3, 4]);
 
     for (const key of ["tone", "resolved"]) {
-      const links = scoreLinks(t, t.scores.find((s) => s.key === key)!);
+      const links = scoreLinks(
+        t,
+        t.scores.find((s) => s.key === key)!,
+      );
       for (const o of links.options) expect((await openSeqs(o.href)).length, o.href).toBe(o.replies);
       for (const row of links.perDay) {
         for (const o of links.options) expect((await openSeqs(String(row[`href:${o.value}`]))).length).toBe(row[`r:${o.value}`]);
       }
     }
-    const tone = scoreLinks(t, t.scores.find((s) => s.key === "tone")!);
+    const tone = scoreLinks(
+      t,
+      t.scores.find((s) => s.key === "tone")!,
+    );
     expect(tone.options[0]!.href).not.toContain("scoreVersions");
     expect(await openSeqs(String(tone.perDay[0]!["href:polite"]))).toEqual([1, 2]);
     expect(tone.options.map((o) => o.colour)).not.toContain("#16a34a"); // options are not good or bad
-    expect(scoreLinks(t, t.scores.find((s) => s.key === "resolved")!).options.map((o) => o.name)).toEqual(["yes", "no"]);
+    expect(
+      scoreLinks(
+        t,
+        t.scores.find((s) => s.key === "resolved")!,
+      ).options.map((o) => o.name),
+    ).toEqual(["yes", "no"]);
   });
 
   it("the page carries the series; the JSON route refuses bad input", async () => {
-    const page = await call(() => qualityLoader({ request: request(`/reviews/agents/${agent}?from=${range.from}&to=${range.to}`, { as: me }), params: { agentId: agent }, context: {} }));
+    const page = await call(() =>
+      qualityLoader({ request: request(`/reviews/agents/${agent}?from=${range.from}&to=${range.to}`, { as: me }), params: { agentId: agent }, context: {} }),
+    );
     expect((page.body as { scores: { scores: unknown[] } }).scores.scores).toHaveLength(3);
 
-    const json = (query: string, as: TestOperator | null = me) => call(() => scoresLoader({ request: request(`/reviews/agents/${agent}/scores?${query}`, { as }), params: { agentId: agent }, context: {} }));
+    const json = (query: string, as: TestOperator | null = me) =>
+      call(() => scoresLoader({ request: request(`/reviews/agents/${agent}/scores?${query}`, { as }), params: { agentId: agent }, context: {} }));
     const one = await json(`from=${range.from}&to=${range.to}&key=tone`);
     expect(one.status).toBe(200);
     expect((one.body as { scores: { key: string; values: number }[] }).scores).toEqual([expect.objectContaining({ key: "tone", values: 5 })]);
@@ -138,11 +224,15 @@ describe("scores over time", () => {
     expect((await json(`from=${range.from}&to=${range.to}&key=nosuch`)).status).toBe(404);
     expect((await json(`from=${range.from}&to=${range.to}&key=legacy`)).status).toBe(404); // retired
     expect((await json(`from=${range.from}&to=${range.to}`, null)).status).toBe(302); // to the login page
-    const long = await call(() => scoresLoader({ request: request(`/reviews/agents/${"a".repeat(201)}/scores`, { as: me }), params: { agentId: "a".repeat(201) }, context: {} }));
+    const long = await call(() =>
+      scoresLoader({ request: request(`/reviews/agents/${"a".repeat(201)}/scores`, { as: me }), params: { agentId: "a".repeat(201) }, context: {} }),
+    );
     expect(long.status).toBe(404);
 
     // A bad score filter in the queue is dropped, and the page says so.
-    const queue = await call(() => queueLoader({ request: request(`/reviews?agent=${agent}&show=all&score=Bad!&scoreValue=4`, { as: me }), params: {}, context: {} }));
+    const queue = await call(() =>
+      queueLoader({ request: request(`/reviews?agent=${agent}&show=all&score=Bad!&scoreValue=4`, { as: me }), params: {}, context: {} }),
+    );
     expect((queue.body as { problems: string[] }).problems.join(" ")).toContain('"score" must be a score key');
     expect((queue.body as { items: unknown[] }).items).toHaveLength(5);
   });

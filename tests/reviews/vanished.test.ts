@@ -14,9 +14,21 @@ let server: FleetlmDevServer;
 let sessionId: string;
 const REPLY = 2;
 
-const reply = (text: string) => ({ agentId: "bot", kind: "assistant", content: { id: text, role: "assistant", parts: [{ type: "text", text }] }, metadata: { termination: "finish" } }) as never;
+const reply = (text: string) =>
+  ({
+    agentId: "bot",
+    kind: "assistant",
+    content: { id: text, role: "assistant", parts: [{ type: "text", text }] },
+    metadata: { termination: "finish" },
+  }) as never;
 const submit = (as: TestOperator, seq: number) =>
-  call(() => action({ request: request(`/reviews/${sessionId}/${seq}`, { as, form: { intent: "review", rating: "bad" } }), params: { sessionId, seq: String(seq) }, context: {} }));
+  call(() =>
+    action({
+      request: request(`/reviews/${sessionId}/${seq}`, { as, form: { intent: "review", rating: "bad" } }),
+      params: { sessionId, seq: String(seq) },
+      context: {},
+    }),
+  );
 const state = (as: TestOperator, seq: number, context = 0) =>
   call(() => loader({ request: request(`/reviews/${sessionId}/${seq}?context=${context}`, { as }), params: { sessionId, seq: String(seq) }, context: {} }));
 

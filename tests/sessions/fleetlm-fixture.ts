@@ -8,7 +8,13 @@ import { devStorage } from "../support/dev-storage";
 export async function startFleetlm(
   options: { demo?: boolean; dataDir?: string; port?: number; storage?: FleetlmDevOptions["storage"] } = {},
 ): Promise<{ server: FleetlmDevServer; rest: FleetLMRest }> {
-  const server = await startFleetlmDev({ port: options.port ?? 0, host: "127.0.0.1", demo: options.demo, dataDir: options.dataDir, storage: options.storage ?? devStorage() });
+  const server = await startFleetlmDev({
+    port: options.port ?? 0,
+    host: "127.0.0.1",
+    demo: options.demo,
+    dataDir: options.dataDir,
+    storage: options.storage ?? devStorage(),
+  });
   pointConsoleAt(server.url);
   return { server, rest: new FleetLMRest({ baseUrl: server.url, timeoutMs: 5_000 }) };
 }
@@ -23,7 +29,10 @@ export function pointConsoleAt(url: string) {
 export async function seedSession(rest: FleetLMRest, count: number, ids = { userId: "alice", agentId: "agent-x" }) {
   const session = await rest.createSession(ids);
   for (let n = 1; n <= count; n++) {
-    await rest.appendMessage(session.id, n % 2 ? { userId: ids.userId, content: { text: `message ${n}` } } : { agentId: ids.agentId, content: { text: `message ${n}` } });
+    await rest.appendMessage(
+      session.id,
+      n % 2 ? { userId: ids.userId, content: { text: `message ${n}` } } : { agentId: ids.agentId, content: { text: `message ${n}` } },
+    );
   }
   return session;
 }

@@ -117,7 +117,9 @@ describe("FleetLM round trips", () => {
   };
 
   it("opens the tail in 2 round trips when the index knows the head", async () => {
-    await (await db()).sessionIndex.create({ data: { id: sessionId, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 250 } });
+    await (
+      await db()
+    ).sessionIndex.create({ data: { id: sessionId, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 250 } });
     const { res, trips } = await counted("");
     expect(seqs(res.body)).toEqual(range(151, 250));
     expect(trips).toBe(2); // session get + one page read
@@ -125,7 +127,9 @@ describe("FleetLM round trips", () => {
 
   it("still lands on the real tail when the index is a little behind, with no extra round trip", async () => {
     const behind = await seedSession(rest, 130);
-    await (await db()).sessionIndex.create({ data: { id: behind.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 115 } });
+    await (
+      await db()
+    ).sessionIndex.create({ data: { id: behind.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 115 } });
     const { res, trips } = await counted("", behind.id);
     expect(seqs(res.body)).toEqual(range(31, 130));
     expect((res.body as Body).history!.headSeq).toBe(130);
@@ -150,7 +154,9 @@ describe("FleetLM round trips", () => {
   /** A session of its own, indexed at its head: its reads are not taught by another test's. */
   const indexedSession = async (count: number) => {
     const s = await seedSession(rest, count);
-    await (await db()).sessionIndex.create({ data: { id: s.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: count } });
+    await (
+      await db()
+    ).sessionIndex.create({ data: { id: s.id, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: count } });
     return s.id;
   };
 
@@ -207,7 +213,9 @@ describe("FleetLM unavailable", () => {
   it("uses the index for the header when FleetLM is down", async () => {
     const { server: doomed, rest: doomedRest } = await startFleetlm();
     const session = await seedSession(doomedRest, 2, { userId: "carol", agentId: "agent-z" });
-    await (await db()).sessionIndex.create({ data: { id: session.id, userId: "carol", agentId: "agent-z", status: "active", createdAt: new Date(), headSeq: 2 } });
+    await (
+      await db()
+    ).sessionIndex.create({ data: { id: session.id, userId: "carol", agentId: "agent-z", status: "active", createdAt: new Date(), headSeq: 2 } });
     await doomed.close();
     const res = await open("", op, session.id);
     expect(res.status).toBe(503);

@@ -43,7 +43,8 @@ async function encodes(value: unknown): Promise<number> {
   }
 }
 
-const open = async (query = "") => call(() => loader({ request: request(`/sessions/${sessionId}${query}`, { as: olga }), params: { id: sessionId }, context: {} }));
+const open = async (query = "") =>
+  call(() => loader({ request: request(`/sessions/${sessionId}${query}`, { as: olga }), params: { id: sessionId }, context: {} }));
 const bySeq = (body: unknown) => new Map((body as SessionView).history!.messages.map((m) => [m.seq, m]));
 
 beforeAll(async () => {
@@ -56,7 +57,11 @@ beforeAll(async () => {
   expect((await takeover(olga, sessionId, { intent: "claim" })).status).toBe(200);
   const sent = await takeover(olga, sessionId, { intent: "send", clientMessageId: randomUUID(), body: "A real operator here." });
   expect(sent.status).toBe(200);
-  const agentClaim = await rest.appendMessage(sessionId, { agentId: AGENT, content: { text: "claims a human" }, metadata: { source: "operator", operator_name: "Olga Ops" } });
+  const agentClaim = await rest.appendMessage(sessionId, {
+    agentId: AGENT,
+    content: { text: "claims a human" },
+    metadata: { source: "operator", operator_name: "Olga Ops" },
+  });
   seqs = { ...hostile, operator: (sent.body as { seq: number }).seq, agentClaim: agentClaim.seq };
 }, 60_000);
 afterAll(async () => {
@@ -107,7 +112,8 @@ describe("the session loader with hostile messages", () => {
 });
 
 describe("the whole message, on demand", () => {
-  const get = (seq: string | number, as: TestOperator | null = olga) => call(() => fullMessage({ request: request(`/sessions/${sessionId}/messages/${seq}`, { as }), params: { id: sessionId, seq: String(seq) }, context: {} }));
+  const get = (seq: string | number, as: TestOperator | null = olga) =>
+    call(() => fullMessage({ request: request(`/sessions/${sessionId}/messages/${seq}`, { as }), params: { id: sessionId, seq: String(seq) }, context: {} }));
 
   it("answers the full text and the deep content as JSON", async () => {
     const big = await get(seqs.bigMarkdown);
@@ -121,7 +127,9 @@ describe("the whole message, on demand", () => {
   it("answers 404 for a missing seq, a bad seq or an unknown session, and needs a sign-in", async () => {
     expect((await get(99_999)).status).toBe(404);
     expect((await get("abc")).status).toBe(404);
-    const unknown = await call(() => fullMessage({ request: request(`/sessions/nope/messages/1`, { as: olga }), params: { id: "nope", seq: "1" }, context: {} }));
+    const unknown = await call(() =>
+      fullMessage({ request: request(`/sessions/nope/messages/1`, { as: olga }), params: { id: "nope", seq: "1" }, context: {} }),
+    );
     expect(unknown.status).toBe(404);
     expect((await get(1, null)).status).toBe(302);
   });

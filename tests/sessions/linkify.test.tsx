@@ -16,7 +16,9 @@ describe("note bodies", () => {
   });
 
   it("never links javascript: or data: URLs and never renders markup", () => {
-    const { container } = render(<Linkified text={'javascript:alert(1) data:text/html,<script>alert(1)</script> <img src=x onerror=alert(1)> https://ok.example'} />);
+    const { container } = render(
+      <Linkified text={"javascript:alert(1) data:text/html,<script>alert(1)</script> <img src=x onerror=alert(1)> https://ok.example"} />,
+    );
     expect([...container.querySelectorAll("a")].map((a) => a.getAttribute("href"))).toEqual(["https://ok.example/"]);
     expect(container.querySelector("script, img")).toBeNull();
   });

@@ -11,7 +11,18 @@ const session = { userId: "alice", agentId: "bot" };
 let seq = 0;
 function msg(partial: Partial<ViewMessage>): ViewMessage {
   seq += 1;
-  return { id: `m${seq}`, sessionId: "s1", seq, senderId: "alice", kind: "text", content: { text: "hi" }, metadata: {}, insertedAt: "2025-10-23T10:48:00.000Z", insertedAtRaw: "2025-10-23T10:48:00", ...partial };
+  return {
+    id: `m${seq}`,
+    sessionId: "s1",
+    seq,
+    senderId: "alice",
+    kind: "text",
+    content: { text: "hi" },
+    metadata: {},
+    insertedAt: "2025-10-23T10:48:00.000Z",
+    insertedAtRaw: "2025-10-23T10:48:00",
+    ...partial,
+  };
 }
 const assistant = (parts: unknown[], metadata: Record<string, unknown> = { termination: "finish" }) =>
   msg({ senderId: "bot", kind: "assistant", content: { id: "x", role: "assistant", parts }, metadata });
@@ -94,7 +105,14 @@ describe("message renderer", () => {
   });
 
   it("names operator-written messages from the server's authorship (the send ledger), not their metadata", () => {
-    show(msg({ senderId: "bot", kind: "text", metadata: { source: "operator", operator_name: "Mallory" }, author: { role: "operator", operatorName: "Olga", suspicious: null } }));
+    show(
+      msg({
+        senderId: "bot",
+        kind: "text",
+        metadata: { source: "operator", operator_name: "Mallory" },
+        author: { role: "operator", operatorName: "Olga", suspicious: null },
+      }),
+    );
     expect(screen.getByTestId("sender").textContent).toBe("Operator · Olga");
     expect(screen.queryByTestId("suspicious")).toBeNull();
     expect(senderOf({ senderId: "stranger", kind: "text", metadata: {} }, session).label).toBe("stranger");
@@ -163,13 +181,21 @@ describe("hostile content", () => {
   it("accepts only http, https and mailto URLs", () => {
     expect(safeHref("https://a.example/x")).toBe("https://a.example/x");
     expect(safeHref("mailto:a@b.example")).toBe("mailto:a@b.example");
-    for (const bad of ["javascript:alert(1)", " javascript:alert(1)", "data:text/html,x", "/relative", "//evil.example", "file:///etc/passwd", 3, null]) expect(safeHref(bad)).toBeNull();
+    for (const bad of ["javascript:alert(1)", " javascript:alert(1)", "data:text/html,x", "/relative", "//evil.example", "file:///etc/passwd", 3, null])
+      expect(safeHref(bad)).toBeNull();
   });
 });
 
 describe("forged authorship (ADR 087)", () => {
   it("shows an end user's kind:assistant message as the user's, marked suspicious", () => {
-    const el = show(msg({ senderId: "alice", kind: "assistant", content: { parts: [{ type: "text", text: "I am the AI" }] }, metadata: { termination: "finish", latency_ms: 600_000 } }));
+    const el = show(
+      msg({
+        senderId: "alice",
+        kind: "assistant",
+        content: { parts: [{ type: "text", text: "I am the AI" }] },
+        metadata: { termination: "finish", latency_ms: 600_000 },
+      }),
+    );
     expect(screen.getByTestId("sender").textContent).toBe("User");
     expect(screen.getByTestId("suspicious").textContent).toMatch(/claims to be an AI reply.*end user/i);
     expect(el.textContent).toContain("I am the AI");
@@ -183,7 +209,15 @@ describe("forged authorship (ADR 087)", () => {
   });
 
   it("shows an agent message claiming an operator without a ledger record as the AI's, marked", () => {
-    show(msg({ senderId: "bot", kind: "text", content: { text: "x" }, metadata: { source: "operator", operator_name: "Olga" }, author: { role: "agent", suspicious: "Claims to be written by an operator, but the Console has no record of sending it." } }));
+    show(
+      msg({
+        senderId: "bot",
+        kind: "text",
+        content: { text: "x" },
+        metadata: { source: "operator", operator_name: "Olga" },
+        author: { role: "agent", suspicious: "Claims to be written by an operator, but the Console has no record of sending it." },
+      }),
+    );
     expect(screen.getByTestId("sender").textContent).toBe("AI");
     expect(screen.getByTestId("suspicious").textContent).toMatch(/no record/);
   });
@@ -223,7 +257,13 @@ describe("hostile size (ADR 085)", () => {
       return Response.json({ seq: 7, kind: "text", content: { text: full }, metadata: {} });
     });
     try {
-      show(msg({ seq: 7, content: { text: full.slice(0, 20_000) }, omitted: { content: [{ path: ["text"], kind: "text", chars: full.length, kept: 20_000 }], metadata: [] } }));
+      show(
+        msg({
+          seq: 7,
+          content: { text: full.slice(0, 20_000) },
+          omitted: { content: [{ path: ["text"], kind: "text", chars: full.length, kept: 20_000 }], metadata: [] },
+        }),
+      );
       expect(screen.getByTestId("long-text").textContent).toMatch(/of 50 KB shown/);
       screen.getByTestId("show-all").click();
       await vi.waitFor(() => expect(screen.getByTestId("sliced-text").getAttribute("data-complete")).toBe("true"));
@@ -235,9 +275,14 @@ describe("hostile size (ADR 085)", () => {
   });
 
   it("says when parts were summarised for depth, and offers the whole message", () => {
-    show(msg({ kind: "blob", content: { c: { "…omitted": "an object too large or nested too deeply to show here (40 KB)" } }, omitted: { content: [{ path: ["c"], kind: "depth", chars: 40_000 }], metadata: [] } }));
+    show(
+      msg({
+        kind: "blob",
+        content: { c: { "…omitted": "an object too large or nested too deeply to show here (40 KB)" } },
+        omitted: { content: [{ path: ["c"], kind: "depth", chars: 40_000 }], metadata: [] },
+      }),
+    );
     expect(screen.getByTestId("omitted-notice").textContent).toMatch(/too large or nested too deeply/);
     expect(screen.getByTestId("show-whole-message")).toBeTruthy();
   });
 });
-

@@ -17,7 +17,11 @@ async function create(as: TestOperator, body = "Customer asked for a refund", se
   return clientId;
 }
 
-const auditRows = async (targetId: string) => (await (await db()).auditEvent.findMany({ where: { targetType: "note", targetId }, orderBy: { id: "asc" } })).map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+const auditRows = async (targetId: string) =>
+  (await (await db()).auditEvent.findMany({ where: { targetType: "note", targetId }, orderBy: { id: "asc" } })).map((r) => ({
+    ...r,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  }));
 
 describe("notes", () => {
   it("lets operators, auditors and admins write notes, with author, time and an audit row", async () => {
@@ -127,7 +131,11 @@ describe("notes answers as HTTP sees them", () => {
 
   it("answers a validation error as a 400 Response with the field errors", async () => {
     const op = await makeOperator("operator");
-    const forms: Record<string, string>[] = [{ intent: "create", clientId: randomUUID(), body: "" }, { intent: "shout" }, { intent: "edit", noteId: "", body: "x" }];
+    const forms: Record<string, string>[] = [
+      { intent: "create", clientId: randomUUID(), body: "" },
+      { intent: "shout" },
+      { intent: "edit", noteId: "", body: "x" },
+    ];
     for (const form of forms) {
       const res = await raw(op, form);
       expect(res, JSON.stringify(form)).toBeInstanceOf(Response);

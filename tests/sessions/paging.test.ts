@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { MAX_VIEW_MESSAGES, mergeBySeq, missingBefore } from "~/sessions/paging";
 import type { ViewMessage } from "~/sessions/types";
 
-const m = (seq: number, id = `id-${seq}`): ViewMessage => ({ id, sessionId: "s", seq, senderId: "u", kind: "text", content: { text: String(seq) }, metadata: {}, insertedAt: "2025-01-01T00:00:00.000Z" });
+const m = (seq: number, id = `id-${seq}`): ViewMessage => ({
+  id,
+  sessionId: "s",
+  seq,
+  senderId: "u",
+  kind: "text",
+  content: { text: String(seq) },
+  metadata: {},
+  insertedAt: "2025-01-01T00:00:00.000Z",
+});
 const seqs = (list: ViewMessage[]) => list.map((x) => x.seq);
 
 describe("merging by seq", () => {
@@ -20,7 +29,11 @@ describe("merging by seq", () => {
   it("stays bounded, dropping from the far end", () => {
     const many = Array.from({ length: MAX_VIEW_MESSAGES }, (_, i) => m(i + 101));
     expect(seqs(mergeBySeq(many, [m(100 + MAX_VIEW_MESSAGES + 1)], "start"))[0]).toBe(102);
-    const older = mergeBySeq(many, Array.from({ length: 50 }, (_, i) => m(i + 51)), "end");
+    const older = mergeBySeq(
+      many,
+      Array.from({ length: 50 }, (_, i) => m(i + 51)),
+      "end",
+    );
     expect(older).toHaveLength(MAX_VIEW_MESSAGES);
     expect(seqs(older)[0]).toBe(51);
     expect(seqs(older).at(-1)).toBe(50 + MAX_VIEW_MESSAGES);

@@ -6,7 +6,8 @@ import { action, shouldRevalidate } from "~/routes/sessions.$id";
 const SESSION = "AZreadCursorSession001";
 const post = (as: TestOperator | null, form: Record<string, string>, origin?: string | null) =>
   call(() => action({ request: request(`/sessions/${SESSION}`, { as, form, origin }), params: { id: SESSION }, context: {} }));
-const cursor = async (op: TestOperator) => (await (await db()).readCursor.findUnique({ where: { operatorId_sessionId: { operatorId: op.id, sessionId: SESSION } } }))?.lastSeq ?? null;
+const cursor = async (op: TestOperator) =>
+  (await (await db()).readCursor.findUnique({ where: { operatorId_sessionId: { operatorId: op.id, sessionId: SESSION } } }))?.lastSeq ?? null;
 
 describe("reading at the tail", () => {
   it("moves my read cursor forward, never back, for every role", async () => {

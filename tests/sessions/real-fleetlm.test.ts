@@ -31,7 +31,6 @@ const open = async (id: string, query = "", as: TestOperator = op) => {
   return (res.body as Body).history!;
 };
 
-
 describe("holed pages (an unflushed tail)", () => {
   let shared: FleetlmDevServer;
   let rest: FleetLMRest;
@@ -89,7 +88,8 @@ describe("seqs FleetLM lost", () => {
     ({ server, rest } = await startFleetlm({ storage: { mode: "real", unflushedNewest: 0, rings: 1 } }));
     const s = await seedSession(rest, 147);
     await seedSession(rest, 150, { userId: "bob", agentId: "agent-x" });
-    const say = (n: number) => rest.appendMessage(s.id, n % 2 ? { userId: "alice", content: { text: `message ${n}` } } : { agentId: "agent-x", content: { text: `message ${n}` } });
+    const say = (n: number) =>
+      rest.appendMessage(s.id, n % 2 ? { userId: "alice", content: { text: `message ${n}` } } : { agentId: "agent-x", content: { text: `message ${n}` } });
     for (const n of [148, 149, 150]) await say(n);
     const bob = (await rest.listSessions({ userId: "bob" }))[0]!;
     await rest.appendMessage(bob.id, { userId: "bob", content: { text: "moves the watermark" } });

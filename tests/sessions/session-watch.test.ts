@@ -70,7 +70,9 @@ describe("watching a session", () => {
     expect(finishIndex).toBeLessThan(storedIndex);
     // Each live message also brings the session index up to date.
     const prisma = await db();
-    await expect.poll(async () => (await prisma.sessionIndex.findUnique({ where: { id: session.id } }))?.headSeq ?? 0, { timeout: 10_000, interval: 50 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await prisma.sessionIndex.findUnique({ where: { id: session.id } }))?.headSeq ?? 0, { timeout: 10_000, interval: 50 })
+      .toBeGreaterThanOrEqual(2);
     unwatch();
   });
 
@@ -132,13 +134,21 @@ describe("watching a session", () => {
     await whenWatching(a.id);
     await whenWatching(b.id);
     expect(sessionWatchStats()).toEqual({ sessions: 2, agentSockets: 1 });
-    expect(currentViewers(a.id).map((v) => v.name).sort()).toEqual(["Ada", "Bob"]);
+    expect(
+      currentViewers(a.id)
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(["Ada", "Bob"]);
     const presence = events.filter((e): e is Extract<LiveEvent, { type: "presence" }> => e.type === "presence" && e.sessionId === a.id).at(-1)!;
     expect(presence.viewers.map((v) => v.name).sort()).toEqual(["Ada", "Bob"]);
 
     stops[0]!(); // Ada still has a second tab open
     stops[0]!(); // releasing twice changes nothing
-    expect(currentViewers(a.id).map((v) => v.name).sort()).toEqual(["Ada", "Bob"]);
+    expect(
+      currentViewers(a.id)
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(["Ada", "Bob"]);
     stops[1]!();
     expect(currentViewers(a.id).map((v) => v.name)).toEqual(["Bob"]);
     stops[2]!();

@@ -12,7 +12,15 @@ import { useSessionTimeline } from "~/sessions/use-session-timeline";
 afterEach(cleanup);
 
 const msg = (seq: number, extra: Partial<ViewMessage> = {}): ViewMessage => ({
-  id: `id-${seq}`, sessionId: "s1", seq, senderId: "alice", kind: "text", content: { text: `m${seq}` }, metadata: {}, insertedAt: "2025-01-01T00:00:00.000Z", ...extra,
+  id: `id-${seq}`,
+  sessionId: "s1",
+  seq,
+  senderId: "alice",
+  kind: "text",
+  content: { text: `m${seq}` },
+  metadata: {},
+  insertedAt: "2025-01-01T00:00:00.000Z",
+  ...extra,
 });
 
 async function setup(stored: number, initial: HistoryPage) {
@@ -45,7 +53,16 @@ async function setup(stored: number, initial: HistoryPage) {
           if (after !== null) messages = all.filter((m) => m.seq > Number(after)).slice(0, 50);
           else messages = all.filter((m) => m.seq < Number(before)).slice(-50);
           const last = messages.at(-1)?.seq ?? 0;
-          return { history: { mode: after !== null ? "after" : "before", messages, headSeq: all.length, hasOlder: (messages[0]?.seq ?? 1) > 1, hasNewer: last < all.length && after !== null, highlight: null } };
+          return {
+            history: {
+              mode: after !== null ? "after" : "before",
+              messages,
+              headSeq: all.length,
+              hasOlder: (messages[0]?.seq ?? 1) > 1,
+              hasNewer: last < all.length && after !== null,
+              highlight: null,
+            },
+          };
         },
       },
     ],
@@ -59,7 +76,14 @@ async function setup(stored: number, initial: HistoryPage) {
 
 const seqText = () => screen.getByTestId("seqs").textContent;
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i).join(",");
-const tail = (from: number, to: number): HistoryPage => ({ mode: "tail", messages: Array.from({ length: to - from + 1 }, (_, i) => msg(from + i)), headSeq: to, hasOlder: from > 1, hasNewer: false, highlight: null });
+const tail = (from: number, to: number): HistoryPage => ({
+  mode: "tail",
+  messages: Array.from({ length: to - from + 1 }, (_, i) => msg(from + i)),
+  headSeq: to,
+  hasOlder: from > 1,
+  hasNewer: false,
+  highlight: null,
+});
 
 describe("session timeline", () => {
   it("appends the next seq and drops duplicates, whatever their id", async () => {
@@ -108,7 +132,15 @@ describe("session timeline", () => {
     expect(screen.getByTestId("live").textContent).toBe("streaming:Hello");
     chunk({ type: "finish", messageMetadata: { latency_ms: 5 } });
     expect(screen.getByTestId("live").textContent).toBe("finished:Hello");
-    send({ type: "message", sessionId: "s1", message: msg(2, { kind: "assistant", senderId: "bot", content: { id: "r1", role: "assistant", parts: [{ type: "text", text: "Hello", state: "done" }] } }) });
+    send({
+      type: "message",
+      sessionId: "s1",
+      message: msg(2, {
+        kind: "assistant",
+        senderId: "bot",
+        content: { id: "r1", role: "assistant", parts: [{ type: "text", text: "Hello", state: "done" }] },
+      }),
+    });
     expect(screen.getByTestId("live").textContent).toBe("none");
     expect(seqText()).toBe("1,2");
   });

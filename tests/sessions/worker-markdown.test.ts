@@ -28,7 +28,10 @@ describe("formatting in the worker", () => {
   it("refuses text past its length bound, and trees too deep or too big to paint", () => {
     expect(markdownToHast("a".repeat(WORKER_MARKDOWN.maxChars + 1))).toMatchObject({ ok: false, reason: expect.stringMatching(/Too long/) });
     expect(markdownToHast(`${"> ".repeat(200)}deep`)).toMatchObject({ ok: false, reason: expect.stringMatching(/Nested too deeply/) });
-    expect(markdownToHast("*a* ".repeat(5_000), { ...WORKER_MARKDOWN, maxNodes: 1_000 })).toMatchObject({ ok: false, reason: expect.stringMatching(/Too much markup/) });
+    expect(markdownToHast("*a* ".repeat(5_000), { ...WORKER_MARKDOWN, maxNodes: 1_000 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/Too much markup/),
+    });
   });
 
   it("measures a tree of any depth without recursion", () => {

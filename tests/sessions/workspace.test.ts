@@ -29,7 +29,15 @@ beforeAll(async () => {
     const session = await rest.createSession({ userId: i < 3 ? userId : `${userId}-${i}`, agentId });
     ordered.push(session.id);
     await prisma.sessionIndex.create({
-      data: { id: session.id, userId: session.user_id, agentId, status: "active", createdAt: new Date(), headSeq: 0, lastActivityAt: new Date(Date.now() - i * 60_000) },
+      data: {
+        id: session.id,
+        userId: session.user_id,
+        agentId,
+        status: "active",
+        createdAt: new Date(),
+        headSeq: 0,
+        lastActivityAt: new Date(Date.now() - i * 60_000),
+      },
     });
   }
 });
@@ -37,8 +45,10 @@ afterAll(async () => {
   await server.close();
 });
 
-const open = (id: string, query = "", as: TestOperator = alice) => call(() => loader({ request: request(`/sessions/${id}${query}`, { as }), params: { id }, context: {} }));
-const post = (id: string, form: Record<string, string>, as: TestOperator = alice) => call(() => action({ request: request(`/sessions/${id}`, { as, form }), params: { id }, context: {} }));
+const open = (id: string, query = "", as: TestOperator = alice) =>
+  call(() => loader({ request: request(`/sessions/${id}${query}`, { as }), params: { id }, context: {} }));
+const post = (id: string, form: Record<string, string>, as: TestOperator = alice) =>
+  call(() => action({ request: request(`/sessions/${id}`, { as, form }), params: { id }, context: {} }));
 const inboxQuery = (extra: Record<string, string> = {}) => new URLSearchParams({ agent: agentId, pageSize: "10", ...extra }).toString();
 
 describe("previous / next in the inbox view", () => {
@@ -140,7 +150,11 @@ describe("in-place edits from the side panel", () => {
   it("auditors may not change shared state (403, nothing written) but may move their read cursor", async () => {
     const id = ordered[8]!;
     const before = { row: await row(id), audits: await audits(id) };
-    const forms: Record<string, string>[] = [{ intent: "assign", assignee: "me" }, { intent: "label-add", label: "x" }, { intent: "archive", confirm: "archive" }];
+    const forms: Record<string, string>[] = [
+      { intent: "assign", assignee: "me" },
+      { intent: "label-add", label: "x" },
+      { intent: "archive", confirm: "archive" },
+    ];
     for (const form of forms) {
       expect((await post(id, form, auditor)).status).toBe(403);
     }

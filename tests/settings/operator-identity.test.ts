@@ -33,13 +33,21 @@ afterEach(async () => {
 
 const context = { operator: { id: "op-1", name: "Dana" }, takeoverId: "t-1", clientMessageId: "c-1" };
 const settings = (as: TestOperator, form?: Record<string, string>) =>
-  form ? call(() => action({ request: request("/admin/settings", { as, form }), params: {}, context: {} })) : call(() => loader({ request: request("/admin/settings", { as }), params: {}, context: {} }));
+  form
+    ? call(() => action({ request: request("/admin/settings", { as, form }), params: {}, context: {} }))
+    : call(() => loader({ request: request("/admin/settings", { as }), params: {}, context: {} }));
 
 describe("the policy", () => {
   it("none / display name / full decide exactly which fields leave the Console", () => {
     expect(operatorMessageMetadata("none", context)).toEqual({ source: "operator", client_message_id: "c-1" });
     expect(operatorMessageMetadata("display-name", context)).toEqual({ source: "operator", operator_name: "Dana", client_message_id: "c-1" });
-    expect(operatorMessageMetadata("full", context)).toEqual({ source: "operator", operator_id: "op-1", operator_name: "Dana", takeover_id: "t-1", client_message_id: "c-1" });
+    expect(operatorMessageMetadata("full", context)).toEqual({
+      source: "operator",
+      operator_id: "op-1",
+      operator_name: "Dana",
+      takeover_id: "t-1",
+      client_message_id: "c-1",
+    });
     expect(stoppedByMetadata("none", context.operator)).toEqual({ source: "operator" });
     expect(stoppedByMetadata("display-name", context.operator)).toEqual({ source: "operator", operator_name: "Dana" });
     expect(stoppedByMetadata("full", context.operator)).toEqual({ source: "operator", operator_id: "op-1", operator_name: "Dana" });
@@ -62,7 +70,11 @@ describe("the admin setting", () => {
       expect((await settings(who)).status).toBe(403);
       expect((await settings(who, { intent: "operator-identity", operatorIdentity: "full" })).status).toBe(403);
     }
-    const forms: Record<string, string>[] = [{ intent: "operator-identity", operatorIdentity: "everything" }, { intent: "operator-identity" }, { intent: "other", operatorIdentity: "none" }];
+    const forms: Record<string, string>[] = [
+      { intent: "operator-identity", operatorIdentity: "everything" },
+      { intent: "operator-identity" },
+      { intent: "other", operatorIdentity: "none" },
+    ];
     for (const form of forms) {
       const res = await settings(admin, form);
       expect(res.status).toBe(400);
@@ -72,7 +84,9 @@ describe("the admin setting", () => {
     const saved = await settings(admin, { intent: "operator-identity", operatorIdentity: "none" });
     expect(saved.status).toBe(302);
     expect(await operatorIdentityPolicy()).toBe("none");
-    const audit = await (await db()).auditEvent.findFirstOrThrow({ where: { action: "settings.operator_identity", actorId: admin.id }, orderBy: { at: "desc" } });
+    const audit = await (
+      await db()
+    ).auditEvent.findFirstOrThrow({ where: { action: "settings.operator_identity", actorId: admin.id }, orderBy: { at: "desc" } });
     expect(JSON.parse(audit.details)).toEqual({ from: "display-name", to: "none" });
   });
 });
@@ -86,6 +100,8 @@ describe("what the end user receives", () => {
     expect((await takeover(dana, session.id, { intent: "send", clientMessageId, body: "Hi, a person here." })).status).toBe(200);
     const [message] = (await world.rest.listMessages(session.id)).filter((m) => m.metadata?.client_message_id === clientMessageId);
     const takeoverRow = await (await db()).takeover.findUniqueOrThrow({ where: { activeSessionId: session.id } });
-    expect(message!.metadata).toEqual(operatorMessageMetadata(policy, { operator: { id: dana.id, name: "Dana" }, takeoverId: takeoverRow.id, clientMessageId }));
+    expect(message!.metadata).toEqual(
+      operatorMessageMetadata(policy, { operator: { id: dana.id, name: "Dana" }, takeoverId: takeoverRow.id, clientMessageId }),
+    );
   });
 });

@@ -19,7 +19,14 @@ export async function makeOperator(role: Role = "operator", overrides: { name?: 
   return { id: operator.id, email, name, role, password, cookie, token: session.id };
 }
 
-type RequestOptions = { method?: string; form?: Record<string, string | string[]>; json?: unknown; headers?: Record<string, string>; as?: TestOperator | null; origin?: string | null };
+type RequestOptions = {
+  method?: string;
+  form?: Record<string, string | string[]>;
+  json?: unknown;
+  headers?: Record<string, string>;
+  as?: TestOperator | null;
+  origin?: string | null;
+};
 
 /** A Request as a same-origin browser would send it (Origin header, cookie), unless told otherwise. */
 export function request(pathAndQuery: string, options: RequestOptions = {}): Request {

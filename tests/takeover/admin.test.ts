@@ -27,7 +27,8 @@ type AgentsPage = { list: { ok: boolean; agents: { id: string; gated: boolean; r
 
 describe("admin: agents", () => {
   const page = (as: TestOperator) => call(() => agentsLoader({ request: request("/admin/agents", { as }), params: {}, context: {} }));
-  const post = (as: TestOperator, form: Record<string, string>) => call(() => agentsAction({ request: request("/admin/agents", { as, form }), params: {}, context: {} }));
+  const post = (as: TestOperator, form: Record<string, string>) =>
+    call(() => agentsAction({ request: request("/admin/agents", { as, form }), params: {}, context: {} }));
 
   it("lists FleetLM's agents for admins only", async () => {
     const res = await page(admin);
@@ -76,7 +77,8 @@ describe("admin: agents", () => {
 });
 
 describe("admin: canned replies", () => {
-  const post = (as: TestOperator, form: Record<string, string>) => call(() => cannedAction({ request: request("/admin/canned-replies", { as, form }), params: {}, context: {} }));
+  const post = (as: TestOperator, form: Record<string, string>) =>
+    call(() => cannedAction({ request: request("/admin/canned-replies", { as, form }), params: {}, context: {} }));
 
   it("creates, edits and deletes; operators see them in the composer's list; audited", async () => {
     expect((await post(admin, { intent: "create", title: "Greeting", body: "Hello! A human here." })).status).toBe(302);

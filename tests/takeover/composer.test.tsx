@@ -16,7 +16,17 @@ function setup(answers: Array<{ status: number; body: unknown }>) {
     [
       {
         path: "/",
-        element: <Composer sessionId="s1" agentId="bot" url="/sessions/s1/takeover" cannedReplies={[{ id: "c1", title: "Greeting", body: "Hello from a human!" }, { id: "c2", title: "Bye", body: "Goodbye!" }]} />,
+        element: (
+          <Composer
+            sessionId="s1"
+            agentId="bot"
+            url="/sessions/s1/takeover"
+            cannedReplies={[
+              { id: "c1", title: "Greeting", body: "Hello from a human!" },
+              { id: "c2", title: "Bye", body: "Goodbye!" },
+            ]}
+          />
+        ),
       },
       {
         path: "/sessions/s1/takeover",

@@ -54,7 +54,8 @@ describe("composer drafts", () => {
 
   it("keeps at most MAX_DRAFTS, newest first, and leaves other keys alone", () => {
     window.localStorage.setItem("theme", "dark");
-    for (let i = 0; i < MAX_DRAFTS + 5; i++) saveDraft(window.localStorage, draftKey("op", `s-${i}`), { text: `draft ${i}`, clientMessageId: null }, 10_000 + i);
+    for (let i = 0; i < MAX_DRAFTS + 5; i++)
+      saveDraft(window.localStorage, draftKey("op", `s-${i}`), { text: `draft ${i}`, clientMessageId: null }, 10_000 + i);
     expect(drafts()).toHaveLength(MAX_DRAFTS);
     expect(loadDraft(window.localStorage, draftKey("op", "s-0"), 20_000)).toBeNull();
     expect(loadDraft(window.localStorage, draftKey("op", `s-${MAX_DRAFTS + 4}`), 20_000)?.text).toBe(`draft ${MAX_DRAFTS + 4}`);

@@ -43,11 +43,29 @@ it("a webhook call through the gate syncs its session at once", async () => {
   await startGateway({ fleetlmUrl: world.server.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, force: true });
   await expect.poll(() => head(session.id), { timeout: 20_000 }).toBe(0);
   // The first join's reconciliation has read the session: from here on, nothing re-reads it unprompted.
-  await expect.poll(() => { const s = gatewayStatus(); return s.reconciled > 0 && s.pendingReconciles + s.syncing === 0; }, { timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(
+      () => {
+        const s = gatewayStatus();
+        return s.reconciled > 0 && s.pendingReconciles + s.syncing === 0;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
 
   // Stored without a notification: only the gate's push can tell the gateway about it.
   const now = Date.now() * 1000;
-  world.server.store.appendMessage({ id: randomUUID(), session_id: session.id, sender_id: userId, recipient_id: agentId, kind: "text", content: { text: "quiet" }, metadata: {}, inserted_at: now, updated_at: now } as never);
+  world.server.store.appendMessage({
+    id: randomUUID(),
+    session_id: session.id,
+    sender_id: userId,
+    recipient_id: agentId,
+    kind: "text",
+    content: { text: "quiet" },
+    metadata: {},
+    inserted_at: now,
+    updated_at: now,
+  } as never);
   const before = gatewayStatus().syncs;
   const response = await fetch(`${gate.url}/gate/agents/${agentId}`, {
     method: "POST",

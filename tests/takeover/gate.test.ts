@@ -49,7 +49,13 @@ function deferred() {
 }
 
 function webhookBody(agentId: string, sessionId = "s-1", extra: Record<string, unknown> = {}) {
-  return { session_id: sessionId, agent_id: agentId, user_id: "u-1", messages: [{ seq: 1, sender_id: "u-1", kind: "text", content: { text: "hi" }, inserted_at: "2026-11-27T10:00:00" }], ...extra };
+  return {
+    session_id: sessionId,
+    agent_id: agentId,
+    user_id: "u-1",
+    messages: [{ seq: 1, sender_id: "u-1", kind: "text", content: { text: "hi" }, inserted_at: "2026-11-27T10:00:00" }],
+    ...extra,
+  };
 }
 
 function gateRequest(agentId: string, options: { token?: string | null; body?: string; contentType?: string; headers?: Record<string, string> } = {}) {
@@ -131,7 +137,14 @@ describe("the gate refuses what FleetLM would not send", () => {
 
 describe("forwarding", () => {
   it("passes chunks through in order, each before the agent writes the next, with the stored headers", async () => {
-    const chunks = [{ type: "start" }, { type: "text-start", id: "t" }, { type: "text-delta", id: "t", delta: "one " }, { type: "text-delta", id: "t", delta: "two" }, { type: "text-end", id: "t" }, { type: "finish" }];
+    const chunks = [
+      { type: "start" },
+      { type: "text-start", id: "t" },
+      { type: "text-delta", id: "t", delta: "one " },
+      { type: "text-delta", id: "t", delta: "two" },
+      { type: "text-end", id: "t" },
+      { type: "finish" },
+    ];
     const acks = chunks.map(() => deferred());
     const agent = await fakeAgent(async (_call, res: ServerResponse) => {
       res.writeHead(200, { "content-type": "application/x-ndjson" });
@@ -145,7 +158,11 @@ describe("forwarding", () => {
     cleanups.push(agent.close);
     const { id, token } = await gatedAgent(agent.url, { "X-Agent-Key": "k-123" });
     const body = JSON.stringify(webhookBody(id, "s-fwd"));
-    const response = await fetch(`${gate.url}/gate/agents/${id}`, { method: "POST", headers: { "content-type": "application/json", "x-console-gate": token }, body });
+    const response = await fetch(`${gate.url}/gate/agents/${id}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-console-gate": token },
+      body,
+    });
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
@@ -194,7 +211,11 @@ describe("forwarding", () => {
     const session = await newSession(world, id);
     await world.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "hello" } });
     await world.server.webhooksIdle();
-    const [reply] = await until(() => assistants(session.id), (list) => list.length === 1, "the AI reply");
+    const [reply] = await until(
+      () => assistants(session.id),
+      (list) => list.length === 1,
+      "the AI reply",
+    );
     expect(reply!.content).toMatchObject({ parts: [{ type: "text", text: "through the gate" }] });
     expect(agent.calls).toHaveLength(1);
   });
@@ -216,12 +237,21 @@ describe("pausing the AI during a takeover", () => {
     await world.server.webhooksIdle();
     expect(agent.calls).toHaveLength(0);
     expect(await assistants(session.id)).toHaveLength(0);
-    expect(world.server.webhookOutcomes().filter((o) => o.sessionId === session.id).map((o) => o.outcome.ok)).toEqual([true]);
+    expect(
+      world.server
+        .webhookOutcomes()
+        .filter((o) => o.sessionId === session.id)
+        .map((o) => o.outcome.ok),
+    ).toEqual([true]);
 
     expect((await takeover(alice, session.id, { intent: "release" })).status).toBe(200);
     await world.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "hello again" } });
     await world.server.webhooksIdle();
-    const replies = await until(() => assistants(session.id), (list) => list.length === 1, "the AI reply after hand-back");
+    const replies = await until(
+      () => assistants(session.id),
+      (list) => list.length === 1,
+      "the AI reply after hand-back",
+    );
     expect(replies[0]!.content).toMatchObject({ parts: [{ text: "AI is back" }] });
     expect(agent.calls).toHaveLength(1);
   });
@@ -231,7 +261,9 @@ describe("stop reply", () => {
   it("cuts a streaming reply; FleetLM stores what was produced with termination abort", async () => {
     const agent = await fakeAgent(async (call, res) => {
       res.writeHead(200, { "content-type": "application/x-ndjson" });
-      res.write(line({ type: "start", messageId: "m-stop" }) + line({ type: "text-start", id: "t" }) + line({ type: "text-delta", id: "t", delta: "Partial answer" }));
+      res.write(
+        line({ type: "start", messageId: "m-stop" }) + line({ type: "text-start", id: "t" }) + line({ type: "text-delta", id: "t", delta: "Partial answer" }),
+      );
       // Half a line, then nothing until the gate hangs up: the abort must still arrive as a whole line.
       res.write('{"type":"text-delta","id":"t","del');
       await call.closed;
@@ -248,7 +280,11 @@ describe("stop reply", () => {
     expect(stopped.body).toMatchObject({ ok: true, stopped: 1 });
     await agent.calls[0]!.closed; // the agent's connection was cut too
     await world.server.webhooksIdle();
-    const [reply] = await until(() => assistants(session.id), (list) => list.length === 1, "the aborted reply");
+    const [reply] = await until(
+      () => assistants(session.id),
+      (list) => list.length === 1,
+      "the aborted reply",
+    );
     expect(reply!.metadata).toMatchObject({ termination: "abort" });
     // FleetLM does not merge an abort's messageMetadata: it survives inside _finish_chunk (protocol §8.5).
     expect(stoppedBy(reply!.metadata)).toEqual({ source: "operator", operator_name: alice.name }); // default policy: no operator id (ADR 120)

@@ -83,6 +83,11 @@ export const line = (chunk: Record<string, unknown>) => `${JSON.stringify(chunk)
 export function echoReply(text = "ack") {
   return (_call: AgentCall, res: ServerResponse) => {
     res.writeHead(200, { "content-type": "application/x-ndjson" });
-    res.end(line({ type: "text-start", id: "p1" }) + line({ type: "text-delta", id: "p1", delta: text }) + line({ type: "text-end", id: "p1" }) + line({ type: "finish" }));
+    res.end(
+      line({ type: "text-start", id: "p1" }) +
+        line({ type: "text-delta", id: "p1", delta: text }) +
+        line({ type: "text-end", id: "p1" }) +
+        line({ type: "finish" }),
+    );
   };
 }

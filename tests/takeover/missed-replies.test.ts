@@ -24,7 +24,13 @@ function echoLast(call: AgentCall, res: ServerResponse) {
   const body = JSON.parse(call.body) as { messages: { sender_id: string; kind: string; content: { text?: string } }[]; user_id: string };
   const last = [...body.messages].reverse().find((m) => m.sender_id === body.user_id);
   res.writeHead(200, { "content-type": "application/x-ndjson" });
-  res.end(line({ type: "start", messageId: `m-${randomUUID().slice(0, 6)}` }) + line({ type: "text-start", id: "t" }) + line({ type: "text-delta", id: "t", delta: `re: ${last?.content.text}` }) + line({ type: "text-end", id: "t" }) + line({ type: "finish" }));
+  res.end(
+    line({ type: "start", messageId: `m-${randomUUID().slice(0, 6)}` }) +
+      line({ type: "text-start", id: "t" }) +
+      line({ type: "text-delta", id: "t", delta: `re: ${last?.content.text}` }) +
+      line({ type: "text-end", id: "t" }) +
+      line({ type: "finish" }),
+  );
 }
 
 beforeAll(async () => {
@@ -79,8 +85,16 @@ describe("missed messages on hand back", () => {
     const callsBefore = agent.calls.length;
     const replay = await takeover(alice, session.id, { intent: "replay-missed" });
     expect(replay).toMatchObject({ status: 202, body: { ok: true, replaying: seqs } });
-    const [reply] = await until(() => assistants(session.id), (list) => list.length === 1, "the replayed answer");
-    expect(reply).toMatchObject({ sender_id: agentId, kind: "assistant", content: { role: "assistant", parts: [{ type: "text", text: "re: hello??", state: "done" }] } });
+    const [reply] = await until(
+      () => assistants(session.id),
+      (list) => list.length === 1,
+      "the replayed answer",
+    );
+    expect(reply).toMatchObject({
+      sender_id: agentId,
+      kind: "assistant",
+      content: { role: "assistant", parts: [{ type: "text", text: "re: hello??", state: "done" }] },
+    });
     expect(reply!.metadata).toMatchObject({ termination: "finish", console_replay: { answered_seqs: seqs } });
     expect(reply!.seq).toBeGreaterThan(seqs.at(-1)!);
     // The agent got FleetLM's request shape (§8.3) with the missed messages in it.
@@ -104,7 +118,11 @@ describe("missed messages on hand back", () => {
     const callsBefore = agent.calls.length;
     const results = await Promise.all([takeover(alice, session.id, { intent: "replay-missed" }), takeover(admin, session.id, { intent: "replay-missed" })]);
     expect(results.map((r) => r.status).sort()).toEqual([202, 409]);
-    await until(() => assistants(session.id), (list) => list.length === 1, "one replayed answer");
+    await until(
+      () => assistants(session.id),
+      (list) => list.length === 1,
+      "one replayed answer",
+    );
     await world.server.webhooksIdle();
     expect(await assistants(session.id)).toHaveLength(1);
     expect(agent.calls.length).toBe(callsBefore + 1);
@@ -120,7 +138,11 @@ describe("missed messages on hand back", () => {
 
     const answered = await newSession(world, agentId);
     await world.rest.appendMessage(answered.id, { userId: answered.user_id, content: { text: "hi" } });
-    await until(() => assistants(answered.id), (list) => list.length === 1, "the AI's own answer");
+    await until(
+      () => assistants(answered.id),
+      (list) => list.length === 1,
+      "the AI's own answer",
+    );
     expect((await takeover(alice, answered.id, { intent: "claim" })).status).toBe(200);
     const nothing = await takeover(alice, answered.id, { intent: "release" });
     expect(nothing.body).toMatchObject({ ok: true, missed: [] });

@@ -26,7 +26,15 @@ beforeAll(async () => {
   process.env.CONSOLE_PUBLIC_URL = gate.url;
   resetEnvCache();
   admin = await makeOperator("admin");
-  await world.rest.createAgent({ id: AGENT_ID, name: "Null fields", origin_url: agent.url, webhook_path: "/hook", message_history_mode: "entire", message_history_limit: null, headers: null });
+  await world.rest.createAgent({
+    id: AGENT_ID,
+    name: "Null fields",
+    origin_url: agent.url,
+    webhook_path: "/hook",
+    message_history_mode: "entire",
+    message_history_limit: null,
+    headers: null,
+  });
 });
 afterAll(async () => {
   await agent.close();
@@ -69,19 +77,37 @@ describe("an agent with null message_history_limit and headers", () => {
   it("is routed through the gate, which forwards FleetLM's webhook call to it; undo restores the nulls", async () => {
     expect((await post({ intent: "route", agentId: AGENT_ID })).status).toBe(302);
     // The Console changes where FleetLM calls and nothing else: the null limit stays.
-    expect(await rawAgent()).toMatchObject({ origin_url: gate.url, webhook_path: `/gate/agents/${AGENT_ID}`, message_history_limit: null, headers: { "x-console-gate": expect.any(String) } });
+    expect(await rawAgent()).toMatchObject({
+      origin_url: gate.url,
+      webhook_path: `/gate/agents/${AGENT_ID}`,
+      message_history_limit: null,
+      headers: { "x-console-gate": expect.any(String) },
+    });
     expect((await page()).agents.find((a) => a.id === AGENT_ID)).toMatchObject({ gated: true, drifted: false, realUrl: `${agent.url}/hook` });
 
     const session = await newSession(world, AGENT_ID);
     await world.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "hello through the gate" } });
     await world.server.webhooksIdle();
-    const replies = await until(async () => (await world.rest.listMessages(session.id)).filter((m) => m.kind === "assistant"), (list) => list.length === 1, "the AI reply");
+    const replies = await until(
+      async () => (await world.rest.listMessages(session.id)).filter((m) => m.kind === "assistant"),
+      (list) => list.length === 1,
+      "the AI reply",
+    );
     expect(replies[0]!.content).toMatchObject({ parts: [{ type: "text", text: "answered through the gate" }] });
-    expect(world.server.webhookOutcomes().filter((o) => o.sessionId === session.id).map((o) => o.outcome.ok)).toEqual([true]);
+    expect(
+      world.server
+        .webhookOutcomes()
+        .filter((o) => o.sessionId === session.id)
+        .map((o) => o.outcome.ok),
+    ).toEqual([true]);
     expect(agent.calls).toHaveLength(1);
     expect(agent.calls[0]!.url).toBe("/hook");
     expect(agent.calls[0]!.headers["x-console-gate"]).toBeUndefined(); // the gate's secret stays between FleetLM and the Console
-    expect(JSON.parse(agent.calls[0]!.body)).toMatchObject({ session_id: session.id, agent_id: AGENT_ID, messages: [{ seq: 1, content: { text: "hello through the gate" } }] });
+    expect(JSON.parse(agent.calls[0]!.body)).toMatchObject({
+      session_id: session.id,
+      agent_id: AGENT_ID,
+      messages: [{ seq: 1, content: { text: "hello through the gate" } }],
+    });
 
     expect((await post({ intent: "undo", agentId: AGENT_ID })).status).toBe(302);
     expect(await rawAgent()).toMatchObject({ origin_url: agent.url, webhook_path: "/hook", message_history_limit: null, headers: null });

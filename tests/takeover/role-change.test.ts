@@ -21,10 +21,14 @@ afterAll(async () => {
   await world.server.close();
 });
 
-const adminPost = (form: Record<string, string>) => call(() => operatorsAction({ request: request("/admin/operators", { as: admin, form }), params: {}, context: {} }));
+const adminPost = (form: Record<string, string>) =>
+  call(() => operatorsAction({ request: request("/admin/operators", { as: admin, form }), params: {}, context: {} }));
 const held = async (operatorId: string) => (await db()).takeover.findMany({ where: { operatorId, activeSessionId: { not: null } } });
 const releases = async (sessionId: string) =>
-  (await (await db()).auditEvent.findMany({ where: { targetId: sessionId, action: "takeover.release" }, orderBy: { id: "asc" } })).map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+  (await (await db()).auditEvent.findMany({ where: { targetId: sessionId, action: "takeover.release" }, orderBy: { id: "asc" } })).map((r) => ({
+    ...r,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  }));
 
 describe("a role change releases what the new role cannot hold", () => {
   it("demoting a holder to auditor releases all their takeovers, audited as the admin, announced live", async () => {
@@ -50,7 +54,12 @@ describe("a role change releases what the new role cannot hold", () => {
       const [audit] = await releases(s.id);
       expect(audit).toMatchObject({ actorId: admin.id, details: { reason: "role_change", holderId: holder.id, from: "operator", to: "auditor" } });
     }
-    expect(seen.filter((e) => e.holder === null).map((e) => e.sessionId).sort()).toEqual([s1.id, s2.id].sort());
+    expect(
+      seen
+        .filter((e) => e.holder === null)
+        .map((e) => e.sessionId)
+        .sort(),
+    ).toEqual([s1.id, s2.id].sort());
     // The session is free for someone else at once.
     const next = await makeOperator("operator");
     expect((await takeover(next, s1.id, { intent: "claim" })).status).toBe(200);

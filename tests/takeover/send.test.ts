@@ -155,7 +155,10 @@ describe("idempotency on the client message id", () => {
     const failed = await takeover(alice, session.id, { intent: "send", clientMessageId, body: "during outage" });
     expect(failed.status).toBe(502);
     expect(failed.body).toMatchObject({ ok: false, status: "failed", reason: expect.stringContaining("500") });
-    expect(await (await db()).sentMessage.findUnique({ where: { clientMessageId } })).toMatchObject({ status: "failed", error: expect.stringContaining("500") });
+    expect(await (await db()).sentMessage.findUnique({ where: { clientMessageId } })).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("500"),
+    });
     world.server.faults.set({ mode: null });
     const retry = await takeover(alice, session.id, { intent: "send", clientMessageId, body: "during outage" });
     expect(retry.status).toBe(200);
@@ -170,7 +173,11 @@ describe("idempotency on the client message id", () => {
     const proxy = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const upstream = await fetch(world.server.url + req.url, { method: req.method, headers: { "content-type": "application/json", accept: "application/json" }, body: req.method === "GET" ? undefined : Buffer.concat(chunks) });
+      const upstream = await fetch(world.server.url + req.url, {
+        method: req.method,
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: req.method === "GET" ? undefined : Buffer.concat(chunks),
+      });
       const text = await upstream.text();
       if (dropAnswers && req.method === "POST") return void res.socket?.destroy();
       res.writeHead(upstream.status, { "content-type": "application/json" }).end(text);
@@ -203,7 +210,9 @@ describe("idempotency on the client message id", () => {
     const takeoverRow = await prisma.takeover.findUniqueOrThrow({ where: { activeSessionId: session.id } });
     const clientMessageId = randomUUID();
     // As if another request (or a process that died) started this send.
-    await prisma.sentMessage.create({ data: { clientMessageId, sessionId: session.id, takeoverId: takeoverRow.id, operatorId: alice.id, body: "orphan", status: "pending" } });
+    await prisma.sentMessage.create({
+      data: { clientMessageId, sessionId: session.id, takeoverId: takeoverRow.id, operatorId: alice.id, body: "orphan", status: "pending" },
+    });
     const young = await takeover(alice, session.id, { intent: "send", clientMessageId, body: "orphan" });
     expect(young.status).toBe(202);
     expect(await withClientId(session.id, clientMessageId)).toHaveLength(0);

@@ -43,7 +43,10 @@ describe("claiming a session", () => {
     expect((second.body as { reason: string }).reason).toContain(alice.name);
     const view = await panel(bob, id);
     expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ takeover: { holder: { id: alice.id } }, timeline: [{ operator: { id: alice.id }, reason: "angry customer", active: true }] });
+    expect(view.body).toMatchObject({
+      takeover: { holder: { id: alice.id } },
+      timeline: [{ operator: { id: alice.id }, reason: "angry customer", active: true }],
+    });
     expect(await auditActions(id)).toEqual(["takeover.claim"]);
   });
 

@@ -16,7 +16,9 @@ export function DataTableColumnHeader<Row, Value>({ column, title }: { column: C
       className="inline-flex items-center gap-1 hover:text-slate-900 dark:hover:text-white"
     >
       {title}
-      <span aria-hidden className={sorted ? "" : "text-slate-400"}>{arrow}</span>
+      <span aria-hidden className={sorted ? "" : "text-slate-400"}>
+        {arrow}
+      </span>
       <span className="sr-only">{sorted ? `, sorted ${sorted === "asc" ? "ascending" : "descending"}` : ", sort"}</span>
     </Link>
   );

@@ -7,7 +7,12 @@ const disabledClass = "rounded border border-slate-200 px-2 py-1 text-slate-400 
 
 function PageLink({ page, label, disabled }: { page: number; label: string; disabled: boolean }) {
   const { search } = useLocation();
-  if (disabled) return <span aria-disabled="true" className={disabledClass}>{label}</span>;
+  if (disabled)
+    return (
+      <span aria-disabled="true" className={disabledClass}>
+        {label}
+      </span>
+    );
   return (
     <Link to={withParams(search, { page: page === 1 ? null : page })} preventScrollReset className={linkClass}>
       {label}
@@ -29,9 +34,16 @@ export function DataTablePagination({ state }: { state: TableState }) {
         Rows per page
         {PAGE_SIZES.map((size) =>
           size === pageSize ? (
-            <span key={size} aria-current="true" className="rounded bg-slate-200 px-1.5 py-0.5 font-medium dark:bg-slate-800">{size}</span>
+            <span key={size} aria-current="true" className="rounded bg-slate-200 px-1.5 py-0.5 font-medium dark:bg-slate-800">
+              {size}
+            </span>
           ) : (
-            <Link key={size} to={withParams(search, { pageSize: size })} preventScrollReset className="rounded px-1.5 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-900">
+            <Link
+              key={size}
+              to={withParams(search, { pageSize: size })}
+              preventScrollReset
+              className="rounded px-1.5 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-900"
+            >
               {size}
             </Link>
           ),

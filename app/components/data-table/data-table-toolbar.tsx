@@ -38,7 +38,17 @@ export function DataTableToolbar({ fields, filterKeys = fields, children, aside 
 }
 
 /** A labelled text input for the toolbar form. */
-export function DataTableTextFilter({ name, label, type = "search", placeholder }: { name: string; label: string; type?: "search" | "date"; placeholder?: string }) {
+export function DataTableTextFilter({
+  name,
+  label,
+  type = "search",
+  placeholder,
+}: {
+  name: string;
+  label: string;
+  type?: "search" | "date";
+  placeholder?: string;
+}) {
   const [params] = useSearchParams();
   return (
     <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">

@@ -5,7 +5,9 @@ import type { HTMLAttributes, ReactNode, Ref } from "react";
 import type { TableState } from "~/lib/table-state";
 
 /** What a page may add to each body row: a key (to re-mount it), a ref, handlers, data-* and ARIA attributes, classes. */
-export type RowExtras = HTMLAttributes<HTMLTableRowElement> & { key?: string; ref?: Ref<HTMLTableRowElement> } & { [data: `data-${string}`]: string | undefined };
+export type RowExtras = HTMLAttributes<HTMLTableRowElement> & { key?: string; ref?: Ref<HTMLTableRowElement> } & {
+  [data: `data-${string}`]: string | undefined;
+};
 
 export function useServerTable<TRow>(options: {
   data: TRow[];

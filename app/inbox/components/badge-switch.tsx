@@ -21,7 +21,11 @@ export function BadgeSwitch({ shown }: { shown: boolean }) {
         />
         Unread badge in the menu
       </label>
-      {fetcher.data && !fetcher.data.ok ? <span role="alert" className="ml-2 text-red-700 dark:text-red-300">{fetcher.data.message}</span> : null}
+      {fetcher.data && !fetcher.data.ok ? (
+        <span role="alert" className="ml-2 text-red-700 dark:text-red-300">
+          {fetcher.data.message}
+        </span>
+      ) : null}
     </fetcher.Form>
   );
 }

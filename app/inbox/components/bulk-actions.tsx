@@ -45,7 +45,15 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
     const data = fetcher.data;
     if (data && data.ok === false) {
       // Failed: say why, and keep the selection so the user can try again.
-      setResult({ ok: false, text: data.message ?? Object.values(data.errors ?? {}).flat().join(" ") ?? "The action failed." });
+      setResult({
+        ok: false,
+        text:
+          data.message ??
+          Object.values(data.errors ?? {})
+            .flat()
+            .join(" ") ??
+          "The action failed.",
+      });
       return;
     }
     // Success answers with a redirect (post/redirect/get), so the fetcher has no data: say what was done.
@@ -63,21 +71,32 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
   };
 
   return (
-    <div role="region" aria-label="Bulk actions" data-testid="bulk-actions" className="flex flex-wrap items-center gap-2 rounded-md border border-blue-200 bg-blue-50 px-3 py-2 text-sm dark:border-blue-900 dark:bg-blue-950">
+    <div
+      role="region"
+      aria-label="Bulk actions"
+      data-testid="bulk-actions"
+      className="flex flex-wrap items-center gap-2 rounded-md border border-blue-200 bg-blue-50 px-3 py-2 text-sm dark:border-blue-900 dark:bg-blue-950"
+    >
       {n === 0 ? (
         <span className="text-slate-600 dark:text-slate-300">Select sessions (checkbox or x) to act on several at once.</span>
       ) : (
         <>
-          <span className="font-medium" data-testid="selected-count">{n} selected</span>
+          <span className="font-medium" data-testid="selected-count">
+            {n} selected
+          </span>
           {offPage > 0 ? (
             <span data-testid="selected-off-page" className="text-slate-600 dark:text-slate-300">
               ({offPage} not shown on this page)
             </span>
           ) : null}
-          <button type="button" className="underline" onClick={onClear}>Clear</button>
+          <button type="button" className="underline" onClick={onClear}>
+            Clear
+          </button>
           <fetcher.Form method="post" onSubmit={onSubmit}>
             {ids}
-            <button name="intent" value="mark-read" className={button} disabled={busy}>Mark read</button>
+            <button name="intent" value="mark-read" className={button} disabled={busy}>
+              Mark read
+            </button>
           </fetcher.Form>
           <fetcher.Form method="post" onSubmit={onSubmit}>
             {ids}
@@ -89,63 +108,121 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
             <>
               <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
                 {ids}
-                <label className="sr-only" htmlFor="bulk-assignee">Assign to</label>
-                <select id="bulk-assignee" name="assignee" defaultValue="me" className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950">
+                <label className="sr-only" htmlFor="bulk-assignee">
+                  Assign to
+                </label>
+                <select
+                  id="bulk-assignee"
+                  name="assignee"
+                  defaultValue="me"
+                  className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950"
+                >
                   <option value="me">Me</option>
                   <option value="round-robin">Round-robin (signed in, under the cap)</option>
                   <option value="none">Nobody</option>
                   {operators.map((op) => (
-                    <option key={op.id} value={op.id}>{op.name}</option>
+                    <option key={op.id} value={op.id}>
+                      {op.name}
+                    </option>
                   ))}
                 </select>
-                <button name="intent" value="assign" className={button} disabled={busy}>Assign</button>
+                <button name="intent" value="assign" className={button} disabled={busy}>
+                  Assign
+                </button>
               </fetcher.Form>
               <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
                 {ids}
-                <label className="sr-only" htmlFor="bulk-label">Label</label>
-                <input id="bulk-label" name="label" list="inbox-labels" required maxLength={40} placeholder="label" className="w-28 rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950" />
+                <label className="sr-only" htmlFor="bulk-label">
+                  Label
+                </label>
+                <input
+                  id="bulk-label"
+                  name="label"
+                  list="inbox-labels"
+                  required
+                  maxLength={40}
+                  placeholder="label"
+                  className="w-28 rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+                />
                 <datalist id="inbox-labels">
-                  {labels.map((label) => <option key={label} value={label} />)}
+                  {labels.map((label) => (
+                    <option key={label} value={label} />
+                  ))}
                 </datalist>
-                <button name="intent" value="label-add" className={button} disabled={busy}>Add label</button>
-                <button name="intent" value="label-remove" className={button} disabled={busy}>Remove label</button>
+                <button name="intent" value="label-add" className={button} disabled={busy}>
+                  Add label
+                </button>
+                <button name="intent" value="label-remove" className={button} disabled={busy}>
+                  Remove label
+                </button>
               </fetcher.Form>
               <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
                 {ids}
                 <input type="hidden" name="intent" value="set-state" />
-                <button name="state" value="resolved" className={button} disabled={busy}>Resolve</button>
-                <button name="state" value="open" className={button} disabled={busy} title="A human has it">Open</button>
-                <button name="state" value="pending" className={button} disabled={busy} title="Hand back to the AI">To the AI</button>
+                <button name="state" value="resolved" className={button} disabled={busy}>
+                  Resolve
+                </button>
+                <button name="state" value="open" className={button} disabled={busy} title="A human has it">
+                  Open
+                </button>
+                <button name="state" value="pending" className={button} disabled={busy} title="Hand back to the AI">
+                  To the AI
+                </button>
               </fetcher.Form>
               <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
                 {ids}
-                <label className="sr-only" htmlFor="bulk-snooze">Snooze for</label>
-                <select id="bulk-snooze" name="minutes" defaultValue="60" className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950">
+                <label className="sr-only" htmlFor="bulk-snooze">
+                  Snooze for
+                </label>
+                <select
+                  id="bulk-snooze"
+                  name="minutes"
+                  defaultValue="60"
+                  className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950"
+                >
                   <option value="60">1 hour</option>
                   <option value="240">4 hours</option>
                   <option value="1440">1 day</option>
                   <option value="10080">1 week</option>
                 </select>
-                <button name="intent" value="snooze" className={button} disabled={busy}>Snooze</button>
+                <button name="intent" value="snooze" className={button} disabled={busy}>
+                  Snooze
+                </button>
               </fetcher.Form>
               {confirming ? (
                 <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1" role="alertdialog" aria-label="Confirm archive">
                   {ids}
                   <input type="hidden" name="confirm" value="archive" />
-                  <span>Archive {n} session{n === 1 ? "" : "s"} in FleetLM?</span>
-                  <button name="intent" value="archive" className={`${button} border-red-400 text-red-700 dark:text-red-300`} disabled={busy}>Yes, archive</button>
-                  <button type="button" className={button} onClick={() => setConfirming(false)}>Cancel</button>
+                  <span>
+                    Archive {n} session{n === 1 ? "" : "s"} in FleetLM?
+                  </span>
+                  <button name="intent" value="archive" className={`${button} border-red-400 text-red-700 dark:text-red-300`} disabled={busy}>
+                    Yes, archive
+                  </button>
+                  <button type="button" className={button} onClick={() => setConfirming(false)}>
+                    Cancel
+                  </button>
                 </fetcher.Form>
               ) : (
-                <button type="button" className={button} onClick={() => setConfirming(true)} disabled={busy}>Archive…</button>
+                <button type="button" className={button} onClick={() => setConfirming(true)} disabled={busy}>
+                  Archive…
+                </button>
               )}
             </>
           ) : null}
         </>
       )}
-      {busy ? <span role="status" className="text-slate-600 dark:text-slate-300">Working…</span> : null}
+      {busy ? (
+        <span role="status" className="text-slate-600 dark:text-slate-300">
+          Working…
+        </span>
+      ) : null}
       {result ? (
-        <p role={result.ok ? "status" : "alert"} data-testid="bulk-result" className={`w-full ${result.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}>
+        <p
+          role={result.ok ? "status" : "alert"}
+          data-testid="bulk-result"
+          className={`w-full ${result.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}
+        >
           {result.text}
         </p>
       ) : null}

@@ -51,7 +51,9 @@ export function SavedViewsBar({ mine, team, isAdmin }: { mine: SavedView[]; team
         <Form method="post" className="contents">
           <input type="hidden" name="intent" value="view-delete" />
           <input type="hidden" name="viewId" value={view.id} />
-          <button aria-label={`Delete the view ${view.name}`} className="px-2 text-slate-500 hover:text-red-700 dark:hover:text-red-300">×</button>
+          <button aria-label={`Delete the view ${view.name}`} className="px-2 text-slate-500 hover:text-red-700 dark:hover:text-red-300">
+            ×
+          </button>
         </Form>
       ) : null}
     </li>
@@ -72,19 +74,29 @@ export function SavedViewsBar({ mine, team, isAdmin }: { mine: SavedView[]; team
       ) : null}
       <details className="relative">
         <summary className="cursor-pointer list-none rounded border border-dashed border-slate-300 px-2 py-0.5 dark:border-slate-700">Save this view…</summary>
-        <Form method="post" className="absolute z-10 mt-1 flex w-72 flex-col gap-2 rounded border border-slate-200 bg-white p-3 shadow dark:border-slate-800 dark:bg-slate-900">
+        <Form
+          method="post"
+          className="absolute z-10 mt-1 flex w-72 flex-col gap-2 rounded border border-slate-200 bg-white p-3 shadow dark:border-slate-800 dark:bg-slate-900"
+        >
           <input type="hidden" name="intent" value="view-save" />
           <input type="hidden" name="search" value={search} />
           <label className="flex flex-col text-xs">
             Name
-            <input name="name" required maxLength={60} className="mt-0.5 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950" />
+            <input
+              name="name"
+              required
+              maxLength={60}
+              className="mt-0.5 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+            />
           </label>
           {isAdmin ? (
             <label className="flex items-center gap-1.5 text-xs">
               <input type="checkbox" name="team" value="on" /> Pin for the whole team
             </label>
           ) : null}
-          <button disabled={saving} className="rounded bg-slate-800 px-3 py-1 text-white disabled:opacity-60 dark:bg-slate-200 dark:text-slate-900">{saving ? "Saving…" : "Save"}</button>
+          <button disabled={saving} className="rounded bg-slate-800 px-3 py-1 text-white disabled:opacity-60 dark:bg-slate-200 dark:text-slate-900">
+            {saving ? "Saving…" : "Save"}
+          </button>
         </Form>
       </details>
     </div>
@@ -97,14 +109,20 @@ export function UrlProblems({ problems }: { problems: { key: string; message: st
   if (problems.length === 0) return null;
   const keys = [...new Set(problems.map((p) => p.key))];
   return (
-    <div role="alert" data-testid="url-problems" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+    <div
+      role="alert"
+      data-testid="url-problems"
+      className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+    >
       <p className="font-medium">Some of this link's settings were not understood and are left out:</p>
       <ul className="ml-5 list-disc">
         {problems.map((p, i) => (
           <li key={i}>{p.message}</li>
         ))}
       </ul>
-      <Link to={withParams(search, Object.fromEntries(keys.map((k) => [k, null])))} className="underline">Remove them from the address</Link>
+      <Link to={withParams(search, Object.fromEntries(keys.map((k) => [k, null])))} className="underline">
+        Remove them from the address
+      </Link>
     </div>
   );
 }
@@ -207,7 +225,9 @@ function AgentSelect({ agents }: { agents: string[] }) {
     >
       <option value="">Any</option>
       {[...new Set([...agents, ...(current ? [current] : [])])].map((agent) => (
-        <option key={agent} value={agent}>{agent}</option>
+        <option key={agent} value={agent}>
+          {agent}
+        </option>
       ))}
     </select>
   );

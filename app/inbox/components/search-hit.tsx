@@ -32,7 +32,9 @@ export function SearchHit({ sessionId, seq, snippet }: { sessionId: string; seq:
       <span className="mr-1 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">#{seq}</span>
       {hitRuns(snippet).map((run, i) =>
         run.hit ? (
-          <mark key={i} className="rounded bg-yellow-200 px-0.5 text-slate-900 dark:bg-yellow-600 dark:text-white">{run.text}</mark>
+          <mark key={i} className="rounded bg-yellow-200 px-0.5 text-slate-900 dark:bg-yellow-600 dark:text-white">
+            {run.text}
+          </mark>
         ) : (
           <span key={i}>{run.text}</span>
         ),

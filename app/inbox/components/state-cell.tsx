@@ -32,10 +32,18 @@ export function StateCell({ row, now, unansweredMinutes }: { row: Row; now: numb
   const reason = row.state === "waiting" ? row.handoffReason : unanswered ? `No answer for over ${unansweredMinutes} min` : null;
   return (
     <span className="flex flex-col gap-0.5" data-testid={`state-${row.id}`}>
-      <span className={`w-fit rounded px-1.5 text-xs font-medium ${TONE[waiting ? "waiting" : row.state]}`}>{waiting ? STATE_LABEL.waiting : STATE_LABEL[row.state]}</span>
-      {reason ? <span className="max-w-56 text-xs text-slate-600 dark:text-slate-300" data-testid={`reason-${row.id}`}>{reason}</span> : null}
+      <span className={`w-fit rounded px-1.5 text-xs font-medium ${TONE[waiting ? "waiting" : row.state]}`}>
+        {waiting ? STATE_LABEL.waiting : STATE_LABEL[row.state]}
+      </span>
+      {reason ? (
+        <span className="max-w-56 text-xs text-slate-600 dark:text-slate-300" data-testid={`reason-${row.id}`}>
+          {reason}
+        </span>
+      ) : null}
       {waiting && row.waitingSince ? <span className="text-xs text-slate-500 dark:text-slate-400">waiting {waitedFor(row.waitingSince, now)}</span> : null}
-      {row.state === "snoozed" && row.snoozedUntil ? <span className="text-xs text-slate-500 dark:text-slate-400">until {new Date(row.snoozedUntil).toISOString().slice(0, 16).replace("T", " ")} UTC</span> : null}
+      {row.state === "snoozed" && row.snoozedUntil ? (
+        <span className="text-xs text-slate-500 dark:text-slate-400">until {new Date(row.snoozedUntil).toISOString().slice(0, 16).replace("T", " ")} UTC</span>
+      ) : null}
     </span>
   );
 }

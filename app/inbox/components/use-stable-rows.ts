@@ -42,7 +42,13 @@ export function useStableRows<T extends { id: string }>(incoming: T[], holding: 
   // Rows already shown take their new cells; a row that left the result stays until the list is released.
   const rows = frozen.current.map((row) => byId.get(row.id) ?? row);
   frozen.current = rows;
-  const result = { rows, pending: pendingChanges(rows.map((r) => r.id), incoming.map((r) => r.id)) };
+  const result = {
+    rows,
+    pending: pendingChanges(
+      rows.map((r) => r.id),
+      incoming.map((r) => r.id),
+    ),
+  };
   last.current = { incoming, result };
   return result;
 }

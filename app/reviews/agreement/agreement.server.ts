@@ -29,12 +29,21 @@ async function queueRatings(queue: QueueDef): Promise<Rated[]> {
       take: BATCH,
       ...(cursor ? { cursor: { queueId_sessionId_seq_reviewerId: cursor }, skip: 1 } : {}),
     });
-    const reviews = await prisma.review.findMany({ where: { id: { in: slice.map((c) => c.reviewId) } }, select: { id: true, rating: true, scores: { select: { key: true, value: true } } } });
+    const reviews = await prisma.review.findMany({
+      where: { id: { in: slice.map((c) => c.reviewId) } },
+      select: { id: true, rating: true, scores: { select: { key: true, value: true } } },
+    });
     const byId = new Map(reviews.map((r) => [r.id, r]));
     for (const c of slice) {
       const r = byId.get(c.reviewId);
       if (!r) continue;
-      out.push({ sessionId: c.sessionId, seq: c.seq, reviewerId: c.reviewerId, at: c.at, values: { [RATING_KEY]: r.rating, ...Object.fromEntries(r.scores.map((s) => [s.key, s.value])) } });
+      out.push({
+        sessionId: c.sessionId,
+        seq: c.seq,
+        reviewerId: c.reviewerId,
+        at: c.at,
+        values: { [RATING_KEY]: r.rating, ...Object.fromEntries(r.scores.map((s) => [s.key, s.value])) },
+      });
     }
     if (slice.length < BATCH) break;
     const last = slice[slice.length - 1]!;
@@ -81,7 +90,10 @@ export function periodOf(d: Date, by: AgreementPeriod): string {
   return t.toISOString().slice(0, 10);
 }
 
-export async function queueAgreement(queue: QueueDef, options: { by?: AgreementPeriod } = {}): Promise<{ by: AgreementPeriod; scores: ScoreAgreement[]; disagreements: Disagreement[] }> {
+export async function queueAgreement(
+  queue: QueueDef,
+  options: { by?: AgreementPeriod } = {},
+): Promise<{ by: AgreementPeriod; scores: ScoreAgreement[]; disagreements: Disagreement[] }> {
   const by = options.by ?? "week";
   const prisma = await db();
   const [ratings, configs, adjudications] = await Promise.all([
@@ -89,7 +101,14 @@ export async function queueAgreement(queue: QueueDef, options: { by?: AgreementP
     currentScoreConfigs(queue.scoreKeys),
     prisma.adjudication.findMany({ where: { queueId: queue.id } }),
   ]);
-  const names = new Map((await prisma.operator.findMany({ where: { id: { in: [...new Set([...ratings.map((r) => r.reviewerId), ...adjudications.map((a) => a.adminId)])] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]));
+  const names = new Map(
+    (
+      await prisma.operator.findMany({
+        where: { id: { in: [...new Set([...ratings.map((r) => r.reviewerId), ...adjudications.map((a) => a.adminId)])] } },
+        select: { id: true, name: true },
+      })
+    ).map((o) => [o.id, o.name]),
+  );
   const scoreDefs: { key: string; label: string; level: Level }[] = [
     { key: RATING_KEY, label: "Good / bad", level: "nominal" },
     ...configs.map((c) => ({ key: c.key, label: c.label, level: (c.kind === "numeric" ? "interval" : "nominal") as Level })),
@@ -103,8 +122,11 @@ export async function queueAgreement(queue: QueueDef, options: { by?: AgreementP
   for (const def of scoreDefs) {
     const units: { values: { reviewerId: string; value: string }[]; at: Date; sessionId: string; seq: number }[] = [];
     for (const rows of byItem.values()) {
-      const values = rows.filter((r) => r.values[def.key] !== undefined && r.values[def.key] !== "").map((r) => ({ reviewerId: r.reviewerId, value: r.values[def.key]! }));
-      if (values.length >= 2) units.push({ values, at: rows.reduce((m, r) => (r.at > m ? r.at : m), rows[0]!.at), sessionId: rows[0]!.sessionId, seq: rows[0]!.seq });
+      const values = rows
+        .filter((r) => r.values[def.key] !== undefined && r.values[def.key] !== "")
+        .map((r) => ({ reviewerId: r.reviewerId, value: r.values[def.key]! }));
+      if (values.length >= 2)
+        units.push({ values, at: rows.reduce((m, r) => (r.at > m ? r.at : m), rows[0]!.at), sessionId: rows[0]!.sessionId, seq: rows[0]!.seq });
     }
     const toUnit = (u: (typeof units)[number]) => u.values.map((v) => (def.level === "interval" ? Number(v.value) : v.value));
     const alpha = krippendorffAlpha(units.map(toUnit), def.level);
@@ -141,10 +163,18 @@ export async function queueAgreement(queue: QueueDef, options: { by?: AgreementP
       // Kappa is defined for two raters: report it when exactly two people rated this score.
       kappa: raters.size === 2 && pairs.length === 1 ? pairs[0]!.kappa : null,
       pairs: pairs.sort((p, q) => q.items - p.items),
-      series: [...periods].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, list]): AgreementPoint => {
-        const point = krippendorffAlpha(list.map(toUnit), def.level);
-        return { period, items: list.length, values: point.pairable, raters: new Set(list.flatMap((u) => u.values.map((v) => v.reviewerId))).size, alpha: point.alpha };
-      }),
+      series: [...periods]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([period, list]): AgreementPoint => {
+          const point = krippendorffAlpha(list.map(toUnit), def.level);
+          return {
+            period,
+            items: list.length,
+            values: point.pairable,
+            raters: new Set(list.flatMap((u) => u.values.map((v) => v.reviewerId))).size,
+            alpha: point.alpha,
+          };
+        }),
     });
     for (const u of units) {
       if (new Set(u.values.map((v) => v.value)).size < 2) continue;
@@ -172,7 +202,10 @@ export const AdjudicationSchema = z.object({
 });
 
 export class AdjudicationError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -195,7 +228,21 @@ export async function adjudicate(actor: NonNullable<AuditActor>, queue: QueueDef
   const pk = { queueId: queue.id, sessionId: input.sessionId, seq: input.seq, key: input.key };
   await prisma.$transaction(async (tx) => {
     const before = await tx.adjudication.findUnique({ where: { queueId_sessionId_seq_key: pk } });
-    await tx.adjudication.upsert({ where: { queueId_sessionId_seq_key: pk }, create: { ...pk, value, note: input.note, adminId: actor.id }, update: { value, note: input.note, adminId: actor.id, at: new Date() } });
-    await audit({ actor, action: "review_queue.adjudicate", targetType: "review_queue", targetId: queue.id, details: { ...pk, value, previous: before?.value ?? null, note: input.note }, ip }, tx);
+    await tx.adjudication.upsert({
+      where: { queueId_sessionId_seq_key: pk },
+      create: { ...pk, value, note: input.note, adminId: actor.id },
+      update: { value, note: input.note, adminId: actor.id, at: new Date() },
+    });
+    await audit(
+      {
+        actor,
+        action: "review_queue.adjudicate",
+        targetType: "review_queue",
+        targetId: queue.id,
+        details: { ...pk, value, previous: before?.value ?? null, note: input.note },
+        ip,
+      },
+      tx,
+    );
   });
 }

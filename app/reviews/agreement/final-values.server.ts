@@ -20,7 +20,9 @@ export async function adjudicatedValues(replies: { sessionId: string; seq: numbe
   // By session, then the seqs here: decisions are few per session, and Prisma builds a list of (session, seqs)
   // pairs tens of times slower than the database answers either.
   for (let i = 0; i < sessions.length; i += SLICE) {
-    rows.push(...(await prisma.adjudication.findMany({ where: { sessionId: { in: sessions.slice(i, i + SLICE) } } })).filter((row) => wanted.has(replyKey(row))));
+    rows.push(
+      ...(await prisma.adjudication.findMany({ where: { sessionId: { in: sessions.slice(i, i + SLICE) } } })).filter((row) => wanted.has(replyKey(row))),
+    );
   }
   if (rows.length === 0) return out;
   const admins = await prisma.operator.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.adminId))] } }, select: { id: true, email: true } });
@@ -29,7 +31,8 @@ export async function adjudicatedValues(replies: { sessionId: string; seq: numbe
     const values = out.get(replyKey(row)) ?? new Map<string, FinalValue>();
     const seen = values.get(row.key);
     // The same reply settled in two queues: the newer decision is the final one.
-    if (!seen || row.at > seen.at) values.set(row.key, { key: row.key, value: row.value, queueId: row.queueId, by: email.get(row.adminId) ?? row.adminId, at: row.at });
+    if (!seen || row.at > seen.at)
+      values.set(row.key, { key: row.key, value: row.value, queueId: row.queueId, by: email.get(row.adminId) ?? row.adminId, at: row.at });
     out.set(replyKey(row), values);
   }
   return out;
@@ -42,13 +45,19 @@ export const FINAL_COLUMNS = ["final_rating", "final_scores", "adjudicated", "ad
  * reviewer's (`key=value (adjudicated)`; the others keep `(vN)`), the adjudicated keys, and who and when for
  * each of them in the same order (`; `-separated).
  */
-export function finalCells(own: { rating: string | null; scores: { key: string; value: string; version: number }[] }, decided: Map<string, FinalValue> | undefined): [string | null, string, string, string, string] {
+export function finalCells(
+  own: { rating: string | null; scores: { key: string; value: string; version: number }[] },
+  decided: Map<string, FinalValue> | undefined,
+): [string | null, string, string, string, string] {
   const settled = [...(decided?.values() ?? [])].sort((a, b) => (a.key === RATING_KEY ? -1 : b.key === RATING_KEY ? 1 : a.key < b.key ? -1 : 1));
   const final = new Map(own.scores.map((s) => [s.key, `${s.key}=${s.value} (v${s.version})`]));
   for (const d of settled) if (d.key !== RATING_KEY) final.set(d.key, `${d.key}=${d.value} (adjudicated)`);
   return [
     decided?.get(RATING_KEY)?.value ?? own.rating,
-    [...final].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, cell]) => cell).join("; "),
+    [...final]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, cell]) => cell)
+      .join("; "),
     settled.map((d) => d.key).join("; "),
     settled.map((d) => d.by).join("; "),
     settled.map((d) => d.at.toISOString()).join("; "),

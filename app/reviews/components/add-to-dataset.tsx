@@ -25,12 +25,37 @@ export function AddToDataset({ sessionId, seq, datasets }: { sessionId: string; 
       <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Add to dataset</summary>
       <div className="mt-1 space-y-1">
         <select value={datasetId} onChange={(e) => setDatasetId(e.target.value)} aria-label="Dataset" className={input}>
-          {datasets.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
         </select>
-        <textarea value={corrected} onChange={(e) => setCorrected(e.target.value)} rows={3} aria-label="Corrected answer" placeholder="Corrected answer (optional: the reply as it should have been)" className={`block w-full ${input}`} />
+        <textarea
+          value={corrected}
+          onChange={(e) => setCorrected(e.target.value)}
+          rows={3}
+          aria-label="Corrected answer"
+          placeholder="Corrected answer (optional: the reply as it should have been)"
+          className={`block w-full ${input}`}
+        />
         <div className="flex items-center gap-2">
-          <button type="button" onClick={() => void add()} disabled={state.status === "saving"} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">Add</button>
-          {state.message ? <span role={state.status === "error" ? "alert" : "status"} className={state.status === "error" ? "text-red-600" : "text-green-700 dark:text-green-400"}>{state.message}</span> : null}
+          <button
+            type="button"
+            onClick={() => void add()}
+            disabled={state.status === "saving"}
+            className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700"
+          >
+            Add
+          </button>
+          {state.message ? (
+            <span
+              role={state.status === "error" ? "alert" : "status"}
+              className={state.status === "error" ? "text-red-600" : "text-green-700 dark:text-green-400"}
+            >
+              {state.message}
+            </span>
+          ) : null}
         </div>
       </div>
     </details>

@@ -12,7 +12,10 @@ export function AgreementSeries({ label, scoreKey, by, series }: { label: string
   const low = Math.min(0, ...series.map((p) => p.alpha ?? 0));
   const data = series.map((p) => ({ ...p, name: by === "week" ? `wk ${p.period}` : p.period, n: `n ${p.items}` }));
   return (
-    <Card title={`${label}: α per ${by} — ${count(items)} repl${items === 1 ? "y" : "ies"} compared in ${series.length} ${by}${series.length === 1 ? "" : "s"}`} testId={`agreement-series-${scoreKey}`}>
+    <Card
+      title={`${label}: α per ${by} — ${count(items)} repl${items === 1 ? "y" : "ies"} compared in ${series.length} ${by}${series.length === 1 ? "" : "s"}`}
+      testId={`agreement-series-${scoreKey}`}
+    >
       {series.length ? (
         <LineChart width={520} height={200} data={data} margin={{ top: 18, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#94a3b833" />

@@ -10,7 +10,8 @@ export function countRecords(text: string, state: { inQuotes: boolean }): number
   let records = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
-    if (ch === 34) state.inQuotes = !state.inQuotes; // '"' (an escaped "" toggles twice)
+    if (ch === 34)
+      state.inQuotes = !state.inQuotes; // '"' (an escaped "" toggles twice)
     else if (ch === 10 && !state.inQuotes) records++;
   }
   return records;
@@ -71,20 +72,37 @@ export function ExportButton({ href, label, className = "" }: { href: string; la
   const pct = progress.total ? Math.min(100, Math.round((progress.rows / Math.max(1, progress.total)) * 100)) : null;
   return (
     <div className={`flex items-center gap-2 text-sm ${className}`}>
-      <a href={href} download onClick={run} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" aria-disabled={progress.state === "running"}>
+      <a
+        href={href}
+        download
+        onClick={run}
+        className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+        aria-disabled={progress.state === "running"}
+      >
         {label}
       </a>
       {progress.state === "running" ? (
         <>
           <progress max={progress.total ?? undefined} value={progress.total ? progress.rows : undefined} aria-label="Export progress" className="w-32" />
           <span data-testid="export-progress">
-            {progress.rows.toLocaleString("en")} {progress.total !== null ? `of ${progress.total.toLocaleString("en")} rows (${pct}%)` : "rows"} · {(progress.bytes / 1024).toFixed(0)} KiB
+            {progress.rows.toLocaleString("en")} {progress.total !== null ? `of ${progress.total.toLocaleString("en")} rows (${pct}%)` : "rows"} ·{" "}
+            {(progress.bytes / 1024).toFixed(0)} KiB
           </span>
-          <button type="button" onClick={() => abort.current?.abort()} className="text-blue-600 underline dark:text-blue-400">Cancel</button>
+          <button type="button" onClick={() => abort.current?.abort()} className="text-blue-600 underline dark:text-blue-400">
+            Cancel
+          </button>
         </>
       ) : null}
-      {progress.state === "done" ? <span role="status" data-testid="export-done">Exported {progress.rows.toLocaleString("en")} rows.</span> : null}
-      {progress.state === "error" ? <span role="alert" className="text-red-600">{progress.message}</span> : null}
+      {progress.state === "done" ? (
+        <span role="status" data-testid="export-done">
+          Exported {progress.rows.toLocaleString("en")} rows.
+        </span>
+      ) : null}
+      {progress.state === "error" ? (
+        <span role="alert" className="text-red-600">
+          {progress.message}
+        </span>
+      ) : null}
     </div>
   );
 }

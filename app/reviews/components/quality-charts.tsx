@@ -27,8 +27,12 @@ function Figure({ label, value, of, testId }: { label: string; value: string; of
   return (
     <div className="rounded border border-slate-200 px-3 py-2 dark:border-slate-800">
       <div className="text-xs text-slate-500 dark:text-slate-400">{label}</div>
-      <div className="text-lg font-semibold" data-testid={testId}>{value}</div>
-      <div className="text-xs text-slate-500 dark:text-slate-400" data-testid={testId ? `${testId}-of` : undefined}>{of}</div>
+      <div className="text-lg font-semibold" data-testid={testId}>
+        {value}
+      </div>
+      <div className="text-xs text-slate-500 dark:text-slate-400" data-testid={testId ? `${testId}-of` : undefined}>
+        {of}
+      </div>
     </div>
   );
 }
@@ -57,7 +61,9 @@ export function BarLinks({ bars }: { bars: ChartBar[] }) {
               {b.name}: {count(b.count)}
             </a>
           ) : (
-            <span>{b.name}: {count(b.count)}</span>
+            <span>
+              {b.name}: {count(b.count)}
+            </span>
           )}
         </li>
       ))}
@@ -100,12 +106,32 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-2 md:grid-cols-4 xl:grid-cols-7">
         <Figure label="Replies" value={count(q.replies.total)} of={`${count(ai)} AI · ${count(q.replies.operator)} by operators`} testId="figure-replies" />
-        <Figure label="Latency p50" value={ms(q.latency.p50)} of={`of ${count(q.latency.measured)} of ${count(ai)} AI replies (measured by the Console)`} testId="figure-p50" />
-        <Figure label="Latency p95" value={ms(q.latency.p95)} of={`of ${count(q.latency.measured)} of ${count(ai)} AI replies (measured by the Console)`} testId="figure-p95" />
+        <Figure
+          label="Latency p50"
+          value={ms(q.latency.p50)}
+          of={`of ${count(q.latency.measured)} of ${count(ai)} AI replies (measured by the Console)`}
+          testId="figure-p50"
+        />
+        <Figure
+          label="Latency p95"
+          value={ms(q.latency.p95)}
+          of={`of ${count(q.latency.measured)} of ${count(ai)} AI replies (measured by the Console)`}
+          testId="figure-p95"
+        />
         <Figure label="Aborted" value={pct(abortShare)} of={`${count(q.terminations.abort)} of ${count(ai)} AI replies`} testId="figure-abort-share" />
         <Figure label="Reviews" value={count(reviews)} of="written in the range" testId="figure-reviews" />
-        <Figure label="Rated bad" value={pct(q.ratings.badShare)} of={`${count(q.ratings.bad)} of ${count(reviews)} reviews written in the range`} testId="figure-bad-share" />
-        <Figure label="Taken over" value={pct(q.takeovers.rate)} of={`${count(q.takeovers.takenOver)} of ${count(q.takeovers.sessions)} sessions active in the range`} testId="figure-takeover-rate" />
+        <Figure
+          label="Rated bad"
+          value={pct(q.ratings.badShare)}
+          of={`${count(q.ratings.bad)} of ${count(reviews)} reviews written in the range`}
+          testId="figure-bad-share"
+        />
+        <Figure
+          label="Taken over"
+          value={pct(q.takeovers.rate)}
+          of={`${count(q.takeovers.takenOver)} of ${count(q.takeovers.sessions)} sessions active in the range`}
+          testId="figure-takeover-rate"
+        />
       </div>
       <div className="grid gap-4 xl:grid-cols-2">
         <Card title={`AI replies per day (${count(ai)})`} testId="chart-replies">
@@ -118,8 +144,8 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
           <Bars bars={links.latency} testId="bars-latency" />
           <BarLinks bars={links.latency} />
           <p className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="latency-note">
-            From each reply&apos;s user message to the reply, by FleetLM&apos;s timestamps (FleetLM computes no latency). The agent itself sent latency_ms
-            for {count(q.latency.agentReported)} of them; time to first token, where the Console watched the stream: {count(q.latency.ttftMeasured)} replies
+            From each reply&apos;s user message to the reply, by FleetLM&apos;s timestamps (FleetLM computes no latency). The agent itself sent latency_ms for{" "}
+            {count(q.latency.agentReported)} of them; time to first token, where the Console watched the stream: {count(q.latency.ttftMeasured)} replies
             {q.latency.ttftP50 !== null ? `, p50 ${ms(q.latency.ttftP50)}` : ""}.
           </p>
           <p className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="lost-count">
@@ -127,7 +153,13 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
           </p>
         </Card>
         <Card title={`Terminations of ${count(ai)} AI replies`} testId="chart-terminations">
-          <Legend items={[{ name: "finish", colour: COLOURS.finish }, { name: "abort", colour: COLOURS.abort }, { name: "interrupted", colour: COLOURS.interrupted }]} />
+          <Legend
+            items={[
+              { name: "finish", colour: COLOURS.finish },
+              { name: "abort", colour: COLOURS.abort },
+              { name: "interrupted", colour: COLOURS.interrupted },
+            ]}
+          />
           <div className="flex flex-wrap gap-2">
             <Bars bars={links.terminations.slice(0, 1)} width={170} testId="bars-finish" />
             {/* Aborts and interruptions are usually a sliver of finishes: their own panel and scale keeps them visible. */}
@@ -141,16 +173,27 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
           </p>
         </Card>
         <Card title={`Ratings (${count(reviews)} reviews written in the range)`} testId="chart-ratings">
-          <Legend items={[{ name: "good", colour: COLOURS.good }, { name: "bad", colour: COLOURS.bad }]} />
+          <Legend
+            items={[
+              { name: "good", colour: COLOURS.good },
+              { name: "bad", colour: COLOURS.bad },
+            ]}
+          />
           <Bars bars={links.ratings} width={240} testId="bars-ratings" />
           <BarLinks bars={links.ratings} />
         </Card>
         <Card title={`Labels (share of ${count(reviews)} reviews)`} testId="chart-labels">
-          {links.labels.length ? <Bars bars={links.labels} layout="vertical" height={Math.max(120, 28 * links.labels.length)} testId="bars-labels" /> : <p className="text-xs text-slate-500">No labels in the range.</p>}
+          {links.labels.length ? (
+            <Bars bars={links.labels} layout="vertical" height={Math.max(120, 28 * links.labels.length)} testId="bars-labels" />
+          ) : (
+            <p className="text-xs text-slate-500">No labels in the range.</p>
+          )}
           <BarLinks bars={links.labels} />
           <ul className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="label-shares">
             {q.ratings.labels.map((l) => (
-              <li key={l.label}>{l.label}: {l.count} of {count(reviews)} reviews ({pct(l.share)})</li>
+              <li key={l.label}>
+                {l.label}: {l.count} of {count(reviews)} reviews ({pct(l.share)})
+              </li>
             ))}
           </ul>
         </Card>

@@ -73,14 +73,24 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
   return (
     <div className="space-y-3">
       <p className="text-sm" data-testid="queue-progress">
-        <span className="font-medium" data-testid="remaining-for-me">{progress.remainingForMe}</span> left for you ·{" "}
-        <span data-testid="remaining-total">{progress.remaining}</span> reviews still needed in total ({progress.reviewsDone} of {progress.items * progress.reviewsNeeded} written; {progress.itemsComplete} of {progress.items} replies complete)
+        <span className="font-medium" data-testid="remaining-for-me">
+          {progress.remainingForMe}
+        </span>{" "}
+        left for you · <span data-testid="remaining-total">{progress.remaining}</span> reviews still needed in total ({progress.reviewsDone} of{" "}
+        {progress.items * progress.reviewsNeeded} written; {progress.itemsComplete} of {progress.items} replies complete)
         {progress.perReviewer.length ? <> · {progress.perReviewer.map((r) => `${r.name} ${r.done}`).join(", ")}</> : null}
       </p>
-      {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-600">
+          {error}
+        </p>
+      ) : null}
       {item === undefined ? <p className="text-sm text-slate-500">Finding your next reply…</p> : null}
       {item === null ? (
-        <p className="rounded border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300" data-testid="queue-done">
+        <p
+          className="rounded border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300"
+          data-testid="queue-done"
+        >
           Nothing left for you in this queue{progress.remaining > 0 ? " (the rest is open with other reviewers or needs someone else)" : ""}.
         </p>
       ) : null}
@@ -90,7 +100,12 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
           item={item}
           configs={configs}
           labels={labels}
-          onSkip={() => void take([["intent", "next"], ["after", item.rank]])}
+          onSkip={() =>
+            void take([
+              ["intent", "next"],
+              ["after", item.rank],
+            ])
+          }
           onSubmit={(fields) => take([["intent", "review"], ["sessionId", item.sessionId], ["seq", String(item.seq)], ...fields])}
         />
       ) : null}
@@ -100,7 +115,19 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
 
 type Draft = { rating: Rating | null; labels: string[]; comment: string; scores: Record<string, string> };
 
-function QueueItemView({ item, configs, labels, onSkip, onSubmit }: { item: Item; configs: ScoreConfigView[]; labels: LabelDef[]; onSkip: () => void; onSubmit: (fields: [string, string][]) => Promise<WorkAnswer> }) {
+function QueueItemView({
+  item,
+  configs,
+  labels,
+  onSkip,
+  onSubmit,
+}: {
+  item: Item;
+  configs: ScoreConfigView[];
+  labels: LabelDef[];
+  onSkip: () => void;
+  onSubmit: (fields: [string, string][]) => Promise<WorkAnswer>;
+}) {
   const review = useReview(item.sessionId, item.seq);
   const [draft, setDraft] = useState<Draft>({ rating: null, labels: [], comment: "", scores: {} });
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -114,7 +141,10 @@ function QueueItemView({ item, configs, labels, onSkip, onSubmit }: { item: Item
       return;
     }
     setSaving(true);
-    const fields: [string, string][] = [["rating", draft.rating], ["comment", draft.comment]];
+    const fields: [string, string][] = [
+      ["rating", draft.rating],
+      ["comment", draft.comment],
+    ];
     for (const l of draft.labels) fields.push(["labels", l]);
     for (const c of configs) fields.push([scoreField(c.key), draft.scores[c.key] ?? ""]);
     const answer = await onSubmit(fields);
@@ -147,65 +177,163 @@ function QueueItemView({ item, configs, labels, onSkip, onSubmit }: { item: Item
     return () => window.removeEventListener("keydown", onKey);
   }, [labels, onSkip, review, save, view]);
 
-  const fieldError = (name: string) => (errors[name] ? <span role="alert" className="text-xs text-red-600">{errors[name]!.join(" ")}</span> : null);
+  const fieldError = (name: string) =>
+    errors[name] ? (
+      <span role="alert" className="text-xs text-red-600">
+        {errors[name]!.join(" ")}
+      </span>
+    ) : null;
   const input = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";
   return (
     <section aria-label="Reply under review" className="grid gap-4 lg:grid-cols-[1fr_24rem]" data-testid="work-item" data-key={`${item.sessionId}:${item.seq}`}>
       <div className="space-y-2 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
         <header className="flex flex-wrap items-center gap-2 text-sm">
-          <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">Open session</Link>
-          <span className="text-slate-500">seq {item.seq} · {item.reviewsDone} review{item.reviewsDone === 1 ? "" : "s"} so far · held for you until {new Date(item.reservedUntil).toISOString().slice(11, 16)} UTC</span>
-          {view?.state.flagged ? <span className="text-amber-700 dark:text-amber-300">Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")}</span> : null}
+          <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">
+            Open session
+          </Link>
+          <span className="text-slate-500">
+            seq {item.seq} · {item.reviewsDone} review{item.reviewsDone === 1 ? "" : "s"} so far · held for you until{" "}
+            {new Date(item.reservedUntil).toISOString().slice(11, 16)} UTC
+          </span>
+          {view?.state.flagged ? (
+            <span className="text-amber-700 dark:text-amber-300">Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")}</span>
+          ) : null}
         </header>
-        <div className="max-h-[60vh] overflow-auto"><ReplyContext sessionId={item.sessionId} seq={item.seq} /></div>
+        <div className="max-h-[60vh] overflow-auto">
+          <ReplyContext sessionId={item.sessionId} seq={item.seq} />
+        </div>
       </div>
-      <form className="space-y-3 text-sm" onSubmit={(e) => { e.preventDefault(); void save(); }} aria-label="Review">
+      <form
+        className="space-y-3 text-sm"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+        aria-label="Review"
+      >
         <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Rating">
-          <button type="button" aria-pressed={draft.rating === "good"} onClick={() => setDraft((d) => ({ ...d, rating: "good" }))}
-            className={`rounded border px-2 py-1 ${draft.rating === "good" ? "border-green-600 bg-green-600 text-white" : "border-slate-300 dark:border-slate-700"}`}><kbd>1</kbd> Good</button>
-          <button type="button" aria-pressed={draft.rating === "bad"} onClick={() => setDraft((d) => ({ ...d, rating: "bad" }))}
-            className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}><kbd>2</kbd> Bad</button>
+          <button
+            type="button"
+            aria-pressed={draft.rating === "good"}
+            onClick={() => setDraft((d) => ({ ...d, rating: "good" }))}
+            className={`rounded border px-2 py-1 ${draft.rating === "good" ? "border-green-600 bg-green-600 text-white" : "border-slate-300 dark:border-slate-700"}`}
+          >
+            <kbd>1</kbd> Good
+          </button>
+          <button
+            type="button"
+            aria-pressed={draft.rating === "bad"}
+            onClick={() => setDraft((d) => ({ ...d, rating: "bad" }))}
+            className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}
+          >
+            <kbd>2</kbd> Bad
+          </button>
           {fieldError("rating")}
         </div>
         {configs.map((c) => (
           <div key={c.key} className="space-y-1 rounded border border-slate-200 p-2 dark:border-slate-800" data-testid={`score-${c.key}`}>
             <label className="flex flex-col gap-1">
-              <span className="font-medium">{c.label}{c.required ? " *" : ""} <span className="font-normal text-xs text-slate-500">v{c.version}{c.kind === "numeric" ? ` · ${c.min}–${c.max}${c.step ? ` step ${c.step}` : ""}` : ""}</span></span>
+              <span className="font-medium">
+                {c.label}
+                {c.required ? " *" : ""}{" "}
+                <span className="font-normal text-xs text-slate-500">
+                  v{c.version}
+                  {c.kind === "numeric" ? ` · ${c.min}–${c.max}${c.step ? ` step ${c.step}` : ""}` : ""}
+                </span>
+              </span>
               {c.kind === "numeric" ? (
-                <input name={scoreField(c.key)} type="number" min={c.min ?? undefined} max={c.max ?? undefined} step={c.step ?? "any"} value={draft.scores[c.key] ?? ""} aria-label={c.label}
-                  onChange={(e) => setDraft((d) => ({ ...d, scores: { ...d.scores, [c.key]: e.target.value } }))} className={`${input} w-28`} />
+                <input
+                  name={scoreField(c.key)}
+                  type="number"
+                  min={c.min ?? undefined}
+                  max={c.max ?? undefined}
+                  step={c.step ?? "any"}
+                  value={draft.scores[c.key] ?? ""}
+                  aria-label={c.label}
+                  onChange={(e) => setDraft((d) => ({ ...d, scores: { ...d.scores, [c.key]: e.target.value } }))}
+                  className={`${input} w-28`}
+                />
               ) : (
-                <select name={scoreField(c.key)} value={draft.scores[c.key] ?? ""} aria-label={c.label} onChange={(e) => setDraft((d) => ({ ...d, scores: { ...d.scores, [c.key]: e.target.value } }))} className={input}>
+                <select
+                  name={scoreField(c.key)}
+                  value={draft.scores[c.key] ?? ""}
+                  aria-label={c.label}
+                  onChange={(e) => setDraft((d) => ({ ...d, scores: { ...d.scores, [c.key]: e.target.value } }))}
+                  className={input}
+                >
                   <option value="">—</option>
-                  {(c.kind === "boolean" ? ["true", "false"] : c.options).map((o) => <option key={o} value={o}>{c.kind === "boolean" ? (o === "true" ? "yes" : "no") : o}</option>)}
+                  {(c.kind === "boolean" ? ["true", "false"] : c.options).map((o) => (
+                    <option key={o} value={o}>
+                      {c.kind === "boolean" ? (o === "true" ? "yes" : "no") : o}
+                    </option>
+                  ))}
                 </select>
               )}
             </label>
             {fieldError(scoreField(c.key))}
             {c.description ? <p className="text-xs text-slate-600 dark:text-slate-300">{c.description}</p> : null}
-            {c.rubric ? <p className="whitespace-pre-wrap rounded bg-slate-50 p-1.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300" data-testid="rubric">{c.rubric}</p> : null}
+            {c.rubric ? (
+              <p className="whitespace-pre-wrap rounded bg-slate-50 p-1.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300" data-testid="rubric">
+                {c.rubric}
+              </p>
+            ) : null}
           </div>
         ))}
         <fieldset className="flex flex-wrap gap-2">
           <legend className="sr-only">Labels</legend>
           {labels.map((label) => (
-            <label key={label.id} className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}>
-              <input type="checkbox" checked={draft.labels.includes(label.name)} onChange={() => setDraft((d) => ({ ...d, labels: d.labels.includes(label.name) ? d.labels.filter((x) => x !== label.name) : [...d.labels, label.name] }))} />
+            <label
+              key={label.id}
+              className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}
+            >
+              <input
+                type="checkbox"
+                checked={draft.labels.includes(label.name)}
+                onChange={() =>
+                  setDraft((d) => ({ ...d, labels: d.labels.includes(label.name) ? d.labels.filter((x) => x !== label.name) : [...d.labels, label.name] }))
+                }
+              />
               {label.hotkey ? <kbd className="text-xs text-slate-500">{label.hotkey}</kbd> : null} {label.name}
             </label>
           ))}
         </fieldset>
         <label className="block">
-          <span className="text-xs text-slate-500"><kbd>c</kbd> Comment</span>
-          <textarea ref={comment} aria-label="Comment" rows={2} maxLength={MAX_COMMENT} value={draft.comment} onChange={(e) => setDraft((d) => ({ ...d, comment: e.target.value }))}
-            onKeyDown={(e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); void save(); } }}
-            className={`mt-1 block w-full ${input}`} />
+          <span className="text-xs text-slate-500">
+            <kbd>c</kbd> Comment
+          </span>
+          <textarea
+            ref={comment}
+            aria-label="Comment"
+            rows={2}
+            maxLength={MAX_COMMENT}
+            value={draft.comment}
+            onChange={(e) => setDraft((d) => ({ ...d, comment: e.target.value }))}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey) {
+                e.preventDefault();
+                void save();
+              }
+            }}
+            className={`mt-1 block w-full ${input}`}
+          />
         </label>
         <div className="flex flex-wrap items-center gap-3">
-          <button type="submit" disabled={saving} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60"><kbd>Enter</kbd> Save and next</button>
-          <button type="button" onClick={onSkip} className="text-slate-600 underline dark:text-slate-300"><kbd>j</kbd> Skip</button>
-          {errors.form ? <span role="alert" className="text-red-600">{errors.form.join(" ")}</span> : null}
-          {errors.labels ? <span role="alert" className="text-red-600">{errors.labels.join(" ")}</span> : null}
+          <button type="submit" disabled={saving} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+            <kbd>Enter</kbd> Save and next
+          </button>
+          <button type="button" onClick={onSkip} className="text-slate-600 underline dark:text-slate-300">
+            <kbd>j</kbd> Skip
+          </button>
+          {errors.form ? (
+            <span role="alert" className="text-red-600">
+              {errors.form.join(" ")}
+            </span>
+          ) : null}
+          {errors.labels ? (
+            <span role="alert" className="text-red-600">
+              {errors.labels.join(" ")}
+            </span>
+          ) : null}
         </div>
       </form>
     </section>

@@ -20,23 +20,37 @@ export function useReplyContext(sessionId: string, seq: number, initialBefore = 
       .then(async (res) => {
         if (!res.ok) throw new Error(res.status === 404 ? "This reply is not in FleetLM." : `The Console answered ${res.status}.`);
         const view = (await res.json()) as ReplyView;
-        if (live) { setContext(view.context ?? null); setError(null); }
+        if (live) {
+          setContext(view.context ?? null);
+          setError(null);
+        }
       })
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [sessionId, seq, before, after]);
-  const more = useCallback((direction: "up" | "down") => (direction === "up" ? setBefore((b) => Math.min(200, b + STEP)) : setAfter((a) => Math.min(200, a + STEP))), []);
+  const more = useCallback(
+    (direction: "up" | "down") => (direction === "up" ? setBefore((b) => Math.min(200, b + STEP)) : setAfter((a) => Math.min(200, a + STEP))),
+    [],
+  );
   return { context, error, more, after };
 }
 
 export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId: string; seq: number; initialBefore?: number }) {
   const { context, error, more, after } = useReplyContext(sessionId, seq, initialBefore);
-  if (error) return <p role="alert" className="text-sm text-red-600">{error}</p>;
+  if (error)
+    return (
+      <p role="alert" className="text-sm text-red-600">
+        {error}
+      </p>
+    );
   if (!context) return <p className="text-sm text-slate-500">Loading the conversation…</p>;
   if ("unavailable" in context) {
     return (
       <p role="status" className="rounded bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100" data-testid="context-unavailable">
-        FleetLM is unreachable: the conversation cannot be shown right now. You can still save: the Console keeps a copy of the reply, and the review is marked as saved from it.
+        FleetLM is unreachable: the conversation cannot be shown right now. You can still save: the Console keeps a copy of the reply, and the review is marked
+        as saved from it.
       </p>
     );
   }
@@ -45,20 +59,19 @@ export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId:
   return (
     <div className="space-y-2" data-testid="reply-context">
       {context.hasMoreBefore ? (
-        <button type="button" onClick={() => more("up")} className="text-xs text-blue-700 underline dark:text-blue-300" data-testid="more-before">Load earlier messages</button>
+        <button type="button" onClick={() => more("up")} className="text-xs text-blue-700 underline dark:text-blue-300" data-testid="more-before">
+          Load earlier messages
+        </button>
       ) : (
         <p className="text-xs text-slate-500">Start of the conversation.</p>
       )}
       {context.messages.map((m) => (
-        <MessageView
-          key={m.seq}
-          highlighted={m.seq === seq}
-          session={session}
-          message={m.view}
-        />
+        <MessageView key={m.seq} highlighted={m.seq === seq} session={session} message={m.view} />
       ))}
       {after === 0 || last - seq >= after ? (
-        <button type="button" onClick={() => more("down")} className="text-xs text-blue-700 underline dark:text-blue-300" data-testid="more-after">Load later messages</button>
+        <button type="button" onClick={() => more("down")} className="text-xs text-blue-700 underline dark:text-blue-300" data-testid="more-after">
+          Load later messages
+        </button>
       ) : (
         <p className="text-xs text-slate-500">End of the conversation.</p>
       )}

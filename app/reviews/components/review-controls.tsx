@@ -31,7 +31,12 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
   const flagged = view?.state.flagged ?? null;
   const mine = view?.state.mine ?? null;
   const conflict = view?.state.conflict ?? null;
-  const conflictText = conflict === "wrote" ? "You wrote this reply: someone else reviews it." : conflict === "held" ? "You held this session: someone else reviews its replies." : undefined;
+  const conflictText =
+    conflict === "wrote"
+      ? "You wrote this reply: someone else reviews it."
+      : conflict === "held"
+        ? "You held this session: someone else reviews its replies."
+        : undefined;
   const toggleFlag = () => {
     if (flagged && !flagged.byMe) {
       // Clearing someone else's flag needs a reason (the server refuses it without one).
@@ -73,7 +78,11 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
           disabled={!view}
           aria-pressed={Boolean(flagged)}
           onClick={toggleFlag}
-          title={flagged ? `Flagged${flagged.byName ? ` by ${flagged.byName}` : ""} ${new Date(flagged.at).toUTCString()}` : "Put this reply at the front of the review queue"}
+          title={
+            flagged
+              ? `Flagged${flagged.byName ? ` by ${flagged.byName}` : ""} ${new Date(flagged.at).toUTCString()}`
+              : "Put this reply at the front of the review queue"
+          }
           className={`${button} ${flagged ? "border-amber-500 bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100" : idle}`}
         >
           {flagged ? "Flagged" : "Flag for review"}
@@ -83,10 +92,18 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
             FleetLM no longer has this reply (lost after delivery); reviews keep their snapshot.
           </span>
         ) : null}
-        {view && view.state.reviewCount > 0 ? <span className="text-slate-500">{view.state.reviewCount} review{view.state.reviewCount > 1 ? "s" : ""}</span> : null}
+        {view && view.state.reviewCount > 0 ? (
+          <span className="text-slate-500">
+            {view.state.reviewCount} review{view.state.reviewCount > 1 ? "s" : ""}
+          </span>
+        ) : null}
         {save.status === "saving" ? <span className="text-slate-500">Saving…</span> : null}
         {save.status === "saved" ? <span className="text-green-700 dark:text-green-400">Saved</span> : null}
-        {save.status === "error" ? <span role="alert" className="text-red-600">{save.message}</span> : null}
+        {save.status === "error" ? (
+          <span role="alert" className="text-red-600">
+            {save.message}
+          </span>
+        ) : null}
         {review.loadError ? <span className="text-red-600">{review.loadError}</span> : null}
       </div>
       {open && view ? (
@@ -115,11 +132,17 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
             className="block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
           />
           <div className="flex items-center gap-2">
-            <button type="submit" className="rounded bg-blue-600 px-2 py-0.5 text-white disabled:opacity-50" disabled={!draft.rating || save.status === "saving"}>
+            <button
+              type="submit"
+              className="rounded bg-blue-600 px-2 py-0.5 text-white disabled:opacity-50"
+              disabled={!draft.rating || save.status === "saving"}
+            >
               Save review
             </button>
             {!draft.rating ? <span className="text-slate-500">Rate it good or bad to save.</span> : null}
-            <span className="ml-auto text-slate-400">{draft.comment.length}/{MAX_COMMENT}</span>
+            <span className="ml-auto text-slate-400">
+              {draft.comment.length}/{MAX_COMMENT}
+            </span>
           </div>
         </form>
       ) : null}

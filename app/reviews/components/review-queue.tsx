@@ -18,14 +18,20 @@ function isTyping(target: EventTarget | null) {
 }
 
 export function ReviewQueue({ items, labels, more, datasets = [] }: Props) {
-  const firstOpen = Math.max(0, items.findIndex((i) => !i.reviewedByMe));
+  const firstOpen = Math.max(
+    0,
+    items.findIndex((i) => !i.reviewedByMe),
+  );
   const [index, setIndex] = useState(firstOpen);
   const [done, setDone] = useState<Set<string>>(() => new Set(items.filter((i) => i.reviewedByMe).map((i) => `${i.sessionId}:${i.seq}`)));
   const current = items[index];
 
   if (items.length === 0) {
     return (
-      <p className="rounded border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300" data-testid="queue-empty">
+      <p
+        className="rounded border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300"
+        data-testid="queue-empty"
+      >
         Nothing left to review with these filters.
       </p>
     );
@@ -33,7 +39,10 @@ export function ReviewQueue({ items, labels, more, datasets = [] }: Props) {
   const move = (delta: number) => setIndex((i) => Math.min(items.length - 1, Math.max(0, i + delta)));
   return (
     <div className="grid gap-4 lg:grid-cols-[22rem_1fr]">
-      <ol className="max-h-[70vh] overflow-auto rounded border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Replies to review">
+      <ol
+        className="max-h-[70vh] overflow-auto rounded border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900"
+        aria-label="Replies to review"
+      >
         {items.map((item, i) => {
           const k = `${item.sessionId}:${item.seq}`;
           return (
@@ -50,12 +59,18 @@ export function ReviewQueue({ items, labels, more, datasets = [] }: Props) {
                 <span className="min-w-0 flex-1">
                   <span className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
                     {item.flaggedAt ? <span className="rounded bg-amber-100 px-1 text-amber-900 dark:bg-amber-900 dark:text-amber-100">flagged</span> : null}
-                    <span className="truncate">{item.userId ?? "unknown user"} → {item.agentId}</span>
+                    <span className="truncate">
+                      {item.userId ?? "unknown user"} → {item.agentId}
+                    </span>
                     {item.byOperator ? <span className="text-purple-700 dark:text-purple-300">operator</span> : null}
                     {item.termination === "abort" ? <span className="text-red-600">abort</span> : null}
-                    <time dateTime={item.at} className="ml-auto shrink-0">{item.at.slice(5, 16).replace("T", " ")}</time>
+                    <time dateTime={item.at} className="ml-auto shrink-0">
+                      {item.at.slice(5, 16).replace("T", " ")}
+                    </time>
                   </span>
-                  <span className="block truncate" data-testid="queue-item-preview">{item.preview ?? `#${item.seq}${item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""}`}</span>
+                  <span className="block truncate" data-testid="queue-item-preview">
+                    {item.preview ?? `#${item.seq}${item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""}`}
+                  </span>
                 </span>
               </button>
             </li>
@@ -82,8 +97,23 @@ export function ReviewQueue({ items, labels, more, datasets = [] }: Props) {
   );
 }
 
-
-function CurrentReply({ item, position, labels, datasets, onNext, onPrevious, onSaved }: { item: QueueItem; position: string; labels: LabelDef[]; datasets: DatasetOption[]; onNext: () => void; onPrevious: () => void; onSaved: () => void }) {
+function CurrentReply({
+  item,
+  position,
+  labels,
+  datasets,
+  onNext,
+  onPrevious,
+  onSaved,
+}: {
+  item: QueueItem;
+  position: string;
+  labels: LabelDef[];
+  datasets: DatasetOption[];
+  onNext: () => void;
+  onPrevious: () => void;
+  onSaved: () => void;
+}) {
   const review = useReview(item.sessionId, item.seq);
   const comment = useRef<HTMLTextAreaElement>(null);
   const reasonInput = useRef<HTMLInputElement>(null);
@@ -136,35 +166,71 @@ function CurrentReply({ item, position, labels, datasets, onNext, onPrevious, on
   }, [labels, onNext, onPrevious, review, save, toggleFlag]);
 
   return (
-    <section aria-label="Reply under review" className="space-y-3 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid="current-reply">
+    <section
+      aria-label="Reply under review"
+      className="space-y-3 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+      data-testid="current-reply"
+    >
       <header className="flex flex-wrap items-center gap-2 text-sm">
         <span className="font-medium">{position}</span>
         <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">
           Open session
         </Link>
-        <span className="text-slate-500">{item.agentId} · seq {item.seq} · {item.termination}{item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}</span>
-        <time dateTime={item.at} title={item.at} className="ml-auto text-slate-500">{new Date(item.at).toUTCString()}</time>
+        <span className="text-slate-500">
+          {item.agentId} · seq {item.seq} · {item.termination}
+          {item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}
+        </span>
+        <time dateTime={item.at} title={item.at} className="ml-auto text-slate-500">
+          {new Date(item.at).toUTCString()}
+        </time>
       </header>
-      {view?.state.flagged ? <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="flagged-by">Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")} · {new Date(view.state.flagged.at).toUTCString()}.</p> : null}
+      {view?.state.flagged ? (
+        <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="flagged-by">
+          Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")} · {new Date(view.state.flagged.at).toUTCString()}.
+        </p>
+      ) : null}
       {askReason && view?.state.flagged ? (
-        <form className="flex flex-wrap items-center gap-2 text-sm" aria-label="Clear someone else's flag"
+        <form
+          className="flex flex-wrap items-center gap-2 text-sm"
+          aria-label="Clear someone else's flag"
           onSubmit={async (event) => {
             event.preventDefault();
-            if (await review.setFlag(false, reason.trim())) { setAskReason(false); setReason(""); }
-          }}>
-          <label className="flex grow items-center gap-2">Why clear {view.state.flagged.byName ?? "their"}’s flag?
-            <input ref={reasonInput} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} aria-label="Reason for clearing the flag" className="grow rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950" />
+            if (await review.setFlag(false, reason.trim())) {
+              setAskReason(false);
+              setReason("");
+            }
+          }}
+        >
+          <label className="flex grow items-center gap-2">
+            Why clear {view.state.flagged.byName ?? "their"}’s flag?
+            <input
+              ref={reasonInput}
+              required
+              maxLength={500}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              aria-label="Reason for clearing the flag"
+              className="grow rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+            />
           </label>
           <button className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">Clear flag</button>
-          <button type="button" onClick={() => setAskReason(false)} className="text-slate-500 underline">Cancel</button>
+          <button type="button" onClick={() => setAskReason(false)} className="text-slate-500 underline">
+            Cancel
+          </button>
         </form>
       ) : null}
       {view?.state.conflict ? (
         <p role="status" className="rounded bg-slate-100 p-2 text-sm text-slate-700 dark:bg-slate-800 dark:text-slate-200" data-testid="review-conflict">
-          {view.state.conflict === "wrote" ? "You wrote this reply, so someone else has to review it." : "You held this session, so someone else has to review its replies."}
+          {view.state.conflict === "wrote"
+            ? "You wrote this reply, so someone else has to review it."
+            : "You held this session, so someone else has to review its replies."}
         </p>
       ) : null}
-      {review.loadError ? <p role="alert" className="text-sm text-red-600">{review.loadError}</p> : null}
+      {review.loadError ? (
+        <p role="alert" className="text-sm text-red-600">
+          {review.loadError}
+        </p>
+      ) : null}
       <div className="max-h-[45vh] overflow-auto">
         <ReplyContext sessionId={item.sessionId} seq={item.seq} />
       </div>
@@ -176,41 +242,80 @@ function CurrentReply({ item, position, labels, datasets, onNext, onPrevious, on
         }}
       >
         <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Rating">
-          <button type="button" aria-pressed={draft.rating === "good"} onClick={() => review.edit({ rating: "good" })}
-            className={`rounded border px-2 py-1 ${draft.rating === "good" ? "border-green-600 bg-green-600 text-white" : "border-slate-300 dark:border-slate-700"}`}>
+          <button
+            type="button"
+            aria-pressed={draft.rating === "good"}
+            onClick={() => review.edit({ rating: "good" })}
+            className={`rounded border px-2 py-1 ${draft.rating === "good" ? "border-green-600 bg-green-600 text-white" : "border-slate-300 dark:border-slate-700"}`}
+          >
             <kbd>1</kbd> Good
           </button>
-          <button type="button" aria-pressed={draft.rating === "bad"} onClick={() => review.edit({ rating: "bad" })}
-            className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}>
+          <button
+            type="button"
+            aria-pressed={draft.rating === "bad"}
+            onClick={() => review.edit({ rating: "bad" })}
+            className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}
+          >
             <kbd>2</kbd> Bad
           </button>
-          <button type="button" aria-pressed={Boolean(view?.state.flagged)} onClick={toggleFlag} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
+          <button
+            type="button"
+            aria-pressed={Boolean(view?.state.flagged)}
+            onClick={toggleFlag}
+            className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700"
+          >
             <kbd>f</kbd> {view?.state.flagged ? "Unflag" : "Flag"}
           </button>
-          {view?.state.mine ? <span className="text-xs text-slate-500">You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.</span> : null}
+          {view?.state.mine ? (
+            <span className="text-xs text-slate-500">You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.</span>
+          ) : null}
         </div>
         <fieldset className="flex flex-wrap gap-2">
           <legend className="sr-only">Labels</legend>
           {labels.map((label) => (
-            <label key={label.id} className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}>
+            <label
+              key={label.id}
+              className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}
+            >
               <input type="checkbox" checked={draft.labels.includes(label.name)} onChange={() => review.toggleLabel(label.name)} />
               {label.hotkey ? <kbd className="text-xs text-slate-500">{label.hotkey}</kbd> : null} {label.name}
             </label>
           ))}
         </fieldset>
         <label className="block">
-          <span className="text-xs text-slate-500"><kbd>c</kbd> Comment (Enter saves, Shift+Enter new line, Esc leaves)</span>
-          <textarea ref={comment} aria-label="Comment" rows={2} maxLength={MAX_COMMENT} value={draft.comment} onChange={(e) => review.edit({ comment: e.target.value })}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950" />
+          <span className="text-xs text-slate-500">
+            <kbd>c</kbd> Comment (Enter saves, Shift+Enter new line, Esc leaves)
+          </span>
+          <textarea
+            ref={comment}
+            aria-label="Comment"
+            rows={2}
+            maxLength={MAX_COMMENT}
+            value={draft.comment}
+            onChange={(e) => review.edit({ comment: e.target.value })}
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+          />
         </label>
         <div className="flex items-center gap-3">
-          <button type="submit" disabled={review.save.status === "saving" || Boolean(view?.state.conflict)} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+          <button
+            type="submit"
+            disabled={review.save.status === "saving" || Boolean(view?.state.conflict)}
+            className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60"
+          >
             <kbd>Enter</kbd> Save and next
           </button>
-          <span className="text-xs text-slate-500"><kbd>j</kbd>/<kbd>→</kbd> next · <kbd>k</kbd>/<kbd>←</kbd> previous</span>
-          {review.save.status === "error" ? <span role="alert" className="text-red-600">{review.save.message}</span> : null}
+          <span className="text-xs text-slate-500">
+            <kbd>j</kbd>/<kbd>→</kbd> next · <kbd>k</kbd>/<kbd>←</kbd> previous
+          </span>
+          {review.save.status === "error" ? (
+            <span role="alert" className="text-red-600">
+              {review.save.message}
+            </span>
+          ) : null}
           {review.save.status === "saved" ? <span className="text-green-700">Saved</span> : null}
-          <span className="ml-auto text-xs text-slate-400">{draft.comment.length}/{MAX_COMMENT}</span>
+          <span className="ml-auto text-xs text-slate-400">
+            {draft.comment.length}/{MAX_COMMENT}
+          </span>
         </div>
       </form>
       {view?.state.mine ? <AddToDataset sessionId={item.sessionId} seq={item.seq} datasets={datasets} /> : null}

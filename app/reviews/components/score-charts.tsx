@@ -16,7 +16,9 @@ const num = (v: number | null) => (v === null ? "–" : Number.isInteger(v) ? St
 function versionNote(s: ScoreSeries) {
   const versions = `v${s.versions.join(", v")}`;
   const out = `Values written against ${versions}${s.versions.length > 1 ? " (same scale)" : ""}, by the day the review was written.`;
-  return s.leftOut ? `${out} ${count(s.leftOut)} value${s.leftOut > 1 ? "s" : ""} written against a version on another scale ${s.leftOut > 1 ? "are" : "is"} not counted.` : out;
+  return s.leftOut
+    ? `${out} ${count(s.leftOut)} value${s.leftOut > 1 ? "s" : ""} written against a version on another scale ${s.leftOut > 1 ? "are" : "is"} not counted.`
+    : out;
 }
 
 function NumericChart({ t, s }: { t: ScoresOverTime; s: Extract<ScoreSeries, { kind: "numeric" }> }) {
@@ -25,7 +27,12 @@ function NumericChart({ t, s }: { t: ScoresOverTime; s: Extract<ScoreSeries, { k
   const domain: [number | "auto", number | "auto"] = [s.min ?? "auto", s.max ?? "auto"];
   return (
     <>
-      <Legend items={[{ name: "mean of the day (left scale)", colour: MEAN_COLOUR }, { name: "values that day (right scale)", colour: COUNT_COLOUR }]} />
+      <Legend
+        items={[
+          { name: "mean of the day (left scale)", colour: MEAN_COLOUR },
+          { name: "values that day (right scale)", colour: COUNT_COLOUR },
+        ]}
+      />
       <div data-testid={`score-chart-${s.key}`}>
         <ComposedChart width={W} height={H} data={links.days}>
           <CartesianGrid strokeDasharray="3 3" stroke="#94a3b833" />
@@ -33,7 +40,15 @@ function NumericChart({ t, s }: { t: ScoresOverTime; s: Extract<ScoreSeries, { k
           <YAxis yAxisId="value" domain={domain} tick={tick} allowDecimals />
           <YAxis yAxisId="count" orientation="right" allowDecimals={false} tick={tick} />
           <Tooltip />
-          <Bar yAxisId="count" dataKey="count" name="Values" fill={COUNT_COLOUR} isAnimationActive={false} cursor="pointer" onClick={(_, index) => navigate(links.days[index]!.href)} />
+          <Bar
+            yAxisId="count"
+            dataKey="count"
+            name="Values"
+            fill={COUNT_COLOUR}
+            isAnimationActive={false}
+            cursor="pointer"
+            onClick={(_, index) => navigate(links.days[index]!.href)}
+          />
           <Line yAxisId="value" dataKey="mean" name="Mean" stroke={MEAN_COLOUR} strokeWidth={2} dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
         </ComposedChart>
       </div>
@@ -64,7 +79,16 @@ function OptionChart({ t, s }: { t: ScoresOverTime; s: Extract<ScoreSeries, { ki
           <YAxis allowDecimals={false} tick={tick} />
           <Tooltip />
           {links.options.map((o) => (
-            <Bar key={o.value} dataKey={`n:${o.value}`} name={o.name} stackId="options" fill={o.colour} isAnimationActive={false} cursor="pointer" onClick={(_, index) => open(o, index)} />
+            <Bar
+              key={o.value}
+              dataKey={`n:${o.value}`}
+              name={o.name}
+              stackId="options"
+              fill={o.colour}
+              isAnimationActive={false}
+              cursor="pointer"
+              onClick={(_, index) => open(o, index)}
+            />
           ))}
         </BarChart>
       </div>
@@ -81,9 +105,15 @@ export function ScoreCharts({ t }: { t: ScoresOverTime }) {
       <h2 className="font-semibold">Scores over time</h2>
       <div className="grid gap-4 xl:grid-cols-2">
         {t.scores.map((s) => (
-          <Card key={s.key} title={`${s.label} (v${s.version}) per day — ${count(s.values)} value${s.values === 1 ? "" : "s"} on ${count(s.replies)} repl${s.replies === 1 ? "y" : "ies"}, reviews written in the range`} testId={`chart-score-${s.key}`}>
+          <Card
+            key={s.key}
+            title={`${s.label} (v${s.version}) per day — ${count(s.values)} value${s.values === 1 ? "" : "s"} on ${count(s.replies)} repl${s.replies === 1 ? "y" : "ies"}, reviews written in the range`}
+            testId={`chart-score-${s.key}`}
+          >
             {s.kind === "numeric" ? <NumericChart t={t} s={s} /> : <OptionChart t={t} s={s} />}
-            <p className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="score-note">{versionNote(s)}</p>
+            <p className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="score-note">
+              {versionNote(s)}
+            </p>
           </Card>
         ))}
       </div>

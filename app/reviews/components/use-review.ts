@@ -68,7 +68,11 @@ export function useReview(sessionId: string, seq: number, options: { context?: n
         return false;
       }
       setSave({ status: "saving" });
-      const fields: [string, string][] = [["intent", "review"], ["rating", next.rating], ["comment", next.comment]];
+      const fields: [string, string][] = [
+        ["intent", "review"],
+        ["rating", next.rating],
+        ["comment", next.comment],
+      ];
       for (const label of next.labels) fields.push(["labels", label]);
       const result = await post(fields);
       if (!result.ok) {

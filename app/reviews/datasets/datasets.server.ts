@@ -21,11 +21,20 @@ export const DatasetFormSchema = z.object({
 export const DatasetItemFormSchema = z.object({
   sessionId: z.string().min(1).max(200),
   seq: z.coerce.number().int().positive(),
-  corrected: z.string().trim().max(20_000, "At most 20,000 characters.").optional().transform((v) => (v ? v : undefined)),
+  corrected: z
+    .string()
+    .trim()
+    .max(20_000, "At most 20,000 characters.")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 });
 
 export class DatasetError extends Error {
-  constructor(readonly status: number, readonly field: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -56,7 +65,13 @@ export async function listDatasets() {
     prisma.dataset.findMany({ orderBy: { createdAt: "desc" } }),
     prisma.datasetItem.groupBy({ by: ["datasetId"], _count: { _all: true } }),
   ]);
-  return rows.map((d) => ({ id: d.id, name: d.name, description: d.description, createdAt: d.createdAt.toISOString(), items: counts.find((c) => c.datasetId === d.id)?._count._all ?? 0 }));
+  return rows.map((d) => ({
+    id: d.id,
+    name: d.name,
+    description: d.description,
+    createdAt: d.createdAt.toISOString(),
+    items: counts.find((c) => c.datasetId === d.id)?._count._all ?? 0,
+  }));
 }
 
 /**
@@ -91,7 +106,12 @@ export async function addToDataset(actor: NonNullable<AuditActor>, datasetId: st
     reply: reply.text,
     corrected: input.corrected ?? null,
     rating: mine.rating,
-    scores: JSON.stringify({ reviewer: mine.reviewer.name, labels: mine.labels.split(",").filter(Boolean), values: scores, contextTruncated: context.hasMoreBefore }),
+    scores: JSON.stringify({
+      reviewer: mine.reviewer.name,
+      labels: mine.labels.split(",").filter(Boolean),
+      values: scores,
+      contextTruncated: context.hasMoreBefore,
+    }),
     addedById: actor.id,
   };
   return prisma.$transaction(async (tx) => {
@@ -100,17 +120,39 @@ export async function addToDataset(actor: NonNullable<AuditActor>, datasetId: st
       create: data,
       update: { ...data, addedAt: new Date() },
     });
-    await audit({ actor, action: "dataset.add", targetType: "dataset", targetId: datasetId, details: { sessionId: input.sessionId, seq: input.seq, reviewId: mine.id, corrected: Boolean(input.corrected), messages: messages.length }, ip }, tx);
+    await audit(
+      {
+        actor,
+        action: "dataset.add",
+        targetType: "dataset",
+        targetId: datasetId,
+        details: { sessionId: input.sessionId, seq: input.seq, reviewId: mine.id, corrected: Boolean(input.corrected), messages: messages.length },
+        ip,
+      },
+      tx,
+    );
     return item;
   });
 }
 
-type ItemRow = { id: string; sessionId: string; seq: number; messages: string; reply: string; corrected: string | null; rating: string | null; scores: string; addedAt: Date };
+type ItemRow = {
+  id: string;
+  sessionId: string;
+  seq: number;
+  messages: string;
+  reply: string;
+  corrected: string | null;
+  rating: string | null;
+  scores: string;
+  addedAt: Date;
+};
 
 function itemPages(datasetId: string) {
   return keysetBatches(
     async (after: string | undefined, size) =>
-      (await db()).datasetItem.findMany({ where: { datasetId, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: size }) as Promise<ItemRow[]>,
+      (await db()).datasetItem.findMany({ where: { datasetId, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: size }) as Promise<
+        ItemRow[]
+      >,
     (row) => row.id,
     BATCH,
   );
@@ -158,7 +200,8 @@ export function datasetJsonl(datasetId: string, options: { metadata?: boolean } 
       const next = await pages.next();
       if (next.done) return controller.close();
       const finals = options.metadata ? await adjudicatedValues(next.value) : null;
-      const line = (item: ItemRow) => JSON.stringify(finals ? { ...toChatExample(item), metadata: exampleMetadata(item, finals.get(`${item.sessionId}:${item.seq}`)) } : toChatExample(item));
+      const line = (item: ItemRow) =>
+        JSON.stringify(finals ? { ...toChatExample(item), metadata: exampleMetadata(item, finals.get(`${item.sessionId}:${item.seq}`)) } : toChatExample(item));
       controller.enqueue(encoder.encode(next.value.map((item) => `${line(item)}\n`).join("")));
     },
     async cancel() {
@@ -168,7 +211,19 @@ export function datasetJsonl(datasetId: string, options: { metadata?: boolean } 
 }
 
 // The final-value columns last, as in the reviews export: rating and scores are the item's as copied.
-export const DATASET_COLUMNS = ["item_id", "session_id", "seq", "added_at", "rating", "labels", "scores", "reply", "corrected", "conversation_json", ...FINAL_COLUMNS];
+export const DATASET_COLUMNS = [
+  "item_id",
+  "session_id",
+  "seq",
+  "added_at",
+  "rating",
+  "labels",
+  "scores",
+  "reply",
+  "corrected",
+  "conversation_json",
+  ...FINAL_COLUMNS,
+];
 
 export function datasetCsv(datasetId: string): ReadableStream<Uint8Array> {
   async function* rows(): AsyncGenerator<Cell[][]> {
@@ -179,7 +234,16 @@ export function datasetCsv(datasetId: string): ReadableStream<Uint8Array> {
         const own = ownScores(meta);
         const scores = own.map((v) => `${v.key}=${v.value} (v${v.version})`).join("; ");
         return [
-          item.id, item.sessionId, item.seq, item.addedAt, item.rating, (meta.labels ?? []).join("; "), scores, item.reply, item.corrected, item.messages,
+          item.id,
+          item.sessionId,
+          item.seq,
+          item.addedAt,
+          item.rating,
+          (meta.labels ?? []).join("; "),
+          scores,
+          item.reply,
+          item.corrected,
+          item.messages,
           ...finalCells({ rating: item.rating, scores: own }, finals.get(`${item.sessionId}:${item.seq}`)),
         ];
       });

@@ -17,7 +17,10 @@ export class ScoreInputError extends Error {
 
 /** 409s: the item is held by someone else, or already has all the reviews it needs. */
 export class QueueItemRefusedError extends Error {
-  constructor(readonly reason: "held" | "full", message: string) {
+  constructor(
+    readonly reason: "held" | "full",
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -35,7 +38,15 @@ export async function queueScoreConfigs(queue: QueueDef): Promise<ScoreConfigVie
   return currentScoreConfigs(queue.scoreKeys);
 }
 
-export async function submitQueueReview(actor: Actor, queue: QueueDef, sessionId: string, seq: number, input: ReviewInput, rawScores: Record<string, string>, ip?: string) {
+export async function submitQueueReview(
+  actor: Actor,
+  queue: QueueDef,
+  sessionId: string,
+  seq: number,
+  input: ReviewInput,
+  rawScores: Record<string, string>,
+  ip?: string,
+) {
   const prisma = await db();
   const item = await prisma.queueItem.findUnique({ where: { queueId_sessionId_seq: { queueId: queue.id, sessionId, seq } } });
   if (!item) throw new Response("That reply is not in this queue.", { status: 404 });
@@ -56,7 +67,11 @@ export async function submitQueueReview(actor: Actor, queue: QueueDef, sessionId
         where: { ...pk, reviewsDone: { lt: queue.reviewsNeeded } },
         data: { reviewsDone: { increment: 1 }, reservedById: null, reservedUntil: null },
       });
-      if (count !== 1) throw new QueueItemRefusedError("full", `This reply already has the ${queue.reviewsNeeded} review${queue.reviewsNeeded > 1 ? "s" : ""} the queue needs.`);
+      if (count !== 1)
+        throw new QueueItemRefusedError(
+          "full",
+          `This reply already has the ${queue.reviewsNeeded} review${queue.reviewsNeeded > 1 ? "s" : ""} the queue needs.`,
+        );
       await tx.queueReview.create({ data: { ...pk, reviewerId: actor.id, reviewId: review.id } });
     }
     // Scores are rewritten with the review (an edit of my review takes the current config versions).
@@ -70,7 +85,12 @@ export async function submitQueueReview(actor: Actor, queue: QueueDef, sessionId
         action: counted ? "queue_review.update" : "queue_review.create",
         targetType: "review_queue",
         targetId: queue.id,
-        details: { sessionId, seq, reviewId: review.id, scores: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v.value, version: v.version }])) },
+        details: {
+          sessionId,
+          seq,
+          reviewId: review.id,
+          scores: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v.value, version: v.version }])),
+        },
         ip,
       },
       tx,

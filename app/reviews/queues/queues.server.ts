@@ -20,7 +20,11 @@ const toList = (value: unknown) => (value === undefined || value === "" ? [] : A
 /** The filters a queue can be built from: the queue page's (minus the per-visit ones) plus a sample rate. */
 export const QueueBuildFiltersSchema = QueueFilterSchema.omit({ sample: true, seed: true, show: true }).extend({
   rate: z.coerce.number().min(0.01).max(100).optional().catch(undefined), // percent of matching replies
-  seed: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional().catch(undefined),
+  seed: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional()
+    .catch(undefined),
 });
 export type QueueBuildFilters = z.output<typeof QueueBuildFiltersSchema>;
 
@@ -52,7 +56,17 @@ export type QueueDef = {
   createdAt: string;
 };
 
-type QueueRow = { id: string; name: string; description: string; filters: string; scoreKeys: string; reviewerIds: string; reviewsNeeded: number; reserveMinutes: number; createdAt: Date };
+type QueueRow = {
+  id: string;
+  name: string;
+  description: string;
+  filters: string;
+  scoreKeys: string;
+  reviewerIds: string;
+  reviewsNeeded: number;
+  reserveMinutes: number;
+  createdAt: Date;
+};
 
 function toDef(row: QueueRow): QueueDef {
   return {
@@ -80,7 +94,10 @@ function rankOf(reply: { sessionId: string; seq: number; at: Date; flaggedAt: Da
 /** Whether a reply is in a rate-% sample for the seed (a hash below the rate's share of the hash space). */
 function sampled(reply: { sessionId: string; seq: number }, rate: number | undefined, seed: string | undefined): boolean {
   if (rate === undefined || rate >= 100) return true;
-  const h = createHash("sha1").update(`${seed ?? ""}\u0001${reply.sessionId}:${reply.seq}`).digest().readUInt32BE(0);
+  const h = createHash("sha1")
+    .update(`${seed ?? ""}\u0001${reply.sessionId}:${reply.seq}`)
+    .digest()
+    .readUInt32BE(0);
   return h < (rate / 100) * 0x1_0000_0000;
 }
 
@@ -110,7 +127,9 @@ export async function fillQueue(queueId: string, filters: QueueBuildFilters): Pr
       const have = new Set(present.map((p) => `${p.sessionId}:${p.seq}`));
       const fresh = chosen.filter((r) => !have.has(`${r.sessionId}:${r.seq}`)).slice(0, MAX_QUEUE_ITEMS - total);
       if (fresh.length) {
-        await prisma.queueItem.createMany({ data: fresh.map((r) => ({ queueId, sessionId: r.sessionId, seq: r.seq, rank: rankOf(r, filters.rate !== undefined ? filters.seed : undefined) })) });
+        await prisma.queueItem.createMany({
+          data: fresh.map((r) => ({ queueId, sessionId: r.sessionId, seq: r.seq, rank: rankOf(r, filters.rate !== undefined ? filters.seed : undefined) })),
+        });
         added += fresh.length;
         total += fresh.length;
       }
@@ -128,7 +147,12 @@ function groupBySession(rows: { sessionId: string; seq: number }[]): Map<string,
 }
 
 /** Creates a queue and builds its items. Unknown scores or reviewers are refused with the field named. */
-export async function createQueue(actor: NonNullable<AuditActor>, input: QueueInput, filters: QueueBuildFilters, ip?: string): Promise<QueueDef & { items: number; capped: boolean }> {
+export async function createQueue(
+  actor: NonNullable<AuditActor>,
+  input: QueueInput,
+  filters: QueueBuildFilters,
+  ip?: string,
+): Promise<QueueDef & { items: number; capped: boolean }> {
   const prisma = await db();
   const scoreKeys = [...new Set(input.scoreKeys)];
   const reviewerIds = [...new Set(input.reviewerIds)];
@@ -140,14 +164,36 @@ export async function createQueue(actor: NonNullable<AuditActor>, input: QueueIn
   if (people.length !== reviewerIds.length) errors.reviewerIds = ["Some reviewers are not active operators."];
   if (await prisma.reviewQueue.findUnique({ where: { name: input.name }, select: { id: true } })) errors.name = ["A queue with that name exists."];
   if (Object.keys(errors).length) throw new QueueInputError(errors);
-  const seeded = filters.rate !== undefined && !filters.seed ? { ...filters, seed: createHash("sha1").update(`${Date.now()}${Math.random()}`).digest("base64url").slice(0, 10) } : filters;
+  const seeded =
+    filters.rate !== undefined && !filters.seed
+      ? { ...filters, seed: createHash("sha1").update(`${Date.now()}${Math.random()}`).digest("base64url").slice(0, 10) }
+      : filters;
   let row: QueueRow;
   try {
     row = await prisma.$transaction(async (tx) => {
       const created = await tx.reviewQueue.create({
-        data: { name: input.name, description: input.description, filters: JSON.stringify(seeded), scoreKeys: JSON.stringify(scoreKeys), reviewerIds: JSON.stringify(reviewerIds), reviewsNeeded: input.reviewsNeeded, reserveMinutes: input.reserveMinutes, createdById: actor.id },
+        data: {
+          name: input.name,
+          description: input.description,
+          filters: JSON.stringify(seeded),
+          scoreKeys: JSON.stringify(scoreKeys),
+          reviewerIds: JSON.stringify(reviewerIds),
+          reviewsNeeded: input.reviewsNeeded,
+          reserveMinutes: input.reserveMinutes,
+          createdById: actor.id,
+        },
       });
-      await audit({ actor, action: "review_queue.create", targetType: "review_queue", targetId: created.id, details: { name: created.name, filters: seeded, scoreKeys, reviewerIds, reviewsNeeded: input.reviewsNeeded }, ip }, tx);
+      await audit(
+        {
+          actor,
+          action: "review_queue.create",
+          targetType: "review_queue",
+          targetId: created.id,
+          details: { name: created.name, filters: seeded, scoreKeys, reviewerIds, reviewsNeeded: input.reviewsNeeded },
+          ip,
+        },
+        tx,
+      );
       return created;
     });
   } catch (error) {
@@ -191,7 +237,11 @@ const CANDIDATES = 25;
  * conditional update so a racing reviewer cannot claim it too. Looking for a new one releases my other holds in
  * the queue first.
  */
-export async function nextItem(queue: QueueDef, me: { id: string }, options: { after?: string; now?: Date } = {}): Promise<(OpenItem & { rank: string }) | null> {
+export async function nextItem(
+  queue: QueueDef,
+  me: { id: string },
+  options: { after?: string; now?: Date } = {},
+): Promise<(OpenItem & { rank: string }) | null> {
   const prisma = await db();
   const now = options.now ?? new Date();
   const until = new Date(now.getTime() + queue.reserveMinutes * 60_000);
@@ -203,8 +253,12 @@ export async function nextItem(queue: QueueDef, me: { id: string }, options: { a
     holding = mine.length > 0;
     const live = mine.filter((i) => i.reservedUntil && i.reservedUntil > now && i.reviewsDone < queue.reviewsNeeded).sort((a, b) => (a.rank < b.rank ? -1 : 1));
     for (const held of live) {
-      const reviewed = await prisma.queueReview.findUnique({ where: { queueId_sessionId_seq_reviewerId: { queueId: queue.id, sessionId: held.sessionId, seq: held.seq, reviewerId: me.id } }, select: { reviewId: true } });
-      if (!reviewed) return { sessionId: held.sessionId, seq: held.seq, rank: held.rank, reviewsDone: held.reviewsDone, reservedUntil: held.reservedUntil!.toISOString() };
+      const reviewed = await prisma.queueReview.findUnique({
+        where: { queueId_sessionId_seq_reviewerId: { queueId: queue.id, sessionId: held.sessionId, seq: held.seq, reviewerId: me.id } },
+        select: { reviewId: true },
+      });
+      if (!reviewed)
+        return { sessionId: held.sessionId, seq: held.seq, rank: held.rank, reviewsDone: held.reviewsDone, reservedUntil: held.reservedUntil!.toISOString() };
     }
   }
   // Let go of what I still hold here (lapsed, reviewed, or the item I skip) before claiming: a claim is then one
@@ -227,7 +281,10 @@ export async function nextItem(queue: QueueDef, me: { id: string }, options: { a
         }),
       ),
     );
-    return lists.flat().sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0)).slice(0, CANDIDATES);
+    return lists
+      .flat()
+      .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
+      .slice(0, CANDIDATES);
   };
   for (let pass = 0; pass < 200; pass++) {
     const candidates = await candidatesAfter(after);
@@ -288,7 +345,14 @@ export async function queueProgress(queue: QueueDef, me: { id: string }): Promis
   let excluded = 0;
   if (sent.length || held.length) {
     excluded = await prisma.queueItem.count({
-      where: { ...open, reviews: { none: { reviewerId: me.id } }, OR: [...(held.length ? [{ sessionId: { in: held.map((h) => h.sessionId) } }] : []), ...sent.map((s) => ({ sessionId: s.sessionId, seq: s.seq! }))].slice(0, 900) },
+      where: {
+        ...open,
+        reviews: { none: { reviewerId: me.id } },
+        OR: [
+          ...(held.length ? [{ sessionId: { in: held.map((h) => h.sessionId) } }] : []),
+          ...sent.map((s) => ({ sessionId: s.sessionId, seq: s.seq! })),
+        ].slice(0, 900),
+      },
     });
   }
   const names = await prisma.operator.findMany({ where: { id: { in: byReviewer.map((r) => r.reviewerId) } }, select: { id: true, name: true } });
@@ -301,6 +365,8 @@ export async function queueProgress(queue: QueueDef, me: { id: string }): Promis
     remaining: items * queue.reviewsNeeded - done,
     itemsComplete: complete,
     remainingForMe: openForMe - excluded,
-    perReviewer: byReviewer.map((r) => ({ reviewerId: r.reviewerId, name: names.find((n) => n.id === r.reviewerId)?.name ?? r.reviewerId, done: r._count._all })).sort((a, b) => b.done - a.done),
+    perReviewer: byReviewer
+      .map((r) => ({ reviewerId: r.reviewerId, name: names.find((n) => n.id === r.reviewerId)?.name ?? r.reviewerId, done: r._count._all }))
+      .sort((a, b) => b.done - a.done),
   };
 }

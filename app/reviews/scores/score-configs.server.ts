@@ -11,7 +11,11 @@ const toList = (value: unknown) => (value === undefined || value === "" ? [] : A
 
 export const ScoreConfigFormSchema = z
   .object({
-    key: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_]{0,39}$/, "Lower-case letters, digits and _, starting with a letter (at most 40)."),
+    key: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, "Lower-case letters, digits and _, starting with a letter (at most 40)."),
     kind: z.enum(["numeric", "categorical", "boolean"], { message: "Pick numeric, categorical or boolean." }),
     label: z.string().trim().min(1, "Give the score a label.").max(60, "At most 60 characters."),
     description: z.string().trim().max(500, "At most 500 characters.").default(""),
@@ -19,16 +23,21 @@ export const ScoreConfigFormSchema = z
     min: num,
     max: num,
     step: num,
-    options: z.preprocess(toList, z.array(z.string().trim()).transform((a) => [...new Set(a.filter(Boolean))])),
+    options: z.preprocess(
+      toList,
+      z.array(z.string().trim()).transform((a) => [...new Set(a.filter(Boolean))]),
+    ),
     required: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
   })
   .superRefine((c, ctx) => {
     if (c.kind === "numeric") {
       if (c.min === undefined) ctx.addIssue({ code: "custom", path: ["min"], message: "A numeric score needs a minimum." });
       if (c.max === undefined) ctx.addIssue({ code: "custom", path: ["max"], message: "A numeric score needs a maximum." });
-      if (c.min !== undefined && c.max !== undefined && c.min >= c.max) ctx.addIssue({ code: "custom", path: ["max"], message: "The maximum must be above the minimum." });
+      if (c.min !== undefined && c.max !== undefined && c.min >= c.max)
+        ctx.addIssue({ code: "custom", path: ["max"], message: "The maximum must be above the minimum." });
       if (c.step !== undefined && c.step <= 0) ctx.addIssue({ code: "custom", path: ["step"], message: "The step must be above 0." });
-      if (c.step !== undefined && c.min !== undefined && c.max !== undefined && c.step > c.max - c.min) ctx.addIssue({ code: "custom", path: ["step"], message: "The step is larger than the range." });
+      if (c.step !== undefined && c.min !== undefined && c.max !== undefined && c.step > c.max - c.min)
+        ctx.addIssue({ code: "custom", path: ["step"], message: "The step is larger than the range." });
     }
     if (c.kind === "categorical") {
       if (c.options.length < 2) ctx.addIssue({ code: "custom", path: ["options"], message: "A categorical score needs at least two options." });
@@ -38,7 +47,20 @@ export const ScoreConfigFormSchema = z
   });
 export type ScoreConfigInput = z.output<typeof ScoreConfigFormSchema>;
 
-type Row = { id: string; key: string; version: number; kind: string; label: string; description: string; rubric: string; min: number | null; max: number | null; step: number | null; options: string; required: boolean };
+type Row = {
+  id: string;
+  key: string;
+  version: number;
+  kind: string;
+  label: string;
+  description: string;
+  rubric: string;
+  min: number | null;
+  max: number | null;
+  step: number | null;
+  options: string;
+  required: boolean;
+};
 
 export function toView(row: Row): ScoreConfigView {
   return { ...row, kind: row.kind as ScoreKind, options: JSON.parse(row.options) as string[] };
@@ -56,7 +78,11 @@ export async function currentScoreConfigs(keys?: string[]): Promise<ScoreConfigV
 
 export async function scoreConfigVersions(key: string) {
   const prisma = await db();
-  return (await prisma.scoreConfig.findMany({ where: { key }, orderBy: { version: "desc" } })).map((r) => ({ ...toView(r), retired: r.retired, createdAt: r.createdAt.toISOString() }));
+  return (await prisma.scoreConfig.findMany({ where: { key }, orderBy: { version: "desc" } })).map((r) => ({
+    ...toView(r),
+    retired: r.retired,
+    createdAt: r.createdAt.toISOString(),
+  }));
 }
 
 export class ScoreKeyTakenError extends Error {}
@@ -85,13 +111,24 @@ export async function saveScoreConfig(actor: AuditActor, input: ScoreConfigInput
         if (mode === "create" && latest) throw new ScoreKeyTakenError(`A score with the key “${input.key}” exists: edit it instead.`);
         if (mode === "edit" && !latest) throw new Response("No such score.", { status: 404 });
         const row = await tx.scoreConfig.create({ data: { ...data, key: input.key, version: (latest?.version ?? 0) + 1, createdById: actor?.id ?? null } });
-        await audit({ actor, action: latest ? "score_config.version" : "score_config.create", targetType: "score_config", targetId: row.id, details: { key: row.key, version: row.version, kind: row.kind }, ip }, tx);
+        await audit(
+          {
+            actor,
+            action: latest ? "score_config.version" : "score_config.create",
+            targetType: "score_config",
+            targetId: row.id,
+            details: { key: row.key, version: row.version, kind: row.kind },
+            ip,
+          },
+          tx,
+        );
         return toView(row);
       });
     } catch (error) {
       // Two admins saving the same key at once: the unique (key, version) lets one win; the other retries once.
       if ((error as { code?: string }).code !== "P2002" || attempt > 0) {
-        if ((error as { code?: string }).code === "P2002" && mode === "create") throw new ScoreKeyTakenError(`A score with the key “${input.key}” exists: edit it instead.`);
+        if ((error as { code?: string }).code === "P2002" && mode === "create")
+          throw new ScoreKeyTakenError(`A score with the key “${input.key}” exists: edit it instead.`);
         throw error;
       }
     }

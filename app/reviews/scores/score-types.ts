@@ -35,11 +35,14 @@ export function checkScore(config: ScoreConfigView, raw: string | undefined | nu
       const value = Number(text);
       if (config.min !== null && value < config.min) return { ok: false, message: `${config.label} must be at least ${config.min}.` };
       if (config.max !== null && value > config.max) return { ok: false, message: `${config.label} must be at most ${config.max}.` };
-      if (config.step !== null && !onStep(value, config.min ?? 0, config.step)) return { ok: false, message: `${config.label} goes in steps of ${config.step}.` };
+      if (config.step !== null && !onStep(value, config.min ?? 0, config.step))
+        return { ok: false, message: `${config.label} goes in steps of ${config.step}.` };
       return { ok: true, value: String(value) };
     }
     case "categorical":
-      return config.options.includes(text) ? { ok: true, value: text } : { ok: false, message: `${config.label} must be one of: ${config.options.join(", ")}.` };
+      return config.options.includes(text)
+        ? { ok: true, value: text }
+        : { ok: false, message: `${config.label} must be one of: ${config.options.join(", ")}.` };
     case "boolean":
       if (text === "true" || text === "yes" || text === "1") return { ok: true, value: "true" };
       if (text === "false" || text === "no" || text === "0") return { ok: true, value: "false" };
@@ -56,7 +59,10 @@ export type ScoreValues = Record<string, { configId: string; version: number; va
  * Checks every config's value in `raw` (keyed by config key). Unknown keys are refused too, so a form cannot
  * slip in a score the queue does not ask for. Errors are keyed by `score.<key>` so the field is named.
  */
-export function checkScores(configs: ScoreConfigView[], raw: Record<string, string | undefined>): { ok: true; values: ScoreValues } | { ok: false; errors: Record<string, string[]> } {
+export function checkScores(
+  configs: ScoreConfigView[],
+  raw: Record<string, string | undefined>,
+): { ok: true; values: ScoreValues } | { ok: false; errors: Record<string, string[]> } {
   const errors: Record<string, string[]> = {};
   const values: ScoreValues = {};
   for (const config of configs) {

@@ -23,7 +23,12 @@ function MarkdownText({ value, path }: { value: string; path: (string | number)[
 
 function StateBadge({ state }: { state: unknown }) {
   if (typeof state !== "string" || !state) return null;
-  const tone = state === "output-error" || state === "output-denied" ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200" : state === "streaming" || state.endsWith("streaming") ? "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200" : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300";
+  const tone =
+    state === "output-error" || state === "output-denied"
+      ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200"
+      : state === "streaming" || state.endsWith("streaming")
+        ? "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300";
   return <span className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${tone}`}>{state}</span>;
 }
 
@@ -43,7 +48,9 @@ function ToolPart({ part, path }: { part: Part; path: (string | number)[] }) {
         {typeof part.errorText === "string" ? (
           <div className="text-xs">
             <div className="font-medium text-red-700 dark:text-red-300">Error</div>
-            <div className="rounded bg-red-50 p-2 font-mono dark:bg-red-950"><PlainText value={part.errorText} path={[...path, "errorText"]} className="whitespace-pre-wrap break-all" /></div>
+            <div className="rounded bg-red-50 p-2 font-mono dark:bg-red-950">
+              <PlainText value={part.errorText} path={[...path, "errorText"]} className="whitespace-pre-wrap break-all" />
+            </div>
           </div>
         ) : null}
         {"approval" in part ? <JsonBlock label="Approval" value={part.approval} /> : null}
@@ -59,7 +66,9 @@ function FilePart({ part }: { part: Part }) {
     <div className="text-sm" data-part="file">
       <span className="text-xs uppercase text-slate-500">File</span>{" "}
       {href ? (
-        <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">{name}</a>
+        <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">
+          {name}
+        </a>
       ) : (
         <span>{text(part.filename) || "inline file"}</span>
       )}
@@ -73,7 +82,14 @@ function SourceUrlPart({ part }: { part: Part }) {
   const title = text(part.title) || text(part.url) || "source";
   return (
     <div className="text-sm" data-part="source-url">
-      Source: {href ? <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">{title}</a> : <span>{title}</span>}
+      Source:{" "}
+      {href ? (
+        <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">
+          {title}
+        </a>
+      ) : (
+        <span>{title}</span>
+      )}
     </div>
   );
 }
@@ -103,7 +119,9 @@ export function PartView({ part, path = [] }: { part: Part; path?: (string | num
     return (
       <details className="text-sm text-slate-600 dark:text-slate-400" data-part="reasoning">
         <summary className="cursor-pointer select-none">Reasoning</summary>
-        <div className="mt-1"><PlainText value={text(part.text)} path={[...path, "text"]} className="whitespace-pre-wrap" /></div>
+        <div className="mt-1">
+          <PlainText value={text(part.text)} path={[...path, "text"]} className="whitespace-pre-wrap" />
+        </div>
       </details>
     );
   }
@@ -137,9 +155,5 @@ export function partsOf(content: Record<string, unknown>): (Part | null)[] | nul
 }
 
 export function AssistantParts({ parts }: { parts: (Part | null)[] }) {
-  return (
-    <div className="space-y-2">
-      {parts.map((part, index) => (part ? <PartView key={index} part={part} path={["parts", index]} /> : null))}
-    </div>
-  );
+  return <div className="space-y-2">{parts.map((part, index) => (part ? <PartView key={index} part={part} path={["parts", index]} /> : null))}</div>;
 }

@@ -31,7 +31,8 @@ export function LiveBubble({ live }: { live: LiveReply }) {
       ) : null}
       {live.status === "refused" ? (
         <p className="mt-1 text-xs text-red-700 dark:text-red-300" data-testid="not-stored">
-          Not stored by FleetLM: the agent sent a chunk FleetLM refuses ({live.refusedReason ?? "invalid chunk"}), so FleetLM failed this reply and stores nothing of it.
+          Not stored by FleetLM: the agent sent a chunk FleetLM refuses ({live.refusedReason ?? "invalid chunk"}), so FleetLM failed this reply and stores
+          nothing of it.
         </p>
       ) : null}
     </article>

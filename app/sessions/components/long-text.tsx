@@ -40,18 +40,35 @@ export function LongText({ text, fullLength, shownChars, reason, loadFull, rende
 
   return (
     <div data-testid="long-text">
-      {full !== null ? renderFull(full) : <p className="whitespace-pre-wrap break-words">{text.slice(0, shownChars)}{cut ? "…" : ""}</p>}
+      {full !== null ? (
+        renderFull(full)
+      ) : (
+        <p className="whitespace-pre-wrap break-words">
+          {text.slice(0, shownChars)}
+          {cut ? "…" : ""}
+        </p>
+      )}
       <p className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
         <span>
           {reason}
           {cut && full === null ? ` — ${formatChars(Math.min(shownChars, text.length))} of ${formatChars(total)} shown.` : "."}
         </span>
         {cut && full === null ? (
-          <button type="button" onClick={() => void showAll()} disabled={state === "loading"} className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-700" data-testid="show-all">
+          <button
+            type="button"
+            onClick={() => void showAll()}
+            disabled={state === "loading"}
+            className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-700"
+            data-testid="show-all"
+          >
             {state === "loading" ? "Loading…" : "Show all"}
           </button>
         ) : null}
-        {state === "error" ? <span role="alert" className="text-red-600">Could not load the whole text; try again.</span> : null}
+        {state === "error" ? (
+          <span role="alert" className="text-red-600">
+            Could not load the whole text; try again.
+          </span>
+        ) : null}
       </p>
     </div>
   );

@@ -13,7 +13,17 @@ export function fullMessageUrl(sessionId: string, seq: number) {
   return `/sessions/${encodeURIComponent(sessionId)}/messages/${seq}`;
 }
 
-export function MessageBodyProvider({ sessionId, seq, omitted, children }: { sessionId: string; seq: number; omitted: readonly Omission[] | undefined; children: ReactNode }) {
+export function MessageBodyProvider({
+  sessionId,
+  seq,
+  omitted,
+  children,
+}: {
+  sessionId: string;
+  seq: number;
+  omitted: readonly Omission[] | undefined;
+  children: ReactNode;
+}) {
   const pending = useRef<Promise<FullMessage> | null>(null);
   const value = useMemo<Value>(
     () => ({

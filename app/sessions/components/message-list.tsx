@@ -131,14 +131,29 @@ export function MessageList(props: Props) {
 
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scrollRef} onScroll={onScroll} data-testid="message-scroller" tabIndex={0} role="region" aria-label="Conversation" className="h-[65vh] overflow-y-auto lg:h-full rounded-lg border border-slate-200 bg-slate-50 p-2 dark:border-slate-800 dark:bg-slate-950">
+      <div
+        ref={scrollRef}
+        onScroll={onScroll}
+        data-testid="message-scroller"
+        tabIndex={0}
+        role="region"
+        aria-label="Conversation"
+        className="h-[65vh] overflow-y-auto lg:h-full rounded-lg border border-slate-200 bg-slate-50 p-2 dark:border-slate-800 dark:bg-slate-950"
+      >
         <div className="mb-2 flex justify-center">
           {hasOlder ? (
-            <button type="button" onClick={props.onLoadOlder} disabled={props.loadingOlder} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
+            <button
+              type="button"
+              onClick={props.onLoadOlder}
+              disabled={props.loadingOlder}
+              className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700"
+            >
               {props.loadingOlder ? "Loading…" : "Load older messages"}
             </button>
           ) : messages.length > 0 ? (
-            <span className="text-xs text-slate-500" data-testid="start-of-conversation">Start of the conversation</span>
+            <span className="text-xs text-slate-500" data-testid="start-of-conversation">
+              Start of the conversation
+            </span>
           ) : (
             <span className="text-sm text-slate-500">No messages yet.</span>
           )}
@@ -147,11 +162,22 @@ export function MessageList(props: Props) {
           {virtualizer.getVirtualItems().map((item) => {
             const message = messages[item.index];
             return (
-              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute left-0 top-0 w-full pb-2" style={{ transform: `translateY(${item.start}px)` }}>
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="absolute left-0 top-0 w-full pb-2"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
                 {message ? (
                   <>
                     <LostMarker seqs={lostBetween(lost, item.index === 0 ? (lost[0] ?? 1) - 1 : messages[item.index - 1]!.seq, message.seq)} />
-                    <MessageView message={message} session={session} highlighted={message.seq === highlight} actions={isReviewable(message, session) ? props.actionsFor(message) : undefined} />
+                    <MessageView
+                      message={message}
+                      session={session}
+                      highlighted={message.seq === highlight}
+                      actions={isReviewable(message, session) ? props.actionsFor(message) : undefined}
+                    />
                     {item.index === messages.length - 1 ? <LostMarker seqs={lostBetween(lost, message.seq, Number.MAX_SAFE_INTEGER)} /> : null}
                   </>
                 ) : live ? (
@@ -163,14 +189,24 @@ export function MessageList(props: Props) {
         </div>
         {hasNewer ? (
           <div className="mt-2 flex justify-center">
-            <button type="button" onClick={props.onLoadNewer} disabled={props.loadingNewer} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
+            <button
+              type="button"
+              onClick={props.onLoadNewer}
+              disabled={props.loadingNewer}
+              className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700"
+            >
               {props.loadingNewer ? "Loading…" : "Load newer messages"}
             </button>
           </div>
         ) : null}
       </div>
       {unseen > 0 && !atBottom ? (
-        <button type="button" onClick={jumpToEnd} data-testid="new-messages" className="absolute bottom-4 left-1/2 -translate-x-1/2 rounded-full bg-blue-600 px-4 py-1.5 text-sm font-medium text-white shadow">
+        <button
+          type="button"
+          onClick={jumpToEnd}
+          data-testid="new-messages"
+          className="absolute bottom-4 left-1/2 -translate-x-1/2 rounded-full bg-blue-600 px-4 py-1.5 text-sm font-medium text-white shadow"
+        >
           {unseen} new message{unseen === 1 ? "" : "s"} ↓
         </button>
       ) : null}

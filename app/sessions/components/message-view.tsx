@@ -57,14 +57,29 @@ function OmittedNotice({ message }: { message: ViewMessage }) {
   return (
     <div className="mt-1 text-xs text-slate-500" data-testid="omitted-notice">
       {full !== null ? (
-        <div className="max-h-80 overflow-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800"><SlicedText text={full} className="whitespace-pre-wrap break-all" /></div>
+        <div className="max-h-80 overflow-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800">
+          <SlicedText text={full} className="whitespace-pre-wrap break-all" />
+        </div>
       ) : (
         <p className="flex flex-wrap items-center gap-2">
-          <span>{cuts.length === 1 ? "One part" : `${cuts.length} parts`} of this message {cuts.length === 1 ? "is" : "are"} too large or nested too deeply to show here.</span>
-          <button type="button" onClick={() => void show()} disabled={state === "loading"} className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-700" data-testid="show-whole-message">
+          <span>
+            {cuts.length === 1 ? "One part" : `${cuts.length} parts`} of this message {cuts.length === 1 ? "is" : "are"} too large or nested too deeply to show
+            here.
+          </span>
+          <button
+            type="button"
+            onClick={() => void show()}
+            disabled={state === "loading"}
+            className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-700"
+            data-testid="show-whole-message"
+          >
             {state === "loading" ? "Loading…" : "Show the whole message"}
           </button>
-          {state === "error" ? <span role="alert" className="text-red-600">Could not load it; try again.</span> : null}
+          {state === "error" ? (
+            <span role="alert" className="text-red-600">
+              Could not load it; try again.
+            </span>
+          ) : null}
         </p>
       )}
     </div>
@@ -97,9 +112,15 @@ export function MessageView({ message, session, highlighted = false, actions }: 
       className={`rounded-lg border p-3 ${roleStyle[sender.role]} ${highlighted ? "ring-2 ring-amber-400" : ""}`}
     >
       <header className="mb-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
-        <span className="font-medium text-slate-800 dark:text-slate-200" data-testid="sender">{sender.label}</span>
+        <span className="font-medium text-slate-800 dark:text-slate-200" data-testid="sender">
+          {sender.label}
+        </span>
         {sender.suspicious ? (
-          <span className="rounded bg-red-100 px-1 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title={sender.suspicious} data-testid="suspicious">
+          <span
+            className="rounded bg-red-100 px-1 font-medium text-red-800 dark:bg-red-950 dark:text-red-200"
+            title={sender.suspicious}
+            data-testid="suspicious"
+          >
             suspicious: {sender.suspicious}
           </span>
         ) : null}

@@ -28,9 +28,19 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
         <time dateTime={note.createdAt}>{formatUtc(note.createdAt)}</time>
         {note.edited ? <span title={`edited ${formatUtc(note.updatedAt)}`}>(edited)</span> : null}
         <span className="ml-auto flex gap-2">
-          {mine && !editing ? <button type="button" onClick={() => setEditing(true)} className="underline">Edit</button> : null}
+          {mine && !editing ? (
+            <button type="button" onClick={() => setEditing(true)} className="underline">
+              Edit
+            </button>
+          ) : null}
           {mine || can(me, "notes:delete-any") ? (
-            <remove.Form method="post" action={action} onSubmit={(e) => { if (!confirm("Delete this note?")) e.preventDefault(); }}>
+            <remove.Form
+              method="post"
+              action={action}
+              onSubmit={(e) => {
+                if (!confirm("Delete this note?")) e.preventDefault();
+              }}
+            >
               <input type="hidden" name="intent" value="delete" />
               <input type="hidden" name="noteId" value={note.id} />
               <button className="text-red-700 underline dark:text-red-400">Delete</button>
@@ -42,15 +52,28 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
         <edit.Form method="post" action={action} className="mt-1 space-y-1">
           <input type="hidden" name="intent" value="edit" />
           <input type="hidden" name="noteId" value={note.id} />
-          <textarea name="body" defaultValue={note.body} rows={3} maxLength={5000} aria-label="Edit note" className="block w-full rounded border border-slate-300 p-1.5 text-sm dark:border-slate-700 dark:bg-slate-950" />
+          <textarea
+            name="body"
+            defaultValue={note.body}
+            rows={3}
+            maxLength={5000}
+            aria-label="Edit note"
+            className="block w-full rounded border border-slate-300 p-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
+          />
           {edit.data?.errors?.body ? <p className="text-sm text-red-600">{edit.data.errors.body[0]}</p> : null}
           <div className="flex gap-2">
-            <button disabled={edit.state !== "idle"} className="rounded bg-blue-600 px-2 py-1 text-sm text-white disabled:opacity-60">Save</button>
-            <button type="button" onClick={() => setEditing(false)} className="text-sm underline">Cancel</button>
+            <button disabled={edit.state !== "idle"} className="rounded bg-blue-600 px-2 py-1 text-sm text-white disabled:opacity-60">
+              Save
+            </button>
+            <button type="button" onClick={() => setEditing(false)} className="text-sm underline">
+              Cancel
+            </button>
           </div>
         </edit.Form>
       ) : (
-        <p className="mt-1 text-sm"><Linkified text={note.body} /></p>
+        <p className="mt-1 text-sm">
+          <Linkified text={note.body} />
+        </p>
       )}
     </li>
   );
@@ -101,9 +124,18 @@ export function NotesPanel({ sessionId, notes: fromPage, me, clientId }: { sessi
         <input type="hidden" name="intent" value="create" />
         {/* A fresh id per page load: a double submit creates one note, not two. */}
         <input type="hidden" name="clientId" value={clientId} />
-        <textarea name="body" rows={3} maxLength={5000} aria-label="New note" placeholder="Write a note for the team (plain text, links allowed)" className="block w-full rounded border border-slate-300 p-1.5 text-sm dark:border-slate-700 dark:bg-slate-950" />
+        <textarea
+          name="body"
+          rows={3}
+          maxLength={5000}
+          aria-label="New note"
+          placeholder="Write a note for the team (plain text, links allowed)"
+          className="block w-full rounded border border-slate-300 p-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
+        />
         {create.data?.errors?.body ? <p className="text-sm text-red-600">{create.data.errors.body[0]}</p> : null}
-        <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">{busy ? "Saving…" : "Add note"}</button>
+        <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">
+          {busy ? "Saving…" : "Add note"}
+        </button>
       </create.Form>
     </section>
   );

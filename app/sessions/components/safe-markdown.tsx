@@ -27,8 +27,18 @@ export function SafeMarkdown({ text, fullLength, loadFull }: Props) {
   const verdict = fullLength !== undefined ? ({ ok: false, reason: "Too long to format, shown as plain text" } as const) : markdownVerdict(text);
   if (!verdict.ok) {
     // The whole text, once here (now, or after "Show all"), is formatted off the main thread when it is short enough.
-    const formatted = (whole: string, plain: React.ReactNode) => (whole.length <= WORKER_MARKDOWN.maxChars ? <WorkerMarkdown text={whole} fallback={plain} /> : plain);
-    const plain = <LongText text={text} fullLength={fullLength} loadFull={loadFull} shownChars={RENDER_BUDGET.plainChars} reason={verdict.reason} renderFull={(whole) => formatted(whole, <SlicedText text={whole} />)} />;
+    const formatted = (whole: string, plain: React.ReactNode) =>
+      whole.length <= WORKER_MARKDOWN.maxChars ? <WorkerMarkdown text={whole} fallback={plain} /> : plain;
+    const plain = (
+      <LongText
+        text={text}
+        fullLength={fullLength}
+        loadFull={loadFull}
+        shownChars={RENDER_BUDGET.plainChars}
+        reason={verdict.reason}
+        renderFull={(whole) => formatted(whole, <SlicedText text={whole} />)}
+      />
+    );
     if (fullLength === undefined) return formatted(text, plain);
     if (loadFull && fullLength <= WORKER_MARKDOWN.autoChars) return <WholeThenFormatted loadFull={loadFull} fallback={plain} />;
     return plain;

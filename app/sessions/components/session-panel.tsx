@@ -42,7 +42,10 @@ function useSessionForm(sessionId: string, key: string) {
 export function SessionPanel({ session, assignee, labels, operators, otherSessions, inboxQuery, me, takeover, notes }: Props) {
   const canChange = can(me, "inbox:triage");
   return (
-    <aside aria-label="About this session" className="flex flex-col rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:overflow-y-auto">
+    <aside
+      aria-label="About this session"
+      className="flex flex-col rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:overflow-y-auto"
+    >
       <PanelSection title="Status" id="panel-status">
         <StatusField session={session} canChange={canChange} />
       </PanelSection>
@@ -68,11 +71,17 @@ function StatusField({ session, canChange }: { session: SessionSummary; canChang
   const archived = session.status === "archived";
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm">
-      <span data-testid="session-status" className={`rounded px-1.5 py-0.5 text-xs ${archived ? "bg-slate-200 dark:bg-slate-700" : "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100"}`}>
+      <span
+        data-testid="session-status"
+        className={`rounded px-1.5 py-0.5 text-xs ${archived ? "bg-slate-200 dark:bg-slate-700" : "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100"}`}
+      >
         {session.status}
       </span>
       <span className="text-xs text-slate-600 dark:text-slate-400">
-        created <time dateTime={session.createdAt ?? undefined} title={session.createdAtRaw ?? session.createdAt ?? undefined}>{formatUtc(session.createdAt) || "—"}</time>
+        created{" "}
+        <time dateTime={session.createdAt ?? undefined} title={session.createdAtRaw ?? session.createdAt ?? undefined}>
+          {formatUtc(session.createdAt) || "—"}
+        </time>
       </span>
       {canChange && !archived && session.status !== "unknown" ? (
         <button
@@ -83,7 +92,8 @@ function StatusField({ session, canChange }: { session: SessionSummary; canChang
           data-action="resolve"
           onClick={() => {
             // FleetLM has no un-archive: say so before doing it.
-            if (confirm("Archive this session? FleetLM cannot un-archive it; the user can no longer write to it.")) form.submit({ intent: "archive", confirm: "archive" });
+            if (confirm("Archive this session? FleetLM cannot un-archive it; the user can no longer write to it."))
+              form.submit({ intent: "archive", confirm: "archive" });
           }}
         >
           {form.busy ? "Archiving…" : "Archive (resolve)"}
@@ -94,9 +104,26 @@ function StatusField({ session, canChange }: { session: SessionSummary; canChang
   );
 }
 
-function AssigneeField({ sessionId, assignee, operators, me, canChange }: { sessionId: string; assignee: Props["assignee"]; operators: Props["operators"]; me: Props["me"]; canChange: boolean }) {
+function AssigneeField({
+  sessionId,
+  assignee,
+  operators,
+  me,
+  canChange,
+}: {
+  sessionId: string;
+  assignee: Props["assignee"];
+  operators: Props["operators"];
+  me: Props["me"];
+  canChange: boolean;
+}) {
   const form = useSessionForm(sessionId, "assign");
-  if (!canChange) return <p className="text-sm" data-testid="assignee">{assignee?.name ?? "Nobody"}</p>;
+  if (!canChange)
+    return (
+      <p className="text-sm" data-testid="assignee">
+        {assignee?.name ?? "Nobody"}
+      </p>
+    );
   const choices = assignee && !operators.some((op) => op.id === assignee.id) ? [assignee, ...operators] : operators;
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -119,7 +146,14 @@ function AssigneeField({ sessionId, assignee, operators, me, canChange }: { sess
         ))}
       </select>
       {assignee?.id !== me.id ? (
-        <button type="button" className="rounded border border-slate-300 px-2 py-1 text-xs dark:border-slate-700" disabled={form.busy} onClick={() => form.submit({ intent: "assign", assignee: "me" })} aria-keyshortcuts="a" data-action="assign-me">
+        <button
+          type="button"
+          className="rounded border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
+          disabled={form.busy}
+          onClick={() => form.submit({ intent: "assign", assignee: "me" })}
+          aria-keyshortcuts="a"
+          data-action="assign-me"
+        >
           Assign to me
         </button>
       ) : null}
@@ -144,7 +178,13 @@ function LabelsField({ sessionId, labels, canChange }: { sessionId: string; labe
           <li key={name} className="flex items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">
             {name}
             {canChange ? (
-              <button type="button" aria-label={`Remove label ${name}`} className="rounded px-0.5 hover:bg-slate-200 dark:hover:bg-slate-700" disabled={remove.busy} onClick={() => remove.submit({ intent: "label-remove", label: name })}>
+              <button
+                type="button"
+                aria-label={`Remove label ${name}`}
+                className="rounded px-0.5 hover:bg-slate-200 dark:hover:bg-slate-700"
+                disabled={remove.busy}
+                onClick={() => remove.submit({ intent: "label-remove", label: name })}
+              >
                 ×
               </button>
             ) : null}
@@ -163,13 +203,21 @@ function LabelsField({ sessionId, labels, canChange }: { sessionId: string; labe
           <label htmlFor={`label-add-${sessionId}`} className="sr-only">
             Add a label
           </label>
-          <input ref={input} id={`label-add-${sessionId}`} value={label} onChange={(e) => setLabel(e.target.value)} maxLength={40} placeholder="Add a label" className="min-w-0 flex-1 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950" />
+          <input
+            ref={input}
+            id={`label-add-${sessionId}`}
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            maxLength={40}
+            placeholder="Add a label"
+            className="min-w-0 flex-1 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+          />
           <button className="rounded border border-slate-300 px-2 py-1 text-xs disabled:opacity-50 dark:border-slate-700" disabled={add.busy || !label.trim()}>
             Add
           </button>
         </form>
       ) : null}
-      {add.error ?? remove.error ? <FieldError text={(add.error ?? remove.error)!} /> : null}
+      {(add.error ?? remove.error) ? <FieldError text={(add.error ?? remove.error)!} /> : null}
     </div>
   );
 }

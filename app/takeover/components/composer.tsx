@@ -148,10 +148,18 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
           className="w-full rounded border border-slate-300 p-2 text-sm dark:border-slate-700 dark:bg-slate-950"
         />
         {matches.length > 0 ? (
-          <ul role="listbox" aria-label="Canned replies" className="absolute left-0 right-0 top-full z-10 mt-1 max-h-60 overflow-auto rounded border border-slate-300 bg-white shadow dark:border-slate-700 dark:bg-slate-900">
+          <ul
+            role="listbox"
+            aria-label="Canned replies"
+            className="absolute left-0 right-0 top-full z-10 mt-1 max-h-60 overflow-auto rounded border border-slate-300 bg-white shadow dark:border-slate-700 dark:bg-slate-900"
+          >
             {matches.map((reply, i) => (
               <li key={reply.id} role="option" aria-selected={i === pick}>
-                <button type="button" onClick={() => insert(reply)} className={`block w-full px-2 py-1 text-left text-sm ${i === pick ? "bg-indigo-50 dark:bg-indigo-950" : ""}`}>
+                <button
+                  type="button"
+                  onClick={() => insert(reply)}
+                  className={`block w-full px-2 py-1 text-left text-sm ${i === pick ? "bg-indigo-50 dark:bg-indigo-950" : ""}`}
+                >
                   <span className="font-medium">{reply.title}</span> <span className="text-slate-600 dark:text-slate-400">{reply.body.slice(0, 80)}</span>
                 </button>
               </li>
@@ -163,7 +171,11 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
         <p id={`composer-help-${sessionId}`} className="text-xs text-slate-600 dark:text-slate-400">
           “/” inserts a canned reply · Ctrl+Enter sends · {draft.length}/{BODY_MAX}
         </p>
-        <button type="submit" disabled={!canSend} className="ml-auto rounded border border-indigo-600 bg-indigo-600 px-3 py-1 text-sm text-white disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={!canSend}
+          className="ml-auto rounded border border-indigo-600 bg-indigo-600 px-3 py-1 text-sm text-white disabled:opacity-50"
+        >
           {sending ? "Sending…" : error ? "Retry send" : "Send as agent"}
         </button>
       </div>

@@ -33,7 +33,13 @@ export function TakeoverPanel({ state, sessionId }: { state: TakeoverState; sess
             placeholder="Reason (optional)"
             className="min-w-0 flex-1 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
           />
-          <button type="button" className={primary} disabled={busy} onClick={() => submit("claim", state.reason.trim() ? { reason: state.reason.trim() } : {})} aria-keyshortcuts="t">
+          <button
+            type="button"
+            className={primary}
+            disabled={busy}
+            onClick={() => submit("claim", state.reason.trim() ? { reason: state.reason.trim() } : {})}
+            aria-keyshortcuts="t"
+          >
             Take over
           </button>
         </div>
@@ -66,10 +72,12 @@ export function TakeoverPanel({ state, sessionId }: { state: TakeoverState; sess
         </p>
       ) : null}
       {state.missed && !current ? (
-        <div role="status" className="rounded border border-indigo-300 bg-indigo-50 p-2 text-sm text-indigo-950 dark:border-indigo-800 dark:bg-indigo-950 dark:text-indigo-100" data-testid="missed-offer">
-          <p>
-            While the session was held, the user wrote {state.missed.length === 1 ? "a message" : `${state.missed.length} messages`} the AI did not answer.
-          </p>
+        <div
+          role="status"
+          className="rounded border border-indigo-300 bg-indigo-50 p-2 text-sm text-indigo-950 dark:border-indigo-800 dark:bg-indigo-950 dark:text-indigo-100"
+          data-testid="missed-offer"
+        >
+          <p>While the session was held, the user wrote {state.missed.length === 1 ? "a message" : `${state.missed.length} messages`} the AI did not answer.</p>
           <div className="mt-1 flex gap-2">
             <button type="button" className={primary} disabled={busy} onClick={() => submit("replay-missed")}>
               Let the AI answer
@@ -85,20 +93,46 @@ export function TakeoverPanel({ state, sessionId }: { state: TakeoverState; sess
           {state.info}
         </p>
       ) : null}
-      {current && !mine && canAct ? <p className="text-sm text-slate-600 dark:text-slate-400">Only {current.holder.name} can reply as the agent while they hold this session.</p> : null}
+      {current && !mine && canAct ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">Only {current.holder.name} can reply as the agent while they hold this session.</p>
+      ) : null}
       {current && state.paused.length > 0 ? (
         <p role="status" className="text-xs text-emerald-800 dark:text-emerald-300" data-testid="gate-paused">
-          The AI held back its answer to {state.paused.length === 1 ? `message #${state.paused[0]}` : `${state.paused.length} messages (#${state.paused.join(", #")})`}.
+          The AI held back its answer to{" "}
+          {state.paused.length === 1 ? `message #${state.paused[0]}` : `${state.paused.length} messages (#${state.paused.join(", #")})`}.
         </p>
       ) : null}
-      {data ? <GateStatus gate={data.gate} holding={!!current} isAdmin={can(me, "settings:manage")} busy={busy} onRouteAgain={() => submit("route-again")} onRetry={state.reload} /> : null}
+      {data ? (
+        <GateStatus
+          gate={data.gate}
+          holding={!!current}
+          isAdmin={can(me, "settings:manage")}
+          busy={busy}
+          onRouteAgain={() => submit("route-again")}
+          onRetry={state.reload}
+        />
+      ) : null}
       <TakeoverTimeline entries={data?.timeline ?? []} />
     </div>
   );
 }
 
 /** Says plainly whether taking over pauses the AI for this agent, and what to do when it does not. */
-function GateStatus({ gate, holding, isAdmin, busy, onRouteAgain, onRetry }: { gate: GateHealth; holding: boolean; isAdmin: boolean; busy: boolean; onRouteAgain: () => void; onRetry: () => void }) {
+function GateStatus({
+  gate,
+  holding,
+  isAdmin,
+  busy,
+  onRouteAgain,
+  onRetry,
+}: {
+  gate: GateHealth;
+  holding: boolean;
+  isAdmin: boolean;
+  busy: boolean;
+  onRouteAgain: () => void;
+  onRetry: () => void;
+}) {
   if (gate.state === "gated") {
     return (
       <p className="text-xs text-emerald-800 dark:text-emerald-300" data-testid="gate-status" data-state="gated">
@@ -109,7 +143,8 @@ function GateStatus({ gate, holding, isAdmin, busy, onRouteAgain, onRetry }: { g
   if (gate.state === "not-gated") {
     return (
       <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="gate-status" data-state="not-gated">
-        The AI cannot be paused for this agent (not routed through the Console): it may still answer {holding ? "while the session is held" : "during a takeover"}.
+        The AI cannot be paused for this agent (not routed through the Console): it may still answer{" "}
+        {holding ? "while the session is held" : "during a takeover"}.
       </p>
     );
   }
@@ -124,7 +159,12 @@ function GateStatus({ gate, holding, isAdmin, busy, onRouteAgain, onRetry }: { g
     );
   }
   return (
-    <div role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100" data-testid="gate-status" data-state="drifted">
+    <div
+      role="alert"
+      className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+      data-testid="gate-status"
+      data-state="drifted"
+    >
       {gate.calling === "elsewhere" ? (
         <p>
           <strong>The AI is not paused.</strong> FleetLM no longer calls this agent through the Console, so the AI answers the user{" "}
@@ -132,7 +172,8 @@ function GateStatus({ gate, holding, isAdmin, busy, onRouteAgain, onRetry }: { g
         </p>
       ) : (
         <p>
-          <strong>The agent's routing is broken.</strong> FleetLM calls the Console without the gate's secret, so every call is refused and the user gets no AI answer at all.
+          <strong>The agent's routing is broken.</strong> FleetLM calls the Console without the gate's secret, so every call is refused and the user gets no AI
+          answer at all.
         </p>
       )}
       {isAdmin ? (

@@ -26,7 +26,12 @@ export function TakeoverTimeline({ entries }: { entries: TimelineEntry[] }) {
             ) : entry.releasedAt ? (
               <span className="text-slate-600 dark:text-slate-400">
                 ; {ENDINGS[entry.releaseReason ?? ""] ?? "released"}
-                {(entry.releaseReason === "forced" || entry.releaseReason === "role_change" || entry.releaseReason === "deactivated") && entry.releasedBy && entry.releasedBy.id !== entry.operator.id ? ` by ${entry.releasedBy.name}` : ""} <time dateTime={entry.releasedAt}>{formatUtc(entry.releasedAt)}</time>
+                {(entry.releaseReason === "forced" || entry.releaseReason === "role_change" || entry.releaseReason === "deactivated") &&
+                entry.releasedBy &&
+                entry.releasedBy.id !== entry.operator.id
+                  ? ` by ${entry.releasedBy.name}`
+                  : ""}{" "}
+                <time dateTime={entry.releasedAt}>{formatUtc(entry.releasedAt)}</time>
               </span>
             ) : null}
           </li>

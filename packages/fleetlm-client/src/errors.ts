@@ -12,10 +12,7 @@ export class FleetLMError extends Error {
  * FleetLM's two error body conventions: hand-written `{"error": "..."}` and validation/framework
  * `{"errors": {"field": ["msg"]}}` / `{"errors": {"detail": "Not Found"}}`.
  */
-export type FleetLMErrorBody =
-  | { error: string }
-  | { errors: Record<string, string[] | string> }
-  | Record<string, unknown>;
+export type FleetLMErrorBody = { error: string } | { errors: Record<string, string[] | string> } | Record<string, unknown>;
 
 export interface RequestInfo {
   method: string;
@@ -34,13 +31,7 @@ export class FleetLMHttpError extends FleetLMError {
   readonly url: string;
   readonly retryAfterMs: number | null;
 
-  constructor(
-    request: RequestInfo,
-    status: number,
-    body: FleetLMErrorBody | null,
-    text: string,
-    retryAfterMs: number | null = null,
-  ) {
+  constructor(request: RequestInfo, status: number, body: FleetLMErrorBody | null, text: string, retryAfterMs: number | null = null) {
     super(`FleetLM ${request.method} ${request.url} failed with ${status}: ${describeBody(body, text)}`);
     this.status = status;
     this.body = body;
@@ -52,9 +43,7 @@ export class FleetLMHttpError extends FleetLMError {
 
   /** The `error` string of a hand-written error body, if any. */
   get error(): string | undefined {
-    return this.body && typeof (this.body as { error?: unknown }).error === "string"
-      ? (this.body as { error: string }).error
-      : undefined;
+    return this.body && typeof (this.body as { error?: unknown }).error === "string" ? (this.body as { error: string }).error : undefined;
   }
 
   /** The `errors` map of a validation/framework error body, if any. */
@@ -141,9 +130,7 @@ function describeBody(body: FleetLMErrorBody | null, text: string): string {
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error && cause.message && cause.message !== error.message
-      ? `${error.message} (${cause.message})`
-      : error.message;
+    return cause instanceof Error && cause.message && cause.message !== error.message ? `${error.message} (${cause.message})` : error.message;
   }
   return String(error);
 }

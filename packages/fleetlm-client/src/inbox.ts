@@ -99,10 +99,13 @@ export class FleetLMInbox extends Emitter<FleetLMInboxEvents> {
         });
       };
       // Spread the first refresh over one interval, so thousands of inboxes on one socket do not rejoin in step.
-      this.timer = setTimeout(() => {
-        tick();
-        if (!this.stopped) this.timer = setInterval(tick, interval);
-      }, Math.round(interval * (0.5 + Math.random() / 2)));
+      this.timer = setTimeout(
+        () => {
+          tick();
+          if (!this.stopped) this.timer = setInterval(tick, interval);
+        },
+        Math.round(interval * (0.5 + Math.random() / 2)),
+      );
     }
     return entries;
   }

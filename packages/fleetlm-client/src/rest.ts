@@ -229,7 +229,11 @@ export class FleetLMRest {
     const probed = options.head === undefined ? await this.headSeq(sessionId) : 0;
     const headSeq = Math.max(options.head ?? 0, probed);
     if (headSeq === 0) return { messages: [], missing: [], highestSeen: 0, reads: 0, unflushed: 0, headSeq };
-    const read = await this.readRange(sessionId, { from: Math.max(1, headSeq - n + 1), to: headSeq }, { ...options, existsUpTo: Math.max(options.existsUpTo ?? 0, options.head ?? 0) });
+    const read = await this.readRange(
+      sessionId,
+      { from: Math.max(1, headSeq - n + 1), to: headSeq },
+      { ...options, existsUpTo: Math.max(options.existsUpTo ?? 0, options.head ?? 0) },
+    );
     return { ...read, headSeq: Math.max(headSeq, read.highestSeen) };
   }
 
@@ -433,13 +437,7 @@ export class FleetLMRest {
     }
   }
 
-  private async attempt(
-    method: string,
-    url: string,
-    attempt: number,
-    body: unknown,
-    schema: z.ZodType | undefined,
-  ): Promise<unknown> {
+  private async attempt(method: string, url: string, attempt: number, body: unknown, schema: z.ZodType | undefined): Promise<unknown> {
     const info = { method, url };
     this.requestCount += 1;
     this.onRequest?.({ method, url, attempt });
@@ -489,10 +487,11 @@ export class FleetLMRest {
     }
     const result = schema.safeParse(json);
     if (!result.success) {
-      throw new FleetLMBadResponseError(
-        `FleetLM ${method} ${url} answered ${status} with an unexpected shape: ${result.error.message}`,
-        { status, text, issues: result.error.issues },
-      );
+      throw new FleetLMBadResponseError(`FleetLM ${method} ${url} answered ${status} with an unexpected shape: ${result.error.message}`, {
+        status,
+        text,
+        issues: result.error.issues,
+      });
     }
     return result.data;
   }

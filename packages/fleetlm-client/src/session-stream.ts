@@ -6,14 +6,7 @@ import { JOIN_REPLAY_LIMIT, OrderedDelivery } from "./delivery.js";
 import { Emitter } from "./emitter.js";
 import { FleetLMBadResponseError, FleetLMChannelError, FleetLMError } from "./errors.js";
 import type { FleetLMRest } from "./rest.js";
-import {
-  MessageSchema,
-  SendReplySchema,
-  SessionJoinReplySchema,
-  StreamChunkPayloadSchema,
-  type Message,
-  type StreamChunkEvent,
-} from "./schemas.js";
+import { MessageSchema, SendReplySchema, SessionJoinReplySchema, StreamChunkPayloadSchema, type Message, type StreamChunkEvent } from "./schemas.js";
 import type { FleetLMSocket } from "./socket.js";
 
 export interface SendInput {
@@ -88,8 +81,7 @@ export class SessionStream extends Emitter<SessionStreamEvents> {
       gapRetryDelaysMs: options.gapRetryDelaysMs,
       // readRange, not one page: a real FleetLM's page can skip seqs it has (§13.1), which would look like a
       // gap and, after the retries, be reported as lost. The retries are OrderedDelivery's, so no settle here.
-      fetchAfter: (afterSeq, limit) =>
-        options.rest.readRange(sessionId, { from: afterSeq + 1, to: afterSeq + limit }, { settleMs: 0 }).then((r) => r.messages),
+      fetchAfter: (afterSeq, limit) => options.rest.readRange(sessionId, { from: afterSeq + 1, to: afterSeq + limit }, { settleMs: 0 }).then((r) => r.messages),
       deliver: (message) => this.onDelivered(message),
       onError: (error) => this.emit("error", asError(error)),
       onSkip: (range) => this.emit("gap", range),

@@ -61,11 +61,7 @@ describe("MessageAssembler (§8.5)", () => {
   });
 
   it("item 37: abort closes open parts with termination abort", () => {
-    const { done } = run([
-      { type: "text-start", id: "t" },
-      { type: "text-delta", id: "t", delta: "partial" },
-      { type: "abort" },
-    ]);
+    const { done } = run([{ type: "text-start", id: "t" }, { type: "text-delta", id: "t", delta: "partial" }, { type: "abort" }]);
     expect(done[0]!.metadata.termination).toBe("abort");
     expect(done[0]!.content.parts).toEqual([{ type: "text", text: "partial", state: "done" }]);
   });
@@ -95,10 +91,7 @@ describe("MessageAssembler (§8.5)", () => {
       { type: "finish-step" },
       { type: "finish" },
     ]);
-    expect(done[0]!.content.parts).toEqual([
-      { type: "step-start" },
-      { type: "text", text: "ab", state: "done", providerMetadata: { openai: { id: "x" } } },
-    ]);
+    expect(done[0]!.content.parts).toEqual([{ type: "step-start" }, { type: "text", text: "ab", state: "done", providerMetadata: { openai: { id: "x" } } }]);
   });
 
   it("item 40: reasoning parts", () => {

@@ -3,8 +3,15 @@ import { OrderedDelivery, type Message } from "@fleetlm/client";
 
 function msg(seq: number, text = `m${seq}`): Message {
   return {
-    id: `id-${seq}`, session_id: "s", seq, sender_id: "alice", kind: "text", content: { text },
-    metadata: {}, inserted_at: "2025-10-23T10:48:00", insertedAt: new Date(0),
+    id: `id-${seq}`,
+    session_id: "s",
+    seq,
+    sender_id: "alice",
+    kind: "text",
+    content: { text },
+    metadata: {},
+    inserted_at: "2025-10-23T10:48:00",
+    insertedAt: new Date(0),
   };
 }
 

@@ -27,7 +27,10 @@ describe("the documented snippet", () => {
       timeout: 30_000,
       env: { ...process.env, SNIPPET_FLEETLM_PORT: String(server.port) },
     });
-    const lines = stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const done = lines.find((l) => l.event === "done")!;
     expect(lines.filter((l) => l.event === "error")).toEqual([]);
     expect(done).toBeDefined();

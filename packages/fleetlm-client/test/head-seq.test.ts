@@ -13,8 +13,14 @@ function fakeFleetLM(seqs: number[]) {
       .filter((seq) => seq > after)
       .slice(0, limit)
       .map((seq) => ({
-        id: `m${seq}`, session_id: "s", seq, sender_id: "alice", kind: "text", content: { text: `${seq}` },
-        metadata: {}, inserted_at: "2025-10-23T10:48:00",
+        id: `m${seq}`,
+        session_id: "s",
+        seq,
+        sender_id: "alice",
+        kind: "text",
+        content: { text: `${seq}` },
+        metadata: {},
+        inserted_at: "2025-10-23T10:48:00",
       }));
     return new Response(JSON.stringify({ messages }), { status: 200, headers: { "content-type": "application/json" } });
   };

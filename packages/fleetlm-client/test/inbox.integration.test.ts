@@ -1,14 +1,7 @@
 // Inbox subscriptions and the shared socket (the Console gateway's shape: one agent-identity socket
 // carrying many SessionStreams and FleetLMInboxes).
 import { describe, expect, it } from "vitest";
-import {
-  FleetLMInbox,
-  FleetLMRest,
-  FleetLMSocket,
-  SessionStream,
-  type InboxEntry,
-  type Message,
-} from "@fleetlm/client";
+import { FleetLMInbox, FleetLMRest, FleetLMSocket, SessionStream, type InboxEntry, type Message } from "@fleetlm/client";
 import { makeClient, onCleanup, range, startDev, until } from "./support/dev.js";
 
 const fast = { reconnect: { baseMs: 50, maxMs: 400 }, rejoinAfterMs: () => 100 };
@@ -78,7 +71,10 @@ describe("one shared FleetLMSocket", () => {
     onCleanup(() => socket.disconnect());
     await socket.connect();
     const streams = [alice, carol].map((s) => new SessionStream(socket, s.id, { rest }));
-    const received = new Map<string, number[]>([[alice.id, []], [carol.id, []]]);
+    const received = new Map<string, number[]>([
+      [alice.id, []],
+      [carol.id, []],
+    ]);
     for (const stream of streams) {
       stream.on("message", (m: Message) => received.get(m.session_id)!.push(m.seq));
       onCleanup(() => stream.stop());

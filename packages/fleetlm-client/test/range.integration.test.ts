@@ -116,7 +116,7 @@ describe("schemas accept what real FleetLM returns", () => {
     const rest = new FleetLMRest({ baseUrl: server.url, onMalformed: (m) => malformed.push(m) });
     await rest.createAgent({ id: "nully", name: "Nully", origin_url: "http://127.0.0.1:9", message_history_limit: null, headers: null });
     await rest.createAgent({ id: "plain", name: "Plain", origin_url: "http://127.0.0.1:9" });
-    expect((await rest.getAgent("nully"))).toMatchObject({ message_history_limit: null, headers: null });
+    expect(await rest.getAgent("nully")).toMatchObject({ message_history_limit: null, headers: null });
     // a record no FleetLM would send (status outside the enum) next to good ones
     const broken = { ...server.store.getAgent("plain")!, id: "broken", name: "Broken", status: "zombie" as never };
     server.store.insertAgent(broken);
@@ -145,7 +145,12 @@ describe("a stream FleetLM refuses", () => {
       req.resume();
       req.on("end", () => {
         res.writeHead(200, { "content-type": "application/json" });
-        const lines = [{ type: "text-start", id: "t" }, { type: "text-delta", id: "t", delta: "Hel" }, { type: "text-delta", id: "t", delta: 7 }, { type: "finish" }];
+        const lines = [
+          { type: "text-start", id: "t" },
+          { type: "text-delta", id: "t", delta: "Hel" },
+          { type: "text-delta", id: "t", delta: 7 },
+          { type: "finish" },
+        ];
         res.end(lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
       });
     });

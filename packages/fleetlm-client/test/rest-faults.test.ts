@@ -16,14 +16,21 @@ import {
 type Responder = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
 const SESSION = {
-  id: "AZoR2f8ucn2Y1pZ0hK_3ZQ", user_id: "alice", agent_id: "bot", status: "active", metadata: {},
-  inserted_at: "2025-10-23T10:48:00", updated_at: "2025-10-23T10:48:00",
+  id: "AZoR2f8ucn2Y1pZ0hK_3ZQ",
+  user_id: "alice",
+  agent_id: "bot",
+  status: "active",
+  metadata: {},
+  inserted_at: "2025-10-23T10:48:00",
+  updated_at: "2025-10-23T10:48:00",
 };
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Responder => (_req, res) => {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Responder =>
+  (_req, res) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(JSON.stringify(body));
+  };
 
 let server: Server | undefined;
 
@@ -147,7 +154,16 @@ describe("FleetLMRest faults", () => {
   });
 
   it("sends FleetLM's request shapes", async () => {
-    const message = { id: "m", session_id: SESSION.id, seq: 1, sender_id: "bot", kind: "note", content: { text: "x" }, metadata: { a: 1 }, inserted_at: "2025-10-23T10:48:00.123456" };
+    const message = {
+      id: "m",
+      session_id: SESSION.id,
+      seq: 1,
+      sender_id: "bot",
+      kind: "note",
+      content: { text: "x" },
+      metadata: { a: 1 },
+      inserted_at: "2025-10-23T10:48:00.123456",
+    };
     const { requests, baseUrl } = await serve([json(200, { message })]);
     const rest = new FleetLMRest({ baseUrl });
     const appended = await rest.appendMessage(SESSION.id, { agentId: "bot", kind: "note", content: { text: "x" }, metadata: { a: 1 } });

@@ -1,14 +1,7 @@
 // FleetLMRest against the dev server: every endpoint with typed results, the fault hooks (429, 500,
 // slow, garbage) mapped to typed errors, and latest-N on a 10,000-message session.
 import { describe, expect, it } from "vitest";
-import {
-  FleetLMBadResponseError,
-  FleetLMClient,
-  FleetLMHttpError,
-  FleetLMRateLimitError,
-  FleetLMRest,
-  FleetLMTimeoutError,
-} from "@fleetlm/client";
+import { FleetLMBadResponseError, FleetLMClient, FleetLMHttpError, FleetLMRateLimitError, FleetLMRest, FleetLMTimeoutError } from "@fleetlm/client";
 import { appendSilently, range, startDev } from "./support/dev.js";
 
 describe.each([true, false])("FleetLMRest against the dev server (quirks %s)", (quirks) => {

@@ -55,15 +55,26 @@ describe("schemas keep the raw string and add a Date", () => {
 
   it("parses sessions and inbox entries (null activity allowed)", () => {
     const session = SessionSchema.parse({
-      id: "s", user_id: "alice", agent_id: "bot", status: "archived", metadata: { demo: true },
-      inserted_at: "2025-10-23T10:48:00", updated_at: "2025-10-23T10:49:00",
+      id: "s",
+      user_id: "alice",
+      agent_id: "bot",
+      status: "archived",
+      metadata: { demo: true },
+      inserted_at: "2025-10-23T10:48:00",
+      updated_at: "2025-10-23T10:49:00",
     });
     expect(session.updatedAt.toISOString()).toBe("2025-10-23T10:49:00.000Z");
     expect(SessionSchema.safeParse({ ...session, status: "deleted" }).success).toBe(false);
 
     const idle = InboxEntrySchema.parse({ session_id: "s", agent_id: "bot", unread_count: 0, last_activity_at: null, last_sender_id: null });
     expect(idle.lastActivityAt).toBeNull();
-    const busy = InboxEntrySchema.parse({ session_id: "s", agent_id: "bot", unread_count: 3, last_activity_at: "2025-10-23T10:48:00.123456", last_sender_id: "bot" });
+    const busy = InboxEntrySchema.parse({
+      session_id: "s",
+      agent_id: "bot",
+      unread_count: 3,
+      last_activity_at: "2025-10-23T10:48:00.123456",
+      last_sender_id: "bot",
+    });
     expect(busy.lastActivityAt?.toISOString()).toBe("2025-10-23T10:48:00.123Z");
   });
 });

@@ -79,8 +79,7 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
     idleMs: options.timings?.inboxIdleMs,
   });
   const storageOption = options.storage ?? "default";
-  const realModel =
-    storageOption === "default" ? null : new RealStorage(store, storageOption === "real" ? {} : storageOption);
+  const realModel = storageOption === "default" ? null : new RealStorage(store, storageOption === "real" ? {} : storageOption);
   const reads: MessageReads = realModel ?? new DefaultReads(store);
   const conversations = new Conversations(store, hub, inboxes, quirks, reads);
   const dispatcher = new WebhookDispatcher(
@@ -149,7 +148,8 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
     seedSessions(store, { count: options.seedSessions, seed, agentId: DEMO_AGENT_ID });
   }
   if (options.demo) registerDemoAgent(store, url, DEMO_WEBHOOK_PATH);
-  const traffic = options.traffic && options.traffic > 0 ? startTraffic(conversations, { perMinute: options.traffic, seed, agentId: DEMO_AGENT_ID, logger }) : null;
+  const traffic =
+    options.traffic && options.traffic > 0 ? startTraffic(conversations, { perMinute: options.traffic, seed, agentId: DEMO_AGENT_ID, logger }) : null;
 
   let closing: Promise<void> | null = null;
   return {

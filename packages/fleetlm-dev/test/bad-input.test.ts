@@ -22,9 +22,9 @@ describe("bad input (REST)", () => {
     const s = await createSession(server);
     await append(server, s.id, { user_id: "alice", content: { text: "keep me" } });
     const path = `/api/sessions/${s.id}/messages`;
-    expect((await api("POST", path, "{\"user_id\":")).status).toBe(400);
+    expect((await api("POST", path, '{"user_id":')).status).toBe(400);
     expect((await api("POST", path, "null")).status).toBe(422);
-    expect((await api("POST", path, "\"a string\"")).status).toBe(422);
+    expect((await api("POST", path, '"a string"')).status).toBe(422);
     expect((await api("POST", path, { user_id: ["alice"], content: {} })).status).toBe(422);
     expect((await api("POST", path, { user_id: { $ne: null }, content: {} })).status).toBe(422);
     expect((await api("GET", `${path}?after_seq=99999999999999999999999&limit=1e400`)).body.messages).toEqual([]);
@@ -35,7 +35,9 @@ describe("bad input (REST)", () => {
     expect([400, 422]).toContain((await api("POST", path, `{"user_id":"alice","content":${deep}}`)).status);
     const big = await api("POST", path, { user_id: "alice", content: { text: "x".repeat(9_000_000) } });
     expect(big.status).toBe(413);
-    const agent = await api("POST", "/api/agents", { agent: { id: "a", name: "A", origin_url: "x", timeout_ms: 1e300, message_history_limit: "9".repeat(400) } });
+    const agent = await api("POST", "/api/agents", {
+      agent: { id: "a", name: "A", origin_url: "x", timeout_ms: 1e300, message_history_limit: "9".repeat(400) },
+    });
     expect(agent.status).toBe(422);
     expect(agent.body.errors).toEqual({ timeout_ms: ["is invalid"], message_history_limit: ["is invalid"] });
     expect((await api("PATCH", "/api/sessions/x")).status).toBe(404);
@@ -53,7 +55,9 @@ describe("bad input (REST)", () => {
     const res = await api("POST", "/api/sessions", '{"user_id":"u","agent_id":"a","metadata":{"__proto__":{"polluted":true}}}');
     expect(res.status).toBe(201);
     expect(({} as any).polluted).toBeUndefined();
-    const form = await api("POST", "/api/sessions", "user_id=u&agent_id=a&__proto__[x]=1&constructor[prototype][y]=2", { "content-type": "application/x-www-form-urlencoded" });
+    const form = await api("POST", "/api/sessions", "user_id=u&agent_id=a&__proto__[x]=1&constructor[prototype][y]=2", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(form.status).toBe(201);
     expect(({} as any).x).toBeUndefined();
     expect(({} as any).y).toBeUndefined();
@@ -86,7 +90,10 @@ describe("bad input (WebSocket)", () => {
     expect((await raw.next((f) => f[1] === "2"))[4].status).toBe("ok");
     // session_channel.ex's catch-all `handle_in("send", payload, _)` answers any other payload, maps or not.
     raw.send(["2", "3", topic, "send", "payload not a map"]);
-    expect((await raw.next((f) => f[1] === "3"))[4]).toMatchObject({ status: "error", response: { error: "invalid_message_format", received: '"payload not a map"' } });
+    expect((await raw.next((f) => f[1] === "3"))[4]).toMatchObject({
+      status: "error",
+      response: { error: "invalid_message_format", received: '"payload not a map"' },
+    });
     raw.send([7, 8, "phoenix", "heartbeat", null]);
     expect(await raw.next((f) => f[1] === "8")).toEqual([null, "8", "phoenix", "phx_reply", { status: "ok", response: {} }]);
     raw.send(["9", "9", "inbox:" + "x".repeat(10_000), "phx_join", {}]);

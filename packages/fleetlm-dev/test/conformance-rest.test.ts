@@ -295,7 +295,19 @@ describe("§11 agents (REST)", () => {
       headers: {},
     });
     expect(Object.keys(res.body.agent).sort()).toEqual(
-      ["id", "name", "origin_url", "webhook_path", "message_history_mode", "message_history_limit", "timeout_ms", "headers", "status", "inserted_at", "updated_at"].sort(),
+      [
+        "id",
+        "name",
+        "origin_url",
+        "webhook_path",
+        "message_history_mode",
+        "message_history_limit",
+        "timeout_ms",
+        "headers",
+        "status",
+        "inserted_at",
+        "updated_at",
+      ].sort(),
     );
     expect(res.body.agent.inserted_at).toMatch(SECONDS);
   });

@@ -1,17 +1,6 @@
 // §11 WebSocket items (22–27, 32) through the official phoenix client, in both quirk modes where they differ.
 import { describe, expect, it } from "vitest";
-import {
-  append,
-  collect,
-  connect,
-  createAgent,
-  createSession,
-  join,
-  ndjson,
-  startAgent,
-  startServer,
-  waitFor,
-} from "./helpers.js";
+import { append, collect, connect, createAgent, createSession, join, ndjson, startAgent, startServer, waitFor } from "./helpers.js";
 
 describe.each([
   { quirks: true, label: "faithful" },

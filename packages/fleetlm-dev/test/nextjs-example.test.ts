@@ -82,7 +82,11 @@ describe("§9.1 examples/nextjs-chat call sequence", () => {
       liveHistory.push(liveText);
     });
     const joined = await new Promise<any>((resolve, reject) =>
-      channel.join().receive("ok", resolve).receive("error", reject).receive("timeout", () => reject(new Error("timeout"))),
+      channel
+        .join()
+        .receive("ok", resolve)
+        .receive("error", reject)
+        .receive("timeout", () => reject(new Error("timeout"))),
     );
     messages = [...joined.messages].sort((a, b) => a.seq - b.seq);
     expect(messages).toEqual([]);

@@ -44,9 +44,7 @@ describe("persistence (--data DIR)", () => {
     const a = await createSession(first, "alice", "bot", { tag: "a" });
     const b = await createSession(first, "bob", "other");
     const acks = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        api("POST", `/api/sessions/${i % 2 ? a.id : b.id}/messages`, { agent_id: "x", content: { i } }),
-      ),
+      Array.from({ length: 40 }, (_, i) => api("POST", `/api/sessions/${i % 2 ? a.id : b.id}/messages`, { agent_id: "x", content: { i } })),
     );
     expect(acks.every((r) => r.status === 200)).toBe(true);
     await api("POST", `/api/sessions/${a.id}/read`, { user_id: "alice", last_seq: 5 });
@@ -60,7 +58,10 @@ describe("persistence (--data DIR)", () => {
     const msgsB = (await api2("GET", `/api/sessions/${b.id}/messages?limit=100`)).body.messages;
     expect(msgsA.map((m: any) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(msgsB.map((m: any) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    const ackedA = acks.filter((_, i) => i % 2).map((r) => r.body.message.content.i).sort((x, y) => x - y);
+    const ackedA = acks
+      .filter((_, i) => i % 2)
+      .map((r) => r.body.message.content.i)
+      .sort((x, y) => x - y);
     expect(msgsA.map((m: any) => m.content.i).sort((x: number, y: number) => x - y)).toEqual(ackedA);
     expect((await api2("GET", `/api/sessions/${a.id}`)).body.session).toEqual(a);
     expect((await api2("GET", `/api/sessions/${b.id}`)).body.session.status).toBe("archived");

@@ -117,7 +117,18 @@ describe("§4.2–4.3 frames", () => {
     const server = await startServer();
     const s = await createSession(server, "alice", "bot");
     const rows = [];
-    for (let i = 0; i < 130; i++) rows.push({ id: `m${i}`, session_id: s.id, seq: i + 1, sender_id: "alice", recipient_id: "bot", kind: "text", content: { i }, metadata: {}, inserted_at: Date.now() * 1000 });
+    for (let i = 0; i < 130; i++)
+      rows.push({
+        id: `m${i}`,
+        session_id: s.id,
+        seq: i + 1,
+        sender_id: "alice",
+        recipient_id: "bot",
+        kind: "text",
+        content: { i },
+        metadata: {},
+        inserted_at: Date.now() * 1000,
+      });
     server.store.seed([], rows);
     const raw = await rawSocket(server, "user_id=alice&vsn=2.0.0");
     const topic = `session:${s.id}`;

@@ -233,7 +233,17 @@ describe("quirk 20: join replays the oldest 100", () => {
   it("clients must page with REST for the rest", async () => {
     const server = await startServer();
     const s = await createSession(server);
-    for (let i = 0; i < 105; i++) server.store.appendMessage({ id: `m${i}`, session_id: s.id, sender_id: "alice", recipient_id: "x", kind: "text", content: { i }, metadata: {}, inserted_at: Date.now() * 1000 });
+    for (let i = 0; i < 105; i++)
+      server.store.appendMessage({
+        id: `m${i}`,
+        session_id: s.id,
+        sender_id: "alice",
+        recipient_id: "x",
+        kind: "text",
+        content: { i },
+        metadata: {},
+        inserted_at: Date.now() * 1000,
+      });
     const socket = await connect(server, { user_id: "alice" });
     const reply = await join(socket.channel(`session:${s.id}`, {}));
     expect(reply.response.messages).toHaveLength(100);

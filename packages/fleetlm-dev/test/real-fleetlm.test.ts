@@ -139,8 +139,7 @@ describe("inbox threshold flush re-arms the batch timer (inbox_server.ex flush_b
       const deltas: unknown[] = [];
       hub.subscribe(inboxDeltaTopic("alice", true), () => void deltas.push(1));
       inboxes.join("alice");
-      const note = (i: number) =>
-        inboxes.notify("alice", { session_id: `s${i}`, agent_id: "bot", sender_id: "alice", at: "2026-01-01T00:00:00", atMicros: i });
+      const note = (i: number) => inboxes.notify("alice", { session_id: `s${i}`, agent_id: "bot", sender_id: "alice", at: "2026-01-01T00:00:00", atMicros: i });
       vi.advanceTimersByTime(1000); // quiet first tick: the periodic flush stops (quirk 4)
       note(0);
       vi.advanceTimersByTime(3000);

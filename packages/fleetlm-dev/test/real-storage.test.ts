@@ -119,7 +119,16 @@ describe("shared rings (raft_fsm.ex, flusher.ex)", () => {
       const ids = range(1, 12).map((i) => `s${i}`);
       for (let round = 0; round < 30; round++) {
         const id = ids[(round * 7 + (round % 3)) % ids.length]!;
-        const row = store.appendMessage({ id: `m${round}`, session_id: id, sender_id: "a", recipient_id: "u", kind: "text", content: {}, metadata: {}, inserted_at: round });
+        const row = store.appendMessage({
+          id: `m${round}`,
+          session_id: id,
+          sender_id: "a",
+          recipient_id: "u",
+          kind: "text",
+          content: {},
+          metadata: {},
+          inserted_at: round,
+        });
         real.onAppend(row);
       }
       real.stop();

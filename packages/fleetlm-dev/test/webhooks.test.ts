@@ -19,7 +19,11 @@ import {
   type AgentCall,
 } from "./helpers.js";
 
-async function world(respond: (call: AgentCall, res: ServerResponse, index: number) => void | Promise<void>, agentFields: Record<string, unknown> = {}, quirks = true) {
+async function world(
+  respond: (call: AgentCall, res: ServerResponse, index: number) => void | Promise<void>,
+  agentFields: Record<string, unknown> = {},
+  quirks = true,
+) {
   const server = await startServer({ quirks });
   const agent = await startAgent(respond);
   await createAgent(server, { id: "bot", name: "Bot", origin_url: agent.url, ...agentFields });
@@ -64,7 +68,9 @@ describe("§8.2–8.3 request", () => {
       session_id: w.session.id,
       agent_id: "bot",
       user_id: "alice",
-      messages: [{ seq: m.seq, sender_id: "alice", kind: "text", content: { text: "Hello" }, inserted_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/) }],
+      messages: [
+        { seq: m.seq, sender_id: "alice", kind: "text", content: { text: "Hello" }, inserted_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/) },
+      ],
     });
     const reply = w.stored()[1]!;
     expect(reply).toMatchObject({ seq: 2, sender_id: "bot", recipient_id: "alice", kind: "assistant" });
@@ -225,11 +231,14 @@ describe("§8.4–8.6 streaming and assembly", () => {
 
 describe("§8.8 failures never crash the server and never block later calls", () => {
   it("item 34: a failing call is not retried; the next user message makes a second call", async () => {
-    const w = await world((_c, res) => {
-      // an empty body, since a non-2xx body is parsed as NDJSON too
-      res.writeHead(500);
-      res.end();
-    }, { webhook_path: "/stub", timeout_ms: 1000 });
+    const w = await world(
+      (_c, res) => {
+        // an empty body, since a non-2xx body is parsed as NDJSON too
+        res.writeHead(500);
+        res.end();
+      },
+      { webhook_path: "/stub", timeout_ms: 1000 },
+    );
     await w.say("first");
     await w.server.webhooksIdle();
     await sleep(100);
@@ -263,12 +272,15 @@ describe("§8.8 failures never crash the server and never block later calls", ()
     await server.webhooksIdle();
     expect(server.webhookOutcomes()[0]!.outcome).toMatchObject({ ok: false, reason: "connect" });
 
-    const w = await world(async (_c, res) => {
-      res.writeHead(200);
-      res.write(JSON.stringify({ type: "text-start", id: "t" }) + "\n");
-      await sleep(1000);
-      res.end();
-    }, { timeout_ms: 200 });
+    const w = await world(
+      async (_c, res) => {
+        res.writeHead(200);
+        res.write(JSON.stringify({ type: "text-start", id: "t" }) + "\n");
+        await sleep(1000);
+        res.end();
+      },
+      { timeout_ms: 200 },
+    );
     const socket = await connect(w.server, { user_id: "alice" });
     const channel = socket.channel(`session:${w.session.id}`, {});
     const chunks = collect(channel, "stream_chunk");
@@ -297,7 +309,12 @@ describe("§8.8 failures never crash the server and never block later calls", ()
     await w.server.webhooksIdle();
     await w.say("two");
     await w.server.webhooksIdle();
-    expect(w.stored().filter((m) => m.kind === "assistant").map((m) => (m.content as any).parts[0].text)).toEqual(["kept"]);
+    expect(
+      w
+        .stored()
+        .filter((m) => m.kind === "assistant")
+        .map((m) => (m.content as any).parts[0].text),
+    ).toEqual(["kept"]);
     expect(w.server.webhookOutcomes().map((o) => o.outcome.ok === false && o.outcome.reason)).toEqual(["bad_json", "bad_json"]);
   });
 

@@ -57,18 +57,49 @@ export function bodyShapes(firstIntent: string | undefined): Array<{ label: stri
   const boundary = "----hostile";
   return [
     { label: "no body", body: null, contentType: null },
-    { label: "1 MB urlencoded body", body: urlencoded([["intent", intent], ["body", "y".repeat(1024 * 1024)]]), contentType: "application/x-www-form-urlencoded" },
-    { label: "1 MB without content-length hint (chunks)", body: new Blob(["intent=" + encodeURIComponent(intent) + "&body=" + "z".repeat(1024 * 1024)]).stream(), contentType: "application/x-www-form-urlencoded" },
-    { label: "5,000 repeated keys", body: Array.from({ length: 5_000 }, (_, i) => `k${i % 7}=${i}`).join("&") + `&intent=${encodeURIComponent(intent)}`, contentType: "application/x-www-form-urlencoded" },
-    { label: "prototype pollution keys", body: `intent=${encodeURIComponent(intent)}&__proto__[polluted]=1&constructor[prototype][polluted]=1&__proto__=x&toString=1&hasOwnProperty=1`, contentType: "application/x-www-form-urlencoded" },
+    {
+      label: "1 MB urlencoded body",
+      body: urlencoded([
+        ["intent", intent],
+        ["body", "y".repeat(1024 * 1024)],
+      ]),
+      contentType: "application/x-www-form-urlencoded",
+    },
+    {
+      label: "1 MB without content-length hint (chunks)",
+      body: new Blob(["intent=" + encodeURIComponent(intent) + "&body=" + "z".repeat(1024 * 1024)]).stream(),
+      contentType: "application/x-www-form-urlencoded",
+    },
+    {
+      label: "5,000 repeated keys",
+      body: Array.from({ length: 5_000 }, (_, i) => `k${i % 7}=${i}`).join("&") + `&intent=${encodeURIComponent(intent)}`,
+      contentType: "application/x-www-form-urlencoded",
+    },
+    {
+      label: "prototype pollution keys",
+      body: `intent=${encodeURIComponent(intent)}&__proto__[polluted]=1&constructor[prototype][polluted]=1&__proto__=x&toString=1&hasOwnProperty=1`,
+      contentType: "application/x-www-form-urlencoded",
+    },
     { label: "bad percent encoding", body: "intent=%E0%A4%A&body=%ZZ%&=%", contentType: "application/x-www-form-urlencoded" },
-    { label: "JSON body with __proto__", body: `{"intent":${JSON.stringify(intent)},"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}`, contentType: "application/json" },
+    {
+      label: "JSON body with __proto__",
+      body: `{"intent":${JSON.stringify(intent)},"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}`,
+      contentType: "application/json",
+    },
     { label: "truncated JSON", body: `{"intent":"${intent}","body":"unterminated`, contentType: "application/json" },
     { label: "text/plain garbage", body: "\u0000\u0001\u0002 not a form at all \uFFFD", contentType: "text/plain" },
     { label: "binary without content type", body: new Uint8Array([0, 159, 146, 150, 255, 0, 1, 2]), contentType: null },
-    { label: "multipart with a broken boundary", body: `--${boundary}\r\nContent-Disposition: form-data; name="intent"\r\n\r\n${intent}\r\n--${boundary}`, contentType: `multipart/form-data; boundary=${boundary}` },
+    {
+      label: "multipart with a broken boundary",
+      body: `--${boundary}\r\nContent-Disposition: form-data; name="intent"\r\n\r\n${intent}\r\n--${boundary}`,
+      contentType: `multipart/form-data; boundary=${boundary}`,
+    },
     { label: "multipart without boundary", body: "intent=x", contentType: "multipart/form-data" },
-    { label: "multipart with a file upload", body: `--${boundary}\r\nContent-Disposition: form-data; name="body"; filename="../../etc/passwd"\r\nContent-Type: application/octet-stream\r\n\r\n\u0000\u0001\r\n--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` },
+    {
+      label: "multipart with a file upload",
+      body: `--${boundary}\r\nContent-Disposition: form-data; name="body"; filename="../../etc/passwd"\r\nContent-Type: application/octet-stream\r\n\r\n\u0000\u0001\r\n--${boundary}--\r\n`,
+      contentType: `multipart/form-data; boundary=${boundary}`,
+    },
     { label: "PUT", body: urlencoded([["intent", intent]]), contentType: "application/x-www-form-urlencoded", method: "PUT" },
     { label: "PATCH", body: urlencoded([["intent", intent]]), contentType: "application/x-www-form-urlencoded", method: "PATCH" },
     { label: "DELETE", body: null, contentType: null, method: "DELETE" },
@@ -77,7 +108,31 @@ export function bodyShapes(firstIntent: string | undefined): Array<{ label: stri
 
 /** Query strings for loaders. */
 export function queryShapes(fields: string[]): Array<{ label: string; query: string }> {
-  const names = [...new Set(["q", "page", "pageSize", "size", "sort", "order", "filter", "status", "before", "after", "seq", "context", "watch", "redirectTo", "from", "to", "agent", "label", "cursor", "lastEventId", ...fields])];
+  const names = [
+    ...new Set([
+      "q",
+      "page",
+      "pageSize",
+      "size",
+      "sort",
+      "order",
+      "filter",
+      "status",
+      "before",
+      "after",
+      "seq",
+      "context",
+      "watch",
+      "redirectTo",
+      "from",
+      "to",
+      "agent",
+      "label",
+      "cursor",
+      "lastEventId",
+      ...fields,
+    ]),
+  ];
   // URLSearchParams (not encodeURIComponent) so lone surrogates become U+FFFD as a browser would send them.
   const all = (value: string) => new URLSearchParams(names.map((n) => [n, value])).toString();
   return [
@@ -87,14 +142,23 @@ export function queryShapes(fields: string[]): Array<{ label: string; query: str
     { label: "negative numbers", query: all("-1") },
     { label: "huge numbers", query: all("99999999999999999999999") },
     { label: "NaN/Infinity", query: all("NaN") + "&" + names.map((n) => `${n}=Infinity`).join("&") },
-    { label: "10,000-char values", query: names.slice(0, 6).map((n) => `${n}=${"q".repeat(10_000)}`).join("&") },
+    {
+      label: "10,000-char values",
+      query: names
+        .slice(0, 6)
+        .map((n) => `${n}=${"q".repeat(10_000)}`)
+        .join("&"),
+    },
     { label: "repeated parameters", query: names.map((n) => `${n}=1&${n}=2&${n}[]=3`).join("&") },
     { label: "prototype pollution", query: "__proto__[polluted]=1&constructor[prototype][polluted]=1&sort=__proto__&filter=constructor" },
     { label: "bad percent encoding", query: "q=%E0%A4%A&page=%ZZ" },
     // Valid values that open the deep paths (a review's context reads the messages before the reply).
     { label: "plausible context", query: "context=20" },
     ...REDIRECT_TARGETS.map((target) => ({ label: `redirectTo=${target}`, query: `redirectTo=${target}` })),
-    ...BAD_DAYS.map((day) => ({ label: `dates ${day}`, query: ["from", "to", ...fields.filter((f) => /^(from|to|since|until|day|date)$/i.test(f))].map((n) => `${n}=${day}`).join("&") })),
+    ...BAD_DAYS.map((day) => ({
+      label: `dates ${day}`,
+      query: ["from", "to", ...fields.filter((f) => /^(from|to|since|until|day|date)$/i.test(f))].map((n) => `${n}=${day}`).join("&"),
+    })),
   ];
 }
 
@@ -121,7 +185,16 @@ export const REDIRECT_TARGETS = [
 ];
 
 /** Referer headers of actions: off-site ones that look local, and ones that are not URLs at all. */
-export const BAD_REFERERS = ["//evil.test/x", "https://evil.test/inbox", "http://console.test//evil.test/x", "http://[", "not a url", "http://%zz/", "/\t/evil.test", "http://console.test/\u00e9"];
+export const BAD_REFERERS = [
+  "//evil.test/x",
+  "https://evil.test/inbox",
+  "http://console.test//evil.test/x",
+  "http://[",
+  "not a url",
+  "http://%zz/",
+  "/\t/evil.test",
+  "http://console.test/\u00e9",
+];
 
 /** Days with the right shape that are not days. */
 export const BAD_DAYS = ["2025-13-01", "2025-02-30", "2023-02-29", "0000-00-00", "9999-99-99"];

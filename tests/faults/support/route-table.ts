@@ -64,14 +64,18 @@ const unique = (values: string[]) => [...new Set(values)];
 
 export function discoverRoutes(): RouteModule[] {
   return readdirSync(ROUTES_DIR, { withFileTypes: true })
-    .map((entry) => (entry.isDirectory() ? ["route.tsx", "route.ts"].map((f) => `${entry.name}/${f}`).find((f) => existsSync(path.join(ROUTES_DIR, f))) : entry.name))
+    .map((entry) =>
+      entry.isDirectory() ? ["route.tsx", "route.ts"].map((f) => `${entry.name}/${f}`).find((f) => existsSync(path.join(ROUTES_DIR, f))) : entry.name,
+    )
     .filter((file): file is string => !!file && /\.(tsx?|jsx?)$/.test(file))
     .sort()
     .map((file) => {
       const own = readFileSync(path.join(ROUTES_DIR, file), "utf8");
       const text = sourcesOf(file);
       const literals = [...text.matchAll(/z\.literal\(\s*["']([\w.:-]{1,40})["']\s*\)/g)].map((m) => m[1]);
-      const enums = [...text.matchAll(/intent[^\n]{0,40}z\.enum\(\s*\[([^\]]*)\]/g)].flatMap((m) => [...m[1].matchAll(/["']([\w.:-]{1,40})["']/g)].map((x) => x[1]));
+      const enums = [...text.matchAll(/intent[^\n]{0,40}z\.enum\(\s*\[([^\]]*)\]/g)].flatMap((m) =>
+        [...m[1].matchAll(/["']([\w.:-]{1,40})["']/g)].map((x) => x[1]),
+      );
       const formValues = [...own.matchAll(/name="intent"\s+value="([\w.:-]{1,40})"/g)].map((m) => m[1]);
       // Keys of z.object shapes, one per line or inline (`z.object({ theme: z.enum(...) })`).
       const keys = [...text.matchAll(/^\s*([a-zA-Z][\w]{0,40})\s*:\s*z\./gm), ...text.matchAll(/[{,]\s*([a-zA-Z][\w]{0,40})\s*:\s*z\./g)].map((m) => m[1]);
@@ -81,7 +85,9 @@ export function discoverRoutes(): RouteModule[] {
         ...patternOf(file),
         resource: !/export\s+default\s/.test(own),
         intents: unique([...literals, ...enums, ...formValues]).slice(0, 16),
-        fields: unique([...keys, ...named]).filter((k) => k !== "intent").slice(0, 30),
+        fields: unique([...keys, ...named])
+          .filter((k) => k !== "intent")
+          .slice(0, 30),
       };
     });
 }

@@ -9,7 +9,9 @@ export const AGENT = "fixture-agent";
 
 export async function indexedSession(overrides: { userId?: string; agentId?: string; lastActivityAt?: Date } = {}): Promise<IndexedSession> {
   const id = `fx-${randomUUID()}`;
-  await (await db()).sessionIndex.create({
+  await (
+    await db()
+  ).sessionIndex.create({
     data: {
       id,
       userId: overrides.userId ?? `user-${id.slice(3, 11)}`,
@@ -25,7 +27,13 @@ export async function indexedSession(overrides: { userId?: string; agentId?: str
 type Who = "user" | "agent" | "operator";
 
 /** A message as the FleetLM client returns it: the user's, the agent's, or an operator's (written as the agent). */
-export function message(session: Pick<IndexedSession, "userId" | "agentId">, seq: number, who: Who, text = `${who} says ${seq}`, extra: Record<string, unknown> = {}) {
+export function message(
+  session: Pick<IndexedSession, "userId" | "agentId">,
+  seq: number,
+  who: Who,
+  text = `${who} says ${seq}`,
+  extra: Record<string, unknown> = {},
+) {
   return {
     seq,
     sender_id: who === "user" ? session.userId : session.agentId,

@@ -16,8 +16,7 @@ export type JoinResult = { ok: true; response: Record<string, unknown> } | { ok:
 
 export type EventResult =
   /** No handler: FleetLM's channel process dies (phx_error, no reply, client rejoins). */
-  | { crash: true }
-  | { crash?: false; reply: { status: "ok" | "error"; response: Record<string, unknown> }; after?: () => void };
+  { crash: true } | { crash?: false; reply: { status: "ok" | "error"; response: Record<string, unknown> }; after?: () => void };
 
 export interface Channel {
   /** Throwing means "join crashed". */

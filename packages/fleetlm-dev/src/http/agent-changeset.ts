@@ -82,9 +82,7 @@ export const AGENT_DEFAULTS = {
 
 export type AgentErrors = Record<string, string[]>;
 
-export type ChangesetResult =
-  | { ok: true; agent: Omit<AgentRow, "inserted_at" | "updated_at">; changed: boolean }
-  | { ok: false; errors: AgentErrors };
+export type ChangesetResult = { ok: true; agent: Omit<AgentRow, "inserted_at" | "updated_at">; changed: boolean } | { ok: false; errors: AgentErrors };
 
 /**
  * Casts `attrs` over `base` (the stored agent, or the defaults for a create) and validates the result.

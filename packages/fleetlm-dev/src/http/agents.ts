@@ -60,8 +60,7 @@ export const updateAgent: Handler = ({ store }, params) => {
 export const disableAgent: Handler = ({ store }, params) => {
   const existing = store.getAgent(String(params.id));
   if (!existing) return notFound;
-  const row: AgentRow =
-    existing.status === "disabled" ? existing : { ...existing, status: "disabled", updated_at: nowMicros() };
+  const row: AgentRow = existing.status === "disabled" ? existing : { ...existing, status: "disabled", updated_at: nowMicros() };
   store.replaceAgent(existing.id, row);
   return { status: 200, body: { agent: agentJson(row), message: "Agent disabled" } };
 };

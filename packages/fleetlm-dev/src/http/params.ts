@@ -90,8 +90,7 @@ function assign(target: Params, key: string, value: string): void {
   let name: string = head;
   for (const segment of path) {
     const container: unknown = (node as Record<string, unknown>)[name];
-    const next: Record<string, unknown> | unknown[] =
-      segment === "" ? (Array.isArray(container) ? container : []) : isPlainObject(container) ? container : {};
+    const next: Record<string, unknown> | unknown[] = segment === "" ? (Array.isArray(container) ? container : []) : isPlainObject(container) ? container : {};
     (node as Record<string, unknown>)[name] = next;
     if (segment === "") {
       (next as unknown[]).push(value);

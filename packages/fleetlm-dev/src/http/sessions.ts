@@ -29,7 +29,7 @@ export const createSession: Handler = ({ store }, params) => {
   }
   const metadata = "metadata" in params ? params.metadata : {};
   // "metadata": null passes Ecto's cast and then violates the NOT NULL column: FleetLM answers 500 (§13.3).
-  if (metadata === null) throw new Error("null value in column \"metadata\" violates not-null constraint");
+  if (metadata === null) throw new Error('null value in column "metadata" violates not-null constraint');
   if (!isPlainObject(metadata)) errors.push(["metadata", "is invalid"]);
   else changes.metadata = metadata;
   if (errors.length > 0) return err422(inspectChangeset(changes, errors));
@@ -82,9 +82,7 @@ export const appendMessage: Handler = ({ store, conversations, quirks }, params)
   if (!session) return notFound;
   const row = conversations.append(session, { senderId, kind, content: params.content, metadata });
   // The response carries a fresh random id and "now", not the stored values (quirk 2).
-  const message = quirks
-    ? { ...messageJson(row, "micros"), id: newSlug(), inserted_at: microsToIso(nowMicros()) }
-    : messageJson(row, "micros");
+  const message = quirks ? { ...messageJson(row, "micros"), id: newSlug(), inserted_at: microsToIso(nowMicros()) } : messageJson(row, "micros");
   return { status: 200, body: { message }, after: () => conversations.fanOut(session, row) };
 };
 

@@ -107,9 +107,7 @@ export class SqliteStore implements Store {
         "INSERT INTO messages (session_id, seq, id, sender_id, recipient_id, kind, content, metadata, inserted_at) VALUES (@session_id, @seq, @id, @sender_id, @recipient_id, @kind, @content, @metadata, @inserted_at)",
       ),
       listMessages: db.prepare("SELECT * FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
-      lastMessages: db.prepare(
-        "SELECT * FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-      ),
+      lastMessages: db.prepare("SELECT * FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq"),
       upsertCursor: db.prepare(
         "INSERT INTO cursors (session_id, user_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (session_id, user_id) DO UPDATE SET last_seq = excluded.last_seq",
       ),

@@ -21,4 +21,3 @@ export function microsToIso(micros: number): string {
 export function microsToSeconds(micros: number): string {
   return new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19);
 }
-

@@ -17,7 +17,11 @@ export interface DispatcherHooks {
 
 export type CallOutcome =
   | { ok: true }
-  | { ok: false; reason: "agent_unavailable" | "connect" | "timeout" | "http_error" | "bad_json" | "missing_type" | "assembler_error" | "crash"; detail?: string };
+  | {
+      ok: false;
+      reason: "agent_unavailable" | "connect" | "timeout" | "http_error" | "bad_json" | "missing_type" | "assembler_error" | "crash";
+      detail?: string;
+    };
 
 interface Worker {
   running: boolean;

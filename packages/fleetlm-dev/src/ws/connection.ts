@@ -73,7 +73,13 @@ export class Connection {
 
   private onMessage(data: unknown, isBinary: boolean): void {
     this.resetIdle();
-    const text = isBinary ? null : Buffer.isBuffer(data) ? data.toString("utf8") : Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8");
+    const text = isBinary
+      ? null
+      : Buffer.isBuffer(data)
+        ? data.toString("utf8")
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString("utf8")
+          : Buffer.from(data as ArrayBuffer).toString("utf8");
     const frame = text === null ? null : decodeFrame(text, this.vsn);
     if (!frame) {
       // Phoenix's socket process dies on an undecodable frame, which ends the connection.
