@@ -87,6 +87,8 @@ function summary(value: unknown): { node: OmittedValue; chars: number } {
  * as JSON.stringify would drop them.
  */
 export function boundValue<T>(value: T, bounds: Bounds = MESSAGE_BOUNDS): BoundResult<T> {
+  // Nearly every message is within bounds: one walk that allocates nothing says so, and a plain copy follows.
+  if (value && typeof value === "object" && fitsWithin(value, bounds)) return { value: plainCopy(value) as T, omitted: [] };
   const omitted: Omission[] = [];
   let budget = bounds.totalChars;
   let nodes = 0;
@@ -151,6 +153,49 @@ export function boundValue<T>(value: T, bounds: Bounds = MESSAGE_BOUNDS): BoundR
   omitted.sort((a, b) => comparePaths(a.path, b.path));
   // The list travels with the message: a few hundred cuts say as much as a few thousand.
   return { value: root as T, omitted: omitted.slice(0, MAX_OMISSIONS) };
+}
+
+/**
+ * Whether boundValue would cut nothing from `value` (a conservative test: when it says no, the full walk decides).
+ * Every container within the items bound and the depth bound, the node budget unspent, every string within
+ * the per-string bound and all of them within the total, and only JSON values.
+ */
+function fitsWithin(value: object, bounds: Bounds): boolean {
+  const stack: { v: object; depth: number }[] = [{ v: value, depth: 1 }];
+  let nodes = 0;
+  let chars = 0;
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop()!;
+    const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
+    if (children.length > bounds.items) return false;
+    nodes += children.length;
+    if (nodes > bounds.nodes) return false;
+    for (const child of children) {
+      if (typeof child === "string") {
+        if (child.length > bounds.stringChars) return false;
+        chars += child.length;
+        if (chars > bounds.totalChars) return false;
+      } else if (typeof child === "object" && child !== null) {
+        if (depth >= bounds.depth) return false;
+        stack.push({ v: child, depth: depth + 1 });
+      } else if (typeof child !== "number" && typeof child !== "boolean" && child !== null) return false;
+    }
+  }
+  return true;
+}
+
+/** A copy of a value fitsWithin accepted (so its depth is bounded and recursion is safe). */
+function plainCopy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(plainCopy);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const child = plainCopy((value as Record<string, unknown>)[key]);
+    // defineProperty, not assignment: a "__proto__" key from FleetLM stays a plain key.
+    if (key === "__proto__") Object.defineProperty(copy, key, { value: child, enumerable: true, writable: true, configurable: true });
+    else copy[key] = child;
+  }
+  return copy;
 }
 
 function comparePaths(a: (string | number)[], b: (string | number)[]) {

@@ -1,6 +1,7 @@
 // Everything the session page's loader shows: the FleetLM session, one page of history, and the Console's
 // own state for the header. FleetLM failing is a degraded page, never a 500; an unknown session is a 404.
 import { FleetLMError, FleetLMHttpError, type Session } from "@fleetlm/client";
+import { z } from "zod";
 import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
@@ -104,7 +105,7 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
 export async function loadMessagesPage(sessionId: string, query: PageQuery): Promise<{ history: HistoryPage | null; degraded: SessionView["degraded"] }> {
   try {
     // One index read: the head (places the tail, marks lost newest seqs) and the identity authorship needs.
-    const row = await (await db()).sessionIndex.findUnique({ where: { id: toStored(sessionId) }, select: { headSeq: true, userId: true, agentId: true } });
+    const row = await indexedHead(sessionId);
     const knownHead = row && row.headSeq > 0 ? row.headSeq : null;
     const identity = row ? { id: sessionId, userId: fromStored(row.userId), agentId: fromStored(row.agentId) } : unindexedIdentity(sessionId);
     const [history, who] = await Promise.all([readHistoryPage(sessionId, query, { knownHead }), identity]);
@@ -115,6 +116,18 @@ export async function loadMessagesPage(sessionId: string, query: PageQuery): Pro
     reportFleetlmFailure(error);
     return { history: null, degraded: { reason: describeFailure(error) } };
   }
+}
+
+const HeadRow = z.object({ headSeq: z.coerce.number().int(), userId: z.string(), agentId: z.string() });
+
+/**
+ * The index's head and identity of one session, as raw SQL: the browser asks for a page each time the operator
+ * scrolls, and Prisma 6.19's query compiler costs about 1.5 ms of CPU per findUnique where this costs 0.3
+ * (ADR 180). The quoted names are the same on SQLite and PostgreSQL (one schema, prisma/postgres is generated).
+ */
+async function indexedHead(sessionId: string): Promise<z.infer<typeof HeadRow> | null> {
+  const rows = await (await db()).$queryRaw<unknown[]>`SELECT "headSeq", "userId", "agentId" FROM "SessionIndex" WHERE "id" = ${toStored(sessionId)}`;
+  return rows.length ? HeadRow.parse(rows[0]) : null;
 }
 
 type Identity = { id: string; userId: string; agentId: string };

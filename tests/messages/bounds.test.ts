@@ -43,6 +43,29 @@ describe("boundValue", () => {
     expect(result.omitted).toEqual([]);
   });
 
+  it("cuts nothing exactly at each bound, and cuts one past it", () => {
+    // The quick in-bounds test (no cut needed) and the full walk must agree at every edge.
+    const atDepth = nested(MESSAGE_BOUNDS.depth);
+    expect(boundValue(atDepth)).toEqual({ value: atDepth, omitted: [] });
+    expect(boundValue(nested(MESSAGE_BOUNDS.depth + 1)).omitted.map((o) => o.kind)).toEqual(["depth"]);
+    const items = { list: Array.from({ length: MESSAGE_BOUNDS.items }, (_, i) => i) };
+    expect(boundValue(items).omitted).toEqual([]);
+    expect(boundValue({ list: [...items.list, 0] }).omitted.map((o) => o.kind)).toEqual(["items"]);
+    const text = { text: "x".repeat(MESSAGE_BOUNDS.stringChars) };
+    expect(boundValue(text).omitted).toEqual([]);
+    expect(boundValue({ text: text.text + "x" }).omitted.map((o) => o.kind)).toEqual(["text"]);
+    const total = { a: "x".repeat(20_000), b: "x".repeat(20_000), c: "x".repeat(20_000) };
+    expect(boundValue(total).omitted).toEqual([]);
+    expect(boundValue({ ...total, d: "y".repeat(200) }).omitted.map((o) => o.kind)).toEqual(["text"]);
+    // 2,000 values in all (10 lists of 199 numbers plus the 10 lists themselves) fit; one more does not.
+    const wide = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, Array.from({ length: 199 }, () => 1)]));
+    expect(boundValue(wide).omitted).toEqual([]);
+    wide.k9!.push(1);
+    expect(boundValue(wide).omitted.map((o) => o.kind)).toEqual(["items"]);
+    // Values JSON has no word for are dropped as JSON.stringify drops them.
+    expect(boundValue({ a: 1, f: undefined })).toEqual({ value: { a: 1 }, omitted: [] });
+  });
+
   it("summarises what lies below the depth bound, and says how much", () => {
     const result = boundValue(nested(2_000));
     expect(depthOf(result.value)).toBe(MESSAGE_BOUNDS.depth + 1); // the summary object sits at the bound
