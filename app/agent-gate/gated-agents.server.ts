@@ -34,7 +34,18 @@ export type AgentRow = {
   gated: boolean;
   /** Gated here, but FleetLM no longer points at the gate (someone edited the agent). */
   drifted: boolean;
+  /** Set when FleetLM will never call this agent as it is configured: one sentence saying why and what to change. */
+  unanswerable: string | null;
 };
+
+/**
+ * FleetLM 78f77d1 reads `message_history_limit` for `tail` (and any unknown mode) with `get_messages(…, nil)`, which
+ * crashes the webhook worker: an agent stored with a null limit in that mode never answers anyone (protocol §1.5).
+ */
+export function unanswerableBecause(agent: Pick<Agent, "message_history_mode" | "message_history_limit">): string | null {
+  if (agent.message_history_limit !== null || agent.message_history_mode === "entire" || agent.message_history_mode === "last") return null;
+  return "FleetLM never calls this agent: its history limit is empty in “tail” mode, which fails every webhook call. Give it a limit in FleetLM (e.g. 50), or use “entire”.";
+}
 
 export type AgentList = { ok: true; agents: AgentRow[] } | { ok: false; reason: string };
 
@@ -74,6 +85,7 @@ export async function listAgentsWithGate(): Promise<AgentList> {
         realUrl: row ? safeUrl(row.originUrl, row.webhookPath) : safeUrl(agent.origin_url, agent.webhook_path),
         gated: !!row,
         drifted: !!row && !pointsAtGate(agent),
+        unanswerable: unanswerableBecause(agent),
       };
     }),
   };

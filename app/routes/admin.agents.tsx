@@ -88,6 +88,11 @@ export default function AdminAgents() {
                 <td className="py-2">
                   <div className="font-medium">{agent.name}</div>
                   <div className="font-mono text-xs text-slate-500">{agent.id}</div>
+                  {agent.unanswerable ? (
+                    <p role="note" data-testid="agent-unanswerable" className="mt-1 max-w-md text-xs text-amber-800 dark:text-amber-300">
+                      {agent.unanswerable}
+                    </p>
+                  ) : null}
                 </td>
                 <td>{agent.status}</td>
                 <td className="break-all font-mono text-xs">{agent.realUrl}</td>

@@ -43,7 +43,13 @@ afterAll(async () => {
   delete process.env.CONSOLE_PUBLIC_URL;
 });
 
-type AgentsPage = { list: { ok: boolean; reason?: string; agents: { id: string; gated: boolean; drifted: boolean; realUrl: string; currentUrl: string }[] } };
+type AgentsPage = {
+  list: {
+    ok: boolean;
+    reason?: string;
+    agents: { id: string; gated: boolean; drifted: boolean; realUrl: string; currentUrl: string; unanswerable: string | null }[];
+  };
+};
 
 const page = async () => {
   const res = await call(() => agentsLoader({ request: request("/admin/agents", { as: admin }), params: {}, context: {} }));
@@ -72,6 +78,30 @@ describe("an agent with null message_history_limit and headers", () => {
     expect(list.agents.some((a) => a.id === "demo-agent")).toBe(true);
     forgetFleetlmHealth();
     expect(await fleetlmHealth()).toMatchObject({ reachable: true });
+  });
+
+  it("is flagged on the agents page when the null limit means FleetLM never calls it (tail mode), and only then", async () => {
+    await world.rest.createAgent({
+      id: "null-tail-agent",
+      name: "Null tail",
+      origin_url: agent.url,
+      webhook_path: "/hook",
+      message_history_mode: "tail",
+      message_history_limit: null,
+    });
+    const agents = (await page()).agents;
+    expect(agents.find((a) => a.id === "null-tail-agent")?.unanswerable).toMatch(/never calls this agent.*history limit is empty/);
+    expect(agents.find((a) => a.id === AGENT_ID)?.unanswerable).toBeNull(); // entire mode reads no limit
+    expect(agents.find((a) => a.id === "demo-agent")?.unanswerable).toBeNull();
+    // What the warning claims, FleetLM does: the webhook call for a user message fails and nothing answers.
+    const session = await newSession(world, "null-tail-agent");
+    await world.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "anyone there?" } });
+    await world.server.webhooksIdle();
+    const outcomes = world.server.webhookOutcomes().filter((o) => o.sessionId === session.id);
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(outcomes.every((o) => !o.outcome.ok)).toBe(true);
+    expect((await world.rest.listMessages(session.id)).filter((m) => m.kind === "assistant")).toEqual([]);
+    await world.rest.disableAgent("null-tail-agent");
   });
 
   it("is routed through the gate, which forwards FleetLM's webhook call to it; undo restores the nulls", async () => {
