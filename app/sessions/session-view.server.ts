@@ -58,20 +58,27 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
   const assigneePromise = indexPromise.then((row) =>
     row?.assigneeId ? prisma.operator.findUnique({ where: { id: row.assigneeId }, select: { id: true, name: true } }) : null,
   );
-  const [sessionResult, historyResult, indexRow, assignee, takeover] = await Promise.all([
-    settle(fleetlm().getSession(sessionId)),
+  // A session the index knows costs no FleetLM session read (its user, agent, status and creation are in the row,
+  // kept by the gateway), so the tail of an indexed session is one FleetLM round trip; the read only confirms a
+  // session whose history came back empty (FleetLM reset under the index: a 404, not an empty page).
+  const sessionPromise = indexPromise.then((row) => (row ? null : fleetlm().getSession(sessionId)));
+  const [sessionRead, historyResult, indexRow, assignee, takeover] = await Promise.all([
+    settle(sessionPromise),
     settle(historyPromise),
     indexPromise,
     assigneePromise,
     activeTakeover(sessionId),
   ]);
+  const emptied =
+    indexRow && historyResult.status === "fulfilled" && historyResult.value.messages.length === 0 && (historyResult.value.lost?.length ?? 0) === 0;
+  const sessionResult = emptied ? await settle(fleetlm().getSession(sessionId)) : sessionRead;
   const failures = [sessionResult, historyResult].flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
   if (failures.some(isNotFound)) throw notFound();
   for (const failure of failures) if (!(failure instanceof FleetLMError)) throw failure;
 
   let session: SessionSummary;
   let degraded: SessionView["degraded"] = null;
-  if (sessionResult.status === "fulfilled") session = summaryFromFleetlm(sessionResult.value);
+  if (sessionResult.status === "fulfilled" && sessionResult.value) session = summaryFromFleetlm(sessionResult.value);
   else if (indexRow) {
     session = {
       id: indexRow.id,

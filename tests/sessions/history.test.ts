@@ -116,13 +116,13 @@ describe("FleetLM round trips", () => {
     return { res, trips: fleetlm().requestCount - before };
   };
 
-  it("opens the tail in 2 round trips when the index knows the head", async () => {
+  it("opens the tail in 1 round trip when the index knows the head", async () => {
     await (
       await db()
     ).sessionIndex.create({ data: { id: sessionId, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 250 } });
     const { res, trips } = await counted("");
     expect(seqs(res.body)).toEqual(range(151, 250));
-    expect(trips).toBe(2); // session get + one page read
+    expect(trips).toBe(1); // one page read: the index row is the session's summary
   });
 
   it("still lands on the real tail when the index is a little behind, with no extra round trip", async () => {
@@ -133,7 +133,14 @@ describe("FleetLM round trips", () => {
     const { res, trips } = await counted("", behind.id);
     expect(seqs(res.body)).toEqual(range(31, 130));
     expect((res.body as Body).history!.headSeq).toBe(130);
-    expect(trips).toBe(2);
+    expect(trips).toBe(1);
+  });
+
+  it("answers 404 for a session the index has but FleetLM does not (FleetLM reset under the index)", async () => {
+    const gone = "SessionFleetLMNeverHad";
+    await (await db()).sessionIndex.create({ data: { id: gone, userId: "alice", agentId: "agent-x", status: "active", createdAt: new Date(), headSeq: 12 } });
+    const res = await call(() => loader({ request: request(`/sessions/${gone}`, { as: op }), params: { id: gone }, context: {} }));
+    expect(res.status).toBe(404);
   });
 
   it("probes the head when the index is far behind, then reads the real tail", async () => {
@@ -160,16 +167,16 @@ describe("FleetLM round trips", () => {
     return s.id;
   };
 
-  it("reads an older page in 2 round trips (where unflushed messages hole it, one more the first time only)", async () => {
+  it("reads an older page in 1 round trip (where unflushed messages hole it, one more the first time only)", async () => {
     const id = await indexedSession(250);
     const first = await counted("?before=151", id);
     expect(seqs(first.res.body)).toEqual(range(51, 150));
     // real storage: the newest 3 are unflushed, sort into the page first and push out 148–150: one re-read
-    expect(first.trips).toBe(REAL_STORAGE ? 3 : 2);
+    expect(first.trips).toBe(REAL_STORAGE ? 2 : 1);
     // ...after which the client leaves room for them (the unflushed tail it met), so the next page is one read
     const next = await counted("?before=101", id);
     expect(seqs(next.res.body)).toEqual(range(1, 100));
-    expect(next.trips).toBe(2);
+    expect(next.trips).toBe(1);
   });
 
   it("serves the page's own fetches (part=messages) with one read and no header", async () => {
