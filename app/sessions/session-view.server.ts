@@ -50,7 +50,7 @@ const describeFailure = fleetlmProblem;
 export async function loadSessionView(sessionId: string, query: PageQuery): Promise<SessionView> {
   const prisma = await db();
   // Everything independent runs side by side; only the tail needs the index's head before reading FleetLM.
-  const indexPromise = prisma.sessionIndex.findUnique({ where: { id: sessionId }, include: { labels: { select: { label: true } } } });
+  const indexPromise = prisma.sessionIndex.findUnique({ where: { id: toStored(sessionId) }, include: { labels: { select: { label: true } } } });
   const isTail = query.before === undefined && query.after === undefined && query.seq === undefined;
   const headOf = (row: Awaited<typeof indexPromise>) => (row && row.headSeq > 0 ? row.headSeq : null);
   // The index head places the tail, and on every page says which seqs were appended (a lost one is marked).
@@ -81,9 +81,9 @@ export async function loadSessionView(sessionId: string, query: PageQuery): Prom
   if (sessionResult.status === "fulfilled" && sessionResult.value) session = summaryFromFleetlm(sessionResult.value);
   else if (indexRow) {
     session = {
-      id: indexRow.id,
-      userId: indexRow.userId,
-      agentId: indexRow.agentId,
+      id: sessionId,
+      userId: fromStored(indexRow.userId),
+      agentId: fromStored(indexRow.agentId),
       status: indexRow.status,
       createdAt: indexRow.createdAt.toISOString(),
       createdAtRaw: null,
