@@ -5,7 +5,7 @@ import { useCallback, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { sessionLink } from "~/sessions/session-link";
+import { sessionLink } from "~/inbox/session-link";
 import { ensureGateway, gatewayStatus } from "~/fleetlm-sync/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
 import { assignableOperators, isIndexEmpty } from "~/inbox/inbox-lookups.server";

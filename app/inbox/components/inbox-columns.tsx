@@ -6,7 +6,7 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo, type Dispatch, type SetStateAction } from "react";
 import { DataTableColumnHeader } from "~/components/data-table";
 import type { InboxRow } from "~/inbox/inbox-query.server";
-import { sessionLink } from "~/sessions/session-link";
+import { sessionLink } from "~/inbox/session-link";
 import { RelativeTime } from "./relative-time";
 import { SearchHit } from "./search-hit";
 import { StateCell } from "./state-cell";
