@@ -39,7 +39,7 @@ export async function startBackgroundServices() {
     return;
   }
   const { startClusterSignals } = await import("./cluster/signals.server");
-  const { shareStateAcrossProcesses } = await import("./cluster/shared-state.server");
+  const { shareStateAcrossProcesses } = await import("./shared-state.server");
   const signals = startClusterSignals(url);
   shareStateAcrossProcesses(signals);
   await signals.ready;

@@ -236,7 +236,7 @@ async function fanoutFigures(quick: boolean, dir: string): Promise<Figures> {
       // Diagnosis only (not counted): would a direct sync have found them, i.e. was a signal missed?
       const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
       const behind = rows.filter((row) => (counts[row.id] ?? 0) > row.headSeq);
-      const { syncSessionNow } = await import("../app/fleetlm-sync/gateway.server");
+      const { syncSessionNow } = await import("../app/fleetlm-sync/sync-queue.server");
       for (const row of behind) await syncSessionNow(row.id);
       const after = await prisma.sessionIndex.findMany({ where: { id: { in: behind.map((r) => r.id) } }, select: { id: true, headSeq: true } });
       const still = after.filter((row) => (counts[row.id] ?? 0) > row.headSeq).length;

@@ -4,7 +4,7 @@
 // relays the NDJSON back as it arrives. Replies in flight are registered so an operator can stop them.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { db } from "~/db.server";
-import { nudgeSession } from "~/fleetlm-sync/gateway.server";
+import { nudgeSession } from "~/fleetlm-sync/sync-queue.server";
 import { liveBus } from "~/live/bus.server";
 import { activeTakeover } from "~/takeover/takeover.server";
 import { relayNdjson } from "./relay.server";

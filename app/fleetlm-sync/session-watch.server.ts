@@ -9,9 +9,9 @@ import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { recordLosses } from "~/fleetlm/losses.server";
 import { forgetStream, noteStreamChunk } from "~/reviews/reply-index.server";
 import { liveBus } from "~/live/bus.server";
-import { toViewMessage, withAuthorship } from "~/sessions/history.server";
-import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
-import { syncSessionNow } from "./gateway.server";
+import { toViewMessage, withAuthorship } from "~/messages/view-message.server";
+import { INTERRUPTED_CHUNK_TYPE } from "~/messages/live-markers";
+import { syncSessionNow } from "./sync-queue.server";
 import { singleton } from "~/lib/singleton.server";
 
 export type Viewer = { id: string; name: string };

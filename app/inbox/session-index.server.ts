@@ -12,7 +12,7 @@ import type { SenderRole, SessionChangedEvent } from "~/live/events";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
 import type { Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
-import { messageText } from "~/reviews/message-text";
+import { messageText } from "~/messages/message-text";
 import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export const PREVIEW_CHARS = 140;

@@ -6,7 +6,7 @@ import { db } from "~/db.server";
 import { toStored } from "~/lib/stored-text";
 import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
-import { messageText } from "./message-text";
+import { messageText } from "~/messages/message-text";
 import { isUniqueViolation } from "~/lib/db-errors.server";
 import { rememberNewReplies } from "./snapshots.server";
 

@@ -1,7 +1,7 @@
 // The Console's copy of reply texts (ReplySnapshot): taken when a reply is indexed or shown to a reviewer, so
 // list rows have a preview and a review saves while FleetLM is down; and small look-ups the reviewing view needs.
 import { db } from "~/db.server";
-import { previewText, snapshotText } from "./message-text";
+import { previewText, snapshotText } from "~/messages/message-text";
 
 /** Stores (or refreshes) the text of an indexed reply as shown to a reviewer. */
 export async function rememberReplyText(sessionId: string, seq: number, text: string) {

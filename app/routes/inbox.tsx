@@ -1,16 +1,15 @@
 // The inbox: every indexed FleetLM session as a server-run table (state in the URL), kept live over /live.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
-import { createColumnHelper } from "@tanstack/react-table";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
+import { useCallback, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
-import { DataTable, DataTableColumnHeader, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
+import { DataTable, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { sessionLink } from "~/sessions/session-link";
+import { sessionLink } from "~/inbox/session-link";
 import { ensureGateway, gatewayStatus } from "~/fleetlm-sync/gateway.server";
 import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
 import { assignableOperators, isIndexEmpty } from "~/inbox/inbox-lookups.server";
-import { inboxFacets, queryInbox, readInboxParams, type InboxRow } from "~/inbox/inbox-query.server";
+import { inboxFacets, queryInbox, readInboxParams } from "~/inbox/inbox-query.server";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
 import { DeleteViewSchema, SaveViewSchema, deleteView, listSavedViews, saveView } from "~/inbox/saved-views.server";
 import { inboxViews } from "~/inbox/views";
@@ -20,18 +19,16 @@ import { BadgeSwitch } from "~/inbox/components/badge-switch";
 import { BulkActions } from "~/inbox/components/bulk-actions";
 import { InboxFilters, SavedViewsBar, UrlProblems, ViewTabs } from "~/inbox/components/inbox-filters";
 import { KeyboardHelp } from "~/inbox/components/keyboard-help";
-import { RelativeTime, useNow } from "~/inbox/components/relative-time";
+import { useNow } from "~/inbox/components/relative-time";
 import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
-import { useStableRows } from "~/inbox/components/use-stable-rows";
-import { SearchHit } from "~/inbox/components/search-hit";
-import { StateCell } from "~/inbox/components/state-cell";
+import { useRowActions } from "~/inbox/components/use-row-actions";
+import { useInboxColumns } from "~/inbox/components/inbox-columns";
+import { useLiveRows } from "~/inbox/components/use-live-rows";
+import { useRowFlash } from "~/inbox/components/use-row-flash";
 import { clientIp } from "~/lib/client-ip.server";
-import { useThrottledCallback } from "~/lib/use-throttled-callback";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { tableState } from "~/lib/table-params.server";
 import { liveBus } from "~/live/bus.server";
-import type { LiveStreamEvent } from "~/live/events";
-import { useLiveEvents } from "~/live/use-live";
 
 export const meta: MetaFunction = () => [{ title: "Inbox · FleetLM Console" }];
 
@@ -99,45 +96,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data({ ok: false as const, message: result.message }, { status: result.status });
 }
 
-const column = createColumnHelper<InboxRow>();
-const ROLE_LABEL = { user: "User", agent: "AI", operator: "Operator" } as const;
-// At most ~2 loader runs a second per tab; the first change after a quiet spell reloads at once.
-const REVALIDATE_THROTTLE_MS = 400;
-
 export default function InboxPage() {
   const loaderData = useLoaderData<typeof loader>();
   const { table: state, capped, facets, operators, canChange, indexEmpty, gateway } = loaderData;
-  // Live patches: a session.changed event updates its row at once (unread moves by the new user messages,
-  // exact because the event carries userCount); the reload that follows confirms it.
-  const [patches, setPatches] = useState<Map<string, Partial<InboxRow> & { headSeq: number }>>(new Map());
-  useEffect(() => {
-    setPatches((current) => {
-      if (current.size === 0) return current;
-      const heads = new Map(loaderData.rows.map((row) => [row.id, row.headSeq]));
-      const kept = [...current].filter(([id, patch]) => (heads.get(id) ?? Number.POSITIVE_INFINITY) < patch.headSeq);
-      return kept.length === current.size ? current : new Map(kept);
-    });
-  }, [loaderData.rows]);
-  const incoming = useMemo(
-    () =>
-      loaderData.rows.map((row) => {
-        const patch = patches.get(row.id);
-        return patch && patch.headSeq > row.headSeq ? { ...row, ...patch } : row;
-      }),
-    [loaderData.rows, patches],
-  );
   const navigate = useNavigate();
   const navigation = useNavigation();
   const actionData = useActionData<{ ok: boolean; message?: string; intent?: string; errors?: Record<string, string[]> }>();
   const { search } = useLocation();
-  const revalidator = useRevalidator();
   const now = useNow(loaderData.now);
   // The list holds still while the pointer is over it, focus is inside it, or the keyboard is working it (j/k/x).
   const [pointerIn, setPointerIn] = useState(false);
   const [focusIn, setFocusIn] = useState(false);
   const [keysIn, setKeysIn] = useState(false);
   const holding = pointerIn || focusIn || keysIn;
-  const { rows, pending: heldUpdates } = useStableRows(incoming, holding, search);
+  const { rows, pending: heldUpdates, status } = useLiveRows({ loaded: loaderData.rows, liveId: loaderData.liveId, holding, search });
   const release = useCallback(() => {
     setPointerIn(false);
     setFocusIn(false);
@@ -146,95 +118,13 @@ export default function InboxPage() {
   // Selection and focus belong to session ids, never to positions: they survive paging and live changes.
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focusId, setFocusId] = useState<string | null>(null);
-  // Keyboard shortcuts on the focused row post through these; their outcome shows above the list.
-  const rowAction = useFetcher<{ ok: boolean; message?: string; errors?: Record<string, string[]> }>();
-  const takeover = useFetcher<{ ok: boolean; reason?: string; intent?: string }>();
-  const keyAction = useRef<{ what: string; id: string } | null>(null);
-  const [keyResult, setKeyResult] = useState<{ ok: boolean; text: string } | null>(null);
-  useEffect(() => {
-    if (rowAction.state !== "idle" || !keyAction.current) return;
-    const done = keyAction.current;
-    keyAction.current = null;
-    const failed = rowAction.data && rowAction.data.ok === false;
-    const label = { "assign-me": "Assigned to you", resolve: "Resolved", snooze: "Snoozed for an hour", "mark-read": "Marked read" }[done.what] ?? "Done";
-    setKeyResult(
-      failed
-        ? {
-            ok: false,
-            text:
-              rowAction.data?.message ??
-              Object.values(rowAction.data?.errors ?? {})
-                .flat()
-                .join(" "),
-          }
-        : { ok: true, text: label },
-    );
-  }, [rowAction.state, rowAction.data]);
-  useEffect(() => {
-    if (takeover.state !== "idle" || !takeover.data) return;
-    if (takeover.data.ok && focusId) navigate(`/sessions/${encodeURIComponent(focusId)}`);
-    else if (!takeover.data.ok) setKeyResult({ ok: false, text: `Could not take it over: ${takeover.data.reason ?? "refused"}` });
-  }, [takeover.state, takeover.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Keyboard shortcuts on the focused row; their outcome shows above the list.
+  const { act, result: keyResult } = useRowActions(focusId);
   const [help, setHelp] = useState(false);
-  const [flash, setFlash] = useState<Map<string, number>>(new Map());
   const searchRef = useRef<HTMLDivElement>(null);
   const rowRefs = useRef(new Map<string, HTMLTableRowElement>());
 
-  // Live: any change re-runs the loader (throttled), so order, badges and previews move in place.
-  const scheduleRevalidate = useThrottledCallback(revalidator.revalidate, REVALIDATE_THROTTLE_MS);
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
-  const status = useLiveEvents(
-    (event: LiveStreamEvent) => {
-      if (event.type === "session.changed" && event.userCount !== undefined) {
-        const row = rowsRef.current.find((r) => r.id === event.sessionId);
-        if (row && event.headSeq > row.headSeq) {
-          // Only the end user's messages make a row unread (ADR 100); anything else is new activity.
-          const added = event.userCount - row.userCount;
-          const unread = Math.max(0, row.unread + added);
-          setPatches((current) =>
-            new Map(current).set(row.id, {
-              headSeq: event.headSeq,
-              userCount: event.userCount!,
-              unread,
-              activity: unread === 0,
-              lastActivityAt: event.lastActivityAt,
-              lastSenderRole: event.lastSenderRole,
-              lastPreview: event.lastPreview,
-            }),
-          );
-        }
-      }
-      // "gateway": FleetLM went away or came back, so the banner below follows without a reload.
-      if (event.type === "session.changed" || event.type === "read" || event.type === "takeover" || event.type === "reset" || event.type === "gateway")
-        scheduleRevalidate();
-    },
-    { since: loaderData.liveId },
-  );
-
-  // Flash only rows whose content really changed: not rows that came into view by paging, filtering or sorting.
-  const previous = useRef<{ key: string; signatures: Map<string, string> } | null>(null);
-  const flashTimers = useRef(new Set<ReturnType<typeof setTimeout>>());
-  useEffect(() => {
-    const signature = (row: InboxRow) =>
-      `${row.unread}|${row.headSeq}|${row.lastActivityAt}|${row.assignee?.id}|${row.holder?.id}|${row.labels.join(",")}|${row.status}|${row.state}`;
-    const next = new Map(rows.map((row) => [row.id, signature(row)]));
-    const before = previous.current;
-    if (before && before.key === search) {
-      const changed = rows.filter((row) => before.signatures.has(row.id) && before.signatures.get(row.id) !== next.get(row.id)).map((row) => row.id);
-      if (changed.length > 0) {
-        const stamp = Date.now();
-        setFlash((current) => new Map([...current, ...changed.map((id) => [id, stamp] as const)]));
-        const timer = setTimeout(() => {
-          flashTimers.current.delete(timer);
-          setFlash((current) => new Map([...current].filter(([, at]) => at !== stamp)));
-        }, 1_300);
-        flashTimers.current.add(timer);
-      }
-    }
-    previous.current = { key: search, signatures: next };
-  }, [rows, search]);
-  useEffect(() => () => flashTimers.current.forEach(clearTimeout), []);
+  const flash = useRowFlash(rows, search);
 
   const offPage = [...selected].filter((id) => !rows.some((row) => row.id === id)).length;
 
@@ -270,17 +160,7 @@ export default function InboxPage() {
     act: (what) => {
       if (!focusId) return;
       setKeysIn(true);
-      if (what === "take-over") {
-        takeover.submit({ intent: "claim" }, { method: "post", action: `/sessions/${encodeURIComponent(focusId)}/takeover` });
-        return;
-      }
-      const form: Record<string, string> = { ids: focusId };
-      if (what === "assign-me") Object.assign(form, { intent: "assign", assignee: "me" });
-      if (what === "resolve") Object.assign(form, { intent: "set-state", state: "resolved" });
-      if (what === "snooze") Object.assign(form, { intent: "snooze", minutes: "60" });
-      if (what === "mark-read") Object.assign(form, { intent: "mark-read" });
-      keyAction.current = { what, id: focusId };
-      rowAction.submit(form, { method: "post" });
+      act(what, focusId);
     },
     help: () => setHelp((h) => !h),
     escape: () => {
@@ -289,138 +169,16 @@ export default function InboxPage() {
     },
   });
 
-  const columns = useMemo(
-    () => [
-      column.display({
-        id: "select",
-        header: () => (
-          <input
-            type="checkbox"
-            aria-label="Select all on this page"
-            checked={rows.length > 0 && rows.every((row) => selected.has(row.id))}
-            onChange={(e) => {
-              const checked = e.target.checked;
-              // Only this page's rows: a selection made on other pages stays.
-              setSelected((current) => {
-                const next = new Set(current);
-                for (const row of rows) {
-                  if (checked) next.add(row.id);
-                  else next.delete(row.id);
-                }
-                return next;
-              });
-            }}
-          />
-        ),
-        cell: ({ row }) => (
-          <input
-            type="checkbox"
-            aria-label={`Select session of ${row.original.userId}`}
-            checked={selected.has(row.original.id)}
-            onChange={() => toggle(row.original.id)}
-          />
-        ),
-      }),
-      column.accessor("userId", {
-        id: "user",
-        header: ({ column: c }) => <DataTableColumnHeader column={c} title="User" />,
-        cell: ({ row }) => (
-          <Link to={sessionLink(row.original.id, search)} className="font-medium hover:underline" onFocus={() => setFocusId(row.original.id)}>
-            {row.original.userId}
-          </Link>
-        ),
-      }),
-      column.accessor("agentId", { id: "agent", header: ({ column: c }) => <DataTableColumnHeader column={c} title="Agent" /> }),
-      column.accessor("state", {
-        id: "state",
-        enableSorting: false,
-        header: "State",
-        cell: ({ row }) => <StateCell row={row.original} now={now} unansweredMinutes={loaderData.unansweredMinutes} />,
-      }),
-      column.accessor("status", {
-        id: "status",
-        header: ({ column: c }) => <DataTableColumnHeader column={c} title="FleetLM" />,
-        cell: ({ getValue }) => <span className={getValue() === "active" ? "" : "text-slate-500"}>{getValue()}</span>,
-      }),
-      column.accessor("unread", {
-        id: "unread",
-        enableSorting: false, // computed per operator: no index can serve it (use the "Unread only" filter)
-        header: "My unread",
-        cell: ({ getValue, row }) =>
-          getValue() > 0 ? (
-            <span data-testid={`unread-${row.original.id}`} className="rounded-full bg-blue-600 px-2 py-0.5 text-xs font-semibold text-white">
-              {getValue()}
-            </span>
-          ) : row.original.activity ? (
-            // AI or teammates replied since I last read: activity, not unread (ADR 100).
-            <span
-              data-testid={`unread-${row.original.id}`}
-              aria-label="0 unread, new replies"
-              title="New replies from the AI or a teammate"
-              className="inline-flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400"
-            >
-              <span aria-hidden className="inline-block h-2 w-2 rounded-full border border-slate-400" />0
-            </span>
-          ) : (
-            <span data-testid={`unread-${row.original.id}`} className="text-slate-400" aria-label="0 unread">
-              0
-            </span>
-          ),
-      }),
-      column.accessor("lastActivityAt", {
-        id: "lastActivity",
-        header: ({ column: c }) => <DataTableColumnHeader column={c} title="Last activity" />,
-        cell: ({ getValue }) => <RelativeTime iso={getValue()} now={now} />,
-      }),
-      column.accessor("lastPreview", {
-        id: "preview",
-        enableSorting: false,
-        header: "Last message",
-        cell: ({ row }) =>
-          row.original.hit ? (
-            <SearchHit sessionId={row.original.id} seq={row.original.hit.seq} snippet={row.original.hit.snippet} />
-          ) : row.original.lastPreview === null ? (
-            <span className="text-slate-400">No messages</span>
-          ) : (
-            <span className="line-clamp-2 max-w-md">
-              {row.original.lastSenderRole ? (
-                <span className="mr-1 rounded bg-slate-100 px-1 text-xs uppercase text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                  {ROLE_LABEL[row.original.lastSenderRole]}
-                </span>
-              ) : null}
-              {row.original.lastPreview}
-            </span>
-          ),
-      }),
-      column.accessor((row) => row.holder?.name ?? null, {
-        id: "holder",
-        enableSorting: false,
-        header: "Taken over by",
-        cell: ({ getValue }) => getValue() ?? "",
-      }),
-      column.accessor((row) => row.assignee?.name ?? null, {
-        id: "assignee",
-        enableSorting: false,
-        header: "Assignee",
-        cell: ({ getValue }) => getValue() ?? "",
-      }),
-      column.accessor("labels", {
-        id: "labels",
-        enableSorting: false,
-        header: "Labels",
-        cell: ({ getValue }) => (
-          <span className="flex flex-wrap gap-1">
-            {getValue().map((label) => (
-              <span key={label} className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-                {label}
-              </span>
-            ))}
-          </span>
-        ),
-      }),
-    ],
-    [rows, selected, toggle, now, loaderData.unansweredMinutes, search],
-  );
+  const columns = useInboxColumns({
+    rows,
+    selected,
+    setSelected,
+    toggle,
+    now,
+    unansweredMinutes: loaderData.unansweredMinutes,
+    search,
+    onFocusRow: setFocusId,
+  });
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/inbox";
   const filtered = search

@@ -5,8 +5,10 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { MessageView } from "~/sessions/components/message-view";
 import { dayProblems } from "~/lib/calendar-day";
 import { ExportButton } from "~/reviews/components/export-button";
+import { ReplyMessageView } from "~/reviews/components/reply-context";
 import { ReviewQueue } from "~/reviews/components/review-queue";
 import { listLabels } from "~/reviews/labels.server";
 import { newSampleSeed, parseQueueFilters, scoreFilterProblems, reviewedAgents, sampledQueue, unreviewedQueue, type QueueItem } from "~/reviews/queue.server";
@@ -226,7 +228,9 @@ export default function ReviewsIndex() {
           </Link>
         </p>
       ) : null}
-      <ReviewQueue key={`${params}`} items={items} labels={labels} more={more} datasets={datasets} />
+      <ReplyMessageView.Provider value={MessageView}>
+        <ReviewQueue key={`${params}`} items={items} labels={labels} more={more} datasets={datasets} />
+      </ReplyMessageView.Provider>
     </div>
   );
 }

@@ -6,7 +6,9 @@ import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { MessageView } from "~/sessions/components/message-view";
 import { QueueWork } from "~/reviews/components/queue-work";
+import { ReplyMessageView } from "~/reviews/components/reply-context";
 import { listLabels } from "~/reviews/labels.server";
 import { queueScoreConfigs } from "~/reviews/queues/queue-review.server";
 import { queueProgress, requireQueueFor } from "~/reviews/queues/queues.server";
@@ -37,7 +39,9 @@ export default function QueuePage() {
         </Link>
       </div>
       {queue.description ? <p className="text-sm text-slate-600 dark:text-slate-300">{queue.description}</p> : null}
-      <QueueWork queueId={queue.id} configs={configs} labels={labels} initialProgress={progress} />
+      <ReplyMessageView.Provider value={MessageView}>
+        <QueueWork queueId={queue.id} configs={configs} labels={labels} initialProgress={progress} />
+      </ReplyMessageView.Provider>
     </div>
   );
 }

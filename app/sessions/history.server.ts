@@ -1,10 +1,8 @@
 // Reading a session's history from FleetLM for the session page. FleetLM only pages forward
 // (`after_seq`, oldest first), so every view is one forward read placed from a known or probed head seq.
 import { z } from "zod";
-import type { Message } from "@fleetlm/client";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
-import { authorshipOf } from "~/messages/authorship.server";
-import { boundMessageBody } from "~/messages/bounds";
+import { toViewMessage } from "~/messages/view-message.server";
 import { readExact } from "~/fleetlm/losses.server";
 import { PAGE_SIZE } from "./paging";
 import type { HistoryPage, PageMode, ViewMessage } from "./types";
@@ -35,32 +33,6 @@ export function parsePageQuery(params: URLSearchParams): PageQuery {
   if (!result.success)
     throw new Response(`Bad page request: ${result.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ")}`, { status: 400 });
   return result.data;
-}
-
-/** A FleetLM message as the page gets it: content and metadata within MESSAGE_BOUNDS (ADR 085). */
-export function toViewMessage(message: Message): ViewMessage {
-  const bounded = boundMessageBody(message.content, message.metadata);
-  return {
-    id: message.id,
-    sessionId: message.session_id,
-    seq: message.seq,
-    senderId: message.sender_id,
-    kind: message.kind,
-    content: bounded.content,
-    metadata: bounded.metadata,
-    omitted: bounded.omitted,
-    insertedAt: message.insertedAt.toISOString(),
-    insertedAtRaw: message.inserted_at,
-  };
-}
-
-/** The same page with each message's authorship (sender id and send ledger, never metadata; ADR 087). */
-export async function withAuthorship<T extends ViewMessage>(session: { id: string; userId: string; agentId: string }, messages: T[]): Promise<T[]> {
-  const authors = await authorshipOf(
-    session,
-    messages.map((m) => ({ seq: m.seq, sender_id: m.senderId, kind: m.kind, metadata: m.metadata })),
-  );
-  return messages.map((m) => ({ ...m, author: authors.get(m.seq) }));
 }
 
 /**

@@ -10,7 +10,8 @@ import { currentViewers } from "~/fleetlm-sync/session-watch.server";
 import { activeTakeover, type TakeoverView } from "~/takeover/takeover.server";
 import { fromStored, toStored } from "~/lib/stored-text";
 import { singleton } from "~/lib/singleton.server";
-import { readHistoryPage, withAuthorship, type PageQuery } from "./history.server";
+import { withAuthorship } from "~/messages/view-message.server";
+import { readHistoryPage, type PageQuery } from "./history.server";
 import type { HistoryPage, SessionSummary } from "./types";
 
 export type SessionHeader = {

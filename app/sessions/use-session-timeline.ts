@@ -5,7 +5,7 @@ import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { MessageAssembler, StreamRefusedError, type AssistantContent } from "@fleetlm/client/assembler";
 import type { LiveEvent } from "~/live/events";
-import { INTERRUPTED_CHUNK_TYPE, STREAM_STALL_MS } from "./live-markers";
+import { INTERRUPTED_CHUNK_TYPE, STREAM_STALL_MS } from "~/messages/live-markers";
 import { mergeBySeq } from "./paging";
 import type { HistoryPage, ViewMessage } from "./types";
 

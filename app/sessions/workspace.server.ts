@@ -3,7 +3,7 @@
 import { db } from "~/db.server";
 import { parseInboxParams, queryInbox } from "~/inbox/inbox-query.server";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
-import { sessionLink as sessionHref } from "./session-link";
+import { sessionLink as sessionHref } from "~/inbox/session-link";
 
 export type Neighbour = { id: string; userId: string; href: string } | null;
 export type InboxNav = { inboxHref: string; inboxQuery: string; previous: Neighbour; next: Neighbour; position: number | null };

@@ -6,7 +6,7 @@
 import { FleetLMHttpError, FleetLMTimeoutError, errorText, type Message } from "@fleetlm/client";
 import { fleetlmFailureSentence } from "~/fleetlm/problem";
 import { operatorIdentityPolicy, operatorMessageMetadata } from "~/settings/operator-identity.server";
-import { syncSessionNow } from "~/fleetlm-sync/gateway.server";
+import { syncSessionNow } from "~/fleetlm-sync/sync-queue.server";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { env } from "~/env.server";

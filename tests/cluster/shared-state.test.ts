@@ -6,7 +6,7 @@ import { TEST_DATABASE_URL } from "../support/db";
 import { makeOperator } from "../support/auth";
 import { cachedSession, rememberSession, sessionGeneration } from "~/auth/session-cache.server";
 import { beginPasswordGuess, loginThrottles } from "~/auth/throttle.server";
-import { shareStateAcrossProcesses } from "~/cluster/shared-state.server";
+import { shareStateAcrossProcesses } from "~/shared-state.server";
 import { ClusterSignals, startClusterSignals, stopClusterSignals, type ClusterSignal } from "~/cluster/signals.server";
 import { db } from "~/db.server";
 import { stopReply, trackStream } from "~/agent-gate/streams.server";

@@ -9,7 +9,7 @@ import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { readExact } from "~/fleetlm/losses.server";
-import { syncSessionNow } from "~/fleetlm-sync/gateway.server";
+import { syncSessionNow } from "~/fleetlm-sync/sync-queue.server";
 import { parseInboxParams, queryInbox } from "~/inbox/inbox-query.server";
 import { unreadFor } from "~/inbox/read-cursor.server";
 import { makeOperator } from "../support/auth";

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
-import { gatewayStatus, startGateway, stopGateway, syncSessionNow } from "~/fleetlm-sync/gateway.server";
+import { gatewayStatus, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
+import { syncSessionNow } from "~/fleetlm-sync/sync-queue.server";
 import { unreadFor } from "~/inbox/read-cursor.server";
 import { liveBus } from "~/live/bus.server";
 

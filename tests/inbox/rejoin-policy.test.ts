@@ -4,7 +4,8 @@
 import "../support/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { gatewayStatus, inboxSchedule, nudgeSession, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
+import { gatewayStatus, inboxSchedule, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
+import { nudgeSession } from "~/fleetlm-sync/sync-queue.server";
 import { activityClass, nextRejoinAt, type RejoinPolicy } from "~/fleetlm-sync/rejoin-policy";
 import { startWorld, type World } from "../takeover/support";
 

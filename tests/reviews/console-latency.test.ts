@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
-import { syncSessionNow } from "~/fleetlm-sync/gateway.server";
+import { syncSessionNow } from "~/fleetlm-sync/sync-queue.server";
 import { noteStreamChunk, recordReplies } from "~/reviews/reply-index.server";
 import { devStorage } from "../support/dev-storage";
 

@@ -9,7 +9,7 @@ import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
-import { messageText } from "~/reviews/message-text";
+import { messageText } from "~/messages/message-text";
 import { createQueue } from "~/reviews/queues/queues.server";
 import { submitQueueReview } from "~/reviews/queues/queue-review.server";
 import { saveScoreConfig, ScoreConfigFormSchema } from "~/reviews/scores/score-configs.server";

@@ -11,7 +11,7 @@ import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { backfillPending, backfillReplies, resetBackfillState } from "~/reviews/backfill.server";
 import { authorshipOf } from "~/messages/authorship.server";
 import { recordReplies, replyFacts } from "~/reviews/reply-index.server";
-import { messageText } from "~/reviews/message-text";
+import { messageText } from "~/messages/message-text";
 import { devStorage } from "../support/dev-storage";
 
 const AGENT = "demo-agent";

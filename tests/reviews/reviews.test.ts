@@ -5,7 +5,7 @@ import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
-import { messageText } from "~/reviews/message-text";
+import { messageText } from "~/messages/message-text";
 import { action, loader } from "~/routes/reviews.$sessionId.$seq";
 import { devStorage } from "../support/dev-storage";
 

@@ -5,7 +5,7 @@ import type { FleetlmDevServer } from "@fleetlm/dev";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { recordLosses } from "~/fleetlm/losses.server";
-import { syncSessionNow } from "~/fleetlm-sync/gateway.server";
+import { syncSessionNow } from "~/fleetlm-sync/sync-queue.server";
 import { advanceReadCursor, unreadFor } from "~/inbox/read-cursor.server";
 import { loader } from "~/routes/sessions.$id";
 import type { SessionView } from "~/sessions/session-view.server";

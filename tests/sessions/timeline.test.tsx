@@ -5,7 +5,7 @@ import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router-dom";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LiveEvent } from "~/live/events";
-import { INTERRUPTED_CHUNK_TYPE } from "~/sessions/live-markers";
+import { INTERRUPTED_CHUNK_TYPE } from "~/messages/live-markers";
 import type { HistoryPage, ViewMessage } from "~/sessions/types";
 import { useSessionTimeline } from "~/sessions/use-session-timeline";
 

@@ -1,13 +1,19 @@
 // The conversation around a reply under review, rendered as the session view renders it (tool calls and
 // reasoning as parts, operators by name, never raw JSON), with "load more" up and down.
-import { useCallback, useEffect, useState } from "react";
-import { MessageView } from "~/sessions/components/message-view";
+import { createContext, useCallback, useContext, useEffect, useState } from "react";
+import type { MessageView } from "~/sessions/components/message-view";
 import type { ReplyView } from "../review-types";
 import { replyUrl } from "./use-review";
 
 type Context = NonNullable<ReplyView["context"]>;
 
 const STEP = 10;
+
+/**
+ * How a message is drawn: the session view's MessageView, handed in by the route. Reviews sit below the session page
+ * (which shows their quality badge), so they may not import its components (docs/architecture.md, ADR 140).
+ */
+export const ReplyMessageView = createContext<typeof MessageView | null>(null);
 
 export function useReplyContext(sessionId: string, seq: number, initialBefore = 5) {
   const [before, setBefore] = useState(initialBefore);
@@ -39,6 +45,8 @@ export function useReplyContext(sessionId: string, seq: number, initialBefore = 
 
 export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId: string; seq: number; initialBefore?: number }) {
   const { context, error, more, after } = useReplyContext(sessionId, seq, initialBefore);
+  const Message = useContext(ReplyMessageView);
+  if (!Message) throw new Error("ReplyContext needs a ReplyMessageView provider: the route hands in the session view's MessageView.");
   if (error)
     return (
       <p role="alert" className="text-sm text-red-600">
@@ -66,7 +74,7 @@ export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId:
         <p className="text-xs text-slate-500">Start of the conversation.</p>
       )}
       {context.messages.map((m) => (
-        <MessageView key={m.seq} highlighted={m.seq === seq} session={session} message={m.view} />
+        <Message key={m.seq} highlighted={m.seq === seq} session={session} message={m.view} />
       ))}
       {after === 0 || last - seq >= after ? (
         <button type="button" onClick={() => more("down")} className="text-xs text-blue-700 underline dark:text-blue-300" data-testid="more-after">

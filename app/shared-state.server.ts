@@ -3,7 +3,7 @@
 import { countGuess, forgetGuesses } from "~/auth/throttle.server";
 import { forgetSessions } from "~/auth/session-cache.server";
 import { stopLocalReplies } from "~/agent-gate/streams.server";
-import type { ClusterSignals } from "./signals.server";
+import type { ClusterSignals } from "./cluster/signals.server";
 
 export function shareStateAcrossProcesses(signals: ClusterSignals): () => void {
   const offs = [

@@ -1,0 +1,210 @@
+// The gateway's `inbox:{user}` subscriptions, all on its one socket: which users it follows, re-joining each inbox
+// on a staggered timer paced by the user's activity (FleetLM stops pushing deltas after one quiet second, quirk 4;
+// ADR 089), and turning what an inbox says into syncs. An entry that changed is only a signal (its unread_count is
+// not an unread count, quirk 5); a snapshot that cannot be trusted to have seen what happened before it (the first
+// join, the first after a reconnect, one whose counts went down because FleetLM restarted) has all its sessions
+// reconciled.
+import { FleetLMInbox, type FleetLMSocket, type InboxEntry } from "@fleetlm/client";
+import { db } from "~/db.server";
+import type { LinkHealth } from "./link-health.server";
+import { activityClass, nextRejoinAt, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
+import type { Timers } from "./timers";
+
+const REFRESH_TIMEOUT_MS = 15_000;
+/** Inbox re-joins waiting for FleetLM's answer at once. */
+const MAX_REFRESHING = 64;
+
+/** `untrusted`: the next snapshot may hide activity from before the join, so its sessions are reconciled. */
+/** `activeAt`: when this user's sessions last moved, as far as the gateway saw; `dueAt`: the next re-join (ADR 089). */
+type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null; untrusted: boolean; activeAt: number; dueAt: number };
+
+export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean };
+
+export class InboxSubscriptions {
+  refreshes = 0;
+  readonly #seats = new Map<string, InboxSeat>();
+  /** The round-robin order of the re-join timer, and where it stands. */
+  readonly #order: string[] = [];
+  #cursor = 0;
+  /** The last count and activity each session's inbox entry showed: a change is a signal to sync. */
+  readonly #signals = new Map<string, { count: number; at: string }>();
+  readonly #inFlight = new Map<string, number>();
+  readonly #failing = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      socket: FleetLMSocket;
+      policy: RejoinPolicy;
+      /** Re-join interval of an active user's inbox: the timer visits every inbox about this often. */
+      rejoinMs: number;
+      timers: Timers;
+      health: LinkHealth;
+      sync: (sessionId: string) => void;
+      reconcile: (sessionId: string) => void;
+    },
+  ) {}
+
+  /** Follows the user's inbox (no-op if followed). `activeAt` defaults to now: a user just learned of (a new session) is active. */
+  add(userId: string, activeAt = Date.now()): void {
+    if (this.#seats.has(userId)) return;
+    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0 });
+    this.#order.push(userId);
+  }
+
+  /** The user's sessions moved: their inbox is re-joined at the active rate again, starting now if it was quiet. */
+  markActive(userId: string): void {
+    const seat = this.#seats.get(userId);
+    if (!seat) return;
+    const now = Date.now();
+    seat.activeAt = now;
+    seat.dueAt = Math.min(seat.dueAt, now + this.deps.policy.hotMs);
+  }
+
+  /** After a reconnect FleetLM may have restarted, and its inbox servers forgotten what they were told. */
+  distrustAll(): void {
+    for (const seat of this.#seats.values()) seat.untrusted = true;
+  }
+
+  /**
+   * One timer for every inbox: each tick visits the next slice, so N inboxes are each looked at about once per
+   * `rejoinMs` without N timers firing together, and re-joined when due (ADR 089: at once for a first join,
+   * then by the user's activity). First joins go through the same queue (staggered start).
+   */
+  start(): void {
+    const { rejoinMs, timers, health } = this.deps;
+    const tickMs = Math.max(20, Math.min(250, Math.floor(rejoinMs / 10)));
+    const order = this.#order;
+    timers.every(
+      tickMs,
+      () => {
+        if (!health.connected || order.length === 0) return;
+        const now = Date.now();
+        for (const [user, since] of this.#inFlight) if (now - since >= REFRESH_TIMEOUT_MS) this.#inFlight.delete(user);
+        const slice = Math.max(1, Math.ceil((order.length * tickMs) / rejoinMs));
+        // A slow FleetLM answers joins slowly: the cap turns that into a slower round instead of a pile-up.
+        for (let i = 0; i < slice && i < order.length && this.#inFlight.size < MAX_REFRESHING; i++) {
+          const user = order[this.#cursor % order.length]!;
+          this.#cursor = (this.#cursor + 1) % order.length;
+          if (now >= (this.#seats.get(user)?.dueAt ?? 0)) this.#refresh(user);
+        }
+      },
+      0,
+    );
+  }
+
+  /** Leaves every inbox (after the socket closed, so each leave answers at once). */
+  async stop(): Promise<void> {
+    await Promise.all([...this.#seats.values()].map((seat) => seat.inbox?.stop().catch(() => {})));
+    for (const seat of this.#seats.values()) seat.inbox?.removeAllListeners();
+  }
+
+  users(): string[] {
+    return [...this.#seats.keys()];
+  }
+
+  schedule(userId: string): InboxSchedule | null {
+    const seat = this.#seats.get(userId);
+    if (!seat) return null;
+    return { class: activityClass(this.deps.policy, seat.activeAt, Date.now()), activeAt: seat.activeAt, dueAt: seat.dueAt, joined: seat.inbox !== null };
+  }
+
+  /** Inboxes followed, joined (and not re-joining), and by re-join class. */
+  summary(): { inboxes: number; inboxesJoined: number; inboxClasses: Record<ActivityClass, number> } {
+    let joined = 0;
+    const inboxClasses = { hot: 0, warm: 0, cold: 0 };
+    const now = Date.now();
+    for (const seat of this.#seats.values()) {
+      if (seat.inbox && seat.busySince === null) joined += 1;
+      inboxClasses[activityClass(this.deps.policy, seat.activeAt, now)] += 1;
+    }
+    return { inboxes: this.#seats.size, inboxesJoined: joined, inboxClasses };
+  }
+
+  #refresh(userId: string) {
+    const seat = this.#seats.get(userId);
+    if (!seat) return;
+    const now = Date.now();
+    if (seat.busySince !== null && now - seat.busySince < REFRESH_TIMEOUT_MS) return;
+    seat.busySince = now;
+    seat.dueAt = nextRejoinAt(this.deps.policy, seat.activeAt, now);
+    this.#inFlight.set(userId, now);
+    let work: Promise<InboxEntry[]>;
+    if (!seat.inbox) {
+      const inbox = new FleetLMInbox({ userId, socket: this.deps.socket });
+      seat.inbox = inbox;
+      inbox.on("snapshot", (entries) => void this.#onEntries(userId, seat, entries, "snapshot"));
+      inbox.on("delta", (entries) => void this.#onEntries(userId, seat, entries, "delta"));
+      inbox.on("error", (error) => this.#failed(userId, error));
+      work = inbox.start();
+    } else {
+      work = seat.inbox.refresh();
+    }
+    // A refresh that outlived REFRESH_TIMEOUT_MS was replaced: its late answer must not free the new one.
+    const done = () => {
+      if (seat.busySince !== now) return;
+      seat.busySince = null;
+      this.#inFlight.delete(userId);
+    };
+    work.then(
+      () => {
+        this.refreshes += 1;
+        this.#failing.delete(userId);
+        if (this.#failing.size === 0) this.deps.health.recovered("inbox joins");
+        done();
+      },
+      (error: unknown) => {
+        // phoenix keeps retrying a refused join itself; the next round leaves and joins again anyway.
+        if (!this.deps.timers.stopped) this.#failed(userId, error);
+        done();
+      },
+    );
+  }
+
+  // One log line for all inboxes (a thousand of them fail together when FleetLM does), one when all work again.
+  #failed(userId: string, error: unknown) {
+    this.#failing.add(userId);
+    this.deps.health.problem("inbox joins", error);
+  }
+
+  /**
+   * An entry whose activity or count moved is a session with (maybe) new messages: read them. A snapshot the seat
+   * cannot trust (first join, first after a reconnect) or whose counts went down (the inbox server restarted and
+   * forgot what it had been told) says nothing about what happened before it: every session it lists is reconciled.
+   */
+  async #onEntries(userId: string, seat: InboxSeat, entries: InboxEntry[], kind: "snapshot" | "delta") {
+    const { sync, reconcile, timers, health } = this.deps;
+    const firstSight: InboxEntry[] = [];
+    let restarted = false;
+    let moved = false;
+    for (const entry of entries) {
+      const signal = { count: entry.unread_count, at: entry.last_activity_at ?? "" };
+      const previous = this.#signals.get(entry.session_id);
+      this.#signals.set(entry.session_id, signal);
+      if (previous && signal.count < previous.count) restarted = true;
+      if (previous?.count === signal.count && previous.at === signal.at) continue;
+      if (previous === undefined) firstSight.push(entry);
+      else {
+        moved = true;
+        sync(entry.session_id);
+      }
+    }
+    if (moved) this.markActive(userId);
+    if (kind === "snapshot" && (seat.untrusted || restarted)) {
+      seat.untrusted = false;
+      for (const entry of entries) reconcile(entry.session_id);
+    }
+    if (firstSight.length === 0 || timers.stopped) return;
+    // First sight (gateway start, new session): read it now if the index lacks it or FleetLM saw activity since.
+    try {
+      const prisma = await db();
+      const rows = await prisma.sessionIndex.findMany({ where: { id: { in: firstSight.map((e) => e.session_id) } }, select: { id: true } });
+      const known = new Set(rows.map((row) => row.id));
+      for (const entry of firstSight) {
+        if (!known.has(entry.session_id) || entry.last_activity_at !== null) sync(entry.session_id);
+      }
+    } catch (error) {
+      health.problem("index lookup", error);
+      for (const entry of firstSight) this.#signals.delete(entry.session_id); // try again on the next snapshot
+    }
+  }
+}

@@ -1,0 +1,147 @@
+// The queue of session syncs: one sync per session at a time (a call during a sync runs one more pass after it,
+// and both callers wait for that pass), at most `concurrency` FleetLM reads at once (p-limit), and a failed sync
+// retried with a short backoff until it lands. Without a running gateway, syncs still never overlap.
+import { backoffDelay, errorText, FleetLMHttpError, type FleetLMRest } from "@fleetlm/client";
+import pLimit, { type LimitFunction } from "p-limit";
+import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { slot } from "~/lib/singleton.server";
+import type { SessionChangedEvent } from "~/live/events";
+import type { LinkHealth } from "./link-health.server";
+import { readNewMessages } from "./session-sync.server";
+import type { Timers } from "./timers";
+
+/** What a running gateway lends its queue: its REST client, timers, health, and who to tell of activity. */
+export type GatewayLink = {
+  rest: FleetLMRest;
+  concurrency: number;
+  timers: Timers;
+  health: LinkHealth;
+  /** New messages arrived for this user (from any signal): their inbox is re-joined at the active rate. */
+  onActivity: (userId: string) => void;
+};
+
+type SyncJob = { again: boolean; promise: Promise<SessionChangedEvent | null> };
+
+const RETRY_TICK_MS = 500;
+// Short (≤ 5 s): a session that failed to sync is a badge that is wrong until it does.
+const RETRY_BACKOFF = { baseMs: 500, maxMs: 5_000, jitter: "equal" } as const;
+
+export class SyncQueue {
+  syncs = 0;
+  syncFailures = 0;
+  readonly #jobs = new Map<string, SyncJob>();
+  readonly #retries = new Map<string, { attempts: number; at: number }>();
+  readonly #link: (GatewayLink & { limit: LimitFunction }) | null;
+
+  /** Without a link: the standalone queue (tests, GATEWAY_DISABLED), no limit, no retries, failures logged. */
+  constructor(link?: GatewayLink) {
+    this.#link = link ? { ...link, limit: pLimit(link.concurrency) } : null;
+  }
+
+  get syncing(): number {
+    return this.#jobs.size;
+  }
+
+  get pendingRetries(): number {
+    return this.#retries.size;
+  }
+
+  /** Reads the session's new messages into the index; the last pass's event. Never throws. */
+  sync(sessionId: string): Promise<SessionChangedEvent | null> {
+    const running = this.#jobs.get(sessionId);
+    if (running) {
+      running.again = true;
+      return running.promise;
+    }
+    const job: SyncJob = { again: false, promise: Promise.resolve(null) };
+    job.promise = (async () => {
+      let last: SessionChangedEvent | null = null;
+      try {
+        do {
+          job.again = false;
+          last = (await this.#pass(sessionId)) ?? last;
+        } while (job.again);
+      } finally {
+        this.#jobs.delete(sessionId);
+      }
+      return last;
+    })();
+    this.#jobs.set(sessionId, job);
+    return job.promise;
+  }
+
+  /** Retries failed syncs when their backoff is over. */
+  start(): void {
+    const link = this.#link;
+    if (!link) return;
+    link.timers.every(RETRY_TICK_MS, () => {
+      const now = Date.now();
+      for (const [sessionId, retry] of this.#retries) {
+        if (retry.at <= now && !this.#jobs.has(sessionId)) {
+          retry.at = Number.POSITIVE_INFINITY; // rescheduled by the next failure
+          void this.sync(sessionId);
+        }
+      }
+    });
+  }
+
+  /** After the gateway's timers stopped: lets every waiting sync run and waits for all of them. */
+  async drain(): Promise<void> {
+    if (this.#link) this.#link.limit.concurrency = Number.POSITIVE_INFINITY;
+    await Promise.allSettled([...this.#jobs.values()].map((job) => job.promise));
+  }
+
+  async #pass(sessionId: string): Promise<SessionChangedEvent | null> {
+    const link = this.#link;
+    try {
+      if (!link) return await readNewMessages(fleetlm(), sessionId);
+      const event = await link.limit(() => readNewMessages(link.rest, sessionId));
+      if (event) link.onActivity(event.userId);
+      this.syncs += 1;
+      this.#retries.delete(sessionId);
+      link.health.recovered("session sync");
+      link.health.setReachable(true);
+      return event;
+    } catch (error) {
+      if (error instanceof FleetLMHttpError && error.status === 404) {
+        this.#retries.delete(sessionId); // deleted or never existed: nothing to retry
+        return null;
+      }
+      if (!link) console.warn(`[gateway] sync of ${sessionId} failed: ${errorText(error)}`);
+      else if (!link.timers.stopped) {
+        this.syncFailures += 1;
+        const attempts = (this.#retries.get(sessionId)?.attempts ?? 0) + 1;
+        this.#retries.set(sessionId, { attempts, at: Date.now() + backoffDelay(attempts, RETRY_BACKOFF) });
+        link.health.problem("session sync", error);
+        link.health.failed(error);
+      }
+      return null;
+    }
+  }
+}
+
+// ---- the process's queue: the running gateway's, else the standalone one ---------------------------------
+
+const gatewayQueue = slot<SyncQueue>("gatewaySyncQueue");
+const standalone = new SyncQueue();
+
+/** The gateway hands its queue over at start and takes it back at stop. */
+export function setGatewayQueue(queue: SyncQueue | undefined): void {
+  gatewayQueue.set(queue);
+}
+
+/**
+ * Reads a session's new messages into the index now (other features call it after they append; the session
+ * view after a live message). Never throws: with a gateway running, failures are retried in the background.
+ */
+export function syncSessionNow(sessionId: string): Promise<SessionChangedEvent | null> {
+  return (gatewayQueue.get() ?? standalone).sync(sessionId);
+}
+
+/**
+ * A push from elsewhere (the agent gate saw a webhook call for this session): read it now if the gateway runs.
+ * Without a gateway nothing follows FleetLM in this process, so there is nothing to nudge.
+ */
+export function nudgeSession(sessionId: string): void {
+  void gatewayQueue.get()?.sync(sessionId);
+}
