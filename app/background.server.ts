@@ -43,6 +43,13 @@ export async function startBackgroundServices() {
   const signals = startClusterSignals(url);
   shareStateAcrossProcesses(signals);
   await signals.ready;
+  // Presence across processes: listen first, then ask the others who they serve (ADR 170).
+  const { presence } = await import("./fleetlm-sync/session-watch.server");
+  const { liveBus } = await import("./live/bus.server");
+  presence();
+  // The answers are bus events: the bus must be reading (its cursor set) before they are published.
+  await (liveBus() as { ready?: Promise<void> }).ready?.catch(() => {});
+  void signals.send({ kind: "presence.ask" });
   const election = electLeader({
     databaseUrl: url,
     onElected: startLeaderWork,

@@ -30,6 +30,9 @@ export const KEYS = [
   "hostile_message_login_p95_ratio",
   "search_1m_p95_ms",
   "search_1m_baseline_p95_ms",
+  "cluster_events_lost",
+  "cluster_failover_s",
+  "cluster_freshness_p95_ms",
 ] as const;
 
 const quick = process.argv.includes("--quick");

@@ -5,11 +5,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
 import { createServer } from "node:net";
 import { parseArgs } from "node:util";
-import httpProxy from "http-proxy";
 import { consoleNodeFlags } from "./console-node-flags.mjs";
+import { startRoundRobinProxy } from "./round-robin-proxy.mjs";
 import { supervise } from "./supervise.mjs";
 
 const { values } = parseArgs({
@@ -159,20 +158,7 @@ for (let i = 0; i < PROCESSES; i++) {
 }
 
 // Round robin per request; SSE streams through (no buffering) and WebSocket upgrades are proxied too.
-const proxy = httpProxy.createProxyServer({ xfwd: true, ws: true });
-proxy.on("error", (error, _req, res) => {
-  if (res && "writeHead" in res && !res.headersSent) res.writeHead(502, { "content-type": "text/plain" }).end(`proxy: ${error.message}`);
-  else res?.destroy?.();
-});
-let turn = 0;
-const nextTarget = () => targets[turn++ % targets.length];
-const server = (proxyServer = http.createServer((req, res) => {
-  const target = nextTarget();
-  res.setHeader("x-console-process", target.name);
-  proxy.web(req, res, { target: target.url });
-}));
-server.on("upgrade", (req, socket, head) => proxy.ws(req, socket, head, { target: nextTarget().url }));
-server.listen(PROXY_PORT, "127.0.0.1", () => {
-  say(`${PROCESSES} Console processes (${targets.map((t) => `${t.name} ${t.url}`).join(", ")}) behind ${PUBLIC_URL}`);
-  say(`FleetLM dev server on ${FLEETLM_URL}. Ctrl-C stops everything.`);
-});
+const proxy = await startRoundRobinProxy({ targets, port: PROXY_PORT });
+proxyServer = proxy.server;
+say(`${PROCESSES} Console processes (${targets.map((t) => `${t.name} ${t.url}`).join(", ")}) behind ${PUBLIC_URL}`);
+say(`FleetLM dev server on ${FLEETLM_URL}. Ctrl-C stops everything.`);

@@ -15,7 +15,9 @@ export type ClusterSignal =
   | { kind: "sessions.forget" }
   // `by`: the aborted reply's metadata.stopped_by, as the asking process's operator-identity policy made it.
   | { kind: "reply.stop"; requestId: string; sessionId: string; by: Record<string, string> }
-  | { kind: "reply.stopped"; requestId: string; stopped: number };
+  | { kind: "reply.stopped"; requestId: string; stopped: number }
+  // A process that starts knows nobody's viewers: the others publish theirs again (ADR 170).
+  | { kind: "presence.ask" };
 
 type Handler<K extends ClusterSignal["kind"]> = (signal: Extract<ClusterSignal, { kind: K }>) => void;
 

@@ -9,6 +9,8 @@ import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { recordLosses } from "~/fleetlm/losses.server";
 import { forgetStream, noteStreamChunk } from "~/reviews/reply-index.server";
 import { liveBus } from "~/live/bus.server";
+import type { PresenceEvent } from "~/live/events";
+import { clusterPresence } from "~/live/presence.server";
 import { toViewMessage, withAuthorship } from "~/messages/view-message.server";
 import { INTERRUPTED_CHUNK_TYPE } from "~/messages/live-markers";
 import { syncSessionNow } from "./sync-queue.server";
@@ -64,10 +66,37 @@ export function watchSession(sessionId: string, viewer: Viewer): () => void {
   };
 }
 
-/** Who is viewing a session right now (one entry per operator). */
+/** Who is viewing a session right now, here and on every other Console process (one entry per operator). */
 export function currentViewers(sessionId: string): Viewer[] {
   const watch = state().watches.get(sessionId);
-  return watch ? [...watch.viewers.values()].map((seat) => seat.viewer) : [];
+  const byId = new Map<string, Viewer>();
+  for (const seat of watch?.viewers.values() ?? []) byId.set(seat.viewer.id, seat.viewer);
+  for (const viewer of presence().remoteViewers(sessionId)) if (!byId.has(viewer.id)) byId.set(viewer.id, viewer);
+  return [...byId.values()];
+}
+
+/**
+ * The presence a tab served by this process is shown: everyone viewing across processes, and whether this
+ * process (whose live events the tab gets) has joined the session's channel. /live sends it in place of each
+ * process's own `presence` event.
+ */
+export function presenceHere(sessionId: string): PresenceEvent {
+  return { type: "presence", sessionId, viewers: currentViewers(sessionId), watching: state().watches.get(sessionId)?.stream?.joined === true };
+}
+
+/** Publishes this process's viewers of every watched session again (another process started and asked). */
+export function republishPresence(): void {
+  for (const watch of state().watches.values()) publishPresence(watch);
+}
+
+/** The cluster view of presence; a process that went away changes what this process's viewers see. */
+export function presence() {
+  return clusterPresence((sessionIds) => {
+    for (const sessionId of sessionIds) {
+      const watch = state().watches.get(sessionId);
+      if (watch) publishPresence(watch);
+    }
+  });
 }
 
 /** Stops every watch and closes every agent socket (shutdown and tests). */
@@ -91,6 +120,7 @@ export function sessionWatchStats() {
   return { sessions: watches.size, agentSockets: agents.size };
 }
 
+/** This process's own viewers (each process publishes its own; presenceHere merges them). */
 function publishPresence(watch: Watch) {
   const viewers = [...watch.viewers.values()].map((seat) => seat.viewer);
   liveBus().publish({ type: "presence", sessionId: watch.sessionId, viewers, watching: watch.stream?.joined === true });

@@ -22,6 +22,8 @@ export interface Bus {
   readonly subscriberCount: number;
   /** The process's own origin, when events carry one. */
   readonly origin?: string;
+  /** The origins of the processes connected to the bus now (across processes only). */
+  liveOrigins?(): Promise<Set<string>>;
 }
 
 const REPLAY_LIMIT = 5_000;

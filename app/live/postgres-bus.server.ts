@@ -15,6 +15,8 @@ export const REPLAY_MAX_AGE_MS = 10 * 60_000;
 const PRUNE_EVERY_MS = 30_000;
 const RECONNECT_MS = 1_000;
 const READ_PAGE = 500;
+/** The LISTEN connection's application_name, followed by the process's origin: PostgreSQL lists who is alive. */
+const LISTEN_NAME = "fleetlm-console live listen";
 
 // Outside Prisma's schema (`public`), so `prisma migrate dev` never sees it as drift: the table is a buffer the
 // bus owns, created by the bus, and safe to drop while every process is stopped. The statements run as one
@@ -91,7 +93,7 @@ export class PostgresLiveBus implements Bus {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "fleetlm-console live listen", keepAlive: true });
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: `${LISTEN_NAME} ${this.origin}`, keepAlive: true });
     const lost = (why: string) => {
       if (this.listener !== client) return;
       this.listener = null;
@@ -224,6 +226,17 @@ export class PostgresLiveBus implements Bus {
     ]);
     if (rows.length > limit) return null;
     return rows.map((row) => this.toDelivered(row));
+  }
+
+  /**
+   * The origins of the processes whose bus is connected now: their LISTEN connections, as PostgreSQL lists them
+   * (a process killed by SIGKILL loses its connection at once). This process is always among them.
+   */
+  async liveOrigins(): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ name: string }>("SELECT application_name AS name FROM pg_stat_activity WHERE application_name LIKE $1", [
+      `${LISTEN_NAME} %`,
+    ]);
+    return new Set([this.origin, ...rows.map((row) => row.name.slice(LISTEN_NAME.length + 1))]);
   }
 
   /** The newest event id delivered in this process. */

@@ -96,6 +96,8 @@ export type LiveStreamOptions = {
   subscriber: Subscriber;
   lastEventId: number | null;
   signal: AbortSignal;
+  /** What the tab is sent for a visible event (default: the event itself); /live merges presence here. */
+  rewrite?: (delivered: Delivered) => LiveStreamEvent;
   heartbeatMs?: number;
   /** Runs once when the stream ends (client gone or cancelled): unwatch sessions, etc. */
   onClose?: () => void;
@@ -129,7 +131,7 @@ export function createLiveStream(options: LiveStreamOptions): ReadableStream<Uin
       const send = (delivered: Delivered) => {
         if (delivered.id <= sentUpTo) return;
         sentUpTo = delivered.id;
-        if (isVisible(delivered, subscriber)) write(encodeEvent(delivered.id, delivered.event));
+        if (isVisible(delivered, subscriber)) write(encodeEvent(delivered.id, options.rewrite ? options.rewrite(delivered) : delivered.event));
       };
 
       const pending: Delivered[] = [];

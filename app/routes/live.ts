@@ -3,7 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getAuth, requireOperator } from "~/auth/guards.server";
 import { ensureGateway } from "~/fleetlm-sync/gateway.server";
-import { watchSession } from "~/fleetlm-sync/session-watch.server";
+import { presence, presenceHere, watchSession } from "~/fleetlm-sync/session-watch.server";
 import { liveBus } from "~/live/bus.server";
 import { createLiveStream, parseLiveQuery } from "~/live/sse.server";
 
@@ -12,6 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = parseLiveQuery(request);
   if (!parsed.ok) return new Response(`Bad /live parameters: ${parsed.problems.join("; ")}`, { status: 400 });
   ensureGateway();
+  presence(); // subscribed before this stream, so a presence event is merged before the stream shows it
   const { watch, lastEventId } = parsed.query;
   let unwatch: (() => void)[] = [];
   let ended = false;
@@ -21,6 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     bus: liveBus(),
     subscriber: { operatorId: operator.id, watched: new Set(watch) },
     lastEventId,
+    // Each process publishes the viewers it serves; a tab is shown everyone's (ADR 170).
+    rewrite: (delivered) => (delivered.event.type === "presence" ? presenceHere(delivered.event.sessionId) : delivered.event),
     signal: request.signal,
     onClose: () => {
       ended = true;

@@ -1,5 +1,5 @@
-// Child processes for the cluster tests: a TypeScript file run by Node with tsx's loader (one process, so a
-// SIGKILL kills exactly it), with its output watched line by line.
+// Child processes for the cluster tests: a TypeScript file run by Node with tsx's loader, or any Node script (the
+// production server), one process each so a SIGKILL kills exactly it, with its output watched line by line.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
@@ -14,7 +14,12 @@ export type Child = {
 };
 
 export function startChild(file: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, file)], {
+  return startNode(["--import", "tsx", path.resolve(import.meta.dirname, file)], env);
+}
+
+/** Node with these arguments, in the repository's root. */
+export function startNode(args: string[], env: Record<string, string>): Child {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -28,7 +33,16 @@ export function startChild(file: string, env: Record<string, string>): Child {
     lines.push(...parts);
     for (const check of waiters) check();
   });
-  child.stderr!.on("data", (data: Buffer) => lines.push(`stderr: ${data.toString().trim()}`));
+  child.stderr!.on("data", (data: Buffer) => {
+    lines.push(
+      ...data
+        .toString()
+        .trim()
+        .split("\n")
+        .map((line) => `stderr: ${line}`),
+    );
+    for (const check of waiters) check();
+  });
   const waitFor = (pattern: RegExp, timeoutMs = 15_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const timer = setTimeout(() => {
