@@ -7,6 +7,7 @@ import { useEffect, useRef } from "react";
 import type { CurrentOperator } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import type { FleetlmHealth } from "~/fleetlm/health.server";
+import { Notifier } from "~/notifications/components/notifier";
 import { UnreadTotal } from "./unread-total";
 
 type Props = { operator: CurrentOperator; fleetlm: FleetlmHealth | null; children: React.ReactNode };
@@ -21,6 +22,7 @@ export function AppShell({ operator, fleetlm, children }: Props) {
   const nav = useCurrentLinkInView();
   return (
     <div className="flex min-h-screen flex-col">
+      <Notifier />
       <header className="flex h-[var(--shell-header)] flex-col border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900 min-[1440px]:flex-row min-[1440px]:items-center min-[1440px]:gap-4">
         {/* Below 1440 px: brand and account on the first row, the navigation on its own. From 1440 px one row. */}
         <div className="flex h-12 shrink-0 items-center gap-3 sm:gap-4 min-[1440px]:contents">

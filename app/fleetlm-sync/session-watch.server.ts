@@ -91,9 +91,11 @@ export function sessionWatchStats() {
   return { sessions: watches.size, agentSockets: agents.size };
 }
 
-function publishPresence(watch: Watch) {
+function publishPresence(watch: Watch, viewersChanged = true) {
   const viewers = [...watch.viewers.values()].map((seat) => seat.viewer);
   liveBus().publish({ type: "presence", sessionId: watch.sessionId, viewers, watching: watch.stream?.joined === true });
+  // The same names for the inbox rows, which every tab shows (a small event: ids and names only).
+  if (viewersChanged) liveBus().publish({ type: "viewers", sessionId: watch.sessionId, viewers });
 }
 
 async function resolveSession(sessionId: string): Promise<{ agentId: string; userId: string; headSeq: number }> {
@@ -121,7 +123,7 @@ async function start(watch: Watch): Promise<void> {
     });
     stream.on("joined", ({ rejoin }) => {
       if (rejoin) publishInterrupted(watch, "rejoined");
-      else publishPresence(watch); // the page learns that from now on nothing is missed (tests wait on it)
+      else publishPresence(watch, false); // the page learns that from now on nothing is missed (tests wait on it)
     });
     // FleetLM lacks these seqs for good (the stream re-read them first): record the loss once, then show it.
     stream.on("gap", ({ from, to }) => {

@@ -21,6 +21,8 @@ import { BulkActions } from "~/inbox/components/bulk-actions";
 import { InboxFilters, SavedViewsBar, UrlProblems, ViewTabs } from "~/inbox/components/inbox-filters";
 import { KeyboardHelp } from "~/inbox/components/keyboard-help";
 import { RelativeTime, useNow } from "~/inbox/components/relative-time";
+import { RowViewers } from "~/inbox/components/row-viewers";
+import { currentViewers } from "~/fleetlm-sync/session-watch.server";
 import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
 import { useStableRows } from "~/inbox/components/use-stable-rows";
 import { SearchHit } from "~/inbox/components/search-hit";
@@ -54,6 +56,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const gateway = gatewayStatus();
   return {
     rows,
+    // Who is viewing each row's session now (the rows' `viewers` events keep it live).
+    viewers: Object.fromEntries(rows.map((row) => [row.id, currentViewers(row.id)])),
+    me: operator.id,
     table: tableState(params, total),
     capped,
     facets,
@@ -396,7 +401,12 @@ export default function InboxPage() {
         id: "holder",
         enableSorting: false,
         header: "Taken over by",
-        cell: ({ getValue }) => getValue() ?? "",
+        cell: ({ getValue, row }) => (
+          <>
+            {getValue() ?? ""}
+            <RowViewers sessionId={row.original.id} initial={loaderData.viewers[row.original.id] ?? []} meId={loaderData.me} />
+          </>
+        ),
       }),
       column.accessor((row) => row.assignee?.name ?? null, {
         id: "assignee",
@@ -419,7 +429,7 @@ export default function InboxPage() {
         ),
       }),
     ],
-    [rows, selected, toggle, now, loaderData.unansweredMinutes, search],
+    [rows, selected, toggle, now, loaderData.unansweredMinutes, loaderData.viewers, loaderData.me, search],
   );
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/inbox";
