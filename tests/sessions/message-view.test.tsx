@@ -286,3 +286,22 @@ describe("hostile size (ADR 085)", () => {
     expect(screen.getByTestId("show-whole-message")).toBeTruthy();
   });
 });
+
+describe("a reply an operator stopped", () => {
+  it('says "stopped by Dana", or "stopped by an operator" when the policy sends no name; nothing for other aborts', () => {
+    const stopped = (stoppedBy: unknown) => {
+      cleanup();
+      show(assistant([{ type: "text", text: "partial" }], { termination: "abort", stopped_by: stoppedBy }));
+      return screen.queryByTestId("stopped-by")?.textContent ?? null;
+    };
+    expect(stopped({ source: "operator", operator_name: "Dana" })).toBe("stopped by Dana");
+    expect(stopped({ source: "operator", operator_id: "op-1", operator_name: "Dana" })).toBe("stopped by Dana");
+    expect(stopped({ source: "operator" })).toBe("stopped by an operator");
+    expect(stopped(undefined)).toBeNull(); // the agent aborted on its own
+    expect(stopped({ source: "agent", operator_name: "Dana" })).toBeNull();
+    expect(stopped("Dana")).toBeNull();
+    cleanup();
+    show(assistant([{ type: "text", text: "done" }], { termination: "finish", stopped_by: { source: "operator", operator_name: "Dana" } }));
+    expect(screen.queryByTestId("stopped-by")).toBeNull();
+  });
+});

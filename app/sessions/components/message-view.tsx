@@ -97,9 +97,22 @@ export function MessageMeta({ message }: { message: ViewMessage }) {
           {termination}
         </span>
       ) : null}
+      {termination === "abort" ? <StoppedBy stoppedBy={message.metadata.stopped_by} /> : null}
       {typeof latency === "number" ? <span data-testid="latency">{latency} ms</span> : null}
     </span>
   );
+}
+
+/**
+ * Who stopped a reply, from the `metadata.stopped_by` the gate wrote into the abort (ADR 043). The name is
+ * there only as far as the end-user policy allows (ADR 120); with "none" the reply says an operator stopped it.
+ */
+function StoppedBy({ stoppedBy }: { stoppedBy: unknown }) {
+  if (!stoppedBy || typeof stoppedBy !== "object") return null;
+  const by = stoppedBy as { source?: unknown; operator_name?: unknown };
+  if (by.source !== "operator") return null;
+  const name = typeof by.operator_name === "string" && by.operator_name.trim() ? by.operator_name.trim().slice(0, 80) : null;
+  return <span data-testid="stopped-by">{name ? `stopped by ${name}` : "stopped by an operator"}</span>;
 }
 
 export function MessageView({ message, session, highlighted = false, actions }: Props) {
