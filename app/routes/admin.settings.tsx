@@ -16,7 +16,8 @@ import {
   setOperatorIdentityPolicy,
   type OperatorIdentity,
 } from "~/settings/operator-identity.server";
-import { DEFAULT_JOIN_LEAVE, JoinLeaveFormSchema, joinLeaveSetting, setJoinLeave, type JoinLeave } from "~/settings/join-leave.server";
+import { DEFAULT_JOIN_LEAVE, type JoinLeave } from "~/settings/join-leave";
+import { JoinLeaveFormSchema, joinLeaveSetting, setJoinLeave } from "~/settings/join-leave.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · FleetLM Console" }];
 

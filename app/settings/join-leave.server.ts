@@ -8,6 +8,7 @@ import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { slot } from "~/lib/singleton.server";
 import { sessionAgent } from "~/takeover/session-agent.server";
+import { DEFAULT_JOIN_LEAVE, type JoinLeave } from "./join-leave";
 import { operatorIdentityPolicy } from "./operator-identity.server";
 
 export const JOIN_LEAVE_KEY = "join_leave";
@@ -32,9 +33,9 @@ export const JoinLeaveSchema = z.object({
   join: Template,
   leave: Template,
 });
-export type JoinLeave = z.infer<typeof JoinLeaveSchema>;
+export type { JoinLeave };
 
-export const DEFAULT_JOIN_LEAVE: JoinLeave = { enabled: false, kind: "system", join: "{name} from support joined", leave: "{name} left the conversation" };
+export { DEFAULT_JOIN_LEAVE };
 
 /** The admin form: a checkbox for `enabled`, the rest as text. */
 export const JoinLeaveFormSchema = z.object({
