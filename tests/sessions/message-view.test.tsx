@@ -297,6 +297,15 @@ describe("a reply an operator stopped", () => {
     expect(stopped({ source: "operator", operator_name: "Dana" })).toBe("stopped by Dana");
     expect(stopped({ source: "operator", operator_id: "op-1", operator_name: "Dana" })).toBe("stopped by Dana");
     expect(stopped({ source: "operator" })).toBe("stopped by an operator");
+    // As FleetLM stores it: inside the abort's _finish_chunk (protocol §8.5).
+    cleanup();
+    show(
+      assistant([{ type: "text", text: "partial" }], {
+        termination: "abort",
+        _finish_chunk: { type: "abort", messageMetadata: { stopped_by: { source: "operator", operator_name: "Otto" } } },
+      }),
+    );
+    expect(screen.getByTestId("stopped-by").textContent).toBe("stopped by Otto");
     expect(stopped(undefined)).toBeNull(); // the agent aborted on its own
     expect(stopped({ source: "agent", operator_name: "Dana" })).toBeNull();
     expect(stopped("Dana")).toBeNull();
