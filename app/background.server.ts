@@ -17,6 +17,9 @@ async function startLeaderWork() {
   startReviewBackfills();
   const { startTakeoverSweep } = await import("./takeover/takeover.server");
   startTakeoverSweep();
+  const { startNotifier } = await import("./notifications/notifier.server");
+  const { liveBus } = await import("./live/bus.server");
+  startNotifier(liveBus());
 }
 
 export async function startBackgroundServices() {

@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { AppShell } from "./components/app-shell";
+import { Notifier } from "./notifications/components/notifier";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { useNonce } from "./lib/nonce";
 import { readTheme, type Theme } from "./lib/theme.server";
@@ -56,6 +57,8 @@ export default function App() {
   if (!operator) return <Outlet />;
   return (
     <AppShell operator={operator} fleetlm={fleetlm}>
+      {/* Beside the shell, not inside it: the notifier belongs to notifications/, which the shell's room may not import. */}
+      <Notifier />
       <Outlet />
     </AppShell>
   );

@@ -4,6 +4,7 @@
 // history, §8.3) goes through handleGateCall — so the takeover check, the stored real URL and Stop reply all
 // apply — and each reply the agent streams is assembled the way FleetLM assembles it (§8.5) and appended to the
 // session as the agent's `assistant` message, marked `metadata.console_replay`.
+import { isConsoleNotice } from "~/settings/join-leave.server";
 import { MessageAssembler, errorText, type Message } from "@fleetlm/client";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
@@ -27,9 +28,14 @@ export type Missed = { seqs: number[]; userId: string; agentId: string };
  * The user's messages after the agent last spoke (an AI reply or an operator's reply: both are the agent's
  * sender id), among the newest REPLAY_HISTORY. Empty when the conversation's last word is the agent's.
  */
-export function unansweredUserSeqs(messages: Pick<Message, "seq" | "sender_id">[], userId: string, agentId: string): number[] {
+export function unansweredUserSeqs(
+  messages: (Pick<Message, "seq" | "sender_id"> & { metadata?: Message["metadata"] })[],
+  userId: string,
+  agentId: string,
+): number[] {
   const sorted = [...messages].sort((a, b) => a.seq - b.seq);
-  const lastAgent = sorted.reduce((at, m) => (m.sender_id === agentId ? m.seq : at), 0);
+  // The Console's own "Dana left" notice (ADR 160) is sent as the agent but answers nobody.
+  const lastAgent = sorted.reduce((at, m) => (m.sender_id === agentId && !isConsoleNotice(m) ? m.seq : at), 0);
   return sorted.filter((m) => m.seq > lastAgent && m.sender_id === userId).map((m) => m.seq);
 }
 

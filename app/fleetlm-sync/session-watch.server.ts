@@ -120,10 +120,14 @@ export function sessionWatchStats() {
   return { sessions: watches.size, agentSockets: agents.size };
 }
 
-/** This process's own viewers (each process publishes its own; presenceHere merges them). */
-function publishPresence(watch: Watch) {
+/**
+ * This process's own viewers (each process publishes its own; presenceHere merges them). The inbox rows' `viewers`
+ * event carries this process's viewers too (a small event: ids and names only).
+ */
+function publishPresence(watch: Watch, viewersChanged = true) {
   const viewers = [...watch.viewers.values()].map((seat) => seat.viewer);
   liveBus().publish({ type: "presence", sessionId: watch.sessionId, viewers, watching: watch.stream?.joined === true });
+  if (viewersChanged) liveBus().publish({ type: "viewers", sessionId: watch.sessionId, viewers });
 }
 
 async function resolveSession(sessionId: string): Promise<{ agentId: string; userId: string; headSeq: number }> {
@@ -151,7 +155,7 @@ async function start(watch: Watch): Promise<void> {
     });
     stream.on("joined", ({ rejoin }) => {
       if (rejoin) publishInterrupted(watch, "rejoined");
-      else publishPresence(watch); // the page learns that from now on nothing is missed (tests wait on it)
+      else publishPresence(watch, false); // the page learns that from now on nothing is missed (tests wait on it)
     });
     // FleetLM lacks these seqs for good (the stream re-read them first): record the loss once, then show it.
     stream.on("gap", ({ from, to }) => {

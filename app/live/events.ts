@@ -35,6 +35,8 @@ export type TakeoverEvent = {
 };
 /** Who views a session; `watching` is true once the Console has joined its channel (new messages will arrive live). */
 export type PresenceEvent = { type: "presence"; sessionId: string; viewers: { id: string; name: string }[]; watching?: boolean };
+/** Who views a session, for the inbox rows (every tab gets it; the session page keeps using `presence`). */
+export type ViewersEvent = { type: "viewers"; sessionId: string; viewers: { id: string; name: string }[] };
 export type GatewayStatusEvent = { type: "gateway"; connected: boolean; fleetlmReachable: boolean };
 
 /** Seqs of a watched session that FleetLM lost (protocol §13.2): the view shows a marker in their place. */
@@ -45,6 +47,19 @@ export type GatePausedEvent = { type: "gate.paused"; sessionId: string; seq: num
 export type TypingEvent = { type: "typing"; sessionId: string; operator: { id: string; name: string } };
 /** The session's notes changed: viewers re-read them. */
 export type NotesChangedEvent = { type: "notes"; sessionId: string };
+/**
+ * Something one operator asked to be told about (always published with that operator as the audience): a new
+ * user message in a session they hold or are assigned, or a session entering "waiting on a human".
+ */
+export type NotifyEvent = {
+  type: "notify";
+  sessionId: string;
+  reason: "message" | "waiting";
+  seq: number;
+  title: string;
+  body: string;
+  sound: boolean;
+};
 
 export type LiveEvent =
   | SessionChangedEvent
@@ -53,11 +68,13 @@ export type LiveEvent =
   | ReadEvent
   | TakeoverEvent
   | PresenceEvent
+  | ViewersEvent
   | GatewayStatusEvent
   | LostEvent
   | GatePausedEvent
   | TypingEvent
-  | NotesChangedEvent;
+  | NotesChangedEvent
+  | NotifyEvent;
 
 /**
  * Stream control frames of /live, next to the LiveEvents: `hello` opens every connection (its id is the

@@ -60,11 +60,15 @@ export function isVisible(delivered: Delivered, subscriber: Subscriber): boolean
   const { event } = delivered;
   switch (event.type) {
     case "session.changed":
+    case "viewers":
     case "takeover":
     case "gateway":
       return true;
     case "read":
       return event.operatorId === subscriber.operatorId;
+    case "notify":
+      // Only ever published for one operator (checked above); never to everyone.
+      return delivered.audience !== undefined;
     case "chunk":
       // Every process watching a session relays its chunks: a tab takes those of the process serving it, once.
       if (delivered.origin !== undefined && subscriber.origin !== undefined && delivered.origin !== subscriber.origin) return false;

@@ -37,13 +37,14 @@ export async function listOperators(request: Request) {
         role: true,
         active: true,
         createdAt: true,
-        _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
+        // What deactivating ends: live sign-ins, and the sessions they hold (handed back at once).
+        _count: { select: { sessions: { where: { expiresAt: { gt: now } } }, takeovers: { where: { activeSessionId: { not: null } } } } },
       },
     }),
     prisma.operator.count({ where }),
   ]);
   return {
-    operators: rows.map(({ _count, ...row }) => ({ ...row, sessions: _count.sessions })),
+    operators: rows.map(({ _count, ...row }) => ({ ...row, sessions: _count.sessions, held: _count.takeovers })),
     table: tableState(params, total),
   };
 }

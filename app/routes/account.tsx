@@ -7,6 +7,8 @@ import { formatDateTime } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp } from "~/lib/client-ip.server";
 import { formValues, invalid, parseForm, readForm } from "~/lib/forms.server";
+import { NotificationSettings } from "~/notifications/components/notification-settings";
+import { NotificationPrefsSchema, notificationPrefs, saveNotificationPrefs } from "~/notifications/preferences.server";
 import { ChangePasswordSchema, changeOwnPassword, listOwnSessions, revokeOwnSession, RevokeSessionSchema } from "~/operators/account.server";
 
 export const meta: MetaFunction = () => [{ title: "Account · FleetLM Console" }];
@@ -14,7 +16,7 @@ export const headers: HeadersFunction = passRetryAfter;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireAuth(request);
-  return { operator: auth.operator, sessions: await listOwnSessions(auth) };
+  return { operator: auth.operator, sessions: await listOwnSessions(auth), notifications: await notificationPrefs(auth.operator.id) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -39,6 +41,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     if (!changed.ok) return invalid({ current: ["That is not your current password."] }, formValues(form));
     return redirect("/account?changed=password");
+  }
+  if (intent === "notifications") {
+    const parsed = parseForm(NotificationPrefsSchema, form);
+    if (!parsed.ok) return parsed.response;
+    await saveNotificationPrefs(auth.operator, parsed.data, ip);
+    return redirect("/account?changed=notifications");
   }
   if (intent === "revoke-session") {
     const parsed = parseForm(RevokeSessionSchema, form);
@@ -89,7 +97,7 @@ function ChangePassword({ result }: { result: ActionResult }) {
 }
 
 export default function Account() {
-  const { operator, sessions } = useLoaderData<typeof loader>();
+  const { operator, sessions, notifications } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult;
   const [params] = useSearchParams();
   const changed = params.get("changed");
@@ -111,6 +119,7 @@ export default function Account() {
           </p>
         ) : null}
       </div>
+      <NotificationSettings prefs={notifications} saved={changed === "notifications"} />
       <div>
         <h2 className="mb-2 text-lg font-medium">Change password</h2>
         <ChangePassword result={result} />

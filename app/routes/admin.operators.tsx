@@ -15,6 +15,7 @@ import {
   useServerTable,
 } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { deactivationWarning } from "~/operators/deactivation";
 import { clientIp } from "~/lib/client-ip.server";
 import { formValues, invalid, parseForm, readForm } from "~/lib/forms.server";
 import { isOperatorIntent, OperatorForms } from "~/operators/operator-forms.server";
@@ -140,7 +141,7 @@ function RowActions({ row, meId, result }: { row: Row; meId: string; result: Act
           method="post"
           onSubmit={(event) => {
             // Deactivating is not undone by reactivating: say what it ends before it does.
-            if (row.active && !confirm(deactivationWarning(row.name, row.sessions))) event.preventDefault();
+            if (row.active && !confirm(deactivationWarning(row.name, row.sessions, row.held))) event.preventDefault();
           }}
         >
           <input type="hidden" name="intent" value={row.active ? "deactivate" : "reactivate"} />
@@ -268,11 +269,6 @@ export default function Operators() {
       <DataTablePagination state={state} />
     </section>
   );
-}
-
-function deactivationWarning(name: string, sessions: number) {
-  const signedIn = sessions === 0 ? "is not signed in anywhere" : `will be signed out of ${sessions === 1 ? "1 browser" : `${sessions} browsers`}`;
-  return `Deactivate ${name}? They ${signedIn} and cannot sign in again until reactivated. Every session they hold is handed back to the AI at once; a reply they were drafting stays only in their own browser.`;
 }
 
 export function ErrorBoundary() {

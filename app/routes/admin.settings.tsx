@@ -1,4 +1,5 @@
-// Admin: Console-wide settings. Today one: what the end user sees of an operator in messages (ADR 120).
+// Admin: Console-wide settings: what the end user sees of an operator in messages (ADR 120), and the optional
+// join/leave message when an operator takes a session over or hands it back (ADR 160).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -15,21 +16,34 @@ import {
   setOperatorIdentityPolicy,
   type OperatorIdentity,
 } from "~/settings/operator-identity.server";
+import { DEFAULT_JOIN_LEAVE, type JoinLeave } from "~/settings/join-leave";
+import { JoinLeaveFormSchema, joinLeaveSetting, setJoinLeave } from "~/settings/join-leave.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · FleetLM Console" }];
 
-const SettingsSchema = z.object({ intent: z.literal("operator-identity"), operatorIdentity: OperatorIdentitySchema });
+const SettingsSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("operator-identity"), operatorIdentity: OperatorIdentitySchema }),
+  JoinLeaveFormSchema,
+]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "settings:manage");
-  return { operatorIdentity: await operatorIdentityPolicy(), labels: OPERATOR_IDENTITY_LABELS, defaultIdentity: DEFAULT_OPERATOR_IDENTITY };
+  return {
+    operatorIdentity: await operatorIdentityPolicy(),
+    labels: OPERATOR_IDENTITY_LABELS,
+    defaultIdentity: DEFAULT_OPERATOR_IDENTITY,
+    joinLeave: await joinLeaveSetting(),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requirePermission(request, "settings:manage");
   const parsed = parseForm(SettingsSchema, await readForm(request));
   if (!parsed.ok) return parsed.response;
-  await setOperatorIdentityPolicy(parsed.data.operatorIdentity, admin, clientIp(context));
+  if (parsed.data.intent === "join-leave") {
+    const { intent: _intent, ...value } = parsed.data;
+    await setJoinLeave(value, admin, clientIp(context));
+  } else await setOperatorIdentityPolicy(parsed.data.operatorIdentity, admin, clientIp(context));
   throw redirect("/admin/settings?saved=1");
 }
 
@@ -40,7 +54,7 @@ const EXAMPLES: Record<OperatorIdentity, string> = {
 };
 
 export default function SettingsPage() {
-  const { operatorIdentity, labels, defaultIdentity } = useLoaderData<typeof loader>();
+  const { operatorIdentity, labels, defaultIdentity, joinLeave } = useLoaderData<typeof loader>();
   const actionData = useActionData<{ errors?: Record<string, string[]> }>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -74,7 +88,59 @@ export default function SettingsPage() {
           {busy ? "Saving…" : "Save"}
         </button>
       </Form>
+      <JoinLeaveForm value={joinLeave} errors={actionData?.errors} busy={busy} />
     </div>
+  );
+}
+
+const inputClass = "mt-1 block w-full rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
+
+function JoinLeaveForm({ value, errors, busy }: { value: JoinLeave; errors?: Record<string, string[]>; busy: boolean }) {
+  const error = (field: string) =>
+    errors?.[field]?.[0] ? (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+        {errors[field][0]}
+      </p>
+    ) : null;
+  return (
+    <Form
+      method="post"
+      aria-label="Join and leave message"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <input type="hidden" name="intent" value="join-leave" />
+      <fieldset className="space-y-2">
+        <legend className="font-medium">Tell the user when a person joins and leaves</legend>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          When an operator takes a session over or hands it back, the Console appends a message of this kind as the agent, with{" "}
+          <code className="text-xs">{`{"source": "console", "event": "operator_joined"}`}</code> (or <code className="text-xs">operator_left</code>) in its
+          metadata. The user's app decides how to show it; the agent sees it in the history of its next call. <code className="text-xs">{"{name}"}</code> is the
+          operator's display name, or "A person" when end users see no names.
+        </p>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="enabled" defaultChecked={value.enabled} />
+          Send join and leave messages (off by default)
+        </label>
+        <label className="block text-sm">
+          Message kind
+          <input name="kind" defaultValue={value.kind} maxLength={40} className={inputClass} placeholder={DEFAULT_JOIN_LEAVE.kind} />
+        </label>
+        {error("kind")}
+        <label className="block text-sm">
+          When someone takes over
+          <input name="join" defaultValue={value.join} maxLength={200} className={inputClass} />
+        </label>
+        {error("join")}
+        <label className="block text-sm">
+          When they hand back
+          <input name="leave" defaultValue={value.leave} maxLength={200} className={inputClass} />
+        </label>
+        {error("leave")}
+      </fieldset>
+      <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">
+        {busy ? "Saving…" : "Save join and leave messages"}
+      </button>
+    </Form>
   );
 }
 

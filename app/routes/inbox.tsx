@@ -25,6 +25,7 @@ import { useRowActions } from "~/inbox/components/use-row-actions";
 import { useInboxColumns } from "~/inbox/components/inbox-columns";
 import { useLiveRows } from "~/inbox/components/use-live-rows";
 import { useRowFlash } from "~/inbox/components/use-row-flash";
+import { currentViewers } from "~/fleetlm-sync/session-watch.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseForm, readForm } from "~/lib/forms.server";
 import { tableState } from "~/lib/table-params.server";
@@ -51,6 +52,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const gateway = gatewayStatus();
   return {
     rows,
+    // Who is viewing each row's session now (the rows' `viewers` events keep it live).
+    viewers: Object.fromEntries(rows.map((row) => [row.id, currentViewers(row.id)])),
+    me: operator.id,
     table: tableState(params, total),
     capped,
     facets,
@@ -178,6 +182,8 @@ export default function InboxPage() {
     unansweredMinutes: loaderData.unansweredMinutes,
     search,
     onFocusRow: setFocusId,
+    viewers: loaderData.viewers,
+    meId: loaderData.me,
   });
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/inbox";

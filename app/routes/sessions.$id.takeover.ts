@@ -16,6 +16,7 @@ import type { TakeoverActionResult, TakeoverPanelData } from "~/takeover/panel-t
 import { TakeoverIntentSchema } from "~/takeover/schemas";
 import { sendAsOperator } from "~/takeover/send.server";
 import { missedDuringTakeover, replayMissed } from "~/agent-gate/missed-replies.server";
+import { announceTakeover } from "~/takeover/announce.server";
 import { sessionAgent } from "~/takeover/session-agent.server";
 import {
   activeTakeover,
@@ -82,16 +83,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   switch (form.intent) {
     case "claim": {
       const result = await claimTakeover({ sessionId, actor: operator, reason: form.reason, ip });
-      return result.ok ? json({ ok: true, intent: form.intent, takeover: result.takeover }) : refused(form.intent, result);
+      if (!result.ok) return refused(form.intent, result);
+      if (!result.already) await announceTakeover(sessionId, "joined", operator);
+      return json({ ok: true, intent: form.intent, takeover: result.takeover });
     }
     case "release": {
       const result = await releaseTakeover({ sessionId, actor: operator, ip });
       if (!result.ok) return refused(form.intent, result);
-      return json({ ok: true, intent: form.intent, takeover: null, missed: await missedAfterHandBack(sessionId) });
+      const missed = await missedAfterHandBack(sessionId);
+      await announceTakeover(sessionId, "left", operator);
+      return json({ ok: true, intent: form.intent, takeover: null, missed });
     }
     case "force-release": {
+      const before = await activeTakeover(sessionId);
       const result = await forceReleaseTakeover({ sessionId, actor: operator, ip });
-      return result.ok ? json({ ok: true, intent: form.intent, takeover: null }) : refused(form.intent, result);
+      if (!result.ok) return refused(form.intent, result);
+      // The user is told the person they talked to left (not who ended it).
+      if (before) await announceTakeover(sessionId, "left", before.holder);
+      return json({ ok: true, intent: form.intent, takeover: null });
     }
     case "heartbeat": {
       const result = await heartbeatTakeover({ sessionId, actor: operator });

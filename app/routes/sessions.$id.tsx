@@ -3,7 +3,7 @@
 // everything about the session in a side panel. `?inbox=` carries the inbox view it was opened from.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useFetcher, useLoaderData, useLocation, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useFetcher, useLoaderData, useLocation, useNavigate, type ShouldRevalidateFunction } from "@remix-run/react";
 import { randomUUID } from "node:crypto";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
@@ -18,10 +18,12 @@ import type { LiveStreamEvent } from "~/live/events";
 import { useLiveEvents } from "~/live/use-live";
 import { listNotes } from "~/notes/notes.server";
 import { ReviewControls } from "~/reviews/components/review-controls";
+import { FindBar, type FindBarHandle } from "~/sessions/components/find-bar";
 import { MessageList } from "~/sessions/components/message-list";
 import { NotesPanel } from "~/sessions/components/notes-panel";
 import { SessionHeader } from "~/sessions/components/session-header";
 import { SessionPanel } from "~/sessions/components/session-panel";
+import { WorkspaceKeys } from "~/sessions/components/workspace-keys";
 import { parsePageQuery, wantsMessagesOnly } from "~/sessions/history.server";
 import { parseSessionId } from "~/sessions/session-id";
 import { loadMessagesPage, loadSessionView } from "~/sessions/session-view.server";
@@ -177,6 +179,7 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
     if (liveStatus === "reconnecting") onDrop();
   }, [liveStatus, onDrop]);
   const takeover = useTakeover({ sessionId: session.id, takeover: takeoverHolder, me });
+  const find = useFind(timeline.messages);
 
   const reader = useFetcher({ key: `read:${session.id}` });
   const readSeq = useRef(0);
@@ -227,8 +230,11 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
             {timeline.fetchError}
           </div>
         ) : null}
+        {find.open ? <FindBar ref={find.bar} sessionId={session.id} messages={timeline.messages} onJump={find.jump} onClose={find.close} /> : null}
         {history || timeline.messages.length ? (
           <MessageList
+            key={timeline.generation}
+            focus={find.focus}
             messages={timeline.messages}
             lost={timeline.lost}
             live={timeline.live}
@@ -247,6 +253,7 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
           <div className="flex-1" />
         )}
         <ReplyArea takeover={takeover} session={session} />
+        <WorkspaceKeys onFind={find.show} />
       </div>
       <SessionPanel
         session={session}
@@ -261,6 +268,41 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
       />
     </div>
   );
+}
+
+/**
+ * Find in transcript: the bar, and the hit to show. A hit the page holds is scrolled to; one outside the page's
+ * window of messages is opened as `?seq=` (the page around it, the same inbox view), with the bar kept open.
+ */
+function useFind(messages: { seq: number }[]) {
+  const [open, setOpen] = useState(false);
+  const [focus, setFocus] = useState<{ seq: number; n: number } | null>(null);
+  const bar = useRef<FindBarHandle>(null);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const held = useRef({ messages, search: location.search });
+  held.current = { messages, search: location.search };
+  const jump = useCallback(
+    (seq: number) => {
+      setFocus((current) => ({ seq, n: (current?.n ?? 0) + 1 }));
+      if (held.current.messages.some((m) => m.seq === seq)) return;
+      const params = new URLSearchParams(held.current.search);
+      params.delete("before");
+      params.delete("after");
+      params.set("seq", String(seq));
+      navigate({ search: `?${params.toString()}` }, { replace: true, preventScrollReset: true });
+    },
+    [navigate],
+  );
+  const show = useCallback(() => {
+    setOpen(true);
+    bar.current?.focus();
+  }, []);
+  const close = useCallback(() => {
+    setOpen(false);
+    setFocus(null);
+  }, []);
+  return { open, focus, bar, jump, show, close };
 }
 
 const TYPING_SHOWN_MS = 4_000;

@@ -36,6 +36,8 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
   const [headSeq, setHeadSeq] = useState(initial?.headSeq ?? 0);
   const [live, setLive] = useState<LiveReply | null>(null);
   const [fetchError, setFetchError] = useState<string | null>(null);
+  // Counts the times the loader's page replaced what was held (a new URL): the list re-places its view then.
+  const [generation, setGeneration] = useState(0);
   const older = useFetcher<PageData>({ key: `older:${sessionId}` });
   const newer = useFetcher<PageData>({ key: `newer:${sessionId}` });
   const assembler = useRef(new MessageAssembler());
@@ -63,6 +65,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
     setHasNewer(initial?.hasNewer ?? false);
     setHeadSeq(initial?.headSeq ?? 0);
     setLive(null);
+    setGeneration((n) => n + 1);
   }, [resetKey, initial]);
 
   /** The last seq accounted for: the newest message held, and any lost seqs right after it. */
@@ -222,6 +225,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
 
   return {
     messages,
+    generation,
     lost,
     hasOlder,
     hasNewer,

@@ -1,14 +1,22 @@
 // The inbox in Chromium against the dev server in its default (faithful) mode and the production build.
 import { randomUUID } from "node:crypto";
 import { FleetLMSocket, type FleetLMRest } from "@fleetlm/client";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { createAccount, expect, hydrated, killFleetlm, login, startFleetlm, test, type Account } from "./support";
 
 // An agent nobody registered: FleetLM calls no webhook, so only the messages the test posts exist.
 const SILENT_AGENT = "e2e-silent-agent";
 
+// Every context a test opens is closed after it, passed or failed (as in takeover.spec.ts): an open page keeps its
+// live stream and its badge refreshes going, and slows the Console for the tests after it.
+const opened: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(opened.splice(0).map((context) => context.close()));
+});
+
 async function signedIn(browser: Browser, baseURL: string, account: Account): Promise<Page> {
   const context = await browser.newContext({ baseURL });
+  opened.push(context);
   const page = await context.newPage();
   await login(page, account);
   return page;

@@ -8,13 +8,21 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { FleetLMClient, type Message } from "@fleetlm/client";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, hydrated, login, test, type Account } from "./support";
 
 test.describe.configure({ timeout: 240_000 });
 
+// Every context a test opens is closed after it, passed or failed (as in takeover.spec.ts): an open page keeps its
+// live stream and its badge refreshes going, and slows the Console for the tests after it.
+const opened: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(opened.splice(0).map((context) => context.close()));
+});
+
 async function signedIn(browser: Browser, baseURL: string, account: { email: string; password: string }): Promise<Page> {
   const context = await browser.newContext({ baseURL, acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  opened.push(context);
   const page = await context.newPage();
   await login(page, account);
   return page;

@@ -3,8 +3,15 @@
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import type { FleetLMRest } from "@fleetlm/client";
-import type { Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 import { createAccount, expect, hydrated, login, test } from "./support";
+
+// Every context a test opens is closed after it, passed or failed (as in takeover.spec.ts): an open page keeps its
+// live stream and its badge refreshes going, and slows the Console for the tests after it.
+const opened: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(opened.splice(0).map((context) => context.close()));
+});
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -128,6 +135,7 @@ test("an auditor exports the reviews as CSV with progress, and reads them back n
   const { session } = await sessionWithReplies(fleetlm, 1);
   const auditor = createAccount("auditor");
   const context = await browser.newContext({ baseURL, acceptDownloads: true });
+  opened.push(context);
   const page = await context.newPage();
   await login(page, auditor);
   const tag = randomUUID().slice(0, 8);
@@ -233,6 +241,7 @@ test("a QA team runs a queue: scores, two auditors by keyboard, agreement, adjud
 
   // Two auditors in two browsers: never the same open item at the same time.
   const contexts = await Promise.all([browser.newContext({ baseURL }), browser.newContext({ baseURL })]);
+  opened.push(...contexts);
   const [pa, pb] = await Promise.all(contexts.map((c) => c.newPage()));
   await login(pa!, ann);
   await login(pb!, ben);

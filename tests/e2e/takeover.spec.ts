@@ -154,6 +154,8 @@ test("stop a streaming reply: FleetLM stores what was produced as aborted", asyn
     expect(JSON.stringify(stored!.content)).toContain("word0");
     // FleetLM does not merge an abort's messageMetadata: it survives inside _finish_chunk (protocol §8.5).
     expect(stoppedBy(stored!.metadata)).toMatchObject({ operator_name: operator.name });
+    // The transcript says who stopped it (issue 17).
+    await expect(page.getByTestId("message").filter({ hasText: "word0" }).getByTestId("stopped-by")).toHaveText(`stopped by ${operator.name}`);
     await expect(page.getByRole("button", { name: "Stop reply" })).toHaveCount(0);
   } finally {
     slow.closeAllConnections();

@@ -286,3 +286,31 @@ describe("hostile size (ADR 085)", () => {
     expect(screen.getByTestId("show-whole-message")).toBeTruthy();
   });
 });
+
+describe("a reply an operator stopped", () => {
+  it('says "stopped by Dana", or "stopped by an operator" when the policy sends no name; nothing for other aborts', () => {
+    const stopped = (stoppedBy: unknown) => {
+      cleanup();
+      show(assistant([{ type: "text", text: "partial" }], { termination: "abort", stopped_by: stoppedBy }));
+      return screen.queryByTestId("stopped-by")?.textContent ?? null;
+    };
+    expect(stopped({ source: "operator", operator_name: "Dana" })).toBe("stopped by Dana");
+    expect(stopped({ source: "operator", operator_id: "op-1", operator_name: "Dana" })).toBe("stopped by Dana");
+    expect(stopped({ source: "operator" })).toBe("stopped by an operator");
+    // As FleetLM stores it: inside the abort's _finish_chunk (protocol §8.5).
+    cleanup();
+    show(
+      assistant([{ type: "text", text: "partial" }], {
+        termination: "abort",
+        _finish_chunk: { type: "abort", messageMetadata: { stopped_by: { source: "operator", operator_name: "Otto" } } },
+      }),
+    );
+    expect(screen.getByTestId("stopped-by").textContent).toBe("stopped by Otto");
+    expect(stopped(undefined)).toBeNull(); // the agent aborted on its own
+    expect(stopped({ source: "agent", operator_name: "Dana" })).toBeNull();
+    expect(stopped("Dana")).toBeNull();
+    cleanup();
+    show(assistant([{ type: "text", text: "done" }], { termination: "finish", stopped_by: { source: "operator", operator_name: "Dana" } }));
+    expect(screen.queryByTestId("stopped-by")).toBeNull();
+  });
+});

@@ -10,6 +10,7 @@ import { sessionLink } from "~/inbox/session-link";
 import { RelativeTime } from "./relative-time";
 import { SearchHit } from "./search-hit";
 import { StateCell } from "./state-cell";
+import { RowViewers } from "./row-viewers";
 
 const column = createColumnHelper<InboxRow>();
 const ROLE_LABEL = { user: "User", agent: "AI", operator: "Operator" } as const;
@@ -27,9 +28,12 @@ export type InboxColumnsInput = {
   search: string;
   /** Tabbing onto a row's link makes it the focused row. */
   onFocusRow: (id: string) => void;
+  /** Who was viewing each row's session when the page loaded (the rows' `viewers` events keep it live), and me. */
+  viewers: Record<string, { id: string; name: string }[]>;
+  meId: string;
 };
 
-export function useInboxColumns({ rows, selected, setSelected, toggle, now, unansweredMinutes, search, onFocusRow }: InboxColumnsInput) {
+export function useInboxColumns({ rows, selected, setSelected, toggle, now, unansweredMinutes, search, onFocusRow, viewers, meId }: InboxColumnsInput) {
   return useMemo(
     () => [
       column.display({
@@ -137,7 +141,12 @@ export function useInboxColumns({ rows, selected, setSelected, toggle, now, unan
         id: "holder",
         enableSorting: false,
         header: "Taken over by",
-        cell: ({ getValue }) => getValue() ?? "",
+        cell: ({ getValue, row }) => (
+          <>
+            {getValue() ?? ""}
+            <RowViewers sessionId={row.original.id} initial={viewers[row.original.id] ?? []} meId={meId} />
+          </>
+        ),
       }),
       column.accessor((row) => row.assignee?.name ?? null, {
         id: "assignee",
@@ -160,6 +169,6 @@ export function useInboxColumns({ rows, selected, setSelected, toggle, now, unan
         ),
       }),
     ],
-    [rows, selected, setSelected, toggle, now, unansweredMinutes, search, onFocusRow],
+    [rows, selected, setSelected, toggle, now, unansweredMinutes, search, onFocusRow, viewers, meId],
   );
 }

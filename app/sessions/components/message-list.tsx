@@ -34,10 +34,13 @@ type Props = {
   /** Called with the last seq while the bottom of the list is in view. */
   onAtTail: (seq: number) => void;
   actionsFor: (message: ViewMessage) => ReactNode;
+  /** A find hit to bring into view and mark (`n` changes on every jump, so the same hit can be shown again). */
+  focus?: { seq: number; n: number } | null;
 };
 
 export function MessageList(props: Props) {
-  const { messages, live, session, highlight, hasOlder, hasNewer } = props;
+  const { messages, live, session, hasOlder, hasNewer, focus } = props;
+  const highlight = focus?.seq ?? props.highlight;
   const lost = props.lost ?? [];
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = messages.length + (live ? 1 : 0);
@@ -86,6 +89,15 @@ export function MessageList(props: Props) {
     }
     previous.current = { ...previous.current, first, last };
   }, [messages]);
+
+  // A find hit held in this window: centre it (a hit outside it comes with a new page, placed above).
+  useEffect(() => {
+    if (!focus) return;
+    const index = messages.findIndex((m) => m.seq === focus.seq);
+    if (index < 0) return;
+    place.current = { atBottom: false, topSeq: focus.seq };
+    virtualizer.scrollToIndex(index, { align: "center" });
+  }, [focus?.seq, focus?.n]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (live && atBottom) virtualizer.scrollToIndex(count - 1, { align: "end" });

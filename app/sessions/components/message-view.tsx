@@ -2,6 +2,7 @@
 // rendered as text or through SafeMarkdown, so nothing in a message can inject markup or script, and within
 // the render budget, so no message can stall the page (ADR 085). The sender is the server's authorship, and a
 // message whose kind or metadata claims another author says so (ADR 087).
+import { stoppedBy } from "@fleetlm/client";
 import { useState, type ReactNode } from "react";
 import { formatUtc, senderOf } from "../format";
 import type { ViewMessage } from "../types";
@@ -97,9 +98,23 @@ export function MessageMeta({ message }: { message: ViewMessage }) {
           {termination}
         </span>
       ) : null}
+      {termination === "abort" ? <StoppedBy stoppedBy={stoppedBy(message.metadata)} /> : null}
       {typeof latency === "number" ? <span data-testid="latency">{latency} ms</span> : null}
     </span>
   );
+}
+
+/**
+ * Who stopped a reply, from the `stopped_by` the gate wrote into the abort (ADR 043; FleetLM keeps it inside
+ * `_finish_chunk`, which the SDK's `stoppedBy` reads). The name is
+ * there only as far as the end-user policy allows (ADR 120); with "none" the reply says an operator stopped it.
+ */
+function StoppedBy({ stoppedBy }: { stoppedBy: unknown }) {
+  if (!stoppedBy || typeof stoppedBy !== "object") return null;
+  const by = stoppedBy as { source?: unknown; operator_name?: unknown };
+  if (by.source !== "operator") return null;
+  const name = typeof by.operator_name === "string" && by.operator_name.trim() ? by.operator_name.trim().slice(0, 80) : null;
+  return <span data-testid="stopped-by">{name ? `stopped by ${name}` : "stopped by an operator"}</span>;
 }
 
 export function MessageView({ message, session, highlighted = false, actions }: Props) {

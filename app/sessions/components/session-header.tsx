@@ -39,6 +39,7 @@ export function SessionHeader({ session, takeover, viewers, typing, me, live, wa
             className={navButton}
             aria-label="Previous session"
             aria-keyshortcuts="k"
+            data-action="previous-session"
             data-testid="previous-session"
             prefetch="intent"
           >
@@ -50,7 +51,15 @@ export function SessionHeader({ session, takeover, viewers, typing, me, live, wa
           </span>
         )}
         {nav.next ? (
-          <Link to={nav.next.href} className={navButton} aria-label="Next session" aria-keyshortcuts="j" data-testid="next-session" prefetch="intent">
+          <Link
+            to={nav.next.href}
+            className={navButton}
+            aria-label="Next session"
+            aria-keyshortcuts="j"
+            data-action="next-session"
+            data-testid="next-session"
+            prefetch="intent"
+          >
             ↓
           </Link>
         ) : (

@@ -88,7 +88,7 @@ function StatusField({ session, canChange }: { session: SessionSummary; canChang
           type="button"
           className="ml-auto rounded border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-50 dark:border-slate-700"
           disabled={form.busy}
-          aria-keyshortcuts="r"
+          aria-keyshortcuts="e"
           data-action="resolve"
           onClick={() => {
             // FleetLM has no un-archive: say so before doing it.

@@ -39,6 +39,7 @@ export function TakeoverPanel({ state, sessionId }: { state: TakeoverState; sess
             disabled={busy}
             onClick={() => submit("claim", state.reason.trim() ? { reason: state.reason.trim() } : {})}
             aria-keyshortcuts="t"
+            data-action="take-over"
           >
             Take over
           </button>
@@ -46,7 +47,7 @@ export function TakeoverPanel({ state, sessionId }: { state: TakeoverState; sess
       ) : null}
       <div className="flex flex-wrap gap-2 empty:hidden">
         {mine ? (
-          <button type="button" className={secondary} disabled={busy} onClick={() => submit("release")} aria-keyshortcuts="h">
+          <button type="button" className={secondary} disabled={busy} onClick={() => submit("release")} aria-keyshortcuts="h" data-action="hand-back">
             Hand back
           </button>
         ) : null}
