@@ -7,9 +7,9 @@ export const SESSION_COOKIE = "console_session";
 export const ABSOLUTE_SESSION_MS = 7 * 24 * 60 * 60 * 1000;
 export const SESSION_IDLE = new TimeSpan(12, "h");
 
-// The roles are defined with the permissions table (browser-safe); re-exported for the server modules.
-export { ROLES, type Role } from "./permissions";
-import type { Role } from "./permissions";
+// The roles are one of the stored vocabularies (lib/vocabulary.ts); re-exported for the server modules.
+export { ROLES, type Role } from "~/lib/vocabulary";
+import { RoleSchema } from "~/lib/vocabulary";
 
 function createLucia() {
   return new Lucia(new HashedTokenAdapter(), {
@@ -23,7 +23,8 @@ function createLucia() {
     getUserAttributes: (attributes) => ({
       email: attributes.email,
       name: attributes.name,
-      role: attributes.role as Role,
+      // The database boundary: a role outside the vocabulary fails here, not in a permission check later.
+      role: RoleSchema.parse(attributes.role),
       active: attributes.active,
     }),
     getSessionAttributes: (attributes) => ({ createdAt: attributes.createdAt }),

@@ -2,8 +2,9 @@
 // (what to show) all ask `can(operator, …)`, so a role's reach is read and changed here and nowhere else.
 // No server imports: the browser bundle uses it too.
 
-export const ROLES = ["admin", "operator", "auditor"] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from "~/lib/vocabulary";
+
+export { ROLES, type Role };
 
 const EVERYONE: readonly Role[] = ROLES;
 const ADMINS: readonly Role[] = ["admin"];

@@ -12,8 +12,8 @@ import { VIEW_IDS, type ConversationState, type InboxViewId } from "~/inbox/view
 import { facetFilter, parseTableParamsLeniently, textFilter, type TableParams, type TableProblem } from "~/lib/table-params.server";
 import { liveBus } from "~/live/bus.server";
 import type { SenderRole } from "~/live/events";
+import { SESSION_STATUSES, SessionStatusSchema, type SessionStatus } from "~/lib/vocabulary";
 
-export const STATUSES = ["active", "inactive", "archived"] as const;
 // Only orders an index can serve are offered: "my unread" is computed per operator, so sorting by it would be a
 // full scan and sort at every load (the "Unread only" filter is the fast way to the same rows).
 export const SORTABLE = ["lastActivity", "user", "agent", "status", "waiting"] as const;
@@ -43,7 +43,7 @@ export const INBOX_TABLE = {
   defaultSort: { id: "lastActivity" as InboxSort, desc: true },
   filters: {
     view: choice(VIEW_IDS),
-    status: facetFilter(STATUSES),
+    status: facetFilter(SESSION_STATUSES),
     agent: textFilter(200),
     q: textFilter(200),
     unread: flag,
@@ -83,7 +83,7 @@ export type InboxRow = {
   id: string;
   userId: string;
   agentId: string;
-  status: string;
+  status: SessionStatus;
   headSeq: number;
   opCount: number;
   userCount: number;
@@ -283,7 +283,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
         id: row.id,
         userId: visibleControls(fromStored(row.userId)),
         agentId: visibleControls(fromStored(row.agentId)),
-        status: row.status,
+        status: SessionStatusSchema.parse(row.status),
         headSeq: Number(row.headSeq),
         opCount: Number(row.opCount),
         userCount: Number(row.userCount),

@@ -10,6 +10,7 @@ import { lockSessionRow } from "~/inbox/session-lock.server";
 import type { ConversationState } from "~/inbox/views";
 import type { SenderRole, SessionChangedEvent } from "~/live/events";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
+import { SessionStatusSchema, type SessionStatus } from "~/lib/vocabulary";
 import type { Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "~/messages/message-text";
@@ -21,7 +22,7 @@ export type IndexedSession = {
   id: string;
   userId: string;
   agentId: string;
-  status: string;
+  status: SessionStatus;
   headSeq: number;
   opCount: number;
   userCount: number;
@@ -70,8 +71,14 @@ const INDEXED_SELECT = {
   lastPreview: true,
 } as const;
 
-function fromRow(row: IndexedSession): IndexedSession {
-  return { ...row, id: fromStored(row.id), userId: fromStored(row.userId), agentId: fromStored(row.agentId), status: fromStored(row.status) };
+function fromRow(row: Omit<IndexedSession, "status"> & { status: string }): IndexedSession {
+  return {
+    ...row,
+    id: fromStored(row.id),
+    userId: fromStored(row.userId),
+    agentId: fromStored(row.agentId),
+    status: SessionStatusSchema.parse(fromStored(row.status)),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 // One zod schema per form on the admin operators page; `intent` says which form was sent.
 import { z } from "zod";
-import { NewOperatorSchema, PasswordSchema, RoleSchema } from "./operators.server";
+import { RoleSchema } from "~/lib/vocabulary";
+import { NewOperatorSchema, PasswordSchema } from "./operators.server";
 
 const OperatorId = z.string({ message: "Which operator?" }).trim().min(1, "Which operator?").max(100);
 

@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { ROLES } from "~/auth/lucia.server";
 import { facetFilter, parseTableParams, tableState, textFilter } from "~/lib/table-params.server";
+import { RoleSchema } from "~/lib/vocabulary";
 
 export const OperatorTableSpec = {
   sortable: ["email", "name", "role", "active", "createdAt"] as const,
@@ -44,7 +45,7 @@ export async function listOperators(request: Request) {
     prisma.operator.count({ where }),
   ]);
   return {
-    operators: rows.map(({ _count, ...row }) => ({ ...row, sessions: _count.sessions, held: _count.takeovers })),
+    operators: rows.map(({ _count, ...row }) => ({ ...row, role: RoleSchema.parse(row.role), sessions: _count.sessions, held: _count.takeovers })),
     table: tableState(params, total),
   };
 }

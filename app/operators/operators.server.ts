@@ -4,7 +4,7 @@ import { audit, type AuditActor } from "~/audit/audit.server";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
 import type { Prisma } from "~/generated/prisma/client";
-import { ROLES, type Role } from "~/auth/lucia.server";
+import { RoleSchema, type Role } from "~/lib/vocabulary";
 import { can } from "~/auth/permissions";
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from "~/auth/password.server";
 import { onSignOut } from "./sign-out.server";
@@ -16,8 +16,6 @@ export const PasswordSchema = z
   .string({ message: "Enter a password" })
   .min(PASSWORD_MIN, `At least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters`);
-
-export const RoleSchema = z.enum(ROLES, { message: "Pick admin, operator or auditor" });
 
 export const NewOperatorSchema = z.object({
   email: z.string({ message: "Enter an e-mail address" }).trim().toLowerCase().email("Enter a valid e-mail address").max(254),

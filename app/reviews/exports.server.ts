@@ -5,6 +5,8 @@ import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
 import { adjudicatedValues, FINAL_COLUMNS, finalCells } from "./agreement/final-values.server";
 import { csvStream, keysetBatches, type Cell } from "./csv.server";
+import { labelNames, REVIEW_LABELS } from "./labels.server";
+import { RatingSchema } from "~/lib/vocabulary";
 import { dayRange, replyKeysWhere, replyLatency, scoreWhere, type QueueFilters } from "./queue.server";
 
 export const BATCH_SIZE = 1_000;
@@ -38,7 +40,7 @@ export const REVIEW_COLUMNS = [
 ];
 
 export const ReviewExportFilterSchema = z.object({
-  rating: z.enum(["good", "bad"]).optional().catch(undefined),
+  rating: RatingSchema.optional().catch(undefined),
   label: z.string().trim().max(40).optional().catch(undefined),
   reviewer: z.string().trim().max(64).optional().catch(undefined),
 });
@@ -49,7 +51,7 @@ export function reviewWhere(filters: QueueFilters & z.output<typeof ReviewExport
   if (filters.agent) where.agentId = filters.agent;
   if (filters.rating) where.rating = filters.rating;
   if (filters.reviewer) where.reviewerId = filters.reviewer;
-  if (filters.label) where.labels = { contains: filters.label };
+  if (filters.label) where.labels = { some: { label: filters.label } };
   const range = dayRange(filters.from, filters.to);
   if (range.gte || range.lt) where.createdAt = range;
   // The queue's score filter (from a score chart), so its export button writes the reviews it lists.
@@ -61,7 +63,7 @@ function hasReplyFilters(filters: QueueFilters) {
 }
 
 export async function countReviews(filters: QueueFilters & z.output<typeof ReviewExportFilterSchema>): Promise<number | null> {
-  if (hasReplyFilters(filters) || filters.label) return null; // exact only for SQL-side filters
+  if (hasReplyFilters(filters)) return null; // exact only for SQL-side filters
   return (await db()).review.count({ where: reviewWhere(filters) });
 }
 
@@ -76,6 +78,7 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
         include: {
           reviewer: { select: { email: true, name: true } },
           scores: { select: { key: true, value: true, config: { select: { version: true } } }, orderBy: { key: "asc" } },
+          ...REVIEW_LABELS,
         },
       }),
     (row) => row.id,
@@ -94,7 +97,6 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
       const out: Cell[][] = [];
       for (const review of batch) {
         const reply = facts.get(`${review.sessionId}:${review.seq}`);
-        if (filters.label && !review.labels.split(",").includes(filters.label)) continue;
         if (filters.termination && reply?.termination !== filters.termination) continue;
         const latency = reply ? replyLatency(reply) : null;
         if (filters.minLatency !== undefined && !(latency !== null && latency > filters.minLatency)) continue;
@@ -111,7 +113,7 @@ export function reviewsCsv(filters: QueueFilters & z.output<typeof ReviewExportF
           review.reviewer.email,
           review.reviewer.name,
           review.rating,
-          review.labels.split(",").filter(Boolean).join("; "),
+          labelNames(review).join("; "),
           review.comment,
           review.textSnapshot,
           reply?.termination,

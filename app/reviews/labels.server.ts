@@ -24,7 +24,8 @@ export const LabelSchema = z.object({
     .trim()
     .min(1, "Give the label a name.")
     .max(40, "At most 40 characters.")
-    .refine((name) => !name.includes(","), "No commas (reviews store labels as a comma-separated list)."),
+    // Kept from the days of the comma-separated column (ADR 145): no label has one, and a list of them reads plainly.
+    .refine((name) => !name.includes(","), "No commas."),
   hotkey: z
     .string()
     .trim()
@@ -35,6 +36,10 @@ export const LabelSchema = z.object({
     .optional()
     .transform((key) => (key ? key : null)),
 });
+
+/** Include this where a review's labels are read (ReviewLabel rows, by name); `labelNames` turns them into names. */
+export const REVIEW_LABELS = { labels: { select: { label: true }, orderBy: { label: "asc" } } } as const;
+export const labelNames = (review: { labels: { label: string }[] }): string[] => review.labels.map((row) => row.label);
 
 const seeded = slot<boolean>("labelsSeeded");
 
@@ -112,7 +117,7 @@ export async function updateLabel(id: string, input: z.output<typeof LabelSchema
   });
 }
 
-/** Existing reviews keep the label name they were given (labels are stored by name, as text). */
+/** Existing reviews keep the label name they were given (ReviewLabel rows hold the name, not this row's id). */
 export async function deleteLabel(id: string, actor: AuditActor, ip?: string) {
   const prisma = await db();
   await prisma.$transaction(async (tx) => {

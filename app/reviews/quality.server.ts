@@ -140,19 +140,9 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
   const ratingGroups = await prisma.review.groupBy({ by: ["rating"], where: { agentId, createdAt: at }, _count: { _all: true } });
   const good = ratingGroups.find((g) => g.rating === "good")?._count._all ?? 0;
   const bad = ratingGroups.find((g) => g.rating === "bad")?._count._all ?? 0;
-  const labelCounts = new Map<string, number>();
-  let labelCursor: string | undefined;
-  for (;;) {
-    const batch = await prisma.review.findMany({
-      where: { agentId, createdAt: at, labels: { not: "" }, ...(labelCursor ? { id: { gt: labelCursor } } : {}) },
-      select: { id: true, labels: true },
-      orderBy: { id: "asc" },
-      take: BATCH,
-    });
-    for (const row of batch) for (const label of row.labels.split(",")) if (label) labelCounts.set(label, (labelCounts.get(label) ?? 0) + 1);
-    if (batch.length < BATCH) break;
-    labelCursor = batch[batch.length - 1]!.id;
-  }
+  // One grouped count over the labels table (its label index), not a scan of every review's labels.
+  const labelGroups = await prisma.reviewLabel.groupBy({ by: ["label"], where: { review: { agentId, createdAt: at } }, _count: { _all: true } });
+  const labelCounts = labelGroups.map((g) => [g.label, g._count._all] as const).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const reviews = good + bad;
 
   // Takeover rate: the agent's sessions active in the range that an operator took over in the range.
@@ -191,7 +181,7 @@ export async function agentQuality(agentId: string, range: QualityRange): Promis
       good,
       bad,
       badShare: reviews ? bad / reviews : null,
-      labels: [...labelCounts].sort((a, b) => b[1] - a[1]).map(([label, count]) => ({ label, count, share: reviews ? count / reviews : 0 })),
+      labels: labelCounts.map(([label, count]) => ({ label, count, share: reviews ? count / reviews : 0 })),
     },
     takeovers: { sessions: sessions.size, takenOver, rate: sessions.size ? takenOver / sessions.size : null },
   };

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/db.server";
 import { isCalendarDay } from "~/lib/calendar-day";
+import { RatingSchema } from "~/lib/vocabulary";
 import { conflictedKeys } from "./integrity.server";
 import type { QueueItem } from "./review-types";
 
@@ -40,7 +41,7 @@ export const QueueFilterSchema = z.object({
     .catch(undefined),
   // The replies behind a ratings or labels bar: those with a review of that rating / label written in
   // [reviewedFrom, reviewedTo] (the quality page counts reviews by when they were written).
-  rating: z.enum(["good", "bad"]).optional().catch(undefined),
+  rating: RatingSchema.optional().catch(undefined),
   label: z.string().trim().min(1).max(40).optional().catch(undefined),
   reviewedFrom: DAY.optional().catch(undefined),
   reviewedTo: DAY.optional().catch(undefined),
@@ -140,17 +141,7 @@ export async function replyWhereWithReviews(filters: QueueFilters): Promise<Pris
     where: {
       ...(filters.agent ? { agentId: filters.agent } : {}),
       ...(filters.rating ? { rating: filters.rating } : {}),
-      // Labels are stored comma-joined: match the whole name, not a substring of another label.
-      ...(filters.label
-        ? {
-            OR: [
-              { labels: filters.label },
-              { labels: { startsWith: `${filters.label},` } },
-              { labels: { endsWith: `,${filters.label}` } },
-              { labels: { contains: `,${filters.label},` } },
-            ],
-          }
-        : {}),
+      ...(filters.label ? { labels: { some: { label: filters.label } } } : {}),
       ...(createdAt.gte || createdAt.lt ? { createdAt } : {}),
       ...scoreWhere(filters),
     },

@@ -1,6 +1,7 @@
 // Shapes the review resource route sends to the browser (shared by server and client code).
 import type { ViewMessage } from "~/sessions/types";
-export type Rating = "good" | "bad";
+import type { Rating } from "~/lib/vocabulary";
+export type { Rating };
 export type LabelDef = { id: string; name: string; hotkey: string | null };
 export type MyReview = { id: string; rating: Rating; labels: string[]; comment: string; updatedAt: string };
 export type ReplyState = {

@@ -14,10 +14,11 @@ import { boundText } from "~/messages/bounds";
 import { readExact } from "~/fleetlm/losses.server";
 import { toViewMessage } from "~/messages/view-message.server";
 import { assertMayReview, reviewConflict } from "./integrity.server";
-import { listLabels } from "./labels.server";
+import { labelNames, listLabels, REVIEW_LABELS } from "./labels.server";
 import { snapshotText } from "~/messages/message-text";
 import { recordReplies, replyFacts } from "./reply-index.server";
-import { MAX_COMMENT, type ContextMessage, type Rating, type ReplyState } from "./review-types";
+import { MAX_COMMENT, type ContextMessage, type ReplyState } from "./review-types";
+import { RatingSchema } from "~/lib/vocabulary";
 import { isUniqueViolation } from "~/lib/db-errors.server";
 import type { Actor as FullActor } from "~/auth/actor";
 
@@ -26,7 +27,7 @@ export { MAX_COMMENT };
 const toList = (value: unknown) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]);
 
 export const ReviewFormSchema = z.object({
-  rating: z.enum(["good", "bad"], { message: "Rate the reply good or bad." }),
+  rating: RatingSchema,
   labels: z.preprocess(toList, z.array(z.string().trim().min(1).max(40)).max(20, "At most 20 labels.")),
   comment: z.string().trim().max(MAX_COMMENT, `At most ${MAX_COMMENT} characters.`).default(""),
   reviewId: z.string().min(1).max(64).optional(),
@@ -150,14 +151,24 @@ export async function submitReview(actor: Actor, sessionId: string, seq: number,
       agentId = reply.agentId;
     }
   }
-  const fields = { rating: input.rating, labels: labels.join(","), comment: input.comment };
+  const fields = { rating: input.rating, comment: input.comment };
+  const labelRows = labels.map((label) => ({ label }));
   for (let attempt = 0; ; attempt++) {
     try {
       return await prisma.$transaction(async (tx) => {
         const review = existing
-          ? await tx.review.update({ where: { id: existing.id }, data: fields })
+          ? await tx.review.update({ where: { id: existing.id }, data: { ...fields, labels: { deleteMany: {}, create: labelRows } } })
           : await tx.review.create({
-              data: { ...fields, sessionId, seq, agentId: agentId!, reviewerId: actor.id, textSnapshot: textSnapshot!, snapshotSource },
+              data: {
+                ...fields,
+                labels: { create: labelRows },
+                sessionId,
+                seq,
+                agentId: agentId!,
+                reviewerId: actor.id,
+                textSnapshot: textSnapshot!,
+                snapshotSource,
+              },
             });
         await audit(
           {
@@ -234,16 +245,12 @@ export async function setFlag(actor: Actor, sessionId: string, seq: number, flag
   });
 }
 
-export function splitLabels(labels: string): string[] {
-  return labels === "" ? [] : labels.split(",");
-}
-
 /** My review and the flag state of a reply, from the Console's own tables (no FleetLM read). */
 export async function replyState(me: { id: string }, sessionId: string, seq: number): Promise<ReplyState> {
   const prisma = await db();
   const [row, mine, reviewCount, lost, conflict] = await Promise.all([
     prisma.replyIndex.findUnique({ where: { sessionId_seq: { sessionId, seq } } }),
-    prisma.review.findUnique({ where: { sessionId_seq_reviewerId: { sessionId, seq, reviewerId: me.id } } }),
+    prisma.review.findUnique({ where: { sessionId_seq_reviewerId: { sessionId, seq, reviewerId: me.id } }, include: REVIEW_LABELS }),
     prisma.review.count({ where: { sessionId, seq } }),
     prisma.lostSeq.findUnique({ where: { sessionId_seq: { sessionId, seq } }, select: { detectedAt: true } }),
     reviewConflict(me.id, sessionId, seq),
@@ -260,7 +267,7 @@ export async function replyState(me: { id: string }, sessionId: string, seq: num
     reviewCount,
     conflict,
     mine: mine
-      ? { id: mine.id, rating: mine.rating as Rating, labels: splitLabels(mine.labels), comment: mine.comment, updatedAt: mine.updatedAt.toISOString() }
+      ? { id: mine.id, rating: RatingSchema.parse(mine.rating), labels: labelNames(mine), comment: mine.comment, updatedAt: mine.updatedAt.toISOString() }
       : null,
   };
 }

@@ -13,6 +13,7 @@ import { adjudicate, AdjudicationError, AdjudicationSchema, AgreementPeriodSchem
 import { AgreementSeries } from "~/reviews/components/agreement-series";
 import { getQueue } from "~/reviews/queues/queues.server";
 import { currentScoreConfigs } from "~/reviews/scores/score-configs.server";
+import { RATINGS } from "~/lib/vocabulary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Agreement · ${data?.queue.name ?? "Queue"} · FleetLM Console` }];
 
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!by.success) throw new Response('"by" must be week or day.', { status: 400 });
   const [agreement, configs] = await Promise.all([queueAgreement(queue, { by: by.data }), currentScoreConfigs(queue.scoreKeys)]);
   const options: Record<string, string[]> = Object.fromEntries([
-    [RATING_KEY, ["good", "bad"]],
+    [RATING_KEY, [...RATINGS]],
     ...configs.map((c) => [c.key, c.kind === "categorical" ? c.options : c.kind === "boolean" ? ["true", "false"] : []]),
   ]);
   return { queue: { id: queue.id, name: queue.name, reviewsNeeded: queue.reviewsNeeded }, ...agreement, options, mayAdjudicate: can(me, "reviews:manage") };

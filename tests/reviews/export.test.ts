@@ -22,28 +22,23 @@ async function seedReviews(
   agentId: string,
   reviewerId: string,
   n: number,
-  make: (i: number) => Partial<{ rating: string; labels: string; comment: string; textSnapshot: string }> = () => ({}),
+  make: (i: number) => Partial<{ rating: string; labels: string[]; comment: string; textSnapshot: string }> = () => ({}),
 ) {
   const prisma = await db();
   const sessionId = `exp-${randomUUID()}`;
+  const labelled = new Map<number, string[]>();
   for (let start = 0; start < n; start += 5_000) {
     await prisma.review.createMany({
       data: Array.from({ length: Math.min(5_000, n - start) }, (_, k) => {
         const i = start + k;
-        return {
-          sessionId,
-          seq: i + 1,
-          agentId,
-          reviewerId,
-          rating: i % 3 === 0 ? "bad" : "good",
-          labels: "",
-          comment: "",
-          textSnapshot: `reply ${i}`,
-          ...make(i),
-        };
+        const { labels, ...fields } = make(i);
+        if (labels?.length) labelled.set(i + 1, labels);
+        return { sessionId, seq: i + 1, agentId, reviewerId, rating: i % 3 === 0 ? "bad" : "good", comment: "", textSnapshot: `reply ${i}`, ...fields };
       }),
     });
   }
+  const ids = await prisma.review.findMany({ where: { sessionId, seq: { in: [...labelled.keys()] } }, select: { id: true, seq: true } });
+  await prisma.reviewLabel.createMany({ data: ids.flatMap((r) => labelled.get(r.seq)!.map((label) => ({ reviewId: r.id, label }))) });
   return sessionId;
 }
 
@@ -84,7 +79,7 @@ describe("reviews export", () => {
   it("lets auditors and admins export with the current filters; operators get 403", async () => {
     const auditor = await makeOperator("auditor");
     const agent = `agent-${randomUUID().slice(0, 8)}`;
-    await seedReviews(agent, auditor.id, 6, (i) => ({ comment: i === 0 ? "=SUM(A1:A9)" : "fine\nreally", labels: i === 1 ? "tone,policy" : "" }));
+    await seedReviews(agent, auditor.id, 6, (i) => ({ comment: i === 0 ? "=SUM(A1:A9)" : "fine\nreally", labels: i === 1 ? ["tone", "policy"] : [] }));
     const res = await fetchCsv(reviewsExport, `/reviews/export?agent=${agent}&rating=bad`, auditor);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="reviews-[\d-]+\.csv"$/);
@@ -98,7 +93,7 @@ describe("reviews export", () => {
 
     const all = parseCsv((await fetchCsv(reviewsExport, `/reviews/export?agent=${agent}`, await makeOperator("admin"))).text);
     expect(all.length).toBe(7);
-    expect(all.find((r) => r.includes("reply 1"))![all[0]!.indexOf("labels")]).toBe("tone; policy");
+    expect(all.find((r) => r.includes("reply 1"))![all[0]!.indexOf("labels")]).toBe("policy; tone"); // by name
     expect((await fetchCsv(reviewsExport, `/reviews/export?agent=${agent}`, await makeOperator("operator"))).status).toBe(403);
     expect(await (await db()).auditEvent.count({ where: { actorId: auditor.id, action: "reviews.export" } })).toBe(1);
   });

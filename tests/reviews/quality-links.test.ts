@@ -1,6 +1,7 @@
 // Every bar of the quality page opens exactly the replies it counts: for each bar, the queue loader behind its
 // link lists as many replies as the bar says (and the right ones).
 import { call, makeOperator, request } from "../support/auth";
+import { createReviews } from "./seed-reviews";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
@@ -31,13 +32,11 @@ describe("quality chart click-through", () => {
     });
     const me = await makeOperator("auditor");
     const other = await makeOperator("auditor");
-    await prisma.review.createMany({
-      data: [
-        { sessionId, seq: 1, agentId: agent, reviewerId: me.id, rating: "bad", labels: "tone,policy", textSnapshot: "x" },
-        { sessionId, seq: 2, agentId: agent, reviewerId: other.id, rating: "bad", labels: "tone", textSnapshot: "x" },
-        { sessionId, seq: 3, agentId: agent, reviewerId: other.id, rating: "good", labels: "policy tone", textSnapshot: "x" },
-      ],
-    });
+    await createReviews(prisma, [
+      { sessionId, seq: 1, agentId: agent, reviewerId: me.id, rating: "bad", labels: ["tone", "policy"], textSnapshot: "x" },
+      { sessionId, seq: 2, agentId: agent, reviewerId: other.id, rating: "bad", labels: ["tone"], textSnapshot: "x" },
+      { sessionId, seq: 3, agentId: agent, reviewerId: other.id, rating: "good", labels: ["policy tone"], textSnapshot: "x" },
+    ]);
     const to = new Date(now).toISOString().slice(0, 10);
     const from = new Date(now - 86_400_000).toISOString().slice(0, 10);
     const q = await agentQuality(agent, { from, to });

@@ -1,4 +1,5 @@
 import { call, makeOperator, request } from "../support/auth";
+import { createReviews } from "./seed-reviews";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
@@ -101,14 +102,12 @@ describe("agent quality", () => {
     const sessionId = await seedReplies(agent, 20, (i) => new Date(Date.now() - i * 1000));
     const prisma = await db();
     const reviewer = await makeOperator("auditor");
-    await prisma.review.createMany({
-      data: [
-        { sessionId, seq: 1, agentId: agent, reviewerId: reviewer.id, rating: "bad", labels: "tone,policy", textSnapshot: "x" },
-        { sessionId, seq: 2, agentId: agent, reviewerId: reviewer.id, rating: "bad", labels: "tone", textSnapshot: "x" },
-        { sessionId, seq: 3, agentId: agent, reviewerId: reviewer.id, rating: "good", textSnapshot: "x" },
-        { sessionId, seq: 4, agentId: agent, reviewerId: reviewer.id, rating: "good", textSnapshot: "x" },
-      ],
-    });
+    await createReviews(prisma, [
+      { sessionId, seq: 1, agentId: agent, reviewerId: reviewer.id, rating: "bad", labels: ["tone", "policy"], textSnapshot: "x" },
+      { sessionId, seq: 2, agentId: agent, reviewerId: reviewer.id, rating: "bad", labels: ["tone"], textSnapshot: "x" },
+      { sessionId, seq: 3, agentId: agent, reviewerId: reviewer.id, rating: "good", textSnapshot: "x" },
+      { sessionId, seq: 4, agentId: agent, reviewerId: reviewer.id, rating: "good", textSnapshot: "x" },
+    ]);
     const other = `qs-${randomUUID()}`;
     await prisma.sessionIndex.createMany({
       data: [

@@ -198,10 +198,14 @@ describe("queue work", () => {
     const c = await makeOperator("auditor");
     const ic = await nextItem(queue, c);
     expect([ia, ib].map((i) => `${i!.sessionId}:${i!.seq}`)).not.toContain(`${ic!.sessionId}:${ic!.seq}`);
-    // b cannot review a's open item…
-    const held = await submitQueueReview(b, queue, ia!.sessionId, ia!.seq, review, {}).catch((e) => e);
+    // b cannot review a's open item; the refusal comes inside the review's transaction, after its labels were
+    // written: none of it stays.
+    const held = await submitQueueReview(b, queue, ia!.sessionId, ia!.seq, { ...review, labels: ["tone", "policy"] }, {}).catch((e) => e);
     expect(held).toBeInstanceOf(QueueItemRefusedError);
     expect((held as QueueItemRefusedError).reason).toBe("held");
+    const prisma = await db();
+    expect(await prisma.review.count({ where: { reviewerId: b.id } })).toBe(0);
+    expect(await prisma.reviewLabel.count({ where: { review: { reviewerId: b.id } } })).toBe(0);
     // …until a's reservation expires (reserveMinutes = 10): then the first item comes round to someone else.
     const later = new Date(Date.now() + 11 * 60_000);
     const d = await makeOperator("auditor");

@@ -114,6 +114,37 @@ describe("reviewing a reply", () => {
     expect((await submit(me, seq, { intent: "review", rating: "bad", comment: "y".repeat(2000) })).status).toBe(200);
   });
 
+  it("refuses bad labels on an edit with 400 naming labels; the review keeps its labels, rating and comment", async () => {
+    const seq = replies[1]!.seq;
+    const me = await makeOperator("auditor");
+    const first = await submit(me, seq, { intent: "review", rating: "bad", labels: ["tone", "policy", "tone"], comment: "first" });
+    expect(first.status).toBe(200);
+    const reviewId = (first.body as { reviewId: string }).reviewId;
+    const prisma = await db();
+    const labelsOf = async () => (await prisma.reviewLabel.findMany({ where: { reviewId }, orderBy: { label: "asc" } })).map((row) => row.label);
+    expect(await labelsOf()).toEqual(["policy", "tone"]); // a repeat is one row
+    const audits = () => prisma.auditEvent.count({ where: { targetId: reviewId } });
+    const auditsBefore = await audits();
+    const bad: string[][] = [
+      ["tone", "no such label"], // an unknown label beside a known one
+      ["tone", "   "], // blank
+      ["x".repeat(41)], // too long
+      Array.from({ length: 21 }, (_, i) => `label ${i}`), // too many
+    ];
+    for (const labels of bad) {
+      const res = await submit(me, seq, { intent: "review", rating: "good", labels, comment: "second" });
+      expect(res.status, JSON.stringify(labels).slice(0, 60)).toBe(400);
+      expect(Object.keys((res.body as { errors: Record<string, string[]> }).errors)).toEqual(["labels"]);
+    }
+    expect(await labelsOf()).toEqual(["policy", "tone"]);
+    expect(await prisma.review.findUniqueOrThrow({ where: { id: reviewId } })).toMatchObject({ rating: "bad", comment: "first" });
+    expect(await audits()).toBe(auditsBefore);
+    // No labels at all is a good answer: the rows go.
+    expect((await submit(me, seq, { intent: "review", rating: "bad", comment: "first" })).status).toBe(200);
+    expect(await labelsOf()).toEqual([]);
+    expect(((await state(me, seq)).body as { state: { mine: { labels: string[] } } }).state.mine.labels).toEqual([]);
+  });
+
   it("404s for a user message or a seq that does not exist; 403 cross-origin; 404 for a malformed seq", async () => {
     const me = await makeOperator("operator");
     expect((await submit(me, userSeq, { intent: "review", rating: "good" })).status).toBe(404);

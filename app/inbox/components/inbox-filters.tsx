@@ -4,6 +4,7 @@ import { Form, Link, useLocation, useNavigation, useSearchParams, useSubmit } fr
 import { DataTableFacetedFilter, DataTableToolbar, withParams } from "~/components/data-table";
 import type { InboxView, InboxViewId } from "~/inbox/views";
 import { AgentQualityBadge } from "~/reviews/components/agent-quality-badge";
+import { SESSION_STATUSES } from "~/lib/vocabulary";
 
 export const FILTER_KEYS = ["status", "agent", "q", "unread", "needsHuman", "lost", "takenOver", "assigned", "label"] as const;
 
@@ -171,7 +172,7 @@ export function InboxFilters({ agents, labels, searchRef }: { agents: string[]; 
       filterKeys={FILTER_KEYS}
       aside={
         <div className="flex flex-wrap items-center gap-2">
-          <DataTableFacetedFilter name="status" title="FleetLM status" options={["active", "inactive", "archived"].map((s) => ({ value: s, label: s }))} />
+          <DataTableFacetedFilter name="status" title="FleetLM status" options={SESSION_STATUSES.map((s) => ({ value: s, label: s }))} />
           {labels.length > 0 ? <DataTableFacetedFilter name="label" title="Label" options={labels.map((l) => ({ value: l, label: l }))} /> : null}
           <UnreadToggle />
           <LostToggle />

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { audit, type AuditActor } from "~/audit/audit.server";
 import { db } from "~/db.server";
+import { RatingSchema } from "~/lib/vocabulary";
 import type { QueueDef } from "../queues/queues.server";
 import { currentScoreConfigs } from "../scores/score-configs.server";
 import { checkScore, type ScoreConfigView } from "../scores/score-types";
@@ -217,7 +218,7 @@ export async function adjudicate(actor: NonNullable<AuditActor>, queue: QueueDef
   if (!item) throw new Response("That reply is not in this queue.", { status: 404 });
   let value = input.value;
   if (input.key === RATING_KEY) {
-    if (value !== "good" && value !== "bad") throw new AdjudicationError("value", "The final rating is good or bad.");
+    if (!RatingSchema.safeParse(value).success) throw new AdjudicationError("value", "The final rating is good or bad.");
   } else {
     const config: ScoreConfigView | undefined = (await currentScoreConfigs(queue.scoreKeys)).find((c) => c.key === input.key);
     if (!config) throw new AdjudicationError("key", "That score is not part of this queue.");

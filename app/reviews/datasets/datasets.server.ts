@@ -8,6 +8,7 @@ import { db } from "~/db.server";
 import { RATING_KEY } from "../agreement/agreement.server";
 import { adjudicatedValues, FINAL_COLUMNS, finalCells, type FinalValue } from "../agreement/final-values.server";
 import { csvStream, keysetBatches, type Cell } from "../csv.server";
+import { labelNames, REVIEW_LABELS } from "../labels.server";
 import { replyContext } from "../reviews.server";
 
 export const MAX_CONTEXT = 200;
@@ -85,7 +86,7 @@ export async function addToDataset(actor: NonNullable<AuditActor>, datasetId: st
   const reviews = await prisma.review.findMany({
     where: { sessionId: input.sessionId, seq: input.seq },
     orderBy: { updatedAt: "desc" },
-    include: { scores: { include: { config: { select: { version: true } } } }, reviewer: { select: { name: true } } },
+    include: { scores: { include: { config: { select: { version: true } } } }, reviewer: { select: { name: true } }, ...REVIEW_LABELS },
   });
   if (reviews.length === 0) throw new DatasetError(400, "seq", "Only reviewed replies go into a dataset: review it first.");
   const context = await replyContext(input.sessionId, input.seq, MAX_CONTEXT);
@@ -108,7 +109,7 @@ export async function addToDataset(actor: NonNullable<AuditActor>, datasetId: st
     rating: mine.rating,
     scores: JSON.stringify({
       reviewer: mine.reviewer.name,
-      labels: mine.labels.split(",").filter(Boolean),
+      labels: labelNames(mine),
       values: scores,
       contextTruncated: context.hasMoreBefore,
     }),
