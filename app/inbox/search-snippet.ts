@@ -15,6 +15,12 @@ const fold = (word: string) =>
     .replace(/\p{M}+/gu, "")
     .toLowerCase();
 
+/** Whether every term starts a word of the text: the full-text query's own rule (all terms, each a word prefix). */
+export function matchesTerms(body: string, terms: string[]): boolean {
+  const words = (body.match(/[\p{L}\p{N}]+/gu) ?? []).map(fold);
+  return terms.map(fold).every((t) => words.some((w) => w.startsWith(t)));
+}
+
 export function snippetOf(body: string, terms: string[]): string {
   const folded = terms.map(fold).filter(Boolean);
   const words = [...body.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length, hit: false }));

@@ -8,7 +8,7 @@
 import { Prisma } from "~/generated/prisma/client";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
-import { HIT_END, HIT_START, snippetOf } from "~/inbox/search-snippet";
+import { HIT_END, HIT_START, matchesTerms, snippetOf } from "~/inbox/search-snippet";
 import { fromStored, toStored } from "~/lib/stored-text";
 
 export { HIT_END, HIT_START };
@@ -41,7 +41,9 @@ function likeSubstring(q: string): string {
 /** More sessions than this and a search is not listed by id (a list that long is no cheaper than the condition). */
 export const RESOLVE_SESSIONS = 2_000;
 /** Matching messages read while resolving; more means the search matches widely. */
-export const RESOLVE_MESSAGES = 20_000;
+export const RESOLVE_MESSAGES = 5_000;
+/** A wide search looks for each shown session's hit among its newest messages first. */
+const RECENT_FOR_HITS = 100;
 
 /** A message that matched: its row id (for its text), session (as stored) and seq. */
 type Match = { id: number; sessionId: string; seq: number };
@@ -123,31 +125,51 @@ export type MessageHit = { seq: number; snippet: string };
 
 /**
  * The newest matching message of each listed session, as a snippet with the hits between HIT_START/HIT_END.
- * A listed search already knows them; a wide one asks the full-text index about these sessions only.
+ * A listed search already knows them. A wide one reads the shown sessions' newest messages and applies the
+ * full-text rule to them here (the page's few sessions, instead of the whole index's matches once more); only a
+ * session whose match is older than those asks the full-text index.
  */
 export async function messageHits(search: ResolvedSearch, storedIds: string[]): Promise<Map<string, MessageHit>> {
   const hits = new Map<string, MessageHit>();
   if (search.terms.length === 0 || storedIds.length === 0) return hits;
   const prisma = await db();
-  let matches = storedIds.flatMap((id) => search.newest.get(id) ?? []);
-  if (!search.ids) {
-    const rows = postgres()
-      ? await prisma.$queryRaw<Match[]>`
-          SELECT DISTINCT ON (m."sessionId") m."id", m."sessionId", m."seq" FROM "IndexedMessage" m
-          WHERE m."sessionId" IN (${Prisma.join(storedIds)}) AND to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(search.terms)})
-          ORDER BY m."sessionId", m."seq" DESC`
-      : await prisma.$queryRaw<{ id: number | bigint; sessionId: string; seq: number | bigint }[]>`
-          SELECT m."id", m."sessionId", MAX(m."seq") AS seq FROM "IndexedMessage" m
-          WHERE m."sessionId" IN (${Prisma.join(storedIds)}) AND m."id" IN (SELECT rowid FROM "MessageSearch" WHERE "MessageSearch" MATCH ${fts5Query(search.terms)})
-          GROUP BY m."sessionId"`;
-    matches = rows.map((r) => ({ id: Number(r.id), sessionId: r.sessionId, seq: Number(r.seq) }));
+  if (search.ids) {
+    const matches = storedIds.flatMap((id) => search.newest.get(id) ?? []);
+    if (matches.length === 0) return hits;
+    const bodies = await prisma.indexedMessage.findMany({ where: { id: { in: matches.map((m) => m.id) } }, select: { id: true, body: true } });
+    const bodyById = new Map(bodies.map((b) => [b.id, b.body]));
+    for (const match of matches) {
+      const body = bodyById.get(match.id);
+      if (body !== undefined) hits.set(fromStored(match.sessionId), { seq: match.seq, snippet: snippetOf(fromStored(body), search.terms) });
+    }
+    return hits;
   }
-  if (matches.length === 0) return hits;
-  const bodies = await prisma.indexedMessage.findMany({ where: { id: { in: matches.map((m) => m.id) } }, select: { id: true, body: true } });
-  const bodyById = new Map(bodies.map((b) => [b.id, b.body]));
-  for (const match of matches) {
-    const body = bodyById.get(match.id);
-    if (body !== undefined) hits.set(fromStored(match.sessionId), { seq: match.seq, snippet: snippetOf(fromStored(body), search.terms) });
+  const recent = await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; body: string; full: number | bigint }[]>`
+    SELECT r."sessionId", r."seq", r."body", r."full" FROM (
+      SELECT m."sessionId", m."seq", m."body", ROW_NUMBER() OVER (PARTITION BY m."sessionId" ORDER BY m."seq" DESC) AS rn,
+             CASE WHEN COUNT(*) OVER (PARTITION BY m."sessionId") <= ${RECENT_FOR_HITS} THEN 1 ELSE 0 END AS "full"
+      FROM "IndexedMessage" m WHERE m."sessionId" IN (${Prisma.join(storedIds)})) r
+    WHERE r.rn <= ${RECENT_FOR_HITS} ORDER BY r."sessionId", r."seq" DESC`;
+  const complete = new Set<string>();
+  for (const row of recent) {
+    if (Number(row.full) === 1) complete.add(row.sessionId);
+    const id = fromStored(row.sessionId);
+    if (hits.has(id)) continue;
+    const body = fromStored(row.body);
+    if (matchesTerms(body, search.terms)) hits.set(id, { seq: Number(row.seq), snippet: snippetOf(body, search.terms) });
+  }
+  const older = storedIds.filter((id) => !hits.has(fromStored(id)) && !complete.has(id));
+  if (older.length > 0) {
+    const rows = postgres()
+      ? await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; body: string }[]>`
+          SELECT DISTINCT ON (m."sessionId") m."sessionId", m."seq", m."body" FROM "IndexedMessage" m
+          WHERE m."sessionId" IN (${Prisma.join(older)}) AND to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(search.terms)})
+          ORDER BY m."sessionId", m."seq" DESC`
+      : await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; body: string }[]>`
+          SELECT m."sessionId", MAX(m."seq") AS seq, m."body" FROM "IndexedMessage" m
+          WHERE m."sessionId" IN (${Prisma.join(older)}) AND m."id" IN (SELECT rowid FROM "MessageSearch" WHERE "MessageSearch" MATCH ${fts5Query(search.terms)})
+          GROUP BY m."sessionId"`;
+    for (const row of rows) hits.set(fromStored(row.sessionId), { seq: Number(row.seq), snippet: snippetOf(fromStored(row.body), search.terms) });
   }
   return hits;
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { COUNT_CAP, parseInboxParams, queryInbox } from "~/inbox/inbox-query.server";
 import { RESOLVE_SESSIONS, resolveSearch } from "~/inbox/search.server";
+import { HIT_END, HIT_START, matchesTerms, snippetOf } from "~/inbox/search-snippet";
 import { makeOperator } from "../support/auth";
 
 const TOTAL = 2_600;
@@ -26,8 +27,17 @@ beforeAll(async () => {
     // "common" in 90% of the sessions, "rare" in every 97th, "parrot" in every 400th (also a user id word).
     texts: [i % 10 !== 0 ? `hello about the common case ${i}` : `hello ${i}`, i % 97 === 0 ? `a rare word here` : `plain`, i % 400 === 0 ? "parrots" : "x"],
   }));
+  // A long session whose only match is its first message: a wide search finds its hit beyond the newest 100.
+  rows.push({
+    id: "sxlong",
+    userId: "u9999",
+    agentId: "agent1",
+    status: "active",
+    lastActivityAt: new Date(now + 60_000),
+    texts: ["the common zebra", ...Array<string>(129).fill("filler")],
+  });
   const prisma = await db();
-  for (let start = 0; start < TOTAL; start += 500) {
+  for (let start = 0; start < rows.length; start += 500) {
     const slice = rows.slice(start, start + 500);
     await prisma.sessionIndex.createMany({
       data: slice.map((r) => ({
@@ -59,6 +69,18 @@ const orders: Record<string, (a: Seeded, b: Seeded) => number> = {
   "agent.desc": (a, b) => cmp(b.agentId, a.agentId) || cmp(b.lastActivityAt.getTime(), a.lastActivityAt.getTime()) || cmp(b.id, a.id),
 };
 
+describe("snippets", () => {
+  it("marks every word a term starts, diacritics and case folded, around the first hit", () => {
+    expect(snippetOf("Je voudrais un Remboursement, s'il vous plaît", ["rembours", "plait"])).toBe(
+      `Je voudrais un ${HIT_START}Remboursement${HIT_END}, s'il vous ${HIT_START}plaît${HIT_END}`,
+    );
+    const long = Array.from({ length: 40 }, (_, i) => `w${i}`).join(" ");
+    expect(snippetOf(long, ["w20"])).toBe(`…w17 w18 w19 ${HIT_START}w20${HIT_END} w21 w22 w23 w24 w25 w26 w27 w28 w29 w30 w31 w32…`);
+    expect(matchesTerms("Café au lait", ["cafe", "LAI"])).toBe(true);
+    expect(matchesTerms("Café au lait", ["cafe", "milk"])).toBe(false);
+  });
+});
+
 describe("search results are exact both ways", () => {
   it("resolves a rare word to a list and a common one to a condition", async () => {
     expect((await resolveSearch("rare")).ids).not.toBeNull();
@@ -88,6 +110,10 @@ describe("search results are exact both ways", () => {
               const r = rows.find((x) => x.id === row.id)!;
               const textHit = words(q).length > 0 && r.texts.some((t) => words(q).every((term) => words(t).some((w) => w.startsWith(term))));
               expect(row.hit !== null, row.id).toBe(textHit);
+              if (textHit) {
+                const newest = r.texts.findLastIndex((t) => words(q).every((term) => words(t).some((w) => w.startsWith(term))));
+                expect(row.hit!.seq, row.id).toBe(newest + 1);
+              }
             }
           }
         });
