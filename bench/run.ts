@@ -30,6 +30,8 @@ export const KEYS = [
   "hostile_message_login_p95_ratio",
   "search_1m_p95_ms",
   "search_1m_baseline_p95_ms",
+  "handoff_detect_p95_ms",
+  "handoff_detect_baseline_p95_ms",
 ] as const;
 
 const quick = process.argv.includes("--quick");
