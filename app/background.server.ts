@@ -15,6 +15,8 @@ async function startLeaderWork() {
   await startGateway();
   const { startReviewBackfills } = await import("./reviews/services.server");
   startReviewBackfills();
+  const { startSearchBackfill } = await import("./inbox/search-backfill.server");
+  startSearchBackfill();
   const { startTakeoverSweep } = await import("./takeover/takeover.server");
   startTakeoverSweep();
   const { startNotifier } = await import("./notifications/notifier.server");

@@ -30,7 +30,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 /** A figure is reported only when at least this share of its samples was observed (never a partial guess). */
 const MIN_OBSERVED = 0.95;
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -41,7 +41,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+export function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";

@@ -33,6 +33,8 @@ export const KEYS = [
   "cluster_events_lost",
   "cluster_failover_s",
   "cluster_freshness_p95_ms",
+  "handoff_detect_p95_ms",
+  "handoff_detect_baseline_p95_ms",
 ] as const;
 
 const quick = process.argv.includes("--quick");

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
-import { messageHits, searchSql, type MessageHit } from "~/inbox/search.server";
+import { messageHits, resolveSearch, searchCondition, type MessageHit, type ResolvedSearch } from "~/inbox/search.server";
 import { VIEW_IDS, type ConversationState, type InboxViewId } from "~/inbox/views";
 import { facetFilter, parseTableParamsLeniently, textFilter, type TableParams, type TableProblem } from "~/lib/table-params.server";
 import { liveBus } from "~/live/bus.server";
@@ -181,7 +181,8 @@ function filterSql(
   now: Date,
   unansweredMinutes: number,
   col: Column = plainColumn,
-): { where: Prisma.Sql; needsCursor: boolean; any: boolean } {
+  search: ResolvedSearch | null = null,
+): { where: Prisma.Sql; needsCursor: boolean; any: boolean; others: number } {
   const f = params.filters;
   const parts: Prisma.Sql[] = [];
   const unansweredBefore = new Date(now.getTime() - unansweredMinutes * 60_000);
@@ -190,7 +191,7 @@ function filterSql(
   if (view) parts.push(view);
   if (f.status.length > 0) parts.push(Prisma.sql`${col("status")} IN (${Prisma.join(f.status)})`);
   if (f.agent) parts.push(Prisma.sql`${col("agentId")} = ${f.agent}`);
-  if (f.q) parts.push(searchSql(f.q, col));
+  if (search) parts.push(searchCondition(search));
   if (f.unread) parts.push(Prisma.sql`${UNREAD_SQL} > 0`);
   if (f.lost) parts.push(Prisma.sql`${col("lostCount")} > 0`);
   // The older switches (bookmarks from before the views) still work; the page offers the views instead.
@@ -201,7 +202,12 @@ function filterSql(
   if (f.assigned === "me") parts.push(Prisma.sql`${col("assigneeId")} = ${operatorId}`);
   if (f.assigned === "none") parts.push(Prisma.sql`${col("assigneeId")} IS NULL`);
   if (f.label.length > 0) parts.push(Prisma.sql`${col("id")} IN (SELECT l."sessionId" FROM "SessionLabel" l WHERE l."label" IN (${Prisma.join(f.label)}))`);
-  return { where: parts.length > 0 ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty, needsCursor: f.unread, any: parts.length > 0 };
+  return {
+    where: parts.length > 0 ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty,
+    needsCursor: f.unread,
+    any: parts.length > 0,
+    others: parts.length - (search ? 1 : 0),
+  };
 }
 
 type RawRow = {
@@ -239,17 +245,24 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
   const prisma = await db();
   const postgres = isPostgresUrl(env().DATABASE_URL);
   const { unansweredMinutes } = await inboxSettings();
-  const { where, needsCursor, any } = filterSql(params, operatorId, now, unansweredMinutes);
+  // The search is resolved once (ADR 151): the count and the page below reuse it.
+  const search = params.filters.q ? await resolveSearch(params.filters.q) : null;
+  const { where, needsCursor, any, others } = filterSql(params, operatorId, now, unansweredMinutes, plainColumn, search);
   const cursorJoin = needsCursor ? Prisma.sql`LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}` : Prisma.empty;
-  const counted = any
-    ? await prisma.$queryRaw<{ n: number | bigint }[]>`
+  // A search alone that already matched more sessions than the cap needs no count statement.
+  const countedBySearch = search !== null && others === 0 && search.atLeast > COUNT_CAP;
+  const counted = countedBySearch
+    ? [{ n: COUNT_CAP + 1 }]
+    : any
+      ? await prisma.$queryRaw<{ n: number | bigint }[]>`
         SELECT COUNT(*) AS n FROM (SELECT 1 FROM "SessionIndex" s ${cursorJoin} ${where} LIMIT ${COUNT_CAP + 1}) capped`
-    : await prisma.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM "SessionIndex"`;
+      : await prisma.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM "SessionIndex"`;
   const total = Number(counted[0]?.n ?? 0);
   const capped = any && total > COUNT_CAP;
-  // No index leads with waitingSince: that order sorts its (few, capped) matches instead of walking.
-  const walk = capped && !postgres && params.sort.id !== "lastActivity" && params.sort.id !== "waiting";
-  const pageWhere = walk ? filterSql(params, operatorId, now, unansweredMinutes, walkSortIndex(params.sort.id)).where : where;
+  // No index leads with waitingSince: that order sorts its (few, capped) matches instead of walking. A search
+  // listed by id is read by key, whatever the order.
+  const walk = capped && !postgres && params.sort.id !== "lastActivity" && params.sort.id !== "waiting" && !search?.ids;
+  const pageWhere = walk ? filterSql(params, operatorId, now, unansweredMinutes, walkSortIndex(params.sort.id), search).where : where;
   const order = Prisma.raw(orderBy(params.sort, postgres));
   const page = await prisma.$queryRaw<{ id: string }[]>`
     SELECT s."id" FROM "SessionIndex" s ${cursorJoin} ${pageWhere}
@@ -270,7 +283,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
       LEFT JOIN "Operator" h ON h."id" = t."operatorId"
       WHERE s."id" IN (${Prisma.join(ids)})`,
     prisma.sessionLabel.findMany({ where: { sessionId: { in: ids } }, orderBy: { label: "asc" } }),
-    params.filters.q ? messageHits(ids.map(fromStored), params.filters.q) : Promise.resolve(new Map<string, MessageHit>()),
+    search ? messageHits(search, ids) : Promise.resolve(new Map<string, MessageHit>()),
   ]);
   const labelsBySession = new Map<string, string[]>();
   for (const label of labels) (labelsBySession.get(label.sessionId) ?? labelsBySession.set(label.sessionId, []).get(label.sessionId)!).push(label.label);

@@ -2,16 +2,18 @@
 // from message bodies through the database's own full-text index (SQLite FTS5 / PostgreSQL tsvector + GIN).
 // Whatever the user typed, only letters and digits reach the full-text syntax, each as a quoted prefix term,
 // so quotes, operators (AND, NEAR, *, :, ^) and any Unicode are safe and never a syntax error.
+// A search is resolved once per request (ADR 151): the sessions it matches become a list of ids the count and
+// the page look up by key, unless it matches too many to list, when it stays one condition in the page's
+// statement (the full-text query then runs once there, not in every statement).
 import { Prisma } from "~/generated/prisma/client";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
+import { HIT_END, HIT_START, matchesTerms, snippetOf } from "~/inbox/search-snippet";
 import { fromStored, toStored } from "~/lib/stored-text";
 
+export { HIT_END, HIT_START };
 /** At most this many words are searched (a pasted paragraph must not become a 500-term query). */
 export const MAX_TERMS = 8;
-/** Highlight markers in snippets: control characters that the index's text never holds. */
-export const HIT_START = "\u0001";
-export const HIT_END = "\u0002";
 
 /** The words of a query: runs of letters and digits (any script), lower-cased, de-duplicated. */
 export function searchTerms(q: string): string[] {
@@ -36,46 +38,138 @@ function likeSubstring(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** More sessions than this and a search is not listed by id (a list that long is no cheaper than the condition). */
+export const RESOLVE_SESSIONS = 2_000;
+/** Matching messages read while resolving; more means the search matches widely. */
+export const RESOLVE_MESSAGES = 5_000;
+/** A wide search looks for each shown session's hit among its newest messages first. */
+const RECENT_FOR_HITS = 100;
+
+/** A message that matched: its row id (for its text), session (as stored) and seq. */
+type Match = { id: number; sessionId: string; seq: number };
+
+export type ResolvedSearch = {
+  q: string;
+  terms: string[];
+  /** Every session the search matches (as stored), or null when more than RESOLVE_SESSIONS may. */
+  ids: string[] | null;
+  /** Sessions known to match: all of them when `ids` is a list, a lower bound otherwise. */
+  atLeast: number;
+  /** The newest matching message of each listed session (text searches only). */
+  newest: Map<string, Match>;
+};
+
+function userIdMatch(q: string, col: Prisma.Sql): Prisma.Sql {
+  // SQLite's LIKE folds ASCII case itself (as LOWER() does there), so the index on userId can be read as it is.
+  return postgres()
+    ? Prisma.sql`LOWER(${col}) LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`
+    : Prisma.sql`${col} LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`;
+}
+
+/** Messages whose text matches every term, oldest row first (at most `limit`). */
+function textMatchesSql(terms: string[], limit: number): Prisma.Sql {
+  return postgres()
+    ? Prisma.sql`SELECT m."id", m."sessionId", m."seq" FROM "IndexedMessage" m
+        WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(terms)}) LIMIT ${limit}`
+    : Prisma.sql`SELECT m."id", m."sessionId", m."seq" FROM "MessageSearch" f JOIN "IndexedMessage" m ON m."id" = f.rowid
+        WHERE "MessageSearch" MATCH ${fts5Query(terms)} LIMIT ${limit}`;
+}
+
 /**
- * The search as one WHERE condition on `s` (the SessionIndex alias): user id substring (case-insensitive),
- * session id exact, or any message whose text matches every word.
+ * Which sessions the search matches, each part read once: user ids by substring (a walk of the userId index),
+ * the session id itself, and the messages whose text matches (the full-text index, stopping after
+ * RESOLVE_MESSAGES rows).
  */
-export function searchSql(q: string, col: (name: string) => Prisma.Sql): Prisma.Sql {
-  const parts: Prisma.Sql[] = [Prisma.sql`LOWER(${col("userId")}) LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`, Prisma.sql`${col("id")} = ${toStored(q)}`];
+export async function resolveSearch(q: string): Promise<ResolvedSearch> {
+  const prisma = await db();
   const terms = searchTerms(q);
-  if (terms.length > 0) {
-    const matching = postgres()
-      ? Prisma.sql`SELECT m."sessionId" FROM "IndexedMessage" m WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(terms)})`
-      : Prisma.sql`SELECT m."sessionId" FROM "IndexedMessage" m WHERE m."id" IN (SELECT rowid FROM "MessageSearch" WHERE "MessageSearch" MATCH ${fts5Query(terms)})`;
-    parts.push(Prisma.sql`${col("id")} IN (${matching})`);
+  const [users, texts] = await Promise.all([
+    prisma.$queryRaw<{ id: string }[]>`SELECT s."id" FROM "SessionIndex" s WHERE ${userIdMatch(q, Prisma.raw(`s."userId"`))} LIMIT ${RESOLVE_SESSIONS + 1}`,
+    terms.length > 0
+      ? prisma.$queryRaw<{ id: number | bigint; sessionId: string; seq: number | bigint }[]>(textMatchesSql(terms, RESOLVE_MESSAGES + 1))
+      : Promise.resolve([]),
+  ]);
+  const newest = new Map<string, Match>();
+  for (const row of texts) {
+    const seq = Number(row.seq);
+    const known = newest.get(row.sessionId);
+    if (!known || known.seq < seq) newest.set(row.sessionId, { id: Number(row.id), sessionId: row.sessionId, seq });
+  }
+  const ids = new Set<string>([...users.map((u) => u.id), ...newest.keys()]);
+  const wide = users.length > RESOLVE_SESSIONS || texts.length > RESOLVE_MESSAGES || ids.size > RESOLVE_SESSIONS;
+  if (wide) return { q, terms, ids: null, atLeast: ids.size, newest: new Map() };
+  ids.add(toStored(q)); // a session id typed whole (harmless when no session has it)
+  return { q, terms, ids: [...ids], atLeast: ids.size - 1, newest };
+}
+
+/**
+ * The search as one WHERE condition on `s` (the SessionIndex alias). A listed search is a key lookup; a wide one
+ * is the user-id substring, the session id, or any message of the session among the text's matches (on SQLite
+ * the full-text matches are gathered once per statement and each session's messages checked against them, so
+ * walking the order's index stops as soon as the page is full).
+ */
+export function searchCondition(search: ResolvedSearch): Prisma.Sql {
+  if (search.ids) return search.ids.length > 0 ? Prisma.sql`s."id" IN (${Prisma.join(search.ids)})` : Prisma.sql`1 = 0`;
+  const parts: Prisma.Sql[] = [userIdMatch(search.q, Prisma.raw(`s."userId"`)), Prisma.sql`s."id" = ${toStored(search.q)}`];
+  if (search.terms.length > 0) {
+    parts.push(
+      postgres()
+        ? Prisma.sql`s."id" IN (SELECT m."sessionId" FROM "IndexedMessage" m WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(search.terms)}))`
+        : Prisma.sql`EXISTS (SELECT 1 FROM "IndexedMessage" m WHERE m."sessionId" = s."id" AND m."id" IN (SELECT rowid FROM "MessageSearch" WHERE "MessageSearch" MATCH ${fts5Query(search.terms)}))`,
+    );
   }
   return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
 }
 
 export type MessageHit = { seq: number; snippet: string };
 
-/** The newest matching message of each listed session, as a snippet with the hits between HIT_START/HIT_END. */
-export async function messageHits(sessionIds: string[], q: string): Promise<Map<string, MessageHit>> {
-  const terms = searchTerms(q);
+/**
+ * The newest matching message of each listed session, as a snippet with the hits between HIT_START/HIT_END.
+ * A listed search already knows them. A wide one reads the shown sessions' newest messages and applies the
+ * full-text rule to them here (the page's few sessions, instead of the whole index's matches once more); only a
+ * session whose match is older than those asks the full-text index.
+ */
+export async function messageHits(search: ResolvedSearch, storedIds: string[]): Promise<Map<string, MessageHit>> {
   const hits = new Map<string, MessageHit>();
-  if (terms.length === 0 || sessionIds.length === 0) return hits;
+  if (search.terms.length === 0 || storedIds.length === 0) return hits;
   const prisma = await db();
-  const stored = sessionIds.map(toStored);
-  const rows = postgres()
-    ? await prisma.$queryRaw<{ sessionId: string; seq: number; snippet: string }[]>`
-        SELECT m."sessionId", m."seq",
-               ts_headline('simple', m."body", to_tsquery('simple', ${pgTsQuery(terms)}), ${`StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=24, MinWords=8, MaxFragments=1`}) AS snippet
-        FROM "IndexedMessage" m
-        WHERE m."sessionId" IN (${Prisma.join(stored)}) AND to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(terms)})
-        ORDER BY m."seq" DESC LIMIT 2000`
-    : await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; snippet: string }[]>`
-        SELECT m."sessionId", m."seq", snippet("MessageSearch", 0, ${HIT_START}, ${HIT_END}, '…', 16) AS snippet
-        FROM "MessageSearch" JOIN "IndexedMessage" m ON m."id" = "MessageSearch".rowid
-        WHERE "MessageSearch" MATCH ${fts5Query(terms)} AND m."sessionId" IN (${Prisma.join(stored)})
-        ORDER BY m."seq" DESC LIMIT 2000`;
-  for (const row of rows) {
+  if (search.ids) {
+    const matches = storedIds.flatMap((id) => search.newest.get(id) ?? []);
+    if (matches.length === 0) return hits;
+    const bodies = await prisma.indexedMessage.findMany({ where: { id: { in: matches.map((m) => m.id) } }, select: { id: true, body: true } });
+    const bodyById = new Map(bodies.map((b) => [b.id, b.body]));
+    for (const match of matches) {
+      const body = bodyById.get(match.id);
+      if (body !== undefined) hits.set(fromStored(match.sessionId), { seq: match.seq, snippet: snippetOf(fromStored(body), search.terms) });
+    }
+    return hits;
+  }
+  const recent = await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; body: string; full: number | bigint }[]>`
+    SELECT r."sessionId", r."seq", r."body", r."full" FROM (
+      SELECT m."sessionId", m."seq", m."body", ROW_NUMBER() OVER (PARTITION BY m."sessionId" ORDER BY m."seq" DESC) AS rn,
+             CASE WHEN COUNT(*) OVER (PARTITION BY m."sessionId") <= ${RECENT_FOR_HITS} THEN 1 ELSE 0 END AS "full"
+      FROM "IndexedMessage" m WHERE m."sessionId" IN (${Prisma.join(storedIds)})) r
+    WHERE r.rn <= ${RECENT_FOR_HITS} ORDER BY r."sessionId", r."seq" DESC`;
+  const complete = new Set<string>();
+  for (const row of recent) {
+    if (Number(row.full) === 1) complete.add(row.sessionId);
     const id = fromStored(row.sessionId);
-    if (!hits.has(id)) hits.set(id, { seq: Number(row.seq), snippet: fromStored(row.snippet) });
+    if (hits.has(id)) continue;
+    const body = fromStored(row.body);
+    if (matchesTerms(body, search.terms)) hits.set(id, { seq: Number(row.seq), snippet: snippetOf(body, search.terms) });
+  }
+  const older = storedIds.filter((id) => !hits.has(fromStored(id)) && !complete.has(id));
+  if (older.length > 0) {
+    const rows = postgres()
+      ? await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; body: string }[]>`
+          SELECT DISTINCT ON (m."sessionId") m."sessionId", m."seq", m."body" FROM "IndexedMessage" m
+          WHERE m."sessionId" IN (${Prisma.join(older)}) AND to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(search.terms)})
+          ORDER BY m."sessionId", m."seq" DESC`
+      : await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; body: string }[]>`
+          SELECT m."sessionId", MAX(m."seq") AS seq, m."body" FROM "IndexedMessage" m
+          WHERE m."sessionId" IN (${Prisma.join(older)}) AND m."id" IN (SELECT rowid FROM "MessageSearch" WHERE "MessageSearch" MATCH ${fts5Query(search.terms)})
+          GROUP BY m."sessionId"`;
+    for (const row of rows) hits.set(fromStored(row.sessionId), { seq: Number(row.seq), snippet: snippetOf(fromStored(row.body), search.terms) });
   }
   return hits;
 }

@@ -7,6 +7,8 @@ import { requirePermission } from "~/auth/guards.server";
 import { audit } from "~/audit/audit.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { inboxSettings, InboxSettingsSchema, saveInboxSettings } from "~/inbox/inbox-settings.server";
+import { backfillProgress } from "~/inbox/search-backfill.server";
+import { SearchBackfillStatus } from "~/inbox/components/search-backfill-status";
 import { clientIp } from "~/lib/client-ip.server";
 import { readForm } from "~/lib/forms.server";
 
@@ -14,7 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Inbox settings · FleetLM Con
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "settings:manage");
-  return { settings: await inboxSettings() };
+  const [settings, backfill] = await Promise.all([inboxSettings(), backfillProgress()]);
+  return { settings, backfill };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -44,7 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function InboxSettingsPage() {
-  const { settings } = useLoaderData<typeof loader>();
+  const { settings, backfill } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = result && !result.ok ? result.errors : {};
@@ -108,6 +111,7 @@ export default function InboxSettingsPage() {
           </p>
         ) : null}
       </Form>
+      <SearchBackfillStatus progress={backfill} />
     </div>
   );
 }

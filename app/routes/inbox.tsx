@@ -193,15 +193,15 @@ export default function InboxPage() {
     .some((pair) => pair && !/^(page|pageSize|sort)=/.test(pair));
 
   return (
-    <div className="space-y-2">
-      <div className="flex items-center gap-3">
+    <div className="min-w-0 space-y-2">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h1 className="text-xl font-semibold">Inbox</h1>
-        <span className="text-sm text-slate-500" data-testid="inbox-total">
+        <span className="text-sm text-slate-500 dark:text-slate-400" data-testid="inbox-total">
           {capped ? `${state.total.toLocaleString()}+` : state.total.toLocaleString()} sessions
         </span>
         <span className="ml-auto" />
         <BadgeSwitch shown={loaderData.unreadBadge} />
-        <button type="button" onClick={() => setHelp(true)} className="text-sm text-slate-500 underline">
+        <button type="button" onClick={() => setHelp(true)} className="text-sm text-slate-500 underline dark:text-slate-400">
           Keyboard shortcuts (?)
         </button>
       </div>

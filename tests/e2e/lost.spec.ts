@@ -65,7 +65,7 @@ test("the transcript marks 'FleetLM lost messages 12–14' in their place; the i
   await expect(page.getByTestId(`state-${intact.id}`)).toBeVisible();
   await page.getByTestId("facet-lost").click();
   await expect(page).toHaveURL(/[?&]lost=1/);
-  await expect(page.getByTestId("facet-lost")).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("facet-lost")).toHaveAttribute("aria-current", "true");
   await expect(page.getByTestId(`state-${lossy.id}`)).toBeVisible();
   await expect(page.getByTestId(`state-${intact.id}`)).toHaveCount(0);
 });

@@ -50,7 +50,10 @@ export function DataTable<TRow>({
 }) {
   const rows = table.getRowModel().rows;
   return (
-    <div className={`overflow-x-auto rounded-md border border-slate-200 transition-opacity dark:border-slate-800 ${busy ? "opacity-60" : ""}`} aria-busy={busy}>
+    <div
+      className={`relative overflow-x-auto rounded-md border border-slate-200 transition-opacity motion-reduce:transition-none dark:border-slate-800 ${busy ? "opacity-60" : ""}`}
+      aria-busy={busy}
+    >
       <table className="w-full text-left text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead className="bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-300">

@@ -136,7 +136,7 @@ function UnreadToggle() {
     <Link
       to={withParams(search, { unread: on ? null : "1" })}
       preventScrollReset
-      aria-pressed={on}
+      aria-current={on ? "true" : undefined}
       data-testid="facet-unread"
       className={`rounded border px-2 py-1 text-sm ${on ? "border-blue-500 bg-blue-50 font-medium dark:bg-blue-950" : "border-dashed border-slate-300 dark:border-slate-700"}`}
     >
@@ -154,7 +154,7 @@ function LostToggle() {
     <Link
       to={withParams(search, { lost: on ? null : "1" })}
       preventScrollReset
-      aria-pressed={on}
+      aria-current={on ? "true" : undefined}
       data-testid="facet-lost"
       title="Sessions with messages FleetLM lost"
       className={`rounded border px-2 py-1 text-sm ${on ? "border-amber-500 bg-amber-50 font-medium dark:bg-amber-950" : "border-dashed border-slate-300 dark:border-slate-700"}`}
