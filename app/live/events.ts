@@ -21,7 +21,7 @@ export type SessionChangedEvent = {
 };
 
 /** A persisted message of a watched session, delivered once and in seq order. */
-export type MessageEvent = { type: "message"; sessionId: string; message: LiveMessage };
+export type LiveMessageEvent = { type: "message"; sessionId: string; message: LiveMessage };
 /** A live stream chunk of the agent's reply in a watched session (never replayed). */
 export type ChunkEvent = { type: "chunk"; sessionId: string; agentId: string; chunk: Record<string, unknown> };
 /** Per-operator read state changed (only sent to that operator). */
@@ -63,7 +63,7 @@ export type NotifyEvent = {
 
 export type LiveEvent =
   | SessionChangedEvent
-  | MessageEvent
+  | LiveMessageEvent
   | ChunkEvent
   | ReadEvent
   | TakeoverEvent
