@@ -15,10 +15,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
-import { freePort, startConsole } from "./inbox-freshness.bench";
+import { freePort, launchChromium, startConsole } from "./inbox-freshness.bench";
 import { percentile, round } from "./stats";
 
 type Figures = Record<string, number | null>;
@@ -80,18 +80,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       CONSOLE_PUBLIC_URL: base,
       GATEWAY_DISABLED: "0", // the runner disables it for in-process benches; this one measures it
     });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-renderer-backgrounding",
-        "--disable-background-timer-throttling",
-        "--disable-backgrounding-occluded-windows",
-      ],
-    });
+    browser = await launchChromium();
     const pageAs = async (cookie: { name: string; value: string }) => {
       const context = await browser!.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
       await context.addCookies([{ ...cookie, url: base }]);

@@ -41,6 +41,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The system Chromium, with nothing throttling a tab in the background (a throttled timer would be measured). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-renderer-backgrounding",
+      "--disable-background-timer-throttling",
+      "--disable-backgrounding-occluded-windows",
+    ],
+  });
+}
+
 export function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
@@ -198,18 +214,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       GATEWAY_DISABLED: "0", // the runner disables it for in-process benches; this one measures it
     });
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-renderer-backgrounding",
-        "--disable-background-timer-throttling",
-        "--disable-backgrounding-occluded-windows",
-      ],
-    });
+    browser = await launchChromium();
     const pageAs = async (cookie: { name: string; value: string }) => {
       const context = await browser!.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
       await context.addCookies([{ ...cookie, url: base }]);
