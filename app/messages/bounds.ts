@@ -87,8 +87,8 @@ function summary(value: unknown): { node: OmittedValue; chars: number } {
  * as JSON.stringify would drop them.
  */
 export function boundValue<T>(value: T, bounds: Bounds = MESSAGE_BOUNDS): BoundResult<T> {
-  // Nearly every message is within bounds: one walk that allocates nothing says so, and a plain copy follows.
-  if (value && typeof value === "object" && fitsWithin(value, bounds)) return { value: plainCopy(value) as T, omitted: [] };
+  // Nearly every message is within bounds: one walk that allocates nothing says so, and the value goes on as it is.
+  if (value && typeof value === "object" && fitsWithin(value, bounds)) return { value, omitted: [] };
   const omitted: Omission[] = [];
   let budget = bounds.totalChars;
   let nodes = 0;
@@ -158,7 +158,8 @@ export function boundValue<T>(value: T, bounds: Bounds = MESSAGE_BOUNDS): BoundR
 /**
  * Whether boundValue would cut nothing from `value` (a conservative test: when it says no, the full walk decides).
  * Every container within the items bound and the depth bound, the node budget unspent, every string within
- * the per-string bound and all of them within the total, and only JSON values.
+ * the per-string bound and all of them within the total, and only JSON values: plain objects and arrays (what
+ * JSON.parse makes), so a value it accepts can be handed on without a copy.
  */
 function fitsWithin(value: object, bounds: Bounds): boolean {
   const stack: { v: object; depth: number }[] = [{ v: value, depth: 1 }];
@@ -166,7 +167,9 @@ function fitsWithin(value: object, bounds: Bounds): boolean {
   let chars = 0;
   while (stack.length > 0) {
     const { v, depth } = stack.pop()!;
-    const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
+    const array = Array.isArray(v);
+    if (!array && !isPlainObject(v)) return false;
+    const children: unknown[] = array ? v : Object.values(v);
     if (children.length > bounds.items) return false;
     nodes += children.length;
     if (nodes > bounds.nodes) return false;
@@ -184,18 +187,9 @@ function fitsWithin(value: object, bounds: Bounds): boolean {
   return true;
 }
 
-/** A copy of a value fitsWithin accepted (so its depth is bounded and recursion is safe). */
-function plainCopy(value: unknown): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map(plainCopy);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const child = plainCopy((value as Record<string, unknown>)[key]);
-    // defineProperty, not assignment: a "__proto__" key from FleetLM stays a plain key.
-    if (key === "__proto__") Object.defineProperty(copy, key, { value: child, enumerable: true, writable: true, configurable: true });
-    else copy[key] = child;
-  }
-  return copy;
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function comparePaths(a: (string | number)[], b: (string | number)[]) {

@@ -23,11 +23,15 @@ export function toViewMessage(message: Message): ViewMessage {
   };
 }
 
-/** The same page with each message's authorship (sender id and send ledger, never metadata; ADR 087). */
+/**
+ * Each message of a page gets its authorship (sender id and send ledger, never metadata; ADR 087), set on the
+ * page's own objects (fresh from `toViewMessage`; a copy of each would cost more than the rest of the mapping).
+ */
 export async function withAuthorship<T extends ViewMessage>(session: { id: string; userId: string; agentId: string }, messages: T[]): Promise<T[]> {
   const authors = await authorshipOf(
     session,
     messages.map((m) => ({ seq: m.seq, sender_id: m.senderId, kind: m.kind, metadata: m.metadata })),
   );
-  return messages.map((m) => ({ ...m, author: authors.get(m.seq) }));
+  for (const message of messages) message.author = authors.get(message.seq);
+  return messages;
 }

@@ -30,7 +30,7 @@ async function encodes(value: unknown): Promise<true> {
 }
 
 describe("boundValue", () => {
-  it("returns a message within bounds unchanged, as a copy", () => {
+  it("returns a message within bounds as it is: JSON values need no copy (ADR 180)", () => {
     const content = {
       parts: [
         { type: "text", text: "hello **world**" },
@@ -38,9 +38,21 @@ describe("boundValue", () => {
       ],
     };
     const result = boundValue(content);
-    expect(result.value).toEqual(content);
-    expect(result.value).not.toBe(content);
+    expect(result.value).toBe(content);
     expect(result.omitted).toEqual([]);
+  });
+
+  it("walks and copies anything that is not plain JSON, however small", () => {
+    class Custom {
+      text = "hi";
+    }
+    const dated = boundValue({ when: new Date(0) }).value;
+    expect(dated.when).not.toBeInstanceOf(Date);
+    const custom = boundValue({ parts: [new Custom()] }).value;
+    expect(custom.parts[0]).not.toBeInstanceOf(Custom);
+    expect(custom.parts[0]).toEqual({ text: "hi" });
+    const mapped = boundValue({ map: new Map([["a", 1]]) }).value;
+    expect(mapped.map).not.toBeInstanceOf(Map);
   });
 
   it("cuts nothing exactly at each bound, and cuts one past it", () => {
