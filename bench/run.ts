@@ -37,6 +37,13 @@ export const KEYS = [
   "cluster_freshness_p95_ms",
   "handoff_detect_p95_ms",
   "handoff_detect_baseline_p95_ms",
+  "gateway_10k_cpu_percent",
+  "gateway_10k_rss_mb",
+  "gateway_10k_fleetlm_rps",
+  "freshness_10k_p95_ms",
+  "gateway_10k_lost",
+  "gateway_800mps_freshness_p95_ms",
+  "gateway_800mps_lost",
 ] as const;
 
 const quick = process.argv.includes("--quick");

@@ -64,6 +64,8 @@ export interface FleetlmDevServer {
   /** Resolves when no webhook call is running or queued. */
   webhooksIdle(): Promise<void>;
   webhookOutcomes(): ReadonlyArray<{ sessionId: string; outcome: { ok: boolean; reason?: string; detail?: string } }>;
+  /** What clients asked of this server since start: HTTP requests, WebSocket frames received. */
+  load(): { httpRequests: number; socketFrames: number };
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
   );
   conversations.webhooks = dispatcher;
   const faults = new FaultState();
+  let httpRequests = 0;
   const sockets = new SocketEndpoint({
     conversations,
     inboxes,
@@ -122,10 +125,19 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
         "# HELP fleetlm_dev_sockets Open WebSocket connections.",
         "# TYPE fleetlm_dev_sockets gauge",
         `fleetlm_dev_sockets ${sockets.connections.size}`,
+        "# HELP fleetlm_dev_http_requests_total HTTP requests received since start.",
+        "# TYPE fleetlm_dev_http_requests_total counter",
+        `fleetlm_dev_http_requests_total ${httpRequests}`,
+        "# HELP fleetlm_dev_socket_frames_total WebSocket frames received from clients since start.",
+        "# TYPE fleetlm_dev_socket_frames_total counter",
+        `fleetlm_dev_socket_frames_total ${sockets.framesIn}`,
         "",
       ].join("\n"),
   });
-  const server: Server = createServer((req, res) => void handler(req, res));
+  const server: Server = createServer((req, res) => {
+    httpRequests++;
+    void handler(req, res);
+  });
   server.on("upgrade", (req, socket, head) => sockets.handleUpgrade(req, socket, head));
   server.on("clientError", (_err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
@@ -163,6 +175,7 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
     storage: realModel ? { mode: "real", model: realModel } : { mode: "default" },
     webhooksIdle: () => dispatcher.idle(),
     webhookOutcomes: () => dispatcher.outcomes,
+    load: () => ({ httpRequests, socketFrames: sockets.framesIn }),
     close: () =>
       (closing ??= (async () => {
         traffic?.stop();

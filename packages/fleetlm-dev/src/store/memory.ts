@@ -5,6 +5,10 @@ export class MemoryStore implements Store {
   private sessions = new Map<string, SessionRow>();
   /** Insertion order, so same-microsecond ties still list newest first. */
   private sessionOrder: SessionRow[] = [];
+  /** Each user's sessions (the same row objects), so a user's inbox costs its own sessions, not every session. */
+  private byUser = new Map<string, SessionRow[]>();
+  /** sessionOrder newest first, kept until the next session is created (the 50-newest list is polled often). */
+  private newestFirst: SessionRow[] | null = null;
   private messages = new Map<string, MessageRow[]>();
   private cursors = new Map<string, CursorRow>();
   private agents = new Map<string, AgentRow>();
@@ -13,6 +17,10 @@ export class MemoryStore implements Store {
     const copy = { ...row };
     this.sessions.set(row.id, copy);
     this.sessionOrder.push(copy);
+    const mine = this.byUser.get(row.user_id);
+    if (mine) mine.push(copy);
+    else this.byUser.set(row.user_id, [copy]);
+    this.newestFirst = null;
   }
 
   getSession(id: string): SessionRow | undefined {
@@ -22,9 +30,9 @@ export class MemoryStore implements Store {
 
   listSessions(userId: string | undefined, limit: number): SessionRow[] {
     const out: SessionRow[] = [];
-    const sorted = [...this.sessionOrder].reverse().sort((a, b) => b.inserted_at - a.inserted_at);
+    const newest = (rows: SessionRow[]) => [...rows].reverse().sort((a, b) => b.inserted_at - a.inserted_at);
+    const sorted = userId !== undefined ? newest(this.byUser.get(userId) ?? []) : (this.newestFirst ??= newest(this.sessionOrder));
     for (const row of sorted) {
-      if (userId !== undefined && row.user_id !== userId) continue;
       out.push({ ...row });
       if (out.length >= limit) break;
     }
@@ -32,7 +40,7 @@ export class MemoryStore implements Store {
   }
 
   openSessionsForUser(userId: string): SessionRow[] {
-    return this.sessionOrder.filter((s) => s.user_id === userId && s.status !== "archived").map((s) => ({ ...s }));
+    return (this.byUser.get(userId) ?? []).filter((s) => s.status !== "archived").map((s) => ({ ...s }));
   }
 
   setSessionStatus(id: string, status: SessionStatus, updatedAt: number): void {

@@ -8,6 +8,8 @@ import type { Vsn } from "./frames.js";
 export class SocketEndpoint {
   private wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 8_000_000 });
   readonly connections = new Set<Connection>();
+  /** Frames received from clients since start (joins, leaves, pushes, heartbeats), for load figures. */
+  framesIn = 0;
 
   constructor(private deps: ConnectionDeps) {
     this.wss.on("error", () => {});
@@ -25,6 +27,7 @@ export class SocketEndpoint {
     if (identity === null) return refuse(socket, "403 Forbidden");
     if (req.method !== "GET") return refuse(socket, "400 Bad Request");
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on("message", () => this.framesIn++);
       const connection = new Connection(ws, identity, version[1] as Vsn, this.deps);
       this.connections.add(connection);
       ws.on("close", () => this.connections.delete(connection));

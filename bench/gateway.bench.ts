@@ -1,0 +1,257 @@
+// The gateway at scale (issue 19 part 1): one Console process (the production build, gateway on its default
+// timers) keeping an index of 10,000 FleetLM users' 100,000 sessions fresh, against a faithful FleetLM dev server
+// in a child process (bench/gateway-fleetlm.ts). The index starts as a running Console knows it: every session,
+// the 500 active users' sessions active a minute ago, the rest a day ago (ADR 089's classes). One /live subscriber
+// (a signed-in operator) stands in for the browsers: a session's unread badge changes on its `session.changed`.
+//   gateway_10k_cpu_percent      the Console process's CPU over the steady traffic (100 user messages a second
+//                                over the 500 active users), 100 = one core
+//   gateway_10k_rss_mb           its peak resident memory over the run
+//   gateway_10k_fleetlm_rps      requests the Console sent FleetLM per second over the traffic: HTTP requests plus
+//                                WebSocket frames (joins, leaves, heartbeats), counted by the dev server, minus the
+//                                traffic generator's own POSTs
+//   freshness_10k_p95_ms         user message POSTed → its session's `session.changed` with head ≥ its seq at the
+//                                subscriber, p95 over every message (null when fewer than 95% were seen)
+//   gateway_10k_lost             messages FleetLM holds that the index has not reached a minute after the traffic
+//   gateway_800mps_freshness_p95_ms, gateway_800mps_lost   the same at 800 messages a second (FleetLM's published
+//                                single-node ceiling) over 2,000 users, for 20 s after the steady phase
+// --quick: 2,000 users × 10 sessions, 100 active users, 15 s of traffic at 100/s and 10 s at 800/s (same keys,
+// smaller run). Needs build/ (npm run build); without it every figure is null and stderr says why.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import Database from "better-sqlite3";
+import { percentile, round } from "./stats";
+import { consoleNodeFlags } from "../scripts/console-node-flags.mjs";
+import { freePort } from "../tests/cluster/processes";
+import { openLive } from "../tests/cluster/sse-client";
+
+type Figures = Record<string, number | null>;
+type Sent = [sessionId: string, seq: number, postedAtMs: number];
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const KEYS = [
+  "gateway_10k_cpu_percent",
+  "gateway_10k_rss_mb",
+  "gateway_10k_fleetlm_rps",
+  "freshness_10k_p95_ms",
+  "gateway_10k_lost",
+  "gateway_800mps_freshness_p95_ms",
+  "gateway_800mps_lost",
+] as const;
+const say = (line: string) => process.stderr.write(`gateway bench: ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function lines(stream: NodeJS.ReadableStream) {
+  const seen: string[] = [];
+  const waiters = new Set<() => void>();
+  let buffer = "";
+  stream.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let cut: number;
+    while ((cut = buffer.indexOf("\n")) >= 0) {
+      seen.push(buffer.slice(0, cut));
+      buffer = buffer.slice(cut + 1);
+    }
+    for (const wake of waiters) wake();
+  });
+  /** The rest of the next line starting with `prefix` (each line is taken once). */
+  const next = (prefix: string, timeoutMs: number) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`no "${prefix}" line within ${timeoutMs} ms`)), timeoutMs);
+      const done = (error: Error | null, value?: string) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        if (error) reject(error);
+        else resolve(value!);
+      };
+      const check = () => {
+        const at = seen.findIndex((l) => l.startsWith(prefix));
+        if (at >= 0) done(null, seen.splice(at, 1)[0]!.slice(prefix.length).trim());
+      };
+      waiters.add(check);
+      check();
+    });
+  return { next };
+}
+
+/** The Console process's CPU time (user + system, seconds) and resident memory (bytes), from /proc. */
+function usage(pid: number): { cpuSeconds: number; rss: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100, rss: rss ? Number(rss[1]) * 1024 : 0 };
+}
+
+/** Per sent message, ms from its POST to the first session.changed of its session with head ≥ its seq. */
+function freshness(sent: Sent[], changes: { sessionId: string; head: number; at: number }[]): { p95: number | null; seen: number } {
+  const bySession = new Map<string, { head: number; at: number }[]>();
+  for (const c of changes) bySession.set(c.sessionId, [...(bySession.get(c.sessionId) ?? []), c]);
+  const delays: number[] = [];
+  for (const [sessionId, seq, postedAt] of sent) {
+    const hit = bySession.get(sessionId)?.find((c) => c.head >= seq && c.at >= postedAt - 5);
+    if (hit) delays.push(Math.max(0, hit.at - postedAt));
+  }
+  return { p95: delays.length >= sent.length * 0.95 ? round(percentile(delays, 95)) : null, seen: delays.length };
+}
+
+export async function run({ quick }: { quick: boolean }): Promise<Figures> {
+  const figures: Figures = Object.fromEntries(KEYS.map((k) => [k, null]));
+  if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
+    say("no build/ (npm run build first): figures are null");
+    return figures;
+  }
+  const users = quick ? 2_000 : 10_000;
+  const active = quick ? 100 : 500;
+  const steadySeconds = quick ? 15 : 60;
+  const peakSeconds = quick ? 10 : 20;
+  const dir = mkdtempSync(path.join(tmpdir(), "gateway-bench-"));
+  const databaseUrl = `file:${path.join(dir, "console.db")}`;
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, GATEWAY_DISABLED: "1" });
+
+  const fleet = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "bench/gateway-fleetlm.ts"), path.join(dir, "sessions.json"), String(users), "10"],
+    {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  const fleetLines = lines(fleet.stdout!);
+  let consoleServer: ReturnType<typeof spawn> | null = null;
+  // The runner stops a bench past its time with SIGTERM: the children go with it.
+  const stopChildren = () => {
+    consoleServer?.kill("SIGTERM");
+    fleet.kill("SIGTERM");
+  };
+  process.once("exit", stopChildren);
+  process.once("SIGTERM", () => process.exit(1));
+  let live: Awaited<ReturnType<typeof openLive>> | null = null;
+  try {
+    const fleetUrl = await fleetLines.next("ready ", 180_000);
+    const sessions = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8")) as { id: string; userId: string; agentId: string; createdAt: string }[];
+    const { db } = await import("../app/db.server");
+    const { lucia } = await import("../app/auth/lucia.server");
+    const { createOperator } = await import("../app/operators/operators.server");
+    const prisma = await db();
+    const activeUsers = new Set(Array.from({ length: active }, (_, i) => `gw-user-${i}`));
+    const minuteAgo = new Date(Date.now() - 60_000);
+    const dayAgo = new Date(Date.now() - 86_400_000);
+    const seedStarted = performance.now();
+    // Straight into the SQLite file in one transaction (Prisma's createMany takes minutes for 100,000 rows
+    // through the driver adapter); dates as Prisma writes them there.
+    const iso = (date: Date) => date.toISOString().replace("Z", "+00:00");
+    const file = new Database(databaseUrl.slice("file:".length));
+    const insert = file.prepare(
+      `INSERT INTO "SessionIndex" ("id", "userId", "agentId", "status", "createdAt", "lastActivityAt", "indexedAt", "updatedAt") VALUES (?, ?, ?, 'active', ?, ?, ?, ?)`,
+    );
+    const indexedAt = iso(new Date());
+    file.transaction(() => {
+      for (const s of sessions)
+        insert.run(s.id, s.userId, s.agentId, iso(new Date(s.createdAt)), iso(activeUsers.has(s.userId) ? minuteAgo : dayAgo), indexedAt, indexedAt);
+    })();
+    file.close();
+    say(`indexed ${sessions.length} sessions of ${users} users in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    const operator = await createOperator({ email: "gateway@bench.test", name: "Gateway bench", role: "operator", password: "bench password 123" }, null);
+    const authSession = await lucia().createSession(operator.id, { createdAt: new Date() });
+    const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+
+    const port = await freePort();
+    consoleServer = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        FLEETLM_URL: fleetUrl,
+        GATEWAY_DISABLED: "0",
+        SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await lines(consoleServer.stdout!).next("FleetLM Console listening", 120_000);
+    const pid = consoleServer.pid!;
+    let peakRss = 0;
+    const rssTimer = setInterval(() => {
+      try {
+        peakRss = Math.max(peakRss, usage(pid).rss);
+      } catch {
+        // a missed sample is a gap in the figure, not a failure
+      }
+    }, 250);
+
+    // Warm-up: the gateway has joined every user's inbox once when FleetLM has received a frame per user.
+    const load = async () => {
+      fleet.stdin!.write("load\n");
+      return JSON.parse(await fleetLines.next("load ", 30_000)) as { httpRequests: number; socketFrames: number };
+    };
+    const warmStarted = performance.now();
+    while ((await load()).socketFrames < users) {
+      if (performance.now() - warmStarted > 180_000) throw new Error("the gateway did not join every inbox within 3 minutes");
+      await sleep(500);
+    }
+    say(`every inbox joined after ${((performance.now() - warmStarted) / 1000).toFixed(1)} s`);
+    await sleep(5_000); // the first re-join round of the hot users passes
+
+    live = await openLive(`http://127.0.0.1:${port}`, cookie);
+    const changes = () =>
+      live!.frames
+        .filter((f) => f.data.type === "session.changed")
+        .map((f) => ({ sessionId: String(f.data.sessionId), head: Number((f.data as { headSeq?: number }).headSeq ?? 0), at: f.at }));
+
+    const phase = async (rate: number, seconds: number, over: number) => {
+      const before = await load();
+      const cpuBefore = usage(pid).cpuSeconds;
+      const fleetCpuBefore = usage(fleet.pid!).cpuSeconds;
+      const started = performance.now();
+      fleet.stdin!.write(`go ${rate} ${seconds} ${over}\n`);
+      const sent = JSON.parse(await fleetLines.next("sent ", (seconds + 120) * 1_000)) as Sent[];
+      const counts = JSON.parse(await fleetLines.next("counts ", 60_000)) as Record<string, number>;
+      const wall = (performance.now() - started) / 1000;
+      const cpu = usage(pid).cpuSeconds - cpuBefore;
+      const fleetCpu = usage(fleet.pid!).cpuSeconds - fleetCpuBefore;
+      const after = await load();
+      const consoleRequests = after.httpRequests - before.httpRequests - sent.length + (after.socketFrames - before.socketFrames);
+      // Caught up: every touched session's index head reaches what FleetLM stores, within a minute.
+      let behind = Infinity;
+      let stuck: string[] = [];
+      const deadline = Date.now() + 60_000;
+      while (behind > 0 && Date.now() < deadline) {
+        const rows = await prisma.sessionIndex.findMany({ where: { id: { in: Object.keys(counts) } }, select: { id: true, headSeq: true } });
+        behind = rows.reduce((sum, row) => sum + Math.max(0, (counts[row.id] ?? 0) - row.headSeq), 0);
+        stuck = rows.filter((row) => (counts[row.id] ?? 0) > row.headSeq).map((row) => `${row.id} ${row.headSeq}/${counts[row.id]}`);
+        if (behind > 0) await sleep(500);
+      }
+      if (stuck.length) say(`${stuck.length} sessions behind after a minute, e.g. ${stuck.slice(0, 5).join(", ")}`);
+      const fresh = freshness(sent, changes());
+      say(
+        `${rate}/s over ${over} users for ${seconds} s: sent ${sent.length}, Console CPU ${((cpu / wall) * 100).toFixed(1)} % (FleetLM ${((fleetCpu / wall) * 100).toFixed(1)} %), ` +
+          `${(consoleRequests / wall).toFixed(0)} FleetLM requests/s, seen ${fresh.seen}/${sent.length}, p95 ${fresh.p95} ms, behind ${behind}`,
+      );
+      return { cpuPercent: round((cpu / wall) * 100, 1), rps: round(consoleRequests / wall, 1), p95: fresh.p95, lost: behind };
+    };
+
+    const steady = await phase(100, steadySeconds, active);
+    Object.assign(figures, {
+      gateway_10k_cpu_percent: steady.cpuPercent,
+      gateway_10k_fleetlm_rps: steady.rps,
+      freshness_10k_p95_ms: steady.p95,
+      gateway_10k_lost: steady.lost,
+    });
+    const peak = await phase(800, peakSeconds, Math.min(users, 2_000));
+    Object.assign(figures, { gateway_800mps_freshness_p95_ms: peak.p95, gateway_800mps_lost: peak.lost });
+    clearInterval(rssTimer);
+    figures.gateway_10k_rss_mb = round(peakRss / 1024 / 1024, 1);
+    await prisma.$disconnect();
+  } catch (error) {
+    say(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  } finally {
+    live?.close();
+    consoleServer?.kill("SIGTERM");
+    fleet.stdin!.end();
+    fleet.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
