@@ -11,9 +11,10 @@
 // Full: 150 subscribers, 100 steady messages at 5/s, 40 during the failover. --quick: 30 subscribers, 30 and 20
 // messages (same keys, smaller run). No PostgreSQL on the machine: every figure is null, and stderr says why.
 import { execFileSync } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FleetLMRest } from "@fleetlm/client";
+import pg from "pg";
 import { percentile, round } from "./stats";
 import { buildForPostgres, freePort, LEADS, startCluster, type Cluster } from "../tests/cluster/processes";
 import { openLive, type LiveClient } from "../tests/cluster/sse-client";
@@ -63,6 +64,43 @@ async function signIn(url: string, email: string, password: string): Promise<str
   const cookie = response.headers.getSetCookie().find((line) => line.startsWith("console_session="));
   if (!cookie) throw new Error(`sign-in answered ${response.status} without a session cookie`);
   return cookie.split(";")[0]!;
+}
+
+/**
+ * Why messages went unseen: per session the index row, FleetLM's head and what the subscribers saw; the
+ * subscribers' processes; BENCH_LOG_DIR=dir also writes every process's log there.
+ */
+async function diagnose(run: { databaseUrl: string; rest: FleetLMRest; cluster: Cluster; sessions: { id: string }[]; subs: Subscriber[] }) {
+  const { databaseUrl, rest, cluster, sessions, subs } = run;
+  const dir = process.env.BENCH_LOG_DIR;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    for (const child of cluster.processes) writeFileSync(path.join(dir, `${child.name}.log`), child.lines.join("\n"));
+  }
+  const heads = new Map<string, number>();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const session of sessions) {
+      const { rows } = await client.query<{ headSeq: number }>('SELECT "headSeq" FROM "SessionIndex" WHERE id = $1', [session.id]);
+      const head = (await rest.findHeadSeq(session.id)).headSeq;
+      heads.set(session.id, head);
+      const seen = subs.map((sub) => Math.max(0, ...(sub.seen.get(session.id) ?? []).map((entry) => entry.headSeq)));
+      say(
+        `session …${session.id.slice(-6)}: index head ${rows[0]?.headSeq ?? "none"}, FleetLM head ${head}, subscribers saw ${Math.min(...seen)}..${Math.max(...seen)}`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+  const by = new Map<string, { subscribers: number; behind: number }>();
+  for (const sub of subs) {
+    const entry = by.get(sub.client?.servedBy ?? "none") ?? { subscribers: 0, behind: 0 };
+    entry.subscribers += 1;
+    if (sessions.some((session) => !(sub.seen.get(session.id) ?? []).some((seen) => seen.headSeq >= heads.get(session.id)!))) entry.behind += 1;
+    by.set(sub.client?.servedBy ?? "none", entry);
+  }
+  say(`subscribers by the process serving them now: ${JSON.stringify(Object.fromEntries(by))}`);
 }
 
 type Subscriber = { client: LiveClient | null; seen: Map<string, { headSeq: number; at: number }[]>; resets: number; closed: boolean };
@@ -183,7 +221,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
         if (!first) {
           lost += 1;
           lostBy[message.phase] += 1;
-          unseen.add(`${message.phase}:${message.sessionId.slice(0, 6)}#${message.seq}`);
+          unseen.add(`${message.phase}:${message.sessionId.slice(-6)}#${message.seq}`);
         } else if (message.phase === "steady") latencies.push(first.at - message.at);
       }
     }
@@ -191,6 +229,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     say(
       `steady latency p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms over ${latencies.length} pairs`,
     );
+    if (lost > 0) await diagnose({ databaseUrl: database.url, rest, cluster, sessions, subs });
     const resets = subs.reduce((sum, sub) => sum + sub.resets, 0);
     say(`${sent.length} messages × ${subscribers} subscribers: ${lost} lost, ${resets} resets, failover ${failoverS ?? "not seen"} s`);
     return {

@@ -11,6 +11,13 @@ export function startRoundRobinProxy({ targets, port = 0, host = "127.0.0.1" }) 
     if (res && "writeHead" in res && !res.headersSent) res.writeHead(502, { "content-type": "text/plain" }).end(`proxy: ${error.message}`);
     else res?.destroy?.();
   });
+  // http-proxy pipes the answer and leaves the browser's side open when a process dies mid-answer (SIGKILL):
+  // a live feed would then hang forever instead of reconnecting elsewhere. Cut it as a load balancer does.
+  proxy.on("proxyRes", (proxyRes, _req, res) => {
+    proxyRes.once("close", () => {
+      if (!proxyRes.complete) res.destroy();
+    });
+  });
   let turn = 0;
   const nextTarget = () => targets[turn++ % targets.length];
   const server = http.createServer((req, res) => {
