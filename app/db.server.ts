@@ -98,13 +98,17 @@ function capture<F extends { connect(): Promise<unknown> }>(factory: F, connecti
 
 export function createPrisma(url: string): PrismaClient {
   const connection: Connection = { adapter: null, postgres: isPostgresUrl(url), statements: new Map() };
+  // Writers queue for the write lock (SQLite) or a session row's lock (PostgreSQL), and a loaded machine runs every
+  // query slower: Prisma's default budget (2 s to start, 5 s in all) would give up before a busy moment passes. On
+  // PostgreSQL a timed-out transaction's ROLLBACK also waits behind its running query, so the retry queued behind
+  // it timed out too, pass after pass, and one session's index stopped advancing (ADR 194).
+  const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
   const client = connection.postgres
-    ? extend(new PrismaClient({ adapter: capture(new PrismaPg({ connectionString: url }), connection) }))
-    : // Writers queue for the write lock; Prisma's default 5 s transaction budget would give up before a busy moment passes.
-      extend(
+    ? extend(new PrismaClient({ adapter: capture(new PrismaPg({ connectionString: url }), connection), transactionOptions }))
+    : extend(
         new PrismaClient({
           adapter: capture(immediateTransactions(new PrismaBetterSQLite3({ url, timeout: 10_000 })), connection),
-          transactionOptions: { maxWait: 15_000, timeout: 30_000 },
+          transactionOptions,
         }),
       );
   connections.set(client, connection);

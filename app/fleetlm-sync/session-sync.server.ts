@@ -11,8 +11,13 @@ import { recordReplies } from "~/reviews/reply-index.server";
 
 const PAGE_SIZE = 200;
 
-/** Reads everything after the index's head seq; the event it published, or null when nothing is indexed. Throws FleetLM's errors. */
-export async function readNewMessages(rest: FleetLMRest, sessionId: string): Promise<SessionChangedEvent | null> {
+/**
+ * Reads everything after the index's head seq; the event it published, or null when nothing new was indexed.
+ * `announce`: an earlier pass may have indexed messages and failed before publishing them, so publish the row as
+ * it stands even when nothing is new (otherwise browsers would not hear of that head until the next message).
+ * Throws FleetLM's errors.
+ */
+export async function readNewMessages(rest: FleetLMRest, sessionId: string, options: { announce?: boolean } = {}): Promise<SessionChangedEvent | null> {
   let row: IndexedSession | null = await findIndexed(sessionId);
   if (!row) row = await indexSession(await rest.getSession(sessionId));
   const messages: Message[] = [];
@@ -34,6 +39,7 @@ export async function readNewMessages(rest: FleetLMRest, sessionId: string): Pro
   // The newest seqs are lost: the head still moves past them (they existed), so the next sync starts above.
   if (reached > applied) await (await db()).sessionIndex.updateMany({ where: { id: toStored(row.id), headSeq: { lt: reached } }, data: { headSeq: reached } });
   if (reached > applied) updated = await findIndexed(row.id);
+  if (!updated && options.announce) updated = row;
   if (!updated) return null;
   const event = changedEvent(updated);
   liveBus().publish(event);

@@ -31,6 +31,8 @@ export class SyncQueue {
   syncFailures = 0;
   readonly #jobs = new Map<string, SyncJob>();
   readonly #retries = new Map<string, { attempts: number; at: number }>();
+  /** Sessions whose last pass failed: it may have indexed messages it never announced. */
+  readonly #unannounced = new Set<string>();
   readonly #link: (GatewayLink & { limit: LimitFunction }) | null;
 
   /** Without a link: the standalone queue (tests, GATEWAY_DISABLED), no limit, no retries, failures logged. */
@@ -94,8 +96,14 @@ export class SyncQueue {
   async #pass(sessionId: string): Promise<SessionChangedEvent | null> {
     const link = this.#link;
     try {
-      if (!link) return await readNewMessages(fleetlm(), sessionId);
-      const event = await link.limit(() => readNewMessages(link.rest, sessionId));
+      const announce = this.#unannounced.has(sessionId);
+      if (!link) {
+        const event = await readNewMessages(fleetlm(), sessionId, { announce });
+        this.#unannounced.delete(sessionId);
+        return event;
+      }
+      const event = await link.limit(() => readNewMessages(link.rest, sessionId, { announce }));
+      this.#unannounced.delete(sessionId);
       if (event) link.onActivity(event.userId);
       this.syncs += 1;
       this.#retries.delete(sessionId);
@@ -105,8 +113,10 @@ export class SyncQueue {
     } catch (error) {
       if (error instanceof FleetLMHttpError && error.status === 404) {
         this.#retries.delete(sessionId); // deleted or never existed: nothing to retry
+        this.#unannounced.delete(sessionId);
         return null;
       }
+      this.#unannounced.add(sessionId);
       if (!link) console.warn(`[gateway] sync of ${sessionId} failed: ${errorText(error)}`);
       else if (!link.timers.stopped) {
         this.syncFailures += 1;
