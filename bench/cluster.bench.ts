@@ -103,7 +103,45 @@ async function diagnose(run: { databaseUrl: string; rest: FleetLMRest; cluster: 
   say(`subscribers by the process serving them now: ${JSON.stringify(Object.fromEntries(by))}`);
 }
 
-type Subscriber = { client: LiveClient | null; seen: Map<string, { headSeq: number; at: number }[]>; resets: number; closed: boolean };
+type Sent = { sessionId: string; seq: number; at: number; storedAt: number };
+
+/**
+ * Where the steady freshness goes, hop by hop, from the replay table's publish times (its `at`, the same clock):
+ * POST to FleetLM → the leader published the session.changed (inbox signal + sync) → each subscriber's frame,
+ * apart for subscribers on the publishing process and on the others (commit, NOTIFY, their read, SSE).
+ */
+async function hops(run: { databaseUrl: string; cluster: Cluster; sent: Sent[]; subs: Subscriber[] }) {
+  const client = new pg.Client({ connectionString: run.databaseUrl });
+  await client.connect();
+  let rows: { at: Date; origin: string; event: string }[];
+  try {
+    ({ rows } = await client.query(`SELECT at, origin, event FROM console_cluster.live_event WHERE event LIKE '{"type":"session.changed"%' ORDER BY id`));
+  } finally {
+    await client.end();
+  }
+  const published = rows.map((row) => ({ at: row.at.getTime(), origin: row.origin, ...(JSON.parse(row.event) as { sessionId: string; headSeq: number }) }));
+  const nameOf = new Map(run.cluster.processes.map((child) => [String(child.pid), child.name]));
+  const post: number[] = [];
+  const index: number[] = [];
+  const local: number[] = [];
+  const remote: number[] = [];
+  for (const message of run.sent) {
+    const event = published.find((row) => row.sessionId === message.sessionId && row.headSeq >= message.seq);
+    post.push(message.storedAt - message.at);
+    if (!event) continue;
+    index.push(event.at - message.storedAt);
+    const publisher = nameOf.get(event.origin.split("-")[0]!);
+    for (const sub of run.subs) {
+      const first = (sub.seen.get(message.sessionId) ?? []).find((entry) => entry.headSeq >= message.seq);
+      if (first) (first.by === publisher ? local : remote).push(first.at - event.at);
+    }
+  }
+  const line = (values: number[]) => `p50 ${percentile(values, 50)} / p95 ${percentile(values, 95)} ms (${values.length})`;
+  say(`hops — POST to FleetLM ${line(post)}; answered → published (signal + sync) ${line(index)}`);
+  say(`hops — published → frame, on the publishing process ${line(local)}, on another process ${line(remote)}`);
+}
+
+type Subscriber = { client: LiveClient | null; seen: Map<string, { headSeq: number; at: number; by: string | null }[]>; resets: number; closed: boolean };
 
 export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   const subscribers = quick ? 30 : 150;
@@ -145,7 +183,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
               if (frame.data.type === "reset") sub.resets += 1;
               if (frame.data.type !== "session.changed") continue;
               const list = sub.seen.get(frame.data.sessionId!) ?? [];
-              list.push({ headSeq: frame.data.headSeq as number, at: frame.at });
+              list.push({ headSeq: frame.data.headSeq as number, at: frame.at, by: client.servedBy });
               sub.seen.set(frame.data.sessionId!, list);
             }
           };
@@ -169,7 +207,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
 
     // Sessions, each warmed up with one message every subscriber saw (new users are found by the discovery poll).
     const sessions = await Promise.all(Array.from({ length: 10 }, (_, i) => rest.createSession({ userId: `bench-user-${i}`, agentId: "demo-agent" })));
-    const sent: { sessionId: string; seq: number; at: number; phase: "steady" | "failover" }[] = [];
+    const sent: { sessionId: string; seq: number; at: number; storedAt: number; phase: "steady" | "failover" }[] = [];
     const seenAll = (sessionId: string, seq: number) => subs.every((sub) => (sub.seen.get(sessionId) ?? []).some((entry) => entry.headSeq >= seq));
     const waitUntil = async (done: () => boolean, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
@@ -185,7 +223,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       const session = sessions[i % sessions.length]!;
       const at = Date.now();
       const message = await rest.appendMessage(session.id, { userId: session.user_id, content: { text: `${phase} ${i}` } });
-      sent.push({ sessionId: session.id, seq: message.seq, at, phase });
+      sent.push({ sessionId: session.id, seq: message.seq, at, storedAt: Date.now(), phase });
     };
     say(`${subscribers} subscribers; ${steadyMessages} steady messages at 5/s`);
     for (let i = 0; i < steadyMessages; i++) {
@@ -229,6 +267,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     say(
       `steady latency p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms over ${latencies.length} pairs`,
     );
+    await hops({ databaseUrl: database.url, cluster, sent: sent.filter((message) => message.phase === "steady"), subs });
     if (lost > 0) await diagnose({ databaseUrl: database.url, rest, cluster, sessions, subs });
     const resets = subs.reduce((sum, sub) => sum + sub.resets, 0);
     say(`${sent.length} messages × ${subscribers} subscribers: ${lost} lost, ${resets} resets, failover ${failoverS ?? "not seen"} s`);
