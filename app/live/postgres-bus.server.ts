@@ -14,6 +14,14 @@ export const REPLAY_MAX_EVENTS = 5_000;
 export const REPLAY_MAX_AGE_MS = 10 * 60_000;
 const PRUNE_EVERY_MS = 30_000;
 const RECONNECT_MS = 1_000;
+/**
+ * Every process also reads from its cursor this often, NOTIFY or not: a LISTEN connection can stop hearing
+ * notifications without closing (a half-open TCP connection, a LISTEN that failed at boot), and then only the
+ * process's own publishes woke its reads — a follower's tabs, which get most events from the leader, stalled.
+ */
+export const CATCH_UP_MS = 1_000;
+/** A row this old found by the catch-up read was missed by NOTIFY (logged). */
+const MISSED_AFTER_MS = 2_000;
 const READ_PAGE = 500;
 /** The LISTEN connection's application_name, followed by the process's origin: PostgreSQL lists who is alive. */
 const LISTEN_NAME = "fleetlm-console live listen";
@@ -44,7 +52,7 @@ inserted AS (
 )
 SELECT id, pg_notify('${LIVE_CHANNEL}', id::text) FROM inserted`;
 
-type Row = { id: string; origin: string; audience: string | null; event: string };
+type Row = { id: string; at?: Date; origin: string; audience: string | null; event: string };
 
 /**
  * A message or a loss is the same fact whichever process saw it (each process watching a session gets it from
@@ -56,7 +64,7 @@ export function dedupeKey(event: LiveEvent): string | null {
   return null;
 }
 
-export type PostgresBusOptions = { databaseUrl: string; log?: (line: string) => void; maxEvents?: number; maxAgeMs?: number };
+export type PostgresBusOptions = { databaseUrl: string; log?: (line: string) => void; maxEvents?: number; maxAgeMs?: number; catchUpMs?: number };
 
 export class PostgresLiveBus implements Bus {
   /** This process, as the origin of the events it publishes. */
@@ -68,6 +76,7 @@ export class PostgresLiveBus implements Bus {
   private publishing: Promise<unknown>;
   private reading: Promise<void> | null = null;
   private readAgain = false;
+  private missedLoggedAt = 0;
   private closed = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly log: (line: string) => void;
@@ -83,17 +92,32 @@ export class PostgresLiveBus implements Bus {
 
   private async start() {
     await this.pool.query(SCHEMA_SQL);
-    await this.listen();
+    let listening = true;
+    await this.listen().catch((error: unknown) => {
+      // The catch-up reads deliver meanwhile; the reconnect keeps trying (it used to be given up for good).
+      this.log(`[live] LISTEN failed at start (${(error as Error).message}); retrying`);
+      listening = false;
+    });
     const { rows } = await this.pool.query<{ last: string | null }>("SELECT max(id) AS last FROM console_cluster.live_event");
     // Only what is published from now on is delivered live; older events are for resumes (since()).
     this.cursor = Math.max(this.cursor, Number(rows[0]?.last ?? 0));
+    if (!listening) this.reconnect();
     const prune = setInterval(() => void this.prune().catch((error: unknown) => this.log(`[live] prune failed: ${String(error)}`)), PRUNE_EVERY_MS);
-    prune.unref?.();
-    this.timers.add(prune as unknown as ReturnType<typeof setTimeout>);
+    const catchUp = setInterval(() => void this.read({ catchUp: true }), this.options.catchUpMs ?? CATCH_UP_MS);
+    for (const timer of [prune, catchUp]) {
+      timer.unref?.();
+      this.timers.add(timer as unknown as ReturnType<typeof setTimeout>);
+    }
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: `${LISTEN_NAME} ${this.origin}`, keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.options.databaseUrl,
+      application_name: `${LISTEN_NAME} ${this.origin}`,
+      keepAlive: true,
+      // The OS default waits two hours before probing a silent connection.
+      keepAliveInitialDelayMillis: 10_000,
+    });
     const lost = (why: string) => {
       if (this.listener !== client) return;
       this.listener = null;
@@ -116,6 +140,15 @@ export class PostgresLiveBus implements Bus {
       return;
     }
     this.listener = client;
+  }
+
+  /** Rows NOTIFY should have announced long ago: said at most once a minute (the catch-up read delivered them). */
+  private missedNotify() {
+    if (Date.now() - this.missedLoggedAt < 60_000) return;
+    this.missedLoggedAt = Date.now();
+    this.log(
+      `[live] notifications are not arriving (LISTEN ${this.listener ? "connected" : "reconnecting"}); events come by the ${CATCH_UP_MS} ms catch-up read`,
+    );
   }
 
   /** After a reconnect, reading from the cursor catches up on everything committed meanwhile. */
@@ -142,12 +175,16 @@ export class PostgresLiveBus implements Bus {
     this.timers.add(timer);
   }
 
-  /** Reads and delivers every row after the cursor, once at a time; a wake-up during a read reads again. */
-  private read(): Promise<void> {
+  /**
+   * Reads and delivers every row after the cursor, once at a time; a wake-up during a read reads again. A catch-up
+   * read (the timer's) that finds rows NOTIFY should have announced long ago says so in the log.
+   */
+  private read(options: { catchUp?: boolean } = {}): Promise<void> {
     if (this.reading) {
-      this.readAgain = true;
+      if (!options.catchUp) this.readAgain = true;
       return this.reading;
     }
+    const catchUp = options.catchUp === true;
     this.reading = (async () => {
       try {
         do {
@@ -155,9 +192,10 @@ export class PostgresLiveBus implements Bus {
           let full = true;
           while (full && !this.closed) {
             const { rows } = await this.pool.query<Row>(
-              "SELECT id, origin, audience, event FROM console_cluster.live_event WHERE id > $1 ORDER BY id LIMIT $2",
+              "SELECT id, at, origin, audience, event FROM console_cluster.live_event WHERE id > $1 ORDER BY id LIMIT $2",
               [this.cursor, READ_PAGE],
             );
+            if (catchUp && rows.some((row) => row.at && Date.now() - new Date(row.at).getTime() > MISSED_AFTER_MS)) this.missedNotify();
             for (const row of rows) this.deliver(this.toDelivered(row));
             full = rows.length === READ_PAGE;
           }

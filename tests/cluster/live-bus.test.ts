@@ -145,6 +145,26 @@ describe.skipIf(!onPostgres)("live bus across processes (PostgreSQL)", () => {
     expect(frames.filter((f) => f.data.type === "chunk").map((f) => (f.data.chunk as { delta: string }).delta)).toEqual(["from A"]);
   });
 
+  it("delivers what another process publishes when this one's LISTEN connection hears nothing (the follower's stall)", async () => {
+    const log: string[] = [];
+    const deaf = new PostgresLiveBus({ databaseUrl: TEST_DATABASE_URL, log: (line) => log.push(line) });
+    await deaf.ready;
+    try {
+      // A LISTEN connection that stays open but no longer hears NOTIFY (half-open TCP, a LISTEN lost at boot):
+      // only this process's own publishes used to wake its reads, so its tabs stalled on everyone else's events.
+      await (deaf as unknown as { listener: pg.Client }).listener.query("UNLISTEN *");
+      const stream = openStream(deaf, null);
+      await stream.until((frames) => frames.some((f) => f.data.type === "hello"));
+      const published = Date.now();
+      b.publish(changed("to-the-deaf"));
+      await stream.until((all) => sessionsOf(all).includes("to-the-deaf"), 5_000);
+      expect(Date.now() - published).toBeLessThan(3_000); // within the catch-up interval (1 s) and a read
+      stream.close();
+    } finally {
+      await deaf.close();
+    }
+  });
+
   it("answers an id that was pruned, or that this database never gave out, with reset", async () => {
     a.publish(changed("p1"));
     await Promise.all([a.flushed(), b.flushed()]);
