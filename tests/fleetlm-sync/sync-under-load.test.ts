@@ -16,17 +16,19 @@ import { syncSessionNow } from "~/fleetlm-sync/sync-queue.server";
 import { liveBus } from "~/live/bus.server";
 import type { SessionChangedEvent } from "~/live/events";
 
-const failures = vi.hoisted(() => ({ replies: 0 }));
-vi.mock("~/reviews/reply-index.server", async (importOriginal) => {
-  const real = await importOriginal<typeof import("~/reviews/reply-index.server")>();
+// A failure between the index's commit and the publish (here the event's construction; in life a crash, the
+// lost-head update, a dropped connection).
+const failures = vi.hoisted(() => ({ publish: 0 }));
+vi.mock("~/inbox/session-index.server", async (importOriginal) => {
+  const real = await importOriginal<typeof import("~/inbox/session-index.server")>();
   return {
     ...real,
-    recordReplies: async (...args: Parameters<typeof real.recordReplies>) => {
-      if (failures.replies > 0) {
-        failures.replies -= 1;
-        throw new Error("the reply index is unavailable");
+    changedEvent: (...args: Parameters<typeof real.changedEvent>) => {
+      if (failures.publish > 0) {
+        failures.publish -= 1;
+        throw new Error("the process went away before publishing");
       }
-      return real.recordReplies(...args);
+      return real.changedEvent(...args);
     },
   };
 });
@@ -60,7 +62,7 @@ describe("session sync under load", () => {
   it("announces the head a failed pass indexed, on the next pass", async () => {
     const session = await indexedSession();
     await rest.appendMessage(session.id, { userId: session.user_id, content: { text: "second" } });
-    failures.replies = 1;
+    failures.publish = 1;
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     expect(await syncSessionNow(session.id)).toBeNull(); // indexed, then failed before publishing
     warn.mockRestore();
