@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Banner, ErrorBanner } from "~/components/ui/banner";
 import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
+import { Table, TableHead, Tr } from "~/components/ui/table";
 import { clientIp } from "~/lib/client-ip.server";
 import { PASSWORD_MAX, PASSWORD_MIN } from "~/auth/password-rules";
 import { formErrorsOf, parseSubmission, resultFor, useSchemaForm } from "~/lib/forms";
@@ -119,29 +120,11 @@ export default function Account() {
       <div>
         <h2 className="mb-2 text-lg font-medium">Active sessions</h2>
         <div className="overflow-x-auto rounded-md border border-slate-200 dark:border-slate-800">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-300">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Signed in
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  IP
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Browser
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Expires if idle
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+          <Table caption="Active sessions">
+            <TableHead boxed columns={["Signed in", "IP", "Browser", "Expires if idle", ""]} />
             <tbody>
               {sessions.map((session) => (
-                <tr key={session.id} className="border-t border-slate-200 dark:border-slate-800" data-testid={session.current ? "current-session" : undefined}>
+                <Tr key={session.id} data-testid={session.current ? "current-session" : undefined}>
                   <td className="px-3 py-2">
                     {formatDateTime(session.createdAt)}
                     {session.current ? (
@@ -162,10 +145,10 @@ export default function Account() {
                       </Button>
                     </Form>
                   </td>
-                </tr>
+                </Tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         </div>
       </div>
     </section>

@@ -11,13 +11,18 @@ export function Table({ caption, className, children, ...rest }: { caption?: str
   );
 }
 
-/** The header row: one scoped `th` per column; an empty string is a column without a visible title. */
-export function TableHead({ columns }: { columns: ReactNode[] }) {
+/**
+ * The header row: one scoped `th` per column; an empty string is a column without a visible title. `boxed` is the
+ * look of a table inside a bordered box (a shaded header, padded cells).
+ */
+export function TableHead({ columns, boxed = false }: { columns: ReactNode[]; boxed?: boolean }) {
   return (
-    <thead>
-      <tr className="text-left text-slate-600 dark:text-slate-400">
+    <thead className={boxed ? "bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-300" : undefined}>
+      <tr className={boxed ? undefined : "text-left text-slate-600 dark:text-slate-400"}>
         {columns.map((title, i) => (
-          <Th key={i}>{title === "" ? <span className="sr-only">Actions</span> : title}</Th>
+          <Th key={i} className={boxed ? "px-3 py-2 font-medium" : undefined}>
+            {title === "" ? <span className="sr-only">Actions</span> : title}
+          </Th>
         ))}
       </tr>
     </thead>
@@ -25,7 +30,7 @@ export function TableHead({ columns }: { columns: ReactNode[] }) {
 }
 
 export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return <th scope="col" className={["py-1 pr-3 font-medium", className].filter(Boolean).join(" ")} {...props} />;
+  return <th scope="col" className={className ?? "py-1 pr-3 font-medium"} {...props} />;
 }
 
 export function Tr({ children, className, ...rest }: { children: ReactNode; className?: string; "data-testid"?: string }) {
