@@ -2,7 +2,7 @@
 // by the browser (on blur, before sending), so a field's error and its limits come from one place.
 import { useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import type { z } from "zod";
+import { z } from "zod";
 
 /**
  * Parses a form with its schema. The schemas were written for what a browser sends (strings, absent boxes), so
@@ -11,6 +11,8 @@ import type { z } from "zod";
 export function parseSubmission<S extends z.ZodType>(formData: FormData | URLSearchParams, schema: S) {
   return parseWithZod(formData, { schema, disableAutoCoercion: true });
 }
+
+const ANYTHING = z.looseObject({});
 
 type Constraint = ReturnType<typeof getZodConstraint>[string];
 
@@ -89,6 +91,10 @@ export function useSchemaForm<S extends z.ZodObject>(
     constraint: schemaConstraint(schema),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseSubmission(formData, schema),
+    // A button marked formNoValidate (Delete beside Save) skips the browser's check, as it does without conform.
+    onValidate: ({ formData, submitter }) =>
+      (submitter as HTMLButtonElement | null)?.formNoValidate
+        ? (parseSubmission(formData, ANYTHING) as ReturnType<typeof parseSubmission<S>>)
+        : parseSubmission(formData, schema),
   });
 }
