@@ -1,7 +1,8 @@
 // Console administration from the shell: `npm run console -- create-operator --email E --name N --role R`
 // (the password is read from stdin, never from arguments, so it stays out of shell history).
 import { parseArgs } from "node:util";
-import { createOperator, EmailTakenError, NewOperatorSchema } from "../app/operators/operators.server.ts";
+import { NewOperatorSchema } from "../app/operators/forms.ts";
+import { createOperator, EmailTakenError } from "../app/operators/operators.server.ts";
 import { disconnectDb } from "../app/db.server.ts";
 
 async function readStdin(): Promise<string> {

@@ -1,17 +1,10 @@
 // Password sign-in: one generic error, constant-ish timing, throttled per IP and per account, and a fresh
 // session every time (a token presented before sign-in is ended, so it can never be fixed by an attacker).
-import { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { lucia, sessionCookie } from "./lucia.server";
-import { burnVerifyTime, PASSWORD_MAX, verifyPassword } from "./password.server";
+import { burnVerifyTime, verifyPassword } from "./password.server";
 import { beginPasswordGuess, passwordGuessSucceeded } from "./throttle.server";
-
-export const LoginSchema = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid e-mail address").max(254),
-  password: z.string().min(1, "Enter your password").max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters`),
-  redirectTo: z.string().optional(),
-});
 
 export const GENERIC_LOGIN_ERROR = "E-mail or password is wrong, or the account is deactivated.";
 

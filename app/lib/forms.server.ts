@@ -1,6 +1,9 @@
-// Form parsing shared by every action: one zod schema per form, field errors with status 400.
+// Form reading and answering shared by every action: one zod schema per form, parsed with conform
+// (`parseSubmission`, ADR 190); a rejected form answers conform's reply with status 400 (or the status given).
+import type { Submission } from "@conform-to/react";
 import { data } from "@remix-run/node";
 import type { z } from "zod";
+import { isSecretField } from "./forms";
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -33,6 +36,22 @@ export function formValues(form: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of form) if (typeof value === "string" && key !== "password" && !key.startsWith("new") && key !== "current") values[key] = value;
   return values;
+}
+
+/**
+ * The answer to a rejected form: conform's reply (field errors by name, form errors under "", what was typed
+ * except passwords), with status 400 unless told otherwise. `fieldErrors`/`formErrors` add the server's own
+ * verdicts (an e-mail already taken, a wrong current password) to a form the schema accepted.
+ */
+export function rejected(
+  submission: Submission<unknown>,
+  options: { status?: number; headers?: HeadersInit; fieldErrors?: Record<string, string[]>; formErrors?: string[] } = {},
+) {
+  const hideFields = Object.keys(submission.payload).filter(isSecretField);
+  return data(submission.reply({ fieldErrors: options.fieldErrors, formErrors: options.formErrors, hideFields }), {
+    status: options.status ?? 400,
+    headers: options.headers,
+  });
 }
 
 export type ParsedForm<T> = { ok: true; data: T } | { ok: false; response: ReturnType<typeof invalid> };

@@ -1,18 +1,10 @@
 // Each operator's notification choices (issue 17), stored server-side so they follow the operator to every
 // browser: which events raise a notification and whether it also plays a sound. The browser's own permission
 // is the browser's; without it nothing is shown whatever is chosen here.
-import { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import type { Actor } from "~/auth/actor";
 import { db } from "~/db.server";
 
-const Checkbox = z
-  .union([z.literal("on"), z.literal("true"), z.literal("false"), z.literal("")])
-  .optional()
-  .transform((value) => value === "on" || value === "true");
-
-/** The account page's form: unchecked boxes are absent, so an absent field means "off". */
-export const NotificationPrefsSchema = z.object({ mine: Checkbox, waiting: Checkbox, sound: Checkbox });
 export type NotificationPrefs = { mine: boolean; waiting: boolean; sound: boolean };
 
 export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = { mine: true, waiting: true, sound: false };

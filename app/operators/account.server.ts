@@ -1,6 +1,5 @@
 // The signed-in operator's own account: change password (asks the current one, ends the other sessions) and
 // list/revoke their own sessions. Session ids shown to the owner are the stored SHA-256, never a token.
-import { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import type { Auth } from "~/auth/guards.server";
 import { ABSOLUTE_SESSION_MS } from "~/auth/lucia.server";
@@ -9,21 +8,7 @@ import { beginPasswordGuess, passwordGuessSucceeded } from "~/auth/throttle.serv
 import { onSignOut } from "./sign-out.server";
 import { hashToken } from "~/auth/token-hash.server";
 import { db } from "~/db.server";
-import { endOperatorSessions, PasswordSchema, setPassword } from "./operators.server";
-
-export const ChangePasswordSchema = z
-  .object({
-    intent: z.literal("change-password"),
-    current: z.string({ message: "Enter your current password" }).min(1, "Enter your current password").max(256, "At most 256 characters"),
-    newPassword: PasswordSchema,
-    newConfirm: z.string({ message: "Repeat the new password" }),
-  })
-  .refine((form) => form.newPassword === form.newConfirm, { path: ["newConfirm"], message: "The two new passwords differ" });
-
-export const RevokeSessionSchema = z.object({
-  intent: z.literal("revoke-session"),
-  id: z.string({ message: "Which session?" }).regex(/^[0-9a-f]{64}$/, "Not a session id"),
-});
+import { endOperatorSessions, setPassword } from "./operators.server";
 
 export function currentSessionId(auth: Auth) {
   return hashToken(auth.session.id);

@@ -1,28 +1,18 @@
 // Operator accounts: creation, role changes, deactivation, password changes. Every change is audited.
-import { z } from "zod";
+import type { z } from "zod";
 import { audit, type AuditActor } from "~/audit/audit.server";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
 import type { Prisma } from "~/generated/prisma/client";
-import { RoleSchema, type Role } from "~/lib/vocabulary";
+import type { Role } from "~/lib/vocabulary";
 import { can } from "~/auth/permissions";
-import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from "~/auth/password.server";
+import { hashPassword } from "~/auth/password.server";
+import { type NewOperatorSchema } from "./forms";
 import { onSignOut } from "./sign-out.server";
 import { publishReleased, releaseHeldInTx } from "~/takeover/takeover.server";
 import { isUniqueViolation } from "~/lib/db-errors.server";
 import type { Actor as FullActor } from "~/auth/actor";
 
-export const PasswordSchema = z
-  .string({ message: "Enter a password" })
-  .min(PASSWORD_MIN, `At least ${PASSWORD_MIN} characters`)
-  .max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters`);
-
-export const NewOperatorSchema = z.object({
-  email: z.string({ message: "Enter an e-mail address" }).trim().toLowerCase().email("Enter a valid e-mail address").max(254),
-  name: z.string({ message: "Enter a name" }).trim().min(1, "Enter a name").max(100, "At most 100 characters"),
-  role: RoleSchema,
-  password: PasswordSchema,
-});
 export type NewOperator = z.infer<typeof NewOperatorSchema>;
 
 export class EmailTakenError extends Error {

@@ -1,8 +1,11 @@
 // Review labels: the list admins manage, each with an optional one-key shortcut for the review queue.
-import { z } from "zod";
+import { type z } from "zod";
 import { audit, type AuditActor } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { slot } from "~/lib/singleton.server";
+import type { LabelSchema } from "./label-forms";
+
+export { LabelSchema, RESERVED_KEYS } from "./label-forms";
 
 export type ReviewLabel = { id: string; name: string; hotkey: string | null };
 
@@ -14,28 +17,6 @@ export const DEFAULT_LABELS: { name: string; hotkey: string }[] = [
   { name: "tool misuse", hotkey: "u" },
   { name: "should have handed over", hotkey: "o" },
 ];
-
-/** Keys the queue already uses (navigation, ratings, comment, save). */
-export const RESERVED_KEYS = ["j", "k", "c", "f", "1", "2", "?"];
-
-export const LabelSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, "Give the label a name.")
-    .max(40, "At most 40 characters.")
-    // Kept from the days of the comma-separated column (ADR 145): no label has one, and a list of them reads plainly.
-    .refine((name) => !name.includes(","), "No commas."),
-  hotkey: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .max(1, "One key.")
-    .refine((key) => key === "" || /^[a-z0-9]$/.test(key), "A letter or a digit.")
-    .refine((key) => !RESERVED_KEYS.includes(key), `That key is taken by the queue (${RESERVED_KEYS.join(" ")}).`)
-    .optional()
-    .transform((key) => (key ? key : null)),
-});
 
 /** Include this where a review's labels are read (ReviewLabel rows, by name); `labelNames` turns them into names. */
 export const REVIEW_LABELS = { labels: { select: { label: true }, orderBy: { label: "asc" } } } as const;

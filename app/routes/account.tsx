@@ -1,15 +1,24 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
+import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { clearCookie, requireAuth } from "~/auth/guards.server";
 import { passRetryAfter, retryAfterSeconds } from "~/auth/throttle.server";
 import { formatDateTime } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Banner, ErrorBanner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { Field } from "~/components/ui/field";
+import { Table, TableHead, Tr } from "~/components/ui/table";
 import { clientIp } from "~/lib/client-ip.server";
-import { formValues, invalid, parseForm, readForm } from "~/lib/forms.server";
+import { PASSWORD_MAX, PASSWORD_MIN } from "~/auth/password-rules";
+import { formErrorsOf, parseSubmission, resultFor, useSchemaForm } from "~/lib/forms";
+import { readForm, rejected } from "~/lib/forms.server";
 import { NotificationSettings } from "~/notifications/components/notification-settings";
-import { NotificationPrefsSchema, notificationPrefs, saveNotificationPrefs } from "~/notifications/preferences.server";
-import { ChangePasswordSchema, changeOwnPassword, listOwnSessions, revokeOwnSession, RevokeSessionSchema } from "~/operators/account.server";
+import { NotificationPrefsSchema } from "~/notifications/forms";
+import { notificationPrefs, saveNotificationPrefs } from "~/notifications/preferences.server";
+import { changeOwnPassword, listOwnSessions, revokeOwnSession } from "~/operators/account.server";
+import { AccountIntentSchema, ChangePasswordSchema, RevokeSessionSchema } from "~/operators/forms";
 
 export const meta: MetaFunction = () => [{ title: "Account · FleetLM Console" }];
 export const headers: HeadersFunction = passRetryAfter;
@@ -25,80 +34,63 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const ip = clientIp(context);
   const intent = form.get("intent");
   if (intent === "change-password") {
-    const parsed = parseForm(ChangePasswordSchema, form);
-    if (!parsed.ok) return parsed.response;
-    const changed = await changeOwnPassword(auth, parsed.data.current, parsed.data.newPassword, ip);
+    const submission = parseSubmission(form, ChangePasswordSchema);
+    if (submission.status !== "success") return rejected(submission);
+    const changed = await changeOwnPassword(auth, submission.value.current, submission.value.newPassword, ip);
     if (!changed.ok && "retryAfterMs" in changed) {
       const seconds = retryAfterSeconds(changed.retryAfterMs);
-      return data(
-        {
-          ok: false as const,
-          errors: { current: [`Too many wrong passwords. Try again in ${seconds} s.`] } as Record<string, string[]>,
-          values: formValues(form),
-        },
-        { status: 429, headers: { "Retry-After": String(seconds) } },
-      );
+      return rejected(submission, {
+        status: 429,
+        headers: { "Retry-After": String(seconds) },
+        fieldErrors: { current: [`Too many wrong passwords. Try again in ${seconds} s.`] },
+      });
     }
-    if (!changed.ok) return invalid({ current: ["That is not your current password."] }, formValues(form));
+    if (!changed.ok) return rejected(submission, { fieldErrors: { current: ["That is not your current password."] } });
     return redirect("/account?changed=password");
   }
   if (intent === "notifications") {
-    const parsed = parseForm(NotificationPrefsSchema, form);
-    if (!parsed.ok) return parsed.response;
-    await saveNotificationPrefs(auth.operator, parsed.data, ip);
+    const submission = parseSubmission(form, NotificationPrefsSchema);
+    if (submission.status !== "success") return rejected(submission);
+    const { mine, waiting, sound } = submission.value;
+    await saveNotificationPrefs(auth.operator, { mine, waiting, sound }, ip);
     return redirect("/account?changed=notifications");
   }
   if (intent === "revoke-session") {
-    const parsed = parseForm(RevokeSessionSchema, form);
-    if (!parsed.ok) return parsed.response;
-    const revoked = await revokeOwnSession(auth, parsed.data.id, ip);
+    const submission = parseSubmission(form, RevokeSessionSchema);
+    if (submission.status !== "success") return rejected(submission);
+    const revoked = await revokeOwnSession(auth, submission.value.id, ip);
     if (!revoked) throw new Response("No such session.", { status: 404 });
     if (revoked.current) return redirect("/login", { headers: { "Set-Cookie": clearCookie() } });
     return redirect("/account?changed=session");
   }
-  return invalid({ intent: ["Unknown action."] }, formValues(form));
+  return rejected(parseSubmission(form, AccountIntentSchema));
 }
 
-type ActionResult = { ok: false; errors: Record<string, string[] | undefined>; values: Record<string, string | undefined> } | undefined;
-
-const inputClass = "mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950";
-
-function FieldError({ errors }: { errors?: string[] }) {
-  return errors?.length ? <p className="text-sm text-red-600 dark:text-red-400">{errors[0]}</p> : null;
-}
-
-function ChangePassword({ result }: { result: ActionResult }) {
+function ChangePassword({ result }: { result: unknown }) {
   const busy = useNavigation().formData?.get("intent") === "change-password";
-  const errors = result?.values.intent === "change-password" ? result.errors : {};
+  const [form, fields] = useSchemaForm(ChangePasswordSchema, { lastResult: resultFor(result, { intent: "change-password" }) });
   return (
-    <Form method="post" aria-label="Change password" className="max-w-sm space-y-3" noValidate>
+    <Form method="post" {...getFormProps(form)} aria-label="Change password" className="max-w-sm space-y-3">
       <input type="hidden" name="intent" value="change-password" />
-      <label className="block text-sm">
-        Current password
-        <input name="current" type="password" autoComplete="current-password" aria-invalid={errors.current ? true : undefined} className={inputClass} />
-      </label>
-      <FieldError errors={errors.current} />
-      <label className="block text-sm">
-        New password
-        <input name="newPassword" type="password" autoComplete="new-password" aria-invalid={errors.newPassword ? true : undefined} className={inputClass} />
-      </label>
-      <FieldError errors={errors.newPassword} />
-      <label className="block text-sm">
-        New password again
-        <input name="newConfirm" type="password" autoComplete="new-password" aria-invalid={errors.newConfirm ? true : undefined} className={inputClass} />
-      </label>
-      <FieldError errors={errors.newConfirm} />
-      <p className="text-xs text-slate-500">8 to 256 characters. Changing it signs out your other sessions.</p>
-      <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white hover:bg-blue-700 disabled:opacity-60">
+      <Field meta={fields.current} type="password" label="Current password" autoComplete="current-password" />
+      <Field
+        meta={fields.newPassword}
+        type="password"
+        label="New password"
+        autoComplete="new-password"
+        description={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters. Changing it signs out your other sessions.`}
+      />
+      <Field meta={fields.newConfirm} type="password" label="New password again" autoComplete="new-password" />
+      <Button size="lg" disabled={busy}>
         {busy ? "Changing…" : "Change password"}
-      </button>
+      </Button>
     </Form>
   );
 }
 
 export default function Account() {
   const { operator, sessions, notifications } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionResult;
+  const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const changed = params.get("changed");
   return (
@@ -109,17 +101,18 @@ export default function Account() {
           {operator.name} · {operator.email} · {operator.role}
         </p>
         {changed === "password" ? (
-          <p role="status" className="mt-2 text-sm text-green-700 dark:text-green-400">
+          <Banner tone="success" className="mt-2">
             Password changed. Your other sessions were signed out.
-          </p>
+          </Banner>
         ) : null}
         {changed === "session" ? (
-          <p role="status" className="mt-2 text-sm text-green-700 dark:text-green-400">
+          <Banner tone="success" className="mt-2">
             Session revoked.
-          </p>
+          </Banner>
         ) : null}
+        <ErrorBanner errors={formErrorsOf(result) ?? result?.error?.id ?? result?.error?.intent ?? undefined} className="mt-2" />
       </div>
-      <NotificationSettings prefs={notifications} saved={changed === "notifications"} />
+      <NotificationSettings prefs={notifications} saved={changed === "notifications"} result={resultFor(result, { intent: "notifications" })} />
       <div>
         <h2 className="mb-2 text-lg font-medium">Change password</h2>
         <ChangePassword result={result} />
@@ -127,29 +120,11 @@ export default function Account() {
       <div>
         <h2 className="mb-2 text-lg font-medium">Active sessions</h2>
         <div className="overflow-x-auto rounded-md border border-slate-200 dark:border-slate-800">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-300">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Signed in
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  IP
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Browser
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Expires if idle
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+          <Table caption="Active sessions">
+            <TableHead boxed columns={["Signed in", "IP", "Browser", "Expires if idle", ""]} />
             <tbody>
               {sessions.map((session) => (
-                <tr key={session.id} className="border-t border-slate-200 dark:border-slate-800" data-testid={session.current ? "current-session" : undefined}>
+                <Tr key={session.id} data-testid={session.current ? "current-session" : undefined}>
                   <td className="px-3 py-2">
                     {formatDateTime(session.createdAt)}
                     {session.current ? (
@@ -165,15 +140,15 @@ export default function Account() {
                     <Form method="post">
                       <input type="hidden" name="intent" value="revoke-session" />
                       <input type="hidden" name="id" value={session.id} />
-                      <button className="rounded border border-slate-300 px-2 py-1 text-xs dark:border-slate-700">
+                      <Button variant="secondary" size="sm">
                         {session.current ? "End this session" : "Revoke"}
-                      </button>
+                      </Button>
                     </Form>
                   </td>
-                </tr>
+                </Tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         </div>
       </div>
     </section>

@@ -1,21 +1,19 @@
 // Admin: FleetLM's agents, and whether each one's webhook goes through the Console's agent gate (which pauses
 // the AI while an operator holds a session, and lets operators stop a reply). Route through / undo.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Button } from "~/components/ui/button";
+import { Table, TableHead, Td, Tr } from "~/components/ui/table";
 import { consolePublicUrl, listAgentsWithGate, routeThroughConsole, undoRouting } from "~/agent-gate/gated-agents.server";
 import { clientIp } from "~/lib/client-ip.server";
-import { parseForm, readForm } from "~/lib/forms.server";
+import { AgentGateFormSchema } from "~/agent-gate/forms";
+import { formErrorsOf, parseSubmission } from "~/lib/forms";
+import { readForm, rejected } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Agents · FleetLM Console" }];
-
-const AgentGateForm = z.object({
-  intent: z.enum(["route", "undo"], { message: "Unknown action." }),
-  agentId: z.string().min(1, "Pick an agent").max(200),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "settings:manage");
@@ -25,12 +23,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requirePermission(request, "settings:manage");
-  const parsed = parseForm(AgentGateForm, await readForm(request));
-  if (!parsed.ok) return parsed.response;
-  const { intent, agentId } = parsed.data;
+  const submission = parseSubmission(await readForm(request), AgentGateFormSchema);
+  if (submission.status !== "success") return rejected(submission);
+  const { intent, agentId } = submission.value;
   const input = { agentId, actor: admin, ip: clientIp(context) };
   const outcome = intent === "route" ? await routeThroughConsole(input) : await undoRouting(input);
-  if (!outcome.ok) return data({ ok: false as const, agentId, error: outcome.reason }, { status: outcome.status });
+  if (!outcome.ok) return rejected(submission, { status: outcome.status, formErrors: [`${agentId}: ${outcome.reason}`] });
   throw redirect("/admin/agents");
 }
 
@@ -39,8 +37,8 @@ export default function AdminAgents() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
-  const failure = result && "error" in result ? result : null;
-  const fieldErrors = result && "errors" in result ? Object.values(result.errors).flat().join(" ") : null;
+  // One agent's refusal (FleetLM said no) or a malformed form: said once, above the list.
+  const failure = formErrorsOf(result) ?? Object.values(result?.error ?? {}).flat();
 
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-4">
@@ -54,9 +52,9 @@ export default function AdminAgents() {
         Routing an agent through the Console points its webhook in FleetLM at <span className="font-mono">{consoleUrl}/gate/agents/…</span>. The Console then
         forwards every call to the real agent, except while an operator holds the session: then the AI stays silent. Undo restores the original settings.
       </p>
-      {failure || fieldErrors ? (
+      {failure.length ? (
         <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
-          {failure ? `${failure.agentId}: ${failure.error}` : fieldErrors}
+          {failure.join(" ")}
         </p>
       ) : null}
       {!list.ok ? (
@@ -70,50 +68,45 @@ export default function AdminAgents() {
       ) : list.agents.length === 0 ? (
         <p className="text-sm text-slate-600">FleetLM has no agents.</p>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-2">Agent</th>
-              <th>Status</th>
-              <th>Real webhook</th>
-              <th>Through the Console</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+        <Table caption="Agents">
+          <TableHead columns={["Agent", "Status", "Real webhook", "Through the Console", ""]} />
           <tbody>
             {list.agents.map((agent) => (
-              <tr key={agent.id} className="border-t border-slate-200 dark:border-slate-800" data-testid={`agent-${agent.id}`}>
-                <td className="py-2">
+              <Tr key={agent.id} data-testid={`agent-${agent.id}`}>
+                <Td className="py-2">
                   <div className="font-medium">{agent.name}</div>
-                  <div className="font-mono text-xs text-slate-500">{agent.id}</div>
+                  <div className="font-mono text-xs text-slate-600 dark:text-slate-400">{agent.id}</div>
                   {agent.unanswerable ? (
                     <p role="note" data-testid="agent-unanswerable" className="mt-1 max-w-md text-xs text-amber-800 dark:text-amber-300">
                       {agent.unanswerable}
                     </p>
                   ) : null}
-                </td>
-                <td>{agent.status}</td>
-                <td className="break-all font-mono text-xs">{agent.realUrl}</td>
-                <td>{agent.gated ? agent.drifted ? <span className="text-amber-700">Yes, but FleetLM no longer points at the gate</span> : "Yes" : "No"}</td>
-                <td className="text-right">
+                </Td>
+                <Td className="py-2">{agent.status}</Td>
+                <Td className="break-all py-2 font-mono text-xs">{agent.realUrl}</Td>
+                <Td className="py-2">
+                  {agent.gated ? (
+                    agent.drifted ? (
+                      <span className="text-amber-700 dark:text-amber-300">Yes, but FleetLM no longer points at the gate</span>
+                    ) : (
+                      "Yes"
+                    )
+                  ) : (
+                    "No"
+                  )}
+                </Td>
+                <Td className="py-2 text-right">
                   <Form method="post">
                     <input type="hidden" name="agentId" value={agent.id} />
-                    <button
-                      name="intent"
-                      value={agent.gated ? "undo" : "route"}
-                      disabled={busy}
-                      className="rounded border border-slate-300 px-3 py-1 text-sm disabled:opacity-50 dark:border-slate-700"
-                    >
+                    <Button name="intent" value={agent.gated ? "undo" : "route"} variant="secondary" disabled={busy}>
                       {agent.gated ? "Undo" : "Route through Console"}
-                    </button>
+                    </Button>
                   </Form>
-                </td>
-              </tr>
+                </Td>
+              </Tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
     </div>
   );

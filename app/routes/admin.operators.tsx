@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { requirePermission } from "~/auth/guards.server";
@@ -15,10 +16,14 @@ import {
   useServerTable,
 } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ErrorBanner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { Field, SelectField } from "~/components/ui/field";
 import { deactivationWarning } from "~/operators/deactivation";
 import { clientIp } from "~/lib/client-ip.server";
-import { formValues, invalid, parseForm, readForm } from "~/lib/forms.server";
-import { isOperatorIntent, OperatorForms } from "~/operators/operator-forms.server";
+import { formErrorsOf, parseSubmission, resultFor, useSchemaForm } from "~/lib/forms";
+import { readForm, rejected } from "~/lib/forms.server";
+import { isOperatorIntent, OperatorForms, OperatorIntentSchema } from "~/operators/forms";
 import { listOperators } from "~/operators/operator-list.server";
 import { changeRole, createOperator, EmailTakenError, endSessionsOf, OperatorChangeError, resetPassword, setActive } from "~/operators/operators.server";
 
@@ -34,48 +39,36 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requirePermission(request, "operators:manage");
   const form = await readForm(request);
   const intent = form.get("intent");
-  if (!isOperatorIntent(intent)) return invalid({ intent: ["Unknown action."] }, formValues(form));
+  if (!isOperatorIntent(intent)) return rejected(parseSubmission(form, OperatorIntentSchema));
+  const submission = parseSubmission(form, OperatorForms[intent]);
+  if (submission.status !== "success") return rejected(submission);
   const ip = clientIp(context);
   const url = new URL(request.url);
   const back = redirect(url.pathname + url.search);
+  const value = submission.value;
   try {
-    switch (intent) {
-      case "create": {
-        const parsed = parseForm(OperatorForms.create, form);
-        if (!parsed.ok) return parsed.response;
-        await createOperator(parsed.data, admin, ip);
+    switch (value.intent) {
+      case "create":
+        await createOperator(value, admin, ip);
         return back;
-      }
-      case "change-role": {
-        const parsed = parseForm(OperatorForms["change-role"], form);
-        if (!parsed.ok) return parsed.response;
-        await changeRole(admin, parsed.data.id, parsed.data.role, ip);
+      case "change-role":
+        await changeRole(admin, value.id, value.role, ip);
         return back;
-      }
       case "deactivate":
-      case "reactivate": {
-        const parsed = parseForm(OperatorForms[intent], form);
-        if (!parsed.ok) return parsed.response;
-        await setActive(admin, parsed.data.id, intent === "reactivate", ip);
+      case "reactivate":
+        await setActive(admin, value.id, value.intent === "reactivate", ip);
         return back;
-      }
-      case "reset-password": {
-        const parsed = parseForm(OperatorForms["reset-password"], form);
-        if (!parsed.ok) return parsed.response;
-        await resetPassword(admin, parsed.data.id, parsed.data.newPassword, ip);
+      case "reset-password":
+        await resetPassword(admin, value.id, value.newPassword, ip);
         return back;
-      }
-      case "end-sessions": {
-        const parsed = parseForm(OperatorForms["end-sessions"], form);
-        if (!parsed.ok) return parsed.response;
-        await endSessionsOf(admin, parsed.data.id, ip);
+      case "end-sessions":
+        await endSessionsOf(admin, value.id, ip);
         return back;
-      }
     }
   } catch (error) {
-    if (error instanceof EmailTakenError) return invalid({ email: [error.message] }, formValues(form));
+    if (error instanceof EmailTakenError) return rejected(submission, { fieldErrors: { email: [error.message] } });
     if (error instanceof OperatorChangeError) {
-      if (error.status === 409) return data({ ok: false as const, errors: { form: [error.message] }, values: formValues(form) }, { status: 409 });
+      if (error.status === 409) return rejected(submission, { status: 409, formErrors: [error.message] });
       throw new Response(error.message, { status: error.status });
     }
     throw error;
@@ -83,59 +76,50 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 type Row = Awaited<ReturnType<typeof loader>>["operators"][number];
-type ActionResult = { ok: false; errors: Record<string, string[] | undefined>; values: Record<string, string | undefined> } | undefined;
 
 const column = createColumnHelper<Row>();
-const inputClass = "mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
-const buttonClass = "rounded bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-60";
 const ROLE_OPTIONS = [
   { value: "admin", label: "Admin" },
   { value: "operator", label: "Operator" },
   { value: "auditor", label: "Auditor" },
 ];
 
-function FieldError({ errors }: { errors?: string[] }) {
-  return errors?.length ? <p className="text-xs text-red-600 dark:text-red-400">{errors[0]}</p> : null;
-}
-
-/** Errors of the form that was sent for this row (and intent), if any. */
-function rowErrors(result: ActionResult, id: string, intent: string) {
-  if (!result || result.values.id !== id || result.values.intent !== intent) return undefined;
-  return result.errors;
-}
-
-function RowActions({ row, meId, result }: { row: Row; meId: string; result: ActionResult }) {
-  if (row.id === meId) return <span className="text-xs text-slate-500">This is you</span>;
-  const roleErrors = rowErrors(result, row.id, "change-role");
-  const resetErrors = rowErrors(result, row.id, "reset-password");
+function ChangeRoleForm({ row, result }: { row: Row; result: unknown }) {
+  const [form, fields] = useSchemaForm(OperatorForms["change-role"], {
+    lastResult: resultFor(result, { intent: "change-role", id: row.id }),
+    defaultValue: { role: row.role },
+  });
   return (
-    <DataTableRowActions label={`Actions for ${row.email}`} open={Boolean(roleErrors ?? resetErrors)}>
-      <Form method="post" className="flex items-end gap-2">
-        <input type="hidden" name="intent" value="change-role" />
-        <input type="hidden" name="id" value={row.id} />
-        <label className="flex-1 text-xs">
-          Role
-          <select name="role" defaultValue={row.role} className={inputClass} aria-label={`Role of ${row.email}`}>
-            {ROLE_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button className={buttonClass}>Change role</button>
-      </Form>
-      <FieldError errors={roleErrors?.role} />
-      <Form method="post" className="flex items-end gap-2">
-        <input type="hidden" name="intent" value="reset-password" />
-        <input type="hidden" name="id" value={row.id} />
-        <label className="flex-1 text-xs">
-          New password
-          <input name="newPassword" type="password" autoComplete="new-password" minLength={8} maxLength={256} required className={inputClass} />
-        </label>
-        <button className={buttonClass}>Reset password</button>
-      </Form>
-      <FieldError errors={resetErrors?.newPassword} />
+    <Form method="post" {...getFormProps(form)} className="flex items-end gap-2">
+      <input type="hidden" name="intent" value="change-role" />
+      <input type="hidden" name="id" value={row.id} />
+      <SelectField meta={fields.role} label="Role" aria-label={`Role of ${row.email}`} options={ROLE_OPTIONS} density="sm" className="flex-1" />
+      <Button>Change role</Button>
+    </Form>
+  );
+}
+
+function ResetPasswordForm({ row, result }: { row: Row; result: unknown }) {
+  const [form, fields] = useSchemaForm(OperatorForms["reset-password"], {
+    lastResult: resultFor(result, { intent: "reset-password", id: row.id }),
+  });
+  return (
+    <Form method="post" {...getFormProps(form)} className="flex items-end gap-2">
+      <input type="hidden" name="intent" value="reset-password" />
+      <input type="hidden" name="id" value={row.id} />
+      <Field meta={fields.newPassword} type="password" label="New password" autoComplete="new-password" density="sm" className="flex-1" />
+      <Button>Reset password</Button>
+    </Form>
+  );
+}
+
+function RowActions({ row, meId, result }: { row: Row; meId: string; result: unknown }) {
+  if (row.id === meId) return <span className="text-xs text-slate-600 dark:text-slate-400">This is you</span>;
+  const mine = Boolean(resultFor(result, { intent: "change-role", id: row.id }) ?? resultFor(result, { intent: "reset-password", id: row.id }));
+  return (
+    <DataTableRowActions label={`Actions for ${row.email}`} open={mine}>
+      <ChangeRoleForm row={row} result={result} />
+      <ResetPasswordForm row={row} result={result} />
       <div className="flex gap-2">
         <Form
           method="post"
@@ -146,65 +130,36 @@ function RowActions({ row, meId, result }: { row: Row; meId: string; result: Act
         >
           <input type="hidden" name="intent" value={row.active ? "deactivate" : "reactivate"} />
           <input type="hidden" name="id" value={row.id} />
-          <button className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">{row.active ? "Deactivate" : "Reactivate"}</button>
+          <Button variant="secondary">{row.active ? "Deactivate" : "Reactivate"}</Button>
         </Form>
         <Form method="post">
           <input type="hidden" name="intent" value="end-sessions" />
           <input type="hidden" name="id" value={row.id} />
-          <button disabled={row.sessions === 0} className="rounded border border-slate-300 px-3 py-1 text-sm disabled:opacity-50 dark:border-slate-700">
+          <Button variant="secondary" disabled={row.sessions === 0}>
             End sessions
-          </button>
+          </Button>
         </Form>
       </div>
     </DataTableRowActions>
   );
 }
 
-function CreateOperator({ result }: { result: ActionResult }) {
+function CreateOperator({ result }: { result: unknown }) {
   const busy = useNavigation().formData?.get("intent") === "create";
-  const mine = result?.values.intent === "create" ? result : undefined;
-  const errors = mine?.errors ?? {};
+  const lastResult = resultFor(result, { intent: "create" });
+  const [form, fields] = useSchemaForm(OperatorForms.create, { lastResult, defaultValue: { role: "operator" } });
   return (
-    <details open={Boolean(mine)} className="mb-4 rounded-md border border-slate-200 p-3 dark:border-slate-800">
+    <details open={Boolean(lastResult)} className="mb-4 rounded-md border border-slate-200 p-3 dark:border-slate-800">
       <summary className="cursor-pointer font-medium">New operator</summary>
-      <Form method="post" aria-label="New operator" className="mt-3 grid gap-3 sm:grid-cols-5 sm:items-end" noValidate>
+      <Form method="post" {...getFormProps(form)} aria-label="New operator" className="mt-3 grid gap-3 sm:grid-cols-5 sm:items-start">
         <input type="hidden" name="intent" value="create" />
-        <label className="text-sm">
-          E-mail
-          <input
-            name="email"
-            type="email"
-            autoComplete="off"
-            defaultValue={mine?.values.email ?? ""}
-            aria-invalid={errors.email ? true : undefined}
-            className={inputClass}
-          />
-          <FieldError errors={errors.email} />
-        </label>
-        <label className="text-sm">
-          Name
-          <input name="name" defaultValue={mine?.values.name ?? ""} aria-invalid={errors.name ? true : undefined} className={inputClass} />
-          <FieldError errors={errors.name} />
-        </label>
-        <label className="text-sm">
-          Role
-          <select name="role" defaultValue={mine?.values.role ?? "operator"} className={inputClass}>
-            {ROLE_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-          <FieldError errors={errors.role} />
-        </label>
-        <label className="text-sm">
-          Initial password
-          <input name="password" type="password" autoComplete="new-password" aria-invalid={errors.password ? true : undefined} className={inputClass} />
-          <FieldError errors={errors.password} />
-        </label>
-        <button disabled={busy} className={buttonClass}>
+        <Field meta={fields.email} type="email" label="E-mail" autoComplete="off" density="sm" />
+        <Field meta={fields.name} label="Name" density="sm" />
+        <SelectField meta={fields.role} label="Role" options={ROLE_OPTIONS} density="sm" />
+        <Field meta={fields.password} type="password" label="Initial password" autoComplete="new-password" density="sm" />
+        <Button disabled={busy} className="sm:mt-5">
           {busy ? "Creating…" : "Create operator"}
-        </button>
+        </Button>
       </Form>
     </details>
   );
@@ -212,7 +167,7 @@ function CreateOperator({ result }: { result: ActionResult }) {
 
 export default function Operators() {
   const { operators, table: state, meId } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionResult;
+  const result = useActionData<typeof action>();
   const columns = [
     column.accessor("email", { header: ({ column }) => <DataTableColumnHeader column={column} title="E-mail" /> }),
     column.accessor("name", { header: ({ column }) => <DataTableColumnHeader column={column} title="Name" /> }),
@@ -236,16 +191,14 @@ export default function Operators() {
     }),
   ];
   const table = useServerTable({ data: operators, columns, state, getRowId: (row) => row.id });
-  const formError = result && result.values.intent !== "create" ? (result.errors.form ?? result.errors.intent ?? result.errors.id) : undefined;
+  // A refusal of a row's action (your own role, an unknown intent) is said above the table.
+  const sent = result && typeof result === "object" && "initialValue" in result ? (result.initialValue as Record<string, unknown> | null) : null;
+  const formError = sent?.intent === "create" ? undefined : (formErrorsOf(result) ?? result?.error?.intent ?? result?.error?.id ?? undefined);
   return (
     <section>
       <h1 className="mb-3 text-xl font-semibold">Operators</h1>
       <CreateOperator result={result} />
-      {formError ? (
-        <p role="alert" className="mb-2 text-sm text-red-600">
-          {formError[0]}
-        </p>
-      ) : null}
+      <ErrorBanner errors={formError} className="mb-2" />
       <DataTableToolbar
         fields={["q"]}
         filterKeys={["q", "role", "status"]}

@@ -2,25 +2,22 @@
 // reply (1–3). The queue's items are fixed when it is built; "Add new replies" tops it up from the filter.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ErrorBanner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { Field, FieldError, SelectField } from "~/components/ui/field";
+import { EmptyRow, Table, TableHead, Td, Tr } from "~/components/ui/table";
 import { activeOperators } from "~/operators/operators.server";
 import { clientIp } from "~/lib/client-ip.server";
-import { invalid, parseForm, readForm } from "~/lib/forms.server";
+import { formErrorsOf, parseSubmission, resultFor, useSchemaForm } from "~/lib/forms";
+import { readForm, rejected } from "~/lib/forms.server";
 import { reviewedAgents } from "~/reviews/queue.server";
-import {
-  createQueue,
-  fillQueue,
-  getQueue,
-  listQueues,
-  queueProgress,
-  QueueBuildFiltersSchema,
-  QueueFormSchema,
-  QueueInputError,
-} from "~/reviews/queues/queues.server";
+import { createQueue, fillQueue, getQueue, listQueues, queueProgress, QueueBuildFiltersSchema, QueueInputError } from "~/reviews/queues/queues.server";
+import { CreateQueueFormSchema, FillQueueFormSchema, QueueIntentSchema } from "~/reviews/queues/forms";
 import { currentScoreConfigs } from "~/reviews/scores/score-configs.server";
 
 export const meta: MetaFunction = () => [{ title: "Review queues · FleetLM Console" }];
@@ -31,9 +28,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const withProgress = await Promise.all(queues.map(async (q) => ({ ...q, progress: await queueProgress(q, me) })));
   return { queues: withProgress, configs, agents, people };
 }
-
-const IntentSchema = z.object({ intent: z.enum(["create", "fill"]) });
-const IdSchema = z.object({ queueId: z.string().min(1).max(64) });
 
 function filtersFrom(form: FormData) {
   const raw: Record<string, string> = {};
@@ -47,104 +41,88 @@ function filtersFrom(form: FormData) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requirePermission(request, "reviews:manage");
   const form = await readForm(request);
-  const intent = parseForm(IntentSchema, form);
-  if (!intent.ok) return intent.response;
+  const intent = parseSubmission(form, QueueIntentSchema);
+  if (intent.status !== "success") return rejected(intent);
   const ip = clientIp(context);
-  if (intent.data.intent === "fill") {
-    const id = parseForm(IdSchema, form);
-    if (!id.ok) return id.response;
-    const queue = await getQueue(id.data.queueId);
+  if (intent.value.intent === "fill") {
+    const submission = parseSubmission(form, FillQueueFormSchema);
+    if (submission.status !== "success") return rejected(submission);
+    const queue = await getQueue(submission.value.queueId);
     if (!queue) throw new Response("No such queue.", { status: 404 });
     const filled = await fillQueue(queue.id, queue.filters);
     await audit({ actor: me, action: "review_queue.fill", targetType: "review_queue", targetId: queue.id, details: filled, ip });
     throw redirect("/admin/review-queues");
   }
-  const parsed = parseForm(QueueFormSchema, form);
-  if (!parsed.ok) return parsed.response;
+  const submission = parseSubmission(form, CreateQueueFormSchema);
+  if (submission.status !== "success") return rejected(submission);
   try {
-    const queue = await createQueue(me, parsed.data, filtersFrom(form), ip);
+    const { intent: _intent, ...input } = submission.value;
+    const queue = await createQueue(me, input, filtersFrom(form), ip);
     throw redirect(`/reviews/queues/${queue.id}`);
   } catch (error) {
-    if (error instanceof QueueInputError) return invalid(error.errors, Object.fromEntries([...form].map(([k, v]) => [k, String(v)])));
+    if (error instanceof QueueInputError) return rejected(submission, { fieldErrors: error.errors });
     throw error;
   }
 }
 
+// The reply filters beside the queue fields are plain controls: QueueBuildFiltersSchema reads them leniently.
 const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
 
 export default function AdminReviewQueues() {
   const { queues, configs, agents, people } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const errors = (result && "errors" in result ? result.errors : {}) as Record<string, string[] | undefined>;
-  const values = (result && "values" in result ? result.values : {}) as Record<string, string | undefined>;
-  const err = (name: string) =>
-    errors[name] ? (
-      <span className="text-xs text-red-600" role="alert">
-        {errors[name]!.join(" ")}
-      </span>
-    ) : null;
+  const lastResult = resultFor(result, { intent: "create" });
+  const values = (lastResult?.initialValue ?? {}) as Record<string, string | undefined>;
+  const [form, fields] = useSchemaForm(CreateQueueFormSchema, { lastResult, defaultValue: { reviewsNeeded: "1", reserveMinutes: "15" } });
   return (
     <div className="max-w-4xl space-y-4">
       <h1 className="text-xl font-semibold">Review queues</h1>
-      <table className="w-full text-sm" data-testid="queue-table">
-        <thead>
-          <tr className="text-left text-slate-500">
-            <th className="py-1">Queue</th>
-            <th>Items</th>
-            <th>Reviews needed</th>
-            <th>Done / remaining</th>
-            <th />
-          </tr>
-        </thead>
+      <ErrorBanner errors={formErrorsOf(result) ?? result?.error?.intent ?? result?.error?.queueId ?? undefined} />
+      <Table caption="Review queues" data-testid="queue-table">
+        <TableHead columns={["Queue", "Items", "Reviews needed", "Done / remaining", ""]} />
         <tbody>
           {queues.map((q) => (
-            <tr key={q.id} className="border-t border-slate-200 dark:border-slate-800">
-              <td className="py-1">
+            <Tr key={q.id}>
+              <Td>
                 <Link to={`/reviews/queues/${q.id}`} className="text-blue-700 underline dark:text-blue-300">
                   {q.name}
                 </Link>
-              </td>
-              <td>{q.progress.items}</td>
-              <td>{q.reviewsNeeded}</td>
-              <td>
+              </Td>
+              <Td>{q.progress.items}</Td>
+              <Td>{q.reviewsNeeded}</Td>
+              <Td>
                 {q.progress.reviewsDone} / {q.progress.remaining}
-              </td>
-              <td className="flex gap-2 py-1">
+              </Td>
+              <Td className="flex gap-2">
                 <Link to={`/reviews/queues/${q.id}/agreement`} className="text-blue-700 underline dark:text-blue-300">
                   Agreement
                 </Link>
                 <Form method="post">
                   <input type="hidden" name="intent" value="fill" />
                   <input type="hidden" name="queueId" value={q.id} />
-                  <button className="underline">Add new replies</button>
+                  <Button variant="ghost" size="sm" className="px-0 py-0 text-sm">
+                    Add new replies
+                  </Button>
                 </Form>
-              </td>
-            </tr>
+              </Td>
+            </Tr>
           ))}
-          {queues.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="py-2 text-slate-500">
-                No queues yet.
-              </td>
-            </tr>
-          ) : null}
+          {queues.length === 0 ? <EmptyRow colSpan={5}>No queues yet.</EmptyRow> : null}
         </tbody>
-      </table>
+      </Table>
 
-      <Form method="post" className="space-y-3 rounded border border-slate-200 p-3 text-sm dark:border-slate-800" aria-label="New queue">
+      <Form
+        method="post"
+        {...getFormProps(form)}
+        className="space-y-3 rounded border border-slate-200 p-3 text-sm dark:border-slate-800"
+        aria-label="New queue"
+      >
         <h2 className="font-semibold">New queue</h2>
         <input type="hidden" name="intent" value="create" />
         <div className="grid gap-2 md:grid-cols-2">
-          <label className="flex flex-col">
-            Name
-            <input name="name" defaultValue={values.name} className={input} />
-            {err("name")}
-          </label>
-          <label className="flex flex-col">
-            Description
-            <input name="description" defaultValue={values.description} className={input} />
-          </label>
+          <Field meta={fields.name} label="Name" density="sm" />
+          <Field meta={fields.description} label="Description" density="sm" />
         </div>
         <fieldset className="grid gap-2 md:grid-cols-4">
           <legend className="mb-1 font-medium">Replies</legend>
@@ -222,7 +200,7 @@ export default function AdminReviewQueues() {
               </Link>
             ) : null}
           </div>
-          {err("scoreKeys")}
+          <FieldError meta={fields.scoreKeys} />
         </fieldset>
         <div className="grid gap-2 md:grid-cols-3">
           <label className="flex flex-col">
@@ -234,26 +212,14 @@ export default function AdminReviewQueues() {
                 </option>
               ))}
             </select>
-            {err("reviewerIds")}
+            <FieldError meta={fields.reviewerIds} />
           </label>
-          <label className="flex flex-col">
-            Reviews per reply
-            <select name="reviewsNeeded" defaultValue={values.reviewsNeeded ?? "1"} className={input}>
-              <option>1</option>
-              <option>2</option>
-              <option>3</option>
-            </select>
-            {err("reviewsNeeded")}
-          </label>
-          <label className="flex flex-col">
-            Reserve an open item for (minutes)
-            <input name="reserveMinutes" type="number" min={1} max={240} defaultValue={values.reserveMinutes ?? "15"} className={input} />
-            {err("reserveMinutes")}
-          </label>
+          <SelectField meta={fields.reviewsNeeded} label="Reviews per reply" density="sm" options={["1", "2", "3"].map((n) => ({ value: n, label: n }))} />
+          <Field meta={fields.reserveMinutes} type="number" label="Reserve an open item for (minutes)" density="sm" />
         </div>
-        <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+        <Button size="lg" disabled={busy}>
           Build queue
-        </button>
+        </Button>
       </Form>
     </div>
   );

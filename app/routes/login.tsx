@@ -1,13 +1,19 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
+import { redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { getAuth } from "~/auth/guards.server";
-import { LoginSchema, signIn } from "~/auth/sign-in.server";
+import { LoginSchema } from "~/auth/login-form";
+import { signIn } from "~/auth/sign-in.server";
 import { readSessionToken } from "~/auth/lucia.server";
 import { passRetryAfter, retryAfterSeconds } from "~/auth/throttle.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ErrorBanner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { Field } from "~/components/ui/field";
 import { clientIp } from "~/lib/client-ip.server";
-import { parseForm, readForm } from "~/lib/forms.server";
+import { parseSubmission, useSchemaForm } from "~/lib/forms";
+import { readForm, rejected } from "~/lib/forms.server";
 import { safeRedirect } from "~/lib/safe-redirect.server";
 import { assertSameOrigin } from "~/security/origin.server";
 
@@ -23,9 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
-  const parsed = parseForm(LoginSchema, await readForm(request));
-  if (!parsed.ok) return parsed.response;
-  const { email, password, redirectTo } = parsed.data;
+  const submission = parseSubmission(await readForm(request), LoginSchema);
+  if (submission.status !== "success") return rejected(submission);
+  const { email, password, redirectTo } = submission.value;
   const result = await signIn({
     email,
     password,
@@ -36,57 +42,32 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok && "retryAfterMs" in result) {
     // Answered on the form (not an error page), with Retry-After kept by `headers` above.
     const seconds = retryAfterSeconds(result.retryAfterMs);
-    return data(
-      { ok: false as const, errors: { form: [`Too many sign-in attempts. Try again in ${seconds} s.`] }, values: { email } },
-      { status: 429, headers: { "Retry-After": String(seconds) } },
-    );
+    return rejected(submission, {
+      status: 429,
+      headers: { "Retry-After": String(seconds) },
+      formErrors: [`Too many sign-in attempts. Try again in ${seconds} s.`],
+    });
   }
-  if (!result.ok) return data({ ok: false as const, errors: { form: [result.error] }, values: { email } }, { status: 400 });
+  if (!result.ok) return rejected(submission, { formErrors: [result.error] });
   throw redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function Login() {
-  const actionData = useActionData<typeof action>();
+  const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
-  const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
+  const [form, fields] = useSchemaForm(LoginSchema, { lastResult: result });
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <h1 className="text-xl font-semibold">Sign in to FleetLM Console</h1>
-      <Form method="post" className="mt-4 space-y-3" noValidate>
+      <Form method="post" {...getFormProps(form)} className="mt-4 space-y-3">
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-        <label className="block text-sm">
-          E-mail
-          <input
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            defaultValue={actionData?.values?.email ?? ""}
-            aria-invalid={errors.email ? true : undefined}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
-          />
-        </label>
-        {errors.email ? <p className="text-sm text-red-600">{errors.email[0]}</p> : null}
-        <label className="block text-sm">
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
-          />
-        </label>
-        {errors.password ? <p className="text-sm text-red-600">{errors.password[0]}</p> : null}
-        {errors.form ? (
-          <p role="alert" className="text-sm text-red-600">
-            {errors.form[0]}
-          </p>
-        ) : null}
-        <button disabled={busy} className="w-full rounded bg-blue-600 px-3 py-2 font-medium text-white hover:bg-blue-700 disabled:opacity-60">
+        <Field meta={fields.email} type="email" label="E-mail" autoComplete="username" />
+        <Field meta={fields.password} type="password" label="Password" autoComplete="current-password" />
+        <ErrorBanner errors={form.errors} id={form.errorId} />
+        <Button size="lg" disabled={busy} className="w-full">
           {busy ? "Signing in…" : "Sign in"}
-        </button>
+        </Button>
       </Form>
     </main>
   );

@@ -7,44 +7,21 @@ import type { Actor } from "~/auth/actor";
 import { db } from "~/db.server";
 import { slot } from "~/lib/singleton.server";
 import { DEFAULT_JOIN_LEAVE, type JoinLeave } from "./join-leave";
+import { JoinLeaveKind, JoinLeaveTemplate } from "./forms";
 
 export const JOIN_LEAVE_KEY = "join_leave";
 /** What the Console's own notices carry in metadata, so the Console (and the user's app) can tell them apart. */
 export const CONSOLE_NOTICE_SOURCE = "console";
 
-const Template = z
-  .string()
-  .trim()
-  .min(1, "Write the message")
-  .max(200, "At most 200 characters")
-  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), "No control characters");
-
 export const JoinLeaveSchema = z.object({
   enabled: z.boolean(),
-  // The user's app decides how to show it: an assistant-kind message would read as an AI reply, so not that one.
-  kind: z
-    .string()
-    .trim()
-    .regex(/^[a-z][a-z0-9_.-]{0,39}$/, "A kind is 1–40 lower-case letters, digits, _ . or -, starting with a letter")
-    .refine((kind) => kind !== "assistant", "Not assistant: the user's app would show it as an AI reply"),
-  join: Template,
-  leave: Template,
+  kind: JoinLeaveKind,
+  join: JoinLeaveTemplate,
+  leave: JoinLeaveTemplate,
 });
 export type { JoinLeave };
 
 export { DEFAULT_JOIN_LEAVE };
-
-/** The admin form: a checkbox for `enabled`, the rest as text. */
-export const JoinLeaveFormSchema = z.object({
-  intent: z.literal("join-leave"),
-  enabled: z
-    .union([z.literal("on"), z.literal("")])
-    .optional()
-    .transform((value) => value === "on"),
-  kind: JoinLeaveSchema.shape.kind,
-  join: Template,
-  leave: Template,
-});
 
 const CACHE_MS = 1_000;
 const cache = slot<{ value: JoinLeave; at: number }>("joinLeave");

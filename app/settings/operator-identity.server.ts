@@ -1,14 +1,14 @@
 // What the end user's app receives about the person behind an operator-written message (ADR 120). FleetLM hands
 // message metadata to the user's SDK unchanged, so every field here is visible to the user: admins choose
 // `none`, `display-name` (the default) or `full`. Stored in ConsoleSetting; read on every send (cached briefly).
-import { z } from "zod";
+import { type z } from "zod";
 import { audit } from "~/audit/audit.server";
 import type { Actor } from "~/auth/actor";
 import { db } from "~/db.server";
 import { slot } from "~/lib/singleton.server";
+import { OperatorIdentitySchema } from "./forms";
 
 export const OPERATOR_IDENTITY_KEY = "operator_identity";
-export const OperatorIdentitySchema = z.enum(["none", "display-name", "full"], { message: "Pick none, display name only, or full" });
 export type OperatorIdentity = z.infer<typeof OperatorIdentitySchema>;
 export const DEFAULT_OPERATOR_IDENTITY: OperatorIdentity = "display-name";
 

@@ -1,17 +1,13 @@
 // Canned replies: a small admin-kept list of texts an operator can drop into the composer with "/".
-import { z } from "zod";
+import type { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import type { Actor } from "./takeover.server";
-import { BODY_MAX } from "./schemas";
+import type { CannedReplySchema } from "./canned-reply-forms";
 import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export const CANNED_LIMIT = 200;
 
-export const CannedReplySchema = z.object({
-  title: z.string().trim().min(1, "Give it a title").max(80, "At most 80 characters"),
-  body: z.string().trim().min(1, "Write the reply").max(BODY_MAX, `At most ${BODY_MAX} characters`),
-});
 export type CannedReplyInput = z.infer<typeof CannedReplySchema>;
 export type CannedReplyView = { id: string; title: string; body: string };
 

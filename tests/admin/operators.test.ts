@@ -16,7 +16,8 @@ type ListBody = {
   operators: { id: string; email: string; role: string; active: boolean; sessions: number }[];
   table: { total: number; page: number; pageSize: number };
 };
-type ErrorBody = { ok: false; errors: Record<string, string[]>; values: Record<string, string> };
+// conform's reply (ADR 190): field errors by name, form errors under "", what was typed minus passwords.
+type ErrorBody = { status: "error"; error: Record<string, string[]>; initialValue: Record<string, string> };
 
 const uniqueEmail = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@example.test`;
 const auditsBy = async (actorId: string) => (await db()).auditEvent.findMany({ where: { actorId }, orderBy: { id: "asc" } });
@@ -88,9 +89,9 @@ describe("creating an operator", () => {
     const res = await post(admin, form);
     expect(res.status).toBe(400);
     const body = res.body as ErrorBody;
-    expect(body.errors[field]).toContain(message);
-    expect(body.values).not.toHaveProperty("password"); // typed values come back, passwords never do
-    expect(body.values.intent).toBe("create");
+    expect(body.error[field]).toContain(message);
+    expect(body.initialValue).not.toHaveProperty("password"); // typed values come back, passwords never do
+    expect(body.initialValue.intent).toBe("create");
     expect(await prisma.operator.count({ where: { email: form.email } })).toBe(before.operators);
     expect((await auditsBy(admin.id)).length).toBe(before.audits);
   });
@@ -100,7 +101,7 @@ describe("creating an operator", () => {
     const existing = await makeOperator("operator");
     const res = await post(admin, { intent: "create", email: existing.email, name: "Dup", role: "operator", password: "long enough" });
     expect(res.status).toBe(400);
-    expect((res.body as ErrorBody).errors.email[0]).toMatch(/already exists/);
+    expect((res.body as ErrorBody).error.email[0]).toMatch(/already exists/);
     expect(await (await db()).operator.count({ where: { email: existing.email } })).toBe(1);
   });
 
@@ -108,7 +109,7 @@ describe("creating an operator", () => {
     const admin = await makeOperator("admin");
     const res = await post(admin, { intent: "drop-table" });
     expect(res.status).toBe(400);
-    expect((res.body as ErrorBody).errors.intent).toEqual(["Unknown action."]);
+    expect((res.body as ErrorBody).error.intent).toEqual(["Unknown action."]);
   });
 });
 
@@ -136,7 +137,7 @@ describe("changing roles and deactivating", () => {
     const op = await makeOperator("operator");
     const res = await post(admin, { intent: "change-role", id: op.id, role: "superuser" });
     expect(res.status).toBe(400);
-    expect((res.body as ErrorBody).errors.role).toEqual(["Pick admin, operator or auditor"]);
+    expect((res.body as ErrorBody).error.role).toEqual(["Pick admin, operator or auditor"]);
     expect((await (await db()).operator.findUniqueOrThrow({ where: { id: op.id } })).role).toBe("operator");
     expect(await auditsBy(admin.id)).toHaveLength(0);
   });
@@ -145,7 +146,7 @@ describe("changing roles and deactivating", () => {
     const admin = await makeOperator("admin");
     const demote = await post(admin, { intent: "change-role", id: admin.id, role: "operator" });
     expect(demote.status).toBe(409);
-    expect((demote.body as ErrorBody).errors.form[0]).toMatch(/own role/);
+    expect((demote.body as ErrorBody).error[""][0]).toMatch(/own role/);
     const deactivate = await post(admin, { intent: "deactivate", id: admin.id });
     expect(deactivate.status).toBe(409);
     const me = await (await db()).operator.findUniqueOrThrow({ where: { id: admin.id } });
@@ -218,7 +219,7 @@ describe("resetting a password and ending sessions", () => {
     const op = await makeOperator("operator");
     const res = await post(admin, { intent: "reset-password", id: op.id, newPassword: "short" });
     expect(res.status).toBe(400);
-    expect((res.body as ErrorBody).errors.newPassword).toEqual(["At least 8 characters"]);
+    expect((res.body as ErrorBody).error.newPassword).toEqual(["At least 8 characters"]);
     const row = await (await db()).operator.findUniqueOrThrow({ where: { id: op.id } });
     expect(await verifyPassword(row.passwordHash, op.password)).toBe(true);
     expect(await (await db()).authSession.count({ where: { operatorId: op.id } })).toBe(1);

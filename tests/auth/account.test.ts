@@ -10,7 +10,8 @@ const post = (as: TestOperator, form: Record<string, string>) => call(() => acti
 const view = (as: TestOperator) => call(() => loader({ request: request("/account", { as }), params: {}, context: {} }));
 
 type Sessions = { sessions: { id: string; current: boolean; ip: string | null; userAgent: string | null; createdAt: Date; expiresAt: Date }[] };
-type ErrorBody = { ok: false; errors: Record<string, string[]>; values: Record<string, string> };
+// conform's reply (ADR 190): field errors by name, form errors under "", what was typed minus passwords.
+type ErrorBody = { status: "error"; error: Record<string, string[]>; initialValue: Record<string, string> };
 
 async function anotherSession(op: TestOperator, attributes: { ip?: string; userAgent?: string } = {}) {
   const session = await lucia().createSession(op.id, { createdAt: new Date(), ...attributes });
@@ -69,7 +70,7 @@ describe("account: my sessions", () => {
     const op = await makeOperator("operator");
     const res = await post(op, { intent: "revoke-session", id: "../../etc" });
     expect(res.status).toBe(400);
-    expect((res.body as ErrorBody).errors.id).toEqual(["Not a session id"]);
+    expect((res.body as ErrorBody).error.id).toEqual(["Not a session id"]);
   });
 });
 
@@ -101,8 +102,8 @@ describe("account: change password", () => {
     const res = await post(op, form);
     expect(res.status).toBe(400);
     const body = res.body as ErrorBody;
-    expect(body.errors[field]).toContain(message);
-    expect(Object.keys(body.values)).toEqual(["intent"]); // no password comes back
+    expect(body.error[field]).toContain(message);
+    expect(Object.keys(body.initialValue)).toEqual(["intent"]); // no password comes back
     expect(await passwordOf(op)).toBe(before);
     expect(await (await db()).authSession.findUnique({ where: { id: hashToken(other.token) } })).not.toBeNull();
   });

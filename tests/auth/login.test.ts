@@ -98,9 +98,10 @@ describe("sign-in", () => {
       expect(res.status).toBe(400);
       expect(res.headers.get("set-cookie")).toBeNull();
     }
-    expect(wrong.body).toEqual({ ok: false, errors: { form: [GENERIC_LOGIN_ERROR] }, values: { email: op.email } });
-    expect((unknown.body as { errors: unknown }).errors).toEqual({ form: [GENERIC_LOGIN_ERROR] });
-    expect((inactive.body as { errors: unknown }).errors).toEqual({ form: [GENERIC_LOGIN_ERROR] });
+    expect(wrong.body).toMatchObject({ status: "error", error: { "": [GENERIC_LOGIN_ERROR] }, initialValue: { email: op.email } });
+    expect((wrong.body as { initialValue: object }).initialValue).not.toHaveProperty("password");
+    expect((unknown.body as { error: unknown }).error).toEqual({ "": [GENERIC_LOGIN_ERROR] });
+    expect((inactive.body as { error: unknown }).error).toEqual({ "": [GENERIC_LOGIN_ERROR] });
   });
 
   it("accepts a 256-character password whole and never truncates it (its 255-character prefix fails)", async () => {
@@ -113,7 +114,7 @@ describe("sign-in", () => {
     expect(whole.status).toBe(302);
     const tooLong = await login({ email, password: `${password}x` });
     expect(tooLong.status).toBe(400);
-    expect((tooLong.body as { errors: Record<string, string[]> }).errors.password).toEqual(["At most 256 characters"]);
+    expect((tooLong.body as { error: Record<string, string[]> }).error.password).toEqual(["At most 256 characters"]);
   });
 
   it("validates the form: 400 with field errors and no session written", async () => {
@@ -121,7 +122,7 @@ describe("sign-in", () => {
     const before = await prisma.authSession.count({ where: { operator: { email: "not-an-email" } } });
     const res = await login({ email: "not-an-email", password: "" });
     expect(res.status).toBe(400);
-    const errors = (res.body as { errors: Record<string, string[]> }).errors;
+    const errors = (res.body as { error: Record<string, string[]> }).error;
     expect(errors.email).toEqual(["Enter a valid e-mail address"]);
     expect(errors.password).toEqual(["Enter your password"]);
     expect(await prisma.authSession.count({ where: { operator: { email: "not-an-email" } } })).toBe(before);

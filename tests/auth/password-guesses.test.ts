@@ -33,7 +33,7 @@ describe("the Account page's current password", () => {
     const seconds = Number(refused.headers.get("retry-after"));
     expect(seconds).toBeGreaterThan(0);
     expect(seconds).toBeLessThanOrEqual(15 * 60);
-    expect((refused.body as { errors: Record<string, string[]> }).errors.current?.[0]).toMatch(/Too many wrong passwords\. Try again in \d+ s\./);
+    expect((refused.body as { error: Record<string, string[]> }).error.current?.[0]).toMatch(/Too many wrong passwords\. Try again in \d+ s\./);
     expect(await verifyPassword(await hashOf(op), op.password)).toBe(true);
   });
 
@@ -72,7 +72,7 @@ describe("429 from the sign-in page", () => {
     const refused = await signIn(op, op.password);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((refused.body as { errors: Record<string, string[]> }).errors.form?.[0]).toMatch(/Too many sign-in attempts/);
+    expect((refused.body as { error: Record<string, string[]> }).error[""]?.[0]).toMatch(/Too many sign-in attempts/);
   });
 
   it("keeps Retry-After in the page's response headers (Remix keeps only Set-Cookie unless a route passes them on)", () => {

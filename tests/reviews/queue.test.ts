@@ -177,7 +177,7 @@ describe("admin review labels", () => {
     ] as const) {
       const res = await post(form);
       expect(res.status, JSON.stringify(form)).toBe(400);
-      expect((res.body as { errors: Record<string, string[]> }).errors[field]).toBeTruthy();
+      expect((res.body as { error: Record<string, string[]> }).error[field]).toBeTruthy(); // conform's reply (ADR 190)
     }
     expect(await prisma.reviewLabelDef.count()).toBe(before);
     const name = `rude ${randomUUID().slice(0, 4)}`;

@@ -96,7 +96,7 @@ describe("admin: canned replies", () => {
   it("refuses bad input (400 with field errors), duplicate titles, unknown ids (404) and non-admins (403)", async () => {
     const empty = await post(admin, { intent: "create", title: " ", body: "x" });
     expect(empty.status).toBe(400);
-    expect(empty.body).toMatchObject({ errors: { title: [expect.any(String)] } });
+    expect(empty.body).toMatchObject({ error: { title: [expect.any(String)] } }); // conform's reply (ADR 190)
     await post(admin, { intent: "create", title: "Dup", body: "one" });
     const dup = await post(admin, { intent: "create", title: "Dup", body: "two" });
     expect(dup.status).toBe(400);

@@ -1,15 +1,25 @@
 // The account page's notification section: the browser's permission (asked only from this button, never on
 // load) and the operator's own choices, saved server-side (intent=notifications on /account).
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { Banner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { CheckboxField, FieldError } from "~/components/ui/field";
+import { useSchemaForm } from "~/lib/forms";
+import { NotificationPrefsSchema } from "../forms";
 import type { NotificationPrefs } from "../preferences.server";
 import { playTone } from "../tone";
 
 type Permission = NotificationPermission | "unsupported" | "unknown";
 
-export function NotificationSettings({ prefs, saved }: { prefs: NotificationPrefs; saved: boolean }) {
+export function NotificationSettings({ prefs, saved, result }: { prefs: NotificationPrefs; saved: boolean; result?: SubmissionResult<string[]> }) {
   const [permission, setPermission] = useState<Permission>("unknown");
   const busy = useNavigation().formData?.get("intent") === "notifications";
+  const [form, fields] = useSchemaForm(NotificationPrefsSchema, {
+    lastResult: result,
+    defaultValue: { mine: prefs.mine ? "on" : undefined, waiting: prefs.waiting ? "on" : undefined, sound: prefs.sound ? "on" : undefined },
+  });
   useEffect(() => setPermission(typeof Notification === "undefined" ? "unsupported" : Notification.permission), []);
 
   const ask = async () => {
@@ -31,33 +41,22 @@ export function NotificationSettings({ prefs, saved }: { prefs: NotificationPref
               : "This browser does not show the Console's notifications yet."}
       </p>
       {permission === "default" ? (
-        <button type="button" onClick={ask} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
+        <Button type="button" variant="secondary" onClick={ask}>
           Allow browser notifications
-        </button>
+        </Button>
       ) : null}
-      <Form method="post" aria-label="Notification settings" className="space-y-2">
+      <Form method="post" {...getFormProps(form)} aria-label="Notification settings" className="space-y-2">
         <input type="hidden" name="intent" value="notifications" />
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="mine" defaultChecked={prefs.mine} />A new user message in a session I hold or am assigned
-        </label>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="waiting" defaultChecked={prefs.waiting} />A session starts waiting on a human
-        </label>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="sound" defaultChecked={prefs.sound} />
-          Play a sound
-          <button type="button" onClick={playTone} className="text-xs underline">
+        <CheckboxField meta={fields.mine} label="A new user message in a session I hold or am assigned" />
+        <CheckboxField meta={fields.waiting} label="A session starts waiting on a human" />
+        <CheckboxField meta={fields.sound} label="Play a sound">
+          <Button type="button" variant="ghost" size="sm" onClick={playTone}>
             Try it
-          </button>
-        </label>
-        <button disabled={busy} className="rounded bg-blue-600 px-3 py-1 text-sm text-white disabled:opacity-50">
-          Save notification settings
-        </button>
-        {saved ? (
-          <p role="status" className="text-sm text-green-700 dark:text-green-400">
-            Notification settings saved.
-          </p>
-        ) : null}
+          </Button>
+        </CheckboxField>
+        <FieldError meta={fields.intent} />
+        <Button disabled={busy}>Save notification settings</Button>
+        {saved ? <Banner tone="success">Notification settings saved.</Banner> : null}
       </Form>
     </section>
   );

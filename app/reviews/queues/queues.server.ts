@@ -11,11 +11,10 @@ import { conflictedKeys } from "../integrity.server";
 import { QueueFilterSchema, replyWhereWithReviews, type QueueFilters } from "../queue.server";
 import { currentScoreConfigs } from "../scores/score-configs.server";
 import { can } from "~/auth/permissions";
+import { type QueueFormSchema } from "./forms";
 
 export const MAX_QUEUE_ITEMS = 100_000;
 const BUILD_BATCH = 1_000;
-
-const toList = (value: unknown) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]);
 
 /** The filters a queue can be built from: the queue page's (minus the per-visit ones) plus a sample rate. */
 export const QueueBuildFiltersSchema = QueueFilterSchema.omit({ sample: true, seed: true, show: true }).extend({
@@ -28,14 +27,6 @@ export const QueueBuildFiltersSchema = QueueFilterSchema.omit({ sample: true, se
 });
 export type QueueBuildFilters = z.output<typeof QueueBuildFiltersSchema>;
 
-export const QueueFormSchema = z.object({
-  name: z.string().trim().min(1, "Name the queue.").max(80, "At most 80 characters."),
-  description: z.string().trim().max(500, "At most 500 characters.").default(""),
-  scoreKeys: z.preprocess(toList, z.array(z.string().trim().min(1).max(40)).max(10, "At most 10 scores.")),
-  reviewerIds: z.preprocess(toList, z.array(z.string().trim().min(1).max(64)).max(50, "At most 50 reviewers.")),
-  reviewsNeeded: z.coerce.number({ message: "1, 2 or 3." }).int("1, 2 or 3.").min(1, "At least 1.").max(3, "At most 3."),
-  reserveMinutes: z.coerce.number().int().min(1, "At least a minute.").max(240, "At most 4 hours.").default(15),
-});
 export type QueueInput = z.output<typeof QueueFormSchema>;
 
 export class QueueInputError extends Error {
