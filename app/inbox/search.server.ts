@@ -2,6 +2,7 @@
 // from message bodies through the database's own full-text index (SQLite FTS5 / PostgreSQL tsvector + GIN).
 // Whatever the user typed, only letters and digits reach the full-text syntax, each as a quoted prefix term,
 // so quotes, operators (AND, NEAR, *, :, ^) and any Unicode are safe and never a syntax error.
+// User ids: 3+ characters by substring through a trigram index, 1–2 by prefix (ADR 192).
 // A search is resolved once per request (ADR 151): the sessions it matches become a list of ids the count and
 // the page look up by key, unless it matches too many to list, when it stays one condition in the page's
 // statement (the full-text query then runs once there, not in every statement).
@@ -33,9 +34,10 @@ export function pgTsQuery(terms: string[]): string {
 
 const postgres = () => isPostgresUrl(env().DATABASE_URL);
 
-/** LIKE pattern for a substring, with the pattern's own characters escaped. */
-function likeSubstring(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** LIKE pattern for a substring (or a prefix), with the pattern's own characters escaped. */
+function likePattern(q: string, substring: boolean): string {
+  const escaped = q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return substring ? `%${escaped}%` : `${escaped}%`;
 }
 
 /** More sessions than this and a search is not listed by id (a list that long is no cheaper than the condition). */
@@ -59,11 +61,56 @@ export type ResolvedSearch = {
   newest: Map<string, Match>;
 };
 
+/**
+ * User ids shorter than this (in characters) cannot be looked up by trigram: a query of 1 or 2 characters matches
+ * user ids that start with it (ADR 192) — the ids a person typing "jo" means, through an index, where a substring
+ * that short would match nearly every user anyway.
+ */
+export const TRIGRAM_CHARS = 3;
+
+/** The FTS5 query for a literal substring: one quoted string (quotes doubled), so no character is syntax. */
+export function trigramPhrase(q: string): string {
+  return `"${q.replaceAll('"', '""')}"`;
+}
+
+/** The smallest string above every string that starts with `prefix` (null: none is, only U+10FFFF runs). */
+function afterPrefix(prefix: string): string | null {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return chars.join("") + String.fromCodePoint(last + 1 === 0xd800 ? 0xe000 : last + 1);
+  }
+  return null;
+}
+
+/** Each character in every case it has as one character: `ab` → ab, aB, Ab, AB. */
+function caseVariants(text: string): string[] {
+  return [...text].reduce<string[]>(
+    (heads, c) => {
+      const forms = [...new Set([c, c.toLowerCase(), c.toUpperCase()])].filter((f) => [...f].length === 1);
+      return heads.flatMap((head) => forms.map((f) => head + f));
+    },
+    [""],
+  );
+}
+
+/**
+ * "The user id matches" as a condition on `col`. SQLite: 3+ characters through the trigram index over the
+ * distinct user ids (`UserSearch`, case-insensitive), fewer as a prefix in any case, each case a range of the
+ * userId index. PostgreSQL: `LOWER() LIKE`, which pg_trgm's GIN index serves either way.
+ */
 function userIdMatch(q: string, col: Prisma.Sql): Prisma.Sql {
-  // SQLite's LIKE folds ASCII case itself (as LOWER() does there), so the index on userId can be read as it is.
-  return postgres()
-    ? Prisma.sql`LOWER(${col}) LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`
-    : Prisma.sql`${col} LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`;
+  const stored = toStored(q);
+  const substring = [...stored].length >= TRIGRAM_CHARS;
+  if (postgres()) return Prisma.sql`LOWER(${col}) LIKE ${likePattern(stored, substring)} ESCAPE '\\'`;
+  if (substring) {
+    return Prisma.sql`${col} IN (SELECT u."userId" FROM "UserSearch" f JOIN "IndexedUser" u ON u."id" = f.rowid WHERE "UserSearch" MATCH ${trigramPhrase(stored)})`;
+  }
+  const ranges = caseVariants(stored).map((from) => {
+    const to = afterPrefix(from);
+    return to === null ? Prisma.sql`${col} >= ${from}` : Prisma.sql`(${col} >= ${from} AND ${col} < ${to})`;
+  });
+  return Prisma.sql`(${Prisma.join(ranges, " OR ")})`;
 }
 
 /** Messages whose text matches every term, oldest row first (at most `limit`). */
@@ -76,7 +123,7 @@ function textMatchesSql(terms: string[], limit: number): Prisma.Sql {
 }
 
 /**
- * Which sessions the search matches, each part read once: user ids by substring (a walk of the userId index),
+ * Which sessions the search matches, each part read once: user ids (the trigram index, or userId ranges),
  * the session id itself, and the messages whose text matches (the full-text index, stopping after
  * RESOLVE_MESSAGES rows).
  */
