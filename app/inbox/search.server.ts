@@ -113,13 +113,42 @@ function userIdMatch(q: string, col: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(${Prisma.join(ranges, " OR ")})`;
 }
 
-/** Messages whose text matches every term, oldest row first (at most `limit`). */
-function textMatchesSql(terms: string[], limit: number): Prisma.Sql {
-  return postgres()
+/**
+ * The messages whose text matches every term (at most `limit`), summed up in the database: a first row with how
+ * many matched and in how many sessions, then — only when that is at most `sessions` sessions — each session's
+ * newest match (none when either count says the search is wide). Each row a query returns costs the Prisma client ~10–20 µs (ADR 193), so a wide search returns one.
+ */
+function textMatchesSql(terms: string[], limit: number, sessions: number): Prisma.Sql {
+  const hits = postgres()
     ? Prisma.sql`SELECT m."id", m."sessionId", m."seq" FROM "IndexedMessage" m
         WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(terms)}) LIMIT ${limit}`
     : Prisma.sql`SELECT m."id", m."sessionId", m."seq" FROM "MessageSearch" f JOIN "IndexedMessage" m ON m."id" = f.rowid
         WHERE "MessageSearch" MATCH ${fts5Query(terms)} LIMIT ${limit}`;
+  const newest = postgres()
+    ? Prisma.sql`SELECT * FROM (SELECT DISTINCT ON (h."sessionId") h."sessionId", h."seq", h."id", NULL::bigint, NULL::bigint
+        FROM hits h, summary WHERE summary.messages < ${limit} AND summary.sessions <= ${sessions} ORDER BY h."sessionId", h."seq" DESC) newest`
+    : Prisma.sql`SELECT h."sessionId", MAX(h."seq"), h."id", NULL, NULL FROM hits h, summary WHERE summary.messages < ${limit} AND summary.sessions <= ${sessions} GROUP BY h."sessionId"`;
+  return Prisma.sql`WITH hits AS MATERIALIZED (${hits}),
+    summary AS (SELECT COUNT(*) AS messages, COUNT(DISTINCT "sessionId") AS sessions FROM hits)
+    SELECT NULL AS "sessionId", NULL AS "seq", NULL AS "id", messages, sessions FROM summary
+    UNION ALL ${newest}`;
+}
+
+type TextMatchRow = {
+  sessionId: string | null;
+  seq: number | bigint | null;
+  id: number | bigint | null;
+  messages: number | bigint | null;
+  sessions: number | bigint | null;
+};
+
+/** The statements `resolveSearch` runs (tests EXPLAIN them): the user-id matches, and the text matches when `q` has words. */
+export function resolveStatements(q: string): { users: Prisma.Sql; texts: Prisma.Sql | null } {
+  const terms = searchTerms(q);
+  return {
+    users: Prisma.sql`SELECT s."id" FROM "SessionIndex" s WHERE ${userIdMatch(q, Prisma.raw(`s."userId"`))} LIMIT ${RESOLVE_SESSIONS + 1}`,
+    texts: terms.length > 0 ? textMatchesSql(terms, RESOLVE_MESSAGES + 1, RESOLVE_SESSIONS) : null,
+  };
 }
 
 /**
@@ -130,21 +159,20 @@ function textMatchesSql(terms: string[], limit: number): Prisma.Sql {
 export async function resolveSearch(q: string): Promise<ResolvedSearch> {
   const prisma = await db();
   const terms = searchTerms(q);
+  const statements = resolveStatements(q);
   const [users, texts] = await Promise.all([
-    prisma.$queryRaw<{ id: string }[]>`SELECT s."id" FROM "SessionIndex" s WHERE ${userIdMatch(q, Prisma.raw(`s."userId"`))} LIMIT ${RESOLVE_SESSIONS + 1}`,
-    terms.length > 0
-      ? prisma.$queryRaw<{ id: number | bigint; sessionId: string; seq: number | bigint }[]>(textMatchesSql(terms, RESOLVE_MESSAGES + 1))
-      : Promise.resolve([]),
+    prisma.$queryRaw<{ id: string }[]>(statements.users),
+    statements.texts ? prisma.$queryRaw<TextMatchRow[]>(statements.texts) : Promise.resolve([]),
   ]);
+  const [summary, ...perSession] = texts;
+  const matchedMessages = Number(summary?.messages ?? 0);
+  const matchedSessions = Number(summary?.sessions ?? 0);
   const newest = new Map<string, Match>();
-  for (const row of texts) {
-    const seq = Number(row.seq);
-    const known = newest.get(row.sessionId);
-    if (!known || known.seq < seq) newest.set(row.sessionId, { id: Number(row.id), sessionId: row.sessionId, seq });
-  }
+  for (const row of perSession) newest.set(row.sessionId!, { id: Number(row.id), sessionId: row.sessionId!, seq: Number(row.seq) });
   const ids = new Set<string>([...users.map((u) => u.id), ...newest.keys()]);
-  const wide = users.length > RESOLVE_SESSIONS || texts.length > RESOLVE_MESSAGES || ids.size > RESOLVE_SESSIONS;
-  if (wide) return { q, terms, ids: null, atLeast: ids.size, newest: new Map() };
+  const wide = users.length > RESOLVE_SESSIONS || matchedMessages > RESOLVE_MESSAGES || matchedSessions > RESOLVE_SESSIONS || ids.size > RESOLVE_SESSIONS;
+  // Sessions known to match: the larger part is a lower bound of the union (the count statement is skipped above COUNT_CAP).
+  if (wide) return { q, terms, ids: null, atLeast: Math.max(users.length, matchedSessions), newest: new Map() };
   ids.add(toStored(q)); // a session id typed whole (harmless when no session has it)
   return { q, terms, ids: [...ids], atLeast: ids.size - 1, newest };
 }
