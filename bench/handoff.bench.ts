@@ -41,12 +41,19 @@ const BROWSER_HELPERS = `
   };
   const nativeFetch = window.fetch.bind(window);
   window.fetch = (input, init) => {
-    const url = typeof input === "string" ? input : input.url;
+    const url = String(input instanceof Request ? input.url : input); // Remix passes a URL object
     if (!url.includes(".data")) return nativeFetch(input, init);
     const entry = { start: window.__now(), end: null, aborted: false };
     window.__fetches.push(entry);
     return nativeFetch(input, init).then(
-      async (response) => { const body = await response.clone().text().catch(() => ""); entry.end = window.__now(); entry.bytes = body.length; return response; },
+      async (response) => {
+        await response.clone().text().catch(() => "");
+        entry.end = window.__now();
+        // The server's part (request sent → first byte), from the browser's resource timing of this request.
+        const timing = performance.getEntriesByName(new URL(url, location.href).href).at(-1);
+        entry.server = timing ? timing.responseStart - timing.requestStart : null;
+        return response;
+      },
       (error) => { entry.end = window.__now(); entry.aborted = true; throw error; },
     );
   };
@@ -64,7 +71,7 @@ const BROWSER_HELPERS = `
 `;
 const js = JSON.stringify;
 
-type Phases = { event: number; wait: number; request: number; paint: number; restarts: number };
+type Phases = { event: number; wait: number; request: number; server: number; paint: number; restarts: number };
 
 /**
  * Where one handoff probe's time went, from the page's own records (BROWSER_HELPERS): the probe's
@@ -72,14 +79,21 @@ type Phases = { event: number; wait: number; request: number; paint: number; res
  */
 async function phasesOf(page: Page, sessionId: string, sent: number, seen: number): Promise<Phases | null> {
   const events = (await page.evaluate("window.__events")) as { t: number; type: string; sessionId: string | null }[];
-  const fetches = (await page.evaluate("window.__fetches")) as { start: number; end: number | null; aborted: boolean }[];
+  const fetches = (await page.evaluate("window.__fetches")) as { start: number; end: number | null; aborted: boolean; server: number | null }[];
   const event = events.find((e) => e.type === "session.changed" && e.sessionId === sessionId && e.t >= sent);
   if (!event) return null;
   const done = fetches.filter((f) => f.end !== null && !f.aborted && f.start >= event.t && f.end <= seen);
   const shown = done[done.length - 1];
   if (!shown) return null;
   const restarts = fetches.filter((f) => f.start >= event.t && f.start < shown.start).length;
-  return { event: event.t - sent, wait: shown.start - event.t, request: shown.end! - shown.start, paint: seen - shown.end!, restarts };
+  return {
+    event: event.t - sent,
+    wait: shown.start - event.t,
+    request: shown.end! - shown.start,
+    server: shown.server ?? NaN,
+    paint: seen - shown.end!,
+    restarts,
+  };
 }
 
 export async function run({ quick }: { quick: boolean }): Promise<Figures> {
@@ -151,7 +165,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
         );
       process.stderr.write(
         `handoff phases (p50 ms, ${phases.length} probes): message → its event in the page ${med("event")}, event → the loader request that showed the row ${med("wait")}, ` +
-          `that request ${med("request")}, response → row painted ${med("paint")}; loader requests begun in between ${med("restarts")}\n`,
+          `that request ${med("request")} (server to first byte ${med("server")}), response → row painted ${med("paint")}; loader requests begun in between ${med("restarts")}\n`,
       );
     }
     if (handoff.length >= probes * MIN_OBSERVED) figures.handoff_detect_p95_ms = round(percentile(handoff, 95), 1);

@@ -41,7 +41,7 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** server.mjs with the given environment, resolved once it listens (its output is kept for the error). */
+/** server.mjs with the given environment, resolved once it listens (its output is kept for the error; `BENCH_CONSOLE_LOG=1` shows it). */
 export function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
@@ -55,6 +55,7 @@ export function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
       }
     });
     child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    if (process.env.BENCH_CONSOLE_LOG) for (const stream of [child.stdout!, child.stderr!]) stream.on("data", (d: Buffer) => process.stderr.write(d));
     child.once("exit", (code) => reject(new Error(`console exited ${code}: ${out}`)));
   });
 }
