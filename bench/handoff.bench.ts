@@ -9,28 +9,54 @@
 // Probes alternate (plain, handoff, plain, …) so both figures see the same machine load. Each handoff probe uses
 // a session of its own, indexed beforehand (a first message, so it starts as "AI has it"), since a session stays
 // waiting once it is. The agent is registered nowhere: nothing answers, only the probes' messages exist.
-import { execFileSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Browser, Page } from "playwright-core";
-import { FleetLMRest } from "@fleetlm/client";
-import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
-import { freePort, launchChromium, startConsole } from "./inbox-freshness.bench";
+import type { Page } from "playwright-core";
+import { startBenchConsole, type BenchConsole } from "./support/bench-console";
 import { percentile, round } from "./stats";
 
 type Figures = Record<string, number | null>;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const MIN_OBSERVED = 0.95;
 const TIMEOUT_MS = 10_000;
 
 // As source text (tsx would wrap a function passed to page.evaluate with a helper the page lacks).
+// Besides the paint, where the time goes: when each live event reached the page (its type and session), and
+// when each loader request (Remix's `.data` fetches: the view's revalidation) started and ended.
 const BROWSER_HELPERS = `
   window.__now = () => performance.timeOrigin + performance.now();
+  window.__events = [];
+  window.__fetches = [];
+  const NativeEventSource = window.EventSource;
+  window.EventSource = class extends NativeEventSource {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (frame) => {
+        try {
+          const event = JSON.parse(frame.data);
+          window.__events.push({ t: window.__now(), type: event.type, sessionId: event.sessionId ?? null });
+        } catch {}
+      });
+    }
+  };
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input); // Remix passes a URL object
+    if (!url.includes(".data")) return nativeFetch(input, init);
+    const entry = { start: window.__now(), end: null, aborted: false };
+    window.__fetches.push(entry);
+    return nativeFetch(input, init).then(
+      async (response) => {
+        await response.clone().text().catch(() => "");
+        entry.end = window.__now();
+        // The server's part (request sent → first byte), from the browser's resource timing of this request.
+        const timing = performance.getEntriesByName(new URL(url, location.href).href).at(-1);
+        entry.server = timing ? timing.responseStart - timing.requestStart : null;
+        return response;
+      },
+      (error) => { entry.end = window.__now(); entry.aborted = true; throw error; },
+    );
+  };
   window.__text = (selector) => document.querySelector(selector)?.textContent?.trim() ?? "";
   // Resolves with the time of the first frame after test(document) holds (null on timeout).
   window.__arm = (test, timeoutMs) => {
@@ -45,59 +71,47 @@ const BROWSER_HELPERS = `
 `;
 const js = JSON.stringify;
 
+type Phases = { event: number; wait: number; request: number; server: number; paint: number; restarts: number };
+
+/**
+ * Where one handoff probe's time went, from the page's own records (BROWSER_HELPERS): the probe's
+ * `session.changed` reaching the page, the loader request whose response held the row, and the paint after it.
+ */
+async function phasesOf(page: Page, sessionId: string, sent: number, seen: number): Promise<Phases | null> {
+  const events = (await page.evaluate("window.__events")) as { t: number; type: string; sessionId: string | null }[];
+  const fetches = (await page.evaluate("window.__fetches")) as { start: number; end: number | null; aborted: boolean; server: number | null }[];
+  const event = events.find((e) => e.type === "session.changed" && e.sessionId === sessionId && e.t >= sent);
+  if (!event) return null;
+  const done = fetches.filter((f) => f.end !== null && !f.aborted && f.start >= event.t && f.end <= seen);
+  const shown = done[done.length - 1];
+  if (!shown) return null;
+  const restarts = fetches.filter((f) => f.start >= event.t && f.start < shown.start).length;
+  return {
+    event: event.t - sent,
+    wait: shown.start - event.t,
+    request: shown.end! - shown.start,
+    server: shown.server ?? NaN,
+    paint: seen - shown.end!,
+    restarts,
+  };
+}
+
 export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   const figures: Figures = { handoff_detect_p95_ms: null, handoff_detect_baseline_p95_ms: null };
-  if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
-    process.stderr.write("handoff: no build/, running remix vite:build\n");
-    execFileSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-  }
   const probes = quick ? 15 : 60;
-  const dir = mkdtempSync(path.join(tmpdir(), "handoff-bench-"));
-  const databaseUrl = `file:${path.join(dir, "console.db")}`;
-  execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
-  const server = await startFleetlmDev({ port: 0, host: "127.0.0.1" });
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, FLEETLM_URL: server.url });
-  let consoleServer: ChildProcess | null = null;
-  let browser: Browser | null = null;
+  let bench: BenchConsole | null = null;
   try {
-    const { lucia } = await import("../app/auth/lucia.server");
-    const { createOperator } = await import("../app/operators/operators.server");
-    const cookieFor = async (name: string) => {
-      const op = await createOperator({ email: `${name}@bench.test`, name, role: "operator", password: "bench password 123" }, null);
-      return { name: lucia().sessionCookieName, value: (await lucia().createSession(op.id, { createdAt: new Date() })).id };
-    };
-    const [ann, bob] = [await cookieFor("ann"), await cookieFor("bob")];
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    consoleServer = await startConsole({
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      FLEETLM_URL: server.url,
-      SESSION_SECRET: randomBytes(32).toString("hex"),
-      CONSOLE_PUBLIC_URL: base,
-      GATEWAY_DISABLED: "0", // the runner disables it for in-process benches; this one measures it
-    });
-    browser = await launchChromium();
-    const pageAs = async (cookie: { name: string; value: string }) => {
-      const context = await browser!.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
-      await context.addCookies([{ ...cookie, url: base }]);
-      await context.addInitScript({ content: BROWSER_HELPERS });
-      return context.newPage();
-    };
-
-    const rest = new FleetLMRest({ baseUrl: server.url, timeoutMs: 10_000 });
+    bench = await startBenchConsole({ name: "handoff", operators: ["ann", "bob"], browserHelpers: BROWSER_HELPERS });
+    const { rest, pageAs } = bench;
     const agentId = "handoff-bench-agent";
     const plain = await Promise.all([0, 1, 2, 3, 4].map((i) => rest.createSession({ userId: `plain-user-${i}`, agentId })));
     const asking = [];
     for (let i = 0; i < probes; i++) asking.push(await rest.createSession({ userId: `handoff-user-${i % 10}`, agentId }));
     for (const s of [...plain, ...asking]) await rest.appendMessage(s.id, { userId: s.user_id, content: { text: "hello" } });
 
-    const all = await pageAs(bob);
+    const all = await pageAs("bob");
     await all.goto("/inbox?pageSize=100");
-    const waiting = await pageAs(ann);
+    const waiting = await pageAs("ann");
     await waiting.goto("/inbox?view=waiting&pageSize=100");
     // Every session indexed (as "AI has it") before the first probe, so no probe measures a session's discovery.
     for (const s of [...plain, ...asking]) await all.waitForSelector(`[data-testid="unread-${s.id}"]`, { timeout: 120_000 });
@@ -112,6 +126,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     };
     const handoff: number[] = [];
     const baseline: number[] = [];
+    const phases: Phases[] = [];
     let missed = 0;
     for (let i = 0; i < probes; i++) {
       const p = plain[i % plain.length]!;
@@ -124,26 +139,42 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
 
       const s = asking[i]!;
       await waiting.evaluate(`window.__arm(() => document.querySelector(${js(`[data-testid="reason-${s.id}"]`)}) !== null, ${TIMEOUT_MS})`);
+      const sent = now();
       const handoffMs = await seenAfter(waiting, () =>
         rest.appendMessage(s.id, { userId: s.user_id, content: { text: `hi, can I talk to a human please? (${i})` } }),
       );
       if (handoffMs === null) missed++;
-      else handoff.push(handoffMs);
+      else {
+        handoff.push(handoffMs);
+        const phase = await phasesOf(waiting, s.id, sent, sent + handoffMs);
+        if (phase) phases.push(phase);
+      }
       await sleep(150 + Math.random() * 250);
     }
     process.stderr.write(
       `handoff: ${handoff.length}/${probes} handoffs, ${baseline.length}/${probes} plain seen; p50 ${round(percentile(handoff, 50), 1)} vs ${round(percentile(baseline, 50), 1)} ms\n`,
     );
+    if (phases.length > 0) {
+      const med = (key: keyof Phases) =>
+        round(
+          percentile(
+            phases.map((p) => p[key]),
+            50,
+          ),
+          1,
+        );
+      process.stderr.write(
+        `handoff phases (p50 ms, ${phases.length} probes): message → its event in the page ${med("event")}, event → the loader request that showed the row ${med("wait")}, ` +
+          `that request ${med("request")} (server to first byte ${med("server")}), response → row painted ${med("paint")}; loader requests begun in between ${med("restarts")}\n`,
+      );
+    }
     if (handoff.length >= probes * MIN_OBSERVED) figures.handoff_detect_p95_ms = round(percentile(handoff, 95), 1);
     if (baseline.length >= probes * MIN_OBSERVED) figures.handoff_detect_baseline_p95_ms = round(percentile(baseline, 95), 1);
     if (missed > 0) process.stderr.write(`handoff: ${missed} probes not seen within ${TIMEOUT_MS} ms\n`);
   } catch (error) {
     process.stderr.write(`handoff: ${error instanceof Error ? error.stack : String(error)}\n`);
   } finally {
-    await browser?.close().catch(() => {});
-    consoleServer?.kill("SIGTERM");
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    await bench?.close();
   }
   return figures;
 }

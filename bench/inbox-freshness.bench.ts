@@ -8,71 +8,19 @@
 //                                     client in this process (what the Console's relay adds on top of FleetLM)
 // Times are epoch milliseconds from performance.timeOrigin + performance.now() on both sides (same machine);
 // "painted" is the first animation frame after the DOM change. Figures that cannot be measured are null.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Socket } from "phoenix";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import WebSocket from "ws";
-import { FleetLMRest } from "@fleetlm/client";
-import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
+import type { FleetLMRest } from "@fleetlm/client";
+import { startBenchConsole, type BenchConsole } from "./support/bench-console";
 import { percentile, round } from "./stats";
-import { consoleNodeFlags } from "../scripts/console-node-flags.mjs";
 
 type Figures = Record<string, number | null>;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 /** A figure is reported only when at least this share of its samples was observed (never a partial guess). */
 const MIN_OBSERVED = 0.95;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The system Chromium, with nothing throttling a tab in the background (a throttled timer would be measured). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-renderer-backgrounding",
-      "--disable-background-timer-throttling",
-      "--disable-backgrounding-occluded-windows",
-    ],
-  });
-}
-
-export function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`console did not start: ${out}`)), 60_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (/listening on/.test(out)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => reject(new Error(`console exited ${code}: ${out}`)));
-  });
-}
 
 // Browser-side helpers, as source text: tsx would wrap functions passed to page.evaluate with its own
 // `__name` helper, which does not exist in the page.
@@ -179,54 +127,14 @@ async function measureChunkRelay(
 
 export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   const figures: Figures = { inbox_freshness_p50_ms: null, inbox_freshness_p95_ms: null, inbox_freshness_watched_p95_ms: null, chunk_relay_added_p95_ms: null };
-  if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
-    process.stderr.write("inbox-freshness: no build/, running remix vite:build\n");
-    execFileSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), "freshness-bench-"));
-  const databaseUrl = `file:${path.join(dir, "console.db")}`;
-  execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
-  const server = await startFleetlmDev({ port: 0, host: "127.0.0.1", demo: true });
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, FLEETLM_URL: server.url });
-  let consoleServer: ChildProcess | null = null;
-  let browser: Browser | null = null;
+  let bench: BenchConsole | null = null;
   try {
-    const { lucia } = await import("../app/auth/lucia.server");
-    const { createOperator } = await import("../app/operators/operators.server");
-    const cookieFor = async (name: string) => {
-      const op = await createOperator({ email: `${name}@bench.test`, name, role: "operator", password: "bench password 123" }, null);
-      const session = await lucia().createSession(op.id, { createdAt: new Date() });
-      return { name: lucia().sessionCookieName, value: session.id };
-    };
-    const [ann, bob] = [await cookieFor("ann"), await cookieFor("bob")];
-
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    consoleServer = await startConsole({
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      FLEETLM_URL: server.url,
-      SESSION_SECRET: randomBytes(32).toString("hex"),
-      CONSOLE_PUBLIC_URL: base,
-      GATEWAY_DISABLED: "0", // the runner disables it for in-process benches; this one measures it
-    });
-
-    browser = await launchChromium();
-    const pageAs = async (cookie: { name: string; value: string }) => {
-      const context = await browser!.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
-      await context.addCookies([{ ...cookie, url: base }]);
-      await context.addInitScript({ content: BROWSER_HELPERS });
-      return context.newPage();
-    };
-
-    const rest = new FleetLMRest({ baseUrl: server.url, timeoutMs: 10_000 });
+    bench = await startBenchConsole({ name: "freshness", operators: ["ann", "bob"], browserHelpers: BROWSER_HELPERS, demo: true });
+    const { rest, fleetlm, pageAs } = bench;
     const sessions = await Promise.all([0, 1, 2, 3, 4].map((i) => rest.createSession({ userId: `fresh-user-${i}`, agentId: "bench-agent" })));
     for (const s of sessions) await rest.appendMessage(s.id, { userId: s.user_id, content: { text: "hello" } });
 
-    const inbox = await pageAs(ann);
+    const inbox = await pageAs("ann");
     await inbox.goto("/inbox");
     for (const s of sessions) await inbox.waitForSelector(`[data-testid="unread-${s.id}"]`, { timeout: 60_000 });
     await sleep(1_500); // let the first join/poll settle so the first probe is not the indexing of the session
@@ -239,7 +147,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
 
     // Watched: Bob has one session open, so the gateway is on its channel; Ann's badge for it is measured.
     const watched = sessions[0];
-    const viewer = await pageAs(bob);
+    const viewer = await pageAs("bob");
     await viewer.goto(`/sessions/${watched.id}`);
     await viewer.waitForLoadState("networkidle").catch(() => {});
     await sleep(1_500);
@@ -251,15 +159,12 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     await viewer.goto(`/sessions/${demo.id}`);
     await viewer.waitForLoadState("networkidle").catch(() => {});
     await sleep(1_500);
-    const relay = await measureChunkRelay(viewer, rest, server.socketUrl, demo, quick ? 2 : 8);
+    const relay = await measureChunkRelay(viewer, rest, fleetlm.socketUrl, demo, quick ? 2 : 8);
     if (relay) figures.chunk_relay_added_p95_ms = round(percentile(relay, 95), 1);
   } catch (error) {
     process.stderr.write(`inbox-freshness: ${error instanceof Error ? error.stack : String(error)}\n`);
   } finally {
-    await browser?.close().catch(() => {});
-    consoleServer?.kill("SIGTERM");
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    await bench?.close();
   }
   return figures;
 }

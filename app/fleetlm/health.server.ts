@@ -19,16 +19,21 @@ async function probe(): Promise<FleetlmHealth> {
   }
 }
 
+/**
+ * The last answer, re-asked in the background once it is older than TTL_MS: a page never waits for FleetLM's
+ * round trip except the very first time (every live reload of the inbox runs this loader; waiting on the probe
+ * put a FleetLM round trip into one reload in a few).
+ */
 export async function fleetlmHealth(): Promise<FleetlmHealth> {
   const cached = cache.get();
   if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
-  if (cached?.pending) return cached.pending;
+  if (cached?.pending) return cached.at > 0 ? cached.value : cached.pending;
   const pending = probe().then((value) => {
     cache.set({ value, at: Date.now() });
     return value;
   });
   cache.set({ value: cached?.value ?? { reachable: true, checkedAt: "" }, at: cached?.at ?? 0, pending });
-  return pending;
+  return cached && cached.at > 0 ? cached.value : pending;
 }
 
 /** Marks FleetLM as unreachable now (a loader just failed to read from it). */

@@ -2,6 +2,7 @@
 // from message bodies through the database's own full-text index (SQLite FTS5 / PostgreSQL tsvector + GIN).
 // Whatever the user typed, only letters and digits reach the full-text syntax, each as a quoted prefix term,
 // so quotes, operators (AND, NEAR, *, :, ^) and any Unicode are safe and never a syntax error.
+// User ids: 3+ characters by substring through a trigram index, 1–2 by prefix (ADR 192).
 // A search is resolved once per request (ADR 151): the sessions it matches become a list of ids the count and
 // the page look up by key, unless it matches too many to list, when it stays one condition in the page's
 // statement (the full-text query then runs once there, not in every statement).
@@ -33,9 +34,10 @@ export function pgTsQuery(terms: string[]): string {
 
 const postgres = () => isPostgresUrl(env().DATABASE_URL);
 
-/** LIKE pattern for a substring, with the pattern's own characters escaped. */
-function likeSubstring(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** LIKE pattern for a substring (or a prefix), with the pattern's own characters escaped. */
+function likePattern(q: string, substring: boolean): string {
+  const escaped = q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return substring ? `%${escaped}%` : `${escaped}%`;
 }
 
 /** More sessions than this and a search is not listed by id (a list that long is no cheaper than the condition). */
@@ -59,45 +61,118 @@ export type ResolvedSearch = {
   newest: Map<string, Match>;
 };
 
-function userIdMatch(q: string, col: Prisma.Sql): Prisma.Sql {
-  // SQLite's LIKE folds ASCII case itself (as LOWER() does there), so the index on userId can be read as it is.
-  return postgres()
-    ? Prisma.sql`LOWER(${col}) LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`
-    : Prisma.sql`${col} LIKE ${likeSubstring(toStored(q))} ESCAPE '\\'`;
+/**
+ * User ids shorter than this (in characters) cannot be looked up by trigram: a query of 1 or 2 characters matches
+ * user ids that start with it (ADR 192) — the ids a person typing "jo" means, through an index, where a substring
+ * that short would match nearly every user anyway.
+ */
+export const TRIGRAM_CHARS = 3;
+
+/** The FTS5 query for a literal substring: one quoted string (quotes doubled), so no character is syntax. */
+export function trigramPhrase(q: string): string {
+  return `"${q.replaceAll('"', '""')}"`;
 }
 
-/** Messages whose text matches every term, oldest row first (at most `limit`). */
-function textMatchesSql(terms: string[], limit: number): Prisma.Sql {
-  return postgres()
+/** The smallest string above every string that starts with `prefix` (null: none is, only U+10FFFF runs). */
+function afterPrefix(prefix: string): string | null {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return chars.join("") + String.fromCodePoint(last + 1 === 0xd800 ? 0xe000 : last + 1);
+  }
+  return null;
+}
+
+/** Each character in every case it has as one character: `ab` → ab, aB, Ab, AB. */
+function caseVariants(text: string): string[] {
+  return [...text].reduce<string[]>(
+    (heads, c) => {
+      const forms = [...new Set([c, c.toLowerCase(), c.toUpperCase()])].filter((f) => [...f].length === 1);
+      return heads.flatMap((head) => forms.map((f) => head + f));
+    },
+    [""],
+  );
+}
+
+/**
+ * "The user id matches" as a condition on `col`. SQLite: 3+ characters through the trigram index over the
+ * distinct user ids (`UserSearch`, case-insensitive), fewer as a prefix in any case, each case a range of the
+ * userId index. PostgreSQL: `LOWER() LIKE`, which pg_trgm's GIN index serves either way.
+ */
+function userIdMatch(q: string, col: Prisma.Sql): Prisma.Sql {
+  const stored = toStored(q);
+  const substring = [...stored].length >= TRIGRAM_CHARS;
+  if (postgres()) return Prisma.sql`LOWER(${col}) LIKE ${likePattern(stored, substring)} ESCAPE '\\'`;
+  if (substring) {
+    return Prisma.sql`${col} IN (SELECT u."userId" FROM "UserSearch" f JOIN "IndexedUser" u ON u."id" = f.rowid WHERE "UserSearch" MATCH ${trigramPhrase(stored)})`;
+  }
+  const ranges = caseVariants(stored).map((from) => {
+    const to = afterPrefix(from);
+    return to === null ? Prisma.sql`${col} >= ${from}` : Prisma.sql`(${col} >= ${from} AND ${col} < ${to})`;
+  });
+  return Prisma.sql`(${Prisma.join(ranges, " OR ")})`;
+}
+
+/**
+ * The messages whose text matches every term (at most `limit`), summed up in the database: a first row with how
+ * many matched and in how many sessions, then — only when that is at most `sessions` sessions — each session's
+ * newest match (none when either count says the search is wide). Each row a query returns costs the Prisma client ~10–20 µs (ADR 193), so a wide search returns one.
+ */
+function textMatchesSql(terms: string[], limit: number, sessions: number): Prisma.Sql {
+  const hits = postgres()
     ? Prisma.sql`SELECT m."id", m."sessionId", m."seq" FROM "IndexedMessage" m
         WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(terms)}) LIMIT ${limit}`
     : Prisma.sql`SELECT m."id", m."sessionId", m."seq" FROM "MessageSearch" f JOIN "IndexedMessage" m ON m."id" = f.rowid
         WHERE "MessageSearch" MATCH ${fts5Query(terms)} LIMIT ${limit}`;
+  const newest = postgres()
+    ? Prisma.sql`SELECT * FROM (SELECT DISTINCT ON (h."sessionId") h."sessionId", h."seq", h."id", NULL::bigint, NULL::bigint
+        FROM hits h, summary WHERE summary.messages < ${limit} AND summary.sessions <= ${sessions} ORDER BY h."sessionId", h."seq" DESC) newest`
+    : Prisma.sql`SELECT h."sessionId", MAX(h."seq"), h."id", NULL, NULL FROM hits h, summary WHERE summary.messages < ${limit} AND summary.sessions <= ${sessions} GROUP BY h."sessionId"`;
+  return Prisma.sql`WITH hits AS MATERIALIZED (${hits}),
+    summary AS (SELECT COUNT(*) AS messages, COUNT(DISTINCT "sessionId") AS sessions FROM hits)
+    SELECT NULL AS "sessionId", NULL AS "seq", NULL AS "id", messages, sessions FROM summary
+    UNION ALL ${newest}`;
+}
+
+type TextMatchRow = {
+  sessionId: string | null;
+  seq: number | bigint | null;
+  id: number | bigint | null;
+  messages: number | bigint | null;
+  sessions: number | bigint | null;
+};
+
+/** The statements `resolveSearch` runs (tests EXPLAIN them): the user-id matches, and the text matches when `q` has words. */
+export function resolveStatements(q: string): { users: Prisma.Sql; texts: Prisma.Sql | null } {
+  const terms = searchTerms(q);
+  return {
+    users: Prisma.sql`SELECT s."id" FROM "SessionIndex" s WHERE ${userIdMatch(q, Prisma.raw(`s."userId"`))} LIMIT ${RESOLVE_SESSIONS + 1}`,
+    texts: terms.length > 0 ? textMatchesSql(terms, RESOLVE_MESSAGES + 1, RESOLVE_SESSIONS) : null,
+  };
 }
 
 /**
- * Which sessions the search matches, each part read once: user ids by substring (a walk of the userId index),
+ * Which sessions the search matches, each part read once: user ids (the trigram index, or userId ranges),
  * the session id itself, and the messages whose text matches (the full-text index, stopping after
  * RESOLVE_MESSAGES rows).
  */
 export async function resolveSearch(q: string): Promise<ResolvedSearch> {
   const prisma = await db();
   const terms = searchTerms(q);
+  const statements = resolveStatements(q);
   const [users, texts] = await Promise.all([
-    prisma.$queryRaw<{ id: string }[]>`SELECT s."id" FROM "SessionIndex" s WHERE ${userIdMatch(q, Prisma.raw(`s."userId"`))} LIMIT ${RESOLVE_SESSIONS + 1}`,
-    terms.length > 0
-      ? prisma.$queryRaw<{ id: number | bigint; sessionId: string; seq: number | bigint }[]>(textMatchesSql(terms, RESOLVE_MESSAGES + 1))
-      : Promise.resolve([]),
+    prisma.$queryRaw<{ id: string }[]>(statements.users),
+    statements.texts ? prisma.$queryRaw<TextMatchRow[]>(statements.texts) : Promise.resolve([]),
   ]);
+  const [summary, ...perSession] = texts;
+  const matchedMessages = Number(summary?.messages ?? 0);
+  const matchedSessions = Number(summary?.sessions ?? 0);
   const newest = new Map<string, Match>();
-  for (const row of texts) {
-    const seq = Number(row.seq);
-    const known = newest.get(row.sessionId);
-    if (!known || known.seq < seq) newest.set(row.sessionId, { id: Number(row.id), sessionId: row.sessionId, seq });
-  }
+  for (const row of perSession) newest.set(row.sessionId!, { id: Number(row.id), sessionId: row.sessionId!, seq: Number(row.seq) });
   const ids = new Set<string>([...users.map((u) => u.id), ...newest.keys()]);
-  const wide = users.length > RESOLVE_SESSIONS || texts.length > RESOLVE_MESSAGES || ids.size > RESOLVE_SESSIONS;
-  if (wide) return { q, terms, ids: null, atLeast: ids.size, newest: new Map() };
+  const wide = users.length > RESOLVE_SESSIONS || matchedMessages > RESOLVE_MESSAGES || matchedSessions > RESOLVE_SESSIONS || ids.size > RESOLVE_SESSIONS;
+  // Sessions known to match: the larger part is a lower bound of the union (the count statement is skipped above COUNT_CAP).
+  if (wide) return { q, terms, ids: null, atLeast: Math.max(users.length, matchedSessions), newest: new Map() };
   ids.add(toStored(q)); // a session id typed whole (harmless when no session has it)
   return { q, terms, ids: [...ids], atLeast: ids.size - 1, newest };
 }

@@ -1,7 +1,9 @@
 // A search is resolved once per request (ADR 151): listed by id when it matches few sessions, kept as one
 // condition when it matches more than RESOLVE_SESSIONS. Both ways must give exactly the rows, order and counts a
 // plain reading of the URL gives: checked against a reference filter and sort in JavaScript over 2,600 indexed
-// sessions whose messages hold a common word (in more than RESOLVE_SESSIONS sessions) and rare ones.
+// sessions whose messages hold a common word (in more than RESOLVE_SESSIONS sessions) and rare ones. User ids are
+// matched by substring from 3 characters on (the trigram index) and by prefix below (ADR 192), in any case, also
+// for user ids in other scripts and ids holding LIKE and FTS5 syntax.
 import "../support/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
@@ -36,6 +38,11 @@ beforeAll(async () => {
     lastActivityAt: new Date(now + 60_000),
     texts: ["the common zebra", ...Array<string>(129).fill("filler")],
   });
+  // User ids with other scripts and with characters that are syntax to LIKE or FTS5.
+  const special = ["Ärger-Öl_42", 'near-"quote"*_50%', "東京ユーザー", "ΣΊΣΥΦΟΣ-7", "a%b_c", "-minus NEAR(x)"];
+  special.forEach((userId, k) =>
+    rows.push({ id: `sxu${k}`, userId, agentId: "agent1", status: "active", lastActivityAt: new Date(now - k * 90_000), texts: ["plain"] }),
+  );
   const prisma = await db();
   for (let start = 0; start < rows.length; start += 500) {
     const slice = rows.slice(start, start + 500);
@@ -56,11 +63,19 @@ beforeAll(async () => {
   }
 });
 
-const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+// Words as the full-text index sees them: lower-cased, diacritics removed (unicode61 remove_diacritics 2).
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .match(/[\p{L}\p{N}]+/gu) ?? [];
 function matches(r: Seeded, q: string): boolean {
   const terms = [...new Set(words(q))];
   const text = terms.length > 0 && r.texts.some((t) => terms.every((term) => words(t).some((w) => w.startsWith(term))));
-  return r.userId.toLowerCase().includes(q.toLowerCase()) || r.id === q || text;
+  const [user, typed] = [r.userId.toLowerCase(), q.toLowerCase()];
+  const userHit = [...q].length < 3 ? user.startsWith(typed) : user.includes(typed);
+  return userHit || r.id === q || text;
 }
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const orders: Record<string, (a: Seeded, b: Seeded) => number> = {
@@ -90,9 +105,14 @@ describe("search results are exact both ways", () => {
   });
 
   const cases = ["common", "comm case", "rare", "parrot", "PARROT", "sx00042", "u0007", "nothing", "common rare", "hello"];
+  const withFilters = new Set(cases);
+  // Substrings from 3 characters, any case and script, with LIKE/FTS5 syntax as plain characters.
+  cases.push("ärger", "RGER-ö", "京ユー", "ίσυφ", "_50%", '"quote"', "*_", "NEAR", "r(x", "-mi", "a%b", "%b_", "arrot10");
+  // 1–2 characters: a prefix, in any case ("7" starts no user id, though many contain it).
+  cases.push("u0", "P", "pa", "7", "東", "σί", "-", "%", '"');
   const extras = ["", "&status=active", "&agent=agent1"];
   for (const q of cases) {
-    for (const extra of extras) {
+    for (const extra of withFilters.has(q) ? extras : [""]) {
       for (const [sort, order] of Object.entries(orders)) {
         it(`q=${q}${extra} sorted by ${sort}: same rows, order and count as the reference`, async () => {
           const expected = rows

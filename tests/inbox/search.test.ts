@@ -119,6 +119,8 @@ describe("the text index is fed by the index sync", () => {
     await rest.appendMessage(session.id, { userId, content: { text: `before restart kumquat${tag}` } });
     await startGateway({ fleetlmUrl: dev.url, pollMs: 200, rejoinMs: 300, force: true });
     await expect.poll(async () => (await search(`kumquat${tag}`)).rows.map((r) => r.id), { timeout: 20_000 }).toEqual([session.id]);
+    // The user id came in with the same sync: found by a substring in another case (the trigram index, ADR 192).
+    expect((await search(`RCH-USER-${tag}`)).rows.map((r) => r.id)).toEqual([session.id]);
 
     await stopGateway(); // the Console goes away; FleetLM carries on
     for (let i = 0; i < 5; i++) await rest.appendMessage(session.id, { userId, content: { text: `while away durian${tag} ${i}` } });

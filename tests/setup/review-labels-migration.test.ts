@@ -2,53 +2,14 @@
 // old-style rows: comma-separated review labels, operator ids that point nowhere. Runs on the configured
 // database's kind (SQLite, or PostgreSQL under `npm run test:pg`) in a throw-away database of its own.
 import "../support/db";
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upgradeThrough, type Sql, type Upgraded } from "../support/migration-upgrade";
 
 const MIGRATION = "20261202100000_review_labels_operator_relations_vocabularies";
-const configured = process.env.DATABASE_URL!;
-const isPg = /^postgres(ql)?:\/\//.test(configured);
-const root = path.resolve(".");
-const sourceMigrations = path.join(root, isPg ? "prisma/postgres/migrations" : "prisma/migrations");
+const isPg = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL!);
 
-type Sql = { run(sql: string): Promise<void>; rows<T>(sql: string): Promise<T[]>; close(): Promise<void> };
-
-let dir: string;
-let url: string;
+let upgraded: Upgraded;
 let sql: Sql;
-
-function deploy() {
-  execFileSync("npx", ["prisma", "migrate", "deploy", "--config", path.join(dir, "prisma.config.ts")], {
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: "pipe",
-  });
-}
-
-function copyMigration(name: string) {
-  cpSync(path.join(sourceMigrations, name), path.join(dir, "migrations", name), { recursive: true });
-}
-
-async function connect(): Promise<Sql> {
-  if (!isPg) {
-    const file = new Database(url.slice("file:".length));
-    return {
-      run: async (text) => void file.exec(text),
-      rows: async <T>(text: string) => file.prepare(text).all() as T[],
-      close: async () => void file.close(),
-    };
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return {
-    run: async (text) => void (await client.query(text)),
-    rows: async <T>(text: string) => (await client.query(text)).rows as T[],
-    close: () => client.end(),
-  };
-}
 
 const AT = "'2026-11-30T12:00:00.000Z'";
 
@@ -87,59 +48,12 @@ const OLD_ROWS = `
 `;
 
 beforeAll(async () => {
-  mkdirSync(".tmp", { recursive: true });
-  dir = mkdtempSync(path.join(root, ".tmp/migration-"));
-  mkdirSync(path.join(dir, "migrations"));
-  cpSync(path.join(sourceMigrations, "migration_lock.toml"), path.join(dir, "migrations/migration_lock.toml"));
-  const earlier = readdirSync(sourceMigrations, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name < MIGRATION)
-    .map((entry) => entry.name);
-  for (const name of earlier) copyMigration(name);
-  const adapters = path.join(root, "prisma/adapters.ts");
-  writeFileSync(
-    path.join(dir, "prisma.config.ts"),
-    `import { defineConfig } from "prisma/config";
-import { pgMigrationAdapter, sqliteMigrationAdapter } from ${JSON.stringify(adapters)};
-const url = process.env.DATABASE_URL!;
-export default defineConfig({
-  experimental: { adapter: true },
-  engine: "js",
-  schema: ${JSON.stringify(path.join(root, isPg ? "prisma/postgres/schema.prisma" : "prisma/schema.prisma"))},
-  migrations: { path: ${JSON.stringify(path.join(dir, "migrations"))} },
-  adapter: async () => (${isPg} ? pgMigrationAdapter(url) : sqliteMigrationAdapter(url)),
-});
-`,
-  );
-  if (isPg) {
-    const target = new URL(configured);
-    target.pathname = `/migration_${process.pid}`;
-    url = target.toString();
-    const admin = new pg.Client({ connectionString: Object.assign(new URL(configured), { pathname: "/postgres" }).toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "migration_${process.pid}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "migration_${process.pid}"`);
-    await admin.end();
-  } else {
-    url = `file:${path.join(dir, "upgrade.db")}`;
-  }
-  deploy();
-  sql = await connect();
-  await sql.run(OLD_ROWS);
-  await sql.close();
-  copyMigration(MIGRATION);
-  deploy();
-  sql = await connect();
+  upgraded = await upgradeThrough(MIGRATION, OLD_ROWS);
+  sql = upgraded.sql;
 }, 120_000);
 
 afterAll(async () => {
-  await sql?.close();
-  if (isPg) {
-    const admin = new pg.Client({ connectionString: Object.assign(new URL(configured), { pathname: "/postgres" }).toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "migration_${process.pid}" WITH (FORCE)`);
-    await admin.end();
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await upgraded?.remove();
 });
 
 /** Runs a statement that must be refused by the database. */
