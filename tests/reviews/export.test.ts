@@ -111,7 +111,9 @@ describe("reviews export", () => {
     const { records, ids } = await countStreamedRecords(res.body!);
     expect(records).toBe(100_000);
     expect(ids.size).toBe(100_000);
-  }, 120_000);
+    // A correctness check at size, not a timing (that is bench/export.bench.ts): on PostgreSQL on a busy two-core
+    // machine seeding and streaming 100,000 rows took 117 s, too close to a 120 s limit.
+  }, 300_000);
 });
 
 describe("audit log export", () => {
