@@ -24,7 +24,7 @@ import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { percentile, round } from "./stats";
 import { consoleNodeFlags } from "../scripts/console-node-flags.mjs";
-import { freePort } from "../tests/cluster/processes";
+import { freePort } from "../tests/support/console-process";
 import { openLive } from "../tests/cluster/sse-client";
 
 type Figures = Record<string, number | null>;

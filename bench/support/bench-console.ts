@@ -4,26 +4,17 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "../../packages/fleetlm-dev/src/index.js";
 import { consoleNodeFlags } from "../../scripts/console-node-flags.mjs";
+import { freePort } from "../../tests/support/console-process";
+
+export { freePort };
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The system Chromium, with nothing throttling a tab in the background (a throttled timer would be measured). */
 export function launchChromium(): Promise<Browser> {

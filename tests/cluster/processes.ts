@@ -4,8 +4,10 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "../support/console-process";
+
+export { freePort };
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
 import { consoleNodeFlags } from "../../scripts/console-node-flags.mjs";
@@ -15,17 +17,6 @@ import { startNode, type Child } from "./child";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const CLUSTER_BUILD_DIR = ".tmp/cluster-test-build";
 export const LEADS = /leads the cluster: it runs the gateway/;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The newest file under dir, leaving out app/generated (every test:pg run regenerates it, unchanged). */
 function newestMtime(dir: string): number {

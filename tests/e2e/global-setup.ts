@@ -11,21 +11,10 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import path from "node:path";
 import { consoleNodeFlags } from "../../scripts/console-node-flags.mjs";
 import { devStorageFlags } from "../support/dev-storage";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../support/console-process";
 
 function waitForLine(child: ChildProcess, pattern: RegExp, name: string, timeoutMs = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
