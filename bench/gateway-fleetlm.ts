@@ -38,11 +38,6 @@ writeFileSync(
 );
 console.log(`ready ${server.url}`);
 
-const byUser = new Map<number, typeof sessions>();
-sessions.forEach((s, i) => {
-  const user = i % USERS;
-  byUser.set(user, [...(byUser.get(user) ?? []), s]);
-});
 const wallClock = () => performance.timeOrigin + performance.now();
 
 async function traffic(rate: number, seconds: number, active: number) {
@@ -55,8 +50,9 @@ async function traffic(rate: number, seconds: number, active: number) {
     const target = Math.floor(((Date.now() - started) / 1_000) * rate);
     while (due < target) {
       due += 1;
-      const mine = byUser.get(Math.floor(Math.random() * Math.min(active, USERS)))!;
-      const session = mine[Math.floor(Math.random() * mine.length)]!;
+      const user = Math.floor(Math.random() * Math.min(active, USERS));
+      // User u's sessions are u, u + USERS, u + 2 × USERS, …
+      const session = sessions[user + Math.floor(Math.random() * SESSIONS_PER_USER) * USERS]!;
       const postedAt = wallClock();
       const post = fetch(`${server.url}/api/sessions/${session.id}/messages`, {
         method: "POST",

@@ -23,7 +23,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { percentile, round } from "./stats";
-import { consoleNodeFlags } from "../scripts/console-node-flags.mjs";
+import { startConsole } from "./support/bench-console";
 import { freePort } from "../tests/support/console-process";
 import { openLive } from "../tests/cluster/sse-client";
 
@@ -85,7 +85,11 @@ function usage(pid: number): { cpuSeconds: number; rss: number } {
 /** Per sent message, ms from its POST to the first session.changed of its session with head ≥ its seq. */
 function freshness(sent: Sent[], changes: { sessionId: string; head: number; at: number }[]): { p95: number | null; seen: number } {
   const bySession = new Map<string, { head: number; at: number }[]>();
-  for (const c of changes) bySession.set(c.sessionId, [...(bySession.get(c.sessionId) ?? []), c]);
+  for (const c of changes) {
+    const seen = bySession.get(c.sessionId);
+    if (seen) seen.push(c);
+    else bySession.set(c.sessionId, [c]);
+  }
   const delays: number[] = [];
   for (const [sessionId, seq, postedAt] of sent) {
     const hit = bySession.get(sessionId)?.find((c) => c.head >= seq && c.at >= postedAt - 5);
@@ -157,20 +161,15 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
 
     const port = await freePort();
-    consoleServer = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        FLEETLM_URL: fleetUrl,
-        GATEWAY_DISABLED: "0",
-        SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
+    consoleServer = await startConsole({
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      FLEETLM_URL: fleetUrl,
+      GATEWAY_DISABLED: "0",
+      SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00",
     });
-    await lines(consoleServer.stdout!).next("FleetLM Console listening", 120_000);
     const pid = consoleServer.pid!;
     let peakRss = 0;
     const rssTimer = setInterval(() => {

@@ -5,7 +5,7 @@
 //   hostile_message_login_p95_ratio  that p95 over the same probe's beside an ordinary session, in the same run:
 //                                    on a shared machine the absolute figure carries the load, the ratio the message's cost
 // Before the render budget (ADR 085) a 108 KB message held the event loop 4.3 s and 1 MB killed the process.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,31 +14,14 @@ import { performance } from "node:perf_hooks";
 import { chromium, type Browser } from "playwright-core";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
-import { consoleNodeFlags } from "../scripts/console-node-flags.mjs";
 import { percentile, round } from "./stats";
 import { MEGABYTE_MARKDOWN } from "../tests/support/hostile-messages";
 import { freePort } from "../tests/support/console-process";
+import { startConsole } from "./support/bench-console";
 
 type Figures = Record<string, number | null>;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const LOGIN_REQUESTS = 20;
-
-function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`console did not start: ${out}`)), 60_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (/listening on/.test(out)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code, signal) => reject(new Error(`console exited ${code ?? signal}: ${out.slice(-1_000)}`)));
-  });
-}
 
 export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   const figures: Figures = { hostile_message_login_p95_ms: null, hostile_message_login_p95_ratio: null };

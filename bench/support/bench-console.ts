@@ -47,7 +47,7 @@ export function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     });
     child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
     if (process.env.BENCH_CONSOLE_LOG) for (const stream of [child.stdout!, child.stderr!]) stream.on("data", (d: Buffer) => process.stderr.write(d));
-    child.once("exit", (code) => reject(new Error(`console exited ${code}: ${out}`)));
+    child.once("exit", (code, signal) => reject(new Error(`console exited ${code ?? signal}: ${out.slice(-1_000)}`)));
   });
 }
 
