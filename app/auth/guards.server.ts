@@ -39,9 +39,12 @@ function isDataRequest(request: Request) {
 
 /** A NUL character anywhere in the URL (path params, query) is bad input, refused before any work starts. */
 function assertNoNul(request: Request) {
+  const url = request.url;
+  // Only "%00" decodes to NUL (decodeURIComponent refuses overlong forms), so a URL without it needs no decoding.
+  if (!url.includes("%00") && !url.includes("\u0000")) return;
   let decoded: string;
   try {
-    decoded = decodeURIComponent(request.url);
+    decoded = decodeURIComponent(url);
   } catch {
     return; // malformed percent-encoding: each route's own parsing answers it
   }

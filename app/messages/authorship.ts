@@ -28,6 +28,11 @@ export function clientMessageIdOf(message: Pick<MessageLike, "metadata">): strin
   return typeof id === "string" && id.length > 0 && id.length <= 200 ? id : null;
 }
 
+// The authorship of nearly every message: one shared, frozen value each, not one object per message of a page.
+const PLAIN_AGENT: Authorship = Object.freeze({ role: "agent", suspicious: null });
+const PLAIN_USER: Authorship = Object.freeze({ role: "user", suspicious: null });
+const PLAIN_OTHER: Authorship = Object.freeze({ role: "other", suspicious: null });
+
 /**
  * The authorship of one message from its sender and, when the ledger has it, the operator who sent it.
  * `ledgerOperator` is the ledger's record of this exact (session, seq) or client message id; undefined when none.
@@ -37,9 +42,10 @@ export function authorOf(session: { userId?: string | null; agentId: string }, m
   if (message.sender_id === session.agentId) {
     if (ledgerOperator) return { role: "operator", operatorName: ledgerOperator.name, suspicious: null };
     if (claims.operator) return { role: "agent", suspicious: "Claims to be written by an operator, but the Console has no record of sending it." };
-    return { role: "agent", suspicious: null };
+    return PLAIN_AGENT;
   }
   const role: AuthorRole = session.userId && message.sender_id === session.userId ? "user" : "other";
+  if (!claims.operator && !claims.assistant) return role === "user" ? PLAIN_USER : PLAIN_OTHER;
   const who = role === "user" ? "the end user" : `“${message.sender_id.slice(0, 80)}”, not the session's agent`;
   if (claims.operator) return { role, suspicious: `Claims to be written by an operator, but was sent by ${who}.` };
   if (claims.assistant) return { role, suspicious: `Claims to be an AI reply, but was sent by ${who}.` };

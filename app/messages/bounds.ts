@@ -45,6 +45,9 @@ export const OMITTED_KEY = "…omitted";
 
 export type BoundResult<T> = { value: T; omitted: Omission[] };
 
+/** The `omitted` of every value that fits (most of them): one frozen empty list, not one per message. */
+const NOTHING_OMITTED = Object.freeze([]) as unknown as Omission[];
+
 /** Nodes `measure` looks at before it gives an estimate ("at least"). */
 const MEASURE_NODES = 50_000;
 
@@ -88,7 +91,7 @@ function summary(value: unknown): { node: OmittedValue; chars: number } {
  */
 export function boundValue<T>(value: T, bounds: Bounds = MESSAGE_BOUNDS): BoundResult<T> {
   // Nearly every message is within bounds: one walk that allocates nothing says so, and the value goes on as it is.
-  if (value && typeof value === "object" && fitsWithin(value, bounds)) return { value, omitted: [] };
+  if (value && typeof value === "object" && fitsWithin(value, bounds)) return { value, omitted: NOTHING_OMITTED };
   const omitted: Omission[] = [];
   let budget = bounds.totalChars;
   let nodes = 0;
@@ -162,30 +165,53 @@ export function boundValue<T>(value: T, bounds: Bounds = MESSAGE_BOUNDS): BoundR
  * JSON.parse makes), so a value it accepts can be handed on without a copy.
  */
 function fitsWithin(value: object, bounds: Bounds): boolean {
-  const stack: { v: object; depth: number }[] = [{ v: value, depth: 1 }];
+  // Every page runs this twice per message (content and metadata): the stack is reused, so a message that
+  // fits costs no allocation beyond the key lists.
+  const values = fitStackValues;
+  const depths = fitStackDepths;
+  let top = 0;
+  values[top] = value;
+  depths[top++] = 1;
   let nodes = 0;
   let chars = 0;
-  while (stack.length > 0) {
-    const { v, depth } = stack.pop()!;
+  let fits = true;
+  let high = top; // the stack's high-water mark in this call
+  while (fits && top > 0) {
+    const v = values[--top]!;
+    const depth = depths[top]!;
     const array = Array.isArray(v);
-    if (!array && !isPlainObject(v)) return false;
-    const children: unknown[] = array ? v : Object.values(v);
-    if (children.length > bounds.items) return false;
-    nodes += children.length;
-    if (nodes > bounds.nodes) return false;
-    for (const child of children) {
+    if (!array && !isPlainObject(v)) {
+      fits = false;
+      break;
+    }
+    const keys = array ? null : Object.keys(v);
+    const count = array ? v.length : keys!.length;
+    nodes += count;
+    if (count > bounds.items || nodes > bounds.nodes) {
+      fits = false;
+      break;
+    }
+    for (let i = 0; i < count; i++) {
+      const child: unknown = array ? v[i] : (v as Record<string, unknown>)[keys![i]!];
       if (typeof child === "string") {
-        if (child.length > bounds.stringChars) return false;
         chars += child.length;
-        if (chars > bounds.totalChars) return false;
+        if (child.length > bounds.stringChars || chars > bounds.totalChars) fits = false;
       } else if (typeof child === "object" && child !== null) {
-        if (depth >= bounds.depth) return false;
-        stack.push({ v: child, depth: depth + 1 });
-      } else if (typeof child !== "number" && typeof child !== "boolean" && child !== null) return false;
+        if (depth >= bounds.depth) fits = false;
+        values[top] = child;
+        depths[top++] = depth + 1;
+        if (top > high) high = top;
+      } else if (typeof child !== "number" && typeof child !== "boolean" && child !== null) fits = false;
+      if (!fits) break;
     }
   }
-  return true;
+  // Nothing of the message stays reachable from the module.
+  for (let i = 0; i < high; i++) values[i] = RELEASED;
+  return fits;
 }
+const fitStackValues: object[] = [];
+const fitStackDepths: number[] = [];
+const RELEASED = {};
 
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);

@@ -4,6 +4,7 @@
 import type { Message } from "@fleetlm/client";
 import type { ViewMessage } from "~/sessions/types";
 import { authorshipOf } from "./authorship.server";
+import { isoInstant } from "~/lib/format-date";
 import { boundMessageBody } from "./bounds";
 
 /** A FleetLM message as the page gets it: content and metadata within MESSAGE_BOUNDS (ADR 085). */
@@ -18,7 +19,7 @@ export function toViewMessage(message: Message): ViewMessage {
     content: bounded.content,
     metadata: bounded.metadata,
     omitted: bounded.omitted,
-    insertedAt: message.insertedAt.toISOString(),
+    insertedAt: isoInstant(message.insertedAt),
     insertedAtRaw: message.inserted_at,
   };
 }

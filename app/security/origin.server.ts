@@ -17,7 +17,7 @@ function addressedHost(header: HeaderLookup): string | null {
  * Why the request is refused as cross-site, or null when it may go on. With an Origin header (every browser
  * sends one on a POST), its host must be the addressed host; without one, `Sec-Fetch-Site: same-origin`.
  */
-export function crossSiteRefusal(method: string, header: HeaderLookup, fallbackHost?: string): string | null {
+export function crossSiteRefusal(method: string, header: HeaderLookup, fallbackHost?: string | (() => string)): string | null {
   if (SAFE_METHODS.has(method.toUpperCase())) return null;
   const origin = header("origin");
   if (origin) {
@@ -27,19 +27,23 @@ export function crossSiteRefusal(method: string, header: HeaderLookup, fallbackH
     } catch {
       return "Cross-site request refused: the Origin header is not a URL.";
     }
-    const host = addressedHost(header) ?? fallbackHost;
+    const host = addressedHost(header) ?? (typeof fallbackHost === "function" ? fallbackHost() : fallbackHost);
     return originHost && originHost === host ? null : "Cross-site request refused: the Origin header is another site.";
   }
   if (header("sec-fetch-site") === "same-origin") return null;
   return "Cross-site request refused: missing Origin header.";
 }
 
+// The request's own host, parsed only when a state-changing request has neither Host nor X-Forwarded-Host: a
+// guard runs on every page and data load, and most are GETs.
+const requestHost = (request: Request) => () => new URL(request.url).host;
+
 export function isSameOrigin(request: Request): boolean {
-  return crossSiteRefusal(request.method, (name) => request.headers.get(name), new URL(request.url).host) === null;
+  return crossSiteRefusal(request.method, (name) => request.headers.get(name), requestHost(request)) === null;
 }
 
 export function assertSameOrigin(request: Request) {
-  const refusal = crossSiteRefusal(request.method, (name) => request.headers.get(name), new URL(request.url).host);
+  const refusal = crossSiteRefusal(request.method, (name) => request.headers.get(name), requestHost(request));
   if (refusal) throw new Response(refusal, { status: 403 });
 }
 

@@ -76,10 +76,11 @@ export async function readHistoryPage(
     const mode: PageMode = query.after !== undefined ? "after" : "seq";
     const from = query.after !== undefined ? query.after + 1 : Math.max(1, query.seq! - Math.floor(size / 2));
     const to = from + size - 1;
-    // One seq beyond the page says whether there is a newer one.
-    const r = await read(from, to + 1);
-    const hasNewer = r.highestSeen > to || (knownHead ?? 0) > to;
-    const w = within(r, from, to);
+    // One seq beyond the page says whether there is a newer one, unless the index's head already says so.
+    const headBeyond = (knownHead ?? 0) > to;
+    const r = await read(from, headBeyond ? to : to + 1);
+    const hasNewer = headBeyond || r.highestSeen > to;
+    const w = headBeyond ? r : within(r, from, to);
     return page(mode, w.messages, w.lost, hasNewer, mode === "seq" ? query.seq! : null);
   }
 

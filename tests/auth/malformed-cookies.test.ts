@@ -52,3 +52,18 @@ describe("readSessionToken", () => {
     expect(readSessionToken(`console_session=${"a".repeat(5000)}`)).toBeNull();
   });
 });
+
+describe("a NUL in the address", () => {
+  it.each(["/account?x=%00", "/account?x=a%00b", "/account/%00", "/account?q=%2500%00"])("is a 400 before any work (%s)", async (path) => {
+    const op = await makeOperator("operator");
+    const res = await call(() => accountLoader({ request: request(path, { as: op }), params: {}, context: {} }));
+    expect(res.status).toBe(400);
+    expect(String(res.body)).toMatch(/must not contain NUL/);
+  });
+
+  it.each(["/account?x=%2500", "/account?x=%0", "/account?x=%E0%A4%A"])("is no reason to refuse a look-alike or bad encoding (%s)", async (path) => {
+    const op = await makeOperator("operator");
+    const res = await call(() => accountLoader({ request: request(path, { as: op }), params: {}, context: {} }));
+    expect(res.status).toBe(200);
+  });
+});

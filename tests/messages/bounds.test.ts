@@ -42,6 +42,15 @@ describe("boundValue", () => {
     expect(result.omitted).toEqual([]);
   });
 
+  it("a check that stopped half-way leaves nothing behind for the next message", () => {
+    // The in-bounds test reuses one stack: a deep value refused mid-walk must not leak into the next answer.
+    expect(boundValue(nested(MESSAGE_BOUNDS.depth + 5)).omitted.map((o) => o.kind)).toEqual(["depth"]);
+    const small = { parts: [{ type: "text", text: "hi" }] };
+    expect(boundValue(small).value).toBe(small);
+    expect(boundValue({ list: [1, "x".repeat(MESSAGE_BOUNDS.stringChars + 1)] }).omitted.map((o) => o.kind)).toEqual(["text"]);
+    expect(boundValue(small).value).toBe(small);
+  });
+
   it("walks and copies anything that is not plain JSON, however small", () => {
     class Custom {
       text = "hi";
