@@ -21,6 +21,8 @@ export const KEYS = [
   "inbox_freshness_watched_p95_ms",
   "chunk_relay_added_p95_ms",
   "inbox_loader_100k_p95_ms",
+  "inbox_loader_1m_p95_ms",
+  "inbox_loader_1m_baseline_p95_ms",
   "fanout_rss_mb",
   "fanout_cpu_percent",
   "fanout_events_lost",
