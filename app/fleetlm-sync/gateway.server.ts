@@ -123,7 +123,9 @@ async function begin(options: GatewayOptions): Promise<void> {
   const queue = new SyncQueue({ rest, concurrency: options.concurrency ?? 8, timers, health, onActivity: (userId) => inboxes.markActive(userId) });
   const sync = (sessionId: string) => void queue.sync(sessionId);
   const reconciler = new Reconciler({
+    rest,
     sync: (sessionId) => queue.sync(sessionId),
+    liveWaiting: () => queue.waiting > 0,
     timers,
     health,
     sweepPerSecond: options.sweepPerSecond ?? config.GATEWAY_SWEEP_PER_S,

@@ -5,7 +5,7 @@
 // join, the first after a reconnect, one whose counts went down because FleetLM restarted) has all its sessions
 // reconciled.
 import { FleetLMInbox, type FleetLMSocket, type InboxEntry } from "@fleetlm/client";
-import { db } from "~/db.server";
+import { indexedHeads } from "~/inbox/session-index.server";
 import type { LinkHealth } from "./link-health.server";
 import { activityClass, nextRejoinAt, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
 import type { Timers } from "./timers";
@@ -189,22 +189,23 @@ export class InboxSubscriptions {
       }
     }
     if (moved) this.markActive(userId);
+    // First sight (gateway start, new session): read it now if FleetLM saw activity since, or if the index lacks it.
+    for (const entry of firstSight) if (entry.last_activity_at !== null) sync(entry.session_id);
+    const quiet = firstSight.filter((entry) => entry.last_activity_at === null);
     if (kind === "snapshot" && (seat.untrusted || restarted)) {
       seat.untrusted = false;
+      // Every listed session is re-read, and the reconciler looks up which ones the index lacks, in batches:
+      // no lookup per snapshot here (ADR 198).
       for (const entry of entries) reconcile(entry.session_id);
+      return;
     }
-    if (firstSight.length === 0 || timers.stopped) return;
-    // First sight (gateway start, new session): read it now if the index lacks it or FleetLM saw activity since.
+    if (quiet.length === 0 || timers.stopped) return;
     try {
-      const prisma = await db();
-      const rows = await prisma.sessionIndex.findMany({ where: { id: { in: firstSight.map((e) => e.session_id) } }, select: { id: true } });
-      const known = new Set(rows.map((row) => row.id));
-      for (const entry of firstSight) {
-        if (!known.has(entry.session_id) || entry.last_activity_at !== null) sync(entry.session_id);
-      }
+      const known = await indexedHeads(quiet.map((e) => e.session_id));
+      for (const entry of quiet) if (!known.has(entry.session_id)) sync(entry.session_id);
     } catch (error) {
       health.problem("index lookup", error);
-      for (const entry of firstSight) this.#signals.delete(entry.session_id); // try again on the next snapshot
+      for (const entry of quiet) this.#signals.delete(entry.session_id); // try again on the next snapshot
     }
   }
 }
