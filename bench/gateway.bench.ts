@@ -14,6 +14,10 @@
 //   gateway_10k_lost             messages FleetLM holds that the index has not reached a minute after the traffic
 //   gateway_800mps_freshness_p95_ms, gateway_800mps_lost   the same at 800 messages a second (FleetLM's published
 //                                single-node ceiling) over 2,000 users, for 20 s after the steady phase
+//   gateway_frame_cpu_us_one_socket, gateway_frame_cpu_us_pooled   CPU µs phoenix's Socket spends on one incoming
+//                                frame with every user's inbox on one socket vs. at most INBOXES_PER_SOCKET (200) on
+//                                it (ADR 198); gateway_rejoin_cpu_us_*: the same for one inbox re-join (leave, join,
+//                                both replies). A micro-benchmark over an in-memory transport (bench/support/phoenix-frames)
 // --quick: 2,000 users × 10 sessions, 100 active users, 15 s of traffic at 100/s and 10 s at 800/s (same keys,
 // smaller run). Needs build/ (npm run build); without it every figure is null and stderr says why.
 import { execFileSync, spawn } from "node:child_process";
@@ -24,6 +28,8 @@ import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { percentile, round } from "./stats";
 import { startConsole } from "./support/bench-console";
+import { phoenixFrameCost } from "./support/phoenix-frames";
+import { INBOXES_PER_SOCKET } from "../app/fleetlm-sync/inbox-sockets.server";
 import { freePort } from "../tests/support/console-process";
 import { openLive } from "../tests/cluster/sse-client";
 
@@ -38,6 +44,10 @@ const KEYS = [
   "gateway_10k_lost",
   "gateway_800mps_freshness_p95_ms",
   "gateway_800mps_lost",
+  "gateway_frame_cpu_us_one_socket",
+  "gateway_frame_cpu_us_pooled",
+  "gateway_rejoin_cpu_us_one_socket",
+  "gateway_rejoin_cpu_us_pooled",
 ] as const;
 const say = (line: string) => process.stderr.write(`gateway bench: ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,8 +108,26 @@ function freshness(sent: Sent[], changes: { sessionId: string; head: number; at:
   return { p95: delays.length >= sent.length * 0.95 ? round(percentile(delays, 95)) : null, seen: delays.length };
 }
 
+/** phoenix's CPU per frame and per re-join, all inboxes on one socket vs. the gateway's spread (ADR 198). */
+async function frameCost(users: number): Promise<Figures> {
+  await phoenixFrameCost(INBOXES_PER_SOCKET, 5_000, 500); // warm-up: the JIT, not the channel count, would be timed
+  const one = await phoenixFrameCost(users);
+  const pooled = await phoenixFrameCost(INBOXES_PER_SOCKET);
+  say(
+    `phoenix per frame: ${one.frameMicros.toFixed(1)} µs with ${users} channels on a socket, ${pooled.frameMicros.toFixed(1)} µs with ${INBOXES_PER_SOCKET}; ` +
+      `per re-join ${one.rejoinMicros.toFixed(0)} vs ${pooled.rejoinMicros.toFixed(0)} µs`,
+  );
+  return {
+    gateway_frame_cpu_us_one_socket: round(one.frameMicros, 1),
+    gateway_frame_cpu_us_pooled: round(pooled.frameMicros, 1),
+    gateway_rejoin_cpu_us_one_socket: round(one.rejoinMicros, 1),
+    gateway_rejoin_cpu_us_pooled: round(pooled.rejoinMicros, 1),
+  };
+}
+
 export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   const figures: Figures = Object.fromEntries(KEYS.map((k) => [k, null]));
+  Object.assign(figures, await frameCost(quick ? 2_000 : 10_000));
   if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
     say("no build/ (npm run build first): figures are null");
     return figures;

@@ -46,6 +46,10 @@ export const KEYS = [
   "gateway_10k_lost",
   "gateway_800mps_freshness_p95_ms",
   "gateway_800mps_lost",
+  "gateway_frame_cpu_us_one_socket",
+  "gateway_frame_cpu_us_pooled",
+  "gateway_rejoin_cpu_us_one_socket",
+  "gateway_rejoin_cpu_us_pooled",
 ] as const;
 
 const quick = process.argv.includes("--quick");

@@ -1,14 +1,16 @@
 // The gateway's lifecycle and status: one per Console process (the leader's, ADR 130), keeping the session index in
-// step with FleetLM. It owns one socket and one REST client and wires its parts together:
+// step with FleetLM. It owns its sockets and one REST client and wires its parts together:
 // - `session-list-poll`: new sessions and users from FleetLM's newest-50 list;
-// - `inbox-subscriptions`: `inbox:{user}` for every known user, re-joined by activity, entries as sync signals;
+// - `inbox-subscriptions`: `inbox:{user}` for every known user, re-joined by activity, entries as sync signals, on
+//   `inbox-sockets` (at most 200 inboxes a socket, ADR 198);
 // - `sync-queue`: reading a session's new messages after the index head (deduped, limited, retried);
 // - `reconcile`: re-reading sessions no signal may have mentioned, and a slow sweep of the whole index (ADR 064).
 // Counts come from seqs, so they stay exact across reconnects, FleetLM restarts and duplicate broadcasts.
-import { backoffDelay, errorText, FleetLMRest, FleetLMSocket, socketUrlFor } from "@fleetlm/client";
+import { errorText, FleetLMRest, socketUrlFor } from "@fleetlm/client";
 import { env } from "~/env.server";
 import { indexedUserActivity } from "~/inbox/session-index.server";
 import { slot } from "~/lib/singleton.server";
+import { InboxSockets } from "./inbox-sockets.server";
 import { InboxSubscriptions, type InboxSchedule } from "./inbox-subscriptions.server";
 import { LinkHealth } from "./link-health.server";
 import { Reconciler } from "./reconcile.server";
@@ -19,8 +21,6 @@ import { Timers } from "./timers";
 
 /** The identity of the gateway's socket. Inbox joins are not authorised, so any name works (quirk 6). */
 export const GATEWAY_SOCKET_USER = "fleetlm-console";
-// At most 5 s: the socket is how the Console notices new messages, so it comes back quickly.
-const CONNECT_BACKOFF = { baseMs: 250, maxMs: 5_000, jitter: "equal" } as const;
 
 export type GatewayOptions = {
   /** Default: FLEETLM_URL. */
@@ -40,19 +40,20 @@ export type GatewayOptions = {
    * phoenix's 30 s (FleetLM closes sockets silent for 120 s); tests shorten it to see a dead link in seconds.
    */
   heartbeatMs?: number;
+  /** Inbox channels per socket (ADR 198). Default 200. */
+  inboxesPerSocket?: number;
   /** Start even when GATEWAY_DISABLED=1 (tests and benchmarks start it explicitly). */
   force?: boolean;
 };
 
 type Gateway = {
-  socket: FleetLMSocket;
+  sockets: InboxSockets;
   timers: Timers;
   health: LinkHealth;
   queue: SyncQueue;
   inboxes: InboxSubscriptions;
   reconciler: Reconciler;
   poll: SessionListPoll;
-  offs: (() => void)[];
 };
 
 const running = slot<Gateway>("gateway");
@@ -90,9 +91,8 @@ export async function stopGateway(): Promise<void> {
   setGatewayQueue(undefined);
   gw.timers.stop();
   gw.reconciler.stop();
-  for (const off of gw.offs) off();
   // Disconnect first: a leave on a closed socket answers at once instead of waiting for its timeout.
-  await gw.socket.disconnect();
+  await gw.sockets.stop();
   await gw.inboxes.stop();
   await gw.queue.drain();
 }
@@ -110,60 +110,45 @@ async function begin(options: GatewayOptions): Promise<void> {
   };
   // Our own retries (with backoff across polls), so one slow FleetLM answer never stacks up attempts.
   const rest = new FleetLMRest({ baseUrl: fleetlmUrl, timeoutMs: config.FLEETLM_TIMEOUT_MS, retries: 0 });
-  const socket = new FleetLMSocket({
-    socketUrl: socketUrlFor(fleetlmUrl),
-    userId: GATEWAY_SOCKET_USER,
-    reconnect: { baseMs: CONNECT_BACKOFF.baseMs, maxMs: CONNECT_BACKOFF.maxMs },
-    heartbeatIntervalMs: options.heartbeatMs,
-  });
   const timers = new Timers();
   const health = new LinkHealth();
+  // A socket that opened again after a drop: FleetLM may have restarted, so its inboxes' next snapshots are not
+  // trusted (read only once the first reopen comes, after `inboxes` is assigned below).
+  const sockets = new InboxSockets({
+    socketUrl: socketUrlFor(fleetlmUrl),
+    userId: GATEWAY_SOCKET_USER,
+    heartbeatMs: options.heartbeatMs,
+    perSocket: options.inboxesPerSocket,
+    timers,
+    health,
+    onReopen: (index) => inboxes.distrustSocket(index),
+  });
   // The queue tells the inboxes of activity and the inboxes ask the queue for syncs: `inboxes` is read only once
   // syncs run, after it is assigned below.
   const queue = new SyncQueue({ rest, concurrency: options.concurrency ?? 8, timers, health, onActivity: (userId) => inboxes.markActive(userId) });
   const sync = (sessionId: string) => void queue.sync(sessionId);
   const reconciler = new Reconciler({
+    rest,
     sync: (sessionId) => queue.sync(sessionId),
+    liveWaiting: () => queue.waiting > 0,
     timers,
     health,
     sweepPerSecond: options.sweepPerSecond ?? config.GATEWAY_SWEEP_PER_S,
   });
   const reconcile = (sessionId: string) => reconciler.enqueue(sessionId);
-  const inboxes = new InboxSubscriptions({ socket, policy, rejoinMs, timers, health, sync, reconcile });
+  const inboxes = new InboxSubscriptions({ sockets, policy, rejoinMs, timers, health, sync, reconcile });
   const follow = inboxes.add.bind(inboxes);
   const poll = new SessionListPoll({ rest, pollMs: options.pollMs ?? config.GATEWAY_POLL_MS, timers, health, follow, sync, reconcile });
-  const gw: Gateway = { socket, timers, health, queue, inboxes, reconciler, poll, offs: [] };
+  const gw: Gateway = { sockets, timers, health, queue, inboxes, reconciler, poll };
   running.set(gw);
   setGatewayQueue(queue);
-  gw.offs.push(
-    socket.on("connected", () => setConnected(gw, true)),
-    socket.on("disconnected", () => setConnected(gw, false)),
-    socket.on("error", () => {}), // reconnecting is the socket's job; state changes are reported above
-  );
   for (const { userId, activeAt } of await indexedUserActivity()) follow(userId, activeAt?.getTime() ?? 0);
-  void connect(gw);
+  sockets.start();
   // Not awaited: server.mjs waits for this before listening, and a slow FleetLM must not delay the Console.
   poll.start();
   inboxes.start();
   queue.start();
   reconciler.start();
-}
-
-function setConnected(gw: Gateway, connected: boolean) {
-  if (gw.timers.stopped) return;
-  if (gw.health.setConnected(connected)) gw.inboxes.distrustAll();
-}
-
-async function connect(gw: Gateway, failures = 0): Promise<void> {
-  try {
-    await gw.socket.connect();
-    gw.health.recovered("socket");
-    setConnected(gw, true);
-  } catch (error) {
-    // The first open failed, so the socket gave up; later drops are reconnected by the socket itself.
-    gw.health.problem("socket", error);
-    gw.timers.later(backoffDelay(failures + 1, CONNECT_BACKOFF), () => void connect(gw, failures + 1));
-  }
 }
 
 // ---- status ---------------------------------------------------------------------------------------------
@@ -174,6 +159,8 @@ export type GatewayStatus = {
   fleetlmReachable: boolean;
   inboxes: number;
   inboxesJoined: number;
+  /** Sockets the inboxes are spread over (ADR 198). */
+  inboxSockets: number;
   /** Inboxes by re-join class (ADR 089): active within 2 min, within the hour, quieter. */
   inboxClasses: Record<ActivityClass, number>;
   syncing: number;
@@ -194,6 +181,7 @@ const NOT_RUNNING: GatewayStatus = {
   fleetlmReachable: false,
   inboxes: 0,
   inboxesJoined: 0,
+  inboxSockets: 0,
   inboxClasses: { hot: 0, warm: 0, cold: 0 },
   syncing: 0,
   pendingRetries: 0,
@@ -216,6 +204,7 @@ export function gatewayStatus(): GatewayStatus {
     connected: health.connected,
     fleetlmReachable: health.fleetlmReachable,
     ...inboxes.summary(),
+    inboxSockets: gw.sockets.count,
     syncing: queue.syncing,
     pendingRetries: queue.pendingRetries,
     pendingReconciles: reconciler.pending,

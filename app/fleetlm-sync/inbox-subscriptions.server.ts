@@ -1,11 +1,12 @@
-// The gateway's `inbox:{user}` subscriptions, all on its one socket: which users it follows, re-joining each inbox
+// The gateway's `inbox:{user}` subscriptions, spread over its inbox sockets (ADR 198): which users it follows, re-joining each inbox
 // on a staggered timer paced by the user's activity (FleetLM stops pushing deltas after one quiet second, quirk 4;
 // ADR 089), and turning what an inbox says into syncs. An entry that changed is only a signal (its unread_count is
 // not an unread count, quirk 5); a snapshot that cannot be trusted to have seen what happened before it (the first
 // join, the first after a reconnect, one whose counts went down because FleetLM restarted) has all its sessions
 // reconciled.
-import { FleetLMInbox, type FleetLMSocket, type InboxEntry } from "@fleetlm/client";
-import { db } from "~/db.server";
+import { FleetLMInbox, type InboxEntry } from "@fleetlm/client";
+import { indexedHeads } from "~/inbox/session-index.server";
+import type { InboxSockets } from "./inbox-sockets.server";
 import type { LinkHealth } from "./link-health.server";
 import { activityClass, nextRejoinAt, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
 import type { Timers } from "./timers";
@@ -16,7 +17,8 @@ const MAX_REFRESHING = 64;
 
 /** `untrusted`: the next snapshot may hide activity from before the join, so its sessions are reconciled. */
 /** `activeAt`: when this user's sessions last moved, as far as the gateway saw; `dueAt`: the next re-join (ADR 089). */
-type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null; untrusted: boolean; activeAt: number; dueAt: number };
+/** `socket`: which of the inbox sockets the seat's channel lives on, for good. */
+type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null; untrusted: boolean; activeAt: number; dueAt: number; socket: number };
 
 export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean };
 
@@ -33,7 +35,7 @@ export class InboxSubscriptions {
 
   constructor(
     private readonly deps: {
-      socket: FleetLMSocket;
+      sockets: InboxSockets;
       policy: RejoinPolicy;
       /** Re-join interval of an active user's inbox: the timer visits every inbox about this often. */
       rejoinMs: number;
@@ -47,7 +49,7 @@ export class InboxSubscriptions {
   /** Follows the user's inbox (no-op if followed). `activeAt` defaults to now: a user just learned of (a new session) is active. */
   add(userId: string, activeAt = Date.now()): void {
     if (this.#seats.has(userId)) return;
-    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0 });
+    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0, socket: this.deps.sockets.assign() });
     this.#order.push(userId);
   }
 
@@ -61,8 +63,8 @@ export class InboxSubscriptions {
   }
 
   /** After a reconnect FleetLM may have restarted, and its inbox servers forgotten what they were told. */
-  distrustAll(): void {
-    for (const seat of this.#seats.values()) seat.untrusted = true;
+  distrustSocket(index: number): void {
+    for (const seat of this.#seats.values()) if (seat.socket === index) seat.untrusted = true;
   }
 
   /**
@@ -71,13 +73,13 @@ export class InboxSubscriptions {
    * then by the user's activity). First joins go through the same queue (staggered start).
    */
   start(): void {
-    const { rejoinMs, timers, health } = this.deps;
+    const { rejoinMs, timers, sockets } = this.deps;
     const tickMs = Math.max(20, Math.min(250, Math.floor(rejoinMs / 10)));
     const order = this.#order;
     timers.every(
       tickMs,
       () => {
-        if (!health.connected || order.length === 0) return;
+        if (order.length === 0) return;
         const now = Date.now();
         for (const [user, since] of this.#inFlight) if (now - since >= REFRESH_TIMEOUT_MS) this.#inFlight.delete(user);
         const slice = Math.max(1, Math.ceil((order.length * tickMs) / rejoinMs));
@@ -85,7 +87,9 @@ export class InboxSubscriptions {
         for (let i = 0; i < slice && i < order.length && this.#inFlight.size < MAX_REFRESHING; i++) {
           const user = order[this.#cursor % order.length]!;
           this.#cursor = (this.#cursor + 1) % order.length;
-          if (now >= (this.#seats.get(user)?.dueAt ?? 0)) this.#refresh(user);
+          const seat = this.#seats.get(user);
+          // A seat whose socket is down waits for it: phoenix rejoins its channel when it is back.
+          if (seat && now >= seat.dueAt && sockets.isUp(seat.socket)) this.#refresh(user);
         }
       },
       0,
@@ -130,7 +134,7 @@ export class InboxSubscriptions {
     this.#inFlight.set(userId, now);
     let work: Promise<InboxEntry[]>;
     if (!seat.inbox) {
-      const inbox = new FleetLMInbox({ userId, socket: this.deps.socket });
+      const inbox = new FleetLMInbox({ userId, socket: this.deps.sockets.socket(seat.socket) });
       seat.inbox = inbox;
       inbox.on("snapshot", (entries) => void this.#onEntries(userId, seat, entries, "snapshot"));
       inbox.on("delta", (entries) => void this.#onEntries(userId, seat, entries, "delta"));
@@ -189,22 +193,23 @@ export class InboxSubscriptions {
       }
     }
     if (moved) this.markActive(userId);
+    // First sight (gateway start, new session): read it now if FleetLM saw activity since, or if the index lacks it.
+    for (const entry of firstSight) if (entry.last_activity_at !== null) sync(entry.session_id);
+    const quiet = firstSight.filter((entry) => entry.last_activity_at === null);
     if (kind === "snapshot" && (seat.untrusted || restarted)) {
       seat.untrusted = false;
+      // Every listed session is re-read, and the reconciler looks up which ones the index lacks, in batches:
+      // no lookup per snapshot here (ADR 198).
       for (const entry of entries) reconcile(entry.session_id);
+      return;
     }
-    if (firstSight.length === 0 || timers.stopped) return;
-    // First sight (gateway start, new session): read it now if the index lacks it or FleetLM saw activity since.
+    if (quiet.length === 0 || timers.stopped) return;
     try {
-      const prisma = await db();
-      const rows = await prisma.sessionIndex.findMany({ where: { id: { in: firstSight.map((e) => e.session_id) } }, select: { id: true } });
-      const known = new Set(rows.map((row) => row.id));
-      for (const entry of firstSight) {
-        if (!known.has(entry.session_id) || entry.last_activity_at !== null) sync(entry.session_id);
-      }
+      const known = await indexedHeads(quiet.map((e) => e.session_id));
+      for (const entry of quiet) if (!known.has(entry.session_id)) sync(entry.session_id);
     } catch (error) {
       health.problem("index lookup", error);
-      for (const entry of firstSight) this.#signals.delete(entry.session_id); // try again on the next snapshot
+      for (const entry of quiet) this.#signals.delete(entry.session_id); // try again on the next snapshot
     }
   }
 }

@@ -48,6 +48,11 @@ export class SyncQueue {
     return this.#retries.size;
   }
 
+  /** Syncs waiting for a FleetLM read slot: reconciliation lets them go first (ADR 198). */
+  get waiting(): number {
+    return this.#link?.limit.pendingCount ?? 0;
+  }
+
   /** Reads the session's new messages into the index; the last pass's event. Never throws. */
   sync(sessionId: string): Promise<SessionChangedEvent | null> {
     const running = this.#jobs.get(sessionId);

@@ -120,7 +120,8 @@ export type BackfillStep = { progress: BackfillProgress; done: boolean; written:
 /**
  * One batch of the pass: the next BATCH sessions after the stored position. A session whose first indexed seq
  * is 1 (everything the sync wrote since it was created) costs one grouped query and no FleetLM read.
- * The position moves after each session, so an interrupted step loses at most the session it was reading.
+ * The position moves after each session read from FleetLM and at the end of the batch, so an interrupted step
+ * loses at most the session it was reading and re-scans the cheap ones.
  * Throws when FleetLM cannot be read (the position stays on the session that failed).
  */
 export async function backfillStep(options: { batch?: number } = {}): Promise<BackfillStep> {
@@ -164,8 +165,11 @@ export async function backfillStep(options: { batch?: number } = {}): Promise<Ba
       error: null,
     };
     total += written;
-    await saveProgress(progress);
+    // After a FleetLM read, so an interrupted step re-reads no session; a session that needed none moves the
+    // position with the batch's one write below (ADR 198): re-scanning those costs one grouped query.
+    if (lacksText) await saveProgress(progress);
   }
+  await saveProgress(progress);
   return { progress, done: false, written: total };
 }
 
@@ -189,6 +193,8 @@ export function startSearchBackfill(): void {
   const pass = async () => {
     try {
       for (;;) {
+        // The event loop is handed back between batches: live syncs go first (ADR 198).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const { progress, done, written } = await backfillStep();
         if (done) {
           if (progress.sessions > 0)

@@ -2,7 +2,7 @@
 // its newest 50). Rows are created from FleetLM's session list (or a lookup), and advanced from messages
 // read over REST. Everything is keyed by (session, seq), so applying the same messages twice changes nothing.
 import type { Message, Session } from "@fleetlm/client";
-import { db } from "~/db.server";
+import { db, driverRows } from "~/db.server";
 import { audit } from "~/audit/audit.server";
 import { messageEvent, transition, type Conversation } from "~/inbox/conversation-state";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
@@ -135,6 +135,26 @@ export async function findIndexed(sessionId: string): Promise<IndexedSession | n
   const prisma = await db();
   const row = await prisma.sessionIndex.findUnique({ where: { id: toStored(sessionId) }, select: INDEXED_SELECT });
   return row && fromRow(row);
+}
+
+/** Ids per head lookup: well under both databases' bind limits, and one statement per batch size. */
+export const HEAD_LOOKUP_BATCH = 250;
+
+/**
+ * The index head of each of these sessions that the index holds (absent: not indexed), one read-only query per
+ * HEAD_LOOKUP_BATCH ids on the driver (ADR 181, ADR 198): the gateway's reconciliation asks this for thousands of
+ * sessions at boot, where a Prisma query each cost more than the FleetLM read it decides on.
+ */
+export async function indexedHeads(sessionIds: readonly string[]): Promise<Map<string, number>> {
+  const prisma = await db();
+  const heads = new Map<string, number>();
+  for (let i = 0; i < sessionIds.length; i += HEAD_LOOKUP_BATCH) {
+    const slice = sessionIds.slice(i, i + HEAD_LOOKUP_BATCH).map(toStored);
+    const marks = slice.map(() => "?").join(", ");
+    const rows = await driverRows(prisma, `SELECT "id", "headSeq" FROM "SessionIndex" WHERE "id" IN (${marks})`, slice);
+    for (const row of rows) heads.set(fromStored(String(row.id)), Number(row.headSeq));
+  }
+  return heads;
 }
 
 /** Every FleetLM user with at least one indexed session (whose inbox the gateway joins). */

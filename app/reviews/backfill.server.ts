@@ -23,8 +23,14 @@ export async function backfillReplies(sessionId: string, options: { afterSeq?: n
   const prisma = await db();
   const session = await prisma.sessionIndex.findUnique({ where: { id: sessionId }, select: { id: true, agentId: true } });
   if (!session) return 0;
+  const start = options.afterSeq ?? state().checked.get(sessionId) ?? (await maxIndexedSeqs([sessionId])).get(sessionId) ?? 0;
+  return backfillAfter(session, start);
+}
+
+/** The read-and-record loop for a session whose row the caller already has. */
+async function backfillAfter(session: { id: string; agentId: string }, start: number): Promise<number> {
+  const sessionId = session.id;
   const checked = state().checked;
-  const start = options.afterSeq ?? checked.get(sessionId) ?? (await maxIndexedSeqs([sessionId])).get(sessionId) ?? 0;
   let added = 0;
   let through = start;
   // Exact ranges (readExact): a real FleetLM's page can skip stored seqs behind unflushed ones (§13.1), so
@@ -49,9 +55,11 @@ export async function backfillPending(options: { since?: Date } = {}): Promise<{
   let added = 0;
   let failed = 0;
   for (;;) {
+    // A batch at a time, the event loop handed back between batches (ADR 198): live syncs go first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const batch = await prisma.sessionIndex.findMany({
       where: options.since ? { updatedAt: { gte: options.since } } : {},
-      select: { id: true, headSeq: true },
+      select: { id: true, agentId: true, headSeq: true },
       orderBy: { id: "asc" },
       take: SESSION_BATCH,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
@@ -62,9 +70,11 @@ export async function backfillPending(options: { since?: Date } = {}): Promise<{
     const indexed = await maxIndexedSeqs(unknown);
     for (const row of batch) {
       const through = checked.get(row.id) ?? indexed.get(row.id) ?? 0;
-      if (row.headSeq > 0 && row.headSeq <= through) continue;
+      // Nothing indexed past what was checked (a head of 0 included: the sync that moves it records its replies,
+      // and the moved row is in the next pass's `since`), so no FleetLM read and no query for this session.
+      if (row.headSeq <= through) continue;
       try {
-        added += await backfillReplies(row.id, { afterSeq: through });
+        added += await backfillAfter(row, through);
         sessions += 1;
       } catch (error) {
         failed += 1;

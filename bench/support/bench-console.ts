@@ -32,9 +32,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** server.mjs with the given environment, resolved once it listens (its output is kept for the error; `BENCH_CONSOLE_LOG=1` shows it). */
+/**
+ * server.mjs with the given environment, resolved once it listens (its output is kept for the error; `BENCH_CONSOLE_LOG=1`
+ * shows it). `BENCH_CPU_PROF=dir` writes the Console's V8 CPU profile there when it exits (NODE_OPTIONS refuses --cpu-prof).
+ */
 export function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...consoleNodeFlags(), path.join(ROOT, "server.mjs")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...consoleNodeFlags(), ...profile, path.join(ROOT, "server.mjs")], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`console did not start: ${out}`)), 60_000);
