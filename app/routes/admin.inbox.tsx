@@ -61,7 +61,7 @@ export default function InboxSettingsPage() {
         <TextareaField meta={fields.handoffPhrases} label="Phrases that mean the user asks for a person (one per line, any case)" rows={8} />
         <Field meta={fields.unansweredMinutes} type="number" label="Minutes a user message may go unanswered before the session waits on a human" />
         <Field meta={fields.assignCap} type="number" label="Round-robin cap: unresolved sessions per operator" />
-        <Button variant="primary" disabled={busy}>
+        <Button variant="neutral" disabled={busy}>
           {busy ? "Saving…" : "Save"}
         </Button>
         {result?.status === "success" && !busy ? <Banner tone="success">Saved.</Banner> : null}

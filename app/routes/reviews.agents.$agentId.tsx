@@ -52,7 +52,7 @@ export default function AgentQualityPage() {
           />
           <Field meta={fields.from} type="date" label="From" density="sm" />
           <Field meta={fields.to} type="date" label="To" density="sm" />
-          <Button variant="secondary" size="lg" className="mt-5">
+          <Button variant="neutral" size="lg" className="mt-5">
             Show
           </Button>
         </Form>

@@ -4,6 +4,8 @@
 // actions; the server refuses the rest anyway.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 
 type Props = {
   selected: string[];
@@ -17,7 +19,7 @@ type Props = {
   onClear: () => void;
 };
 
-const button = "rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 disabled:opacity-40 dark:border-slate-700 dark:hover:bg-slate-800";
+const button = buttonClass({ variant: "secondary" });
 
 const DONE: Record<string, string> = {
   "mark-read": "Marked read",
@@ -111,12 +113,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                 <label className="sr-only" htmlFor="bulk-assignee">
                   Assign to
                 </label>
-                <select
-                  id="bulk-assignee"
-                  name="assignee"
-                  defaultValue="me"
-                  className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950"
-                >
+                <select id="bulk-assignee" name="assignee" defaultValue="me" className={controlClass("inline")}>
                   <option value="me">Me</option>
                   <option value="round-robin">Round-robin (signed in, under the cap)</option>
                   <option value="none">Nobody</option>
@@ -142,7 +139,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                   required
                   maxLength={40}
                   placeholder="label"
-                  className="w-28 rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+                  className={controlClass("inline", "w-28")}
                 />
                 <datalist id="inbox-labels">
                   {labels.map((label) => (
@@ -174,12 +171,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                 <label className="sr-only" htmlFor="bulk-snooze">
                   Snooze for
                 </label>
-                <select
-                  id="bulk-snooze"
-                  name="minutes"
-                  defaultValue="60"
-                  className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950"
-                >
+                <select id="bulk-snooze" name="minutes" defaultValue="60" className={controlClass("inline")}>
                   <option value="60">1 hour</option>
                   <option value="240">4 hours</option>
                   <option value="1440">1 day</option>
@@ -196,7 +188,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                   <span>
                     Archive {n} session{n === 1 ? "" : "s"} in FleetLM?
                   </span>
-                  <button name="intent" value="archive" className={`${button} border-red-400 text-red-700 dark:text-red-300`} disabled={busy}>
+                  <button name="intent" value="archive" className={buttonClass({ variant: "danger" })} disabled={busy}>
                     Yes, archive
                   </button>
                   <button type="button" className={button} onClick={() => setConfirming(false)}>

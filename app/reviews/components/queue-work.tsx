@@ -9,6 +9,8 @@ import { MAX_COMMENT } from "../review-types";
 import { scoreField, type ScoreConfigView } from "../scores/score-types";
 import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
+import { buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 
 type Item = { sessionId: string; seq: number; rank: string; reviewsDone: number; reservedUntil: string };
 type WorkAnswer = { ok: true; item: Item | null; progress: QueueProgress } | { ok: false; errors: Record<string, string[]> };
@@ -183,7 +185,7 @@ function QueueItemView({
         {errors[name]!.join(" ")}
       </span>
     ) : null;
-  const input = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";
+  const input = controlClass("inline");
   return (
     <section aria-label="Reply under review" className="grid gap-4 lg:grid-cols-[1fr_24rem]" data-testid="work-item" data-key={`${item.sessionId}:${item.seq}`}>
       <div className="space-y-2 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
@@ -318,7 +320,7 @@ function QueueItemView({
           />
         </label>
         <div className="flex flex-wrap items-center gap-3">
-          <button type="submit" disabled={saving} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+          <button type="submit" disabled={saving} className={buttonClass({ size: "lg" })}>
             <kbd>Enter</kbd> Save and next
           </button>
           <button type="button" onClick={onSkip} className="text-slate-600 underline dark:text-slate-300">

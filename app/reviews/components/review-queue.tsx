@@ -7,6 +7,8 @@ import { MAX_COMMENT } from "../review-types";
 import { AddToDataset, type DatasetOption } from "./add-to-dataset";
 import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
+import { buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 
 type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean; datasets?: DatasetOption[] };
 
@@ -210,10 +212,10 @@ function CurrentReply({
               value={reason}
               onChange={(e) => setReason(e.target.value)}
               aria-label="Reason for clearing the flag"
-              className="grow rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+              className={controlClass("inline", "grow")}
             />
           </label>
-          <button className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">Clear flag</button>
+          <button className={buttonClass({ variant: "secondary" })}>Clear flag</button>
           <button type="button" onClick={() => setAskReason(false)} className="text-slate-500 underline">
             Cancel
           </button>
@@ -293,15 +295,11 @@ function CurrentReply({
             maxLength={MAX_COMMENT}
             value={draft.comment}
             onChange={(e) => review.edit({ comment: e.target.value })}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+            className={controlClass("sm", "mt-1")}
           />
         </label>
         <div className="flex items-center gap-3">
-          <button
-            type="submit"
-            disabled={review.save.status === "saving" || Boolean(view?.state.conflict)}
-            className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60"
-          >
+          <button type="submit" disabled={review.save.status === "saving" || Boolean(view?.state.conflict)} className={buttonClass({ size: "lg" })}>
             <kbd>Enter</kbd> Save and next
           </button>
           <span className="text-xs text-slate-500">
