@@ -152,7 +152,7 @@ export default function AdminReviewQueues() {
             {configs.map((c) => (
               <label key={c.key} className="flex items-center gap-1">
                 <input type="checkbox" name="scoreKeys" value={c.key} /> {c.label}{" "}
-                <span className="text-xs text-slate-500">
+                <span className="text-xs text-slate-600 dark:text-slate-400">
                   ({c.kind}, v{c.version})
                 </span>
               </label>

@@ -126,7 +126,7 @@ export default function AdminScores() {
             <details>
               <summary className="cursor-pointer text-sm">
                 <span className="font-medium">{c.label}</span>{" "}
-                <span className="font-mono text-xs text-slate-500">
+                <span className="font-mono text-xs text-slate-600 dark:text-slate-400">
                   {c.key} v{c.version}
                 </span>{" "}
                 · {c.kind} · {describeConfig(c)}
@@ -145,7 +145,7 @@ export default function AdminScores() {
             </details>
           </li>
         ))}
-        {configs.length === 0 ? <li className="text-sm text-slate-500">No scores yet.</li> : null}
+        {configs.length === 0 ? <li className="text-sm text-slate-600 dark:text-slate-400">No scores yet.</li> : null}
       </ul>
       <section className="rounded border border-slate-200 p-3 dark:border-slate-800">
         <h2 className="mb-2 font-semibold">New score</h2>

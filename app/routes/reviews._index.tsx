@@ -125,7 +125,7 @@ export default function ReviewsIndex() {
       </div>
       {queues.length ? (
         <nav aria-label="Your review queues" className="flex flex-wrap items-center gap-2 text-sm" data-testid="my-queues">
-          <span className="text-slate-500">Your queues:</span>
+          <span className="text-slate-600 dark:text-slate-400">Your queues:</span>
           {queues.map((q) => (
             <Link key={q.id} to={`/reviews/queues/${q.id}`} className={buttonClass({ variant: "secondary" })}>
               {q.name}

@@ -59,17 +59,17 @@ export default function Datasets() {
         {datasets.map((d) => (
           <li key={d.id} className="flex flex-wrap items-center gap-3 rounded border border-slate-200 p-2 text-sm dark:border-slate-800" data-testid="dataset">
             <span className="font-medium">{d.name}</span>
-            <span className="text-slate-500" data-testid="dataset-size">
+            <span className="text-slate-600 dark:text-slate-400" data-testid="dataset-size">
               {d.items} item{d.items === 1 ? "" : "s"}
             </span>
-            {d.description ? <span className="text-slate-500">{d.description}</span> : null}
+            {d.description ? <span className="text-slate-600 dark:text-slate-400">{d.description}</span> : null}
             <span className="ml-auto flex gap-3">
               <ExportButton href={`/reviews/datasets/${d.id}/export?format=jsonl`} label="JSONL" />
               <ExportButton href={`/reviews/datasets/${d.id}/export?format=csv`} label="CSV" />
             </span>
           </li>
         ))}
-        {datasets.length === 0 ? <li className="text-sm text-slate-500">No datasets yet.</li> : null}
+        {datasets.length === 0 ? <li className="text-sm text-slate-600 dark:text-slate-400">No datasets yet.</li> : null}
       </ul>
       <Form method="post" {...getFormProps(form)} className="flex flex-wrap items-start gap-2 text-sm" aria-label="New dataset">
         <ErrorBanner errors={form.errors} className="w-full" />

@@ -213,7 +213,7 @@ export default function AgreementPage() {
               </li>
             );
           })}
-          {disagreements.length === 0 ? <li className="text-sm text-slate-500">No disagreements.</li> : null}
+          {disagreements.length === 0 ? <li className="text-sm text-slate-600 dark:text-slate-400">No disagreements.</li> : null}
         </ul>
       </section>
     </div>

@@ -87,7 +87,7 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
           {error}
         </p>
       ) : null}
-      {item === undefined ? <p className="text-sm text-slate-500">Finding your next reply…</p> : null}
+      {item === undefined ? <p className="text-sm text-slate-600 dark:text-slate-400">Finding your next reply…</p> : null}
       {item === null ? (
         <p
           className="rounded border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300"
@@ -193,7 +193,7 @@ function QueueItemView({
           <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">
             Open session
           </Link>
-          <span className="text-slate-500">
+          <span className="text-slate-600 dark:text-slate-400">
             seq {item.seq} · {item.reviewsDone} review{item.reviewsDone === 1 ? "" : "s"} so far · held for you until{" "}
             {new Date(item.reservedUntil).toISOString().slice(11, 16)} UTC
           </span>
@@ -238,7 +238,7 @@ function QueueItemView({
               <span className="font-medium">
                 {c.label}
                 {c.required ? " *" : ""}{" "}
-                <span className="font-normal text-xs text-slate-500">
+                <span className="font-normal text-xs text-slate-600 dark:text-slate-400">
                   v{c.version}
                   {c.kind === "numeric" ? ` · ${c.min}–${c.max}${c.step ? ` step ${c.step}` : ""}` : ""}
                 </span>
@@ -295,12 +295,12 @@ function QueueItemView({
                   setDraft((d) => ({ ...d, labels: d.labels.includes(label.name) ? d.labels.filter((x) => x !== label.name) : [...d.labels, label.name] }))
                 }
               />
-              {label.hotkey ? <kbd className="text-xs text-slate-500">{label.hotkey}</kbd> : null} {label.name}
+              {label.hotkey ? <kbd className="text-xs text-slate-600 dark:text-slate-400">{label.hotkey}</kbd> : null} {label.name}
             </label>
           ))}
         </fieldset>
         <label className="block">
-          <span className="text-xs text-slate-500">
+          <span className="text-xs text-slate-600 dark:text-slate-400">
             <kbd>c</kbd> Comment
           </span>
           <textarea

@@ -102,11 +102,11 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
           </span>
         ) : null}
         {view && view.state.reviewCount > 0 ? (
-          <span className="text-slate-500">
+          <span className="text-slate-600 dark:text-slate-400">
             {view.state.reviewCount} review{view.state.reviewCount > 1 ? "s" : ""}
           </span>
         ) : null}
-        {save.status === "saving" ? <span className="text-slate-500">Saving…</span> : null}
+        {save.status === "saving" ? <span className="text-slate-600 dark:text-slate-400">Saving…</span> : null}
         {save.status === "saved" ? <span className="text-green-700 dark:text-green-400">Saved</span> : null}
         {save.status === "error" && !(open && (commentError || labelsError)) ? (
           <span role="alert" className="text-red-700 dark:text-red-400">
@@ -156,7 +156,7 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
             <Button size="sm" disabled={!draft.rating || save.status === "saving"}>
               Save review
             </Button>
-            {!draft.rating ? <span className="text-slate-500">Rate it good or bad to save.</span> : null}
+            {!draft.rating ? <span className="text-slate-600 dark:text-slate-400">Rate it good or bad to save.</span> : null}
             <span className="ml-auto text-slate-400">
               {draft.comment.length}/{COMMENT_MAX}
             </span>

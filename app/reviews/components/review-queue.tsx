@@ -78,7 +78,7 @@ export function ReviewQueue({ items, labels, more, datasets = [] }: Props) {
             </li>
           );
         })}
-        {more ? <li className="px-2 py-1.5 text-xs text-slate-500">More replies wait: reload when these are done.</li> : null}
+        {more ? <li className="px-2 py-1.5 text-xs text-slate-600 dark:text-slate-400">More replies wait: reload when these are done.</li> : null}
       </ol>
       {current ? (
         <CurrentReply
@@ -178,11 +178,11 @@ function CurrentReply({
         <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">
           Open session
         </Link>
-        <span className="text-slate-500">
+        <span className="text-slate-600 dark:text-slate-400">
           {item.agentId} · seq {item.seq} · {item.termination}
           {item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}
         </span>
-        <time dateTime={item.at} title={item.at} className="ml-auto text-slate-500">
+        <time dateTime={item.at} title={item.at} className="ml-auto text-slate-600 dark:text-slate-400">
           {new Date(item.at).toUTCString()}
         </time>
       </header>
@@ -216,7 +216,7 @@ function CurrentReply({
             />
           </label>
           <button className={buttonClass({ variant: "secondary" })}>Clear flag</button>
-          <button type="button" onClick={() => setAskReason(false)} className="text-slate-500 underline">
+          <button type="button" onClick={() => setAskReason(false)} className="text-slate-600 dark:text-slate-400 underline">
             Cancel
           </button>
         </form>
@@ -269,7 +269,9 @@ function CurrentReply({
             <kbd>f</kbd> {view?.state.flagged ? "Unflag" : "Flag"}
           </button>
           {view?.state.mine ? (
-            <span className="text-xs text-slate-500">You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.</span>
+            <span className="text-xs text-slate-600 dark:text-slate-400">
+              You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.
+            </span>
           ) : null}
         </div>
         <fieldset className="flex flex-wrap gap-2">
@@ -280,12 +282,12 @@ function CurrentReply({
               className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}
             >
               <input type="checkbox" checked={draft.labels.includes(label.name)} onChange={() => review.toggleLabel(label.name)} />
-              {label.hotkey ? <kbd className="text-xs text-slate-500">{label.hotkey}</kbd> : null} {label.name}
+              {label.hotkey ? <kbd className="text-xs text-slate-600 dark:text-slate-400">{label.hotkey}</kbd> : null} {label.name}
             </label>
           ))}
         </fieldset>
         <label className="block">
-          <span className="text-xs text-slate-500">
+          <span className="text-xs text-slate-600 dark:text-slate-400">
             <kbd>c</kbd> Comment (Enter saves, Shift+Enter new line, Esc leaves)
           </span>
           <textarea
@@ -302,7 +304,7 @@ function CurrentReply({
           <button type="submit" disabled={review.save.status === "saving" || Boolean(view?.state.conflict)} className={buttonClass({ size: "lg" })}>
             <kbd>Enter</kbd> Save and next
           </button>
-          <span className="text-xs text-slate-500">
+          <span className="text-xs text-slate-600 dark:text-slate-400">
             <kbd>j</kbd>/<kbd>→</kbd> next · <kbd>k</kbd>/<kbd>←</kbd> previous
           </span>
           {review.save.status === "error" ? (

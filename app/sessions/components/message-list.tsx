@@ -159,11 +159,11 @@ export function MessageList(props: Props) {
               {props.loadingOlder ? "Loading…" : "Load older messages"}
             </button>
           ) : messages.length > 0 ? (
-            <span className="text-xs text-slate-500" data-testid="start-of-conversation">
+            <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="start-of-conversation">
               Start of the conversation
             </span>
           ) : (
-            <span className="text-sm text-slate-500">No messages yet.</span>
+            <span className="text-sm text-slate-600 dark:text-slate-400">No messages yet.</span>
           )}
         </div>
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
