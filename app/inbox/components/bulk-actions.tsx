@@ -39,6 +39,8 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
   const submitted = useRef<{ intent: string; n: number } | null>(null);
   const busy = fetcher.state !== "idle";
   const n = selected.length;
+  // A refused label names the label box, and the box names the message that says why (the bar's result line).
+  const labelRefused = Boolean(result && !result.ok && fetcher.data?.errors?.label?.length);
 
   useEffect(() => {
     if (fetcher.state !== "idle" || !submitted.current) return;
@@ -139,6 +141,8 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                   required
                   maxLength={40}
                   placeholder="label"
+                  aria-invalid={labelRefused ? true : undefined}
+                  aria-describedby={labelRefused ? "bulk-result" : undefined}
                   className={controlClass("inline", "w-28")}
                 />
                 <datalist id="inbox-labels">
@@ -211,6 +215,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
       ) : null}
       {result ? (
         <p
+          id="bulk-result"
           role={result.ok ? "status" : "alert"}
           data-testid="bulk-result"
           className={`w-full ${result.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}
