@@ -6,7 +6,9 @@ import { Form, NavLink, useLocation, useMatches } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import type { CurrentOperator } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
+import { THEMES } from "~/lib/theme-form";
 import type { FleetlmHealth } from "~/fleetlm/health.server";
+import { Button } from "./ui/button";
 import { UnreadTotal } from "./unread-total";
 
 type Props = { operator: CurrentOperator; fleetlm: FleetlmHealth | null; children: React.ReactNode };
@@ -38,14 +40,16 @@ export function AppShell({ operator, fleetlm, children }: Props) {
               </span>
             </span>
             <Form method="post" action="/theme" className="flex shrink-0 items-center gap-0.5 sm:gap-1" aria-label="Theme">
-              {(["system", "light", "dark"] as const).map((theme) => (
+              {THEMES.map((theme) => (
                 <button key={theme} name="theme" value={theme} className="rounded px-1 py-0.5 text-xs hover:bg-slate-100 sm:px-1.5 dark:hover:bg-slate-800">
                   {theme}
                 </button>
               ))}
             </Form>
             <Form method="post" action="/logout" className="shrink-0">
-              <button className="whitespace-nowrap rounded border border-slate-300 px-2 py-1 dark:border-slate-700">Sign out</button>
+              <Button variant="secondary" className="whitespace-nowrap">
+                Sign out
+              </Button>
             </Form>
           </div>
         </div>

@@ -23,7 +23,7 @@ export function GeneralErrorBoundary() {
   const { status, title, detail } = describe(error);
   return (
     <main className="mx-auto max-w-xl p-8" role="alert">
-      <p className="text-sm font-mono text-slate-500">{status}</p>
+      <p className="text-sm font-mono text-slate-600 dark:text-slate-400">{status}</p>
       <h1 className="mt-1 text-2xl font-semibold">{title}</h1>
       {detail ? <p className="mt-2 text-slate-600 dark:text-slate-300">{detail}</p> : null}
       <Link to="/inbox" className="mt-6 inline-block text-blue-600 underline dark:text-blue-400">

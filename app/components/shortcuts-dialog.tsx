@@ -1,6 +1,7 @@
 // The "?" dialog listing a page's keyboard shortcuts. Modal: focus moves into it, Tab and Shift+Tab stay inside
 // it, Esc or Close ends it, and focus goes back to where it was when it opened (WAI-ARIA dialog pattern).
 import { useEffect, useId, useRef } from "react";
+import { buttonClass } from "./ui/button";
 
 export type Shortcut = [keys: string, what: string];
 
@@ -68,7 +69,7 @@ export function ShortcutsDialog({ shortcuts, onClose, title = "Keyboard shortcut
             </div>
           ))}
         </dl>
-        <button ref={closeButton} type="button" onClick={onClose} className="mt-3 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700">
+        <button ref={closeButton} type="button" onClick={onClose} className={buttonClass({ variant: "secondary", className: "mt-3" })}>
           Close
         </button>
       </div>

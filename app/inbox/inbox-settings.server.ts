@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
+import { AssignCapSchema, PHRASES_MAX, PhraseSchema, UnansweredMinutesSchema } from "./settings-form";
 
 export const DEFAULT_HANDOFF_PHRASES = [
   "talk to a person",
@@ -15,15 +16,10 @@ export const DEFAULT_HANDOFF_PHRASES = [
   "a human please",
 ];
 
-export const PhraseSchema = z.string().trim().min(2, "a phrase needs at least 2 characters").max(80, "a phrase has at most 80 characters");
 export const InboxSettingsSchema = z.object({
-  handoffPhrases: z.array(PhraseSchema).max(50, "at most 50 phrases"),
-  unansweredMinutes: z.coerce
-    .number({ message: "minutes must be a number" })
-    .int("whole minutes")
-    .min(1, "at least 1 minute")
-    .max(10_080, "at most a week (10,080 minutes)"),
-  assignCap: z.coerce.number({ message: "the cap must be a number" }).int("a whole number").min(1, "at least 1").max(1_000, "at most 1,000"),
+  handoffPhrases: z.array(PhraseSchema).max(PHRASES_MAX, `at most ${PHRASES_MAX} phrases`),
+  unansweredMinutes: UnansweredMinutesSchema,
+  assignCap: AssignCapSchema,
 });
 export type InboxSettings = z.infer<typeof InboxSettingsSchema>;
 

@@ -82,7 +82,13 @@ export function formErrorsOf(result: unknown): string[] | undefined {
  */
 export function useSchemaForm<S extends z.ZodObject>(
   schema: S,
-  options: { lastResult?: SubmissionResult<string[]> | null; defaultValue?: Partial<Record<keyof z.input<S>, unknown>>; id?: string } = {},
+  options: {
+    lastResult?: SubmissionResult<string[]> | null;
+    defaultValue?: Partial<Record<keyof z.input<S>, unknown>>;
+    id?: string;
+    /** Runs once the form is valid (a GET form that navigates itself, a fetch()); without it the form is sent. */
+    onValidSubmit?: (event: React.FormEvent<HTMLFormElement>, value: z.output<S>) => void;
+  } = {},
 ) {
   return useForm<z.input<S>, z.output<S>>({
     id: options.id,
@@ -96,5 +102,12 @@ export function useSchemaForm<S extends z.ZodObject>(
       (submitter as HTMLButtonElement | null)?.formNoValidate
         ? (parseSubmission(formData, ANYTHING) as ReturnType<typeof parseSubmission<S>>)
         : parseSubmission(formData, schema),
+    onSubmit: options.onValidSubmit
+      ? (event, { submission }) => {
+          if (submission?.status !== "success") return;
+          event.preventDefault();
+          options.onValidSubmit!(event, submission.value as z.output<S>);
+        }
+      : undefined,
   });
 }

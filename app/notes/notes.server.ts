@@ -1,24 +1,10 @@
 // Notes operators keep on a session. Authors edit and delete their own; admins may delete any note but
 // never edit someone else's words. Ownership is part of every query, so a foreign note looks missing (404).
-import { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import { can } from "~/auth/permissions";
 import { db } from "~/db.server";
 import type { Actor as FullActor } from "~/auth/actor";
 import { isUniqueViolation } from "~/lib/db-errors.server";
-
-export const NOTE_MAX = 5000;
-
-const NoteBody = z.string().trim().min(1, "Write something first").max(NOTE_MAX, `At most ${NOTE_MAX} characters`);
-const NoteId = z.string().trim().min(1, "Missing note").max(64, "Not a note id");
-
-/** One schema for the notes form: create (with a client id, so a double submit is one note), edit, delete. */
-export const NoteActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("create"), clientId: z.string().uuid("Reload the page and try again"), body: NoteBody }),
-  z.object({ intent: z.literal("edit"), noteId: NoteId, body: NoteBody }),
-  z.object({ intent: z.literal("delete"), noteId: NoteId }),
-]);
-export type NoteAction = z.infer<typeof NoteActionSchema>;
 
 export type NoteView = { id: string; body: string; author: { id: string; name: string }; createdAt: string; updatedAt: string; edited: boolean };
 

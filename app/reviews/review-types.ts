@@ -42,7 +42,8 @@ export type ReplyView = {
   /** Present when asked for with ?context=N; `unavailable` when FleetLM could not be read. */
   context?: { agentId: string | null; userId?: string | null; messages: ContextMessage[]; hasMoreBefore: boolean; lost?: number[] } | { unavailable: true };
 };
-export type ActionResult = { ok: true; reviewId?: string } | { ok: false; errors: Record<string, string[]> };
+/** The review route's answer: what was saved, or conform's reply (errors by field, the form's own under ""). */
+export type ActionResult = { ok: true; reviewId?: string } | { ok?: undefined; status: "error"; error: Record<string, string[] | null> };
 export const MAX_COMMENT = 2000;
 export type QueueItem = {
   sessionId: string;

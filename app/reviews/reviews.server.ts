@@ -19,20 +19,14 @@ import { snapshotText } from "~/messages/message-text";
 import { recordReplies, replyFacts } from "./reply-index.server";
 import { MAX_COMMENT, type ContextMessage, type ReplyState } from "./review-types";
 import { RatingSchema } from "~/lib/vocabulary";
+import type { ReviewInput } from "./review-forms";
 import { isUniqueViolation } from "~/lib/db-errors.server";
 import type { Actor as FullActor } from "~/auth/actor";
 
 export { MAX_COMMENT };
 
-const toList = (value: unknown) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]);
-
-export const ReviewFormSchema = z.object({
-  rating: RatingSchema,
-  labels: z.preprocess(toList, z.array(z.string().trim().min(1).max(40)).max(20, "At most 20 labels.")),
-  comment: z.string().trim().max(MAX_COMMENT, `At most ${MAX_COMMENT} characters.`).default(""),
-  reviewId: z.string().min(1).max(64).optional(),
-});
-export type ReviewInput = z.output<typeof ReviewFormSchema>;
+// The forms live with the controls (review-forms.ts); the work route and the tests read them from here too.
+export { ReviewFormSchema, type ReviewInput } from "./review-forms";
 
 export const ReplyParamsSchema = z.object({
   sessionId: z.string().min(1).max(200),

@@ -14,6 +14,7 @@ import {
   useServerTable,
 } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { buttonClass } from "~/components/ui/button";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · FleetLM Console" }];
 
@@ -81,7 +82,7 @@ export default function AuditLog() {
         <Link
           reloadDocument
           to={`/admin/audit/export${exportSearch ? `?${exportSearch}` : ""}`}
-          className="ml-auto rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700"
+          className={buttonClass({ variant: "secondary", className: "ml-auto" })}
         >
           Export CSV
         </Link>

@@ -9,12 +9,13 @@ import { requirePermission } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorBanner } from "~/components/ui/banner";
 import { Button } from "~/components/ui/button";
-import { Field, FieldError, SelectField } from "~/components/ui/field";
+import { controlClass, Field, FieldError, SelectField } from "~/components/ui/field";
 import { EmptyRow, Table, TableHead, Td, Tr } from "~/components/ui/table";
 import { activeOperators } from "~/operators/operators.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { formErrorsOf, parseSubmission, resultFor, useSchemaForm } from "~/lib/forms";
 import { readForm, rejected } from "~/lib/forms.server";
+import { ReplyFilterFields } from "~/reviews/components/reply-filter-fields";
 import { reviewedAgents } from "~/reviews/queue.server";
 import { createQueue, fillQueue, getQueue, listQueues, queueProgress, QueueBuildFiltersSchema, QueueInputError } from "~/reviews/queues/queues.server";
 import { CreateQueueFormSchema, FillQueueFormSchema, QueueIntentSchema } from "~/reviews/queues/forms";
@@ -66,7 +67,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 // The reply filters beside the queue fields are plain controls: QueueBuildFiltersSchema reads them leniently.
-const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
+const input = controlClass("sm");
 
 export default function AdminReviewQueues() {
   const { queues, configs, agents, people } = useLoaderData<typeof loader>();
@@ -126,54 +127,16 @@ export default function AdminReviewQueues() {
         </div>
         <fieldset className="grid gap-2 md:grid-cols-4">
           <legend className="mb-1 font-medium">Replies</legend>
-          <label className="flex flex-col">
-            Agent
-            <select name="agent" defaultValue={values.agent ?? ""} className={input}>
-              <option value="">All agents</option>
-              {agents.map((a) => (
-                <option key={a}>{a}</option>
-              ))}
-            </select>
-          </label>
-          <label className="flex flex-col">
-            Termination
-            <select name="termination" defaultValue={values.termination ?? ""} className={input}>
-              <option value="">Any</option>
-              <option>finish</option>
-              <option>abort</option>
-            </select>
-          </label>
-          <label className="flex flex-col">
-            Written by
-            <select name="author" defaultValue={values.author ?? ""} className={input}>
-              <option value="">AI or operator</option>
-              <option value="ai">AI</option>
-              <option value="operator">Operator</option>
-            </select>
-          </label>
-          <label className="flex flex-col">
-            With label
-            <input name="label" defaultValue={values.label} className={input} />
-          </label>
-          <label className="flex flex-col">
-            Latency above (ms)
-            <input name="minLatency" type="number" min={0} defaultValue={values.minLatency} className={input} />
-          </label>
-          <label className="flex flex-col">
-            Latency below (ms)
-            <input name="maxLatency" type="number" min={1} defaultValue={values.maxLatency} className={input} />
-          </label>
-          <label className="flex flex-col">
-            From
-            <input name="from" type="date" defaultValue={values.from} className={input} />
-          </label>
-          <label className="flex flex-col">
-            To
-            <input name="to" type="date" defaultValue={values.to} className={input} />
-          </label>
-          <label className="flex items-center gap-1">
-            <input name="flagged" type="checkbox" value="1" defaultChecked={values.flagged === "1"} /> Flagged only
-          </label>
+          <ReplyFilterFields agents={agents} values={values}>
+            <label className="flex flex-col">
+              With label
+              <input name="label" defaultValue={values.label} className={input} />
+            </label>
+            <label className="flex flex-col">
+              Latency below (ms)
+              <input name="maxLatency" type="number" min={1} defaultValue={values.maxLatency} className={input} />
+            </label>
+          </ReplyFilterFields>
           <label className="flex flex-col">
             Sample rate (%)
             <input name="rate" type="number" min={0.01} max={100} step="any" placeholder="100" defaultValue={values.rate} className={input} />
@@ -189,7 +152,7 @@ export default function AdminReviewQueues() {
             {configs.map((c) => (
               <label key={c.key} className="flex items-center gap-1">
                 <input type="checkbox" name="scoreKeys" value={c.key} /> {c.label}{" "}
-                <span className="text-xs text-slate-500">
+                <span className="text-xs text-slate-600 dark:text-slate-400">
                   ({c.kind}, v{c.version})
                 </span>
               </label>

@@ -3,11 +3,11 @@
 // Answers are plain JSON Responses read with fetch() by the browser: a resource route outside Remix's
 // revalidation, so a page with fifty review controls does not reload fifty times after each save.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { data } from "@remix-run/node";
 import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { clientIp } from "~/lib/client-ip.server";
-import { invalid, parseForm, readForm } from "~/lib/forms.server";
+import { parseSubmission } from "~/lib/forms";
+import { jsonResponse, readForm, rejected } from "~/lib/forms.server";
 import { listLabels } from "~/reviews/labels.server";
 import type { ReplyView } from "~/reviews/review-types";
 import {
@@ -16,13 +16,13 @@ import {
   ReplyParamsSchema,
   replyContext,
   replyState,
-  ReviewFormSchema,
   setFlag,
   submitReview,
   UnflagReasonRequiredError,
   UnknownLabelsError,
 } from "~/reviews/reviews.server";
 import { ReviewConflictError } from "~/reviews/integrity.server";
+import { DeleteReviewFormSchema, ReviewFormSchema, ReviewIntentSchema, UnflagFormSchema } from "~/reviews/review-forms";
 import { rememberReplyText, sessionUser } from "~/reviews/snapshots.server";
 
 function parseParams(params: Record<string, string | undefined>) {
@@ -68,72 +68,54 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   } satisfies ReplyView);
 }
 
-const IntentSchema = z.object({ intent: z.enum(["review", "flag", "unflag", "delete"]).default("review") });
-const DeleteSchema = z.object({ reviewId: z.string().min(1).max(64) });
-const UnflagSchema = z.object({
-  reason: z
-    .string()
-    .trim()
-    .max(500, "At most 500 characters.")
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-});
-
-const unavailable = () =>
-  data(
-    { ok: false as const, errors: { form: ["FleetLM is unreachable, so the reply cannot be read right now. Try again in a moment."] }, values: {} },
-    { status: 503 },
-  );
-
-/** Remix's `data(...)` (from parseForm) as a JSON Response. */
-function json(result: unknown, status = 200): Response {
-  if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {
-    const { data: body, init } = result as { data: unknown; init?: ResponseInit | null };
-    return Response.json(body, { status: init?.status ?? status });
-  }
-  return Response.json(result, { status });
-}
+/** A refusal the schema could not see (FleetLM down, a conflict of roles), in conform's shape (ADR 196). */
+const refusal = (submission: Parameters<typeof rejected>[0], status: number, message: string) => rejected(submission, { status, formErrors: [message] });
+const UNAVAILABLE = "FleetLM is unreachable, so the reply cannot be read right now. Try again in a moment.";
 
 export async function action(args: ActionFunctionArgs) {
-  return json(await act(args));
+  return jsonResponse(await act(args));
 }
 
 async function act({ request, params, context }: ActionFunctionArgs) {
   const me = await requirePermission(request, "reviews:write");
   const { sessionId, seq } = parseParams(params);
   const form = await readForm(request);
-  const intent = parseForm(IntentSchema, form);
-  if (!intent.ok) return intent.response;
+  const intent = parseSubmission(form, ReviewIntentSchema);
+  if (intent.status !== "success") return rejected(intent);
   const ip = clientIp(context);
+  let submission: Parameters<typeof rejected>[0] = intent;
   try {
-    switch (intent.data.intent) {
+    switch (intent.value.intent) {
       case "review": {
-        const parsed = parseForm(ReviewFormSchema, form);
-        if (!parsed.ok) return parsed.response;
-        const review = await submitReview(me, sessionId, seq, parsed.data, ip);
+        const parsed = parseSubmission(form, ReviewFormSchema);
+        submission = parsed;
+        if (parsed.status !== "success") return rejected(parsed);
+        const review = await submitReview(me, sessionId, seq, parsed.value, ip);
         return { ok: true as const, reviewId: review.id };
       }
       case "flag":
         await setFlag(me, sessionId, seq, true, ip);
         return { ok: true as const };
       case "unflag": {
-        const parsed = parseForm(UnflagSchema, form);
-        if (!parsed.ok) return parsed.response;
-        await setFlag(me, sessionId, seq, false, ip, parsed.data.reason);
+        const parsed = parseSubmission(form, UnflagFormSchema);
+        submission = parsed;
+        if (parsed.status !== "success") return rejected(parsed);
+        await setFlag(me, sessionId, seq, false, ip, parsed.value.reason);
         return { ok: true as const };
       }
       case "delete": {
-        const parsed = parseForm(DeleteSchema, form);
-        if (!parsed.ok) return parsed.response;
-        await deleteReview(me, parsed.data.reviewId, ip);
+        const parsed = parseSubmission(form, DeleteReviewFormSchema);
+        submission = parsed;
+        if (parsed.status !== "success") return rejected(parsed);
+        await deleteReview(me, parsed.value.reviewId, ip);
         return { ok: true as const };
       }
     }
   } catch (error) {
-    if (error instanceof UnknownLabelsError) return invalid({ labels: [error.message] });
-    if (error instanceof UnflagReasonRequiredError) return invalid({ reason: [error.message] });
-    if (error instanceof ReviewConflictError) return data({ ok: false as const, errors: { form: [error.message] }, values: {} }, { status: 403 });
-    if (error instanceof FleetlmUnavailableError) return unavailable();
+    if (error instanceof UnknownLabelsError) return rejected(submission, { fieldErrors: { labels: [error.message] } });
+    if (error instanceof UnflagReasonRequiredError) return rejected(submission, { fieldErrors: { reason: [error.message] } });
+    if (error instanceof ReviewConflictError) return refusal(submission, 403, error.message);
+    if (error instanceof FleetlmUnavailableError) return refusal(submission, 503, UNAVAILABLE);
     throw error;
   }
 }

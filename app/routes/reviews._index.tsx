@@ -5,9 +5,12 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Button, buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 import { MessageView } from "~/sessions/components/message-view";
 import { dayProblems } from "~/lib/calendar-day";
 import { ExportButton } from "~/reviews/components/export-button";
+import { ReplyFilterFields } from "~/reviews/components/reply-filter-fields";
 import { ReplyMessageView } from "~/reviews/components/reply-context";
 import { ReviewQueue } from "~/reviews/components/review-queue";
 import { listLabels } from "~/reviews/labels.server";
@@ -82,8 +85,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
-
 export default function ReviewsIndex() {
   const { filters, labels, agents, queues, datasets, items, more, sample, canExport, canCurate, canManageLabels, canManageReviews, problems } =
     useLoaderData<typeof loader>();
@@ -124,70 +125,27 @@ export default function ReviewsIndex() {
       </div>
       {queues.length ? (
         <nav aria-label="Your review queues" className="flex flex-wrap items-center gap-2 text-sm" data-testid="my-queues">
-          <span className="text-slate-500">Your queues:</span>
+          <span className="text-slate-600 dark:text-slate-400">Your queues:</span>
           {queues.map((q) => (
-            <Link
-              key={q.id}
-              to={`/reviews/queues/${q.id}`}
-              className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
-            >
+            <Link key={q.id} to={`/reviews/queues/${q.id}`} className={buttonClass({ variant: "secondary" })}>
               {q.name}
             </Link>
           ))}
         </nav>
       ) : null}
       <Form method="get" className="flex flex-wrap items-end gap-2 text-sm" aria-label="Queue filters">
-        <label className="flex flex-col">
-          Agent
-          <select name="agent" defaultValue={filters.agent ?? ""} className={input}>
-            <option value="">All agents</option>
-            {agents.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col">
-          Termination
-          <select name="termination" defaultValue={filters.termination ?? ""} className={input}>
-            <option value="">Any</option>
-            <option value="finish">finish</option>
-            <option value="abort">abort</option>
-          </select>
-        </label>
-        <label className="flex flex-col">
-          Latency above (ms)
-          <input name="minLatency" type="number" min={0} defaultValue={filters.minLatency ?? ""} className={`${input} w-28`} />
-        </label>
-        <label className="flex flex-col">
-          Written by
-          <select name="author" defaultValue={filters.author ?? ""} className={input}>
-            <option value="">AI or operator</option>
-            <option value="ai">AI</option>
-            <option value="operator">Operator</option>
-          </select>
-        </label>
-        <label className="flex flex-col">
-          From
-          <input name="from" type="date" defaultValue={filters.from ?? ""} className={input} />
-        </label>
-        <label className="flex flex-col">
-          To
-          <input name="to" type="date" defaultValue={filters.to ?? ""} className={input} />
-        </label>
-        <label className="flex items-center gap-1 pb-1.5">
-          <input name="flagged" type="checkbox" value="1" defaultChecked={filters.flagged === "1"} /> Flagged only
-        </label>
+        <ReplyFilterFields agents={agents} values={filters} />
         <label className="flex items-center gap-1 pb-1.5">
           <input name="show" type="checkbox" value="all" defaultChecked={filters.show === "all"} /> Include replies I reviewed
         </label>
         {CHART_FILTERS.map((k) => (filters[k] !== undefined ? <input key={k} type="hidden" name={k} value={String(filters[k])} /> : null))}
         <label className="flex flex-col">
           Random sample of
-          <input name="sample" type="number" min={1} max={500} placeholder="all" defaultValue={filters.sample ?? ""} className={`${input} w-24`} />
+          <input name="sample" type="number" min={1} max={500} placeholder="all" defaultValue={filters.sample ?? ""} className={controlClass("sm")} />
         </label>
-        <button className="rounded bg-slate-800 px-3 py-1.5 text-white dark:bg-slate-200 dark:text-slate-900">Apply</button>
+        <Button variant="neutral" size="lg" className="self-end">
+          Apply
+        </Button>
         <Link to="/reviews" className="pb-1.5 text-blue-600 underline dark:text-blue-400">
           Reset
         </Link>

@@ -28,7 +28,7 @@ export default function QueuePage() {
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">{queue.name}</h1>
-        <span className="text-sm text-slate-500">
+        <span className="text-sm text-slate-600 dark:text-slate-400">
           {queue.reviewsNeeded} review{queue.reviewsNeeded > 1 ? "s" : ""} per reply · open items held {queue.reserveMinutes} min
         </span>
         <Link to={`/reviews/queues/${queue.id}/agreement`} className="text-sm text-blue-600 underline dark:text-blue-400">

@@ -2,14 +2,21 @@
 // and over time (per week, or per day with ?by=day); and the disagreements, which an admin settles with a final value.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ErrorBanner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { Field, SelectField } from "~/components/ui/field";
+import { Table, TableHead, Td, Tr } from "~/components/ui/table";
 import { clientIp } from "~/lib/client-ip.server";
-import { invalid, parseForm, readForm } from "~/lib/forms.server";
-import { adjudicate, AdjudicationError, AdjudicationSchema, AgreementPeriodSchema, queueAgreement, RATING_KEY } from "~/reviews/agreement/agreement.server";
+import { formErrorsOf, parseSubmission, resultFor, useSchemaForm } from "~/lib/forms";
+import { readForm, rejected } from "~/lib/forms.server";
+import { AdjudicationSchema } from "~/reviews/agreement/adjudication-form";
+import { adjudicate, AdjudicationError, AgreementPeriodSchema, queueAgreement, RATING_KEY } from "~/reviews/agreement/agreement.server";
 import { AgreementSeries } from "~/reviews/components/agreement-series";
 import { getQueue } from "~/reviews/queues/queues.server";
 import { currentScoreConfigs } from "~/reviews/scores/score-configs.server";
@@ -40,13 +47,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const me = await requirePermission(request, "reviews:manage");
   const queue = await queueOr404(params.queueId);
   const form = await readForm(request);
-  const parsed = parseForm(AdjudicationSchema, form);
-  if (!parsed.ok) return parsed.response;
+  const submission = parseSubmission(form, AdjudicationSchema);
+  if (submission.status !== "success") return rejected(submission);
   try {
-    await adjudicate(me, queue, parsed.data, clientIp(context));
+    await adjudicate(me, queue, submission.value, clientIp(context));
   } catch (error) {
-    if (error instanceof AdjudicationError)
-      return invalid({ [error.field]: [error.message] }, { sessionId: parsed.data.sessionId, seq: String(parsed.data.seq), key: parsed.data.key });
+    if (error instanceof AdjudicationError) return rejected(submission, { fieldErrors: { [error.field]: [error.message] } });
     throw error;
   }
   const by = AgreementPeriodSchema.catch("week").parse(new URL(request.url).searchParams.get("by"));
@@ -55,12 +61,58 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 const fmt = (v: number | null) => (v === null ? "–" : v.toFixed(3));
 
+type Disagreement = Awaited<ReturnType<typeof loader>>["disagreements"][number];
+
+/** One disagreement's decision: its final value (a pick from the score's options, or typed) and why. */
+function AdjudicationForm({ d, options, result }: { d: Disagreement; options: string[] | undefined; result: unknown }) {
+  const [form, fields] = useSchemaForm(AdjudicationSchema, {
+    id: `adjudicate-${d.sessionId}-${d.seq}-${d.key}`,
+    lastResult: resultFor(result, { sessionId: d.sessionId, seq: String(d.seq), key: d.key }),
+    defaultValue: { value: d.final?.value ?? "", note: "" },
+  });
+  const busy = useNavigation().state === "submitting";
+  return (
+    <Form method="post" {...getFormProps(form)} className="mt-1 flex flex-wrap items-start gap-2" aria-label={`Adjudicate ${d.label} of #${d.seq}`}>
+      <input type="hidden" name="sessionId" value={d.sessionId} />
+      <input type="hidden" name="seq" value={d.seq} />
+      <input type="hidden" name="key" value={d.key} />
+      {options?.length ? (
+        <SelectField
+          meta={fields.value}
+          label={<span className="sr-only">Final value</span>}
+          density="sm"
+          controlClassName="mt-0"
+          options={[{ value: "", label: "Final value…" }, ...options.map((o) => ({ value: o, label: o }))]}
+        />
+      ) : (
+        <Field
+          meta={fields.value}
+          label={<span className="sr-only">Final value</span>}
+          placeholder="Final value"
+          density="sm"
+          className="w-28"
+          controlClassName="mt-0"
+        />
+      )}
+      <Field
+        meta={fields.note}
+        label={<span className="sr-only">Note</span>}
+        placeholder="Why (optional)"
+        density="sm"
+        className="min-w-0 grow"
+        controlClassName="mt-0"
+      />
+      <Button variant="secondary" disabled={busy}>
+        {d.final ? "Change decision" : "Decide"}
+      </Button>
+      <ErrorBanner errors={form.errors ?? fields.key.errors ?? fields.sessionId.errors ?? fields.seq.errors} className="w-full" />
+    </Form>
+  );
+}
+
 export default function AgreementPage() {
   const { queue, by, scores, disagreements, options, mayAdjudicate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors = (result && "errors" in result ? result.errors : {}) as Record<string, string[] | undefined>;
-  const values = (result && "values" in result ? result.values : {}) as Record<string, string | undefined>;
-  const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
   return (
     <div className="max-w-5xl space-y-4">
       <div className="flex flex-wrap items-center gap-3">
@@ -73,38 +125,34 @@ export default function AgreementPage() {
         Krippendorff's alpha over every reply with two or more reviews (nominal for good/bad, categorical and yes/no scores; interval for numeric ones); Cohen's
         kappa for each pair of reviewers on the replies both rated. 1 = perfect agreement, 0 = what chance would give. n = replies compared.
       </p>
-      <table className="w-full text-sm" data-testid="agreement-table">
-        <thead>
-          <tr className="text-left text-slate-500">
-            <th className="py-1">Score</th>
-            <th>α</th>
-            <th>κ (2 raters)</th>
-            <th>n replies</th>
-            <th>values</th>
-            <th>raters</th>
-            <th>Per pair (κ, n)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {scores.map((s) => (
-            <tr key={s.key} className="border-t border-slate-200 align-top dark:border-slate-800" data-testid={`agreement-${s.key}`}>
-              <td className="py-1 font-medium">{s.label}</td>
-              <td data-testid="alpha">{fmt(s.alpha)}</td>
-              <td data-testid="kappa">{fmt(s.kappa)}</td>
-              <td data-testid="n">{s.items}</td>
-              <td>{s.values}</td>
-              <td>{s.raters}</td>
-              <td>
-                {s.pairs.map((p) => (
-                  <div key={`${p.a}|${p.b}`}>
-                    {p.aName} · {p.bName}: {fmt(p.kappa)} (n {p.items})
-                  </div>
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* A refused decision whose row is gone (settled or changed meanwhile) still says why. */}
+      {result && !disagreements.some((d) => resultFor(result, { sessionId: d.sessionId, seq: String(d.seq), key: d.key })) ? (
+        <ErrorBanner errors={formErrorsOf(result) ?? Object.values(result.error ?? {}).find(Boolean) ?? undefined} />
+      ) : null}
+      <div className="overflow-x-auto">
+        <Table caption="Agreement per score" data-testid="agreement-table">
+          <TableHead columns={["Score", "α", "κ (2 raters)", "n replies", "values", "raters", "Per pair (κ, n)"]} />
+          <tbody>
+            {scores.map((s) => (
+              <Tr key={s.key} data-testid={`agreement-${s.key}`}>
+                <Td className="font-medium">{s.label}</Td>
+                <Td data-testid="alpha">{fmt(s.alpha)}</Td>
+                <Td data-testid="kappa">{fmt(s.kappa)}</Td>
+                <Td data-testid="n">{s.items}</Td>
+                <Td>{s.values}</Td>
+                <Td>{s.raters}</Td>
+                <Td>
+                  {s.pairs.map((p) => (
+                    <div key={`${p.a}|${p.b}`}>
+                      {p.aName} · {p.bName}: {fmt(p.kappa)} (n {p.items})
+                    </div>
+                  ))}
+                </Td>
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      </div>
       <section className="space-y-2" aria-label="Agreement over time">
         <div className="flex flex-wrap items-center gap-3">
           <h2 className="font-semibold">Agreement over time</h2>
@@ -138,7 +186,6 @@ export default function AgreementPage() {
         </h2>
         <ul className="space-y-2" data-testid="disagreements">
           {disagreements.map((d) => {
-            const mine = values.sessionId === d.sessionId && values.seq === String(d.seq) && values.key === d.key;
             return (
               <li
                 key={`${d.sessionId}:${d.seq}:${d.key}`}
@@ -162,36 +209,11 @@ export default function AgreementPage() {
                     </span>
                   ) : null}
                 </div>
-                {mayAdjudicate ? (
-                  <Form method="post" className="mt-1 flex flex-wrap items-center gap-2" aria-label={`Adjudicate ${d.label} of #${d.seq}`}>
-                    <input type="hidden" name="sessionId" value={d.sessionId} />
-                    <input type="hidden" name="seq" value={d.seq} />
-                    <input type="hidden" name="key" value={d.key} />
-                    {options[d.key]?.length ? (
-                      <select name="value" defaultValue={d.final?.value ?? ""} className={input} aria-label="Final value">
-                        <option value="">Final value…</option>
-                        {options[d.key]!.map((o) => (
-                          <option key={o} value={o}>
-                            {o}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <input name="value" defaultValue={d.final?.value ?? ""} placeholder="Final value" className={`${input} w-28`} aria-label="Final value" />
-                    )}
-                    <input name="note" placeholder="Why (optional)" className={`${input} grow`} aria-label="Note" />
-                    <button className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">{d.final ? "Change decision" : "Decide"}</button>
-                    {mine && errors.value ? (
-                      <span role="alert" className="text-xs text-red-600">
-                        {errors.value.join(" ")}
-                      </span>
-                    ) : null}
-                  </Form>
-                ) : null}
+                {mayAdjudicate ? <AdjudicationForm d={d} options={options[d.key]} result={result} /> : null}
               </li>
             );
           })}
-          {disagreements.length === 0 ? <li className="text-sm text-slate-500">No disagreements.</li> : null}
+          {disagreements.length === 0 ? <li className="text-sm text-slate-600 dark:text-slate-400">No disagreements.</li> : null}
         </ul>
       </section>
     </div>

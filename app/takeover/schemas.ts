@@ -11,6 +11,9 @@ export const MessageBodySchema = z
   .refine((text) => text.trim().length > 0, "Write a message first")
   .refine((text) => text.length <= BODY_MAX, `At most ${BODY_MAX} characters`);
 
+/** The composer's form: the draft and its client message id (one per draft, reused on every retry). */
+export const SendMessageFormSchema = z.object({ intent: z.literal("send"), clientMessageId: ClientMessageIdSchema, body: MessageBodySchema });
+
 export const TakeoverIntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("claim"), reason: z.string().max(REASON_MAX, `At most ${REASON_MAX} characters`).optional() }),
   z.object({ intent: z.literal("release") }),
@@ -20,6 +23,6 @@ export const TakeoverIntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("route-again") }),
   z.object({ intent: z.literal("replay-missed") }),
   z.object({ intent: z.literal("typing") }),
-  z.object({ intent: z.literal("send"), clientMessageId: ClientMessageIdSchema, body: MessageBodySchema }),
+  SendMessageFormSchema,
 ]);
 export type TakeoverIntent = z.infer<typeof TakeoverIntentSchema>;

@@ -215,7 +215,12 @@ describe("admin inbox settings", () => {
     expect((await post(op, { handoffPhrases: "x y", unansweredMinutes: "5", assignCap: "3" })).status).toBe(403);
     const bad = await post(admin, { handoffPhrases: "ok phrase\nx", unansweredMinutes: "0", assignCap: "many" });
     expect(bad.status).toBe(400);
-    expect(JSON.stringify(bad.body)).toMatch(/line 2/);
+    // conform's reply (ADR 190): each refused field under its name, the bad phrase by its line in the textarea.
+    expect((bad.body as { error: Record<string, string[]> }).error).toMatchObject({
+      handoffPhrases: [expect.stringMatching(/^line 2: /)],
+      unansweredMinutes: ["at least 1 minute"],
+      assignCap: [expect.any(String)],
+    });
     const good = await post(admin, { handoffPhrases: "Speak To Someone\n\nreal person", unansweredMinutes: "7", assignCap: "3" });
     expect(good.status).toBe(200);
     resetInboxSettingsCache();

@@ -84,7 +84,7 @@ describe("review integrity", () => {
 
     const bare = await act(carol, aiSeq, { intent: "unflag" });
     expect(bare.status).toBe(400);
-    expect((bare.body as { errors: { reason: string[] } }).errors.reason[0]).toContain("Dave Flagger flagged this reply");
+    expect((bare.body as { error: { reason: string[] } }).error.reason[0]).toContain("Dave Flagger flagged this reply");
     const prisma = await db();
     expect((await prisma.replyIndex.findUniqueOrThrow({ where: { sessionId_seq: { sessionId, seq: aiSeq } } })).flaggedById).toBe(dave.id);
     const tooLong = await act(carol, aiSeq, { intent: "unflag", reason: "x".repeat(501) });

@@ -81,7 +81,7 @@ describe("<ReviewControls>", () => {
     await screen.findByRole("button", { name: "Flag for review" });
     expect(posts.map((p) => p.get("intent"))).toEqual(["flag", "unflag"]);
 
-    answer = { status: 503, body: { ok: false, errors: { form: ["FleetLM is unreachable, so the reply cannot be read right now."] } } };
+    answer = { status: 503, body: { status: "error", error: { "": ["FleetLM is unreachable, so the reply cannot be read right now."] } } };
     fireEvent.click(screen.getByRole("button", { name: "Bad" }));
     const alert = await screen.findByRole("alert");
     expect(within(alert.parentElement!).getByText(/FleetLM is unreachable/)).toBeTruthy();

@@ -107,7 +107,7 @@ describe("reviewing a reply", () => {
     for (const [form, field] of cases) {
       const res = await submit(me, seq, form);
       expect(res.status, JSON.stringify(form).slice(0, 80)).toBe(400);
-      expect((res.body as { errors: Record<string, string[]> }).errors[field]).toBeTruthy();
+      expect((res.body as { error: Record<string, string[]> }).error[field]).toBeTruthy();
     }
     expect(await reviewCount()).toBe(before);
     // A comment of exactly 2000 characters is fine.
@@ -134,7 +134,9 @@ describe("reviewing a reply", () => {
     for (const labels of bad) {
       const res = await submit(me, seq, { intent: "review", rating: "good", labels, comment: "second" });
       expect(res.status, JSON.stringify(labels).slice(0, 60)).toBe(400);
-      expect(Object.keys((res.body as { errors: Record<string, string[]> }).errors)).toEqual(["labels"]);
+      // conform's reply (ADR 190): only the labels field refused.
+      const refused = Object.entries((res.body as { error: Record<string, string[] | null> }).error).filter(([, list]) => list?.length);
+      expect(refused.map(([name]) => name)).toEqual(["labels"]);
     }
     expect(await labelsOf()).toEqual(["policy", "tone"]);
     expect(await prisma.review.findUniqueOrThrow({ where: { id: reviewId } })).toMatchObject({ rating: "bad", comment: "first" });

@@ -61,10 +61,11 @@ describe("notes", () => {
     for (const form of cases) {
       const res = await post(op, form);
       expect(res.status, JSON.stringify(form).slice(0, 80)).toBe(400);
-      expect((res.body as { errors: Record<string, string[]> }).errors).toBeTruthy();
+      // conform's reply (ADR 190): the refused fields by name, or the unknown intent.
+      expect(Object.keys((res.body as { error: Record<string, string[]> }).error).length).toBeGreaterThan(0);
     }
     const bodyError = await post(op, { intent: "create", clientId: randomUUID(), body: "" });
-    expect((bodyError.body as { errors: Record<string, string[]> }).errors.body).toBeTruthy();
+    expect((bodyError.body as { error: Record<string, string[]> }).error.body).toEqual(["Write something first"]);
     expect(await (await db()).note.count()).toBe(before);
   });
 
@@ -140,7 +141,7 @@ describe("notes answers as HTTP sees them", () => {
       const res = await raw(op, form);
       expect(res, JSON.stringify(form)).toBeInstanceOf(Response);
       expect((res as Response).status).toBe(400);
-      expect(((await (res as Response).json()) as { errors: Record<string, string[]> }).errors).toBeTruthy();
+      expect(Object.keys(((await (res as Response).json()) as { error: Record<string, string[]> }).error).length).toBeGreaterThan(0);
     }
   });
 
@@ -159,9 +160,9 @@ describe("notes answers as HTTP sees them", () => {
     const res = await raw(intruder, { intent: "create", clientId, body: "someone else's words" });
     expect(res).toBeInstanceOf(Response);
     expect((res as Response).status).toBe(409);
-    const body = (await (res as Response).json()) as { ok: boolean; errors: Record<string, string[]> };
-    expect(body.ok).toBe(false);
-    expect(body.errors.clientId?.[0]).toMatch(/already used/);
+    const body = (await (res as Response).json()) as { status: string; error: Record<string, string[]> };
+    expect(body.status).toBe("error");
+    expect(body.error.clientId?.[0]).toMatch(/already used/);
     expect(JSON.stringify(body)).not.toContain("the owner's words");
     expect(await (await db()).note.count()).toBe(before);
     expect((await listNotes(SESSION)).find((n) => n.id === clientId)).toMatchObject({ body: "the owner's words", author: { id: owner.id } });

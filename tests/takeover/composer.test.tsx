@@ -81,6 +81,25 @@ describe("composer", () => {
     expect(all[2]!.clientMessageId).not.toBe(all[0]!.clientMessageId);
   });
 
+  it("names the textarea's error: a blank draft by the schema, a refusal by the server; nothing blank is sent", async () => {
+    const { sent, letGo, box } = setup([{ status: 409, body: { ok: false, intent: "send", reason: "You do not hold this session: Bob does." } }]);
+    fireEvent.change(box, { target: { value: "   " } });
+    fireEvent.keyDown(box, { key: "Enter", ctrlKey: true });
+    const blank = await screen.findByRole("alert");
+    expect(blank.textContent).toBe("Write a message first");
+    expect(box.getAttribute("aria-invalid")).toBe("true");
+    expect(box.getAttribute("aria-describedby")?.split(" ")).toContain(blank.id);
+    expect(sent.filter((s) => s.intent === "send")).toHaveLength(0);
+    // Typing clears it; the server's refusal is named the same way.
+    fireEvent.change(box, { target: { value: "too late" } });
+    expect(box.getAttribute("aria-invalid")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Send as agent" }));
+    await letGo();
+    const refused = await screen.findByRole("alert");
+    expect(refused.textContent).toContain("Bob does");
+    expect(box.getAttribute("aria-describedby")?.split(" ")).toContain(refused.id);
+  });
+
   it("shows a 409 refusal and keeps the draft", async () => {
     const { letGo, box } = setup([{ status: 409, body: { ok: false, intent: "send", reason: "You do not hold this session: Bob does." } }]);
     fireEvent.change(box, { target: { value: "too late" } });

@@ -39,7 +39,7 @@ export function DataTableFacetedFilter({ name, title, options, single = false }:
                 </span>
                 <span>{option.label}</span>
                 <span className="sr-only">{on ? "(selected, click to remove)" : "(click to add)"}</span>
-                {option.count !== undefined ? <span className="ml-auto text-xs text-slate-500">{option.count}</span> : null}
+                {option.count !== undefined ? <span className="ml-auto text-xs text-slate-600 dark:text-slate-400">{option.count}</span> : null}
               </Link>
             </li>
           );

@@ -1,8 +1,9 @@
 // Pagination as links: first/previous/next/last and the page size, each a URL the loader parses again.
 import { Link, useLocation } from "@remix-run/react";
 import { PAGE_SIZES, withParams, type TableState } from "~/lib/table-state";
+import { buttonClass } from "~/components/ui/button";
 
-const linkClass = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700";
+const linkClass = buttonClass({ variant: "secondary" });
 const disabledClass = "rounded border border-slate-200 px-2 py-1 text-slate-400 dark:border-slate-800";
 
 function PageLink({ page, label, disabled }: { page: number; label: string; disabled: boolean }) {

@@ -2,6 +2,7 @@
 // faceted filters) rides along as a hidden input, and submitting starts again at page 1.
 import { Form, Link, useLocation, useSearchParams } from "@remix-run/react";
 import { withParams } from "~/lib/table-state";
+import { Button } from "~/components/ui/button";
 
 type Props = {
   /** The query keys of the inputs inside this form (they are not copied as hidden inputs). */
@@ -25,7 +26,7 @@ export function DataTableToolbar({ fields, filterKeys = fields, children, aside 
           <input key={`${key}-${index}`} type="hidden" name={key} value={value} />
         ))}
         {children}
-        <button className="rounded bg-slate-800 px-3 py-1 text-sm text-white dark:bg-slate-200 dark:text-slate-900">Apply</button>
+        <Button variant="neutral">Apply</Button>
       </Form>
       {aside}
       {active ? (

@@ -75,7 +75,7 @@ export function DataTable<TRow>({
         <tbody>
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={table.getVisibleLeafColumns().length} className="px-3 py-8 text-center text-slate-500">
+              <td colSpan={table.getVisibleLeafColumns().length} className="px-3 py-8 text-center text-slate-600 dark:text-slate-400">
                 {emptyText}
               </td>
             </tr>

@@ -2,12 +2,14 @@
 // Focus rings are the browser's own, as everywhere in the Console: nothing here removes the outline.
 import { forwardRef, type ButtonHTMLAttributes } from "react";
 
-export type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
+export type ButtonVariant = "primary" | "secondary" | "neutral" | "danger" | "ghost";
 export type ButtonSize = "sm" | "md" | "lg";
 
 const VARIANTS: Record<ButtonVariant, string> = {
   primary: "rounded bg-blue-600 font-medium text-white hover:bg-blue-700 disabled:opacity-60",
   secondary: "rounded border border-slate-300 hover:bg-slate-50 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800",
+  // The dark solid button of filter bars (Apply, Show, Save settings): inverted in dark mode.
+  neutral: "rounded bg-slate-800 text-white hover:bg-slate-700 disabled:opacity-60 dark:bg-slate-200 dark:text-slate-900 dark:hover:bg-slate-300",
   danger: "rounded bg-red-600 font-medium text-white hover:bg-red-700 disabled:opacity-60",
   ghost: "rounded text-blue-700 underline hover:bg-slate-100 disabled:opacity-50 dark:text-blue-300 dark:hover:bg-slate-800",
 };

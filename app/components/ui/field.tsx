@@ -10,11 +10,13 @@ export type AnyField = FieldMetadata<any, any, string[]>;
 
 type InputType = "text" | "email" | "password" | "number" | "date" | "search" | "url" | "tel";
 
-export type FieldDensity = "md" | "sm";
+/** `inline`: a control in a row of controls (a toolbar, a panel), as wide as its content or its class says. */
+export type FieldDensity = "md" | "sm" | "inline";
 
 const CONTROL: Record<FieldDensity, string> = {
   md: "mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950",
   sm: "mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950",
+  inline: "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950",
 };
 const INVALID = "aria-[invalid=true]:border-red-600 dark:aria-[invalid=true]:border-red-400";
 

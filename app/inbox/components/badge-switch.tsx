@@ -1,6 +1,7 @@
 // "Show my unread badge": auditors start without one (ADR 100); anyone may switch theirs on or off.
 import { useFetcher } from "@remix-run/react";
 import { useEffect } from "react";
+import { Banner } from "~/components/ui/banner";
 
 export function BadgeSwitch({ shown }: { shown: boolean }) {
   const fetcher = useFetcher<{ ok: boolean; badge?: "on" | "off"; message?: string }>();
@@ -22,9 +23,9 @@ export function BadgeSwitch({ shown }: { shown: boolean }) {
         Unread badge in the menu
       </label>
       {fetcher.data && !fetcher.data.ok ? (
-        <span role="alert" className="ml-2 text-red-700 dark:text-red-300">
-          {fetcher.data.message}
-        </span>
+        <Banner tone="error" className="ml-2 inline">
+          {fetcher.data.message ?? "Not saved."}
+        </Banner>
       ) : null}
     </fetcher.Form>
   );

@@ -4,6 +4,8 @@
 // actions; the server refuses the rest anyway.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 
 type Props = {
   selected: string[];
@@ -17,7 +19,7 @@ type Props = {
   onClear: () => void;
 };
 
-const button = "rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 disabled:opacity-40 dark:border-slate-700 dark:hover:bg-slate-800";
+const button = buttonClass({ variant: "secondary" });
 
 const DONE: Record<string, string> = {
   "mark-read": "Marked read",
@@ -37,6 +39,8 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
   const submitted = useRef<{ intent: string; n: number } | null>(null);
   const busy = fetcher.state !== "idle";
   const n = selected.length;
+  // A refused label names the label box, and the box names the message that says why (the bar's result line).
+  const labelRefused = Boolean(result && !result.ok && fetcher.data?.errors?.label?.length);
 
   useEffect(() => {
     if (fetcher.state !== "idle" || !submitted.current) return;
@@ -111,12 +115,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                 <label className="sr-only" htmlFor="bulk-assignee">
                   Assign to
                 </label>
-                <select
-                  id="bulk-assignee"
-                  name="assignee"
-                  defaultValue="me"
-                  className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950"
-                >
+                <select id="bulk-assignee" name="assignee" defaultValue="me" className={controlClass("inline")}>
                   <option value="me">Me</option>
                   <option value="round-robin">Round-robin (signed in, under the cap)</option>
                   <option value="none">Nobody</option>
@@ -142,7 +141,9 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                   required
                   maxLength={40}
                   placeholder="label"
-                  className="w-28 rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+                  aria-invalid={labelRefused ? true : undefined}
+                  aria-describedby={labelRefused ? "bulk-result" : undefined}
+                  className={controlClass("inline", "w-28")}
                 />
                 <datalist id="inbox-labels">
                   {labels.map((label) => (
@@ -174,12 +175,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                 <label className="sr-only" htmlFor="bulk-snooze">
                   Snooze for
                 </label>
-                <select
-                  id="bulk-snooze"
-                  name="minutes"
-                  defaultValue="60"
-                  className="rounded border border-slate-300 px-1 py-1 dark:border-slate-700 dark:bg-slate-950"
-                >
+                <select id="bulk-snooze" name="minutes" defaultValue="60" className={controlClass("inline")}>
                   <option value="60">1 hour</option>
                   <option value="240">4 hours</option>
                   <option value="1440">1 day</option>
@@ -196,7 +192,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                   <span>
                     Archive {n} session{n === 1 ? "" : "s"} in FleetLM?
                   </span>
-                  <button name="intent" value="archive" className={`${button} border-red-400 text-red-700 dark:text-red-300`} disabled={busy}>
+                  <button name="intent" value="archive" className={buttonClass({ variant: "danger" })} disabled={busy}>
                     Yes, archive
                   </button>
                   <button type="button" className={button} onClick={() => setConfirming(false)}>
@@ -219,6 +215,7 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
       ) : null}
       {result ? (
         <p
+          id="bulk-result"
           role={result.ok ? "status" : "alert"}
           data-testid="bulk-result"
           className={`w-full ${result.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}

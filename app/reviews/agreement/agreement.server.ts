@@ -10,6 +10,7 @@ import type { QueueDef } from "../queues/queues.server";
 import { currentScoreConfigs } from "../scores/score-configs.server";
 import { checkScore, type ScoreConfigView } from "../scores/score-types";
 import { cohensKappa, krippendorffAlpha, type Level } from "./agreement";
+import type { AdjudicationSchema } from "./adjudication-form";
 
 export const RATING_KEY = "rating";
 
@@ -193,14 +194,6 @@ export async function queueAgreement(
   disagreements.sort((a, b) => Number(Boolean(a.final)) - Number(Boolean(b.final)));
   return { by, scores, disagreements };
 }
-
-export const AdjudicationSchema = z.object({
-  sessionId: z.string().min(1).max(200),
-  seq: z.coerce.number().int().positive(),
-  key: z.string().min(1).max(40),
-  value: z.string().trim().min(1, "Pick the final value.").max(100),
-  note: z.string().trim().max(1000, "At most 1,000 characters.").default(""),
-});
 
 export class AdjudicationError extends Error {
   constructor(

@@ -1,5 +1,7 @@
 // "Add to dataset": a reviewed reply, with an optional corrected answer, into a named dataset (fetch(), JSON).
 import { useState } from "react";
+import { buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 
 export type DatasetOption = { id: string; name: string };
 
@@ -19,7 +21,7 @@ export function AddToDataset({ sessionId, seq, datasets }: { sessionId: string; 
     if (json?.ok) setState({ status: "saved", message: `Added to ${datasets.find((d) => d.id === datasetId)?.name}.` });
     else setState({ status: "error", message: json?.errors ? Object.values(json.errors).flat()[0] : `The Console answered ${res.status}.` });
   };
-  const input = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
+  const input = controlClass("inline");
   return (
     <details className="text-sm" data-testid="add-to-dataset">
       <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Add to dataset</summary>
@@ -40,12 +42,7 @@ export function AddToDataset({ sessionId, seq, datasets }: { sessionId: string; 
           className={`block w-full ${input}`}
         />
         <div className="flex items-center gap-2">
-          <button
-            type="button"
-            onClick={() => void add()}
-            disabled={state.status === "saving"}
-            className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700"
-          >
+          <button type="button" onClick={() => void add()} disabled={state.status === "saving"} className={buttonClass({ variant: "secondary" })}>
             Add
           </button>
           {state.message ? (

@@ -29,7 +29,7 @@ export function AgreementSeries({ label, scoreKey, by, series }: { label: string
           </Line>
         </LineChart>
       ) : (
-        <p className="text-xs text-slate-500">No reply has two reviews with this score yet.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">No reply has two reviews with this score yet.</p>
       )}
       <ul className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="agreement-points">
         {series.map((p) => (

@@ -2,6 +2,7 @@
 // (newlines outside quotes, so multi-line comments count once) against the server's X-Total-Rows, then saves
 // the collected bytes as a file. Without JavaScript the plain link still downloads (no progress).
 import { useRef, useState } from "react";
+import { buttonClass } from "~/components/ui/button";
 
 type Progress = { state: "idle" | "running" | "done" | "error"; rows: number; bytes: number; total: number | null; message?: string };
 
@@ -72,13 +73,7 @@ export function ExportButton({ href, label, className = "" }: { href: string; la
   const pct = progress.total ? Math.min(100, Math.round((progress.rows / Math.max(1, progress.total)) * 100)) : null;
   return (
     <div className={`flex items-center gap-2 text-sm ${className}`}>
-      <a
-        href={href}
-        download
-        onClick={run}
-        className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-        aria-disabled={progress.state === "running"}
-      >
+      <a href={href} download onClick={run} className={buttonClass({ variant: "secondary" })} aria-disabled={progress.state === "running"}>
         {label}
       </a>
       {progress.state === "running" ? (

@@ -186,7 +186,7 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
           {links.labels.length ? (
             <Bars bars={links.labels} layout="vertical" height={Math.max(120, 28 * links.labels.length)} testId="bars-labels" />
           ) : (
-            <p className="text-xs text-slate-500">No labels in the range.</p>
+            <p className="text-xs text-slate-600 dark:text-slate-400">No labels in the range.</p>
           )}
           <BarLinks bars={links.labels} />
           <ul className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="label-shares">

@@ -9,6 +9,8 @@ import { MAX_COMMENT } from "../review-types";
 import { scoreField, type ScoreConfigView } from "../scores/score-types";
 import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
+import { buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 
 type Item = { sessionId: string; seq: number; rank: string; reviewsDone: number; reservedUntil: string };
 type WorkAnswer = { ok: true; item: Item | null; progress: QueueProgress } | { ok: false; errors: Record<string, string[]> };
@@ -85,7 +87,7 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
           {error}
         </p>
       ) : null}
-      {item === undefined ? <p className="text-sm text-slate-500">Finding your next reply…</p> : null}
+      {item === undefined ? <p className="text-sm text-slate-600 dark:text-slate-400">Finding your next reply…</p> : null}
       {item === null ? (
         <p
           className="rounded border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300"
@@ -183,7 +185,7 @@ function QueueItemView({
         {errors[name]!.join(" ")}
       </span>
     ) : null;
-  const input = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";
+  const input = controlClass("inline");
   return (
     <section aria-label="Reply under review" className="grid gap-4 lg:grid-cols-[1fr_24rem]" data-testid="work-item" data-key={`${item.sessionId}:${item.seq}`}>
       <div className="space-y-2 rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
@@ -191,7 +193,7 @@ function QueueItemView({
           <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">
             Open session
           </Link>
-          <span className="text-slate-500">
+          <span className="text-slate-600 dark:text-slate-400">
             seq {item.seq} · {item.reviewsDone} review{item.reviewsDone === 1 ? "" : "s"} so far · held for you until{" "}
             {new Date(item.reservedUntil).toISOString().slice(11, 16)} UTC
           </span>
@@ -236,7 +238,7 @@ function QueueItemView({
               <span className="font-medium">
                 {c.label}
                 {c.required ? " *" : ""}{" "}
-                <span className="font-normal text-xs text-slate-500">
+                <span className="font-normal text-xs text-slate-600 dark:text-slate-400">
                   v{c.version}
                   {c.kind === "numeric" ? ` · ${c.min}–${c.max}${c.step ? ` step ${c.step}` : ""}` : ""}
                 </span>
@@ -293,12 +295,12 @@ function QueueItemView({
                   setDraft((d) => ({ ...d, labels: d.labels.includes(label.name) ? d.labels.filter((x) => x !== label.name) : [...d.labels, label.name] }))
                 }
               />
-              {label.hotkey ? <kbd className="text-xs text-slate-500">{label.hotkey}</kbd> : null} {label.name}
+              {label.hotkey ? <kbd className="text-xs text-slate-600 dark:text-slate-400">{label.hotkey}</kbd> : null} {label.name}
             </label>
           ))}
         </fieldset>
         <label className="block">
-          <span className="text-xs text-slate-500">
+          <span className="text-xs text-slate-600 dark:text-slate-400">
             <kbd>c</kbd> Comment
           </span>
           <textarea
@@ -318,7 +320,7 @@ function QueueItemView({
           />
         </label>
         <div className="flex flex-wrap items-center gap-3">
-          <button type="submit" disabled={saving} className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+          <button type="submit" disabled={saving} className={buttonClass({ size: "lg" })}>
             <kbd>Enter</kbd> Save and next
           </button>
           <button type="button" onClick={onSkip} className="text-slate-600 underline dark:text-slate-300">

@@ -53,7 +53,7 @@ export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId:
         {error}
       </p>
     );
-  if (!context) return <p className="text-sm text-slate-500">Loading the conversation…</p>;
+  if (!context) return <p className="text-sm text-slate-600 dark:text-slate-400">Loading the conversation…</p>;
   if ("unavailable" in context) {
     return (
       <p role="status" className="rounded bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100" data-testid="context-unavailable">
@@ -71,7 +71,7 @@ export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId:
           Load earlier messages
         </button>
       ) : (
-        <p className="text-xs text-slate-500">Start of the conversation.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">Start of the conversation.</p>
       )}
       {context.messages.map((m) => (
         <Message key={m.seq} highlighted={m.seq === seq} session={session} message={m.view} />
@@ -81,7 +81,7 @@ export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId:
           Load later messages
         </button>
       ) : (
-        <p className="text-xs text-slate-500">End of the conversation.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">End of the conversation.</p>
       )}
     </div>
   );

@@ -1,11 +1,16 @@
 // Rate / label / comment / flag one assistant message, shown under every agent reply in the session view.
 // It loads its state only once scrolled into view, so a long session does not fire a request per message.
-import { useEffect, useRef, useState } from "react";
-import { MAX_COMMENT } from "../review-types";
+import { useEffect, useId, useRef, useState } from "react";
+import { Button } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
+import { schemaConstraint } from "~/lib/forms";
+import { ReviewFormSchema } from "../review-forms";
 import { useReview } from "./use-review";
 
 const button = "rounded border px-1.5 py-0.5 text-xs disabled:opacity-50";
 const idle = "border-slate-300 text-slate-600 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800";
+// The comment's limit comes from the schema the route checks with (ADR 190).
+const COMMENT_MAX = schemaConstraint(ReviewFormSchema).comment?.maxLength ?? 2000;
 
 function useVisible<T extends Element>() {
   const ref = useRef<T>(null);
@@ -28,6 +33,10 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
   const review = useReview(sessionId, seq, { enabled: visible });
   const [open, setOpen] = useState(false);
   const { view, draft, save } = review;
+  const ids = useId();
+  const fieldError = (name: "comment" | "labels") => (save.status === "error" ? save.errors?.[name]?.[0] : undefined);
+  const commentError = fieldError("comment");
+  const labelsError = fieldError("labels");
   const flagged = view?.state.flagged ?? null;
   const mine = view?.state.mine ?? null;
   const conflict = view?.state.conflict ?? null;
@@ -93,14 +102,14 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
           </span>
         ) : null}
         {view && view.state.reviewCount > 0 ? (
-          <span className="text-slate-500">
+          <span className="text-slate-600 dark:text-slate-400">
             {view.state.reviewCount} review{view.state.reviewCount > 1 ? "s" : ""}
           </span>
         ) : null}
-        {save.status === "saving" ? <span className="text-slate-500">Saving…</span> : null}
+        {save.status === "saving" ? <span className="text-slate-600 dark:text-slate-400">Saving…</span> : null}
         {save.status === "saved" ? <span className="text-green-700 dark:text-green-400">Saved</span> : null}
-        {save.status === "error" ? (
-          <span role="alert" className="text-red-600">
+        {save.status === "error" && !(open && (commentError || labelsError)) ? (
+          <span role="alert" className="text-red-700 dark:text-red-400">
             {save.message}
           </span>
         ) : null}
@@ -114,7 +123,7 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
             void review.submit();
           }}
         >
-          <fieldset className="flex flex-wrap gap-2">
+          <fieldset className="flex flex-wrap gap-2" aria-describedby={labelsError ? `${ids}-labels-error` : undefined}>
             <legend className="sr-only">Labels</legend>
             {review.labels.map((label) => (
               <label key={label.id} className="flex items-center gap-1">
@@ -123,25 +132,33 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
               </label>
             ))}
           </fieldset>
+          {labelsError ? (
+            <p id={`${ids}-labels-error`} role="alert" className="text-red-700 dark:text-red-400">
+              {labelsError}
+            </p>
+          ) : null}
           <textarea
             aria-label="Comment"
             value={draft.comment}
-            maxLength={MAX_COMMENT}
+            maxLength={COMMENT_MAX}
+            aria-invalid={commentError ? true : undefined}
+            aria-describedby={commentError ? `${ids}-comment-error` : undefined}
             onChange={(e) => review.edit({ comment: e.target.value })}
             rows={2}
-            className="block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+            className={controlClass("sm", "mt-0")}
           />
+          {commentError ? (
+            <p id={`${ids}-comment-error`} role="alert" className="text-red-700 dark:text-red-400">
+              {commentError}
+            </p>
+          ) : null}
           <div className="flex items-center gap-2">
-            <button
-              type="submit"
-              className="rounded bg-blue-600 px-2 py-0.5 text-white disabled:opacity-50"
-              disabled={!draft.rating || save.status === "saving"}
-            >
+            <Button size="sm" disabled={!draft.rating || save.status === "saving"}>
               Save review
-            </button>
-            {!draft.rating ? <span className="text-slate-500">Rate it good or bad to save.</span> : null}
+            </Button>
+            {!draft.rating ? <span className="text-slate-600 dark:text-slate-400">Rate it good or bad to save.</span> : null}
             <span className="ml-auto text-slate-400">
-              {draft.comment.length}/{MAX_COMMENT}
+              {draft.comment.length}/{COMMENT_MAX}
             </span>
           </div>
         </form>

@@ -7,6 +7,8 @@ import { MAX_COMMENT } from "../review-types";
 import { AddToDataset, type DatasetOption } from "./add-to-dataset";
 import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
+import { buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 
 type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean; datasets?: DatasetOption[] };
 
@@ -76,7 +78,7 @@ export function ReviewQueue({ items, labels, more, datasets = [] }: Props) {
             </li>
           );
         })}
-        {more ? <li className="px-2 py-1.5 text-xs text-slate-500">More replies wait: reload when these are done.</li> : null}
+        {more ? <li className="px-2 py-1.5 text-xs text-slate-600 dark:text-slate-400">More replies wait: reload when these are done.</li> : null}
       </ol>
       {current ? (
         <CurrentReply
@@ -176,11 +178,11 @@ function CurrentReply({
         <Link to={`/sessions/${encodeURIComponent(item.sessionId)}?seq=${item.seq}`} className="text-blue-600 underline dark:text-blue-400">
           Open session
         </Link>
-        <span className="text-slate-500">
+        <span className="text-slate-600 dark:text-slate-400">
           {item.agentId} · seq {item.seq} · {item.termination}
           {item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}
         </span>
-        <time dateTime={item.at} title={item.at} className="ml-auto text-slate-500">
+        <time dateTime={item.at} title={item.at} className="ml-auto text-slate-600 dark:text-slate-400">
           {new Date(item.at).toUTCString()}
         </time>
       </header>
@@ -210,11 +212,11 @@ function CurrentReply({
               value={reason}
               onChange={(e) => setReason(e.target.value)}
               aria-label="Reason for clearing the flag"
-              className="grow rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+              className={controlClass("inline", "grow")}
             />
           </label>
-          <button className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">Clear flag</button>
-          <button type="button" onClick={() => setAskReason(false)} className="text-slate-500 underline">
+          <button className={buttonClass({ variant: "secondary" })}>Clear flag</button>
+          <button type="button" onClick={() => setAskReason(false)} className="text-slate-600 dark:text-slate-400 underline">
             Cancel
           </button>
         </form>
@@ -267,7 +269,9 @@ function CurrentReply({
             <kbd>f</kbd> {view?.state.flagged ? "Unflag" : "Flag"}
           </button>
           {view?.state.mine ? (
-            <span className="text-xs text-slate-500">You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.</span>
+            <span className="text-xs text-slate-600 dark:text-slate-400">
+              You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.
+            </span>
           ) : null}
         </div>
         <fieldset className="flex flex-wrap gap-2">
@@ -278,12 +282,12 @@ function CurrentReply({
               className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}
             >
               <input type="checkbox" checked={draft.labels.includes(label.name)} onChange={() => review.toggleLabel(label.name)} />
-              {label.hotkey ? <kbd className="text-xs text-slate-500">{label.hotkey}</kbd> : null} {label.name}
+              {label.hotkey ? <kbd className="text-xs text-slate-600 dark:text-slate-400">{label.hotkey}</kbd> : null} {label.name}
             </label>
           ))}
         </fieldset>
         <label className="block">
-          <span className="text-xs text-slate-500">
+          <span className="text-xs text-slate-600 dark:text-slate-400">
             <kbd>c</kbd> Comment (Enter saves, Shift+Enter new line, Esc leaves)
           </span>
           <textarea
@@ -293,18 +297,14 @@ function CurrentReply({
             maxLength={MAX_COMMENT}
             value={draft.comment}
             onChange={(e) => review.edit({ comment: e.target.value })}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+            className={controlClass("sm", "mt-1")}
           />
         </label>
         <div className="flex items-center gap-3">
-          <button
-            type="submit"
-            disabled={review.save.status === "saving" || Boolean(view?.state.conflict)}
-            className="rounded bg-blue-600 px-3 py-1.5 font-medium text-white disabled:opacity-60"
-          >
+          <button type="submit" disabled={review.save.status === "saving" || Boolean(view?.state.conflict)} className={buttonClass({ size: "lg" })}>
             <kbd>Enter</kbd> Save and next
           </button>
-          <span className="text-xs text-slate-500">
+          <span className="text-xs text-slate-600 dark:text-slate-400">
             <kbd>j</kbd>/<kbd>→</kbd> next · <kbd>k</kbd>/<kbd>←</kbd> previous
           </span>
           {review.save.status === "error" ? (

@@ -12,6 +12,13 @@ export function replyUrl(sessionId: string, seq: number) {
 
 const emptyDraft: Draft = { rating: null, labels: [], comment: "" };
 
+/** A refusal's errors by field, the form's own (conform's "") under `form`. */
+function errorsOf(result: Extract<ActionResult, { status: "error" }>): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(result.error ?? {})) if (list?.length) errors[name === "" ? "form" : name] = list;
+  return errors;
+}
+
 export function useReview(sessionId: string, seq: number, options: { context?: number; enabled?: boolean } = {}) {
   const { context = 0, enabled = true } = options;
   const [view, setView] = useState<ReplyView | null>(null);
@@ -53,8 +60,8 @@ export function useReview(sessionId: string, seq: number, options: { context?: n
         body,
       });
       const json = (await res.json().catch(() => null)) as ActionResult | null;
-      if (json) return json;
-      return { ok: false, errors: { form: [res.status === 404 ? "This reply or review no longer exists." : `The Console answered ${res.status}.`] } };
+      if (json && (json.ok || json.status === "error")) return json;
+      return { status: "error", error: { "": [res.status === 404 ? "This reply or review no longer exists." : `The Console answered ${res.status}.`] } };
     },
     [sessionId, seq],
   );
@@ -76,7 +83,8 @@ export function useReview(sessionId: string, seq: number, options: { context?: n
       for (const label of next.labels) fields.push(["labels", label]);
       const result = await post(fields);
       if (!result.ok) {
-        setSave({ status: "error", message: Object.values(result.errors).flat()[0] ?? "Not saved.", errors: result.errors });
+        const errors = errorsOf(result);
+        setSave({ status: "error", message: Object.values(errors).flat()[0] ?? "Not saved.", errors });
         return false;
       }
       setSave({ status: "saved" });
@@ -92,9 +100,12 @@ export function useReview(sessionId: string, seq: number, options: { context?: n
       const fields: [string, string][] = [["intent", flagged ? "flag" : "unflag"]];
       if (reason) fields.push(["reason", reason]);
       const result = await post(fields);
-      if (!result.ok) setSave({ status: "error", message: Object.values(result.errors).flat()[0] ?? "Not saved.", errors: result.errors });
+      if (!result.ok) {
+        const errors = errorsOf(result);
+        setSave({ status: "error", message: Object.values(errors).flat()[0] ?? "Not saved.", errors });
+      }
       await load();
-      return result.ok;
+      return result.ok === true;
     },
     [post, load],
   );

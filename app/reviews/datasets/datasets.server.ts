@@ -10,14 +10,10 @@ import { adjudicatedValues, FINAL_COLUMNS, finalCells, type FinalValue } from ".
 import { csvStream, keysetBatches, type Cell } from "../csv.server";
 import { labelNames, REVIEW_LABELS } from "../labels.server";
 import { replyContext } from "../reviews.server";
+import type { DatasetFormSchema } from "./dataset-forms";
 
 export const MAX_CONTEXT = 200;
 const BATCH = 500;
-
-export const DatasetFormSchema = z.object({
-  name: z.string().trim().min(1, "Name the dataset.").max(80, "At most 80 characters."),
-  description: z.string().trim().max(500, "At most 500 characters.").default(""),
-});
 
 export const DatasetItemFormSchema = z.object({
   sessionId: z.string().min(1).max(200),

@@ -1,51 +1,13 @@
 // Score configurations (admins): numeric (range, step), categorical (named options) or boolean, each with a
 // description and an optional rubric. Versioned: an edit writes version + 1 under the same key and never
 // touches earlier versions, so past reviews keep the definition they were scored against.
-import { z } from "zod";
+import type { ScoreConfigInput } from "./score-forms";
 import { audit, type AuditActor } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import type { ScoreConfigView, ScoreKind } from "./score-types";
 
-const num = z.preprocess((v) => (v === "" || v === undefined || v === null ? undefined : v), z.coerce.number().finite().optional());
-const toList = (value: unknown) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : String(value).split(/\r?\n|,/));
-
-export const ScoreConfigFormSchema = z
-  .object({
-    key: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(/^[a-z][a-z0-9_]{0,39}$/, "Lower-case letters, digits and _, starting with a letter (at most 40)."),
-    kind: z.enum(["numeric", "categorical", "boolean"], { message: "Pick numeric, categorical or boolean." }),
-    label: z.string().trim().min(1, "Give the score a label.").max(60, "At most 60 characters."),
-    description: z.string().trim().max(500, "At most 500 characters.").default(""),
-    rubric: z.string().trim().max(4000, "At most 4,000 characters.").default(""),
-    min: num,
-    max: num,
-    step: num,
-    options: z.preprocess(
-      toList,
-      z.array(z.string().trim()).transform((a) => [...new Set(a.filter(Boolean))]),
-    ),
-    required: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
-  })
-  .superRefine((c, ctx) => {
-    if (c.kind === "numeric") {
-      if (c.min === undefined) ctx.addIssue({ code: "custom", path: ["min"], message: "A numeric score needs a minimum." });
-      if (c.max === undefined) ctx.addIssue({ code: "custom", path: ["max"], message: "A numeric score needs a maximum." });
-      if (c.min !== undefined && c.max !== undefined && c.min >= c.max)
-        ctx.addIssue({ code: "custom", path: ["max"], message: "The maximum must be above the minimum." });
-      if (c.step !== undefined && c.step <= 0) ctx.addIssue({ code: "custom", path: ["step"], message: "The step must be above 0." });
-      if (c.step !== undefined && c.min !== undefined && c.max !== undefined && c.step > c.max - c.min)
-        ctx.addIssue({ code: "custom", path: ["step"], message: "The step is larger than the range." });
-    }
-    if (c.kind === "categorical") {
-      if (c.options.length < 2) ctx.addIssue({ code: "custom", path: ["options"], message: "A categorical score needs at least two options." });
-      if (c.options.length > 20) ctx.addIssue({ code: "custom", path: ["options"], message: "At most 20 options." });
-      if (c.options.some((o) => o.length > 40)) ctx.addIssue({ code: "custom", path: ["options"], message: "Options are at most 40 characters." });
-    }
-  });
-export type ScoreConfigInput = z.output<typeof ScoreConfigFormSchema>;
+// The schema lives with the page's forms (score-forms.ts); the services and tests read it from here too.
+export { ScoreConfigFormSchema, type ScoreConfigInput } from "./score-forms";
 
 type Row = {
   id: string;

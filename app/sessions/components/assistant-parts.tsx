@@ -37,10 +37,10 @@ function ToolPart({ part, path }: { part: Part; path: (string | number)[] }) {
   return (
     <div className="rounded border border-slate-200 p-2 dark:border-slate-700" data-part="tool">
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <span className="text-xs uppercase text-slate-500">Tool</span>
+        <span className="text-xs uppercase text-slate-600 dark:text-slate-400">Tool</span>
         <span className="font-mono font-medium">{name}</span>
         <StateBadge state={part.state} />
-        {typeof part.toolCallId === "string" ? <span className="font-mono text-xs text-slate-500">{part.toolCallId}</span> : null}
+        {typeof part.toolCallId === "string" ? <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{part.toolCallId}</span> : null}
       </div>
       <div className="mt-1 space-y-1">
         {"input" in part ? <JsonBlock label="Input" value={part.input} /> : null}
@@ -64,7 +64,7 @@ function FilePart({ part }: { part: Part }) {
   const name = text(part.filename) || text(part.url).slice(0, 80) || "file";
   return (
     <div className="text-sm" data-part="file">
-      <span className="text-xs uppercase text-slate-500">File</span>{" "}
+      <span className="text-xs uppercase text-slate-600 dark:text-slate-400">File</span>{" "}
       {href ? (
         <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">
           {name}
@@ -72,7 +72,7 @@ function FilePart({ part }: { part: Part }) {
       ) : (
         <span>{text(part.filename) || "inline file"}</span>
       )}
-      {typeof part.mediaType === "string" ? <span className="ml-2 text-xs text-slate-500">{part.mediaType}</span> : null}
+      {typeof part.mediaType === "string" ? <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">{part.mediaType}</span> : null}
     </div>
   );
 }
@@ -98,8 +98,8 @@ function SourceDocumentPart({ part }: { part: Part }) {
   return (
     <div className="text-sm" data-part="source-document">
       Document: <span className="font-medium">{text(part.title) || text(part.filename) || "untitled"}</span>
-      {typeof part.mediaType === "string" ? <span className="ml-2 text-xs text-slate-500">{part.mediaType}</span> : null}
-      {typeof part.filename === "string" && part.title ? <span className="ml-2 text-xs text-slate-500">{part.filename}</span> : null}
+      {typeof part.mediaType === "string" ? <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">{part.mediaType}</span> : null}
+      {typeof part.filename === "string" && part.title ? <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">{part.filename}</span> : null}
     </div>
   );
 }

@@ -48,7 +48,7 @@ export function LongText({ text, fullLength, shownChars, reason, loadFull, rende
           {cut ? "…" : ""}
         </p>
       )}
-      <p className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
+      <p className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
         <span>
           {reason}
           {cut && full === null ? ` — ${formatChars(Math.min(shownChars, text.length))} of ${formatChars(total)} shown.` : "."}

@@ -9,6 +9,7 @@ import { LiveBubble } from "./live-bubble";
 import { LostMarker, lostBetween } from "./lost-marker";
 import { MessageView } from "./message-view";
 import { authorOf, isAgentReply } from "~/messages/authorship";
+import { buttonClass } from "~/components/ui/button";
 
 /** Review controls sit under the agent's AI replies: never under a message that only claims to be one. */
 function isReviewable(message: ViewMessage, session: { userId: string; agentId: string }) {
@@ -154,20 +155,15 @@ export function MessageList(props: Props) {
       >
         <div className="mb-2 flex justify-center">
           {hasOlder ? (
-            <button
-              type="button"
-              onClick={props.onLoadOlder}
-              disabled={props.loadingOlder}
-              className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700"
-            >
+            <button type="button" onClick={props.onLoadOlder} disabled={props.loadingOlder} className={buttonClass({ variant: "secondary" })}>
               {props.loadingOlder ? "Loading…" : "Load older messages"}
             </button>
           ) : messages.length > 0 ? (
-            <span className="text-xs text-slate-500" data-testid="start-of-conversation">
+            <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="start-of-conversation">
               Start of the conversation
             </span>
           ) : (
-            <span className="text-sm text-slate-500">No messages yet.</span>
+            <span className="text-sm text-slate-600 dark:text-slate-400">No messages yet.</span>
           )}
         </div>
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
@@ -201,12 +197,7 @@ export function MessageList(props: Props) {
         </div>
         {hasNewer ? (
           <div className="mt-2 flex justify-center">
-            <button
-              type="button"
-              onClick={props.onLoadNewer}
-              disabled={props.loadingNewer}
-              className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700"
-            >
+            <button type="button" onClick={props.onLoadNewer} disabled={props.loadingNewer} className={buttonClass({ variant: "secondary" })}>
               {props.loadingNewer ? "Loading…" : "Load newer messages"}
             </button>
           </div>

@@ -56,7 +56,7 @@ function OmittedNotice({ message }: { message: ViewMessage }) {
     }
   };
   return (
-    <div className="mt-1 text-xs text-slate-500" data-testid="omitted-notice">
+    <div className="mt-1 text-xs text-slate-600 dark:text-slate-400" data-testid="omitted-notice">
       {full !== null ? (
         <div className="max-h-80 overflow-auto rounded bg-slate-100 p-2 font-mono dark:bg-slate-800">
           <SlicedText text={full} className="whitespace-pre-wrap break-all" />

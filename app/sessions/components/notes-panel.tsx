@@ -1,22 +1,30 @@
 // Notes on the session: plain text with links, author and time, edit/delete for the author, delete for admins.
 // Live for everyone viewing: a `notes` event re-reads the list from the notes route (not the whole page).
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { can } from "~/auth/permissions";
+import { ErrorBanner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { TextareaField } from "~/components/ui/field";
+import { formErrorsOf, useSchemaForm } from "~/lib/forms";
 import type { LiveStreamEvent } from "~/live/events";
 import { useLiveEvents } from "~/live/use-live";
 import { Linkified } from "~/notes/linkify";
+import { NoteForms } from "~/notes/note-forms";
 import type { NoteView } from "~/notes/notes.server";
 import { formatUtc } from "../format";
 
 type Me = { id: string; role: string };
-type ActionData = { ok?: boolean; errors?: Record<string, string[]>; values?: Record<string, string> };
+/** The notes action's answer: conform's reply, and on success what was done. */
+type ActionData = SubmissionResult<string[]> & { ok?: boolean };
 
 function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string }) {
   const [editing, setEditing] = useState(false);
   const edit = useFetcher<ActionData>();
   const remove = useFetcher<ActionData>();
   const mine = note.author.id === me.id;
+  const [form, fields] = useSchemaForm(NoteForms.edit, { id: `note-edit-${note.id}`, lastResult: edit.data, defaultValue: { body: note.body } });
   useEffect(() => {
     if (edit.state === "idle" && edit.data?.ok) setEditing(false);
   }, [edit.state, edit.data]);
@@ -46,28 +54,26 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
               <button className="text-red-700 underline dark:text-red-400">Delete</button>
             </remove.Form>
           ) : null}
+          {remove.data?.status === "error" ? (
+            <span role="alert" className="text-red-700 dark:text-red-400">
+              {formErrorsOf(remove.data)?.[0] ?? Object.values(remove.data.error ?? {}).flat()[0] ?? "Not deleted."}
+            </span>
+          ) : null}
         </span>
       </div>
       {editing ? (
-        <edit.Form method="post" action={action} className="mt-1 space-y-1">
+        <edit.Form method="post" action={action} {...getFormProps(form)} className="mt-1 space-y-1">
           <input type="hidden" name="intent" value="edit" />
           <input type="hidden" name="noteId" value={note.id} />
-          <textarea
-            name="body"
-            defaultValue={note.body}
-            rows={3}
-            maxLength={5000}
-            aria-label="Edit note"
-            className="block w-full rounded border border-slate-300 p-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
-          />
-          {edit.data?.errors?.body ? <p className="text-sm text-red-600">{edit.data.errors.body[0]}</p> : null}
+          <TextareaField meta={fields.body} label={<span className="sr-only">Edit note</span>} rows={3} density="sm" controlClassName="mt-0" />
+          <ErrorBanner errors={form.errors ?? fields.noteId.errors} />
           <div className="flex gap-2">
-            <button disabled={edit.state !== "idle"} className="rounded bg-blue-600 px-2 py-1 text-sm text-white disabled:opacity-60">
+            <Button size="sm" disabled={edit.state !== "idle"} className="text-sm">
               Save
-            </button>
-            <button type="button" onClick={() => setEditing(false)} className="text-sm underline">
+            </Button>
+            <Button type="button" variant="ghost" size="sm" onClick={() => setEditing(false)} className="text-sm">
               Cancel
-            </button>
+            </Button>
           </div>
         </edit.Form>
       ) : (
@@ -101,11 +107,8 @@ export function NotesPanel({ sessionId, notes: fromPage, me, clientId }: { sessi
   );
   useLiveEvents(onEvent, { watch: sessionId });
   const create = useFetcher<ActionData>();
-  const formRef = useRef<HTMLFormElement>(null);
+  const [form, fields] = useSchemaForm(NoteForms.create, { id: `note-new-${sessionId}`, lastResult: create.data });
   const busy = create.state !== "idle";
-  useEffect(() => {
-    if (create.state === "idle" && create.data?.ok) formRef.current?.reset();
-  }, [create.state, create.data]);
   return (
     <section aria-labelledby={`notes-title-${sessionId}`} className="border-b border-slate-200 px-4 py-3 dark:border-slate-800">
       <h2 id={`notes-title-${sessionId}`} className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
@@ -120,22 +123,22 @@ export function NotesPanel({ sessionId, notes: fromPage, me, clientId }: { sessi
       ) : (
         <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">No notes yet.</p>
       )}
-      <create.Form ref={formRef} method="post" action={action} className="mt-3 space-y-1">
+      <create.Form method="post" action={action} {...getFormProps(form)} className="mt-3 space-y-1">
         <input type="hidden" name="intent" value="create" />
         {/* A fresh id per page load: a double submit creates one note, not two. */}
         <input type="hidden" name="clientId" value={clientId} />
-        <textarea
-          name="body"
+        <TextareaField
+          meta={fields.body}
+          label={<span className="sr-only">New note</span>}
           rows={3}
-          maxLength={5000}
-          aria-label="New note"
+          density="sm"
+          controlClassName="mt-0"
           placeholder="Write a note for the team (plain text, links allowed)"
-          className="block w-full rounded border border-slate-300 p-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
         />
-        {create.data?.errors?.body ? <p className="text-sm text-red-600">{create.data.errors.body[0]}</p> : null}
-        <button disabled={busy} className="rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">
+        <ErrorBanner errors={form.errors ?? fields.clientId.errors} />
+        <Button size="lg" disabled={busy} className="text-sm">
           {busy ? "Saving…" : "Add note"}
-        </button>
+        </Button>
       </create.Form>
     </section>
   );

@@ -10,7 +10,7 @@ export const MARKDOWN_CLASS =
 export const markdownComponents: Components = {
   a: ({ href, children }) => {
     const safe = safeHref(href);
-    if (!safe) return <span className="text-slate-500">{children}</span>;
+    if (!safe) return <span className="text-slate-600 dark:text-slate-400">{children}</span>;
     return (
       <a href={safe} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-blue-700 underline dark:text-blue-400">
         {children}
@@ -25,7 +25,7 @@ export const markdownComponents: Components = {
         {label}
       </a>
     ) : (
-      <span className="text-slate-500">{label}</span>
+      <span className="text-slate-600 dark:text-slate-400">{label}</span>
     );
   },
 };

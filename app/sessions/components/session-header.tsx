@@ -5,6 +5,7 @@ import type { TakeoverView } from "~/takeover/takeover.server";
 import type { InboxNav } from "~/sessions/workspace.server";
 import { AgentQualityBadge } from "~/reviews/components/agent-quality-badge";
 import type { SessionSummary } from "../types";
+import { buttonClass } from "~/components/ui/button";
 
 type Props = {
   session: SessionSummary;
@@ -19,7 +20,7 @@ type Props = {
   nav: InboxNav;
 };
 
-const navButton = "rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
+const navButton = buttonClass({ variant: "secondary" });
 
 export function SessionHeader({ session, takeover, viewers, typing, me, live, watching = false, nav }: Props) {
   const others = viewers.filter((v) => v.id !== me.id);

@@ -5,6 +5,8 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { can } from "~/auth/permissions";
 import type { SessionFormResult } from "~/sessions/workspace-forms.server";
+import { Button, buttonClass } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 import type { OtherSession } from "~/sessions/workspace.server";
 import { formatUtc } from "../format";
 import type { SessionSummary } from "../types";
@@ -86,7 +88,7 @@ function StatusField({ session, canChange }: { session: SessionSummary; canChang
       {canChange && !archived && session.status !== "unknown" ? (
         <button
           type="button"
-          className="ml-auto rounded border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-50 dark:border-slate-700"
+          className={buttonClass({ variant: "secondary", size: "sm", className: "ml-auto" })}
           disabled={form.busy}
           aria-keyshortcuts="e"
           data-action="resolve"
@@ -136,7 +138,7 @@ function AssigneeField({
         value={assignee?.id ?? "none"}
         disabled={form.busy}
         onChange={(e) => form.submit({ intent: "assign", assignee: e.target.value })}
-        className="min-w-0 flex-1 rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+        className={controlClass("inline", "min-w-0 flex-1 bg-white")}
       >
         <option value="none">Nobody</option>
         {choices.map((op) => (
@@ -148,7 +150,7 @@ function AssigneeField({
       {assignee?.id !== me.id ? (
         <button
           type="button"
-          className="rounded border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
+          className={buttonClass({ variant: "secondary", size: "sm" })}
           disabled={form.busy}
           onClick={() => form.submit({ intent: "assign", assignee: "me" })}
           aria-keyshortcuts="a"
@@ -210,14 +212,16 @@ function LabelsField({ sessionId, labels, canChange }: { sessionId: string; labe
             onChange={(e) => setLabel(e.target.value)}
             maxLength={40}
             placeholder="Add a label"
-            className="min-w-0 flex-1 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+            aria-invalid={add.error ? true : undefined}
+            aria-describedby={add.error ? `label-add-error-${sessionId}` : undefined}
+            className={controlClass("inline", "min-w-0 flex-1")}
           />
-          <button className="rounded border border-slate-300 px-2 py-1 text-xs disabled:opacity-50 dark:border-slate-700" disabled={add.busy || !label.trim()}>
+          <Button variant="secondary" size="sm" disabled={add.busy || !label.trim()}>
             Add
-          </button>
+          </Button>
         </form>
       ) : null}
-      {(add.error ?? remove.error) ? <FieldError text={(add.error ?? remove.error)!} /> : null}
+      {(add.error ?? remove.error) ? <FieldError id={`label-add-error-${sessionId}`} text={(add.error ?? remove.error)!} /> : null}
     </div>
   );
 }
@@ -242,9 +246,9 @@ function OtherSessions({ sessions, inboxQuery }: { sessions: OtherSession[]; inb
   );
 }
 
-function FieldError({ text }: { text: string }) {
+function FieldError({ text, id }: { text: string; id?: string }) {
   return (
-    <p role="alert" className="w-full text-xs text-red-700 dark:text-red-300">
+    <p id={id} role="alert" className="w-full text-xs text-red-700 dark:text-red-300">
       {text}
     </p>
   );

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { TakeoverActionResult } from "../panel-types";
 import type { CannedReplyView } from "../canned-replies.server";
 import { clearDraft, loadDraft, saveDraft } from "../drafts";
-import { BODY_MAX } from "../schemas";
+import { BODY_MAX, MessageBodySchema } from "../schemas";
 
 const HEARTBEAT_EVERY_MS = 30_000;
 const PENDING_RETRY_MS = 1_500;
@@ -116,19 +116,29 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
     }
     if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) {
       event.preventDefault();
-      if (canSend) submitDraft(draft);
+      trySend();
     }
   };
 
   const sending = send.state !== "idle";
   const canSend = draft.trim().length > 0 && draft.length <= BODY_MAX && !sending;
+  // The route's own schema checks the draft first (ADR 196); its refusal, or the server's, names the textarea.
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const trySend = () => {
+    const checked = MessageBodySchema.safeParse(draft);
+    if (!checked.success) return setInvalid(checked.error.issues[0]?.message ?? "Not a message");
+    setInvalid(null);
+    if (canSend) submitDraft(draft);
+  };
+  const errorId = `composer-error-${sessionId}`;
+  const shownError = invalid ?? (error ? `Not sent: ${error}` : null);
 
   return (
     <form
       className="flex flex-col gap-2"
       onSubmit={(event) => {
         event.preventDefault();
-        if (canSend) submitDraft(draft);
+        trySend();
       }}
     >
       <label htmlFor={`composer-${sessionId}`} className="text-sm font-medium">
@@ -140,11 +150,15 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
           ref={textarea}
           data-composer
           value={draft}
-          onChange={(e) => onChange(e.target.value)}
+          onChange={(e) => {
+            setInvalid(null);
+            onChange(e.target.value);
+          }}
           onKeyDown={onKeyDown}
           rows={3}
           maxLength={BODY_MAX}
-          aria-describedby={`composer-help-${sessionId}`}
+          aria-invalid={shownError ? true : undefined}
+          aria-describedby={shownError ? `${errorId} composer-help-${sessionId}` : `composer-help-${sessionId}`}
           className="w-full rounded border border-slate-300 p-2 text-sm dark:border-slate-700 dark:bg-slate-950"
         />
         {matches.length > 0 ? (
@@ -179,9 +193,9 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
           {sending ? "Sending…" : error ? "Retry send" : "Send as agent"}
         </button>
       </div>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-          Not sent: {error}
+      {shownError ? (
+        <p id={errorId} role="alert" className="text-sm text-red-700 dark:text-red-300">
+          {shownError}
         </p>
       ) : null}
     </form>
