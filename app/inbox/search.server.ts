@@ -27,11 +27,6 @@ export function fts5Query(terms: string[]): string {
   return terms.map((t) => `"${t.replaceAll('"', '""')}"*`).join(" ");
 }
 
-/** PostgreSQL: `refund:* & card:*` for to_tsquery('simple', …); terms hold letters and digits only. */
-export function pgTsQuery(terms: string[]): string {
-  return terms.map((t) => `${t}:*`).join(" & ");
-}
-
 const postgres = () => isPostgresUrl(env().DATABASE_URL);
 
 /** LIKE pattern for a substring (or a prefix), with the pattern's own characters escaped. */
@@ -139,9 +134,12 @@ function textMatchesSql(terms: string[], limit: number, sessions: number): Prism
     UNION ALL SELECT h."sessionId", MAX(h."seq"), h."id", NULL, NULL FROM hits h, summary WHERE summary.sessions <= ${sessions} GROUP BY h."sessionId"`;
 }
 
-/** PostgreSQL: `body` matches every term (the expression its GIN index is built on). */
+/**
+ * PostgreSQL: `body` matches every term as a prefix, diacritics folded (ADR 201): the expression its GIN index is
+ * built on, and the terms folded and quoted by the same functions (migration `search_folds_diacritics`).
+ */
 export function pgMatch(body: Prisma.Sql, terms: string[]): Prisma.Sql {
-  return Prisma.sql`to_tsvector('simple', ${body}) @@ to_tsquery('simple', ${pgTsQuery(terms)})`;
+  return Prisma.sql`console_search_vector(${body}) @@ console_search_query(${terms.join(" ")})`;
 }
 
 type TextMatchRow = {

@@ -184,3 +184,27 @@ describe("search results are exact both ways", () => {
     }
   }
 });
+
+// Last, so its sessions are not in the reference above. SQLite's FTS5 folds diacritics (remove_diacritics 2);
+// PostgreSQL does it through unaccent (ADR 201): either spelling finds both, on both databases.
+describe("diacritics", () => {
+  beforeAll(async () => {
+    const prisma = await db();
+    const texts = { sxcafe1: "un café crème, s'il vous plaît", sxcafe2: "a cafe creme, s'il vous plait", sxcafe3: "ÉCOLE NAÏVE Ærø" };
+    for (const [id, body] of Object.entries(texts)) {
+      await prisma.sessionIndex.create({
+        data: { id, userId: `diacritics-${id.slice(-1)}`, agentId: "agent1", status: "active", createdAt: new Date(), lastActivityAt: new Date(), headSeq: 1 },
+      });
+      await prisma.indexedMessage.create({ data: { sessionId: id, seq: 1, role: "user", body, at: new Date() } });
+    }
+  });
+  const found = async (q: string) =>
+    (await queryInbox(parseInboxParams(new URL(`http://x/inbox?q=${encodeURIComponent(q)}`)), me)).rows.map((r) => r.id).sort();
+  it.each(["café", "cafe", "CAFÉ crème", "creme plait", "cafe plaît"])("%s finds the session written with and without accents", async (q) => {
+    expect(await found(q)).toEqual(["sxcafe1", "sxcafe2"]);
+  });
+  it("folds capitals with accents and both ways at once", async () => {
+    expect(await found("ecole naive")).toEqual(["sxcafe3"]);
+    expect(await found("École naïve")).toEqual(["sxcafe3"]);
+  });
+});
