@@ -65,16 +65,18 @@ export async function matchPage(input: MatchPageInput): Promise<{ ids: string[];
     prisma.$queryRaw<{ id: string }[]>(
       kind === "identity" ? identityPartSql(input, limit, offset, true) : textPartSql({ ...input, limit, offset, ordered: true }),
     );
-  const [first, second] = desc ? (["identity", "text"] as const) : (["text", "identity"] as const);
+  // A listed search whose text matched nothing (resolveSearch knows every match then) asks the full-text index no more.
+  const noText = input.search.ids !== null && input.search.newest.size === 0;
+  const [first, second] = noText ? (["identity", null] as const) : desc ? (["identity", "text"] as const) : (["text", "identity"] as const);
+  const texts = noText ? Prisma.sql`0` : Prisma.sql`(SELECT COUNT(*) FROM (${textPartSql({ ...input, limit: cap + 1, offset: 0, ordered: false })}) t)`;
   const [counted, head] = await Promise.all([
     prisma.$queryRaw<{ identity: number | bigint; texts: number | bigint }[]>`SELECT
-      (SELECT COUNT(*) FROM (${identityPartSql(input, cap + 1, 0, false)}) a) AS identity,
-      (SELECT COUNT(*) FROM (${textPartSql({ ...input, limit: cap + 1, offset: 0, ordered: false })}) t) AS texts`,
+      (SELECT COUNT(*) FROM (${identityPartSql(input, cap + 1, 0, false)}) a) AS identity, ${texts} AS texts`,
     part(first, skip + take, 0),
   ]);
   const total = Math.min(cap + 1, Number(counted[0]?.identity ?? 0) + Number(counted[0]?.texts ?? 0));
   const ids = head.slice(skip).map((row) => row.id);
-  if (ids.length < take && head.length < skip + take) {
+  if (second && ids.length < take && head.length < skip + take) {
     const rest = await part(second, take - ids.length, Math.max(0, skip - head.length));
     ids.push(...rest.map((row) => row.id));
   }
