@@ -38,6 +38,18 @@ const WORDS = [
   "email",
 ];
 
+/** The searches timed: rare and wide words, two words, a prefix, a user id, a filter, nothing. */
+export const SEARCHES = [
+  "?q=zq12345",
+  "?q=refund",
+  "?q=warranty%20broken",
+  "?q=subscr",
+  "?q=order%20500009",
+  "?q=user-1234",
+  "?q=zq99&status=active",
+  "?q=nothingmatchesthis",
+];
+
 /** Ten messages per session, as the index sync writes them (the FTS triggers index each body). */
 export async function seedMessages(prisma: Awaited<ReturnType<typeof import("../app/db.server").db>>, total: number) {
   const word = (expr: string) => `CASE (${expr}) % ${WORDS.length} ${WORDS.map((w, i) => `WHEN ${i} THEN '${w}'`).join(" ")} END`;
@@ -78,16 +90,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       `search bench: seeded ${SESSIONS} sessions, ${quick ? MESSAGES / 10 : MESSAGES} messages in ${round((performance.now() - t0) / 1000, 1)} s\n`,
     );
 
-    const searches = [
-      "?q=zq12345",
-      "?q=refund",
-      "?q=warranty%20broken",
-      "?q=subscr",
-      "?q=order%20500009",
-      "?q=user-1234",
-      "?q=zq99&status=active",
-      "?q=nothingmatchesthis",
-    ];
+    const searches = SEARCHES;
     const plain = ["", "?status=active", "?sort=user.asc"];
     const time = async (query: string) => {
       const request = new Request(`http://bench.test/inbox${query}`, { headers: { cookie, host: "bench.test" } });

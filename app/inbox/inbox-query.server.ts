@@ -7,7 +7,8 @@ import { z } from "zod";
 import { db, isPostgresUrl } from "~/db.server";
 import { env } from "~/env.server";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
-import { messageHits, resolveSearch, searchCondition, type MessageHit, type ResolvedSearch } from "~/inbox/search.server";
+import { matchPage } from "~/inbox/search-by-match.server";
+import { messageHits, resolveSearch, searchCondition, searchTerms, type MessageHit, type ResolvedSearch } from "~/inbox/search.server";
 import { VIEW_IDS, type ConversationState, type InboxViewId } from "~/inbox/views";
 import { facetFilter, parseTableParamsLeniently, textFilter, type TableParams, type TableProblem } from "~/lib/table-params.server";
 import { liveBus } from "~/live/bus.server";
@@ -15,8 +16,9 @@ import type { SenderRole } from "~/live/events";
 import { SESSION_STATUSES, SessionStatusSchema, type SessionStatus } from "~/lib/vocabulary";
 
 // Only orders an index can serve are offered: "my unread" is computed per operator, so sorting by it would be a
-// full scan and sort at every load (the "Unread only" filter is the fast way to the same rows).
-export const SORTABLE = ["lastActivity", "user", "agent", "status", "waiting"] as const;
+// full scan and sort at every load (the "Unread only" filter is the fast way to the same rows). "match" is a
+// search's own order (ADR 200); without words to search it is the activity order.
+export const SORTABLE = ["lastActivity", "user", "agent", "status", "waiting", "match"] as const;
 export type InboxSort = (typeof SORTABLE)[number];
 
 /** A yes/no switch in the URL: `?unread=1`. */
@@ -64,13 +66,15 @@ export type InboxParams = TableParams<InboxSort, typeof INBOX_TABLE.filters>;
 /**
  * The inbox's URL, forgivingly (issue 16): unknown keys are ignored (`?utm_source=slack` still renders the inbox)
  * and every bad value falls back to its default with a problem the page shows beside the intact view.
- * The "Waiting on a human" view sorts by waiting time unless the URL says otherwise.
+ * The "Waiting on a human" view sorts by waiting time, and a search for words by its matches (ADR 200), unless the
+ * URL says otherwise.
  */
 export function readInboxParams(input: Request | URL | URLSearchParams): { params: InboxParams; problems: TableProblem[] } {
   const read = parseTableParamsLeniently(input, INBOX_TABLE);
   const search = input instanceof URLSearchParams ? input : new URL(input instanceof Request ? input.url : input).searchParams;
   const sortGiven = read.problems.every((p) => p.key !== "sort") && search.has("sort") && search.get("sort") !== "";
   if (read.params.filters.view === "waiting" && !sortGiven) read.params.sort = { id: "waiting", desc: false };
+  else if (read.params.filters.q && searchTerms(read.params.filters.q).length > 0 && !sortGiven) read.params.sort = { id: "match", desc: true };
   return read;
 }
 
@@ -115,6 +119,7 @@ function orderBy(sort: { id: InboxSort; desc: boolean }, postgres: boolean): str
   const activity = `s."lastActivityAt" ${dir}${postgres ? (sort.desc ? " NULLS LAST" : " NULLS FIRST") : ""}`;
   switch (sort.id) {
     case "lastActivity":
+    case "match": // without words to search (a search with words is read by matchPage)
       return `${activity}, s."id" ${dir}`;
     case "user":
       return `s."userId" ${dir}, s."id" ${dir}`;
@@ -138,7 +143,14 @@ const ACTIVITY_SQL = Prisma.sql`CASE WHEN s."headSeq" > COALESCE(c."lastSeq", 0)
 export const COUNT_CAP = 1_000;
 
 /** The column each order's index leads with: a filter on it narrows that same index, so it never gets hidden. */
-const SORT_LEAD: Record<InboxSort, string> = { lastActivity: "lastActivityAt", user: "userId", agent: "agentId", status: "status", waiting: "waitingSince" };
+const SORT_LEAD: Record<InboxSort, string> = {
+  lastActivity: "lastActivityAt",
+  user: "userId",
+  agent: "agentId",
+  status: "status",
+  waiting: "waitingSince",
+  match: "lastActivityAt",
+};
 
 /**
  * How a filter names a column. On SQLite, `+s."col"` is the same value but hides the column's indexes from the
@@ -182,7 +194,7 @@ function filterSql(
   unansweredMinutes: number,
   col: Column = plainColumn,
   search: ResolvedSearch | null = null,
-): { where: Prisma.Sql; needsCursor: boolean; others: number } {
+): { where: Prisma.Sql; conditions: Prisma.Sql | null; needsCursor: boolean; others: number } {
   const f = params.filters;
   const parts: Prisma.Sql[] = [];
   const unansweredBefore = new Date(now.getTime() - unansweredMinutes * 60_000);
@@ -204,6 +216,7 @@ function filterSql(
   if (f.label.length > 0) parts.push(Prisma.sql`${col("id")} IN (SELECT l."sessionId" FROM "SessionLabel" l WHERE l."label" IN (${Prisma.join(f.label)}))`);
   return {
     where: parts.length > 0 ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty,
+    conditions: parts.length > 0 ? Prisma.join(parts, " AND ") : null,
     needsCursor: f.unread,
     others: parts.length - (search ? 1 : 0),
   };
@@ -246,6 +259,21 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
   const { unansweredMinutes } = await inboxSettings();
   // The search is resolved once (ADR 151): the count and the page below reuse it.
   const search = params.filters.q ? await resolveSearch(params.filters.q) : null;
+  if (search && search.terms.length > 0 && params.sort.id === "match") {
+    // The search's own order (ADR 200): its page is read in the full-text index's order, the other filters applied on the way.
+    const others = filterSql(params, operatorId, now, unansweredMinutes);
+    const { ids, total } = await matchPage({
+      search,
+      filters: others.conditions,
+      cursorJoin: others.needsCursor ? Prisma.sql`LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}` : Prisma.empty,
+      skip: params.skip,
+      take: params.take,
+      desc: params.sort.desc,
+      cap: COUNT_CAP,
+    });
+    const capped = total > COUNT_CAP;
+    return { rows: await pageRows(ids, operatorId, search), total: capped ? COUNT_CAP : total, capped };
+  }
   const { where, needsCursor, others } = filterSql(params, operatorId, now, unansweredMinutes, plainColumn, search);
   const cursorJoin = needsCursor ? Prisma.sql`LEFT JOIN "ReadCursor" c ON c."sessionId" = s."id" AND c."operatorId" = ${operatorId}` : Prisma.empty;
   // A search alone that already matched more sessions than the cap needs no count statement.
@@ -267,8 +295,13 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
     SELECT s."id" FROM "SessionIndex" s ${cursorJoin} ${pageWhere}
     ORDER BY ${order} LIMIT ${params.take} OFFSET ${params.skip}`;
   const ids = page.map((row) => row.id);
-  if (ids.length === 0) return { rows: [], total: capped ? COUNT_CAP : total, capped };
+  return { rows: await pageRows(ids, operatorId, search), total: capped ? COUNT_CAP : total, capped };
+}
 
+/** The page's rows in the order of `ids`: details, labels and (with a text search) each row's newest hit. */
+async function pageRows(ids: string[], operatorId: string, search: ResolvedSearch | null): Promise<InboxRow[]> {
+  if (ids.length === 0) return [];
+  const prisma = await db();
   const [raw, labels, hits] = await Promise.all([
     prisma.$queryRaw<RawRow[]>`
       SELECT s."id", s."userId", s."agentId", s."status", s."headSeq", s."opCount", s."userCount", ${UNREAD_SQL} AS unread, ${ACTIVITY_SQL} AS activity,
@@ -287,7 +320,7 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
   const labelsBySession = new Map<string, string[]>();
   for (const label of labels) (labelsBySession.get(label.sessionId) ?? labelsBySession.set(label.sessionId, []).get(label.sessionId)!).push(label.label);
   const byId = new Map(raw.map((row) => [row.id, row]));
-  const rows = ids.flatMap((id) => {
+  return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return []; // deleted between the two statements
     return [
@@ -315,7 +348,6 @@ export async function queryInbox(params: InboxParams, operatorId: string, now = 
       },
     ];
   });
-  return { rows, total: capped ? COUNT_CAP : total, capped };
 }
 
 // How many sessions have any user message at all is the same for every operator and costs a scan of the table:

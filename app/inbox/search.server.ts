@@ -27,11 +27,6 @@ export function fts5Query(terms: string[]): string {
   return terms.map((t) => `"${t.replaceAll('"', '""')}"*`).join(" ");
 }
 
-/** PostgreSQL: `refund:* & card:*` for to_tsquery('simple', …); terms hold letters and digits only. */
-export function pgTsQuery(terms: string[]): string {
-  return terms.map((t) => `${t}:*`).join(" & ");
-}
-
 const postgres = () => isPostgresUrl(env().DATABASE_URL);
 
 /** LIKE pattern for a substring (or a prefix), with the pattern's own characters escaped. */
@@ -59,6 +54,8 @@ export type ResolvedSearch = {
   atLeast: number;
   /** The newest matching message of each listed session (text searches only). */
   newest: Map<string, Match>;
+  /** The sessions whose user id or id matches (as stored), or null when more than RESOLVE_SESSIONS may. */
+  identity: string[] | null;
 };
 
 /**
@@ -119,19 +116,30 @@ function userIdMatch(q: string, col: Prisma.Sql): Prisma.Sql {
  * newest match (none when either count says the search is wide). Each row a query returns costs the Prisma client ~10–20 µs (ADR 193), so a wide search returns one.
  */
 function textMatchesSql(terms: string[], limit: number, sessions: number): Prisma.Sql {
-  const hits = postgres()
-    ? Prisma.sql`SELECT m."id", m."sessionId", m."seq" FROM "IndexedMessage" m
-        WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(terms)}) LIMIT ${limit}`
-    : Prisma.sql`SELECT m."id", m."sessionId", m."seq" FROM "MessageSearch" f JOIN "IndexedMessage" m ON m."id" = f.rowid
-        WHERE "MessageSearch" MATCH ${fts5Query(terms)} LIMIT ${limit}`;
-  const newest = postgres()
-    ? Prisma.sql`SELECT * FROM (SELECT DISTINCT ON (h."sessionId") h."sessionId", h."seq", h."id", NULL::bigint, NULL::bigint
-        FROM hits h, summary WHERE summary.messages < ${limit} AND summary.sessions <= ${sessions} ORDER BY h."sessionId", h."seq" DESC) newest`
-    : Prisma.sql`SELECT h."sessionId", MAX(h."seq"), h."id", NULL, NULL FROM hits h, summary WHERE summary.messages < ${limit} AND summary.sessions <= ${sessions} GROUP BY h."sessionId"`;
-  return Prisma.sql`WITH hits AS MATERIALIZED (${hits}),
-    summary AS (SELECT COUNT(*) AS messages, COUNT(DISTINCT "sessionId") AS sessions FROM hits)
+  if (postgres()) {
+    return Prisma.sql`WITH hits AS MATERIALIZED (SELECT m."id", m."sessionId", m."seq" FROM "IndexedMessage" m
+        WHERE ${pgMatch(Prisma.raw(`m."body"`), terms)} LIMIT ${limit}),
+      summary AS (SELECT COUNT(*) AS messages, COUNT(DISTINCT "sessionId") AS sessions FROM hits)
+      SELECT NULL AS "sessionId", NULL AS "seq", NULL AS "id", messages, sessions FROM summary
+      UNION ALL SELECT * FROM (SELECT DISTINCT ON (h."sessionId") h."sessionId", h."seq", h."id", NULL::bigint, NULL::bigint
+        FROM hits h, summary WHERE summary.messages < ${limit} AND summary.sessions <= ${sessions} ORDER BY h."sessionId", h."seq" DESC) newest`;
+  }
+  // The row ids alone first (FTS5's doclist, no table read): a wide search (`limit` of them) is known without
+  // reading a single message, and only a narrow one reads its matches' sessions (ADR 200).
+  return Prisma.sql`WITH ids AS MATERIALIZED (SELECT rowid AS "id" FROM "MessageSearch" WHERE "MessageSearch" MATCH ${fts5Query(terms)} LIMIT ${limit}),
+    counted AS (SELECT COUNT(*) AS messages FROM ids),
+    hits AS MATERIALIZED (SELECT m."id", m."sessionId", m."seq" FROM ids JOIN "IndexedMessage" m ON m."id" = ids."id" WHERE (SELECT messages FROM counted) < ${limit}),
+    summary AS (SELECT (SELECT messages FROM counted) AS messages, COUNT(DISTINCT "sessionId") AS sessions FROM hits)
     SELECT NULL AS "sessionId", NULL AS "seq", NULL AS "id", messages, sessions FROM summary
-    UNION ALL ${newest}`;
+    UNION ALL SELECT h."sessionId", MAX(h."seq"), h."id", NULL, NULL FROM hits h, summary WHERE summary.sessions <= ${sessions} GROUP BY h."sessionId"`;
+}
+
+/**
+ * PostgreSQL: `body` matches every term as a prefix, diacritics folded (ADR 201): the expression its GIN index is
+ * built on, and the terms folded and quoted by the same functions (migration `search_folds_diacritics`).
+ */
+export function pgMatch(body: Prisma.Sql, terms: string[]): Prisma.Sql {
+  return Prisma.sql`console_search_vector(${body}) @@ console_search_query(${terms.join(" ")})`;
 }
 
 type TextMatchRow = {
@@ -172,9 +180,11 @@ export async function resolveSearch(q: string): Promise<ResolvedSearch> {
   const ids = new Set<string>([...users.map((u) => u.id), ...newest.keys()]);
   const wide = users.length > RESOLVE_SESSIONS || matchedMessages > RESOLVE_MESSAGES || matchedSessions > RESOLVE_SESSIONS || ids.size > RESOLVE_SESSIONS;
   // Sessions known to match: the larger part is a lower bound of the union (the count statement is skipped above COUNT_CAP).
-  if (wide) return { q, terms, ids: null, atLeast: Math.max(users.length, matchedSessions), newest: new Map() };
-  ids.add(toStored(q)); // a session id typed whole (harmless when no session has it)
-  return { q, terms, ids: [...ids], atLeast: ids.size - 1, newest };
+  // A session id typed whole (harmless when no session has it).
+  const identity = users.length > RESOLVE_SESSIONS ? null : [...new Set([...users.map((u) => u.id), toStored(q)])];
+  if (wide) return { q, terms, ids: null, atLeast: Math.max(users.length, matchedSessions), newest: new Map(), identity };
+  ids.add(toStored(q));
+  return { q, terms, ids: [...ids], atLeast: ids.size - 1, newest, identity };
 }
 
 /**
@@ -185,15 +195,21 @@ export async function resolveSearch(q: string): Promise<ResolvedSearch> {
  */
 export function searchCondition(search: ResolvedSearch): Prisma.Sql {
   if (search.ids) return search.ids.length > 0 ? Prisma.sql`s."id" IN (${Prisma.join(search.ids)})` : Prisma.sql`1 = 0`;
-  const parts: Prisma.Sql[] = [userIdMatch(search.q, Prisma.raw(`s."userId"`)), Prisma.sql`s."id" = ${toStored(search.q)}`];
+  const parts: Prisma.Sql[] = [identityCondition(search)];
   if (search.terms.length > 0) {
     parts.push(
       postgres()
-        ? Prisma.sql`s."id" IN (SELECT m."sessionId" FROM "IndexedMessage" m WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(search.terms)}))`
+        ? Prisma.sql`s."id" IN (SELECT m."sessionId" FROM "IndexedMessage" m WHERE ${pgMatch(Prisma.raw(`m."body"`), search.terms)})`
         : Prisma.sql`EXISTS (SELECT 1 FROM "IndexedMessage" m WHERE m."sessionId" = s."id" AND m."id" IN (SELECT rowid FROM "MessageSearch" WHERE "MessageSearch" MATCH ${fts5Query(search.terms)}))`,
     );
   }
   return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
+}
+
+/** "The session's user id or its id matches" on `s`: a key lookup when listed, the user-id index otherwise. */
+export function identityCondition(search: ResolvedSearch): Prisma.Sql {
+  if (search.identity) return Prisma.sql`s."id" IN (${Prisma.join(search.identity)})`; // never empty: it holds q
+  return Prisma.sql`(${userIdMatch(search.q, Prisma.raw(`s."userId"`))} OR s."id" = ${toStored(search.q)})`;
 }
 
 export type MessageHit = { seq: number; snippet: string };
@@ -238,7 +254,7 @@ export async function messageHits(search: ResolvedSearch, storedIds: string[]): 
     const rows = postgres()
       ? await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; body: string }[]>`
           SELECT DISTINCT ON (m."sessionId") m."sessionId", m."seq", m."body" FROM "IndexedMessage" m
-          WHERE m."sessionId" IN (${Prisma.join(older)}) AND to_tsvector('simple', m."body") @@ to_tsquery('simple', ${pgTsQuery(search.terms)})
+          WHERE m."sessionId" IN (${Prisma.join(older)}) AND ${pgMatch(Prisma.raw(`m."body"`), search.terms)}
           ORDER BY m."sessionId", m."seq" DESC`
       : await prisma.$queryRaw<{ sessionId: string; seq: number | bigint; body: string }[]>`
           SELECT m."sessionId", MAX(m."seq") AS seq, m."body" FROM "IndexedMessage" m

@@ -70,13 +70,16 @@ const words = (text: string) =>
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
     .match(/[\p{L}\p{N}]+/gu) ?? [];
-function matches(r: Seeded, q: string): boolean {
+function textHit(r: Seeded, q: string): boolean {
   const terms = [...new Set(words(q))];
-  const text = terms.length > 0 && r.texts.some((t) => terms.every((term) => words(t).some((w) => w.startsWith(term))));
+  return terms.length > 0 && r.texts.some((t) => terms.every((term) => words(t).some((w) => w.startsWith(term))));
+}
+function identityHit(r: Seeded, q: string): boolean {
   const [user, typed] = [r.userId.toLowerCase(), q.toLowerCase()];
   const userHit = [...q].length < 3 ? user.startsWith(typed) : user.includes(typed);
-  return userHit || r.id === q || text;
+  return userHit || r.id === q;
 }
+const matches = (r: Seeded, q: string) => identityHit(r, q) || textHit(r, q);
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const orders: Record<string, (a: Seeded, b: Seeded) => number> = {
   "lastActivity.desc": (a, b) => cmp(b.lastActivityAt.getTime(), a.lastActivityAt.getTime()) || cmp(b.id, a.id),
@@ -111,6 +114,46 @@ describe("search results are exact both ways", () => {
   // 1–2 characters: a prefix, in any case ("7" starts no user id, though many contain it).
   cases.push("u0", "P", "pa", "7", "東", "σί", "-", "%", '"');
   const extras = ["", "&status=active", "&agent=agent1"];
+  // A search's own order (ADR 200), the default when q has words: sessions matched by user id or id first (by
+  // activity), then those found by text alone, the most recently indexed matching message first. Messages were
+  // inserted in the order of `rows`, so that is the reverse of `rows` here.
+  const byMatch = (list: Seeded[], q: string) => {
+    const identity = list.filter((r) => identityHit(r, q)).sort(orders["lastActivity.desc"]);
+    const texts = list.filter((r) => !identityHit(r, q)).sort((a, b) => rows.indexOf(b) - rows.indexOf(a));
+    return [...identity, ...texts];
+  };
+  for (const q of cases.filter((c) => words(c).length > 0)) {
+    for (const extra of withFilters.has(q) ? extras : [""]) {
+      it(`q=${q}${extra} in the search's own order: same rows, order and count as the reference`, async () => {
+        const expected = byMatch(
+          rows
+            .filter((r) => matches(r, q))
+            .filter((r) => !extra.includes("status") || r.status === "active")
+            .filter((r) => !extra.includes("agent") || r.agentId === "agent1"),
+          q,
+        );
+        for (const [page, sort] of [
+          [1, ""],
+          [3, ""],
+          [2, "&sort=match.asc"],
+        ] as const) {
+          const url = new URL(`http://x/inbox?q=${encodeURIComponent(q)}${extra}${sort}&pageSize=25&page=${page}`);
+          const order = sort ? [...expected].reverse() : expected;
+          const result = await queryInbox(parseInboxParams(url), me);
+          expect(result.rows.map((r) => r.id)).toEqual(order.slice((page - 1) * 25, page * 25).map((r) => r.id));
+          expect(result.capped).toBe(expected.length > COUNT_CAP);
+          expect(result.total).toBe(Math.min(expected.length, COUNT_CAP));
+          for (const row of result.rows)
+            expect(row.hit !== null, row.id).toBe(
+              textHit(
+                rows.find((x) => x.id === row.id)!,
+                q,
+              ),
+            );
+        }
+      });
+    }
+  }
   for (const q of cases) {
     for (const extra of withFilters.has(q) ? extras : [""]) {
       for (const [sort, order] of Object.entries(orders)) {
@@ -140,4 +183,28 @@ describe("search results are exact both ways", () => {
       }
     }
   }
+});
+
+// Last, so its sessions are not in the reference above. SQLite's FTS5 folds diacritics (remove_diacritics 2);
+// PostgreSQL does it through unaccent (ADR 201): either spelling finds both, on both databases.
+describe("diacritics", () => {
+  beforeAll(async () => {
+    const prisma = await db();
+    const texts = { sxcafe1: "un café crème, s'il vous plaît", sxcafe2: "a cafe creme, s'il vous plait", sxcafe3: "ÉCOLE NAÏVE Ærø" };
+    for (const [id, body] of Object.entries(texts)) {
+      await prisma.sessionIndex.create({
+        data: { id, userId: `diacritics-${id.slice(-1)}`, agentId: "agent1", status: "active", createdAt: new Date(), lastActivityAt: new Date(), headSeq: 1 },
+      });
+      await prisma.indexedMessage.create({ data: { sessionId: id, seq: 1, role: "user", body, at: new Date() } });
+    }
+  });
+  const found = async (q: string) =>
+    (await queryInbox(parseInboxParams(new URL(`http://x/inbox?q=${encodeURIComponent(q)}`)), me)).rows.map((r) => r.id).sort();
+  it.each(["café", "cafe", "CAFÉ crème", "creme plait", "cafe plaît"])("%s finds the session written with and without accents", async (q) => {
+    expect(await found(q)).toEqual(["sxcafe1", "sxcafe2"]);
+  });
+  it("folds capitals with accents and both ways at once", async () => {
+    expect(await found("ecole naive")).toEqual(["sxcafe3"]);
+    expect(await found("École naïve")).toEqual(["sxcafe3"]);
+  });
 });

@@ -6,6 +6,7 @@ import "../support/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "~/generated/prisma/client";
 import { db, isPostgresUrl } from "~/db.server";
+import { textPartSql } from "~/inbox/search-by-match.server";
 import { resolveSearch, resolveStatements, searchCondition } from "~/inbox/search.server";
 
 const isPg = isPostgresUrl(process.env.DATABASE_URL!);
@@ -80,7 +81,7 @@ describe("search plans", () => {
   it("finds words through the full-text index, narrow and wide", async () => {
     const texts = await plan(resolveStatements("quokka").texts!);
     // A wide search stays a condition of the page's statement (ADR 151).
-    const condition = searchCondition({ q: "refund", terms: ["refund"], ids: null, atLeast: 0, newest: new Map() });
+    const condition = searchCondition({ q: "refund", terms: ["refund"], ids: null, atLeast: 0, newest: new Map(), identity: null });
     const wide = await plan(Prisma.sql`SELECT s."id" FROM "SessionIndex" s WHERE ${condition} ORDER BY s."lastActivityAt" DESC LIMIT 25`);
     if (isPg) {
       expect(texts).toMatch(/Bitmap Index Scan on "IndexedMessage_body_search_idx"/);
@@ -88,7 +89,7 @@ describe("search plans", () => {
       expect(wide).toMatch(/Index Scan on "IndexedMessage_body_search_idx"/);
       expect(wide).not.toMatch(/Seq Scan on "IndexedMessage"/);
     } else {
-      expect(texts).toMatch(/SCAN f VIRTUAL TABLE INDEX \d+:M/); // MessageSearch, by MATCH
+      expect(texts).toMatch(/SCAN MessageSearch VIRTUAL TABLE INDEX \d+:M/); // by MATCH, row ids only
       expect(texts).toMatch(/SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       expect(wide).toMatch(/SCAN MessageSearch VIRTUAL TABLE INDEX \d+:M/);
       expect(wide).toMatch(/SCAN s USING INDEX SessionIndex_lastActivityAt_idx/);
@@ -96,5 +97,31 @@ describe("search plans", () => {
     const found = await resolveSearch("quokka");
     expect(found.ids).toContain(`plan-${Math.floor(4242 / MESSAGES_EACH)}`);
     expect(found.newest.get(`plan-${Math.floor(4242 / MESSAGES_EACH)}`)?.seq).toBe(1 + (4242 % MESSAGES_EACH));
+  });
+
+  it("reads a search's own order off the full-text index's row order, stopping after the page (ADR 200)", async () => {
+    const search = await resolveSearch("refund");
+    expect(search.ids).toBeNull(); // wide
+    const statement = textPartSql({
+      search,
+      filters: Prisma.sql`s."status" IN ('active')`,
+      cursorJoin: Prisma.empty,
+      limit: 25,
+      offset: 0,
+      ordered: true,
+      desc: true,
+      cap: 1_000,
+    });
+    const text = await plan(statement);
+    if (isPg) {
+      expect(text).toMatch(/Bitmap Index Scan on "IndexedMessage_body_search_idx"/);
+      expect(text).not.toMatch(/Seq Scan on "IndexedMessage"/);
+    } else {
+      // The full-text table is the outer loop and gives the order (index 192+: rowid descending), no sort step.
+      expect(text.split("\n")[0]).toMatch(/^SCAN f VIRTUAL TABLE INDEX (19[2-9]|2\d\d):M/);
+      expect(text).toMatch(/SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(text).toMatch(/SEARCH s USING (COVERING )?INDEX sqlite_autoindex_SessionIndex_1 \(id=\?\)/);
+      expect(text).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
   });
 });
