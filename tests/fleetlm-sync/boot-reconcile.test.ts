@@ -2,37 +2,23 @@
 // is asked in one query per few hundred sessions, and only the sessions FleetLM has news for (or the index lacks)
 // take the sync path. Exactness is unchanged: messages that no inbox ever mentioned are all found.
 import "../support/db";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FleetLMRest, type Session } from "@fleetlm/client";
-import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
+import { withDevServerAndGateway } from "../support/dev-server";
+import { describe, expect, it } from "vitest";
+import type { Session } from "@fleetlm/client";
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
-import { gatewayStatus, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
+import { gatewayStatus, startGateway } from "~/fleetlm-sync/gateway.server";
 import { HEAD_LOOKUP_BATCH, indexedHeads } from "~/inbox/session-index.server";
 
 const AGENT = "boot-bot";
 const USERS = 30;
 const PER_USER = 20; // 600 sessions: three head lookups of 250
-let dev: FleetlmDevServer;
-let rest: FleetLMRest;
-
-beforeAll(async () => {
-  dev = await startFleetlmDev({ port: 0 });
-  rest = new FleetLMRest({ baseUrl: dev.url });
-});
-
-afterEach(async () => {
-  await stopGateway();
-});
-
-afterAll(async () => {
-  await dev?.close();
-});
+const live = withDevServerAndGateway();
 
 /** A message straight into FleetLM's store: no notification, so no inbox entry shows it. */
 function unnoticed(sessionId: string, userId: string, text: string) {
   const now = Date.now() * 1000;
-  dev.store.appendMessage({
+  live.dev.store.appendMessage({
     id: randomUUID(),
     session_id: sessionId,
     sender_id: userId,
@@ -63,7 +49,7 @@ describe("boot reconciliation", () => {
     const prefix = `boot-${randomUUID().slice(0, 6)}`;
     const sessions: Session[] = [];
     for (let u = 0; u < USERS; u++) {
-      for (let s = 0; s < PER_USER; s++) sessions.push(await rest.createSession({ userId: `${prefix}-${u}`, agentId: AGENT }));
+      for (let s = 0; s < PER_USER; s++) sessions.push(await live.rest.createSession({ userId: `${prefix}-${u}`, agentId: AGENT }));
     }
     const prisma = await db();
     await prisma.sessionIndex.createMany({
@@ -74,7 +60,7 @@ describe("boot reconciliation", () => {
     for (const session of news) unnoticed(session.id, session.user_id, "while the Console was down");
     unnoticed(news[3]!.id, news[3]!.user_id, "and again");
 
-    await startGateway({ fleetlmUrl: dev.url, pollMs: 60_000, rejoinMs: 1_000, sweepPerSecond: 0, force: true });
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 60_000, rejoinMs: 1_000, sweepPerSecond: 0, force: true });
     await expect.poll(() => gatewayStatus().reconciled, { timeout: 30_000 }).toBeGreaterThanOrEqual(sessions.length);
     await expect.poll(() => gatewayStatus().pendingReconciles + gatewayStatus().syncing, { timeout: 30_000 }).toBe(0);
 

@@ -2,33 +2,19 @@
 // frame, so the gateway never puts every inbox on one. Each socket carries its inboxes' deltas, and after FleetLM
 // drops every socket they all come back and the index keeps up.
 import "../support/db";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FleetLMRest, type Session } from "@fleetlm/client";
-import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
+import { withDevServerAndGateway } from "../support/dev-server";
+import { describe, expect, it } from "vitest";
+import type { Session } from "@fleetlm/client";
 import { randomUUID } from "node:crypto";
-import { gatewayStatus, gatewayUsers, inboxSchedule, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
+import { gatewayStatus, gatewayUsers, inboxSchedule, startGateway } from "~/fleetlm-sync/gateway.server";
 import { indexedHeads } from "~/inbox/session-index.server";
 
 const AGENT = "sockets-bot";
 const PER_SOCKET = 3;
-let dev: FleetlmDevServer;
-let rest: FleetLMRest;
-
-beforeAll(async () => {
-  dev = await startFleetlmDev({ port: 0 });
-  rest = new FleetLMRest({ baseUrl: dev.url });
-});
-
-afterEach(async () => {
-  await stopGateway();
-});
-
-afterAll(async () => {
-  await dev?.close();
-});
+const live = withDevServerAndGateway();
 
 async function openSockets(): Promise<number> {
-  const text = await (await fetch(`${dev.url}/metrics`)).text();
+  const text = await (await fetch(`${live.dev.url}/metrics`)).text();
   return Number(/^fleetlm_dev_sockets (\d+)$/m.exec(text)?.[1]);
 }
 
@@ -40,20 +26,20 @@ async function everyHead(sessions: Session[], head: number) {
 describe("inbox sockets", () => {
   it("puts at most 3 inboxes on a socket, and every socket's deltas reach the index, before and after a drop", async () => {
     const prefix = `sockets-${randomUUID().slice(0, 6)}`;
-    const sessions = await Promise.all(Array.from({ length: 8 }, (_, i) => rest.createSession({ userId: `${prefix}-${i}`, agentId: AGENT })));
-    await startGateway({ fleetlmUrl: dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, inboxesPerSocket: PER_SOCKET, force: true });
+    const sessions = await Promise.all(Array.from({ length: 8 }, (_, i) => live.rest.createSession({ userId: `${prefix}-${i}`, agentId: AGENT })));
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, inboxesPerSocket: PER_SOCKET, force: true });
     await expect.poll(() => sessions.filter((s) => inboxSchedule(s.user_id)?.joined).length, { timeout: 20_000 }).toBe(sessions.length);
     // Every user the index knows has a seat (other tests' users too): ceil(users / 3) sockets, all open.
     await expect.poll(() => openSockets(), { timeout: 10_000 }).toBe(Math.ceil(gatewayUsers().length / PER_SOCKET));
     expect(gatewayStatus().inboxSockets).toBe(Math.ceil(gatewayUsers().length / PER_SOCKET));
 
-    for (const session of sessions) await rest.appendMessage(session.id, { userId: session.user_id, content: { text: "first" } });
+    for (const session of sessions) await live.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "first" } });
     await expect.poll(() => everyHead(sessions, 1), { timeout: 20_000 }).toBe(sessions.length);
 
     const sockets = await openSockets();
-    dev.faults.closeSockets();
+    live.dev.faults.closeSockets();
     await expect.poll(() => gatewayStatus().connected && openSockets(), { timeout: 20_000 }).toBe(sockets);
-    for (const session of sessions) await rest.appendMessage(session.id, { userId: session.user_id, content: { text: "after the drop" } });
+    for (const session of sessions) await live.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "after the drop" } });
     await expect.poll(() => everyHead(sessions, 2), { timeout: 20_000 }).toBe(sessions.length);
   });
 });

@@ -2,47 +2,32 @@
 // inbox (FleetLM's inbox server never hears of them), ones no inbox signal mentions at all, and FleetLM session
 // records the database could not store as they are (a NUL in a user id) — hardening item 7 and 2.
 import "../support/db";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FleetLMRest } from "@fleetlm/client";
-import { startFleetlmDev, type FleetlmDevServer } from "@fleetlm/dev";
+import { withDevServerAndGateway } from "../support/dev-server";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
-import { gatewayStatus, gatewayUsers, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
+import { gatewayStatus, gatewayUsers, startGateway } from "~/fleetlm-sync/gateway.server";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
 
 const AGENT = "converge-bot";
-let dev: FleetlmDevServer;
-let rest: FleetLMRest;
+const live = withDevServerAndGateway();
 
 async function heads(ids: string[]): Promise<Map<string, number>> {
   const rows = await (await db()).sessionIndex.findMany({ where: { id: { in: ids } }, select: { id: true, headSeq: true } });
   return new Map(rows.map((row) => [row.id, row.headSeq]));
 }
 
-beforeAll(async () => {
-  dev = await startFleetlmDev({ port: 0 });
-  rest = new FleetLMRest({ baseUrl: dev.url });
-});
-
-afterEach(async () => {
-  await stopGateway();
-});
-
-afterAll(async () => {
-  await dev?.close();
-});
-
 describe("index convergence", () => {
   it("finds every message of 50 new users whose first message and agent reply land before their inbox is joined", async () => {
     // Fast polls, slow first joins: most users' messages land between the poll's first sync and the join.
-    await startGateway({ fleetlmUrl: dev.url, pollMs: 100, rejoinMs: 8_000, sweepPerSecond: 0, force: true });
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 8_000, sweepPerSecond: 0, force: true });
     const prefix = `converge-${randomUUID().slice(0, 6)}`;
-    const sessions = await Promise.all(Array.from({ length: 50 }, (_, i) => rest.createSession({ userId: `${prefix}-${i}`, agentId: AGENT })));
+    const sessions = await Promise.all(Array.from({ length: 50 }, (_, i) => live.rest.createSession({ userId: `${prefix}-${i}`, agentId: AGENT })));
     const ids = sessions.map((s) => s.id);
     await expect.poll(async () => (await heads(ids)).size, { timeout: 20_000 }).toBe(50);
     for (const session of sessions) {
-      await rest.appendMessage(session.id, { userId: session.user_id, content: { text: "hello?" } });
-      await rest.appendMessage(session.id, { userId: AGENT, kind: "assistant", content: { text: "hi, how can I help?" } });
+      await live.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "hello?" } });
+      await live.rest.appendMessage(session.id, { userId: AGENT, kind: "assistant", content: { text: "hi, how can I help?" } });
     }
     await expect.poll(async () => [...(await heads(ids)).values()].filter((head) => head === 2).length, { timeout: 30_000 }).toBe(50);
     expect(gatewayStatus().reconciled).toBeGreaterThan(0);
@@ -50,13 +35,13 @@ describe("index convergence", () => {
 
   it("the background sweep finds messages that no inbox signal ever mentioned", async () => {
     const userId = `sweep-${randomUUID().slice(0, 6)}`;
-    const session = await rest.createSession({ userId, agentId: AGENT });
-    await startGateway({ fleetlmUrl: dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 200, force: true });
+    const session = await live.rest.createSession({ userId, agentId: AGENT });
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 200, force: true });
     await expect.poll(async () => (await heads([session.id])).get(session.id), { timeout: 20_000 }).toBe(0);
     await expect.poll(() => gatewayStatus().refreshes, { timeout: 20_000 }).toBeGreaterThan(0);
     // Straight into the store: no notification, so no inbox entry changes and no signal reaches the gateway.
     const now = Date.now() * 1000;
-    dev.store.appendMessage({
+    live.dev.store.appendMessage({
       id: randomUUID(),
       session_id: session.id,
       sender_id: userId,
@@ -73,12 +58,12 @@ describe("index convergence", () => {
   it("a NUL in one user id neither stops discovery nor is refused: it is stored escaped and its inbox is joined", async () => {
     const bad = `nul\u0000user-${randomUUID().slice(0, 6)}`;
     const good = `after-nul-${randomUUID().slice(0, 6)}`;
-    const badSession = await rest.createSession({ userId: bad, agentId: AGENT });
-    await rest.appendMessage(badSession.id, { userId: bad, content: { text: "a\u0000b" } });
-    await startGateway({ fleetlmUrl: dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, force: true });
+    const badSession = await live.rest.createSession({ userId: bad, agentId: AGENT });
+    await live.rest.appendMessage(badSession.id, { userId: bad, content: { text: "a\u0000b" } });
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, force: true });
     // A session created while the bad one is in FleetLM's newest 50 is still discovered and read.
-    const goodSession = await rest.createSession({ userId: good, agentId: AGENT });
-    await rest.appendMessage(goodSession.id, { userId: good, content: { text: "hello" } });
+    const goodSession = await live.rest.createSession({ userId: good, agentId: AGENT });
+    await live.rest.appendMessage(goodSession.id, { userId: good, content: { text: "hello" } });
     await expect
       .poll(async () => await heads([goodSession.id, badSession.id]), { timeout: 20_000 })
       .toEqual(
