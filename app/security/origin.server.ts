@@ -17,7 +17,7 @@ function addressedHost(header: HeaderLookup): string | null {
  * Why the request is refused as cross-site, or null when it may go on. With an Origin header (every browser
  * sends one on a POST), its host must be the addressed host; without one, `Sec-Fetch-Site: same-origin`.
  */
-export function crossSiteRefusal(method: string, header: HeaderLookup, fallbackHost?: string | (() => string)): string | null {
+export function crossSiteRefusal(method: string, header: HeaderLookup, fallbackHost?: () => string): string | null {
   if (SAFE_METHODS.has(method.toUpperCase())) return null;
   const origin = header("origin");
   if (origin) {
@@ -27,7 +27,7 @@ export function crossSiteRefusal(method: string, header: HeaderLookup, fallbackH
     } catch {
       return "Cross-site request refused: the Origin header is not a URL.";
     }
-    const host = addressedHost(header) ?? (typeof fallbackHost === "function" ? fallbackHost() : fallbackHost);
+    const host = addressedHost(header) ?? fallbackHost?.();
     return originHost && originHost === host ? null : "Cross-site request refused: the Origin header is another site.";
   }
   if (header("sec-fetch-site") === "same-origin") return null;

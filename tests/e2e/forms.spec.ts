@@ -3,7 +3,7 @@
 // critical axe violation in light and dark at 1440 and 390 px (screenshots in .tmp/, not docs/).
 import { randomUUID } from "node:crypto";
 import type { Locator, Page } from "@playwright/test";
-import { createAccount, expect, hydrated, login, test } from "./support";
+import { createAccount, expect, hydrated, inEveryThemeAndWidth, login, seriousViolations, test } from "./support";
 
 /** The input is invalid, names an element by aria-describedby, and that element says `message`. */
 async function expectFieldError(page: Page, input: Locator, message: string | RegExp) {
@@ -92,7 +92,6 @@ test("account: a too-short new password is shown by its field, and the password 
 for (const path of ["/account", "/admin/settings"]) {
   test(`${path}: no serious or critical axe violation in light and dark at 1440 and 390 px`, async ({ browser, baseURL, admin }) => {
     test.setTimeout(120_000);
-    const { default: AxeBuilder } = await import("@axe-core/playwright");
     const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, reducedMotion: "reduce" });
     try {
       const page = await context.newPage();
@@ -113,20 +112,10 @@ for (const path of ["/account", "/admin/settings"]) {
         await expect(form.getByLabel("Message kind")).toHaveAttribute("aria-invalid", "true");
         await expect(page).not.toHaveURL(/saved=1/);
       }
-      for (const theme of ["light", "dark"] as const) {
-        await page.getByRole("form", { name: "Theme" }).getByRole("button", { name: theme }).click();
-        await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
-        for (const width of [1440, 390]) {
-          await page.setViewportSize({ width, height: width === 1440 ? 900 : 844 });
-          const results = await new AxeBuilder({ page }).analyze();
-          const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-          expect(
-            serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-            `${path} ${theme} at ${width}`,
-          ).toEqual([]);
-          await page.screenshot({ path: `.tmp/forms${path.replaceAll("/", "-")}-${theme}-${width}.png`, fullPage: true });
-        }
-      }
+      await inEveryThemeAndWidth(page, async (theme, width) => {
+        expect(await seriousViolations(page), `${path} ${theme} at ${width}`).toEqual([]);
+        await page.screenshot({ path: `.tmp/forms${path.replaceAll("/", "-")}-${theme}-${width}.png`, fullPage: true });
+      });
     } finally {
       await context.close();
     }
@@ -201,7 +190,6 @@ for (const target of PAGES) {
     fleetlm,
   }) => {
     test.setTimeout(120_000);
-    const { default: AxeBuilder } = await import("@axe-core/playwright");
     const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, reducedMotion: "reduce" });
     try {
       const page = await context.newPage();
@@ -224,24 +212,12 @@ for (const target of PAGES) {
         await expect(notes.getByLabel("New note")).toHaveValue("");
       }
       const name = target === "session" ? "session" : target.replaceAll("/", "-").slice(1);
-      for (const theme of ["light", "dark"] as const) {
-        await page.getByRole("form", { name: "Theme" }).getByRole("button", { name: theme }).click();
-        await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
-        for (const width of [1440, 390]) {
-          await page.setViewportSize({ width, height: width === 1440 ? 900 : 844 });
-          const results = await new AxeBuilder({ page }).analyze();
-          const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-          expect(
-            serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-            `${path} ${theme} at ${width}`,
-          ).toEqual([]);
-          // The page never scrolls sideways (wide tables scroll in their own box).
-          expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${path} ${theme} at ${width}`).toBe(
-            0,
-          );
-          await page.screenshot({ path: `.tmp/forms-${name}-${theme}-${width}.png`, fullPage: true });
-        }
-      }
+      await inEveryThemeAndWidth(page, async (theme, width) => {
+        expect(await seriousViolations(page), `${path} ${theme} at ${width}`).toEqual([]);
+        // The page never scrolls sideways (wide tables scroll in their own box).
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${path} ${theme} at ${width}`).toBe(0);
+        await page.screenshot({ path: `.tmp/forms-${name}-${theme}-${width}.png`, fullPage: true });
+      });
     } finally {
       await context.close();
     }

@@ -2,7 +2,7 @@
 // (the table scrolls inside its own box), no serious or critical axe violation in light or dark, and the
 // screenshots in docs/ (inbox-light-1440.png, inbox-dark-1440.png, inbox-light-390.png, inbox-dark-390.png).
 import { randomUUID } from "node:crypto";
-import { createAccount, expect, hydrated, login, test } from "./support";
+import { createAccount, expect, hydrated, inEveryThemeAndWidth, login, seriousViolations, test } from "./support";
 
 test("inbox: no sideways page scroll at 390 px, no serious or critical axe violation in light and dark; screenshots at 1440 and 390 px", async ({
   browser,
@@ -10,7 +10,6 @@ test("inbox: no sideways page scroll at 390 px, no serious or critical axe viola
   fleetlm,
 }) => {
   test.setTimeout(120_000);
-  const { default: AxeBuilder } = await import("@axe-core/playwright");
   // A long user id and message: the widest content a row can have.
   const userId = `layout-${randomUUID()}-with-a-very-long-user-identifier`;
   const session = await fleetlm.createSession({ userId, agentId: "e2e-silent-agent" });
@@ -26,34 +25,24 @@ test("inbox: no sideways page scroll at 390 px, no serious or critical axe viola
     await page.goto("/inbox");
     await expect(page.getByTestId(`unread-${session.id}`)).toBeVisible({ timeout: 20_000 });
     await hydrated(page);
-    for (const theme of ["light", "dark"] as const) {
-      await page.getByRole("form", { name: "Theme" }).getByRole("button", { name: theme }).click();
-      await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
-      for (const width of [1440, 390]) {
-        await page.setViewportSize({ width, height: width === 1440 ? 900 : 844 });
-        await expect(page.getByTestId("inbox-list")).toBeVisible();
-        await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
-        const results = await new AxeBuilder({ page }).analyze();
-        const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-        expect(
-          serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-          `${theme} at ${width}`,
-        ).toEqual([]);
-        // On failure, the message names the elements that reach past the viewport (outside scrolling boxes).
-        const wide = await page.evaluate(() => {
-          const inScroller = (el: Element) => {
-            for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true;
-            return false;
-          };
-          return [...document.querySelectorAll("body *")]
-            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && (!inScroller(el) || el.scrollWidth > el.clientWidth + 1))
-            .slice(0, 8)
-            .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} → ${Math.round(el.getBoundingClientRect().right)}`);
-        });
-        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${theme} at ${width}: ${wide.join("; ")}`).toBeLessThanOrEqual(width);
-        await page.screenshot({ path: `docs/inbox-${theme}-${width}.png`, fullPage: width === 390 });
-      }
-    }
+    await inEveryThemeAndWidth(page, async (theme, width) => {
+      await expect(page.getByTestId("inbox-list")).toBeVisible();
+      await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
+      expect(await seriousViolations(page), `${theme} at ${width}`).toEqual([]);
+      // On failure, the message names the elements that reach past the viewport (outside scrolling boxes).
+      const wide = await page.evaluate(() => {
+        const inScroller = (el: Element) => {
+          for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true;
+          return false;
+        };
+        return [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && (!inScroller(el) || el.scrollWidth > el.clientWidth + 1))
+          .slice(0, 8)
+          .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} → ${Math.round(el.getBoundingClientRect().right)}`);
+      });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${theme} at ${width}: ${wide.join("; ")}`).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: `docs/inbox-${theme}-${width}.png`, fullPage: width === 390 });
+    });
   } finally {
     await context.close();
   }

@@ -25,6 +25,27 @@ export async function hydrated(page: Page) {
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
 }
 
+/** Runs `check` in the light and the dark theme (through the shell's Theme form), each at 1440 and 390 px wide. */
+export async function inEveryThemeAndWidth(page: Page, check: (theme: "light" | "dark", width: number) => Promise<void>) {
+  for (const theme of ["light", "dark"] as const) {
+    await page.getByRole("form", { name: "Theme" }).getByRole("button", { name: theme }).click();
+    await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: width === 1440 ? 900 : 844 });
+      await check(theme, width);
+    }
+  }
+}
+
+/** axe-core's serious and critical violations on the page as it is now, one line each: rule id and elements. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
 export async function logout(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { name: "Sign in to FleetLM Console" })).toBeVisible();
