@@ -32,9 +32,13 @@ fi
 export DATABASE_URL="$URL"
 echo "== prisma generate (PostgreSQL)"
 npx prisma generate >/dev/null
-echo "== vitest (PostgreSQL): the Console's database tests"
+# Each worker has a database of its own (tests/setup/global-setup.ts), so PG_TEST_WORKERS=N runs N files side by
+# side. The default is one: on CI's two cores the heaviest files (catch-ups of thousands of messages, the cluster)
+# ran past their time limits two at a time, and a red run lands nothing.
+WORKERS="${PG_TEST_WORKERS:-1}"
+echo "== vitest (PostgreSQL): the Console's database tests, $WORKERS file(s) at a time"
 # The hostile-message fault test runs the production build, whose bundled Prisma client is SQLite's: it runs in
 # the SQLite pass only.
-npx vitest run ${PG_TEST_FILTER:-tests} --exclude tests/faults/hostile-message.test.ts --exclude "**/node_modules/**" --exclude "tests/e2e/**" --no-file-parallelism --reporter=default --reporter=json --outputFile.json=.tmp/vitest-pg.json || status=$?
+npx vitest run ${PG_TEST_FILTER:-tests} --exclude tests/faults/hostile-message.test.ts --exclude "**/node_modules/**" --exclude "tests/e2e/**" --maxWorkers="$WORKERS" --reporter=default --reporter=json --outputFile.json=.tmp/vitest-pg.json || status=$?
 node scripts/test-summary.mjs .tmp/vitest-pg.json
 exit "${status:-0}"

@@ -1,11 +1,13 @@
 // Migrates one base database per test run. SQLite: each worker copies the base file (tests/support/db.ts).
-// PostgreSQL (DATABASE_URL=postgresql://…): the database is recreated and migrated once; workers share it.
+// PostgreSQL (DATABASE_URL=postgresql://…): the database is recreated and migrated once, then copied as a template
+// into one database per worker (`<name>_w<pool id>`, tests/support/db.ts), so files run side by side.
 // Also rebuilds each package's dist/ when its sources are newer: tests that run them as a user would (a plain
 // Node script importing "@fleetlm/client", the fleetlm-dev binary as a child process) need them current, and
 // building mid-suite raced the other workers.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import type { TestProject } from "vitest/node";
 
 // One base file per run, so runs started side by side never migrate the same file at once.
 const BASE_DB = path.resolve(`.tmp/test-base-${process.pid}.db`);
@@ -30,7 +32,7 @@ function buildIfStale(name: string) {
   execFileSync(process.execPath, [path.resolve("node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: pkg, stdio: "pipe" });
 }
 
-export default async function setup() {
+export default async function setup(project: TestProject) {
   buildIfStale("fleetlm-client"); // first: the dev server imports it
   buildIfStale("fleetlm-dev");
   const url = process.env.DATABASE_URL;
@@ -42,9 +44,14 @@ export default async function setup() {
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
     migrate(url);
-    process.env.TEST_DATABASE_URL = url;
+    // VITEST_POOL_ID runs from 1 to maxWorkers; a template copy is a file copy, far quicker than migrating again.
+    const workers = Number(project.config.maxWorkers) || 1;
+    for (let pool = 1; pool <= workers; pool++) {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}_w${pool}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${name}_w${pool}" TEMPLATE "${name}"`);
+    }
+    await admin.end();
     return;
   }
   mkdirSync(".tmp", { recursive: true });

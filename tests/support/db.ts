@@ -6,10 +6,14 @@ const worker = process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? "0"
 const configured = process.env.DATABASE_URL;
 
 if (configured && /^postgres(ql)?:\/\//.test(configured)) {
-  // PostgreSQL: one migrated database (global-setup), files run one at a time (scripts/test-pg.sh). Each test file
-  // starts from empty tables, as it does on SQLite, where every file's fresh worker copies the base file.
+  // PostgreSQL: this worker's copy of the migrated database (global-setup). Each test file starts from empty
+  // tables, as it does on SQLite, where every file's fresh worker copies the base file.
+  // The run's URL is kept aside, so a second evaluation of this module does not add the suffix twice.
+  const own = new URL((process.env.PG_TEST_RUN_URL ??= configured));
+  own.pathname = `${own.pathname}_w${worker}`;
+  process.env.DATABASE_URL = own.toString();
   const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: configured });
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   const { rows } = await client.query<{ tablename: string }>(
     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
