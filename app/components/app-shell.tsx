@@ -8,7 +8,9 @@ import type { CurrentOperator } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { THEMES } from "~/lib/theme-form";
 import type { FleetlmHealth } from "~/fleetlm/health.server";
+import { Notice } from "./ui/banner";
 import { Button } from "./ui/button";
+import { Chip } from "./ui/chip";
 import { UnreadTotal } from "./unread-total";
 
 type Props = { operator: CurrentOperator; fleetlm: FleetlmHealth | null; children: React.ReactNode };
@@ -37,9 +39,9 @@ export function AppShell({ operator, fleetlm, children }: Props) {
               <span className="hidden max-w-[12rem] truncate sm:inline" title={operator.name}>
                 {operator.name}
               </span>{" "}
-              <span title={operator.name} className="min-w-0 truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs uppercase dark:bg-slate-800">
+              <Chip title={operator.name} className="min-w-0 truncate uppercase">
                 {operator.role}
-              </span>
+              </Chip>
             </span>
             {/* A fetcher, not a navigation (ADR 202): while a page's own fetcher is posting, a pending navigation to
                 /theme made Remix revalidate /theme's loader, whose redirect to /inbox won. redirectTo is the page
@@ -111,9 +113,9 @@ export function AppShell({ operator, fleetlm, children }: Props) {
         </nav>
       </header>
       {fleetlm && !fleetlm.reachable && !pageOwnsNotice ? (
-        <div role="status" className="bg-amber-100 px-4 py-2 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+        <Notice tone="warning" role="status" className="rounded-none border-x-0 border-t-0 px-4 py-2">
           FleetLM unreachable: showing what the Console last knew. It reconnects by itself.
-        </div>
+        </Notice>
       ) : null}
       <main className="flex-1 p-4">{children}</main>
     </div>

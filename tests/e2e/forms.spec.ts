@@ -169,8 +169,9 @@ test("datasets: a name over the limit is refused by its field, and no dataset is
   await expect(page.getByTestId("datasets")).not.toContainText(long.slice(0, 12));
 });
 
-/** The pages the kit and the converted forms reach; the session page is one with notes. */
+/** The pages the kit and the converted forms reach; the session page is one with notes; the inbox shows its filters. */
 const PAGES = [
+  "/inbox",
   "/admin/operators",
   "/admin/review-queues",
   "/admin/review-labels",
@@ -281,4 +282,49 @@ test("theme: a switch made while the page's own fetcher is posting returns to th
   await page.getByRole("form", { name: "Theme" }).getByRole("button", { name: "light" }).click();
   await expect(page.locator("html")).toHaveClass(/light/);
   await expect.poll(() => settledUrl(page), { timeout: 20_000 }).toBe(here);
+});
+
+test("session panel: a bad label is shown by its box, and no label is added", async ({ page, admin, fleetlm }) => {
+  const userId = `forms-label-${randomUUID().slice(0, 6)}`;
+  const session = await fleetlm.createSession({ userId, agentId: "demo-agent" });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "label me" } });
+  await login(page, admin);
+  const path = `/sessions/${encodeURIComponent(session.id)}`;
+  await page.goto(path);
+  await hydrated(page);
+  const panel = page.getByRole("complementary", { name: "About this session" });
+  const box = panel.getByLabel("Add a label");
+  await expect(box).toHaveAttribute("maxlength", "40");
+  await box.fill("<script>");
+  await panel.getByRole("button", { name: "Add", exact: true }).click();
+  await expectFieldError(page, box, "may use letters, digits, space and . : _ -");
+  // Fixed, it is added and the box empties.
+  await box.fill("billing");
+  await expect(box).not.toHaveAttribute("aria-invalid", "true");
+  await panel.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(panel.getByTestId("labels")).toContainText("billing");
+  await expect(box).toHaveValue("");
+  // A hand-made post past the browser's check: 400, and nothing written.
+  const refused = await page.request.post(path, {
+    form: { intent: "label-add", label: "<script>" },
+    headers: { origin: new URL(page.url()).origin },
+    maxRedirects: 0,
+  });
+  expect(refused.status()).toBe(400);
+  await page.reload();
+  await expect(panel.getByTestId("labels")).not.toContainText("script");
+});
+
+test("inbox: a saved view without a name is refused by its field, and nothing is saved", async ({ page }) => {
+  await login(page, createAccount("operator"));
+  await page.goto("/inbox?unread=1");
+  await hydrated(page);
+  await page.getByText("Save this view…").click();
+  const form = page.getByRole("form", { name: "Save this view" });
+  const name = form.getByLabel("Name");
+  await expect(name).toHaveAttribute("maxlength", "60");
+  await name.fill("   ");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expectFieldError(page, name, "name the view");
+  await expect(page.getByRole("list", { name: "My saved views" })).toHaveCount(0);
 });

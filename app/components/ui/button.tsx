@@ -40,12 +40,26 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
   return <button ref={ref} type={type} className={buttonClass({ variant, size, className })} {...props} />;
 });
 
+/**
+ * The class string of a view tab (a link): a pill, solid once it is the current page (aria-current="page").
+ */
+export function tabClass({ className }: { className?: string } = {}) {
+  return [
+    "rounded-full border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800",
+    "aria-[current=page]:bg-slate-800 aria-[current=page]:text-white dark:aria-[current=page]:bg-slate-200 dark:aria-[current=page]:text-slate-900",
+    className,
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
 export type ToggleTone = "info" | "warning" | "good" | "bad";
 
 // The "on" look per tone, read from the element's own state: aria-pressed on a button, aria-current on a link,
 // so the look cannot drift from what assistive technology is told. Solid tones keep white text at AA contrast.
 const TOGGLE_ON: Record<ToggleTone, string> = {
-  info: "aria-pressed:border-blue-600 aria-pressed:bg-blue-50 dark:aria-pressed:bg-blue-950 aria-[current=true]:border-blue-600 aria-[current=true]:bg-blue-50 dark:aria-[current=true]:bg-blue-950",
+  // …and a label holding a checked box (a review label picked).
+  info: "aria-pressed:border-blue-600 aria-pressed:bg-blue-50 dark:aria-pressed:bg-blue-950 aria-[current=true]:border-blue-600 aria-[current=true]:bg-blue-50 dark:aria-[current=true]:bg-blue-950 has-checked:border-blue-600 has-checked:bg-blue-50 dark:has-checked:bg-blue-950",
   warning:
     "aria-pressed:border-amber-500 aria-pressed:bg-amber-50 dark:aria-pressed:bg-amber-950 aria-[current=true]:border-amber-500 aria-[current=true]:bg-amber-50 dark:aria-[current=true]:bg-amber-950",
   good: "aria-pressed:border-green-700 aria-pressed:bg-green-700 aria-pressed:text-white",
