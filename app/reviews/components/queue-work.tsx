@@ -1,6 +1,7 @@
 // Working a queue by keyboard: the server hands out one reply at a time (reserved to me), I rate it, fill the
 // queue's scores beside their rubrics, and Enter saves and fetches the next. j/→ skips, 1 good, 2 bad, label
 // hotkeys toggle, c comment, f flag, Tab into the scores.
+import { formatUtc } from "~/lib/format-date";
 import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { QueueProgress } from "../queues/queues.server";
@@ -196,8 +197,7 @@ function QueueItemView({
             Open session
           </Link>
           <span className="text-slate-600 dark:text-slate-400">
-            seq {item.seq} · {item.reviewsDone} review{item.reviewsDone === 1 ? "" : "s"} so far · held for you until{" "}
-            {new Date(item.reservedUntil).toISOString().slice(11, 16)} UTC
+            seq {item.seq} · {item.reviewsDone} review{item.reviewsDone === 1 ? "" : "s"} so far · held for you until {formatUtc(item.reservedUntil, "minute")}
           </span>
           {view?.state.flagged ? (
             <span className="text-amber-700 dark:text-amber-300">Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")}</span>

@@ -1,5 +1,6 @@
 // Rate / label / comment / flag one assistant message, shown under every agent reply in the session view.
 // It loads its state only once scrolled into view, so a long session does not fire a request per message.
+import { formatUtc } from "~/lib/format-date";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button, ToggleButton, buttonClass } from "~/components/ui/button";
 import { controlClass } from "~/components/ui/field";
@@ -93,9 +94,7 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
           pressed={Boolean(flagged)}
           onClick={toggleFlag}
           title={
-            flagged
-              ? `Flagged${flagged.byName ? ` by ${flagged.byName}` : ""} ${new Date(flagged.at).toUTCString()}`
-              : "Put this reply at the front of the review queue"
+            flagged ? `Flagged${flagged.byName ? ` by ${flagged.byName}` : ""} ${formatUtc(flagged.at)}` : "Put this reply at the front of the review queue"
           }
         >
           {flagged ? "Flagged" : "Flag for review"}

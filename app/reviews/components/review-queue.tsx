@@ -1,5 +1,6 @@
 // The keyboard-driven review flow: a list of replies and the current one in the context of the messages
 // before it. j/→ next, k/← previous, 1 good, 2 bad, label hotkeys, c comment, f flag, Enter save (and next).
+import { formatUtc } from "~/lib/format-date";
 import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LabelDef, QueueItem } from "../review-types";
@@ -183,12 +184,12 @@ function CurrentReply({
           {item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}
         </span>
         <time dateTime={item.at} title={item.at} className="ml-auto text-slate-600 dark:text-slate-400">
-          {new Date(item.at).toUTCString()}
+          {formatUtc(item.at)}
         </time>
       </header>
       {view?.state.flagged ? (
         <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="flagged-by">
-          Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")} · {new Date(view.state.flagged.at).toUTCString()}.
+          Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")} · {formatUtc(view.state.flagged.at)}.
         </p>
       ) : null}
       {askReason && view?.state.flagged ? (
@@ -254,9 +255,7 @@ function CurrentReply({
             <kbd>f</kbd> {view?.state.flagged ? "Unflag" : "Flag"}
           </ToggleButton>
           {view?.state.mine ? (
-            <span className="text-xs text-slate-600 dark:text-slate-400">
-              You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.
-            </span>
+            <span className="text-xs text-slate-600 dark:text-slate-400">You reviewed this {formatUtc(view.state.mine.updatedAt)}: saving edits it.</span>
           ) : null}
         </div>
         <fieldset className="flex flex-wrap gap-2">

@@ -11,6 +11,7 @@ import { csvStream, keysetBatches, type Cell } from "../csv.server";
 import { labelNames, REVIEW_LABELS } from "../labels.server";
 import { replyContext } from "../reviews.server";
 import type { DatasetFormSchema, DatasetItemFormSchema } from "./dataset-forms";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export const MAX_CONTEXT = 200;
 const BATCH = 500;
@@ -36,7 +37,7 @@ export async function createDataset(actor: NonNullable<AuditActor>, input: z.out
       return dataset;
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") throw new DatasetError(400, "name", "A dataset with that name exists.");
+    if (isUniqueViolation(error)) throw new DatasetError(400, "name", "A dataset with that name exists.");
     throw error;
   }
 }
