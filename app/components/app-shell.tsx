@@ -2,13 +2,15 @@
 // Below 1440 px the navigation has a row of its own and scrolls sideways when it does not fit (an admin's ten
 // links at 390 px), so the page itself never scrolls sideways; from 1440 px it all fits on one row. The header's
 // height per layout is --shell-header (tailwind.css), which full-height pages (the session workspace) subtract.
-import { Form, NavLink, useLocation, useMatches } from "@remix-run/react";
+import { Form, NavLink, useFetcher, useLocation, useMatches } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import type { CurrentOperator } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { THEMES } from "~/lib/theme-form";
 import type { FleetlmHealth } from "~/fleetlm/health.server";
+import { Notice } from "./ui/banner";
 import { Button } from "./ui/button";
+import { Chip } from "./ui/chip";
 import { UnreadTotal } from "./unread-total";
 
 type Props = { operator: CurrentOperator; fleetlm: FleetlmHealth | null; children: React.ReactNode };
@@ -21,6 +23,8 @@ export function AppShell({ operator, fleetlm, children }: Props) {
   // A page that shows its own outage notice (the session page) gets no second one from the shell.
   const pageOwnsNotice = useMatches().some((match) => (match.handle as { ownOutageNotice?: boolean } | undefined)?.ownOutageNotice);
   const nav = useCurrentLinkInView();
+  const location = useLocation();
+  const theme = useFetcher({ key: "theme" });
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex h-[var(--shell-header)] flex-col border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900 min-[1440px]:flex-row min-[1440px]:items-center min-[1440px]:gap-4">
@@ -35,17 +39,21 @@ export function AppShell({ operator, fleetlm, children }: Props) {
               <span className="hidden max-w-[12rem] truncate sm:inline" title={operator.name}>
                 {operator.name}
               </span>{" "}
-              <span title={operator.name} className="min-w-0 truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs uppercase dark:bg-slate-800">
+              <Chip title={operator.name} className="min-w-0 truncate uppercase">
                 {operator.role}
-              </span>
+              </Chip>
             </span>
-            <Form method="post" action="/theme" className="flex shrink-0 items-center gap-0.5 sm:gap-1" aria-label="Theme">
-              {THEMES.map((theme) => (
-                <button key={theme} name="theme" value={theme} className="rounded px-1 py-0.5 text-xs hover:bg-slate-100 sm:px-1.5 dark:hover:bg-slate-800">
-                  {theme}
-                </button>
+            {/* A fetcher, not a navigation (ADR 202): while a page's own fetcher is posting, a pending navigation to
+                /theme made Remix revalidate /theme's loader, whose redirect to /inbox won. redirectTo is the page
+                as it is now (path and query); without JavaScript the form posts natively and comes back the same way. */}
+            <theme.Form method="post" action="/theme" preventScrollReset className="flex shrink-0 items-center gap-0.5 sm:gap-1" aria-label="Theme">
+              <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
+              {THEMES.map((value) => (
+                <Button key={value} name="theme" value={value} variant="quiet" size="xs" disabled={theme.state !== "idle"}>
+                  {value}
+                </Button>
               ))}
-            </Form>
+            </theme.Form>
             <Form method="post" action="/logout" className="shrink-0">
               <Button variant="secondary" className="whitespace-nowrap">
                 Sign out
@@ -105,9 +113,9 @@ export function AppShell({ operator, fleetlm, children }: Props) {
         </nav>
       </header>
       {fleetlm && !fleetlm.reachable && !pageOwnsNotice ? (
-        <div role="status" className="bg-amber-100 px-4 py-2 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+        <Notice tone="warning" role="status" className="rounded-none border-x-0 border-t-0 px-4 py-2">
           FleetLM unreachable: showing what the Console last knew. It reconnects by itself.
-        </div>
+        </Notice>
       ) : null}
       <main className="flex-1 p-4">{children}</main>
     </div>

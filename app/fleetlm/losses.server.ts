@@ -6,6 +6,7 @@ import { seqRuns, type FleetLMRest, type Message, type RangeRead, type SeqRange 
 import { db } from "~/db.server";
 import { toStored } from "~/lib/stored-text";
 import { fleetlm } from "./fleetlm.server";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export type ExactRead = RangeRead & {
   /** Seqs of the range FleetLM does not have (known before or found by this read), ascending. */
@@ -55,7 +56,7 @@ export async function recordLosses(fleetlmSessionId: string, seqs: readonly numb
         await tx.lostSeq.create({ data: { sessionId, seq, agentId } });
         created.push(seq);
       } catch (error) {
-        if ((error as { code?: string }).code !== "P2002") throw error; // else a concurrent reader recorded it
+        if (!isUniqueViolation(error)) throw error; // else a concurrent reader recorded it
       }
     }
     // A recount, not an increment: the index row may have been created with the losses already counted.

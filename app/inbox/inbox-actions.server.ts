@@ -2,7 +2,6 @@
 // archiving change shared state and are refused to auditors. Every action writes the audit log, one event
 // per session, in the same transaction as the change.
 import { errorText } from "@fleetlm/client";
-import { z } from "zod";
 import type { CurrentOperator } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { audit } from "~/audit/audit.server";
@@ -10,56 +9,11 @@ import { db } from "~/db.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { fleetlmProblem } from "~/fleetlm/problem";
+import type { BulkAction } from "~/inbox/inbox-forms";
 import { advanceReadCursor, setReadCursor } from "~/inbox/read-cursor.server";
 import { changedEvent, findIndexed } from "~/inbox/session-index.server";
 import { liveBus } from "~/live/bus.server";
 import { roundRobinAssignees, setConversationState, snoozeSessions } from "~/inbox/state-actions.server";
-
-export const MAX_BULK = 100;
-
-const Ids = z.preprocess(
-  (value) => (value === undefined ? [] : [value].flat()),
-  z
-    .array(
-      z
-        .string()
-        .min(1)
-        .max(200)
-        .regex(/^[^/?#\s]+$/, "is not a session id"),
-    )
-    .min(1, "select at least one session")
-    .max(MAX_BULK, `select at most ${MAX_BULK} sessions`),
-);
-export const LabelSchema = z
-  .string()
-  .trim()
-  .min(1, "enter a label")
-  .max(40, "at most 40 characters")
-  .regex(/^[\w .:-]+$/, "may use letters, digits, space and . : _ -");
-
-export const BulkActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("assign"), ids: Ids, assignee: z.string().min(1, "pick who").max(200) }),
-  z.object({ intent: z.literal("label-add"), ids: Ids, label: LabelSchema }),
-  z.object({ intent: z.literal("label-remove"), ids: Ids, label: LabelSchema }),
-  z.object({ intent: z.literal("mark-read"), ids: Ids }),
-  z.object({ intent: z.literal("mark-unread"), ids: Ids.pipe(z.array(z.string()).max(1, "mark one session unread at a time")) }),
-  z.object({ intent: z.literal("archive"), ids: Ids, confirm: z.literal("archive", { message: "confirm the archive" }) }),
-  z.object({
-    intent: z.literal("set-state"),
-    ids: Ids,
-    state: z.enum(["open", "pending", "resolved", "waiting"], { message: "state must be open, pending, resolved or waiting" }),
-  }),
-  z.object({
-    intent: z.literal("snooze"),
-    ids: Ids,
-    minutes: z.coerce
-      .number({ message: "minutes must be a number" })
-      .int("whole minutes")
-      .min(5, "snooze for at least 5 minutes")
-      .max(43_200, "snooze for at most 30 days"),
-  }),
-]);
-export type BulkAction = z.infer<typeof BulkActionSchema>;
 
 export type BulkResult = { ok: true; message: string } | { ok: false; status: 400 | 403 | 404 | 503; message: string };
 

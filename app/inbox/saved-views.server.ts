@@ -1,22 +1,15 @@
 // Saved inbox views: an operator's own named URLs, and team views an admin pins for everyone. A view is only a
 // query string; it is checked with the inbox's own parser when saved, so a saved view never shows a problem.
-import { z } from "zod";
+import type { z } from "zod";
 import type { CurrentOperator } from "~/auth/guards.server";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
+import type { SaveViewSchema } from "~/inbox/inbox-forms";
 import { readInboxParams } from "~/inbox/inbox-query.server";
 
 export const MAX_SAVED_VIEWS = 30;
 
 export type SavedViewRow = { id: string; name: string; search: string; team: boolean };
-
-export const SaveViewSchema = z.object({
-  intent: z.literal("view-save"),
-  name: z.string().trim().min(1, "name the view").max(60, "at most 60 characters"),
-  search: z.string().max(2_000, "that view is too long to save"),
-  team: z.enum(["on"]).optional(),
-});
-export const DeleteViewSchema = z.object({ intent: z.literal("view-delete"), viewId: z.string().min(1).max(100) });
 
 /** Drops what is not part of a view (paging, unknown keys) and refuses bad values. */
 export function viewSearch(raw: string): { ok: true; search: string } | { ok: false; message: string } {

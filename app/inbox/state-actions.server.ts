@@ -1,5 +1,6 @@
 // Operator-driven conversation state changes (resolve, reopen, pending, waiting, snooze), snooze expiry, and
 // round-robin assignment. Each change is audited in the same transaction and announced as session.changed.
+import type { Actor as FullActor } from "~/auth/actor";
 import type { CurrentOperator } from "~/auth/guards.server";
 import { audit } from "~/audit/audit.server";
 import { db } from "~/db.server";
@@ -11,7 +12,7 @@ import type { ConversationState } from "~/inbox/views";
 import { fromStored, toStored } from "~/lib/stored-text";
 import { liveBus } from "~/live/bus.server";
 
-type Actor = { id: string; email: string } | null;
+type Actor = Pick<FullActor, "id" | "email"> | null;
 
 async function publish(ids: string[]) {
   for (const id of ids) {

@@ -2,10 +2,7 @@
 // (`parseSubmission`, ADR 190); a rejected form answers conform's reply with status 400 (or the status given).
 import type { Submission } from "@conform-to/react";
 import { data } from "@remix-run/node";
-import type { z } from "zod";
 import { isSecretField } from "./forms";
-
-export type FieldErrors = Record<string, string[]>;
 
 export const MAX_FORM_BYTES = 64 * 1024;
 
@@ -32,12 +29,6 @@ function fromUrlEncoded(text: string): FormData {
   return form;
 }
 
-export function formValues(form: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [key, value] of form) if (typeof value === "string" && key !== "password" && !key.startsWith("new") && key !== "current") values[key] = value;
-  return values;
-}
-
 /**
  * The answer to a rejected form: conform's reply (field errors by name, form errors under "", what was typed
  * except passwords), with status 400 unless told otherwise. `fieldErrors`/`formErrors` add the server's own
@@ -54,31 +45,9 @@ export function rejected(
   });
 }
 
-export type ParsedForm<T> = { ok: true; data: T } | { ok: false; response: ReturnType<typeof invalid> };
-
-export function parseForm<S extends z.ZodType>(schema: S, form: FormData): ParsedForm<z.infer<S>> {
-  const raw: Record<string, unknown> = {};
-  for (const key of new Set(form.keys())) {
-    const all = form.getAll(key).filter((v): v is string => typeof v === "string");
-    raw[key] = all.length > 1 ? all : all[0];
-  }
-  const result = schema.safeParse(raw);
-  if (result.success) return { ok: true, data: result.data };
-  const errors: FieldErrors = {};
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? "form");
-    (errors[field] ??= []).push(issue.message);
-  }
-  return { ok: false, response: invalid(errors, formValues(form)) };
-}
-
-export function invalid(errors: FieldErrors, values: Record<string, string> = {}) {
-  return data({ ok: false as const, errors, values }, { status: 400 });
-}
-
 /**
  * What a resource route (no UI) must answer: a Response. Remix sends any other value from a resource route as
- * JSON with status 200, so a `data(..., { status: 400 })` from parseForm would reach the caller as a 200.
+ * JSON with status 200, so a `data(..., { status: 400 })` from rejected() would reach the caller as a 200.
  */
 export function jsonResponse(result: unknown, status = 200): Response {
   if (result instanceof Response) return result;

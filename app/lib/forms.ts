@@ -77,6 +77,24 @@ export function formErrorsOf(result: unknown): string[] | undefined {
 }
 
 /**
+ * A refusal's messages by field name, the form's own (conform's "") under `form`, for clients that read a JSON
+ * answer with fetch() (the review and queue views); `{}` for an answer that is not a refusal.
+ */
+export function errorsByField(result: unknown): Record<string, string[]> {
+  const value = result as Result;
+  const errors: Record<string, string[]> = {};
+  if (!value || typeof value !== "object" || !("error" in value)) return errors;
+  for (const [name, list] of Object.entries(value.error ?? {})) if (list?.length) errors[name === "" ? "form" : name] = list;
+  return errors;
+}
+
+/** The one message to show for a refusal: the form's own first, else the first field's. */
+export function firstErrorOf(result: unknown): string | undefined {
+  const errors = errorsByField(result);
+  return errors.form?.[0] ?? Object.values(errors)[0]?.[0];
+}
+
+/**
  * conform's useForm wired the Console's way: the action's last result, the schema's limits as input attributes,
  * validation in the browser on blur and again on each input once a field showed an error.
  */

@@ -8,6 +8,7 @@ import { authorOf, isAgentReply, type Authorship } from "~/messages/authorship";
 import { authorshipOf } from "~/messages/authorship.server";
 import { messageText } from "~/messages/message-text";
 import { isUniqueViolation } from "~/lib/db-errors.server";
+import { singleton } from "~/lib/singleton.server";
 import { rememberNewReplies } from "./snapshots.server";
 
 export type ReplyFacts = {
@@ -61,10 +62,7 @@ function isUserTurn(session: { agentId: string }, message: MessageLike): boolean
 
 // First and last chunk times of the stream being watched per session (session-watch notes them), taken by
 // the next AI reply recorded for that session.
-const streams =
-  (globalThis as unknown as { __replyStreams?: Map<string, { first: number; last: number }> }).__replyStreams ??
-  new Map<string, { first: number; last: number }>();
-(globalThis as unknown as { __replyStreams?: typeof streams }).__replyStreams = streams;
+const streams = singleton("replyStreams", () => new Map<string, { first: number; last: number }>());
 
 /** A live chunk of the session's agent reply arrived now (only where the Console watches the session). */
 export function noteStreamChunk(sessionId: string, at = Date.now()): void {

@@ -2,6 +2,7 @@
 // list rows have a preview and a review saves while FleetLM is down; and small look-ups the reviewing view needs.
 import { db } from "~/db.server";
 import { previewText, snapshotText } from "~/messages/message-text";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 /** Stores (or refreshes) the text of an indexed reply as shown to a reviewer. */
 export async function rememberReplyText(sessionId: string, seq: number, text: string) {
@@ -53,11 +54,11 @@ export async function rememberNewReplies(sessionId: string, messages: { seq: num
     try {
       await prisma.replySnapshot.createMany({ data: fresh });
     } catch (error) {
-      if ((error as { code?: string }).code !== "P2002") throw error;
+      if (!isUniqueViolation(error)) throw error;
       // A reviewer's view stored one of them meanwhile: insert one by one, skipping those.
       for (const row of fresh)
-        await prisma.replySnapshot.create({ data: row }).catch((e: { code?: string }) => {
-          if (e.code !== "P2002") throw e;
+        await prisma.replySnapshot.create({ data: row }).catch((e: unknown) => {
+          if (!isUniqueViolation(e)) throw e;
         });
     }
   }

@@ -1,23 +1,26 @@
 // The inbox: every indexed FleetLM session as a server-run table (state in the URL), kept live over /live.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Banner, Notice } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
 import { sessionLink } from "~/inbox/session-link";
 import { ensureGateway, gatewayStatus } from "~/fleetlm-sync/gateway.server";
-import { BulkActionSchema, mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
+import { mayChangeSharedState, runBulkAction } from "~/inbox/inbox-actions.server";
+import { BulkActionSchema, DeleteViewSchema, SaveViewSchema } from "~/inbox/inbox-forms";
 import { assignableOperators, isIndexEmpty } from "~/inbox/inbox-lookups.server";
 import { inboxFacets, queryInbox, readInboxParams } from "~/inbox/inbox-query.server";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
-import { DeleteViewSchema, SaveViewSchema, deleteView, listSavedViews, saveView } from "~/inbox/saved-views.server";
+import { deleteView, listSavedViews, saveView } from "~/inbox/saved-views.server";
 import { inboxViews } from "~/inbox/views";
 import { expireSnoozes } from "~/inbox/state-actions.server";
 import { wantsUnreadBadge } from "~/inbox/unread-badge.server";
 import { BadgeSwitch } from "~/inbox/components/badge-switch";
 import { BulkActions } from "~/inbox/components/bulk-actions";
-import { InboxFilters, SavedViewsBar, UrlProblems, ViewTabs } from "~/inbox/components/inbox-filters";
+import { InboxFilters, SavedViewsBar, UrlProblems, ViewResult, ViewTabs } from "~/inbox/components/inbox-filters";
 import { KeyboardHelp } from "~/inbox/components/keyboard-help";
 import { useNow } from "~/inbox/components/relative-time";
 import { useInboxKeys } from "~/inbox/components/use-inbox-keys";
@@ -27,7 +30,8 @@ import { useLiveRows } from "~/inbox/components/use-live-rows";
 import { useRowFlash } from "~/inbox/components/use-row-flash";
 import { currentViewers } from "~/fleetlm-sync/session-watch.server";
 import { clientIp } from "~/lib/client-ip.server";
-import { parseForm, readForm } from "~/lib/forms.server";
+import { parseSubmission, resultFor } from "~/lib/forms";
+import { readForm, rejected } from "~/lib/forms.server";
 import { tableState } from "~/lib/table-params.server";
 import { liveBus } from "~/live/bus.server";
 
@@ -80,24 +84,24 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "view-save" || intent === "view-delete") {
-    const parsedView = intent === "view-save" ? parseForm(SaveViewSchema, form) : parseForm(DeleteViewSchema, form);
-    if (!parsedView.ok) return parsedView.response;
-    const result =
-      parsedView.data.intent === "view-save"
-        ? await saveView(operator, parsedView.data, clientIp(context))
-        : await deleteView(operator, parsedView.data.viewId, clientIp(context));
-    return data({ ok: result.ok, message: result.message, intent }, { status: result.ok ? 200 : result.status });
+    const submission = intent === "view-save" ? parseSubmission(form, SaveViewSchema) : parseSubmission(form, DeleteViewSchema);
+    if (submission.status !== "success") return rejected(submission);
+    const view = submission.value;
+    const result = view.intent === "view-save" ? await saveView(operator, view, clientIp(context)) : await deleteView(operator, view.viewId, clientIp(context));
+    // The server's verdict (a bad view, too many, not an admin's) is the form's own error, with its status.
+    if (!result.ok) return rejected(submission, { status: result.status, formErrors: [result.message] });
+    return { ...submission.reply({ resetForm: true }), ok: true as const, message: result.message, intent };
   }
-  const parsed = parseForm(BulkActionSchema, form);
-  if (!parsed.ok) return parsed.response;
-  const result = await runBulkAction(operator, parsed.data, clientIp(context));
+  const submission = parseSubmission(form, BulkActionSchema);
+  if (submission.status !== "success") return rejected(submission);
+  const result = await runBulkAction(operator, submission.value, clientIp(context));
   if (result.ok) {
     const url = new URL(request.url);
     url.searchParams.delete("index");
     return redirect(`/inbox${url.search}`);
   }
   if (result.status === 403 || result.status === 404) throw new Response(result.message, { status: result.status });
-  return data({ ok: false as const, message: result.message }, { status: result.status });
+  return rejected(submission, { status: result.status, formErrors: [result.message] });
 }
 
 export default function InboxPage() {
@@ -105,7 +109,7 @@ export default function InboxPage() {
   const { table: state, capped, facets, operators, canChange, indexEmpty, gateway } = loaderData;
   const navigate = useNavigate();
   const navigation = useNavigation();
-  const actionData = useActionData<{ ok: boolean; message?: string; intent?: string; errors?: Record<string, string[]> }>();
+  const actionData = useActionData<typeof action>();
   const { search } = useLocation();
   const now = useNow(loaderData.now);
   // The list holds still while the pointer is over it, focus is inside it, or the keyboard is working it (j/k/x).
@@ -201,38 +205,28 @@ export default function InboxPage() {
         </span>
         <span className="ml-auto" />
         <BadgeSwitch shown={loaderData.unreadBadge} />
-        <button type="button" onClick={() => setHelp(true)} className="text-sm text-slate-500 underline dark:text-slate-400">
+        <Button type="button" variant="ghost" onClick={() => setHelp(true)}>
           Keyboard shortcuts (?)
-        </button>
+        </Button>
       </div>
       {status === "reconnecting" ? (
-        <div
-          role="status"
-          data-testid="live-reconnecting"
-          className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100"
-        >
+        <Notice tone="warning" role="status" data-testid="live-reconnecting">
           Live updates interrupted, reconnecting… The list below may be out of date.
-        </div>
+        </Notice>
       ) : null}
       {gateway.running && !gateway.fleetlmReachable ? (
-        <div role="status" className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+        <Notice tone="warning" role="status">
           FleetLM is unreachable: showing the Console's index as last synced. New messages appear once it is back.
-        </div>
+        </Notice>
       ) : null}
       <ViewTabs views={loaderData.views} current={loaderData.view} />
-      <SavedViewsBar mine={loaderData.saved.mine} team={loaderData.saved.team} isAdmin={loaderData.isAdmin} />
-      {actionData && (actionData.intent === "view-save" || actionData.intent === "view-delete" || actionData.errors) ? (
-        <p
-          role={actionData.ok ? "status" : "alert"}
-          data-testid="view-result"
-          className={`text-sm ${actionData.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}
-        >
-          {actionData.message ??
-            Object.values(actionData.errors ?? {})
-              .flat()
-              .join(" ")}
-        </p>
-      ) : null}
+      <SavedViewsBar
+        mine={loaderData.saved.mine}
+        team={loaderData.saved.team}
+        isAdmin={loaderData.isAdmin}
+        lastResult={resultFor(actionData, { intent: "view-save" })}
+      />
+      <ViewResult result={actionData} />
       <UrlProblems problems={loaderData.problems} />
       <InboxFilters agents={facets.agents} labels={facets.labels} searchRef={searchRef} />
       <BulkActions
@@ -246,23 +240,14 @@ export default function InboxPage() {
       />
       <div className="flex min-h-8 items-center gap-2" aria-live="polite">
         {keyResult ? (
-          <span
-            role={keyResult.ok ? "status" : "alert"}
-            data-testid="key-result"
-            className={`text-sm ${keyResult.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}
-          >
+          <Banner tone={keyResult.ok ? "success" : "error"} data-testid="key-result">
             {keyResult.text}
-          </span>
+          </Banner>
         ) : null}
         {heldUpdates > 0 ? (
-          <button
-            type="button"
-            data-testid="pending-updates"
-            onClick={release}
-            className="rounded-full bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700"
-          >
+          <Button type="button" data-testid="pending-updates" onClick={release} className="rounded-full">
             {heldUpdates} update{heldUpdates === 1 ? "" : "s"} — show
-          </button>
+          </Button>
         ) : holding ? (
           <span className="text-xs text-slate-500 dark:text-slate-400">The list holds still while you work in it; new activity gathers here.</span>
         ) : null}

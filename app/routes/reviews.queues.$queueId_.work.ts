@@ -5,15 +5,14 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { clientIp } from "~/lib/client-ip.server";
-import { parseForm, readForm } from "~/lib/forms.server";
+import { parseSubmission } from "~/lib/forms";
+import { jsonResponse, readForm, rejected } from "~/lib/forms.server";
 import { ReviewConflictError } from "~/reviews/integrity.server";
 import { QueueItemRefusedError, ScoreInputError, scoreFields, submitQueueReview } from "~/reviews/queues/queue-review.server";
 import { nextItem, queueProgress, releaseMine, requireQueueFor } from "~/reviews/queues/queues.server";
-import { FleetlmUnavailableError, ReplyParamsSchema, ReviewFormSchema, UnknownLabelsError } from "~/reviews/reviews.server";
-
-const IntentSchema = z.object({ intent: z.enum(["next", "review", "release"]), after: z.string().max(80).optional() });
-
-const refuse = (status: number, errors: Record<string, string[]>) => Response.json({ ok: false, errors }, { status });
+import { QueueWorkIntentSchema } from "~/reviews/queues/queue-work-forms";
+import { ReviewFormSchema } from "~/reviews/review-forms";
+import { FleetlmUnavailableError, ReplyParamsSchema, UnknownLabelsError } from "~/reviews/reviews.server";
 
 export async function loader() {
   return new Response("POST only.", { status: 405, headers: { allow: "POST" } });
@@ -23,30 +22,34 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const me = await requirePermission(request, "reviews:write");
   const queue = await requireQueueFor(z.string().min(1).max(64).catch("").parse(params.queueId), me);
   const form = await readForm(request);
-  const intent = parseForm(IntentSchema, form);
-  if (!intent.ok) return refuse(400, { intent: ["intent must be next, review or release."] });
+  // Refusals are conform's reply (errors by field, the form's own under ""), as JSON Responses (ADR 196, 202).
+  const intent = parseSubmission(form, QueueWorkIntentSchema);
+  if (intent.status !== "success") return jsonResponse(rejected(intent));
   const ip = clientIp(context);
-  if (intent.data.intent === "release") {
+  if (intent.value.intent === "release") {
     await releaseMine(queue.id, me);
     return Response.json({ ok: true, item: null, progress: await queueProgress(queue, me) });
   }
-  if (intent.data.intent === "review") {
+  if (intent.value.intent === "review") {
+    const submission = parseSubmission(form, ReviewFormSchema);
     const reply = ReplyParamsSchema.safeParse({ sessionId: form.get("sessionId"), seq: form.get("seq") });
-    if (!reply.success) return refuse(400, { form: ["Which reply? sessionId and seq are required."] });
-    const parsed = parseForm(ReviewFormSchema, form);
-    if (!parsed.ok) return Response.json(parsed.response.data, { status: 400 });
+    if (!reply.success) return jsonResponse(rejected(submission, { formErrors: ["Which reply? sessionId and seq are required."] }));
+    if (submission.status !== "success") return jsonResponse(rejected(submission));
+    const refuse = (status: number, verdict: { fieldErrors?: Record<string, string[]>; formErrors?: string[] }) =>
+      jsonResponse(rejected(submission, { status, ...verdict }));
     try {
-      await submitQueueReview(me, queue, reply.data.sessionId, reply.data.seq, parsed.data, scoreFields(form), ip);
+      await submitQueueReview(me, queue, reply.data.sessionId, reply.data.seq, submission.value, scoreFields(form), ip);
     } catch (error) {
-      if (error instanceof ScoreInputError) return refuse(400, error.errors);
-      if (error instanceof UnknownLabelsError) return refuse(400, { labels: [error.message] });
-      if (error instanceof ReviewConflictError) return refuse(403, { form: [error.message] });
-      if (error instanceof QueueItemRefusedError) return refuse(409, { form: [error.message] });
+      // A score is named by its field ("score.<key>"), as the view draws it.
+      if (error instanceof ScoreInputError) return refuse(400, { fieldErrors: error.errors });
+      if (error instanceof UnknownLabelsError) return refuse(400, { fieldErrors: { labels: [error.message] } });
+      if (error instanceof ReviewConflictError) return refuse(403, { formErrors: [error.message] });
+      if (error instanceof QueueItemRefusedError) return refuse(409, { formErrors: [error.message] });
       if (error instanceof FleetlmUnavailableError)
-        return refuse(503, { form: ["FleetLM is unreachable and the Console has no copy of this reply yet. Try again in a moment."] });
+        return refuse(503, { formErrors: ["FleetLM is unreachable and the Console has no copy of this reply yet. Try again in a moment."] });
       throw error;
     }
   }
-  const item = await nextItem(queue, me, { after: intent.data.intent === "next" ? intent.data.after : undefined });
+  const item = await nextItem(queue, me, { after: intent.value.intent === "next" ? intent.value.after : undefined });
   return Response.json({ ok: true, item, progress: await queueProgress(queue, me) });
 }

@@ -9,7 +9,8 @@ import { gateHealth, routeAgain, type GateHealth } from "~/agent-gate/gate-healt
 import { isStreaming, stopReply } from "~/agent-gate/streams.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { liveBus } from "~/live/bus.server";
-import { parseForm, readForm } from "~/lib/forms.server";
+import { parseSubmission } from "~/lib/forms";
+import { readForm } from "~/lib/forms.server";
 import { env } from "~/env.server";
 import { listCannedReplies } from "~/takeover/canned-replies.server";
 import type { TakeoverActionResult, TakeoverPanelData } from "~/takeover/panel-types";
@@ -74,12 +75,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const operator = await requirePermission(request, "takeover:claim");
   const sessionId = params.id ?? "";
   const ip = clientIp(context);
-  const parsed = parseForm(TakeoverIntentSchema, await readForm(request));
-  if (!parsed.ok) {
-    const errors = (parsed.response.data as { errors: Record<string, string[]> }).errors;
-    return json({ ok: false, intent: "invalid", reason: Object.values(errors).flat().join(" "), errors }, 400);
+  const submission = parseSubmission(await readForm(request), TakeoverIntentSchema);
+  if (submission.status !== "success") {
+    // conform's reply (errors by field) with the panel's own shape around it: one line to show as the notice.
+    const reply = submission.reply();
+    const reason = Object.values(reply.error ?? {})
+      .flat()
+      .join(" ");
+    return json({ ...reply, ok: false, intent: "invalid", reason }, 400);
   }
-  const form = parsed.data;
+  const form = submission.value;
   switch (form.intent) {
     case "claim": {
       const result = await claimTakeover({ sessionId, actor: operator, reason: form.reason, ip });

@@ -9,10 +9,12 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { can } from "~/auth/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Notice } from "~/components/ui/banner";
 import { gatewayStatus } from "~/fleetlm-sync/gateway.server";
 import { assignableOperators } from "~/inbox/inbox-lookups.server";
 import { clientIp } from "~/lib/client-ip.server";
-import { parseForm, readForm } from "~/lib/forms.server";
+import { parseSubmission } from "~/lib/forms";
+import { readForm, rejected } from "~/lib/forms.server";
 import { useThrottledCallback } from "~/lib/use-throttled-callback";
 import type { LiveStreamEvent } from "~/live/events";
 import { useLiveEvents } from "~/live/use-live";
@@ -28,7 +30,8 @@ import { parsePageQuery, wantsMessagesOnly } from "~/sessions/history.server";
 import { parseSessionId } from "~/sessions/session-id";
 import { loadMessagesPage, loadSessionView } from "~/sessions/session-view.server";
 import { useSessionTimeline } from "~/sessions/use-session-timeline";
-import { SessionFormSchema, runSessionForm } from "~/sessions/workspace-forms.server";
+import { SessionFormSchema } from "~/sessions/workspace-forms";
+import { runSessionForm } from "~/sessions/workspace-forms.server";
 import { inboxNeighbours, inboxQueryFrom, otherSessionsOf } from "~/sessions/workspace.server";
 import { Composer } from "~/takeover/components/composer";
 import { TakeoverPanel } from "~/takeover/components/takeover-panel";
@@ -93,10 +96,12 @@ type SessionPageData = Awaited<ReturnType<typeof sessionPage>>["body"];
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
   const sessionId = parseSessionId(params.id);
-  const parsed = parseForm(SessionFormSchema, await readForm(request));
-  if (!parsed.ok) return parsed.response;
-  const result = await runSessionForm(operator, sessionId, parsed.data, clientIp(context));
-  return result.ok ? result : data(result, { status: result.status });
+  const submission = parseSubmission(await readForm(request), SessionFormSchema);
+  if (submission.status !== "success") return rejected(submission);
+  const result = await runSessionForm(operator, sessionId, submission.value, clientIp(context));
+  // A refusal the schema could not see (an auditor, FleetLM down) is the form's own error, with its status.
+  if (!result.ok) return rejected(submission, { status: result.status, formErrors: [result.message] });
+  return { ...submission.reply({ resetForm: true }), ...result };
 }
 
 // Moving the read cursor changes nothing on this page, and takeover actions reach it as live events (and the
@@ -198,24 +203,16 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   const live = liveStatus === "open" && gatewayUp && !fleetlmDown;
   // One outage notice per page: the degraded read (messages missing) says more than "unreachable", so it wins.
   const outage = degraded ? (
-    <div
-      role="alert"
-      data-testid="degraded"
-      className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
-    >
+    <Notice tone="warning" data-testid="degraded" className="py-2">
       Messages are unavailable: {degraded.reason} The Console shows what it knows.{" "}
       <a href={location.pathname + location.search} className="underline">
         Retry
       </a>
-    </div>
+    </Notice>
   ) : fleetlmDown ? (
-    <div
-      role="status"
-      data-testid="fleetlm-unreachable"
-      className="rounded bg-amber-100 px-3 py-1.5 text-sm text-amber-900 dark:bg-amber-900 dark:text-amber-100"
-    >
+    <Notice tone="warning" role="status" data-testid="fleetlm-unreachable">
       FleetLM is unreachable: new messages and replies appear here once it is back.
-    </div>
+    </Notice>
   ) : null;
 
   return (

@@ -1,19 +1,10 @@
-// The session page's own form intents: the read cursor, and the side panel's in-place edits (assign, labels,
+// The session page's form intents, run: the read cursor, and the side panel's in-place edits (assign, labels,
 // archive), which run through the inbox's bulk actions with this one session so the rules, the audit rows and
-// the live events are the same wherever a session is changed.
-import { z } from "zod";
+// the live events are the same wherever a session is changed. The schema is in workspace-forms.ts.
 import type { CurrentOperator } from "~/auth/guards.server";
-import { LabelSchema, runBulkAction, type BulkResult } from "~/inbox/inbox-actions.server";
+import { runBulkAction, type BulkResult } from "~/inbox/inbox-actions.server";
 import { advanceReadCursor } from "~/inbox/read-cursor.server";
-
-export const SessionFormSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("read"), seq: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
-  z.object({ intent: z.literal("assign"), assignee: z.string().min(1, "pick who").max(200) }),
-  z.object({ intent: z.literal("label-add"), label: LabelSchema }),
-  z.object({ intent: z.literal("label-remove"), label: LabelSchema }),
-  z.object({ intent: z.literal("archive"), confirm: z.literal("archive", { message: "confirm the archive" }) }),
-]);
-export type SessionForm = z.infer<typeof SessionFormSchema>;
+import type { SessionForm } from "./workspace-forms";
 
 export type SessionFormResult =
   | { ok: true; intent: SessionForm["intent"]; message?: string }

@@ -34,5 +34,6 @@ export type TakeoverActionResult =
       holder?: { id: string; name: string } | null;
       status?: string;
       clientMessageId?: string;
-      errors?: Record<string, string[]>;
+      /** A form the schema refused (intent "invalid"): conform's errors by field name. */
+      error?: Record<string, string[] | null>;
     };

@@ -14,8 +14,11 @@ export const MessageBodySchema = z
 /** The composer's form: the draft and its client message id (one per draft, reused on every retry). */
 export const SendMessageFormSchema = z.object({ intent: z.literal("send"), clientMessageId: ClientMessageIdSchema, body: MessageBodySchema });
 
+/** Take over, with an optional reason (the panel's reason box takes its limit from here). */
+export const ClaimFormSchema = z.object({ intent: z.literal("claim"), reason: z.string().max(REASON_MAX, `At most ${REASON_MAX} characters`).optional() });
+
 export const TakeoverIntentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("claim"), reason: z.string().max(REASON_MAX, `At most ${REASON_MAX} characters`).optional() }),
+  ClaimFormSchema,
   z.object({ intent: z.literal("release") }),
   z.object({ intent: z.literal("force-release") }),
   z.object({ intent: z.literal("heartbeat") }),

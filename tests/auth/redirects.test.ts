@@ -137,6 +137,21 @@ describe("/theme's Referer", () => {
     expect((await setTheme(null)).headers.get("location")).toBe("/inbox");
   });
 
+  it("goes back to the form's own redirectTo (path and query) before the Referer, and never off-site", async () => {
+    const op = await makeOperator("operator");
+    const post = (redirectTo: string, referer = `${ORIGIN}/reviews`) =>
+      call(() => themeAction({ request: request("/theme", { form: { theme: "light", redirectTo }, as: op, headers: { referer } }), params: {}, context: {} }));
+    const back = await post("/sessions/s1?seq=4&inbox=unread%3D1");
+    expect(back.status).toBe(302);
+    expect(back.headers.get("location")).toBe("/sessions/s1?seq=4&inbox=unread%3D1");
+    // A fetcher's redirect must not push the page onto the history a second time.
+    expect(back.headers.get("x-remix-replace")).toBe("true");
+    for (const bad of ["//evil.test/x", "https://evil.test/", "/\t/evil.test", "/\\evil.test", ""]) {
+      expect((await post(bad)).headers.get("location"), JSON.stringify(bad)).toBe("/reviews");
+    }
+    expect((await post("x".repeat(3000))).status).toBe(400);
+  });
+
   it("judges the Referer against the request's own origin", () => {
     const req = new Request("http://other.test/theme", { method: "POST", headers: { referer: `${ORIGIN}/inbox` } });
     expect(sameSiteReferer(req)).toBe("/inbox");

@@ -169,8 +169,9 @@ test("datasets: a name over the limit is refused by its field, and no dataset is
   await expect(page.getByTestId("datasets")).not.toContainText(long.slice(0, 12));
 });
 
-/** The pages the kit and the converted forms reach; the session page is one with notes. */
+/** The pages the kit and the converted forms reach; the session page is one with notes; the inbox shows its filters. */
 const PAGES = [
+  "/inbox",
   "/admin/operators",
   "/admin/review-queues",
   "/admin/review-labels",
@@ -223,3 +224,107 @@ for (const target of PAGES) {
     }
   });
 }
+
+/**
+ * The page's URL once Remix has nothing in flight (no navigation, no revalidation, every fetcher idle, read from
+ * window.__remixRouter), else "busy at …": a redirect still to come cannot hide behind a URL that looks right.
+ */
+async function settledUrl(page: Page) {
+  return page.evaluate(() => {
+    type Router = { state: { navigation: { state: string }; revalidation: string; fetchers: Map<string, { state: string }> } };
+    const router = (window as unknown as { __remixRouter?: Router }).__remixRouter;
+    if (!router) return "busy";
+    const { navigation, revalidation, fetchers } = router.state;
+    const idle = navigation.state === "idle" && revalidation === "idle" && [...fetchers.values()].every((f) => f.state === "idle");
+    return idle ? window.location.href : `busy at ${window.location.href}`;
+  });
+}
+
+test("theme: a switch made while the page's own fetcher is posting returns to that exact page (path and query)", async ({ page, admin, fleetlm }) => {
+  // The review's bug: the session page posts its read cursor with a fetcher; when that post finished while the
+  // theme post was still a pending navigation to /theme, Remix revalidated /theme's loader (a redirect to
+  // /inbox) and the browser landed on the inbox. Here the read post is held until the theme post has left, and
+  // the theme post until the read post's answer is in.
+  const userId = `forms-theme-${randomUUID().slice(0, 6)}`;
+  const session = await fleetlm.createSession({ userId, agentId: "demo-agent" });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "which theme is this?" } });
+  await login(page, admin);
+  let releaseRead!: () => void;
+  const readReleased = new Promise<void>((resolve) => (releaseRead = resolve));
+  let readArrived!: () => void;
+  const readPosted = new Promise<void>((resolve) => (readArrived = resolve));
+  const isRead = (request: { method(): string; url(): string; postData(): string | null }) =>
+    request.method() === "POST" && /\/sessions\/[^/]+\.data(\?|$)/.test(new URL(request.url()).pathname + "?") && /intent=read/.test(request.postData() ?? "");
+  await page.route(/\/sessions\/[^/]+\.data/, async (route) => {
+    if (!isRead(route.request())) return route.fallback();
+    readArrived();
+    await readReleased;
+    await route.fallback();
+  });
+  await page.route(/\/theme/, async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    const readAnswered = page.waitForResponse((response) => isRead(response.request()));
+    releaseRead();
+    await readAnswered;
+    await route.fallback();
+  });
+  const path = `/sessions/${encodeURIComponent(session.id)}?seq=1`;
+  await page.goto(path);
+  await hydrated(page);
+  const here = new URL(path, page.url()).href;
+  await readPosted;
+  await page.getByRole("form", { name: "Theme" }).getByRole("button", { name: "dark" }).click();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await expect.poll(() => settledUrl(page), { timeout: 20_000 }).toBe(here);
+  await expect(page.getByTestId("session-status")).toBeVisible();
+  // And back, with nothing held.
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.getByRole("form", { name: "Theme" }).getByRole("button", { name: "light" }).click();
+  await expect(page.locator("html")).toHaveClass(/light/);
+  await expect.poll(() => settledUrl(page), { timeout: 20_000 }).toBe(here);
+});
+
+test("session panel: a bad label is shown by its box, and no label is added", async ({ page, admin, fleetlm }) => {
+  const userId = `forms-label-${randomUUID().slice(0, 6)}`;
+  const session = await fleetlm.createSession({ userId, agentId: "demo-agent" });
+  await fleetlm.appendMessage(session.id, { userId, content: { text: "label me" } });
+  await login(page, admin);
+  const path = `/sessions/${encodeURIComponent(session.id)}`;
+  await page.goto(path);
+  await hydrated(page);
+  const panel = page.getByRole("complementary", { name: "About this session" });
+  const box = panel.getByLabel("Add a label");
+  await expect(box).toHaveAttribute("maxlength", "40");
+  await box.fill("<script>");
+  await panel.getByRole("button", { name: "Add", exact: true }).click();
+  await expectFieldError(page, box, "may use letters, digits, space and . : _ -");
+  // Fixed, it is added and the box empties.
+  await box.fill("billing");
+  await expect(box).not.toHaveAttribute("aria-invalid", "true");
+  await panel.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(panel.getByTestId("labels")).toContainText("billing");
+  await expect(box).toHaveValue("");
+  // A hand-made post past the browser's check: 400, and nothing written.
+  const refused = await page.request.post(path, {
+    form: { intent: "label-add", label: "<script>" },
+    headers: { origin: new URL(page.url()).origin },
+    maxRedirects: 0,
+  });
+  expect(refused.status()).toBe(400);
+  await page.reload();
+  await expect(panel.getByTestId("labels")).not.toContainText("script");
+});
+
+test("inbox: a saved view without a name is refused by its field, and nothing is saved", async ({ page }) => {
+  await login(page, createAccount("operator"));
+  await page.goto("/inbox?unread=1");
+  await hydrated(page);
+  await page.getByText("Save this view…").click();
+  const form = page.getByRole("form", { name: "Save this view" });
+  const name = form.getByLabel("Name");
+  await expect(name).toHaveAttribute("maxlength", "60");
+  await name.fill("   ");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expectFieldError(page, name, "name the view");
+  await expect(page.getByRole("list", { name: "My saved views" })).toHaveCount(0);
+});

@@ -199,7 +199,8 @@ describe("state actions", () => {
     const s2 = await indexedSession();
     const res = await post(op, { intent: "assign", ids: [s1.id, s2.id], assignee: "round-robin" });
     expect(res.status).toBe(400); // one assigned, one left: said plainly
-    expect((res.body as { message: string }).message).toMatch(/1 left unassigned/);
+    // The server's verdict is the form's error in conform's reply (under "").
+    expect((res.body as { error: Record<string, string[]> }).error[""]?.[0]).toMatch(/1 left unassigned/);
     const assigned = await prisma.sessionIndex.findMany({ where: { id: { in: [s1.id, s2.id] } }, select: { assigneeId: true } });
     expect(assigned.filter((a) => a.assigneeId === fresh.id)).toHaveLength(1);
     await saveInboxSettings({ handoffPhrases: ["talk to a person"], unansweredMinutes: 5, assignCap: 20 });

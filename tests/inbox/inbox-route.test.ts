@@ -196,9 +196,19 @@ describe("inbox bulk actions", () => {
   it("rejects bad input with 400 and field errors, writing nothing", async () => {
     const none = await post(alice, { intent: "assign", assignee: "me" });
     expect(none.status).toBe(400);
-    expect((none.body as { errors: Record<string, string[]> }).errors.ids).toBeDefined();
-    expect((await post(alice, { intent: "explode", ids: [ids.busy!] })).status).toBe(400);
-    expect((await post(alice, { intent: "label-add", ids: [ids.busy!], label: "<script>" })).status).toBe(400);
+    // conform's reply: the field named, with the schema's message.
+    expect((none.body as { error: Record<string, string[]> }).error.ids).toEqual(["select at least one session"]);
+    const unknown = await post(alice, { intent: "explode", ids: [ids.busy!] });
+    expect(unknown.status).toBe(400);
+    expect(
+      Object.values((unknown.body as { error: Record<string, string[]> }).error)
+        .flat()
+        .join(" "),
+    ).toMatch(/[A-Za-z]{3}/);
+    const script = await post(alice, { intent: "label-add", ids: [ids.busy!], label: "<script>" });
+    expect(script.status).toBe(400);
+    expect((script.body as { error: Record<string, string[]> }).error.label).toEqual(["may use letters, digits, space and . : _ -"]);
+    expect(await (await db()).sessionLabel.count({ where: { sessionId: ids.busy!, label: "<script>" } })).toBe(0);
     expect((await post(alice, { intent: "mark-read", ids: ["does-not-exist"] })).status).toBe(404);
   });
 

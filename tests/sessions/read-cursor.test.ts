@@ -25,7 +25,7 @@ describe("reading at the tail", () => {
     for (const seq of ["0", "-3", "abc", "1.5", ""]) {
       const res = await post(op, { intent: "read", seq });
       expect(res.status).toBe(400);
-      expect((res.body as { errors: Record<string, string[]> }).errors.seq).toBeTruthy();
+      expect((res.body as { error: Record<string, string[]> }).error.seq).toBeTruthy();
     }
     expect((await post(op, { intent: "mark", seq: "3" })).status).toBe(400);
     expect(await cursor(op)).toBeNull();

@@ -142,7 +142,10 @@ describe("in-place edits from the side panel", () => {
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/); // no stack
     }
     const unknownOperator = await post(id, { intent: "assign", assignee: "no-such-operator" });
-    expect(unknownOperator).toMatchObject({ status: 400, body: { ok: false, message: "That operator does not exist or is deactivated." } });
+    // The server's own verdict is the form's error in conform's reply (under ""), with the same 400.
+    expect(unknownOperator).toMatchObject({ status: 400, body: { status: "error", error: { "": ["That operator does not exist or is deactivated."] } } });
+    const long = await post(id, { intent: "label-add", label: "x".repeat(41) });
+    expect((long.body as { error: Record<string, string[]> }).error.label).toEqual(["at most 40 characters"]);
     expect(await row(id)).toEqual(before.row);
     expect(await audits(id)).toBe(before.audits);
   });

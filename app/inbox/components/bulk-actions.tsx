@@ -2,10 +2,14 @@
 // The bar stays mounted whatever happens, so every action's result or error shows where the user is looking
 // (issue 16: a failed archive with FleetLM down used to vanish with the bar). Auditors only get the read-state
 // actions; the server refuses the rest anyway.
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { buttonClass } from "~/components/ui/button";
-import { controlClass } from "~/components/ui/field";
+import { Banner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { Field, controlClass } from "~/components/ui/field";
+import { LabelFormSchema } from "~/inbox/inbox-forms";
+import { firstErrorOf, resultFor, useSchemaForm } from "~/lib/forms";
 
 type Props = {
   selected: string[];
@@ -19,8 +23,6 @@ type Props = {
   onClear: () => void;
 };
 
-const button = buttonClass({ variant: "secondary" });
-
 const DONE: Record<string, string> = {
   "mark-read": "Marked read",
   "mark-unread": "Marked unread",
@@ -33,31 +35,27 @@ const DONE: Record<string, string> = {
 };
 
 export function BulkActions({ selected, offPage, operators, labels, canChange, onDone, onClear }: Props) {
-  const fetcher = useFetcher<{ ok: boolean; message?: string; errors?: Record<string, string[]> }>();
+  // A refusal is conform's reply (ADR 202); a success is a redirect, so the fetcher has no data.
+  const fetcher = useFetcher<SubmissionResult<string[]>>();
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const submitted = useRef<{ intent: string; n: number } | null>(null);
   const busy = fetcher.state !== "idle";
   const n = selected.length;
-  // A refused label names the label box, and the box names the message that says why (the bar's result line).
-  const labelRefused = Boolean(result && !result.ok && fetcher.data?.errors?.label?.length);
+  // The label box is a conform form: its limits and messages come from the schema, its error sits by it.
+  const idle = fetcher.state === "idle";
+  const labelResult = idle ? (resultFor(fetcher.data, { intent: "label-add" }) ?? resultFor(fetcher.data, { intent: "label-remove" })) : undefined;
+  const [labelForm, labelFields] = useSchemaForm(LabelFormSchema, { id: "bulk-label", lastResult: labelResult });
+  const labelProps = getFormProps(labelForm);
 
   useEffect(() => {
     if (fetcher.state !== "idle" || !submitted.current) return;
     const { intent, n: count } = submitted.current;
     submitted.current = null;
     const data = fetcher.data;
-    if (data && data.ok === false) {
+    if (data?.status === "error") {
       // Failed: say why, and keep the selection so the user can try again.
-      setResult({
-        ok: false,
-        text:
-          data.message ??
-          Object.values(data.errors ?? {})
-            .flat()
-            .join(" ") ??
-          "The action failed.",
-      });
+      setResult({ ok: false, text: firstErrorOf(data) ?? "The action failed." });
       return;
     }
     // Success answers with a redirect (post/redirect/get), so the fetcher has no data: say what was done.
@@ -93,20 +91,20 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
               ({offPage} not shown on this page)
             </span>
           ) : null}
-          <button type="button" className="underline" onClick={onClear}>
+          <Button type="button" variant="ghost" size="sm" onClick={onClear}>
             Clear
-          </button>
+          </Button>
           <fetcher.Form method="post" onSubmit={onSubmit}>
             {ids}
-            <button name="intent" value="mark-read" className={button} disabled={busy}>
+            <Button variant="secondary" name="intent" value="mark-read" disabled={busy}>
               Mark read
-            </button>
+            </Button>
           </fetcher.Form>
           <fetcher.Form method="post" onSubmit={onSubmit}>
             {ids}
-            <button name="intent" value="mark-unread" className={button} disabled={busy || n !== 1} title={n !== 1 ? "Select one session" : undefined}>
+            <Button variant="secondary" name="intent" value="mark-unread" disabled={busy || n !== 1} title={n !== 1 ? "Select one session" : undefined}>
               Mark unread
-            </button>
+            </Button>
           </fetcher.Form>
           {canChange ? (
             <>
@@ -125,50 +123,52 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                     </option>
                   ))}
                 </select>
-                <button name="intent" value="assign" className={button} disabled={busy}>
+                <Button variant="secondary" name="intent" value="assign" disabled={busy}>
                   Assign
-                </button>
+                </Button>
               </fetcher.Form>
-              <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
+              <fetcher.Form
+                method="post"
+                {...labelProps}
+                onSubmit={(event) => {
+                  labelProps.onSubmit(event);
+                  if (!event.defaultPrevented) onSubmit(event);
+                }}
+                className="flex items-start gap-1"
+              >
                 {ids}
-                <label className="sr-only" htmlFor="bulk-label">
-                  Label
-                </label>
-                <input
-                  id="bulk-label"
-                  name="label"
+                <Field
+                  meta={labelFields.label}
+                  label={<span className="sr-only">Label</span>}
+                  density="inline"
                   list="inbox-labels"
-                  required
-                  maxLength={40}
                   placeholder="label"
-                  aria-invalid={labelRefused ? true : undefined}
-                  aria-describedby={labelRefused ? "bulk-result" : undefined}
-                  className={controlClass("inline", "w-28")}
+                  controlClassName="w-28"
                 />
                 <datalist id="inbox-labels">
                   {labels.map((label) => (
                     <option key={label} value={label} />
                   ))}
                 </datalist>
-                <button name="intent" value="label-add" className={button} disabled={busy}>
+                <Button variant="secondary" name="intent" value="label-add" disabled={busy}>
                   Add label
-                </button>
-                <button name="intent" value="label-remove" className={button} disabled={busy}>
+                </Button>
+                <Button variant="secondary" name="intent" value="label-remove" disabled={busy}>
                   Remove label
-                </button>
+                </Button>
               </fetcher.Form>
               <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
                 {ids}
                 <input type="hidden" name="intent" value="set-state" />
-                <button name="state" value="resolved" className={button} disabled={busy}>
+                <Button variant="secondary" name="state" value="resolved" disabled={busy}>
                   Resolve
-                </button>
-                <button name="state" value="open" className={button} disabled={busy} title="A human has it">
+                </Button>
+                <Button variant="secondary" name="state" value="open" disabled={busy} title="A human has it">
                   Open
-                </button>
-                <button name="state" value="pending" className={button} disabled={busy} title="Hand back to the AI">
+                </Button>
+                <Button variant="secondary" name="state" value="pending" disabled={busy} title="Hand back to the AI">
                   To the AI
-                </button>
+                </Button>
               </fetcher.Form>
               <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1">
                 {ids}
@@ -181,9 +181,9 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                   <option value="1440">1 day</option>
                   <option value="10080">1 week</option>
                 </select>
-                <button name="intent" value="snooze" className={button} disabled={busy}>
+                <Button variant="secondary" name="intent" value="snooze" disabled={busy}>
                   Snooze
-                </button>
+                </Button>
               </fetcher.Form>
               {confirming ? (
                 <fetcher.Form method="post" onSubmit={onSubmit} className="flex items-center gap-1" role="alertdialog" aria-label="Confirm archive">
@@ -192,17 +192,17 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
                   <span>
                     Archive {n} session{n === 1 ? "" : "s"} in FleetLM?
                   </span>
-                  <button name="intent" value="archive" className={buttonClass({ variant: "danger" })} disabled={busy}>
+                  <Button name="intent" value="archive" variant="danger" disabled={busy}>
                     Yes, archive
-                  </button>
-                  <button type="button" className={button} onClick={() => setConfirming(false)}>
+                  </Button>
+                  <Button variant="secondary" type="button" onClick={() => setConfirming(false)}>
                     Cancel
-                  </button>
+                  </Button>
                 </fetcher.Form>
               ) : (
-                <button type="button" className={button} onClick={() => setConfirming(true)} disabled={busy}>
+                <Button variant="secondary" type="button" onClick={() => setConfirming(true)} disabled={busy}>
                   Archive…
-                </button>
+                </Button>
               )}
             </>
           ) : null}
@@ -214,14 +214,9 @@ export function BulkActions({ selected, offPage, operators, labels, canChange, o
         </span>
       ) : null}
       {result ? (
-        <p
-          id="bulk-result"
-          role={result.ok ? "status" : "alert"}
-          data-testid="bulk-result"
-          className={`w-full ${result.ok ? "text-green-800 dark:text-green-300" : "text-red-700 dark:text-red-300"}`}
-        >
+        <Banner id="bulk-result" tone={result.ok ? "success" : "error"} data-testid="bulk-result" className="w-full">
           {result.text}
-        </p>
+        </Banner>
       ) : null}
     </div>
   );

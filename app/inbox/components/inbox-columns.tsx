@@ -1,6 +1,7 @@
 // The inbox table's columns (TanStack column defs): selection, user (the link into the session), agent, state,
 // FleetLM status, my unread, last activity, last message or search hit, holder, assignee, labels. Sorting is the
 // server's, so only columns an index can serve are sortable.
+import { Chip } from "~/components/ui/chip";
 import { Link } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo, type Dispatch, type SetStateAction } from "react";
@@ -128,11 +129,7 @@ export function useInboxColumns({ rows, selected, setSelected, toggle, now, unan
             <span className="text-slate-400">No messages</span>
           ) : (
             <span className="line-clamp-2 max-w-md">
-              {row.original.lastSenderRole ? (
-                <span className="mr-1 rounded bg-slate-100 px-1 text-xs uppercase text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                  {ROLE_LABEL[row.original.lastSenderRole]}
-                </span>
-              ) : null}
+              {row.original.lastSenderRole ? <Chip className="mr-1 uppercase">{ROLE_LABEL[row.original.lastSenderRole]}</Chip> : null}
               {row.original.lastPreview}
             </span>
           ),
@@ -161,9 +158,9 @@ export function useInboxColumns({ rows, selected, setSelected, toggle, now, unan
         cell: ({ getValue }) => (
           <span className="flex flex-wrap gap-1">
             {getValue().map((label) => (
-              <span key={label} className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+              <Chip key={label} tone="warning">
                 {label}
-              </span>
+              </Chip>
             ))}
           </span>
         ),

@@ -1,7 +1,14 @@
 // The inbox's one set of views (each defined on the page), saved and team views, and the facets that narrow
 // any view; every choice lives in the URL, so any view is a link someone can share.
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form, Link, useLocation, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { DataTableFacetedFilter, DataTableToolbar, withParams } from "~/components/data-table";
+import { Banner, ErrorBanner, Notice } from "~/components/ui/banner";
+import { Button, buttonClass, tabClass, toggleClass } from "~/components/ui/button";
+import { ChipRemove } from "~/components/ui/chip";
+import { CheckboxField, Field, controlClass } from "~/components/ui/field";
+import { SaveViewSchema } from "~/inbox/inbox-forms";
+import { firstErrorOf, resultFor, useSchemaForm } from "~/lib/forms";
 import type { InboxView, InboxViewId } from "~/inbox/views";
 import { AgentQualityBadge } from "~/reviews/components/agent-quality-badge";
 import { SESSION_STATUSES } from "~/lib/vocabulary";
@@ -24,7 +31,7 @@ export function ViewTabs({ views, current }: { views: InboxView[]; current: Inbo
             aria-current={view.id === current ? "page" : undefined}
             aria-describedby={view.id === current ? "view-definition" : undefined}
             data-testid={`view-${view.id}`}
-            className="rounded-full border border-slate-300 px-3 py-1 hover:bg-slate-100 aria-[current=page]:bg-slate-800 aria-[current=page]:text-white dark:border-slate-700 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-slate-200 dark:aria-[current=page]:text-slate-900"
+            className={tabClass()}
           >
             {view.label}
           </Link>
@@ -38,10 +45,21 @@ export function ViewTabs({ views, current }: { views: InboxView[]; current: Inbo
 }
 
 /** My saved views and the team's pinned ones, with "save this view" (admins may pin it for everyone). */
-export function SavedViewsBar({ mine, team, isAdmin }: { mine: SavedView[]; team: SavedView[]; isAdmin: boolean }) {
+export function SavedViewsBar({
+  mine,
+  team,
+  isAdmin,
+  lastResult,
+}: {
+  mine: SavedView[];
+  team: SavedView[];
+  isAdmin: boolean;
+  lastResult?: SubmissionResult<string[]>;
+}) {
   const { search } = useLocation();
   const navigation = useNavigation();
   const saving = navigation.formData?.get("intent") === "view-save";
+  const [form, fields] = useSchemaForm(SaveViewSchema, { id: "save-view", lastResult });
   const link = (view: SavedView) => (
     <li key={view.id} className="flex items-center rounded-full border border-slate-300 dark:border-slate-700">
       <Link to={`/inbox${view.search}`} className="px-3 py-0.5 hover:underline">
@@ -52,9 +70,7 @@ export function SavedViewsBar({ mine, team, isAdmin }: { mine: SavedView[]; team
         <Form method="post" className="contents">
           <input type="hidden" name="intent" value="view-delete" />
           <input type="hidden" name="viewId" value={view.id} />
-          <button aria-label={`Delete the view ${view.name}`} className="px-2 text-slate-500 hover:text-red-700 dark:hover:text-red-300">
-            ×
-          </button>
+          <ChipRemove label={`Delete the view ${view.name}`} type="submit" className="px-2 text-slate-500 hover:text-red-700 dark:hover:text-red-300" />
         </Form>
       ) : null}
     </li>
@@ -63,45 +79,57 @@ export function SavedViewsBar({ mine, team, isAdmin }: { mine: SavedView[]; team
     <div className="flex flex-wrap items-center gap-2 text-sm">
       {team.length > 0 ? (
         <ul aria-label="Team views" className="flex flex-wrap items-center gap-1">
-          <li className="text-xs uppercase text-slate-500">Team</li>
+          <li className="text-xs uppercase text-slate-500 dark:text-slate-400">Team</li>
           {team.map(link)}
         </ul>
       ) : null}
       {mine.length > 0 ? (
         <ul aria-label="My saved views" className="flex flex-wrap items-center gap-1">
-          <li className="text-xs uppercase text-slate-500">Saved</li>
+          <li className="text-xs uppercase text-slate-500 dark:text-slate-400">Saved</li>
           {mine.map(link)}
         </ul>
       ) : null}
-      <details className="relative">
-        <summary className="cursor-pointer list-none rounded border border-dashed border-slate-300 px-2 py-0.5 dark:border-slate-700">Save this view…</summary>
+      <details className="relative" open={form.status === "error" ? true : undefined}>
+        <summary className={`${buttonClass({ variant: "secondary", size: "sm", className: "cursor-pointer list-none border-dashed text-sm" })}`}>
+          Save this view…
+        </summary>
         <Form
           method="post"
+          {...getFormProps(form)}
+          aria-label="Save this view"
           className="absolute z-10 mt-1 flex w-72 flex-col gap-2 rounded border border-slate-200 bg-white p-3 shadow dark:border-slate-800 dark:bg-slate-900"
         >
           <input type="hidden" name="intent" value="view-save" />
           <input type="hidden" name="search" value={search} />
-          <label className="flex flex-col text-xs">
-            Name
-            <input
-              name="name"
-              required
-              maxLength={60}
-              className="mt-0.5 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
-            />
-          </label>
-          {isAdmin ? (
-            <label className="flex items-center gap-1.5 text-xs">
-              <input type="checkbox" name="team" value="on" /> Pin for the whole team
-            </label>
-          ) : null}
-          <button disabled={saving} className="rounded bg-slate-800 px-3 py-1 text-white disabled:opacity-60 dark:bg-slate-200 dark:text-slate-900">
+          <Field meta={fields.name} label="Name" density="sm" />
+          {isAdmin ? <CheckboxField meta={fields.team} label="Pin for the whole team" /> : null}
+          <ErrorBanner errors={form.errors ?? fields.search.errors} />
+          <Button variant="neutral" disabled={saving}>
             {saving ? "Saving…" : "Save"}
-          </button>
+          </Button>
         </Form>
       </details>
     </div>
   );
+}
+
+/** What the last view form did: saved or deleted (a status), or why a delete was refused. */
+export function ViewResult({ result }: { result: unknown }) {
+  const saved = result as { ok?: boolean; message?: string; intent?: string } | undefined;
+  if (saved?.ok && saved.message)
+    return (
+      <Banner tone="success" data-testid="view-result">
+        {saved.message}
+      </Banner>
+    );
+  // A refused save shows by its own form; a refused delete (a hand-made post, a view gone) here.
+  const refusal = resultFor(result, { intent: "view-delete" });
+  const message = refusal ? firstErrorOf(refusal) : undefined;
+  return message ? (
+    <Banner tone="error" data-testid="view-result">
+      {message}
+    </Banner>
+  ) : null;
 }
 
 /** What was wrong with the URL: each bad value was left out, the rest of the view is shown. */
@@ -110,11 +138,7 @@ export function UrlProblems({ problems }: { problems: { key: string; message: st
   if (problems.length === 0) return null;
   const keys = [...new Set(problems.map((p) => p.key))];
   return (
-    <div
-      role="alert"
-      data-testid="url-problems"
-      className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
-    >
+    <Notice tone="warning" data-testid="url-problems" className="py-2">
       <p className="font-medium">Some of this link's settings were not understood and are left out:</p>
       <ul className="ml-5 list-disc">
         {problems.map((p, i) => (
@@ -124,7 +148,7 @@ export function UrlProblems({ problems }: { problems: { key: string; message: st
       <Link to={withParams(search, Object.fromEntries(keys.map((k) => [k, null])))} className="underline">
         Remove them from the address
       </Link>
-    </div>
+    </Notice>
   );
 }
 
@@ -138,7 +162,7 @@ function UnreadToggle() {
       preventScrollReset
       aria-current={on ? "true" : undefined}
       data-testid="facet-unread"
-      className={`rounded border px-2 py-1 text-sm ${on ? "border-blue-500 bg-blue-50 font-medium dark:bg-blue-950" : "border-dashed border-slate-300 dark:border-slate-700"}`}
+      className={toggleClass({ dashed: true })}
     >
       Unread only
     </Link>
@@ -157,7 +181,7 @@ function LostToggle() {
       aria-current={on ? "true" : undefined}
       data-testid="facet-lost"
       title="Sessions with messages FleetLM lost"
-      className={`rounded border px-2 py-1 text-sm ${on ? "border-amber-500 bg-amber-50 font-medium dark:bg-amber-950" : "border-dashed border-slate-300 dark:border-slate-700"}`}
+      className={toggleClass({ tone: "warning", dashed: true })}
     >
       Lost messages
     </Link>
@@ -190,7 +214,7 @@ export function InboxFilters({ agents, labels, searchRef }: { agents: string[]; 
             placeholder="Search  /"
             maxLength={200}
             data-testid="inbox-search"
-            className="mt-0.5 w-64 rounded border border-slate-300 px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
+            className={controlClass("inline", "mt-0.5 w-64")}
           />
         </label>
       </div>
@@ -222,7 +246,7 @@ function AgentSelect({ agents }: { agents: string[] }) {
       defaultValue={current}
       data-testid="agent-select"
       onChange={(e) => submit(e.currentTarget.form, { preventScrollReset: true })}
-      className="mt-0.5 rounded border border-slate-300 px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
+      className={controlClass("inline", "mt-0.5")}
     >
       <option value="">Any</option>
       {[...new Set([...agents, ...(current ? [current] : [])])].map((agent) => (

@@ -2,14 +2,9 @@
 // first message no human has answered (issue 16).
 import type { InboxRow } from "~/inbox/inbox-query.server";
 import { STATE_LABEL } from "~/inbox/views";
+import { Chip, type ChipTone } from "~/components/ui/chip";
 
-const TONE: Record<InboxRow["state"], string> = {
-  pending: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200",
-  waiting: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
-  open: "bg-blue-100 text-blue-900 dark:bg-blue-900 dark:text-blue-100",
-  snoozed: "bg-violet-100 text-violet-900 dark:bg-violet-900 dark:text-violet-100",
-  resolved: "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100",
-};
+const TONE: Record<InboxRow["state"], ChipTone> = { pending: "neutral", waiting: "warning", open: "info", snoozed: "accent", resolved: "success" };
 
 export function waitedFor(sinceIso: string, now: number): string {
   const minutes = Math.max(0, Math.floor((now - new Date(sinceIso).getTime()) / 60_000));
@@ -32,9 +27,9 @@ export function StateCell({ row, now, unansweredMinutes }: { row: Row; now: numb
   const reason = row.state === "waiting" ? row.handoffReason : unanswered ? `No answer for over ${unansweredMinutes} min` : null;
   return (
     <span className="flex flex-col gap-0.5" data-testid={`state-${row.id}`}>
-      <span className={`w-fit rounded px-1.5 text-xs font-medium ${TONE[waiting ? "waiting" : row.state]}`}>
+      <Chip tone={TONE[waiting ? "waiting" : row.state]} className="w-fit font-medium">
         {waiting ? STATE_LABEL.waiting : STATE_LABEL[row.state]}
-      </span>
+      </Chip>
       {reason ? (
         <span className="max-w-56 text-xs text-slate-600 dark:text-slate-300" data-testid={`reason-${row.id}`}>
           {reason}

@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { buttonClass } from "~/components/ui/button";
 import { controlClass } from "~/components/ui/field";
+import { firstErrorOf } from "~/lib/forms";
 
 export type DatasetOption = { id: string; name: string };
 
@@ -17,9 +18,10 @@ export function AddToDataset({ sessionId, seq, datasets }: { sessionId: string; 
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
       body: new URLSearchParams({ sessionId, seq: String(seq), corrected }),
     });
-    const json = (await res.json().catch(() => null)) as { ok: boolean; errors?: Record<string, string[]> } | null;
+    // A refusal is conform's reply (errors by field, the form's own under "").
+    const json = (await res.json().catch(() => null)) as { ok?: boolean } | null;
     if (json?.ok) setState({ status: "saved", message: `Added to ${datasets.find((d) => d.id === datasetId)?.name}.` });
-    else setState({ status: "error", message: json?.errors ? Object.values(json.errors).flat()[0] : `The Console answered ${res.status}.` });
+    else setState({ status: "error", message: firstErrorOf(json) ?? `The Console answered ${res.status}.` });
   };
   const input = controlClass("inline");
   return (

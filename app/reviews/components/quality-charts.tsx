@@ -1,6 +1,7 @@
 // The per-agent quality charts (recharts). Fixed-size charts so the server render matches the browser's.
 // Colours carry meaning (good green, bad/abort red, interrupted amber) and every figure says what it counts
 // out of what; every bar opens the replies behind it in the queue (`show=all`, so reviewed ones stay listed).
+import { formatUtc } from "~/lib/format-date";
 import { useNavigate } from "@remix-run/react";
 import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from "recharts";
 import type { AgentQuality } from "../quality.server";
@@ -168,7 +169,7 @@ export function QualityCharts({ q }: { q: AgentQuality }) {
           <BarLinks bars={links.terminations} />
           <p className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="interrupted-note">
             {q.terminations.interrupted
-              ? `Interrupted = streams that never finished, seen live in watched sessions since ${new Date(q.terminations.interrupted.measuredSince).toUTCString()} (FleetLM stores nothing for them, so they have no replies to open).`
+              ? `Interrupted = streams that never finished, seen live in watched sessions since ${formatUtc(q.terminations.interrupted.measuredSince)} (FleetLM stores nothing for them, so they have no replies to open).`
               : "Interrupted: not measured. FleetLM stores nothing for a stream that never finished; the Console counts them only from live chunks while it runs."}
           </p>
         </Card>

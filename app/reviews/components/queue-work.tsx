@@ -1,6 +1,7 @@
 // Working a queue by keyboard: the server hands out one reply at a time (reserved to me), I rate it, fill the
 // queue's scores beside their rubrics, and Enter saves and fetches the next. j/→ skips, 1 good, 2 bad, label
 // hotkeys toggle, c comment, f flag, Tab into the scores.
+import { formatUtc } from "~/lib/format-date";
 import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { QueueProgress } from "../queues/queues.server";
@@ -9,11 +10,14 @@ import { MAX_COMMENT } from "../review-types";
 import { scoreField, type ScoreConfigView } from "../scores/score-types";
 import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
-import { buttonClass } from "~/components/ui/button";
+import { Banner } from "~/components/ui/banner";
+import { Button, ToggleButton, toggleClass } from "~/components/ui/button";
 import { controlClass } from "~/components/ui/field";
+import { errorsByField, firstErrorOf } from "~/lib/forms";
 
 type Item = { sessionId: string; seq: number; rank: string; reviewsDone: number; reservedUntil: string };
-type WorkAnswer = { ok: true; item: Item | null; progress: QueueProgress } | { ok: false; errors: Record<string, string[]> };
+/** The work route's answer: the next item, or conform's reply (errors by field, the form's own under ""). */
+type WorkAnswer = { ok: true; item: Item | null; progress: QueueProgress } | { ok?: undefined; status: "error"; error: Record<string, string[] | null> };
 type Props = { queueId: string; configs: ScoreConfigView[]; labels: LabelDef[]; initialProgress: QueueProgress };
 
 function isTyping(target: EventTarget | null) {
@@ -36,7 +40,7 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
         body: new URLSearchParams(fields),
       });
       const json = (await res.json().catch(() => null)) as WorkAnswer | null;
-      return json ?? { ok: false, errors: { form: [`The Console answered ${res.status}.`] } };
+      return json ?? { status: "error", error: { "": [`The Console answered ${res.status}.`] } };
     },
     [queueId],
   );
@@ -48,7 +52,7 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
         setItem(answer.item);
         setProgress(answer.progress);
         setError(null);
-      } else setError(Object.values(answer.errors).flat()[0] ?? "Refused.");
+      } else setError(firstErrorOf(answer) ?? "Refused.");
       return answer;
     },
     [work],
@@ -82,11 +86,7 @@ export function QueueWork({ queueId, configs, labels, initialProgress }: Props) 
         {progress.items * progress.reviewsNeeded} written; {progress.itemsComplete} of {progress.items} replies complete)
         {progress.perReviewer.length ? <> · {progress.perReviewer.map((r) => `${r.name} ${r.done}`).join(", ")}</> : null}
       </p>
-      {error ? (
-        <p role="alert" className="text-sm text-red-600">
-          {error}
-        </p>
-      ) : null}
+      {error ? <Banner tone="error">{error}</Banner> : null}
       {item === undefined ? <p className="text-sm text-slate-600 dark:text-slate-400">Finding your next reply…</p> : null}
       {item === null ? (
         <p
@@ -151,7 +151,7 @@ function QueueItemView({
     for (const c of configs) fields.push([scoreField(c.key), draft.scores[c.key] ?? ""]);
     const answer = await onSubmit(fields);
     setSaving(false);
-    if (!answer.ok) setErrors(answer.errors);
+    if (!answer.ok) setErrors(errorsByField(answer));
   }, [draft, configs, onSubmit]);
 
   useEffect(() => {
@@ -179,11 +179,14 @@ function QueueItemView({
     return () => window.removeEventListener("keydown", onKey);
   }, [labels, onSkip, review, save, view]);
 
+  // A refused field names its message (aria-describedby) and says it is invalid; the message sits beside it.
+  const errorId = (name: string) => `work-error-${name.replace(/\W/g, "-")}`;
+  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": errorId(name) } : {});
   const fieldError = (name: string) =>
     errors[name] ? (
-      <span role="alert" className="text-xs text-red-600">
+      <Banner tone="error" id={errorId(name)} className="text-xs">
         {errors[name]!.join(" ")}
-      </span>
+      </Banner>
     ) : null;
   const input = controlClass("inline");
   return (
@@ -194,8 +197,7 @@ function QueueItemView({
             Open session
           </Link>
           <span className="text-slate-600 dark:text-slate-400">
-            seq {item.seq} · {item.reviewsDone} review{item.reviewsDone === 1 ? "" : "s"} so far · held for you until{" "}
-            {new Date(item.reservedUntil).toISOString().slice(11, 16)} UTC
+            seq {item.seq} · {item.reviewsDone} review{item.reviewsDone === 1 ? "" : "s"} so far · held for you until {formatUtc(item.reservedUntil, "minute")}
           </span>
           {view?.state.flagged ? (
             <span className="text-amber-700 dark:text-amber-300">Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")}</span>
@@ -214,22 +216,12 @@ function QueueItemView({
         aria-label="Review"
       >
         <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Rating">
-          <button
-            type="button"
-            aria-pressed={draft.rating === "good"}
-            onClick={() => setDraft((d) => ({ ...d, rating: "good" }))}
-            className={`rounded border px-2 py-1 ${draft.rating === "good" ? "border-green-600 bg-green-600 text-white" : "border-slate-300 dark:border-slate-700"}`}
-          >
+          <ToggleButton tone="good" pressed={draft.rating === "good"} onClick={() => setDraft((d) => ({ ...d, rating: "good" }))}>
             <kbd>1</kbd> Good
-          </button>
-          <button
-            type="button"
-            aria-pressed={draft.rating === "bad"}
-            onClick={() => setDraft((d) => ({ ...d, rating: "bad" }))}
-            className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}
-          >
+          </ToggleButton>
+          <ToggleButton tone="bad" pressed={draft.rating === "bad"} onClick={() => setDraft((d) => ({ ...d, rating: "bad" }))}>
             <kbd>2</kbd> Bad
-          </button>
+          </ToggleButton>
           {fieldError("rating")}
         </div>
         {configs.map((c) => (
@@ -252,6 +244,7 @@ function QueueItemView({
                   step={c.step ?? "any"}
                   value={draft.scores[c.key] ?? ""}
                   aria-label={c.label}
+                  {...invalid(scoreField(c.key))}
                   onChange={(e) => setDraft((d) => ({ ...d, scores: { ...d.scores, [c.key]: e.target.value } }))}
                   className={`${input} w-28`}
                 />
@@ -260,6 +253,7 @@ function QueueItemView({
                   name={scoreField(c.key)}
                   value={draft.scores[c.key] ?? ""}
                   aria-label={c.label}
+                  {...invalid(scoreField(c.key))}
                   onChange={(e) => setDraft((d) => ({ ...d, scores: { ...d.scores, [c.key]: e.target.value } }))}
                   className={input}
                 >
@@ -284,10 +278,7 @@ function QueueItemView({
         <fieldset className="flex flex-wrap gap-2">
           <legend className="sr-only">Labels</legend>
           {labels.map((label) => (
-            <label
-              key={label.id}
-              className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}
-            >
+            <label key={label.id} className={toggleClass({ className: "flex items-center gap-1" })}>
               <input
                 type="checkbox"
                 checked={draft.labels.includes(label.name)}
@@ -309,6 +300,7 @@ function QueueItemView({
             rows={2}
             maxLength={MAX_COMMENT}
             value={draft.comment}
+            {...invalid("comment")}
             onChange={(e) => setDraft((d) => ({ ...d, comment: e.target.value }))}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey) {
@@ -320,22 +312,15 @@ function QueueItemView({
           />
         </label>
         <div className="flex flex-wrap items-center gap-3">
-          <button type="submit" disabled={saving} className={buttonClass({ size: "lg" })}>
+          <Button disabled={saving} size="lg">
             <kbd>Enter</kbd> Save and next
-          </button>
-          <button type="button" onClick={onSkip} className="text-slate-600 underline dark:text-slate-300">
+          </Button>
+          <Button type="button" variant="ghost" onClick={onSkip}>
             <kbd>j</kbd> Skip
-          </button>
-          {errors.form ? (
-            <span role="alert" className="text-red-600">
-              {errors.form.join(" ")}
-            </span>
-          ) : null}
-          {errors.labels ? (
-            <span role="alert" className="text-red-600">
-              {errors.labels.join(" ")}
-            </span>
-          ) : null}
+          </Button>
+          {errors.form ? <Banner tone="error">{errors.form.join(" ")}</Banner> : null}
+          {fieldError("comment")}
+          {fieldError("labels")}
         </div>
       </form>
     </section>

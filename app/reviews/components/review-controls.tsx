@@ -1,14 +1,13 @@
 // Rate / label / comment / flag one assistant message, shown under every agent reply in the session view.
 // It loads its state only once scrolled into view, so a long session does not fire a request per message.
+import { formatUtc } from "~/lib/format-date";
 import { useEffect, useId, useRef, useState } from "react";
-import { Button } from "~/components/ui/button";
+import { Button, ToggleButton, buttonClass } from "~/components/ui/button";
 import { controlClass } from "~/components/ui/field";
 import { schemaConstraint } from "~/lib/forms";
 import { ReviewFormSchema } from "../review-forms";
 import { useReview } from "./use-review";
 
-const button = "rounded border px-1.5 py-0.5 text-xs disabled:opacity-50";
-const idle = "border-slate-300 text-slate-600 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800";
 // The comment's limit comes from the schema the route checks with (ADR 190).
 const COMMENT_MAX = schemaConstraint(ReviewFormSchema).comment?.maxLength ?? 2000;
 
@@ -59,43 +58,47 @@ export function ReviewControls({ sessionId, seq }: { sessionId: string; seq: num
   return (
     <div ref={ref} className="mt-1 text-xs" data-testid={`review-controls-${seq}`}>
       <div className="flex flex-wrap items-center gap-1">
-        <button
-          type="button"
+        <ToggleButton
+          tone="good"
+          size="xs"
           disabled={!view || Boolean(conflict)}
           title={conflictText}
-          aria-pressed={draft.rating === "good"}
+          pressed={draft.rating === "good"}
           onClick={() => void review.submit({ rating: "good" })}
-          className={`${button} ${draft.rating === "good" && mine ? "border-green-600 bg-green-600 text-white" : idle}`}
         >
           Good
-        </button>
+        </ToggleButton>
+        <ToggleButton
+          tone="bad"
+          size="xs"
+          disabled={!view || Boolean(conflict)}
+          title={conflictText}
+          pressed={draft.rating === "bad"}
+          onClick={() => void review.submit({ rating: "bad" })}
+        >
+          Bad
+        </ToggleButton>
         <button
           type="button"
           disabled={!view || Boolean(conflict)}
-          title={conflictText}
-          aria-pressed={draft.rating === "bad"}
-          onClick={() => void review.submit({ rating: "bad" })}
-          className={`${button} ${draft.rating === "bad" && mine ? "border-red-600 bg-red-600 text-white" : idle}`}
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+          className={buttonClass({ variant: "secondary", size: "xs" })}
         >
-          Bad
-        </button>
-        <button type="button" disabled={!view || Boolean(conflict)} aria-expanded={open} onClick={() => setOpen((o) => !o)} className={`${button} ${idle}`}>
           {mine && (mine.labels.length > 0 || mine.comment) ? `Labels · comment (${mine.labels.length}${mine.comment ? ", 💬" : ""})` : "Labels · comment"}
         </button>
-        <button
-          type="button"
+        <ToggleButton
+          tone="warning"
+          size="xs"
           disabled={!view}
-          aria-pressed={Boolean(flagged)}
+          pressed={Boolean(flagged)}
           onClick={toggleFlag}
           title={
-            flagged
-              ? `Flagged${flagged.byName ? ` by ${flagged.byName}` : ""} ${new Date(flagged.at).toUTCString()}`
-              : "Put this reply at the front of the review queue"
+            flagged ? `Flagged${flagged.byName ? ` by ${flagged.byName}` : ""} ${formatUtc(flagged.at)}` : "Put this reply at the front of the review queue"
           }
-          className={`${button} ${flagged ? "border-amber-500 bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100" : idle}`}
         >
           {flagged ? "Flagged" : "Flag for review"}
-        </button>
+        </ToggleButton>
         {view?.state.vanished ? (
           <span role="note" data-testid="reply-vanished" className="text-amber-800 dark:text-amber-200">
             FleetLM no longer has this reply (lost after delivery); reviews keep their snapshot.

@@ -1,5 +1,6 @@
 // The keyboard-driven review flow: a list of replies and the current one in the context of the messages
 // before it. j/→ next, k/← previous, 1 good, 2 bad, label hotkeys, c comment, f flag, Enter save (and next).
+import { formatUtc } from "~/lib/format-date";
 import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LabelDef, QueueItem } from "../review-types";
@@ -7,7 +8,7 @@ import { MAX_COMMENT } from "../review-types";
 import { AddToDataset, type DatasetOption } from "./add-to-dataset";
 import { ReplyContext } from "./reply-context";
 import { useReview } from "./use-review";
-import { buttonClass } from "~/components/ui/button";
+import { ToggleButton, buttonClass, toggleClass } from "~/components/ui/button";
 import { controlClass } from "~/components/ui/field";
 
 type Props = { items: QueueItem[]; labels: LabelDef[]; more: boolean; datasets?: DatasetOption[] };
@@ -183,12 +184,12 @@ function CurrentReply({
           {item.latencyMs !== null ? ` · ${item.latencyMs} ms` : ""} · {item.byOperator ? "written by an operator" : "AI"}
         </span>
         <time dateTime={item.at} title={item.at} className="ml-auto text-slate-600 dark:text-slate-400">
-          {new Date(item.at).toUTCString()}
+          {formatUtc(item.at)}
         </time>
       </header>
       {view?.state.flagged ? (
         <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="flagged-by">
-          Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")} · {new Date(view.state.flagged.at).toUTCString()}.
+          Flagged by {view.state.flagged.byMe ? "you" : (view.state.flagged.byName ?? "someone")} · {formatUtc(view.state.flagged.at)}.
         </p>
       ) : null}
       {askReason && view?.state.flagged ? (
@@ -244,43 +245,23 @@ function CurrentReply({
         }}
       >
         <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Rating">
-          <button
-            type="button"
-            aria-pressed={draft.rating === "good"}
-            onClick={() => review.edit({ rating: "good" })}
-            className={`rounded border px-2 py-1 ${draft.rating === "good" ? "border-green-600 bg-green-600 text-white" : "border-slate-300 dark:border-slate-700"}`}
-          >
+          <ToggleButton tone="good" pressed={draft.rating === "good"} onClick={() => review.edit({ rating: "good" })}>
             <kbd>1</kbd> Good
-          </button>
-          <button
-            type="button"
-            aria-pressed={draft.rating === "bad"}
-            onClick={() => review.edit({ rating: "bad" })}
-            className={`rounded border px-2 py-1 ${draft.rating === "bad" ? "border-red-600 bg-red-600 text-white" : "border-slate-300 dark:border-slate-700"}`}
-          >
+          </ToggleButton>
+          <ToggleButton tone="bad" pressed={draft.rating === "bad"} onClick={() => review.edit({ rating: "bad" })}>
             <kbd>2</kbd> Bad
-          </button>
-          <button
-            type="button"
-            aria-pressed={Boolean(view?.state.flagged)}
-            onClick={toggleFlag}
-            className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700"
-          >
+          </ToggleButton>
+          <ToggleButton tone="warning" pressed={Boolean(view?.state.flagged)} onClick={toggleFlag}>
             <kbd>f</kbd> {view?.state.flagged ? "Unflag" : "Flag"}
-          </button>
+          </ToggleButton>
           {view?.state.mine ? (
-            <span className="text-xs text-slate-600 dark:text-slate-400">
-              You reviewed this {new Date(view.state.mine.updatedAt).toUTCString()}: saving edits it.
-            </span>
+            <span className="text-xs text-slate-600 dark:text-slate-400">You reviewed this {formatUtc(view.state.mine.updatedAt)}: saving edits it.</span>
           ) : null}
         </div>
         <fieldset className="flex flex-wrap gap-2">
           <legend className="sr-only">Labels</legend>
           {labels.map((label) => (
-            <label
-              key={label.id}
-              className={`flex items-center gap-1 rounded border px-2 py-0.5 ${draft.labels.includes(label.name) ? "border-blue-600 bg-blue-50 dark:bg-blue-950" : "border-slate-300 dark:border-slate-700"}`}
-            >
+            <label key={label.id} className={toggleClass({ className: "flex items-center gap-1" })}>
               <input type="checkbox" checked={draft.labels.includes(label.name)} onChange={() => review.toggleLabel(label.name)} />
               {label.hotkey ? <kbd className="text-xs text-slate-600 dark:text-slate-400">{label.hotkey}</kbd> : null} {label.name}
             </label>

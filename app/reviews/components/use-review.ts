@@ -1,6 +1,7 @@
 // Browser side of one reply's review: loads my review + flag state from the review resource route and
 // saves with plain fetch() (see the route for why not a Remix fetcher), keeping an editable draft.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { errorsByField } from "~/lib/forms";
 import type { ActionResult, LabelDef, Rating, ReplyView } from "../review-types";
 
 export type Draft = { rating: Rating | null; labels: string[]; comment: string };
@@ -11,13 +12,6 @@ export function replyUrl(sessionId: string, seq: number) {
 }
 
 const emptyDraft: Draft = { rating: null, labels: [], comment: "" };
-
-/** A refusal's errors by field, the form's own (conform's "") under `form`. */
-function errorsOf(result: Extract<ActionResult, { status: "error" }>): Record<string, string[]> {
-  const errors: Record<string, string[]> = {};
-  for (const [name, list] of Object.entries(result.error ?? {})) if (list?.length) errors[name === "" ? "form" : name] = list;
-  return errors;
-}
 
 export function useReview(sessionId: string, seq: number, options: { context?: number; enabled?: boolean } = {}) {
   const { context = 0, enabled = true } = options;
@@ -83,7 +77,7 @@ export function useReview(sessionId: string, seq: number, options: { context?: n
       for (const label of next.labels) fields.push(["labels", label]);
       const result = await post(fields);
       if (!result.ok) {
-        const errors = errorsOf(result);
+        const errors = errorsByField(result);
         setSave({ status: "error", message: Object.values(errors).flat()[0] ?? "Not saved.", errors });
         return false;
       }
@@ -101,7 +95,7 @@ export function useReview(sessionId: string, seq: number, options: { context?: n
       if (reason) fields.push(["reason", reason]);
       const result = await post(fields);
       if (!result.ok) {
-        const errors = errorsOf(result);
+        const errors = errorsByField(result);
         setSave({ status: "error", message: Object.values(errors).flat()[0] ?? "Not saved.", errors });
       }
       await load();

@@ -2,7 +2,7 @@
 // their config versions) and an auditor's corrected answer, at the time it is added (FleetLM history can move
 // on; the dataset must not). Exported streamed as JSONL in OpenAI's chat fine-tuning format, or as CSV; both
 // can carry the final values an admin adjudicated, looked up when the file is written (ADR 115).
-import { z } from "zod";
+import type { z } from "zod";
 import { audit, type AuditActor } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { RATING_KEY } from "../agreement/agreement.server";
@@ -10,21 +10,11 @@ import { adjudicatedValues, FINAL_COLUMNS, finalCells, type FinalValue } from ".
 import { csvStream, keysetBatches, type Cell } from "../csv.server";
 import { labelNames, REVIEW_LABELS } from "../labels.server";
 import { replyContext } from "../reviews.server";
-import type { DatasetFormSchema } from "./dataset-forms";
+import type { DatasetFormSchema, DatasetItemFormSchema } from "./dataset-forms";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export const MAX_CONTEXT = 200;
 const BATCH = 500;
-
-export const DatasetItemFormSchema = z.object({
-  sessionId: z.string().min(1).max(200),
-  seq: z.coerce.number().int().positive(),
-  corrected: z
-    .string()
-    .trim()
-    .max(20_000, "At most 20,000 characters.")
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-});
 
 export class DatasetError extends Error {
   constructor(
@@ -47,7 +37,7 @@ export async function createDataset(actor: NonNullable<AuditActor>, input: z.out
       return dataset;
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") throw new DatasetError(400, "name", "A dataset with that name exists.");
+    if (isUniqueViolation(error)) throw new DatasetError(400, "name", "A dataset with that name exists.");
     throw error;
   }
 }

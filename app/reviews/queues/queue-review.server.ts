@@ -2,7 +2,7 @@
 // review, its scores and the item's count are written in one transaction. The count only grows while it is
 // below the queue's reviews-needed (a conditional update), so racing reviewers end at exactly that number.
 import { audit } from "~/audit/audit.server";
-import type { CurrentOperator } from "~/auth/guards.server";
+import type { Actor as FullActor } from "~/auth/actor";
 import { db } from "~/db.server";
 import { submitReview, type ReviewInput } from "../reviews.server";
 import { currentScoreConfigs } from "../scores/score-configs.server";
@@ -25,7 +25,7 @@ export class QueueItemRefusedError extends Error {
   }
 }
 
-type Actor = Pick<CurrentOperator, "id" | "email">;
+type Actor = Pick<FullActor, "id" | "email">;
 
 /** Score values from a form: fields named `score.<key>`. */
 export function scoreFields(form: FormData): Record<string, string> {

@@ -12,6 +12,7 @@ import { QueueFilterSchema, replyWhereWithReviews, type QueueFilters } from "../
 import { currentScoreConfigs } from "../scores/score-configs.server";
 import { can } from "~/auth/permissions";
 import { type QueueFormSchema } from "./forms";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 export const MAX_QUEUE_ITEMS = 100_000;
 const BUILD_BATCH = 1_000;
@@ -188,7 +189,7 @@ export async function createQueue(
       return created;
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") throw new QueueInputError({ name: ["A queue with that name exists."] });
+    if (isUniqueViolation(error)) throw new QueueInputError({ name: ["A queue with that name exists."] });
     throw error;
   }
   const filled = await fillQueue(row.id, seeded);

@@ -5,6 +5,7 @@ import type { ScoreConfigInput } from "./score-forms";
 import { audit, type AuditActor } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import type { ScoreConfigView, ScoreKind } from "./score-types";
+import { isUniqueViolation } from "~/lib/db-errors.server";
 
 // The schema lives with the page's forms (score-forms.ts); the services and tests read it from here too.
 export { ScoreConfigFormSchema, type ScoreConfigInput } from "./score-forms";
@@ -88,9 +89,8 @@ export async function saveScoreConfig(actor: AuditActor, input: ScoreConfigInput
       });
     } catch (error) {
       // Two admins saving the same key at once: the unique (key, version) lets one win; the other retries once.
-      if ((error as { code?: string }).code !== "P2002" || attempt > 0) {
-        if ((error as { code?: string }).code === "P2002" && mode === "create")
-          throw new ScoreKeyTakenError(`A score with the key “${input.key}” exists: edit it instead.`);
+      if (!isUniqueViolation(error) || attempt > 0) {
+        if (isUniqueViolation(error) && mode === "create") throw new ScoreKeyTakenError(`A score with the key “${input.key}” exists: edit it instead.`);
         throw error;
       }
     }

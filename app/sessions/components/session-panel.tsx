@@ -1,12 +1,16 @@
 // The session page's side panel: everything about the session beside the conversation — status, assignee,
 // labels (edited in place by those whose role allows it), the takeover, the team's notes and the same user's
 // other sessions. Edits post to the session route's action and the page revalidates.
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Link, useFetcher } from "@remix-run/react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { can } from "~/auth/permissions";
-import type { SessionFormResult } from "~/sessions/workspace-forms.server";
-import { Button, buttonClass } from "~/components/ui/button";
-import { controlClass } from "~/components/ui/field";
+import { ErrorBanner } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { Chip, ChipRemove } from "~/components/ui/chip";
+import { Field, controlClass } from "~/components/ui/field";
+import { LabelFormSchema } from "~/inbox/inbox-forms";
+import { firstErrorOf, useSchemaForm } from "~/lib/forms";
 import type { OtherSession } from "~/sessions/workspace.server";
 import { formatUtc } from "../format";
 import type { SessionSummary } from "../types";
@@ -34,10 +38,15 @@ export function PanelSection({ title, children, id }: { title: string; children:
   );
 }
 
+/** The session action's answer: conform's reply (a refusal's errors by field, the form's own under ""). */
+type PanelResult = SubmissionResult<string[]> & { ok?: boolean };
+
+const sessionAction = (sessionId: string) => `/sessions/${encodeURIComponent(sessionId)}`;
+
 function useSessionForm(sessionId: string, key: string) {
-  const fetcher = useFetcher<SessionFormResult>({ key: `session-form:${key}:${sessionId}` });
-  const submit = (fields: Record<string, string>) => fetcher.submit(fields, { method: "post", action: `/sessions/${encodeURIComponent(sessionId)}` });
-  const error = fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
+  const fetcher = useFetcher<PanelResult>({ key: `session-form:${key}:${sessionId}` });
+  const submit = (fields: Record<string, string>) => fetcher.submit(fields, { method: "post", action: sessionAction(sessionId) });
+  const error = fetcher.state === "idle" && fetcher.data?.status === "error" ? (firstErrorOf(fetcher.data) ?? "Not saved.") : null;
   return { fetcher, submit, error, busy: fetcher.state !== "idle" };
 }
 
@@ -73,12 +82,9 @@ function StatusField({ session, canChange }: { session: SessionSummary; canChang
   const archived = session.status === "archived";
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm">
-      <span
-        data-testid="session-status"
-        className={`rounded px-1.5 py-0.5 text-xs ${archived ? "bg-slate-200 dark:bg-slate-700" : "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100"}`}
-      >
+      <Chip data-testid="session-status" tone={archived ? "neutral" : "success"}>
         {session.status}
-      </span>
+      </Chip>
       <span className="text-xs text-slate-600 dark:text-slate-400">
         created{" "}
         <time dateTime={session.createdAt ?? undefined} title={session.createdAtRaw ?? session.createdAt ?? undefined}>
@@ -86,9 +92,11 @@ function StatusField({ session, canChange }: { session: SessionSummary; canChang
         </time>
       </span>
       {canChange && !archived && session.status !== "unknown" ? (
-        <button
+        <Button
           type="button"
-          className={buttonClass({ variant: "secondary", size: "sm", className: "ml-auto" })}
+          variant="secondary"
+          size="sm"
+          className="ml-auto"
           disabled={form.busy}
           aria-keyshortcuts="e"
           data-action="resolve"
@@ -99,9 +107,9 @@ function StatusField({ session, canChange }: { session: SessionSummary; canChang
           }}
         >
           {form.busy ? "Archiving…" : "Archive (resolve)"}
-        </button>
+        </Button>
       ) : null}
-      {form.error ? <FieldError text={form.error} /> : null}
+      <ErrorBanner errors={form.error ? [form.error] : null} className="w-full" />
     </div>
   );
 }
@@ -120,6 +128,7 @@ function AssigneeField({
   canChange: boolean;
 }) {
   const form = useSessionForm(sessionId, "assign");
+  const errorId = `assignee-error-${sessionId}`;
   if (!canChange)
     return (
       <p className="text-sm" data-testid="assignee">
@@ -138,6 +147,8 @@ function AssigneeField({
         value={assignee?.id ?? "none"}
         disabled={form.busy}
         onChange={(e) => form.submit({ intent: "assign", assignee: e.target.value })}
+        aria-invalid={form.error ? true : undefined}
+        aria-describedby={form.error ? errorId : undefined}
         className={controlClass("inline", "min-w-0 flex-1 bg-white")}
       >
         <option value="none">Nobody</option>
@@ -148,80 +159,59 @@ function AssigneeField({
         ))}
       </select>
       {assignee?.id !== me.id ? (
-        <button
+        <Button
           type="button"
-          className={buttonClass({ variant: "secondary", size: "sm" })}
+          variant="secondary"
+          size="sm"
           disabled={form.busy}
           onClick={() => form.submit({ intent: "assign", assignee: "me" })}
           aria-keyshortcuts="a"
           data-action="assign-me"
         >
           Assign to me
-        </button>
+        </Button>
       ) : null}
-      {form.error ? <FieldError text={form.error} /> : null}
+      <ErrorBanner id={errorId} errors={form.error ? [form.error] : null} className="w-full" />
     </div>
   );
 }
 
 function LabelsField({ sessionId, labels, canChange }: { sessionId: string; labels: string[]; canChange: boolean }) {
-  const add = useSessionForm(sessionId, "label-add");
+  // Adding is a conform form (the label's limits and messages from the inbox's schema, ADR 202); removing is
+  // a button per chip, its refusal shown under the list.
+  const add = useFetcher<PanelResult>({ key: `session-form:label-add:${sessionId}` });
   const remove = useSessionForm(sessionId, "label-remove");
-  const [label, setLabel] = useState("");
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (add.fetcher.state === "idle" && add.fetcher.data?.ok) setLabel("");
-  }, [add.fetcher.state, add.fetcher.data]);
+  const [form, fields] = useSchemaForm(LabelFormSchema, { id: `label-add-${sessionId}`, lastResult: add.state === "idle" ? add.data : null });
   return (
     <div className="flex flex-col gap-2">
       <ul className="flex flex-wrap gap-1" data-testid="labels" aria-label="Labels">
         {labels.length === 0 ? <li className="text-sm text-slate-600 dark:text-slate-400">None</li> : null}
         {labels.map((name) => (
-          <li key={name} className="flex items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">
+          <Chip as="li" key={name}>
             {name}
             {canChange ? (
-              <button
-                type="button"
-                aria-label={`Remove label ${name}`}
-                className="rounded px-0.5 hover:bg-slate-200 dark:hover:bg-slate-700"
-                disabled={remove.busy}
-                onClick={() => remove.submit({ intent: "label-remove", label: name })}
-              >
-                ×
-              </button>
+              <ChipRemove label={`Remove label ${name}`} disabled={remove.busy} onClick={() => remove.submit({ intent: "label-remove", label: name })} />
             ) : null}
-          </li>
+          </Chip>
         ))}
       </ul>
       {canChange ? (
-        <form
-          className="flex gap-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (label.trim()) add.submit({ intent: "label-add", label: label.trim() });
-            input.current?.focus();
-          }}
-        >
-          <label htmlFor={`label-add-${sessionId}`} className="sr-only">
-            Add a label
-          </label>
-          <input
-            ref={input}
-            id={`label-add-${sessionId}`}
-            value={label}
-            onChange={(e) => setLabel(e.target.value)}
-            maxLength={40}
+        <add.Form method="post" action={sessionAction(sessionId)} {...getFormProps(form)} className="flex items-start gap-2">
+          <input type="hidden" name="intent" value="label-add" />
+          <Field
+            meta={fields.label}
+            label={<span className="sr-only">Add a label</span>}
+            density="inline"
             placeholder="Add a label"
-            aria-invalid={add.error ? true : undefined}
-            aria-describedby={add.error ? `label-add-error-${sessionId}` : undefined}
-            className={controlClass("inline", "min-w-0 flex-1")}
+            className="min-w-0 flex-1"
+            controlClassName="w-full"
           />
-          <Button variant="secondary" size="sm" disabled={add.busy || !label.trim()}>
+          <Button variant="secondary" size="sm" disabled={add.state !== "idle"}>
             Add
           </Button>
-        </form>
+        </add.Form>
       ) : null}
-      {(add.error ?? remove.error) ? <FieldError id={`label-add-error-${sessionId}`} text={(add.error ?? remove.error)!} /> : null}
+      <ErrorBanner errors={form.errors ?? (remove.error ? [remove.error] : null)} />
     </div>
   );
 }
@@ -243,13 +233,5 @@ function OtherSessions({ sessions, inboxQuery }: { sessions: OtherSession[]; inb
         </li>
       ))}
     </ul>
-  );
-}
-
-function FieldError({ text, id }: { text: string; id?: string }) {
-  return (
-    <p id={id} role="alert" className="w-full text-xs text-red-700 dark:text-red-300">
-      {text}
-    </p>
   );
 }

@@ -4,6 +4,8 @@
 // With a `draftKey` the draft (and its client message id) is kept in localStorage across reloads and sign-outs.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { Button } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
 import type { TakeoverActionResult } from "../panel-types";
 import type { CannedReplyView } from "../canned-replies.server";
 import { clearDraft, loadDraft, saveDraft } from "../drafts";
@@ -159,7 +161,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
           maxLength={BODY_MAX}
           aria-invalid={shownError ? true : undefined}
           aria-describedby={shownError ? `${errorId} composer-help-${sessionId}` : `composer-help-${sessionId}`}
-          className="w-full rounded border border-slate-300 p-2 text-sm dark:border-slate-700 dark:bg-slate-950"
+          className={controlClass("inline", "block w-full py-2")}
         />
         {matches.length > 0 ? (
           <ul
@@ -185,13 +187,9 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
         <p id={`composer-help-${sessionId}`} className="text-xs text-slate-600 dark:text-slate-400">
           “/” inserts a canned reply · Ctrl+Enter sends · {draft.length}/{BODY_MAX}
         </p>
-        <button
-          type="submit"
-          disabled={!canSend}
-          className="ml-auto rounded border border-indigo-600 bg-indigo-600 px-3 py-1 text-sm text-white disabled:opacity-50"
-        >
+        <Button variant="agent" disabled={!canSend} className="ml-auto">
           {sending ? "Sending…" : error ? "Retry send" : "Send as agent"}
-        </button>
+        </Button>
       </div>
       {shownError ? (
         <p id={errorId} role="alert" className="text-sm text-red-700 dark:text-red-300">

@@ -3,6 +3,11 @@
 // again" for admins), Stop reply, and the takeover timeline. The composer itself sits under the transcript.
 import type { GateHealth } from "~/agent-gate/gate-health.server";
 import { can } from "~/auth/permissions";
+import { Notice } from "~/components/ui/banner";
+import { Button } from "~/components/ui/button";
+import { controlClass } from "~/components/ui/field";
+import { schemaConstraint } from "~/lib/forms";
+import { ClaimFormSchema } from "../schemas";
 import type { TakeoverView } from "../takeover.server";
 import { useCountdown } from "./countdown";
 import { TakeoverTimeline } from "./takeover-timeline";
@@ -10,13 +15,13 @@ import type { TakeoverState } from "./use-takeover";
 
 export { takeoverUrl } from "./use-takeover";
 
-const button = "rounded border px-3 py-1 text-sm disabled:opacity-50";
-const primary = `${button} border-indigo-600 bg-indigo-600 text-white hover:bg-indigo-700`;
-const secondary = `${button} border-slate-300 dark:border-slate-700`;
-const danger = `${button} border-red-300 text-red-800 dark:border-red-800 dark:text-red-200`;
+const REASON_LIMIT = schemaConstraint(ClaimFormSchema).reason?.maxLength;
 
 export function TakeoverPanel({ state, sessionId }: { state: TakeoverState; sessionId: string }) {
   const { current, mine, canAct, busy, notice, streaming, data, me, submit } = state;
+  const noticeId = `takeover-notice-${sessionId}`;
+  // A refused reason (the schema's limit, past the box's maxLength) names the box, and the box names the notice.
+  const reasonRefused = notice?.field === "reason";
   return (
     <div data-testid="takeover-panel" className="flex flex-col gap-2">
       <TakeoverStatus takeover={current} mine={mine} onExpired={state.reload} />
@@ -29,65 +34,63 @@ export function TakeoverPanel({ state, sessionId }: { state: TakeoverState; sess
             id={`takeover-reason-${sessionId}`}
             value={state.reason}
             onChange={(e) => state.setReason(e.target.value)}
-            maxLength={500}
+            maxLength={REASON_LIMIT}
             placeholder="Reason (optional)"
-            className="min-w-0 flex-1 rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+            aria-invalid={reasonRefused ? true : undefined}
+            aria-describedby={reasonRefused ? noticeId : undefined}
+            className={controlClass("inline", "min-w-0 flex-1")}
           />
-          <button
+          <Button
             type="button"
-            className={primary}
+            variant="agent"
             disabled={busy}
             onClick={() => submit("claim", state.reason.trim() ? { reason: state.reason.trim() } : {})}
             aria-keyshortcuts="t"
             data-action="take-over"
           >
             Take over
-          </button>
+          </Button>
         </div>
       ) : null}
       <div className="flex flex-wrap gap-2 empty:hidden">
         {mine ? (
-          <button type="button" className={secondary} disabled={busy} onClick={() => submit("release")} aria-keyshortcuts="h" data-action="hand-back">
+          <Button type="button" variant="secondary" disabled={busy} onClick={() => submit("release")} aria-keyshortcuts="h" data-action="hand-back">
             Hand back
-          </button>
+          </Button>
         ) : null}
         {current && !mine && can(me, "takeover:force-release") ? (
-          <button type="button" className={danger} disabled={busy} onClick={() => submit("force-release")}>
+          <Button type="button" variant="danger-outline" disabled={busy} onClick={() => submit("force-release")}>
             Force release
-          </button>
+          </Button>
         ) : null}
         {can(me, "reply:stop") && streaming && data?.gated ? (
-          <button type="button" className={danger} disabled={busy} onClick={() => submit("stop-reply")}>
+          <Button type="button" variant="danger-outline" disabled={busy} onClick={() => submit("stop-reply")}>
             Stop reply
-          </button>
+          </Button>
         ) : null}
       </div>
       {notice ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300" data-testid="takeover-notice">
+        <p id={noticeId} role="alert" className="text-sm text-red-700 dark:text-red-300" data-testid="takeover-notice">
           {notice.text}{" "}
           {notice.intent !== "invalid" ? (
-            <button type="button" className="underline" onClick={() => state.reload()}>
+            <Button type="button" variant="ghost" size="sm" onClick={() => state.reload()}>
               Refresh
-            </button>
+            </Button>
           ) : null}
         </p>
       ) : null}
       {state.missed && !current ? (
-        <div
-          role="status"
-          className="rounded border border-indigo-300 bg-indigo-50 p-2 text-sm text-indigo-950 dark:border-indigo-800 dark:bg-indigo-950 dark:text-indigo-100"
-          data-testid="missed-offer"
-        >
+        <Notice tone="info" role="status" data-testid="missed-offer">
           <p>While the session was held, the user wrote {state.missed.length === 1 ? "a message" : `${state.missed.length} messages`} the AI did not answer.</p>
           <div className="mt-1 flex gap-2">
-            <button type="button" className={primary} disabled={busy} onClick={() => submit("replay-missed")}>
+            <Button type="button" variant="agent" disabled={busy} onClick={() => submit("replay-missed")}>
               Let the AI answer
-            </button>
-            <button type="button" className={secondary} onClick={state.dismissMissed}>
+            </Button>
+            <Button type="button" variant="secondary" onClick={state.dismissMissed}>
               Leave unanswered
-            </button>
+            </Button>
           </div>
-        </div>
+        </Notice>
       ) : null}
       {state.info ? (
         <p role="status" className="text-sm text-slate-700 dark:text-slate-300" data-testid="takeover-info">
@@ -153,19 +156,14 @@ function GateStatus({
     return (
       <p role="status" className="text-xs text-amber-900 dark:text-amber-200" data-testid="gate-status" data-state="unknown">
         Cannot check whether the AI is paused: {gate.reason}{" "}
-        <button type="button" className="underline" onClick={onRetry}>
+        <Button type="button" variant="ghost" size="sm" onClick={onRetry}>
           Check again
-        </button>
+        </Button>
       </p>
     );
   }
   return (
-    <div
-      role="alert"
-      className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
-      data-testid="gate-status"
-      data-state="drifted"
-    >
+    <Notice tone="error" data-testid="gate-status" data-state="drifted">
       {gate.calling === "elsewhere" ? (
         <p>
           <strong>The AI is not paused.</strong> FleetLM no longer calls this agent through the Console, so the AI answers the user{" "}
@@ -178,13 +176,13 @@ function GateStatus({
         </p>
       )}
       {isAdmin ? (
-        <button type="button" className={`${button} mt-1 border-red-600 bg-red-600 text-white`} disabled={busy} onClick={onRouteAgain}>
+        <Button type="button" variant="danger" className="mt-1" disabled={busy} onClick={onRouteAgain}>
           Route again
-        </button>
+        </Button>
       ) : (
         <p className="mt-1 text-xs">Ask an admin to route the agent again (Agents page).</p>
       )}
-    </div>
+    </Notice>
   );
 }
 

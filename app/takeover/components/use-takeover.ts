@@ -24,7 +24,8 @@ export function useTakeover({ sessionId, takeover, me }: { sessionId: string; ta
   const [streaming, setStreaming] = useState(false);
   // A refusal or failure shown until the takeover state changes (or the next action): an old "Taken over by
   // Otto." must not outlive Otto's hand back.
-  const [notice, setNotice] = useState<{ intent: string; text: string } | null>(null);
+  // `field`: the form field a refused form named (the reason box is then marked invalid).
+  const [notice, setNotice] = useState<{ intent: string; text: string; field?: string } | null>(null);
   // After my hand back: the user messages the AI did not answer while the session was held (ADR 121).
   const [missed, setMissed] = useState<number[] | null>(null);
   const [info, setInfo] = useState<string | null>(null);
@@ -64,7 +65,7 @@ export function useTakeover({ sessionId, takeover, me }: { sessionId: string; ta
       if ("takeover" in result && result.takeover !== undefined) setLocal({ value: result.takeover });
       if (result.intent === "claim") setReason("");
       if (result.intent === "stop-reply") setStreaming(false);
-    } else setNotice({ intent: result.intent, text: result.reason });
+    } else setNotice({ intent: result.intent, text: result.reason, field: Object.keys(result.error ?? {}).find((name) => result.error?.[name]?.length) });
     reload();
   }, [act.data, act.state, reload]);
 
