@@ -22,7 +22,7 @@ const TIMEOUT_MS = 10_000;
 
 // As source text (tsx would wrap a function passed to page.evaluate with a helper the page lacks).
 // Besides the paint, where the time goes: when each live event reached the page (its type and session), and
-// when each loader request (Remix's `.data` fetches: the view's revalidation) started and ended.
+// when each request that re-reads the view (Remix's `.data` fetches, the table's `/inbox/rows`) started and ended.
 const BROWSER_HELPERS = `
   window.__now = () => performance.timeOrigin + performance.now();
   window.__events = [];
@@ -42,7 +42,7 @@ const BROWSER_HELPERS = `
   const nativeFetch = window.fetch.bind(window);
   window.fetch = (input, init) => {
     const url = String(input instanceof Request ? input.url : input); // Remix passes a URL object
-    if (!url.includes(".data")) return nativeFetch(input, init);
+    if (!url.includes(".data") && !url.includes("/inbox/rows")) return nativeFetch(input, init);
     const entry = { start: window.__now(), end: null, aborted: false };
     window.__fetches.push(entry);
     return nativeFetch(input, init).then(

@@ -39,15 +39,37 @@ const BROWSER_HELPERS = `
       timer = setTimeout(() => done(null), timeoutMs);
     });
   };
-  // Records the live bubble's text at every frame after a DOM change.
+  // Records the live bubble's text at every frame after a DOM change, and when that change was made (the
+  // observer's callback runs right after the render that made it: its time minus the chunk's arrival is the
+  // page's own work; the frame after it, the wait for paint).
   window.__startPaints = () => {
     window.__paints = [];
+    window.__chunks = [];
     window.__paintObserver?.disconnect();
     window.__paintObserver = new MutationObserver(() => {
+      const mutated = window.__now();
       const text = document.querySelector('[data-testid="live-bubble"]')?.textContent ?? "";
-      requestAnimationFrame(() => window.__paints.push({ t: window.__now(), text }));
+      requestAnimationFrame(() => window.__paints.push({ t: window.__now(), mutated, text }));
     });
     window.__paintObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+  };
+  // Each text-delta chunk's arrival in the page, before the page's own handler sees it (registered first).
+  // And each session.changed, for the badge's hops (message → event in the page → badge painted).
+  window.__changed = [];
+  const NativeEventSource = window.EventSource;
+  window.EventSource = class extends NativeEventSource {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (frame) => {
+        const t = window.__now();
+        if (frame.data.includes('"session.changed"')) window.__changed.push({ t, data: frame.data });
+        if (!window.__chunks || !frame.data.includes('"text-delta"')) return;
+        try {
+          const event = JSON.parse(frame.data);
+          if (event.type === "chunk" && event.chunk?.type === "text-delta") window.__chunks.push(t);
+        } catch {}
+      });
+    }
   };
 `;
 
@@ -58,7 +80,9 @@ const badgeText = (page: Page, sessionId: string) => page.evaluate(`window.__bad
 
 async function measureBadges(page: Page, rest: FleetLMRest, sessions: { id: string; user_id: string }[], count: number): Promise<number[] | null> {
   const samples: number[] = [];
+  const hops: { event: number; paint: number }[] = [];
   let missed = 0;
+  await page.evaluate("window.__changed.splice(0)");
   for (let i = 0; i < count; i++) {
     const session = sessions[i % sessions.length];
     const before = await badgeText(page, session.id);
@@ -67,8 +91,32 @@ async function measureBadges(page: Page, rest: FleetLMRest, sessions: { id: stri
     await rest.appendMessage(session.id, { userId: session.user_id, content: { text: `freshness probe ${i}` } });
     const seen = (await page.evaluate("window.__badge")) as number | null;
     if (seen === null) missed++;
-    else samples.push(seen - sent);
+    else {
+      samples.push(seen - sent);
+      const changed = (await page.evaluate("window.__changed.splice(0)")) as { t: number; data: string }[];
+      const event = changed.find((c) => c.t >= sent && c.data.includes(js(session.id)));
+      if (event) hops.push({ event: event.t - sent, paint: seen - event.t });
+    }
     await sleep(150 + Math.random() * 250);
+  }
+  if (hops.length > 0) {
+    const hop = (key: "event" | "paint") =>
+      `${round(
+        percentile(
+          hops.map((h) => h[key]),
+          50,
+        ),
+        1,
+      )}/${round(
+        percentile(
+          hops.map((h) => h[key]),
+          95,
+        ),
+        1,
+      )}`;
+    process.stderr.write(
+      `badge (p50/p95 ms, ${hops.length} probes): message → its session.changed in the page ${hop("event")}, → badge painted ${hop("paint")}\n`,
+    );
   }
   return samples.length >= count * MIN_OBSERVED && missed <= count * (1 - MIN_OBSERVED) ? samples : null;
 }
@@ -95,6 +143,7 @@ async function measureChunkRelay(
     if (payload.chunk?.type === "text-delta" && typeof payload.chunk.delta === "string") arrivals.push({ t: now(), delta: payload.chunk.delta });
   });
   const added: number[] = [];
+  const hops: { relay: number; render: number; frame: number }[] = [];
   let expected = 0;
   try {
     for (let r = 0; r < replies; r++) {
@@ -106,21 +155,36 @@ async function measureChunkRelay(
       const head = async () => (await rest.listMessages(session.id, { limit: 1000 })).at(-1);
       while (Date.now() < deadline && (await head())?.sender_id === session.user_id) await sleep(200);
       await sleep(500);
-      const paints = (await page.evaluate("window.__paints")) as { t: number; text: string }[];
+      const paints = (await page.evaluate("window.__paints")) as { t: number; mutated: number; text: string }[];
+      const inPage = (await page.evaluate("window.__chunks")) as number[];
       const squash = (s: string) => s.replace(/\s+/g, " ").trim();
       let cumulative = "";
-      for (const arrival of arrivals) {
+      for (const [i, arrival] of arrivals.entries()) {
         cumulative += arrival.delta;
         const target = squash(cumulative);
         if (!target) continue;
         expected++;
         const painted = paints.find((p) => p.t >= arrival.t - 1 && squash(p.text).includes(target));
-        if (painted) added.push(painted.t - arrival.t);
+        if (!painted) continue;
+        added.push(painted.t - arrival.t);
+        // The page's records of the same chunk (text-delta chunks arrive in the same order on both sides).
+        const reached = inPage[i];
+        if (reached !== undefined && inPage.length === arrivals.length)
+          hops.push({ relay: reached - arrival.t, render: painted.mutated - reached, frame: painted.t - painted.mutated });
       }
     }
   } finally {
     channel.leave();
     socket.disconnect();
+  }
+  if (hops.length > 0) {
+    const hop = (key: "relay" | "render" | "frame") => {
+      const values = hops.map((h) => h[key]);
+      return `${round(percentile(values, 50), 1)}/${round(percentile(values, 95), 1)}`;
+    };
+    process.stderr.write(
+      `chunk relay (p50/p95 ms, ${hops.length} chunks): phoenix client → the page's EventSource ${hop("relay")}, → the bubble's DOM changed ${hop("render")}, → the next frame ${hop("frame")}\n`,
+    );
   }
   return expected > 0 && added.length >= expected * MIN_OBSERVED ? added : null;
 }

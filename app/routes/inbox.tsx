@@ -1,7 +1,7 @@
 // The inbox: every indexed FleetLM session as a server-run table (state in the URL), kept live over /live.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
 import { DataTable, DataTablePagination, useServerTable, withParams } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -106,7 +106,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function InboxPage() {
   const loaderData = useLoaderData<typeof loader>();
-  const { table: state, capped, facets, operators, canChange, indexEmpty, gateway } = loaderData;
+  const { facets, operators, canChange, indexEmpty, gateway } = loaderData;
   const navigate = useNavigate();
   const navigation = useNavigation();
   const actionData = useActionData<typeof action>();
@@ -117,7 +117,24 @@ export default function InboxPage() {
   const [focusIn, setFocusIn] = useState(false);
   const [keysIn, setKeysIn] = useState(false);
   const holding = pointerIn || focusIn || keysIn;
-  const { rows, pending: heldUpdates, status } = useLiveRows({ loaded: loaderData.rows, liveId: loaderData.liveId, holding, search });
+  const {
+    rows,
+    total,
+    capped,
+    viewers,
+    pending: heldUpdates,
+    status,
+  } = useLiveRows({
+    loaded: { rows: loaderData.rows, total: loaderData.table.total, capped: loaderData.capped, liveId: loaderData.liveId, viewers: loaderData.viewers },
+    holding,
+    search,
+    reloadPage: indexEmpty,
+  });
+  // The count follows the newest table read; page, size and sort are the URL's.
+  const state = useMemo(
+    () => ({ ...loaderData.table, total, pageCount: Math.max(1, Math.ceil(total / loaderData.table.pageSize)) }),
+    [loaderData.table, total],
+  );
   const release = useCallback(() => {
     setPointerIn(false);
     setFocusIn(false);
@@ -186,7 +203,7 @@ export default function InboxPage() {
     unansweredMinutes: loaderData.unansweredMinutes,
     search,
     onFocusRow: setFocusId,
-    viewers: loaderData.viewers,
+    viewers,
     meId: loaderData.me,
   });
   const table = useServerTable({ data: rows, columns, state, getRowId: (row) => row.id });

@@ -234,7 +234,7 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
             focus={find.focus}
             messages={timeline.messages}
             lost={timeline.lost}
-            live={timeline.live}
+            live={timeline.liveReply}
             session={session}
             highlight={history?.highlight ?? null}
             hasOlder={timeline.hasOlder}

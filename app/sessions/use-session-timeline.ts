@@ -3,21 +3,14 @@
 // the loader first, and the agent's reply assembled from chunks exactly as FleetLM will store it.
 import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { MessageAssembler, StreamRefusedError, type AssistantContent } from "@fleetlm/client/assembler";
+import { MessageAssembler, StreamRefusedError } from "@fleetlm/client/assembler";
 import type { LiveEvent } from "~/live/events";
 import { INTERRUPTED_CHUNK_TYPE, STREAM_STALL_MS } from "~/messages/live-markers";
+import { createLiveReplyStore } from "./live-reply-store";
 import { mergeBySeq } from "./paging";
 import type { HistoryPage, ViewMessage } from "./types";
 
-export type LiveReply = {
-  agentId: string;
-  content: AssistantContent;
-  metadata: Record<string, unknown> | null;
-  /** "refused": FleetLM's assembler rejects a chunk of this stream, so it stores nothing (protocol §13.3). */
-  status: "streaming" | "finished" | "interrupted" | "refused";
-  refusedReason?: string;
-  lastChunkAt: number;
-};
+export type { LiveReply } from "./live-reply-store";
 
 type PageData = { history?: HistoryPage | null; degraded?: { reason: string } | null };
 
@@ -34,7 +27,8 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
   const [hasOlder, setHasOlder] = useState(initial?.hasOlder ?? false);
   const [hasNewer, setHasNewer] = useState(initial?.hasNewer ?? false);
   const [headSeq, setHeadSeq] = useState(initial?.headSeq ?? 0);
-  const [live, setLive] = useState<LiveReply | null>(null);
+  // Not state: a chunk must not re-render everything that uses this hook (useLiveReply reads it).
+  const [liveReply] = useState(createLiveReplyStore);
   const [fetchError, setFetchError] = useState<string | null>(null);
   // Counts the times the loader's page replaced what was held (a new URL): the list re-places its view then.
   const [generation, setGeneration] = useState(0);
@@ -64,9 +58,9 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
     setHasOlder(initial?.hasOlder ?? false);
     setHasNewer(initial?.hasNewer ?? false);
     setHeadSeq(initial?.headSeq ?? 0);
-    setLive(null);
+    liveReply.set(null);
     setGeneration((n) => n + 1);
-  }, [resetKey, initial]);
+  }, [resetKey, initial, liveReply]);
 
   /** The last seq accounted for: the newest message held, and any lost seqs right after it. */
   const lastSeq = () => {
@@ -154,7 +148,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
   const onMessage = useCallback(
     (message: ViewMessage) => {
       setHeadSeq((head) => Math.max(head, message.seq));
-      if (message.kind === "assistant") setLive((current) => (current && current.status !== "streaming" ? null : current));
+      if (message.kind === "assistant") liveReply.set((current) => (current && current.status !== "streaming" ? null : current));
       if (state.current.hasNewer) return; // reading the middle: the "newer" button brings it in
       const last = lastSeq();
       if (message.seq <= last || pending.current.has(message.seq)) return; // a duplicate
@@ -167,27 +161,30 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
       pending.current.set(message.seq, message);
       loadNewer();
     },
-    [loadNewer],
+    [loadNewer, liveReply],
   );
 
-  const onChunk = useCallback((agentId: string, chunk: Record<string, unknown>) => {
-    if (chunk.type === INTERRUPTED_CHUNK_TYPE) {
-      assembler.current.reset();
-      setLive((current) => (current && current.status === "streaming" ? { ...current, status: "interrupted" } : current));
-      return;
-    }
-    try {
-      const completed = assembler.current.apply(chunk);
-      const content = completed ? completed.content : assembler.current.current();
-      setLive({ agentId, content, metadata: completed?.metadata ?? null, status: completed ? "finished" : "streaming", lastChunkAt: Date.now() });
-    } catch (error) {
-      if (!(error instanceof StreamRefusedError)) throw error;
-      // FleetLM fails the call at this chunk and stores nothing: say so rather than "finished" or a spinner.
-      const content = assembler.current.current();
-      assembler.current.reset();
-      setLive({ agentId, content, metadata: null, status: "refused", refusedReason: error.reason, lastChunkAt: Date.now() });
-    }
-  }, []);
+  const onChunk = useCallback(
+    (agentId: string, chunk: Record<string, unknown>) => {
+      if (chunk.type === INTERRUPTED_CHUNK_TYPE) {
+        assembler.current.reset();
+        liveReply.set((current) => (current && current.status === "streaming" ? { ...current, status: "interrupted" } : current));
+        return;
+      }
+      try {
+        const completed = assembler.current.apply(chunk);
+        const content = completed ? completed.content : assembler.current.current();
+        liveReply.set({ agentId, content, metadata: completed?.metadata ?? null, status: completed ? "finished" : "streaming", lastChunkAt: Date.now() });
+      } catch (error) {
+        if (!(error instanceof StreamRefusedError)) throw error;
+        // FleetLM fails the call at this chunk and stores nothing: say so rather than "finished" or a spinner.
+        const content = assembler.current.current();
+        assembler.current.reset();
+        liveReply.set({ agentId, content, metadata: null, status: "refused", refusedReason: error.reason, lastChunkAt: Date.now() });
+      }
+    },
+    [liveReply],
+  );
 
   const onEvent = useCallback(
     (event: LiveEvent) => {
@@ -208,20 +205,29 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
 
   const onDrop = useCallback(() => {
     assembler.current.reset();
-    setLive((current) => (current && current.status === "streaming" ? { ...current, status: "interrupted" } : current));
-  }, []);
+    liveReply.set((current) => (current && current.status === "streaming" ? { ...current, status: "interrupted" } : current));
+  }, [liveReply]);
 
   // A reply that stops without finish or abort is shown as interrupted, never left spinning.
   useEffect(() => {
-    if (live?.status !== "streaming") return;
-    const timer = setTimeout(() => {
-      assembler.current.reset();
-      setLive((current) =>
-        current && current.status === "streaming" && Date.now() - current.lastChunkAt >= STREAM_STALL_MS ? { ...current, status: "interrupted" } : current,
-      );
-    }, STREAM_STALL_MS + 50);
-    return () => clearTimeout(timer);
-  }, [live]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      if (liveReply.get()?.status !== "streaming") return;
+      timer = setTimeout(() => {
+        assembler.current.reset();
+        liveReply.set((current) =>
+          current && current.status === "streaming" && Date.now() - current.lastChunkAt >= STREAM_STALL_MS ? { ...current, status: "interrupted" } : current,
+        );
+      }, STREAM_STALL_MS + 50);
+    };
+    const unsubscribe = liveReply.subscribe(arm);
+    arm();
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [liveReply]);
 
   return {
     messages,
@@ -230,7 +236,7 @@ export function useSessionTimeline(sessionId: string, initial: HistoryPage | nul
     hasOlder,
     hasNewer,
     headSeq,
-    live,
+    liveReply,
     fetchError,
     loadingOlder: older.state !== "idle",
     loadingNewer: newer.state !== "idle",

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { LiveEvent } from "~/live/events";
 import { INTERRUPTED_CHUNK_TYPE } from "~/messages/live-markers";
 import type { HistoryPage, ViewMessage } from "~/sessions/types";
+import { useLiveReply, type LiveReplyStore } from "~/sessions/live-reply-store";
 import { useSessionTimeline } from "~/sessions/use-session-timeline";
 
 afterEach(cleanup);
@@ -23,6 +24,15 @@ const msg = (seq: number, extra: Partial<ViewMessage> = {}): ViewMessage => ({
   ...extra,
 });
 
+// Renders of the component using the hook (the page) and of the one showing the live reply (the bubble).
+const renders = { page: 0, bubble: 0 };
+
+function LiveText({ store }: { store: LiveReplyStore }) {
+  const live = useLiveReply(store);
+  renders.bubble++;
+  return <p data-testid="live">{live ? `${live.status}:${live.content.parts.map((p) => String(p.text ?? "")).join("")}` : "none"}</p>;
+}
+
 async function setup(stored: number, initial: HistoryPage) {
   const all = Array.from({ length: stored }, (_, i) => msg(i + 1));
   const requests: string[] = [];
@@ -30,12 +40,13 @@ async function setup(stored: number, initial: HistoryPage) {
   let timeline: ReturnType<typeof useSessionTimeline> | null = null;
   function Harness() {
     const t = useSessionTimeline("s1", initial, "s1");
+    renders.page++;
     handlers = t.handlers;
     timeline = t;
     return (
       <div>
         <p data-testid="seqs">{t.messages.map((m) => m.seq).join(",")}</p>
-        <p data-testid="live">{t.live ? `${t.live.status}:${t.live.content.parts.map((p) => String(p.text ?? "")).join("")}` : "none"}</p>
+        <LiveText store={t.liveReply} />
       </div>
     );
   }
@@ -143,6 +154,18 @@ describe("session timeline", () => {
     });
     expect(screen.getByTestId("live").textContent).toBe("none");
     expect(seqText()).toBe("1,2");
+  });
+
+  it("re-renders only the bubble on a chunk, never the page around it (ADR 206)", async () => {
+    const { send } = await setup(1, tail(1, 1));
+    const chunk = (c: Record<string, unknown>) => send({ type: "chunk", sessionId: "s1", agentId: "bot", chunk: c });
+    chunk({ type: "start", messageId: "r1" });
+    chunk({ type: "text-start", id: "t" });
+    const before = { ...renders };
+    for (const delta of ["One", " two", " three", " four"]) chunk({ type: "text-delta", id: "t", delta });
+    expect(screen.getByTestId("live").textContent).toBe("streaming:One two three four");
+    expect(renders.bubble - before.bubble).toBe(4);
+    expect(renders.page - before.page).toBe(0);
   });
 
   it("shows an unfinished reply as interrupted when the feed drops or the gateway lost the stream", async () => {

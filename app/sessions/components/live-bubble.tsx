@@ -1,5 +1,6 @@
 // The agent's reply while it streams, assembled from chunks; replaced by the persisted message.
-import type { LiveReply } from "../use-session-timeline";
+import { useEffect } from "react";
+import { useLiveReply, type LiveReply, type LiveReplyStore } from "../live-reply-store";
 import { AssistantParts } from "./assistant-parts";
 
 const labels = { streaming: "typing…", finished: "saving…", interrupted: "interrupted", refused: "not stored by FleetLM" } as const;
@@ -9,7 +10,16 @@ function settled(parts: LiveReply["content"]["parts"]) {
   return parts.map((part) => (typeof part.state === "string" && part.state.endsWith("streaming") ? { ...part, state: undefined } : part));
 }
 
-export function LiveBubble({ live }: { live: LiveReply }) {
+/** Subscribes to the reply itself, so a chunk re-renders this bubble and nothing around it (ADR 206). */
+export function LiveBubble({ store, onChange }: { store: LiveReplyStore; onChange?: () => void }) {
+  const live = useLiveReply(store);
+  useEffect(() => {
+    if (live) onChange?.();
+  }, [live, onChange]);
+  return live ? <Bubble live={live} /> : null;
+}
+
+function Bubble({ live }: { live: LiveReply }) {
   const stopped = live.status === "interrupted" || live.status === "refused";
   return (
     <article

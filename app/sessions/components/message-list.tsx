@@ -2,8 +2,8 @@
 // Opens at the tail (or centred on a deep-linked seq), keeps its place when older pages are prepended,
 // follows new messages while at the bottom, and shows a "new messages" marker when scrolled up.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
-import type { LiveReply } from "../use-session-timeline";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useHasLiveReply, type LiveReplyStore } from "../live-reply-store";
 import type { ViewMessage } from "../types";
 import { LiveBubble } from "./live-bubble";
 import { LostMarker, lostBetween } from "./lost-marker";
@@ -23,7 +23,8 @@ type Props = {
   messages: ViewMessage[];
   /** Seqs FleetLM lost, ascending: a marker takes their place between the messages around them. */
   lost?: number[];
-  live: LiveReply | null;
+  /** The streaming reply: only its bubble re-renders on a chunk; the list, when one starts or ends. */
+  live: LiveReplyStore;
   session: { userId: string; agentId: string };
   highlight: number | null;
   hasOlder: boolean;
@@ -40,7 +41,8 @@ type Props = {
 };
 
 export function MessageList(props: Props) {
-  const { messages, live, session, hasOlder, hasNewer, focus } = props;
+  const { messages, session, hasOlder, hasNewer, focus } = props;
+  const live = useHasLiveReply(props.live);
   const highlight = focus?.seq ?? props.highlight;
   const lost = props.lost ?? [];
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -103,6 +105,12 @@ export function MessageList(props: Props) {
   useEffect(() => {
     if (live && atBottom) virtualizer.scrollToIndex(count - 1, { align: "end" });
   }, [live, atBottom, count, virtualizer]);
+  // The bubble grew by a chunk (a render of its own, not of this list): follow it while at the bottom.
+  const follow = useRef({ atBottom, count });
+  follow.current = { atBottom, count };
+  const onLiveGrew = useCallback(() => {
+    if (follow.current.atBottom) virtualizer.scrollToIndex(follow.current.count - 1, { align: "end" });
+  }, [virtualizer]);
 
   // The list shrinks when something appears under it (the composer on a takeover): stay at the newest message.
   const stick = useRef({ atBottom, count });
@@ -189,7 +197,7 @@ export function MessageList(props: Props) {
                     {item.index === messages.length - 1 ? <LostMarker seqs={lostBetween(lost, message.seq, Number.MAX_SAFE_INTEGER)} /> : null}
                   </>
                 ) : live ? (
-                  <LiveBubble live={live} />
+                  <LiveBubble store={props.live} onChange={onLiveGrew} />
                 ) : null}
               </div>
             );
