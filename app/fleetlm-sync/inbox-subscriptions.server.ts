@@ -29,7 +29,8 @@ type InboxSeat = {
   sessions: Set<string>;
 };
 
-export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean };
+/** `socket`: the index of the inbox socket the seat is on. */
+export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean; socket: number };
 
 export class InboxSubscriptions {
   refreshes = 0;
@@ -148,7 +149,13 @@ export class InboxSubscriptions {
   schedule(userId: string): InboxSchedule | null {
     const seat = this.#seats.get(userId);
     if (!seat) return null;
-    return { class: activityClass(this.deps.policy, seat.activeAt, Date.now()), activeAt: seat.activeAt, dueAt: seat.dueAt, joined: seat.inbox !== null };
+    return {
+      class: activityClass(this.deps.policy, seat.activeAt, Date.now()),
+      activeAt: seat.activeAt,
+      dueAt: seat.dueAt,
+      joined: seat.inbox !== null,
+      socket: seat.socket,
+    };
   }
 
   /** Inboxes followed, joined (and not re-joining), and by re-join class. */

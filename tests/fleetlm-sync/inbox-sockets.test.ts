@@ -60,8 +60,10 @@ describe("inbox sockets", () => {
 
     const arriving = await Promise.all(Array.from({ length: 6 }, (_, i) => live.rest.createSession({ userId: `${prefix}-new-${i}`, agentId: AGENT })));
     await expect.poll(() => arriving.filter((s) => inboxSchedule(s.user_id)?.joined).length, { timeout: 20_000 }).toBe(arriving.length);
-    // The same number of users as before the churn, on the same number of sockets (without reuse: two more).
+    // The same number of users as before the churn, on the same number of sockets, in the places the leavers
+    // freed: no new user sits on a socket index beyond those there were.
     expect(gatewayUsers()).toHaveLength(followed);
+    expect(arriving.filter((s) => inboxSchedule(s.user_id)!.socket >= sockets)).toEqual([]);
     expect(gatewayStatus().inboxSockets).toBe(sockets);
     await expect.poll(() => openSockets(), { timeout: 10_000 }).toBe(sockets);
     // The reused seats carry their inboxes' deltas to the index.
