@@ -134,6 +134,7 @@ async function begin(options: GatewayOptions): Promise<void> {
     timers,
     health,
     sweepPerSecond: options.sweepPerSecond ?? config.GATEWAY_SWEEP_PER_S,
+    readsPerSecond: config.GATEWAY_RECONCILE_PER_S,
   });
   const reconcile = (sessionId: string) => reconciler.enqueue(sessionId);
   const inboxes = new InboxSubscriptions({ sockets, policy, rejoinMs, timers, health, sync, reconcile });
