@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   GATEWAY_WARM_REJOIN_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_COLD_REJOIN_MS: z.coerce.number().int().positive().default(60_000),
   GATEWAY_SWEEP_PER_S: z.coerce.number().int().min(0).max(1000).default(5),
+  /** FleetLM reads a second the reconciliation may make (0: as fast as its 2 slots go; ADR 204). */
+  GATEWAY_RECONCILE_PER_S: z.coerce.number().int().min(0).max(10_000).default(0),
   TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().default(15),
   NEEDS_HUMAN_MINUTES: z.coerce.number().positive().default(5),
   GATEWAY_DISABLED: z.enum(["0", "1"]).default("0"),

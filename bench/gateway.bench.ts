@@ -93,7 +93,7 @@ function usage(pid: number): { cpuSeconds: number; rss: number } {
 }
 
 /** Per sent message, ms from its POST to the first session.changed of its session with head ≥ its seq. */
-function freshness(sent: Sent[], changes: { sessionId: string; head: number; at: number }[]): { p95: number | null; seen: number } {
+function freshness(sent: Sent[], changes: { sessionId: string; head: number; at: number }[]): { p95: number | null; p50: number | null; seen: number } {
   const bySession = new Map<string, { head: number; at: number }[]>();
   for (const c of changes) {
     const seen = bySession.get(c.sessionId);
@@ -105,7 +105,11 @@ function freshness(sent: Sent[], changes: { sessionId: string; head: number; at:
     const hit = bySession.get(sessionId)?.find((c) => c.head >= seq && c.at >= postedAt - 5);
     if (hit) delays.push(Math.max(0, hit.at - postedAt));
   }
-  return { p95: delays.length >= sent.length * 0.95 ? round(percentile(delays, 95)) : null, seen: delays.length };
+  return {
+    p95: delays.length >= sent.length * 0.95 ? round(percentile(delays, 95)) : null,
+    p50: delays.length > 0 ? round(percentile(delays, 50)) : null,
+    seen: delays.length,
+  };
 }
 
 /** phoenix's CPU per frame and per re-join, all inboxes on one socket vs. the gateway's spread (ADR 198). */
@@ -254,7 +258,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       const fresh = freshness(sent, changes());
       say(
         `${rate}/s over ${over} users for ${seconds} s: sent ${sent.length}, Console CPU ${((cpu / wall) * 100).toFixed(1)} % (FleetLM ${((fleetCpu / wall) * 100).toFixed(1)} %), ` +
-          `${(consoleRequests / wall).toFixed(0)} FleetLM requests/s, seen ${fresh.seen}/${sent.length}, p95 ${fresh.p95} ms, behind ${behind}`,
+          `${(consoleRequests / wall).toFixed(0)} FleetLM requests/s, seen ${fresh.seen}/${sent.length}, p50 ${fresh.p50} ms (of those seen), p95 ${fresh.p95} ms, behind ${behind}`,
       );
       return { cpuPercent: round((cpu / wall) * 100, 1), rps: round(consoleRequests / wall, 1), p95: fresh.p95, lost: behind };
     };

@@ -134,11 +134,13 @@ async function begin(options: GatewayOptions): Promise<void> {
     timers,
     health,
     sweepPerSecond: options.sweepPerSecond ?? config.GATEWAY_SWEEP_PER_S,
+    readsPerSecond: config.GATEWAY_RECONCILE_PER_S,
   });
   const reconcile = (sessionId: string) => reconciler.enqueue(sessionId);
   const inboxes = new InboxSubscriptions({ sockets, policy, rejoinMs, timers, health, sync, reconcile });
   const follow = inboxes.add.bind(inboxes);
-  const poll = new SessionListPoll({ rest, pollMs: options.pollMs ?? config.GATEWAY_POLL_MS, timers, health, follow, sync, reconcile });
+  const unfollowGone = (userIds: string[]) => inboxes.prune(userIds);
+  const poll = new SessionListPoll({ rest, pollMs: options.pollMs ?? config.GATEWAY_POLL_MS, timers, health, follow, unfollowGone, sync, reconcile });
   const gw: Gateway = { sockets, timers, health, queue, inboxes, reconciler, poll };
   running.set(gw);
   setGatewayQueue(queue);

@@ -3,9 +3,10 @@
 // ADR 089), and turning what an inbox says into syncs. An entry that changed is only a signal (its unread_count is
 // not an unread count, quirk 5); a snapshot that cannot be trusted to have seen what happened before it (the first
 // join, the first after a reconnect, one whose counts went down because FleetLM restarted) has all its sessions
-// reconciled.
+// reconciled. A user left with no session that is not archived is unfollowed, and their seat freed for the next
+// user (ADR 205).
 import { FleetLMInbox, type InboxEntry } from "@fleetlm/client";
-import { indexedHeads } from "~/inbox/session-index.server";
+import { indexedHeads, usersWithLiveSessions } from "~/inbox/session-index.server";
 import type { InboxSockets } from "./inbox-sockets.server";
 import type { LinkHealth } from "./link-health.server";
 import { activityClass, nextRejoinAt, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
@@ -17,10 +18,19 @@ const MAX_REFRESHING = 64;
 
 /** `untrusted`: the next snapshot may hide activity from before the join, so its sessions are reconciled. */
 /** `activeAt`: when this user's sessions last moved, as far as the gateway saw; `dueAt`: the next re-join (ADR 089). */
-/** `socket`: which of the inbox sockets the seat's channel lives on, for good. */
-type InboxSeat = { inbox: FleetLMInbox | null; busySince: number | null; untrusted: boolean; activeAt: number; dueAt: number; socket: number };
+/** `socket`: which of the inbox sockets the seat's channel lives on, for good; `sessions`: the ones its inbox listed. */
+type InboxSeat = {
+  inbox: FleetLMInbox | null;
+  busySince: number | null;
+  untrusted: boolean;
+  activeAt: number;
+  dueAt: number;
+  socket: number;
+  sessions: Set<string>;
+};
 
-export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean };
+/** `socket`: the index of the inbox socket the seat is on. */
+export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean; socket: number };
 
 export class InboxSubscriptions {
   refreshes = 0;
@@ -49,8 +59,38 @@ export class InboxSubscriptions {
   /** Follows the user's inbox (no-op if followed). `activeAt` defaults to now: a user just learned of (a new session) is active. */
   add(userId: string, activeAt = Date.now()): void {
     if (this.#seats.has(userId)) return;
-    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0, socket: this.deps.sockets.assign() });
+    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0, socket: this.deps.sockets.assign(), sessions: new Set() });
     this.#order.push(userId);
+  }
+
+  /**
+   * Unfollows those of these users the index holds no live (not archived) session for: their inbox is left and
+   * its seat freed (ADR 205). A user who gets a new session is followed again by the list poll.
+   */
+  async prune(userIds: readonly string[]): Promise<void> {
+    const followed = userIds.filter((user) => this.#seats.has(user));
+    if (followed.length === 0 || this.deps.timers.stopped) return;
+    const live = await usersWithLiveSessions(followed);
+    for (const user of followed) if (!live.has(user)) this.#remove(user);
+  }
+
+  #remove(userId: string): void {
+    const seat = this.#seats.get(userId);
+    if (!seat) return;
+    this.#seats.delete(userId);
+    const at = this.#order.indexOf(userId);
+    if (at >= 0) {
+      this.#order.splice(at, 1);
+      if (at < this.#cursor) this.#cursor -= 1;
+      if (this.#cursor >= this.#order.length) this.#cursor = 0;
+    }
+    this.#inFlight.delete(userId);
+    this.#failing.delete(userId);
+    for (const sessionId of seat.sessions) this.#signals.delete(sessionId);
+    const inbox = seat.inbox;
+    seat.inbox = null;
+    inbox?.removeAllListeners();
+    void (inbox?.stop().catch(() => {}) ?? Promise.resolve()).finally(() => this.deps.sockets.release(seat.socket));
   }
 
   /** The user's sessions moved: their inbox is re-joined at the active rate again, starting now if it was quiet. */
@@ -109,7 +149,13 @@ export class InboxSubscriptions {
   schedule(userId: string): InboxSchedule | null {
     const seat = this.#seats.get(userId);
     if (!seat) return null;
-    return { class: activityClass(this.deps.policy, seat.activeAt, Date.now()), activeAt: seat.activeAt, dueAt: seat.dueAt, joined: seat.inbox !== null };
+    return {
+      class: activityClass(this.deps.policy, seat.activeAt, Date.now()),
+      activeAt: seat.activeAt,
+      dueAt: seat.dueAt,
+      joined: seat.inbox !== null,
+      socket: seat.socket,
+    };
   }
 
   /** Inboxes followed, joined (and not re-joining), and by re-join class. */
@@ -180,7 +226,14 @@ export class InboxSubscriptions {
     const firstSight: InboxEntry[] = [];
     let restarted = false;
     let moved = false;
+    if (this.#seats.get(userId) !== seat) return; // unfollowed meanwhile
+    if (kind === "snapshot" && entries.length === 0) {
+      // Nothing FleetLM would list: a user whose sessions are all archived is unfollowed (the index decides).
+      await this.prune([userId]).catch((error: unknown) => health.problem("index lookup", error));
+      return;
+    }
     for (const entry of entries) {
+      seat.sessions.add(entry.session_id);
       const signal = { count: entry.unread_count, at: entry.last_activity_at ?? "" };
       const previous = this.#signals.get(entry.session_id);
       this.#signals.set(entry.session_id, signal);

@@ -30,6 +30,7 @@ export class Reconciler {
   #draining = false;
   readonly #limit = pLimit(RECONCILE_CONCURRENCY);
   #sweepAfter = "";
+  #nextReadAt = 0;
 
   constructor(
     private readonly deps: {
@@ -42,6 +43,8 @@ export class Reconciler {
       health: LinkHealth;
       /** Indexed sessions re-read per second by the sweep; 0 turns it off. */
       sweepPerSecond: number;
+      /** FleetLM reads a second at most (0: unpaced), so a boot's reconciliation leaves FleetLM to live syncs. */
+      readsPerSecond?: number;
     },
   ) {}
 
@@ -120,6 +123,16 @@ export class Reconciler {
     }
   }
 
+  /** Spaces the reads `1 / readsPerSecond` apart (a plain timer: it must resolve even after the stop). */
+  async #paced(): Promise<void> {
+    const perSecond = this.deps.readsPerSecond ?? 0;
+    if (perSecond <= 0) return;
+    const now = Date.now();
+    const at = Math.max(now, this.#nextReadAt);
+    this.#nextReadAt = at + 1_000 / perSecond;
+    if (at > now) await new Promise<void>((resolve) => setTimeout(resolve, at - now));
+  }
+
   /** Hands the event loop back (I/O, timers, requests), then waits while live syncs wait for a slot. */
   async #liveFirst(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -147,6 +160,8 @@ export class Reconciler {
           // retry, with its backoff.
           let news = head === undefined;
           if (!news) {
+            await this.#paced();
+            if (timers.stopped) return;
             try {
               const read = await readExact(sessionId, { from: head! + 1, to: head! + READ_SPAN }, { rest });
               news = read.messages.length > 0 || read.lost.length > 0;

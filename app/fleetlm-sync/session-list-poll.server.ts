@@ -21,6 +21,8 @@ export class SessionListPoll {
       timers: Timers;
       health: LinkHealth;
       follow: (userId: string) => void;
+      /** Users a session of whom was archived: unfollowed if none of theirs is left (ADR 205). */
+      unfollowGone: (userIds: string[]) => Promise<void>;
       sync: (sessionId: string) => void;
       reconcile: (sessionId: string) => void;
     },
@@ -32,16 +34,20 @@ export class SessionListPoll {
   }
 
   async #poll(): Promise<void> {
-    const { rest, pollMs, timers, health, follow, sync, reconcile } = this.deps;
+    const { rest, pollMs, timers, health, follow, unfollowGone, sync, reconcile } = this.deps;
     try {
       const sessions = await rest.listSessions();
       this.polls += 1;
       this.lastPollAt = new Date().toISOString();
-      const { added, newUsers, failed } = await upsertSessions(sessions);
+      const { added, newUsers, archivedUsers, failed } = await upsertSessions(sessions);
       for (const [id, error] of failed) health.problem(`indexing session ${JSON.stringify(id)}`, error);
-      for (const user of newUsers) follow(user);
-      // Users seen before but whose inbox we have not joined (e.g. added while this process was down).
-      for (const session of sessions) follow(session.user_id);
+      const live = sessions.filter((session) => session.status !== "archived");
+      const liveUsers = new Set(live.map((session) => session.user_id));
+      for (const user of newUsers) if (liveUsers.has(user)) follow(user);
+      // Users seen before but whose inbox we have not joined (e.g. added while this process was down, or
+      // unfollowed once all their sessions were archived).
+      for (const session of live) follow(session.user_id);
+      if (archivedUsers.length > 0) await unfollowGone(archivedUsers.filter((user) => !liveUsers.has(user)));
       for (const id of added) sync(id);
       // While polls failed, syncs likely failed too: whatever the list shows may have moved unseen.
       if (this.#failures > 0) for (const session of sessions) reconcile(session.id);

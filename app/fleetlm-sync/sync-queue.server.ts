@@ -1,13 +1,15 @@
 // The queue of session syncs: one sync per session at a time (a call during a sync runs one more pass after it,
 // and both callers wait for that pass), at most `concurrency` FleetLM reads at once (p-limit), and a failed sync
-// retried with a short backoff until it lands. Without a running gateway, syncs still never overlap.
+// retried with a short backoff until it lands. Without a running gateway, syncs still never overlap. A sync's index
+// write leaves the read slot and joins the writes ready at the same moment in one transaction (ADR 204).
 import { backoffDelay, errorText, FleetLMHttpError, type FleetLMRest } from "@fleetlm/client";
 import pLimit, { type LimitFunction } from "p-limit";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { slot } from "~/lib/singleton.server";
 import type { SessionChangedEvent } from "~/live/events";
 import type { LinkHealth } from "./link-health.server";
-import { readNewMessages } from "./session-sync.server";
+import { IndexWrites, type IndexWritesOptions } from "./index-writes.server";
+import { announce, readAfterHead } from "./session-sync.server";
 import type { Timers } from "./timers";
 
 /** What a running gateway lends its queue: its REST client, timers, health, and who to tell of activity. */
@@ -18,6 +20,8 @@ export type GatewayLink = {
   health: LinkHealth;
   /** New messages arrived for this user (from any signal): their inbox is re-joined at the active rate. */
   onActivity: (userId: string) => void;
+  /** How index writes are gathered into transactions (ADR 204). */
+  writes?: IndexWritesOptions;
 };
 
 type SyncJob = { again: boolean; promise: Promise<SessionChangedEvent | null> };
@@ -34,10 +38,17 @@ export class SyncQueue {
   /** Sessions whose last pass failed: it may have indexed messages it never announced. */
   readonly #unannounced = new Set<string>();
   readonly #link: (GatewayLink & { limit: LimitFunction }) | null;
+  readonly #writes: IndexWrites;
 
   /** Without a link: the standalone queue (tests, GATEWAY_DISABLED), no limit, no retries, failures logged. */
   constructor(link?: GatewayLink) {
     this.#link = link ? { ...link, limit: pLimit(link.concurrency) } : null;
+    this.#writes = new IndexWrites(link?.writes);
+  }
+
+  /** Index write transactions run so far, and the session writes they carried. */
+  get writeBatches(): { batches: number; written: number } {
+    return { batches: this.#writes.batches, written: this.#writes.written };
   }
 
   get syncing(): number {
@@ -101,14 +112,12 @@ export class SyncQueue {
   async #pass(sessionId: string): Promise<SessionChangedEvent | null> {
     const link = this.#link;
     try {
-      const announce = this.#unannounced.has(sessionId);
-      if (!link) {
-        const event = await readNewMessages(fleetlm(), sessionId, { announce });
-        this.#unannounced.delete(sessionId);
-        return event;
-      }
-      const event = await link.limit(() => readNewMessages(link.rest, sessionId, { announce }));
+      const options = { announce: this.#unannounced.has(sessionId) };
+      // The read holds a FleetLM slot; the write waits for its batch without it.
+      const read = link ? await link.limit(() => readAfterHead(link.rest, sessionId)) : await readAfterHead(fleetlm(), sessionId);
+      const event = await announce(read, await this.#writes.write(read), options);
       this.#unannounced.delete(sessionId);
+      if (!link) return event;
       if (event) link.onActivity(event.userId);
       this.syncs += 1;
       this.#retries.delete(sessionId);

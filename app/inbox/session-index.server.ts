@@ -6,7 +6,8 @@ import { db, driverRows } from "~/db.server";
 import { audit } from "~/audit/audit.server";
 import { messageEvent, transition, type Conversation } from "~/inbox/conversation-state";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
-import { lockSessionRow } from "~/inbox/session-lock.server";
+import { lockSessionRows } from "~/inbox/session-lock.server";
+import type { Prisma } from "~/generated/prisma/client";
 import type { ConversationState } from "~/inbox/views";
 import type { SenderRole, SessionChangedEvent } from "~/live/events";
 import { fromStored, toStored, visibleControls } from "~/lib/stored-text";
@@ -83,11 +84,13 @@ function fromRow(row: Omit<IndexedSession, "status"> & { status: string }): Inde
 
 /**
  * Adds the sessions the index does not know and refreshes the status of those it does (archiving only shows
- * in FleetLM's list). Returns the ids that were new, the users not seen before, and the sessions that could not
- * be written: one bad record never fails the others.
+ * in FleetLM's list). Returns the ids that were new, the users not seen before, the users a session of whom was
+ * archived now, and the sessions that could not be written: one bad record never fails the others.
  */
-export async function upsertSessions(sessions: Session[]): Promise<{ added: string[]; newUsers: string[]; failed: [string, unknown][] }> {
-  if (sessions.length === 0) return { added: [], newUsers: [], failed: [] };
+export async function upsertSessions(
+  sessions: Session[],
+): Promise<{ added: string[]; newUsers: string[]; archivedUsers: string[]; failed: [string, unknown][] }> {
+  if (sessions.length === 0) return { added: [], newUsers: [], archivedUsers: [], failed: [] };
   const prisma = await db();
   const ids = sessions.map((s) => toStored(s.id));
   const users = [...new Set(sessions.map((s) => s.user_id))];
@@ -97,6 +100,7 @@ export async function upsertSessions(sessions: Session[]): Promise<{ added: stri
   ]);
   const statusById = new Map(known.map((row) => [fromStored(row.id), fromStored(row.status)]));
   const added: string[] = [];
+  const archived = new Set<string>();
   const failed: [string, unknown][] = [];
   for (const session of sessions) {
     const status = statusById.get(session.id);
@@ -105,13 +109,14 @@ export async function upsertSessions(sessions: Session[]): Promise<{ added: stri
         if (await createRow(session)) added.push(session.id);
       } else if (status !== session.status) {
         await prisma.sessionIndex.update({ where: { id: toStored(session.id) }, data: { status: toStored(session.status) } });
+        if (session.status === "archived") archived.add(session.user_id);
       }
     } catch (error) {
       failed.push([session.id, error]);
     }
   }
   const seen = new Set(knownUsers.map((row) => fromStored(row.userId)));
-  return { added, newUsers: users.filter((user) => !seen.has(user)), failed };
+  return { added, newUsers: users.filter((user) => !seen.has(user)), archivedUsers: [...archived], failed };
 }
 
 /** Creates the row; false when a concurrent lookup created it first. */
@@ -131,10 +136,42 @@ async function createRow(session: Session): Promise<boolean> {
   return true;
 }
 
+const INDEXED_SQL = `SELECT ${Object.keys(INDEXED_SELECT)
+  .map((column) => `"${column}"`)
+  .join(", ")} FROM "SessionIndex" WHERE "id" = ?`;
+
+/**
+ * A timestamp as the driver returns it: SQLite's ISO text (`…+00:00`, as Prisma writes it), PostgreSQL's
+ * `timestamp(3)` text without a zone (UTC, as Prisma writes it), or a number of ms.
+ */
+function driverDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
+  const text = String(value).replace(" ", "T");
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
+}
+
+/**
+ * The index row of a session, or null. On the driver (ADR 181, ADR 204): the live sync reads it before every
+ * FleetLM read, where Prisma's client engine cost more CPU than the read it decides on.
+ */
 export async function findIndexed(sessionId: string): Promise<IndexedSession | null> {
   const prisma = await db();
-  const row = await prisma.sessionIndex.findUnique({ where: { id: toStored(sessionId) }, select: INDEXED_SELECT });
-  return row && fromRow(row);
+  const [row] = await driverRows(prisma, INDEXED_SQL, [toStored(sessionId)]);
+  if (!row) return null;
+  return fromRow({
+    id: String(row.id),
+    userId: String(row.userId),
+    agentId: String(row.agentId),
+    status: String(row.status),
+    headSeq: Number(row.headSeq),
+    opCount: Number(row.opCount),
+    userCount: Number(row.userCount),
+    lastActivityAt: driverDate(row.lastActivityAt),
+    lastSenderRole: row.lastSenderRole === null ? null : String(row.lastSenderRole),
+    lastPreview: row.lastPreview === null ? null : String(row.lastPreview),
+  });
 }
 
 /** Ids per head lookup: well under both databases' bind limits, and one statement per batch size. */
@@ -157,11 +194,29 @@ export async function indexedHeads(sessionIds: readonly string[]): Promise<Map<s
   return heads;
 }
 
-/** Every FleetLM user with at least one indexed session (whose inbox the gateway joins). */
-/** Every indexed user with the newest activity of their sessions (null when none had any), for the gateway's re-join policy. */
+/**
+ * Those of these users with at least one indexed session that is not archived (whose inbox the gateway follows;
+ * ADR 205), one read-only query per HEAD_LOOKUP_BATCH users on the driver.
+ */
+export async function usersWithLiveSessions(userIds: readonly string[]): Promise<Set<string>> {
+  const prisma = await db();
+  const live = new Set<string>();
+  for (let i = 0; i < userIds.length; i += HEAD_LOOKUP_BATCH) {
+    const slice = userIds.slice(i, i + HEAD_LOOKUP_BATCH).map(toStored);
+    const marks = slice.map(() => "?").join(", ");
+    const rows = await driverRows(prisma, `SELECT DISTINCT "userId" FROM "SessionIndex" WHERE "userId" IN (${marks}) AND "status" <> 'archived'`, slice);
+    for (const row of rows) live.add(fromStored(String(row.userId)));
+  }
+  return live;
+}
+
+/**
+ * Every indexed user with a session that is not archived (whose inbox the gateway joins), with the newest activity
+ * of their sessions (null when none had any), for the gateway's re-join policy.
+ */
 export async function indexedUserActivity(): Promise<{ userId: string; activeAt: Date | null }[]> {
   const prisma = await db();
-  const groups = await prisma.sessionIndex.groupBy({ by: ["userId"], _max: { lastActivityAt: true } });
+  const groups = await prisma.sessionIndex.groupBy({ by: ["userId"], where: { status: { not: "archived" } }, _max: { lastActivityAt: true } });
   return groups.map((group) => ({ userId: fromStored(group.userId), activeAt: group._max.lastActivityAt }));
 }
 
@@ -183,6 +238,9 @@ export function changedEvent(row: IndexedSession): SessionChangedEvent {
 /** Longest body kept per message for full-text search; FleetLM keeps the whole text. */
 export const SEARCH_BODY_CHARS = 8_000;
 
+/** One session's part of an index write: messages read after `row`'s head, and the highest seq FleetLM lost. */
+export type IndexWrite = { row: IndexedSession; messages: MessageLike[]; lostUpTo?: number };
+
 /**
  * Applies messages read after the row's head seq: head seq, last activity/sender/preview, the seqs operators
  * wrote (each recorded once), one IndexedMessage per message (role and text: the user-message count below any
@@ -191,110 +249,198 @@ export const SEARCH_BODY_CHARS = 8_000;
  * so concurrent or repeated calls apply each seq once. Returns the updated row, or null when nothing was new.
  */
 export async function applyMessages(row: IndexedSession, messages: MessageLike[]): Promise<IndexedSession | null> {
-  const candidates = [...new Map(messages.filter((m) => m.seq > row.headSeq).map((m) => [m.seq, m])).values()].sort((a, b) => a.seq - b.seq);
-  if (candidates.length === 0) return null;
-  // Only what the Console's operators really sent is left out of unread: an end user's message claiming to be
-  // an operator's is the end user's, and unread.
-  const authors = await authorshipOf(row, candidates);
-  const { handoffPhrases } = await inboxSettings();
-  const prisma = await db();
-  const stored = toStored(row.id);
-  return prisma.$transaction(async (tx) => {
-    await lockSessionRow(tx, stored);
-    const current = await tx.sessionIndex.findUnique({
-      where: { id: stored },
-      select: { headSeq: true, state: true, waitingSince: true, handoffReason: true, snoozedUntil: true },
-    });
-    if (!current) return null;
-    const head = current.headSeq;
-    const fresh = candidates.filter((m) => m.seq > head);
-    const last = fresh[fresh.length - 1];
-    if (!last) return null;
-    const roles = fresh.map((m) => ({ seq: m.seq, role: senderRole(authors.get(m.seq)) }));
-    const operatorSeqs = roles.filter((m) => m.role === "operator").map((m) => m.seq);
-    const userSeqs = roles.filter((m) => m.role === "user").map((m) => m.seq);
+  return (await applyIndexWrites([{ row, messages }]))[0]!;
+}
 
-    let recorded = 0;
-    if (operatorSeqs.length > 0) {
-      const existing = await tx.operatorMessage.findMany({ where: { sessionId: stored, seq: { in: operatorSeqs } }, select: { seq: true } });
-      const known = new Set(existing.map((e) => e.seq));
-      for (const seq of operatorSeqs) {
-        if (known.has(seq)) continue;
-        await tx.operatorMessage.create({ data: { sessionId: stored, seq } });
-        // A cursor already at or past this seq has "seen" it: keep its unread arithmetic exact.
-        await tx.readCursor.updateMany({ where: { sessionId: stored, lastSeq: { gte: seq } }, data: { opCountAtCursor: { increment: 1 } } });
-        recorded += 1;
+/** Duplicates dropped, ascending, and above the head the caller read. */
+function candidatesOf(write: IndexWrite): MessageLike[] {
+  return [...new Map(write.messages.filter((m) => m.seq > write.row.headSeq).map((m) => [m.seq, m])).values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** Writes of one session merged into one (the sync queue never sends two, other callers may). */
+function mergeBySession(writes: readonly IndexWrite[]): IndexWrite[] {
+  const byId = new Map<string, IndexWrite>();
+  for (const write of writes) {
+    const seen = byId.get(write.row.id);
+    if (!seen) byId.set(write.row.id, { row: write.row, messages: [...write.messages], lostUpTo: write.lostUpTo });
+    else {
+      seen.messages.push(...write.messages);
+      seen.lostUpTo = Math.max(seen.lostUpTo ?? 0, write.lostUpTo ?? 0);
+      if (write.row.headSeq < seen.row.headSeq) seen.row = write.row;
+    }
+  }
+  return [...byId.values()];
+}
+
+type Planned = {
+  write: IndexWrite;
+  stored: string;
+  current: { headSeq: number; state: string; waitingSince: Date | null; handoffReason: string | null; snoozedUntil: Date | null };
+  fresh: MessageLike[];
+  roles: { seq: number; role: SenderRole }[];
+  authors: Map<number, Authorship>;
+};
+
+/**
+ * `applyMessages` for several sessions in ONE transaction (the sync queue's batch, ADR 204): every session's row
+ * lock is taken at the start (in id order, so two batches never deadlock), each head is re-read under it, and the
+ * reads and writes the sessions share are one statement each (the head re-read, the replaced messages, the new
+ * messages, the cursors ahead of the index). A session whose newest seqs FleetLM lost (`lostUpTo`) has its head
+ * moved past them in the same transaction. The result is per write, in order: the updated row, or null when
+ * nothing was new for it. One failure rolls the whole batch back (the caller retries the sessions alone).
+ */
+export async function applyIndexWrites(writes: readonly IndexWrite[]): Promise<(IndexedSession | null)[]> {
+  const merged = mergeBySession(writes).map((write) => ({ write, candidates: candidatesOf(write) }));
+  const todo = merged.filter(({ write, candidates }) => candidates.length > 0 || (write.lostUpTo ?? 0) > write.row.headSeq);
+  const results = new Map<string, IndexedSession | null>();
+  if (todo.length > 0) {
+    // Only what the Console's operators really sent is left out of unread: an end user's message claiming to be
+    // an operator's is the end user's, and unread.
+    const authors = await Promise.all(todo.map(({ write, candidates }) => authorshipOf(write.row, candidates)));
+    const { handoffPhrases } = await inboxSettings();
+    const prisma = await db();
+    const updated = await prisma.$transaction(async (tx) => {
+      const ids = todo.map(({ write }) => toStored(write.row.id));
+      await lockSessionRows(tx, ids);
+      const currents = await tx.sessionIndex.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, headSeq: true, state: true, waitingSince: true, handoffReason: true, snoozedUntil: true },
+      });
+      const currentById = new Map(currents.map((c) => [c.id, c]));
+      const planned: Planned[] = [];
+      todo.forEach(({ write, candidates }, i) => {
+        const stored = ids[i]!;
+        const current = currentById.get(stored);
+        if (!current) return;
+        const fresh = candidates.filter((m) => m.seq > current.headSeq);
+        if (fresh.length === 0 && (write.lostUpTo ?? 0) <= current.headSeq) return;
+        const roles = fresh.map((m) => ({ seq: m.seq, role: senderRole(authors[i]!.get(m.seq)) }));
+        planned.push({ write, stored, current, fresh, roles, authors: authors[i]! });
+      });
+      if (planned.length === 0) return [];
+      const recorded = await recordOperatorSeqs(tx, planned);
+      const withMessages = planned.filter((p) => p.fresh.length > 0);
+      if (withMessages.length > 0) {
+        // Anything above the head is from an earlier index that was rolled back or reset: replace it.
+        await tx.indexedMessage.deleteMany({ where: { OR: withMessages.map((p) => ({ sessionId: p.stored, seq: { gt: p.current.headSeq } })) } });
+        await tx.indexedMessage.createMany({
+          data: withMessages.flatMap((p) =>
+            p.fresh.map((m, i) => ({
+              sessionId: p.stored,
+              seq: m.seq,
+              role: p.roles[i]!.role,
+              body: toStored(messageText(m.content).slice(0, SEARCH_BODY_CHARS)),
+              at: m.insertedAt,
+            })),
+          ),
+        });
       }
-    }
-    // Anything above the head is from an earlier index that was rolled back or reset: replace it.
-    await tx.indexedMessage.deleteMany({ where: { sessionId: stored, seq: { gt: head } } });
-    await tx.indexedMessage.createMany({
-      data: fresh.map((m, i) => ({
-        sessionId: stored,
-        seq: m.seq,
-        role: roles[i]!.role,
-        body: toStored(messageText(m.content).slice(0, SEARCH_BODY_CHARS)),
-        at: m.insertedAt,
-      })),
+      await countUserSeqsOnCursorsAhead(tx, planned);
+      const rows: IndexedSession[] = [];
+      for (const p of planned) rows.push(await updateIndexRow(tx, p, recorded.get(p.stored) ?? 0, handoffPhrases));
+      return rows;
     });
-    if (userSeqs.length > 0) {
-      // A cursor that ran ahead of the index (a tab read seq N before the index had it) has now "seen" the
-      // user messages at or below it: count them on the cursor's side too, so its unread stays exact.
-      const ahead = await tx.readCursor.findMany({ where: { sessionId: stored, lastSeq: { gt: head } }, select: { operatorId: true, lastSeq: true } });
-      for (const cursor of ahead) {
-        const seen = userSeqs.filter((seq) => seq <= cursor.lastSeq).length;
-        if (seen > 0) {
-          await tx.readCursor.update({
-            where: { operatorId_sessionId: { operatorId: cursor.operatorId, sessionId: stored } },
-            data: { userCountAtCursor: { increment: seen } },
-          });
-        }
-      }
-    }
-    // Conversation state and handoff signals (ADR 102), message by message in seq order.
-    const before: Conversation = {
-      state: current.state as ConversationState,
-      waitingSince: current.waitingSince,
-      handoffReason: current.handoffReason,
-      snoozedUntil: current.snoozedUntil,
-    };
-    let conversation = before;
-    fresh.forEach((m, i) => {
-      const event = messageEvent(roles[i]!.role, m, messageText(m.content), handoffPhrases);
-      if (event) conversation = transition(conversation, event);
-    });
-    if (conversation.state !== before.state) {
-      await audit(
-        {
-          actor: null,
-          action: "inbox.state",
-          targetType: "session",
-          targetId: row.id,
-          details: { from: before.state, to: conversation.state, reason: conversation.handoffReason, by: "signal" },
-        },
-        tx,
-      );
-    }
-    const updated = await tx.sessionIndex.update({
-      where: { id: stored },
-      data: {
-        state: conversation.state,
-        waitingSince: conversation.waitingSince,
-        handoffReason: conversation.handoffReason,
-        snoozedUntil: conversation.snoozedUntil,
-        ...(conversation.state !== before.state ? { stateChangedAt: new Date() } : {}),
-        headSeq: last.seq,
-        opCount: { increment: recorded },
-        userCount: { increment: userSeqs.length },
-        lastActivityAt: last.insertedAt,
-        lastSenderId: toStored(last.sender_id),
-        lastSenderRole: senderRole(authors.get(last.seq)),
-        lastPreview: previewOf(last),
-      },
-      select: INDEXED_SELECT,
-    });
-    return fromRow(updated);
+    for (const row of updated) results.set(row.id, row);
+  }
+  return writes.map((write) => results.get(write.row.id) ?? null);
+}
+
+/** Records the seqs operators wrote (each once); how many were new, per stored session id. */
+async function recordOperatorSeqs(tx: Prisma.TransactionClient, planned: Planned[]): Promise<Map<string, number>> {
+  const recorded = new Map<string, number>();
+  const withOperators = planned.map((p) => ({ p, seqs: p.roles.filter((m) => m.role === "operator").map((m) => m.seq) })).filter(({ seqs }) => seqs.length > 0);
+  if (withOperators.length === 0) return recorded;
+  const existing = await tx.operatorMessage.findMany({
+    where: { OR: withOperators.map(({ p, seqs }) => ({ sessionId: p.stored, seq: { in: seqs } })) },
+    select: { sessionId: true, seq: true },
   });
+  const known = new Set(existing.map((e) => `${e.seq} ${e.sessionId}`));
+  for (const { p, seqs } of withOperators) {
+    for (const seq of seqs) {
+      if (known.has(`${seq} ${p.stored}`)) continue;
+      await tx.operatorMessage.create({ data: { sessionId: p.stored, seq } });
+      // A cursor already at or past this seq has "seen" it: keep its unread arithmetic exact.
+      await tx.readCursor.updateMany({ where: { sessionId: p.stored, lastSeq: { gte: seq } }, data: { opCountAtCursor: { increment: 1 } } });
+      recorded.set(p.stored, (recorded.get(p.stored) ?? 0) + 1);
+    }
+  }
+  return recorded;
+}
+
+/**
+ * A cursor that ran ahead of the index (a tab read seq N before the index had it) has now "seen" the user
+ * messages at or below it: count them on the cursor's side too, so its unread stays exact.
+ */
+async function countUserSeqsOnCursorsAhead(tx: Prisma.TransactionClient, planned: Planned[]): Promise<void> {
+  const withUsers = planned
+    .map((p) => ({ p, userSeqs: p.roles.filter((m) => m.role === "user").map((m) => m.seq) }))
+    .filter(({ userSeqs }) => userSeqs.length > 0);
+  if (withUsers.length === 0) return;
+  const ahead = await tx.readCursor.findMany({
+    where: { OR: withUsers.map(({ p }) => ({ sessionId: p.stored, lastSeq: { gt: p.current.headSeq } })) },
+    select: { operatorId: true, sessionId: true, lastSeq: true },
+  });
+  const userSeqsOf = new Map(withUsers.map(({ p, userSeqs }) => [p.stored, userSeqs]));
+  for (const cursor of ahead) {
+    const seen = (userSeqsOf.get(cursor.sessionId) ?? []).filter((seq) => seq <= cursor.lastSeq).length;
+    if (seen > 0) {
+      await tx.readCursor.update({
+        where: { operatorId_sessionId: { operatorId: cursor.operatorId, sessionId: cursor.sessionId } },
+        data: { userCountAtCursor: { increment: seen } },
+      });
+    }
+  }
+}
+
+/** The row after one session's fresh messages (conversation state message by message, ADR 102), or past its lost seqs. */
+async function updateIndexRow(tx: Prisma.TransactionClient, p: Planned, recorded: number, handoffPhrases: readonly string[]): Promise<IndexedSession> {
+  const last = p.fresh[p.fresh.length - 1];
+  // The newest seqs are lost: the head still moves past them (they existed), so the next sync starts above.
+  const headSeq = Math.max(last?.seq ?? 0, p.write.lostUpTo ?? 0, p.current.headSeq);
+  if (!last) return fromRow(await tx.sessionIndex.update({ where: { id: p.stored }, data: { headSeq }, select: INDEXED_SELECT }));
+  const before: Conversation = {
+    state: p.current.state as ConversationState,
+    waitingSince: p.current.waitingSince,
+    handoffReason: p.current.handoffReason,
+    snoozedUntil: p.current.snoozedUntil,
+  };
+  let conversation = before;
+  p.fresh.forEach((m, i) => {
+    const event = messageEvent(p.roles[i]!.role, m, messageText(m.content), handoffPhrases);
+    if (event) conversation = transition(conversation, event);
+  });
+  if (conversation.state !== before.state) {
+    await audit(
+      {
+        actor: null,
+        action: "inbox.state",
+        targetType: "session",
+        targetId: p.write.row.id,
+        details: { from: before.state, to: conversation.state, reason: conversation.handoffReason, by: "signal" },
+      },
+      tx,
+    );
+  }
+  const userCount = p.roles.filter((m) => m.role === "user").length;
+  const updated = await tx.sessionIndex.update({
+    where: { id: p.stored },
+    data: {
+      state: conversation.state,
+      waitingSince: conversation.waitingSince,
+      handoffReason: conversation.handoffReason,
+      snoozedUntil: conversation.snoozedUntil,
+      ...(conversation.state !== before.state ? { stateChangedAt: new Date() } : {}),
+      headSeq,
+      opCount: { increment: recorded },
+      userCount: { increment: userCount },
+      lastActivityAt: last.insertedAt,
+      lastSenderId: toStored(last.sender_id),
+      lastSenderRole: senderRole(p.authors.get(last.seq)),
+      lastPreview: previewOf(last),
+    },
+    select: INDEXED_SELECT,
+  });
+  return fromRow(updated);
 }
 
 /** Creates the row for a session found by id (an inbox entry the list poll has not shown yet). */

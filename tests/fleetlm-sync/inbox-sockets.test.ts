@@ -42,4 +42,32 @@ describe("inbox sockets", () => {
     for (const session of sessions) await live.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "after the drop" } });
     await expect.poll(() => everyHead(sessions, 2), { timeout: 20_000 }).toBe(sessions.length);
   });
+
+  it("frees the seats of users whose sessions are all archived, gives them to new users, and keeps the socket count", async () => {
+    const prefix = `churn-${randomUUID().slice(0, 6)}`;
+    const leaving = await Promise.all(Array.from({ length: 6 }, (_, i) => live.rest.createSession({ userId: `${prefix}-old-${i}`, agentId: AGENT })));
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, inboxesPerSocket: PER_SOCKET, force: true });
+    await expect.poll(() => leaving.filter((s) => inboxSchedule(s.user_id)?.joined).length, { timeout: 20_000 }).toBe(leaving.length);
+    const followed = gatewayUsers().length;
+    const sockets = Math.ceil(followed / PER_SOCKET);
+    await expect.poll(() => openSockets(), { timeout: 10_000 }).toBe(sockets);
+
+    for (const session of leaving) await live.rest.archiveSession(session.id);
+    await expect.poll(() => leaving.filter((s) => inboxSchedule(s.user_id) !== null).length, { timeout: 20_000 }).toBe(0);
+    expect(gatewayUsers()).toHaveLength(followed - leaving.length);
+    // Sockets left with no seat are closed, on FleetLM's side too.
+    await expect.poll(() => openSockets(), { timeout: 10_000 }).toBe(gatewayStatus().inboxSockets);
+
+    const arriving = await Promise.all(Array.from({ length: 6 }, (_, i) => live.rest.createSession({ userId: `${prefix}-new-${i}`, agentId: AGENT })));
+    await expect.poll(() => arriving.filter((s) => inboxSchedule(s.user_id)?.joined).length, { timeout: 20_000 }).toBe(arriving.length);
+    // The same number of users as before the churn, on the same number of sockets, in the places the leavers
+    // freed: no new user sits on a socket index beyond those there were.
+    expect(gatewayUsers()).toHaveLength(followed);
+    expect(arriving.filter((s) => inboxSchedule(s.user_id)!.socket >= sockets)).toEqual([]);
+    expect(gatewayStatus().inboxSockets).toBe(sockets);
+    await expect.poll(() => openSockets(), { timeout: 10_000 }).toBe(sockets);
+    // The reused seats carry their inboxes' deltas to the index.
+    for (const session of arriving) await live.rest.appendMessage(session.id, { userId: session.user_id, content: { text: "hello" } });
+    await expect.poll(() => everyHead(arriving, 1), { timeout: 20_000 }).toBe(arriving.length);
+  });
 });
