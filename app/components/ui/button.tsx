@@ -2,8 +2,9 @@
 // Focus rings are the browser's own, as everywhere in the Console: nothing here removes the outline.
 import { forwardRef, type ButtonHTMLAttributes } from "react";
 
-export type ButtonVariant = "primary" | "secondary" | "neutral" | "danger" | "danger-outline" | "ghost" | "quiet" | "agent";
-export type ButtonSize = "xs" | "sm" | "md" | "lg";
+export type ButtonVariant =
+  "primary" | "secondary" | "neutral" | "danger" | "danger-outline" | "ghost" | "quiet" | "agent" | "link" | "link-muted" | "link-danger";
+export type ButtonSize = "inline" | "xs" | "sm" | "md" | "lg";
 
 const VARIANTS: Record<ButtonVariant, string> = {
   primary: "rounded bg-blue-600 font-medium text-white hover:bg-blue-700 disabled:opacity-60",
@@ -20,9 +21,15 @@ const VARIANTS: Record<ButtonVariant, string> = {
   // A small borderless button among text (the shell's theme switch): only its hover shows it is a button.
   quiet: "rounded hover:bg-slate-100 disabled:opacity-60 dark:hover:bg-slate-800",
   ghost: "rounded text-blue-700 underline hover:bg-slate-100 disabled:opacity-50 dark:text-blue-300 dark:hover:bg-slate-800",
+  // A button that reads as a link inside a sentence (Cancel, Edit, more context): underlined text, no box. Use
+  // size "inline" so it keeps the line's own spacing.
+  link: "text-blue-700 underline disabled:opacity-50 dark:text-blue-300",
+  "link-muted": "text-slate-600 underline disabled:opacity-50 dark:text-slate-400",
+  "link-danger": "text-red-700 underline disabled:opacity-50 dark:text-red-400",
 };
 
 const SIZES: Record<ButtonSize, string> = {
+  inline: "",
   xs: "px-1 py-0.5 text-xs sm:px-1.5",
   sm: "px-2 py-1 text-xs",
   md: "px-3 py-1 text-sm",

@@ -83,7 +83,7 @@ export function ExportButton({ href, label, className = "" }: { href: string; la
             {progress.rows.toLocaleString("en")} {progress.total !== null ? `of ${progress.total.toLocaleString("en")} rows (${pct}%)` : "rows"} ·{" "}
             {(progress.bytes / 1024).toFixed(0)} KiB
           </span>
-          <button type="button" onClick={() => abort.current?.abort()} className="text-blue-600 underline dark:text-blue-400">
+          <button type="button" onClick={() => abort.current?.abort()} className={buttonClass({ variant: "link", size: "inline" })}>
             Cancel
           </button>
         </>

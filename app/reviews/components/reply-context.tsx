@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useState } from "rea
 import type { MessageView } from "~/sessions/components/message-view";
 import type { ReplyView } from "../review-types";
 import { replyUrl } from "./use-review";
+import { buttonClass } from "~/components/ui/button";
 
 type Context = NonNullable<ReplyView["context"]>;
 
@@ -67,7 +68,12 @@ export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId:
   return (
     <div className="space-y-2" data-testid="reply-context">
       {context.hasMoreBefore ? (
-        <button type="button" onClick={() => more("up")} className="text-xs text-blue-700 underline dark:text-blue-300" data-testid="more-before">
+        <button
+          type="button"
+          onClick={() => more("up")}
+          className={buttonClass({ variant: "link", size: "inline", className: "text-xs" })}
+          data-testid="more-before"
+        >
           Load earlier messages
         </button>
       ) : (
@@ -77,7 +83,12 @@ export function ReplyContext({ sessionId, seq, initialBefore = 5 }: { sessionId:
         <Message key={m.seq} highlighted={m.seq === seq} session={session} message={m.view} />
       ))}
       {after === 0 || last - seq >= after ? (
-        <button type="button" onClick={() => more("down")} className="text-xs text-blue-700 underline dark:text-blue-300" data-testid="more-after">
+        <button
+          type="button"
+          onClick={() => more("down")}
+          className={buttonClass({ variant: "link", size: "inline", className: "text-xs" })}
+          data-testid="more-after"
+        >
           Load later messages
         </button>
       ) : (

@@ -217,7 +217,7 @@ function CurrentReply({
             />
           </label>
           <button className={buttonClass({ variant: "secondary" })}>Clear flag</button>
-          <button type="button" onClick={() => setAskReason(false)} className="text-slate-600 dark:text-slate-400 underline">
+          <button type="button" onClick={() => setAskReason(false)} className={buttonClass({ variant: "link-muted", size: "inline" })}>
             Cancel
           </button>
         </form>

@@ -4,6 +4,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { messageText } from "~/messages/message-text";
 import type { ViewMessage } from "../types";
+import { buttonClass } from "~/components/ui/button";
 
 type Props = {
   sessionId: string;
@@ -145,7 +146,7 @@ export const FindBar = forwardRef<FindBarHandle, Props>(function FindBar({ sessi
       >
         ↓
       </button>
-      <button type="button" onClick={onClose} aria-label="Close find" className="rounded px-2 py-0.5 text-sm">
+      <button type="button" onClick={onClose} aria-label="Close find" className={buttonClass({ variant: "quiet", size: "sm", className: "text-sm" })}>
         ×
       </button>
     </div>

@@ -5,7 +5,7 @@ import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { can } from "~/auth/permissions";
 import { ErrorBanner } from "~/components/ui/banner";
-import { Button } from "~/components/ui/button";
+import { Button, buttonClass } from "~/components/ui/button";
 import { TextareaField } from "~/components/ui/field";
 import { formErrorsOf, useSchemaForm } from "~/lib/forms";
 import type { LiveStreamEvent } from "~/live/events";
@@ -37,7 +37,7 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
         {note.edited ? <span title={`edited ${formatUtc(note.updatedAt)}`}>(edited)</span> : null}
         <span className="ml-auto flex gap-2">
           {mine && !editing ? (
-            <button type="button" onClick={() => setEditing(true)} className="underline">
+            <button type="button" onClick={() => setEditing(true)} className={buttonClass({ variant: "link", size: "inline" })}>
               Edit
             </button>
           ) : null}
@@ -51,7 +51,7 @@ function NoteItem({ note, me, action }: { note: NoteView; me: Me; action: string
             >
               <input type="hidden" name="intent" value="delete" />
               <input type="hidden" name="noteId" value={note.id} />
-              <button className="text-red-700 underline dark:text-red-400">Delete</button>
+              <button className={buttonClass({ variant: "link-danger", size: "inline" })}>Delete</button>
             </remove.Form>
           ) : null}
           {remove.data?.status === "error" ? (
