@@ -152,7 +152,8 @@ describe("saved views", () => {
     const before = await prisma.savedView.count();
     const badSearch = await post(alice, { intent: "view-save", name: "Broken", search: "?sort=passwordHash.desc" });
     expect(badSearch.status).toBe(400);
-    expect(badSearch.body).toMatchObject({ ok: false, message: expect.stringMatching(/cannot sort by/) });
+    // conform's reply: a refusal only the server can give is the form's own error (under "").
+    expect(badSearch.body).toMatchObject({ status: "error", error: { "": [expect.stringMatching(/cannot sort by/)] } });
     expect((await post(alice, { intent: "view-save", name: "", search: "" })).status).toBe(400);
     expect((await post(alice, { intent: "view-save", name: "x".repeat(61), search: "" })).status).toBe(400);
     expect((await post(alice, { intent: "view-delete", viewId: "" })).status).toBe(400);
