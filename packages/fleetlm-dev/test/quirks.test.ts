@@ -111,7 +111,9 @@ describe("quirk 4: inbox batch timer stops after a quiet tick", () => {
 
 describe("quirk 5: unread_count counts every notification and resets only with the inbox server", () => {
   it("counts own messages, ignores mark_read, is lost after the idle stop", async () => {
-    const server = await startServer({ quirks: true, timings: { inboxFlushMs: 50, inboxIdleMs: 400 } });
+    // The idle stop comes 1.5 s after the last activity: long enough that a loaded machine pausing between the
+    // appends below does not stop the inbox server early (at 400 ms a CI run once lost the count this way).
+    const server = await startServer({ quirks: true, timings: { inboxFlushMs: 50, inboxIdleMs: 1_500 } });
     const s = await createSession(server, "alice", "bot");
     const socket = await connect(server, { user_id: "alice" });
     const inbox = socket.channel("inbox:alice", {});
@@ -121,7 +123,7 @@ describe("quirk 5: unread_count counts every notification and resets only with t
     await apiFor(server)("POST", `/api/sessions/${s.id}/read`, { user_id: "alice", last_seq: 1 });
     await append(server, s.id, { agent_id: "bot", content: { text: "reply" } });
     await waitFor(() => deltas.some((d) => d.inbox[0].unread_count === 2), 2000, "count 2");
-    await sleep(700); // idle stop
+    await sleep(2_000); // idle stop
     await append(server, s.id, { agent_id: "bot", content: {} });
     await sleep(200);
     const before = deltas.length;
