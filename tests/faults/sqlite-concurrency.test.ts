@@ -17,7 +17,7 @@ const ITERATIONS = 8;
 
 type Report = { writer: number; errors: string[]; notes: string[]; transactions: number; claims: number; releases: number };
 
-function startWriter(args: object): { ready: Promise<void>; done: Promise<Report>; go: () => void } {
+function startWriter(args: object): { ready: Promise<void>; done: Promise<Report>; go: () => void; lastStep: () => string } {
   const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/faults/support/db-writer.ts"), JSON.stringify(args)], {
     env: { ...process.env, NODE_ENV: "test", GATEWAY_DISABLED: "1" },
     stdio: ["pipe", "pipe", "pipe"],
@@ -26,10 +26,14 @@ function startWriter(args: object): { ready: Promise<void>; done: Promise<Report
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
   let report: Report | null = null;
+  let step = "starting";
   const ready = new Promise<void>((resolve, reject) => {
     lines.on("line", (line) => {
-      if (line === "ready") resolve();
-      else if (line.startsWith("{")) report = JSON.parse(line) as Report;
+      if (line.startsWith("step ")) step = line.slice(5);
+      else if (line === "ready") {
+        step = "ready";
+        resolve();
+      } else if (line.startsWith("{")) report = JSON.parse(line) as Report;
     });
     child.once("exit", () => reject(new Error(`writer exited before ready: ${stderr}`)));
   });
@@ -37,7 +41,11 @@ function startWriter(args: object): { ready: Promise<void>; done: Promise<Report
     child.once("exit", (code) => (report ? resolve(report) : reject(new Error(`writer exited ${code} without a report: ${stderr.slice(-2000)}`)))),
   );
   ready.catch(() => {});
-  return { ready, done, go: () => child.stdin.write("go\n") };
+  done.then(
+    () => (step = "done"),
+    () => {},
+  );
+  return { ready, done, go: () => child.stdin.write("go\n"), lastStep: () => step };
 }
 
 it(`${WRITERS} concurrent writer processes: no SQLITE_BUSY, every row present, no lost update`, async () => {
@@ -53,9 +61,18 @@ it(`${WRITERS} concurrent writer processes: no SQLITE_BUSY, every row present, n
     const op = operators[writer % operators.length];
     return startWriter({ writer, iterations: ITERATIONS, sessionId, operator: { id: op.id, email: op.email, name: op.name, role: "operator" } });
   });
-  await Promise.all(writers.map((w) => w.ready));
+  // A writer that never finishes fails the test with the step it is stuck in (it once hung under load), well
+  // before the test's own limit.
+  let stuck: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    stuck = setTimeout(() => {
+      const steps = writers.map((w, i) => `writer ${i}: ${w.lastStep()}`).filter((line) => !line.endsWith(": done"));
+      reject(new Error(`writers still running after 180 s:\n${steps.join("\n")}`));
+    }, 180_000);
+  });
+  await Promise.race([Promise.all(writers.map((w) => w.ready)), hung]);
   writers.forEach((w) => w.go());
-  const reports = await Promise.all(writers.map((w) => w.done));
+  const reports = await Promise.race([Promise.all(writers.map((w) => w.done)), hung]).finally(() => clearTimeout(stuck));
 
   expect(reports.flatMap((r) => r.errors.map((e) => `writer ${r.writer}: ${e}`))).toEqual([]);
   // Every transaction committed exactly once: the shared counter saw every increment.

@@ -19,6 +19,7 @@ let claims = 0;
 let releases = 0;
 
 async function attempt(label: string, fn: () => Promise<unknown>) {
+  console.log(`step ${label}`); // the test names the last step of a writer that never finishes
   try {
     await fn();
   } catch (error) {
