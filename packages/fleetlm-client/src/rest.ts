@@ -410,8 +410,10 @@ export class FleetLMRest {
 
   // ---- transport ------------------------------------------------------------------------------
 
-  /** A list answer `{key: [...]}` parsed record by record: bad records are reported, never fatal. */
-  /** Each record of the list checked by `schema` (and made into the caller's shape by `make`, when given). */
+  /**
+   * A list answer `{key: [...]}` parsed record by record: bad records are reported, never fatal. Each good one is
+   * `schema`'s output, or what `make` makes of it.
+   */
   private async list<T extends z.ZodType, R = z.output<T>>(
     what: MalformedRecord["what"],
     path: string,
