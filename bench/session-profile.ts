@@ -14,8 +14,11 @@ import { median } from "./stats";
 const args = process.argv.slice(2);
 const pages = Number(args.find((a) => /^\d+$/.test(a)) ?? 1500);
 const realStorage = args.includes("--real");
-/** `--only=NAME`: run only the layers whose name contains NAME (for `node --cpu-prof`). */
-const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+/** `--only=A,B`: run only the layers whose name contains A or B (e.g. for `node --cpu-prof`). */
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 
 const dir = mkdtempSync(path.join(tmpdir(), "session-profile-"));
 const databaseUrl = `file:${path.join(dir, "console.db")}`;
@@ -57,7 +60,7 @@ try {
     ["new Request + guard", async () => requireOperator(request("?after=1&part=messages"))],
     ["loader (with its Request)", (a) => loader({ request: request(`?after=${a}&part=messages`), params: { id: session.id }, context: {} })],
   ];
-  if (only) layers.splice(0, layers.length, ...layers.filter(([name]) => name.includes(only)));
+  if (only) layers.splice(0, layers.length, ...layers.filter(([name]) => only.some((part) => name.includes(part))));
   const cpu: number[][] = layers.map(() => []);
   for (let i = 0; i < pages + 50; i++) {
     const afterSeq = Math.floor(Math.random() * 9_800);
