@@ -118,7 +118,7 @@ export async function matchPage(
   return { ids, total };
 }
 
-/** How many sessions the other filters leave, counted up to `limit` (their own indexes: well under a millisecond). */
+/** How many sessions the other filters leave, counted up to `limit` (0.2–0.7 ms through an index, 4 ms for a filter that must walk 100,000 sessions). */
 async function filteredUpTo(input: MatchPageInput, limit: number): Promise<number> {
   const rows = await (
     await db()
