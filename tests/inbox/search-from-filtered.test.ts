@@ -51,11 +51,17 @@ beforeAll(async () => {
 
 afterEach(() => Object.assign(FROM_FILTERED, defaults));
 
-const reference = (filter: (s: Seeded) => boolean, desc: boolean) =>
-  sessions
+// Descending, a session's place is its newest match on both databases. Ascending, SQLite's walk meets a session
+// at its oldest match; PostgreSQL's grouped read (ADR 200) orders by the newest match, the descending order reversed.
+const postgres = /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? "");
+const reference = (filter: (s: Seeded) => boolean, desc: boolean) => {
+  const newest = (s: Seeded) => Math.max(...s.matches);
+  const oldest = (s: Seeded) => Math.min(...s.matches);
+  return sessions
     .filter((s) => s.matches.length > 0 && filter(s))
-    .sort((a, b) => (desc ? Math.max(...b.matches) - Math.max(...a.matches) : Math.min(...a.matches) - Math.min(...b.matches)))
+    .sort((a, b) => (desc ? newest(b) - newest(a) : postgres ? newest(a) - newest(b) : oldest(a) - oldest(b)))
     .map((s) => s.id);
+};
 
 describe("a wide search with selective filters", () => {
   const cases: [string, (s: Seeded) => boolean][] = [
