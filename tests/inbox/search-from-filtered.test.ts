@@ -29,7 +29,16 @@ beforeAll(async () => {
       matches: [],
     });
   await prisma.sessionIndex.createMany({
-    data: sessions.map((s, i) => ({ id: s.id, userId: `u${i % 50}`, agentId: s.agentId, status: s.status, createdAt: new Date(now), headSeq: ROUNDS })),
+    // userCount 2 and no read cursor: every session is unread to me (`unread=1` joins my cursor into the read).
+    data: sessions.map((s, i) => ({
+      id: s.id,
+      userId: `u${i % 50}`,
+      agentId: s.agentId,
+      status: s.status,
+      createdAt: new Date(now),
+      headSeq: ROUNDS,
+      userCount: 2,
+    })),
   });
   // Round r writes seq r+1 of every session, in a shuffled session order: rowids interleave across sessions.
   let rowid = 0;
@@ -68,6 +77,7 @@ describe("a wide search with selective filters", () => {
     ["&agent=agent1", (s) => s.agentId === "agent1"], // ~870 sessions: page and count from the filtered sessions
     ["&status=active", (s) => s.status === "active"], // ~2,230: the count from them, the page by the walk
     ["&agent=agent2&status=archived", (s) => s.agentId === "agent2" && s.status === "archived"],
+    ["&agent=agent1&unread=1", (s) => s.agentId === "agent1"], // with my read cursor joined
   ];
   for (const [extra, filter] of cases) {
     for (const read of ["from the filtered sessions where they are few", "by the full-text walk"]) {

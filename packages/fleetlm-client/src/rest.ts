@@ -197,8 +197,10 @@ export class FleetLMRest {
 
   // ---- messages -------------------------------------------------------------------------------
 
-  /** The oldest `limit` messages with `seq > afterSeq`, ascending (FleetLM only pages forward). */
-  /** Messages after `afterSeq`, oldest first; with `as`, each one as that function makes it (`MessageMaker`). */
+  /**
+   * The oldest `limit` messages with `seq > afterSeq`, ascending (FleetLM only pages forward); with `as`, each one
+   * as that function makes it from its checked fields (`MessageMaker`) instead of the SDK's `Message`.
+   */
   listMessages(sessionId: string, options?: ListMessagesOptions): Promise<Message[]>;
   listMessages<M extends { seq: number }>(sessionId: string, options: ListMessagesOptions & { as: MessageMaker<M> }): Promise<M[]>;
   async listMessages<M extends { seq: number }>(sessionId: string, options: ListMessagesOptions & { as?: MessageMaker<M> } = {}): Promise<(Message | M)[]> {
