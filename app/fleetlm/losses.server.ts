@@ -2,13 +2,13 @@
 // `readExact`: the SDK's readRange (never trusts a page to be contiguous), with the losses already on record
 // passed in so a known loss costs no wait, and fresh losses recorded once: a LostSeq row, a warning in the
 // log, the session's lostCount (inbox filter, agent quality page).
-import { seqRuns, type FleetLMRest, type Message, type RangeRead, type SeqRange } from "@fleetlm/client";
+import { seqRuns, type FleetLMRest, type Message, type MessageMaker, type RangeRead, type ReadRangeOptions, type SeqRange } from "@fleetlm/client";
 import { db } from "~/db.server";
 import { toStored } from "~/lib/stored-text";
 import { fleetlm } from "./fleetlm.server";
 import { isUniqueViolation } from "~/lib/db-errors.server";
 
-export type ExactRead = RangeRead & {
+export type ExactRead<M extends { seq: number } = Message> = RangeRead<M> & {
   /** Seqs of the range FleetLM does not have (known before or found by this read), ascending. */
   lost: number[];
 };
@@ -70,24 +70,28 @@ export async function recordLosses(fleetlmSessionId: string, seqs: readonly numb
 
 /**
  * Exactly the seqs `from..to` as FleetLM has them, plus the ones it lost. `existsUpTo`: seqs known to have
- * been appended (the index head), so a lost newest message is found too.
+ * been appended (the index head), so a lost newest message is found too. `as`: each message made into the
+ * caller's shape in the pass that checks it (the SDK's `Message` without it).
  */
-export async function readExact(
+export async function readExact<M extends { seq: number } = Message>(
   sessionId: string,
   range: SeqRange,
-  options: { existsUpTo?: number; settleMs?: number; rest?: FleetLMRest } = {},
-): Promise<ExactRead> {
+  options: { existsUpTo?: number; settleMs?: number; rest?: FleetLMRest; as?: MessageMaker<M> } = {},
+): Promise<ExactRead<M>> {
   if (range.to < range.from) return { messages: [], missing: [], highestSeen: 0, reads: 0, unflushed: 0, lost: [] };
   const rest = options.rest ?? fleetlm();
+  const as = options.as;
+  const readRange = (readOptions: ReadRangeOptions) =>
+    (as ? rest.readRange(sessionId, range, { ...readOptions, as }) : rest.readRange(sessionId, range, readOptions)) as Promise<RangeRead<M>>;
   // Losses on record are looked up only when FleetLM comes back short: a range it has whole (nearly every read)
   // costs no query. Seqs missing now that are not on record get the settle wait, on a second read of the range.
-  let read = await rest.readRange(sessionId, range, { existsUpTo: options.existsUpTo, settleMs: 0 });
+  let read = await readRange({ existsUpTo: options.existsUpTo, settleMs: 0 });
   if (read.missing.length > 0) {
     const known = await knownLosses(sessionId, range);
     const onRecord = new Set(known);
     if (read.missing.some((seq) => !onRecord.has(seq))) {
       const first = read.reads;
-      read = await rest.readRange(sessionId, range, { knownMissing: known, existsUpTo: options.existsUpTo, settleMs: options.settleMs });
+      read = await readRange({ knownMissing: known, existsUpTo: options.existsUpTo, settleMs: options.settleMs });
       read = { ...read, reads: first + read.reads };
     }
   }

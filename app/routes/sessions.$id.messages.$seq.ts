@@ -5,7 +5,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { FleetLMError, FleetLMHttpError } from "@fleetlm/client";
 import { z } from "zod";
 import { requireOperator } from "~/auth/guards.server";
-import { fleetlm } from "~/fleetlm/fleetlm.server";
+import { readExact } from "~/fleetlm/losses.server";
 import { reportFleetlmFailure } from "~/fleetlm/health.server";
 import { parseSessionId } from "~/sessions/session-id";
 
@@ -21,7 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!seq.success) return text("No such message.", 404);
   let message;
   try {
-    [message] = await fleetlm().listMessages(sessionId, { afterSeq: seq.data - 1, limit: 1 });
+    // Through readExact, never one plain page: a real FleetLM answers its unflushed tail first (protocol §13.1).
+    [message] = (await readExact(sessionId, { from: seq.data, to: seq.data })).messages;
   } catch (error) {
     if (error instanceof FleetLMHttpError && error.status === 404) return text("Session not found.", 404);
     if (!(error instanceof FleetLMError)) throw error;

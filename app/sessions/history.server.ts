@@ -52,8 +52,9 @@ export async function readHistoryPage(
   const knownHead = options.knownHead ?? null;
   const existsUpTo = knownHead ?? undefined;
   const read = async (from: number, to: number) => {
-    const result = await readExact(sessionId, { from: Math.max(1, from), to }, { existsUpTo });
-    return { messages: result.messages.map(toViewMessage), lost: result.lost, highestSeen: result.highestSeen };
+    // Each message becomes the page's view in the pass that checks it (no SDK Message in between; ADR 213).
+    const result = await readExact(sessionId, { from: Math.max(1, from), to }, { existsUpTo, as: toViewMessage });
+    return { messages: result.messages, lost: result.lost, highestSeen: result.highestSeen };
   };
   const page = (mode: PageMode, messages: ViewMessage[], lost: number[], hasNewer: boolean, highlight: number | null = null): HistoryPage => {
     const firstSeq = Math.min(messages[0]?.seq ?? Infinity, lost[0] ?? Infinity);

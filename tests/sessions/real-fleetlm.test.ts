@@ -8,6 +8,7 @@ import { recordLosses } from "~/fleetlm/losses.server";
 import { syncSessionNow } from "~/fleetlm-sync/sync-queue.server";
 import { advanceReadCursor, unreadFor } from "~/inbox/read-cursor.server";
 import { loader } from "~/routes/sessions.$id";
+import { loader as fullMessage } from "~/routes/sessions.$id.messages.$seq";
 import type { SessionView } from "~/sessions/session-view.server";
 import { call, makeOperator, request, type TestOperator } from "../support/auth";
 import { seedSession, startFleetlm } from "./fleetlm-fixture";
@@ -74,6 +75,15 @@ describe("holed pages (an unflushed tail)", () => {
     expect(seqs).toContain(seq);
     expect(seqs).toEqual(range(seqs[0]!, seqs.at(-1)!)); // contiguous around it
     expect(page.messages.find((m) => m.seq === seq)!.content).toEqual({ text: `message ${seq}` });
+  });
+
+  it.each([1, 149, 244, 250])("the whole message %i, on demand, is that message", async (seq) => {
+    expect((await rest.listMessages(id, { afterSeq: seq - 1, limit: 1 }))[0]!.seq).toBe(seq < 244 ? 244 : seq); // a plain read's trap
+    const res = await call(() =>
+      fullMessage({ request: request(`/sessions/${id}/messages/${seq}`, { as: op }), params: { id, seq: String(seq) }, context: {} }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ seq, content: { text: `message ${seq}` } });
   });
 });
 

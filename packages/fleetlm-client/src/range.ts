@@ -34,9 +34,9 @@ export interface ReadRangeOptions {
   headroom?: number;
 }
 
-export interface RangeRead {
+export interface RangeRead<M extends { seq: number } = Message> {
   /** Every seq of the range FleetLM returned, ascending, once each. */
-  messages: Message[];
+  messages: M[];
   /**
    * Seqs of the range FleetLM did not return, although a later seq exists: lost (or overwritten) in
    * FleetLM's storage. Seqs above the highest existing one are not here: they were never appended.
@@ -53,7 +53,7 @@ export interface RangeRead {
   unflushed: number;
 }
 
-export type FetchAfter = (afterSeq: number, limit: number) => Promise<Message[]>;
+export type FetchAfter<M extends { seq: number } = Message> = (afterSeq: number, limit: number) => Promise<M[]>;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -68,10 +68,14 @@ export function seqRuns(seqs: readonly number[]): SeqRange[] {
   return runs;
 }
 
-export async function readRange(fetchAfter: FetchAfter, range: SeqRange, options: ReadRangeOptions = {}): Promise<RangeRead> {
+export async function readRange<M extends { seq: number } = Message>(
+  fetchAfter: FetchAfter<M>,
+  range: SeqRange,
+  options: ReadRangeOptions = {},
+): Promise<RangeRead<M>> {
   const from = Math.max(1, Math.floor(range.from));
   const to = Math.floor(range.to);
-  const got = new Map<number, Message>();
+  const got = new Map<number, M>();
   let highestSeen = 0;
   let reads = 0;
   let unflushed = 0;

@@ -15,6 +15,7 @@ import {
   AgentDisableResponseSchema,
   AgentResponseSchema,
   AgentSchema,
+  MessageFieldsSchema,
   MessageResponseSchema,
   MessageSchema,
   SessionResponseSchema,
@@ -23,9 +24,10 @@ import {
   type AgentStatus,
   type HistoryMode,
   type Message,
+  type MessageMaker,
   type Session,
 } from "./schemas.js";
-import { readRange, type RangeRead, type ReadRangeOptions, type SeqRange } from "./range.js";
+import { readRange, type FetchAfter, type RangeRead, type ReadRangeOptions, type SeqRange } from "./range.js";
 import { backoffDelay } from "./backoff.js";
 
 export const DEFAULT_BASE_URL = "http://localhost:4000";
@@ -195,10 +197,17 @@ export class FleetLMRest {
 
   // ---- messages -------------------------------------------------------------------------------
 
-  /** The oldest `limit` messages with `seq > afterSeq`, ascending (FleetLM only pages forward). */
-  async listMessages(sessionId: string, options: ListMessagesOptions = {}): Promise<Message[]> {
+  /**
+   * The oldest `limit` messages with `seq > afterSeq`, ascending (FleetLM only pages forward); with `as`, each one
+   * as that function makes it from its checked fields (`MessageMaker`) instead of the SDK's `Message`.
+   */
+  listMessages(sessionId: string, options?: ListMessagesOptions): Promise<Message[]>;
+  listMessages<M extends { seq: number }>(sessionId: string, options: ListMessagesOptions & { as: MessageMaker<M> }): Promise<M[]>;
+  async listMessages<M extends { seq: number }>(sessionId: string, options: ListMessagesOptions & { as?: MessageMaker<M> } = {}): Promise<(Message | M)[]> {
     const path = `/api/sessions/${enc(sessionId)}/messages`;
-    return (await this.list("message", path, { after_seq: options.afterSeq, limit: options.limit }, "messages", MessageSchema)).items;
+    const query = { after_seq: options.afterSeq, limit: options.limit };
+    if (options.as) return (await this.list("message", path, query, "messages", MessageFieldsSchema, options.as)).items;
+    return (await this.list("message", path, query, "messages", MessageSchema)).items;
   }
 
   /**
@@ -206,11 +215,21 @@ export class FleetLMRest {
    * missing seqs, and after a bounded wait reports the ones FleetLM does not have (`missing`, lost for good
    * on a real FleetLM, §13.2). Never take a page's last seq as "read through"; use this.
    */
-  async readRange(sessionId: string, range: SeqRange, options: ReadRangeOptions = {}): Promise<RangeRead> {
+  readRange(sessionId: string, range: SeqRange, options?: ReadRangeOptions): Promise<RangeRead>;
+  readRange<M extends { seq: number }>(sessionId: string, range: SeqRange, options: ReadRangeOptions & { as: MessageMaker<M> }): Promise<RangeRead<M>>;
+  async readRange<M extends { seq: number }>(
+    sessionId: string,
+    range: SeqRange,
+    options: ReadRangeOptions & { as?: MessageMaker<M> } = {},
+  ): Promise<RangeRead<Message | M>> {
     // Room for the unflushed messages the session's last read met (they sort in first), so a holed range costs
     // one read; they change every few seconds on FleetLM, so the hint is only a guess, refreshed by every read.
     const headroom = options.headroom ?? this.unflushedHint.get(sessionId) ?? 0;
-    const read = await readRange((afterSeq, limit) => this.listMessages(sessionId, { afterSeq, limit }), range, { ...options, headroom });
+    const as = options.as;
+    const fetchAfter: FetchAfter<Message | M> = as
+      ? (afterSeq, limit) => this.listMessages(sessionId, { afterSeq, limit, as })
+      : (afterSeq, limit) => this.listMessages(sessionId, { afterSeq, limit });
+    const read = await readRange(fetchAfter, range, { ...options, headroom });
     if (read.unflushed > 0) {
       if (this.unflushedHint.size >= UNFLUSHED_HINT_LIMIT && !this.unflushedHint.has(sessionId)) this.unflushedHint.clear();
       this.unflushedHint.set(sessionId, read.unflushed);
@@ -393,21 +412,25 @@ export class FleetLMRest {
 
   // ---- transport ------------------------------------------------------------------------------
 
-  /** A list answer `{key: [...]}` parsed record by record: bad records are reported, never fatal. */
-  private async list<T extends z.ZodType>(
+  /**
+   * A list answer `{key: [...]}` parsed record by record: bad records are reported, never fatal. Each good one is
+   * `schema`'s output, or what `make` makes of it.
+   */
+  private async list<T extends z.ZodType, R = z.output<T>>(
     what: MalformedRecord["what"],
     path: string,
     query: Record<string, string | number | undefined>,
     key: string,
     schema: T,
-  ): Promise<ListReport<z.output<T>>> {
+    make?: (value: z.output<T>) => R,
+  ): Promise<ListReport<R>> {
     const envelope = await this.request("GET", path, { query, schema: ListEnvelopeSchema(key) });
-    const items: z.output<T>[] = [];
+    const items: R[] = [];
     const malformed: MalformedRecord[] = [];
     const url = this.url(path, query);
     (envelope[key] as unknown[]).forEach((raw, index) => {
       const parsed = schema.safeParse(raw);
-      if (parsed.success) items.push(parsed.data);
+      if (parsed.success) items.push(make ? make(parsed.data) : (parsed.data as R));
       else {
         const id = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : null;
         const record: MalformedRecord = { what, url, index, id, issues: parsed.error.issues };

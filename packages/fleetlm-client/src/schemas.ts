@@ -50,20 +50,30 @@ const NaiveTimestampSchema = z.string().refine(
 
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 
-export const MessageSchema = z
-  .object({
-    id: z.string(),
-    session_id: z.string(),
-    seq: z.number().int().positive(),
-    sender_id: z.string(),
-    kind: z.string(),
-    content: JsonObjectSchema,
-    metadata: JsonObjectSchema.default({}),
-    inserted_at: NaiveTimestampSchema,
-  })
-  .transform((message) => ({ ...message, insertedAt: parseNaiveUtc(message.inserted_at) }));
+/** Every check of a persisted message, before the SDK adds `insertedAt` (see `MessageSchema`). */
+export const MessageFieldsSchema = z.object({
+  id: z.string(),
+  session_id: z.string(),
+  seq: z.number().int().positive(),
+  sender_id: z.string(),
+  kind: z.string(),
+  content: JsonObjectSchema,
+  metadata: JsonObjectSchema.default({}),
+  inserted_at: NaiveTimestampSchema,
+});
+/** A persisted message as FleetLM sends it, checked: `inserted_at` is a valid naive timestamp. */
+export type MessageFields = z.output<typeof MessageFieldsSchema>;
+
+export const MessageSchema = MessageFieldsSchema.transform((message) => ({ ...message, insertedAt: parseNaiveUtc(message.inserted_at) }));
 /** One persisted message. `inserted_at` is FleetLM's raw string; `insertedAt` the same instant as a Date. */
 export type Message = z.output<typeof MessageSchema>;
+
+/**
+ * What a read makes of each checked message instead of the SDK's `Message` (`listMessages`/`readRange`'s `as`):
+ * a caller that maps every message into its own shape gets it in the same pass as the check, without the SDK's
+ * copy and Date in between. It is given fields that passed every check of `MessageFieldsSchema`.
+ */
+export type MessageMaker<M extends { seq: number }> = (fields: MessageFields) => M;
 
 export const SessionStatusSchema = z.enum(["active", "inactive", "archived"]);
 export type SessionStatus = z.output<typeof SessionStatusSchema>;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FleetLMRest, seqRuns, stoppedBy, type LiveMessage, type MalformedRecord } from "@fleetlm/client";
+import { FleetLMRest, seqRuns, stoppedBy, type LiveMessage, type MalformedRecord, type MessageFields } from "@fleetlm/client";
 import { makeClient, onCleanup, range, record, startDev, until } from "./support/dev.js";
 
 async function fill(rest: FleetLMRest, sessionId: string, n: number) {
@@ -106,6 +106,52 @@ describe("readRange over holed pages", () => {
     await fill(rest, b.id, 2); // b's #1, #2 overwrite a's in the shared ring
     expect((await rest.readRange(a.id, { from: 1, to: 2 }, { settleMs: 0 })).missing).toEqual([]);
     expect((await rest.readRange(a.id, { from: 1, to: 2 }, { settleMs: 0, existsUpTo: 2 })).missing).toEqual([1, 2]);
+  });
+});
+
+describe("reads that make each message in the checking pass (`as`)", () => {
+  it("a holed range gives exactly its seqs, each made from checked fields; a malformed message is left out and reported", async () => {
+    const server = await startDev({ storage: { mode: "real", unflushedNewest: 3, rings: 0 } });
+    const malformed: MalformedRecord[] = [];
+    const rest = new FleetLMRest({ baseUrl: server.url, onMalformed: (m) => malformed.push(m) });
+    const s = await rest.createSession({ userId: "alice", agentId: "bot" });
+    await fill(rest, s.id, 150);
+    const made: MessageFields[] = [];
+    const as = (fields: MessageFields) => {
+      made.push(fields);
+      return { seq: fields.seq, text: fields.content.text, at: fields.inserted_at };
+    };
+    const read = await rest.readRange(s.id, { from: 11, to: 110 }, { as });
+    expect(read.messages.map((m) => m.seq)).toEqual(range(11, 110));
+    expect(read.messages.map((m) => m.text)).toEqual(range(11, 110).map((n) => `m${n}`));
+    // the same records as the SDK's own Message, field for field, without its Date
+    const plain = await rest.readRange(s.id, { from: 11, to: 110 });
+    expect(read.messages.map((m) => m.at)).toEqual(plain.messages.map((m) => m.inserted_at));
+    expect(made.every((f) => !("insertedAt" in f) && typeof f.metadata === "object")).toBe(true);
+    // a message no FleetLM would send (kind not a string): the maker never sees it, the list goes on
+    const listed = await rest.listMessages(s.id, { afterSeq: 0, limit: 5, as });
+    expect(listed.map((m) => m.seq)).toEqual([1, 2, 148, 149, 150]); // one plain page: the unflushed tail first (§13.1)
+    const broken = {
+      id: "broken",
+      session_id: s.id,
+      seq: 0,
+      sender_id: "bot",
+      recipient_id: "alice",
+      kind: 42 as never,
+      content: {},
+      metadata: {},
+      inserted_at: Date.now() * 1000,
+    };
+    const other = await rest.createSession({ userId: "bob", agentId: "bot" });
+    server.store.seed(
+      [],
+      [broken, { ...broken, id: "fine", kind: "text", content: { text: "fine" } }].map((m) => ({ ...m, session_id: other.id })),
+    );
+    made.length = 0;
+    const mixed = await rest.listMessages(other.id, { as });
+    expect(mixed.map((m) => m.text)).toEqual(["fine"]);
+    expect(made.map((f) => f.id)).toEqual(["fine"]);
+    expect(malformed).toMatchObject([{ what: "message", id: "broken", index: 0 }]);
   });
 });
 
