@@ -4,7 +4,10 @@
 // the mutex stays locked and every later transaction of the process waits for it forever (Prisma's maxWait does
 // not end that wait). This replaces the adapter's startTransaction with one that releases in every case, and
 // begins with BEGIN IMMEDIATE: the write lock is taken (through the busy timeout) when the transaction begins,
-// as a deferred transaction that reads first cannot take it later once another process has committed (ADR 218).
+// as a deferred transaction that reads first cannot take it later once another process has committed. A statement
+// outside a transaction, or a BEGIN, that runs out of busy timeout is tried again after yielding the event loop,
+// up to BUSY_ATTEMPTS busy timeouts in all: with 20 writer processes on a loaded machine one waiter can lose the
+// lock for longer than one timeout (ADR 218).
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
 type Query = { sql: string; args: unknown[]; argTypes: unknown[] };
@@ -18,7 +21,27 @@ type Queryable = {
   executeRaw(query: Query): Promise<number>;
   onError(error: unknown): never;
 };
-type Adapter = Queryable & { startTransaction(isolationLevel?: string): Promise<unknown> };
+type Adapter = Queryable & { queryRaw(query: Query): Promise<unknown>; startTransaction(isolationLevel?: string): Promise<unknown> };
+
+/** How many busy timeouts a statement outside a transaction, or a BEGIN, may wait in all before it fails. */
+export const BUSY_ATTEMPTS = 3;
+
+const isBusy = (error: unknown) =>
+  String((error as { code?: unknown })?.code).startsWith("SQLITE_BUSY") || (error as { cause?: { kind?: unknown } })?.cause?.kind === "SocketTimeout";
+/** A few milliseconds, so the other waiters' busy handlers get their turn at the lock. */
+const yieldBriefly = () => new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+
+/** Runs `run` again while it fails busy, BUSY_ATTEMPTS times in all. */
+export async function retryBusy<T>(run: () => T | Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= BUSY_ATTEMPTS) throw error;
+    }
+    await yieldBriefly();
+  }
+}
 
 /** A lock one holder at a time, in arrival order. */
 function mutex() {
@@ -48,7 +71,7 @@ function startTransactions(adapter: Adapter) {
     }
     const release = await lock();
     try {
-      adapter.client.prepare("BEGIN IMMEDIATE").run();
+      await retryBusy(() => adapter.client.prepare("BEGIN IMMEDIATE").run());
     } catch (error) {
       release();
       adapter.onError(error);
@@ -90,6 +113,11 @@ export function safeSqliteTransactions(factory: PrismaBetterSQLite3): PrismaBett
     const adapter = await connect();
     const own = adapter as unknown as Adapter;
     own.startTransaction = startTransactions(own);
+    // Only the adapter's own statements (outside transactions): a transaction's are its own methods (above).
+    const queryRaw = own.queryRaw.bind(own);
+    const executeRaw = own.executeRaw.bind(own);
+    own.queryRaw = (query) => retryBusy(() => queryRaw(query));
+    own.executeRaw = (query) => retryBusy(() => executeRaw(query));
     return adapter;
   };
   return factory;

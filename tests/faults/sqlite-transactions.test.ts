@@ -5,6 +5,7 @@ import { TEST_DATABASE_URL } from "../support/db";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma, isPostgresUrl } from "~/db.server";
+import { BUSY_ATTEMPTS, retryBusy } from "~/sqlite-transactions.server";
 
 const onSqlite = !isPostgresUrl(TEST_DATABASE_URL);
 // A short busy timeout, so the lock held below outlasts it at once.
@@ -41,5 +42,28 @@ describe.skipIf(!onSqlite)("SQLite transactions after a busy failure", () => {
     await write("after-begin");
     expect(await written("busy-begin")).toBe(0);
     expect(await written("after-begin")).toBe(1);
+  });
+});
+
+describe("a statement that fails busy", () => {
+  const busy = Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+  it("is run again, after yielding, until it succeeds", async () => {
+    let calls = 0;
+    const result = await retryBusy(() => {
+      calls += 1;
+      if (calls < BUSY_ATTEMPTS) throw busy;
+      return "written";
+    });
+    expect([result, calls]).toEqual(["written", BUSY_ATTEMPTS]);
+  });
+
+  it("fails after BUSY_ATTEMPTS busy failures, and at once on any other error", async () => {
+    let calls = 0;
+    await expect(retryBusy(() => ((calls += 1), Promise.reject(busy)))).rejects.toBe(busy);
+    expect(calls).toBe(BUSY_ATTEMPTS);
+    const other = new Error("no such table");
+    calls = 0;
+    await expect(retryBusy(() => ((calls += 1), Promise.reject(other)))).rejects.toBe(other);
+    expect(calls).toBe(1);
   });
 });
