@@ -6,25 +6,11 @@ import { forgetSessions } from "./auth/session-cache.server";
 import { clusterSignals } from "./cluster/signals.server";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
+import { safeSqliteTransactions } from "./sqlite-transactions.server";
 import { singleton, slot } from "~/lib/singleton.server";
 
 export type Db = PrismaClient;
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
-
-// Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), waiting for it through the busy
-// timeout. The adapter's plain BEGIN is deferred: a transaction that reads first and writes later fails at once
-// with SQLITE_BUSY when another process committed in between, and no busy timeout can help that case.
-function immediateTransactions(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = await connect();
-    const client = (adapter as unknown as { client: { prepare: (sql: string) => unknown } }).client;
-    const prepare = client.prepare.bind(client);
-    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
-    return adapter;
-  };
-  return factory;
-}
 
 function hasNul(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return value.includes("\u0000");
@@ -96,7 +82,8 @@ function capture<F extends { connect(): Promise<unknown> }>(factory: F, connecti
   return factory;
 }
 
-export function createPrisma(url: string): PrismaClient {
+/** `busyTimeoutMs`: how long a SQLite statement waits for another process's write lock (tests shorten it). */
+export function createPrisma(url: string, { busyTimeoutMs = 10_000 } = {}): PrismaClient {
   const connection: Connection = { adapter: null, postgres: isPostgresUrl(url), statements: new Map() };
   // Writers queue for the write lock (SQLite) or a session row's lock (PostgreSQL), and a loaded machine runs every
   // query slower: Prisma's default budget (2 s to start, 5 s in all) would give up before a busy moment passes. On
@@ -107,7 +94,7 @@ export function createPrisma(url: string): PrismaClient {
     ? extend(new PrismaClient({ adapter: capture(new PrismaPg({ connectionString: url }), connection), transactionOptions }))
     : extend(
         new PrismaClient({
-          adapter: capture(immediateTransactions(new PrismaBetterSQLite3({ url, timeout: 10_000 })), connection),
+          adapter: capture(safeSqliteTransactions(new PrismaBetterSQLite3({ url, timeout: busyTimeoutMs })), connection),
           transactionOptions,
         }),
       );

@@ -1,5 +1,14 @@
-// An unexpected console.error fails the test that caused it.
-import { afterEach, vi } from "vitest";
+// An unexpected console.error fails the test that caused it. A file listed as database-free runs with a database
+// URL no process can open (tests/setup/database-free.ts).
+import path from "node:path";
+import { afterEach, expect, vi } from "vitest";
+import { databaseFreeFiles, UNREACHABLE_DATABASE_URL } from "./database-free";
+
+const testPath = expect.getState().testPath;
+if (testPath && databaseFreeFiles().includes(path.relative(process.cwd(), testPath))) {
+  process.env.DATABASE_URL = UNREACHABLE_DATABASE_URL;
+  process.env.CONSOLE_TEST_DATABASE_FREE = "1";
+}
 
 const errors: unknown[][] = [];
 const original = console.error;

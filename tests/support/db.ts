@@ -5,7 +5,9 @@ import path from "node:path";
 const worker = process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? "0";
 const configured = process.env.DATABASE_URL;
 
-if (configured && /^postgres(ql)?:\/\//.test(configured)) {
+if (process.env.CONSOLE_TEST_DATABASE_FREE) {
+  // A file listed in tests/database-free.txt: it keeps the URL no process can open (tests/setup/database-free.ts).
+} else if (configured && /^postgres(ql)?:\/\//.test(configured)) {
   // PostgreSQL: this worker's copy of the migrated database (global-setup). Each test file starts from empty
   // tables, as it does on SQLite, where every file's fresh worker copies the base file.
   // The run's URL is kept aside, so a second evaluation of this module does not add the suffix twice.
