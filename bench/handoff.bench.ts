@@ -96,6 +96,9 @@ async function phasesOf(page: Page, sessionId: string, sent: number, seen: numbe
   };
 }
 
+/** Sessions made before waiting for the index: half of the newest-50 list FleetLM offers for discovery. */
+const BATCH = 25;
+
 export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   const figures: Figures = { handoff_detect_p95_ms: null, handoff_detect_baseline_p95_ms: null };
   const probes = quick ? 15 : 60;
@@ -104,17 +107,26 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     bench = await startBenchConsole({ name: "handoff", operators: ["ann", "bob"], browserHelpers: BROWSER_HELPERS });
     const { rest, pageAs } = bench;
     const agentId = "handoff-bench-agent";
-    const plain = await Promise.all([0, 1, 2, 3, 4].map((i) => rest.createSession({ userId: `plain-user-${i}`, agentId })));
-    const asking = [];
-    for (let i = 0; i < probes; i++) asking.push(await rest.createSession({ userId: `handoff-user-${i % 10}`, agentId }));
-    for (const s of [...plain, ...asking]) await rest.appendMessage(s.id, { userId: s.user_id, content: { text: "hello" } });
-
     const all = await pageAs("bob");
     await all.goto("/inbox?pageSize=100");
     const waiting = await pageAs("ann");
     await waiting.goto("/inbox?view=waiting&pageSize=100");
-    // Every session indexed (as "AI has it") before the first probe, so no probe measures a session's discovery.
-    for (const s of [...plain, ...asking]) await all.waitForSelector(`[data-testid="unread-${s.id}"]`, { timeout: 120_000 });
+    // Sessions made in batches, each indexed (as "AI has it") before the next, so no probe measures a session's
+    // discovery: `GET /api/sessions` lists only the newest 50 (protocol §3.1), and the 65 of full mode made at once pushed
+    // the first users' sessions off that list before a discovery poll saw them.
+    const made: { id: string; user_id: string }[] = [];
+    const userIds = [
+      ...[0, 1, 2, 3, 4].map((i) => `plain-user-${i}`),
+      ...Array.from({ length: probes }, (_, i) => `handoff-user-${i % 10}`),
+    ];
+    for (let start = 0; start < userIds.length; start += BATCH) {
+      const batch = await Promise.all(userIds.slice(start, start + BATCH).map((userId) => rest.createSession({ userId, agentId })));
+      for (const s of batch) await rest.appendMessage(s.id, { userId: s.user_id, content: { text: "hello" } });
+      for (const s of batch) await all.waitForSelector(`[data-testid="unread-${s.id}"]`, { timeout: 120_000 });
+      made.push(...batch);
+    }
+    const plain = made.slice(0, 5);
+    const asking = made.slice(5);
     await sleep(1_500);
 
     const badge = (id: string) => `[data-testid="unread-${id}"]`;
