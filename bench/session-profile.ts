@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
-import { seedMessages } from "./session-seed";
+import { benchOperatorCookie, seedMessages } from "./session-seed";
 import { median } from "./stats";
 
 const args = process.argv.slice(2);
@@ -30,17 +30,13 @@ Object.assign(process.env, { DATABASE_URL: databaseUrl, FLEETLM_URL: server.url,
 try {
   const { db } = await import("../app/db.server");
   const { fleetlm } = await import("../app/fleetlm/fleetlm.server");
-  const { lucia } = await import("../app/auth/lucia.server");
-  const { createOperator } = await import("../app/operators/operators.server");
   const { loader } = await import("../app/routes/sessions.$id");
   const { readExact } = await import("../app/fleetlm/losses.server");
   const { readHistoryPage } = await import("../app/sessions/history.server");
   const { loadMessagesPage } = await import("../app/sessions/session-view.server");
   const { requireOperator } = await import("../app/auth/guards.server");
 
-  const operator = await createOperator({ email: "bench@example.test", name: "Bench", role: "operator", password: "bench password 123" }, null);
-  const authSession = await lucia().createSession(operator.id, { createdAt: new Date() });
-  const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+  const cookie = await benchOperatorCookie();
   const rest = new FleetLMRest({ baseUrl: server.url, timeoutMs: 10_000 });
   const session = await rest.createSession({ userId: "bench-user", agentId: "bench-agent" });
   server.store.seed([], seedMessages(session.id, 10_000));

@@ -9,7 +9,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
-import { seedMessages } from "./session-seed";
+import { benchOperatorCookie, seedMessages } from "./session-seed";
 import { median, round } from "./stats";
 
 type Figures = Record<string, number | null>;
@@ -32,13 +32,9 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     const { db } = await import("../app/db.server");
     const { fleetlm, resetFleetlm } = await import("../app/fleetlm/fleetlm.server");
     const { resetEnvCache } = await import("../app/env.server");
-    const { lucia } = await import("../app/auth/lucia.server");
-    const { createOperator } = await import("../app/operators/operators.server");
     const { loader } = await import("../app/routes/sessions.$id");
 
-    const operator = await createOperator({ email: "bench@example.test", name: "Bench", role: "operator", password: "bench password 123" }, null);
-    const authSession = await lucia().createSession(operator.id, { createdAt: new Date() });
-    const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+    const cookie = await benchOperatorCookie();
     const open = async (sessionId: string, query = "") => {
       const request = new Request(`http://console.bench/sessions/${sessionId}${query}`, { headers: { cookie, host: "console.bench" } });
       const result = (await loader({ request, params: { id: sessionId }, context: {} })) as { history?: { messages: unknown[] } | null };

@@ -59,15 +59,18 @@ phase build
 echo "== build"
 npm run build >/dev/null
 
+# Two files at a time on SQLite (each worker has its own copy of the migrated file): one worker used 0.5–0.6 of a
+# core, two finish in about 60 % of the time (docs/testing.md). VITEST_WORKERS=1 runs them one at a time.
+WORKERS="${VITEST_WORKERS:-2}"
 phase vitest
-echo "== vitest (SQLite)"
+echo "== vitest (SQLite, $WORKERS files at a time)"
 vitest_status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || vitest_status=$?
+npx vitest run --maxWorkers="$WORKERS" --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || vitest_status=$?
 # The files that read history, sync the index, backfill or look up replies, once more against a FleetLM whose
 # newest messages are unflushed (holed pages, protocol §13; tests/support/dev-storage.ts).
 phase vitest-real
 echo "== vitest (dev server in real-storage mode)"
-FLEETLM_DEV_STORAGE=real npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-real.json tests/sessions/history.test.ts tests/sessions/session-watch.test.ts tests/inbox/index-sync.test.ts tests/reviews/reply-index.test.ts tests/reviews/reviews.test.ts tests/reviews/console-latency.test.ts || vitest_status=$?
+FLEETLM_DEV_STORAGE=real npx vitest run --maxWorkers="$WORKERS" --reporter=default --reporter=json --outputFile.json=.tmp/vitest-real.json tests/sessions/history.test.ts tests/sessions/session-watch.test.ts tests/inbox/index-sync.test.ts tests/reviews/reply-index.test.ts tests/reviews/reviews.test.ts tests/reviews/console-latency.test.ts || vitest_status=$?
 
 phase playwright
 echo "== playwright (Chromium: $CHROMIUM_PATH)"
