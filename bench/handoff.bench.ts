@@ -115,10 +115,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     // discovery: `GET /api/sessions` lists only the newest 50 (protocol §3.1), and the 65 of full mode made at once pushed
     // the first users' sessions off that list before a discovery poll saw them.
     const made: { id: string; user_id: string }[] = [];
-    const userIds = [
-      ...[0, 1, 2, 3, 4].map((i) => `plain-user-${i}`),
-      ...Array.from({ length: probes }, (_, i) => `handoff-user-${i % 10}`),
-    ];
+    const userIds = [...[0, 1, 2, 3, 4].map((i) => `plain-user-${i}`), ...Array.from({ length: probes }, (_, i) => `handoff-user-${i % 10}`)];
     for (let start = 0; start < userIds.length; start += BATCH) {
       const batch = await Promise.all(userIds.slice(start, start + BATCH).map((userId) => rest.createSession({ userId, agentId })));
       for (const s of batch) await rest.appendMessage(s.id, { userId: s.user_id, content: { text: "hello" } });
