@@ -9,6 +9,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { benchOperator } from "./support/bench-operator";
 
 // A full GC on demand (run-one.ts starts node without --expose-gc): measures live memory, not garbage.
 setFlagsFromString("--expose-gc");
@@ -65,16 +66,14 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   try {
     // App modules read the environment on first use: import them only now.
     const { db } = await import("../app/db.server");
-    const { lucia } = await import("../app/auth/lucia.server");
-    const { createOperator } = await import("../app/operators/operators.server");
     const { loader } = await import("../app/routes/reviews.datasets_.$datasetId.export");
     const prisma = await db();
-    const operator = await createOperator({ email: "bench@example.test", name: "Bench", role: "auditor", password: "bench password 123" }, null);
+    const operator = await benchOperator("auditor");
     const big = await prisma.dataset.create({ data: { name: "bench", createdById: operator.id } });
     const warm = await prisma.dataset.create({ data: { name: "warm", createdById: operator.id } });
     await seedItems(prisma, big.id, "bench", ITEMS, operator.id);
     await seedItems(prisma, warm.id, "warm", 1_000, operator.id);
-    const cookie = `${lucia().sessionCookieName}=${(await lucia().createSession(operator.id, { createdAt: new Date() })).id}`;
+    const { cookie } = operator;
     const exportOnce = async (datasetId: string, format: string, onChunk: (bytes: number) => void) => {
       const request = new Request(`http://console.bench/reviews/datasets/${datasetId}/export?format=${format}`, { headers: { cookie, host: "console.bench" } });
       const response = (await loader({ request, params: { datasetId }, context: {} })) as Response;

@@ -8,6 +8,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { benchOperator } from "./support/bench-operator";
 
 // A full GC on demand (run-one.ts starts node without --expose-gc): measures live memory, not garbage.
 setFlagsFromString("--expose-gc");
@@ -26,17 +27,13 @@ export async function run(_options: { quick: boolean }): Promise<Figures> {
 
   // App modules read the environment on first use: import them only now.
   const { db } = await import("../app/db.server");
-  const { lucia } = await import("../app/auth/lucia.server");
-  const { createOperator } = await import("../app/operators/operators.server");
   const { loader } = await import("../app/routes/reviews.export");
   const { seedReviewsBulk } = await import("../tests/reviews/seed-reviews");
 
   const prisma = await db();
-  const operator = await createOperator({ email: "bench@example.test", name: "Bench", role: "auditor", password: "bench password 123" }, null);
-  await seedReviewsBulk(prisma, { prefix: "bench", count: ROWS, sessionId: "bench-session", agentId: "bench-agent", reviewerId: operator.id }, false);
-  await seedReviewsBulk(prisma, { prefix: "warm", count: 1_000, sessionId: "warm-session", agentId: "warm-agent", reviewerId: operator.id }, false);
-  const authSession = await lucia().createSession(operator.id, { createdAt: new Date() });
-  const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
+  const { id: reviewerId, cookie } = await benchOperator("auditor");
+  await seedReviewsBulk(prisma, { prefix: "bench", count: ROWS, sessionId: "bench-session", agentId: "bench-agent", reviewerId }, false);
+  await seedReviewsBulk(prisma, { prefix: "warm", count: 1_000, sessionId: "warm-session", agentId: "warm-agent", reviewerId }, false);
   const exportOnce = async (onChunk: (bytes: number) => void, agent = "bench-agent") => {
     const request = new Request(`http://console.bench/reviews/export?agent=${agent}`, { headers: { cookie, host: "console.bench" } });
     const response = (await loader({ request, params: {}, context: {} })) as Response;

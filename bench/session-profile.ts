@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
-import { benchOperatorCookie, seedMessages } from "./session-seed";
+import { seedMessages } from "./session-seed";
+import { benchOperator } from "./support/bench-operator";
 import { median } from "./stats";
 
 const args = process.argv.slice(2);
@@ -36,7 +37,7 @@ try {
   const { loadMessagesPage } = await import("../app/sessions/session-view.server");
   const { requireOperator } = await import("../app/auth/guards.server");
 
-  const cookie = await benchOperatorCookie();
+  const { cookie } = await benchOperator();
   const rest = new FleetLMRest({ baseUrl: server.url, timeoutMs: 10_000 });
   const session = await rest.createSession({ userId: "bench-user", agentId: "bench-agent" });
   server.store.seed([], seedMessages(session.id, 10_000));

@@ -25,15 +25,3 @@ export function seedMessages(sessionId: string, count: number): MessageRow[] {
     };
   });
 }
-
-/**
- * A signed-in operator's cookie, for calling the Console's loaders in process. The app's modules read the
- * environment on first use, so they are imported only here, after the caller has set it.
- */
-export async function benchOperatorCookie(): Promise<string> {
-  const { lucia } = await import("../app/auth/lucia.server");
-  const { createOperator } = await import("../app/operators/operators.server");
-  const operator = await createOperator({ email: "bench@example.test", name: "Bench", role: "operator", password: "bench password 123" }, null);
-  const authSession = await lucia().createSession(operator.id, { createdAt: new Date() });
-  return `${lucia().sessionCookieName}=${authSession.id}`;
-}

@@ -9,7 +9,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { FleetLMRest } from "@fleetlm/client";
 import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
-import { benchOperatorCookie, seedMessages } from "./session-seed";
+import { seedMessages } from "./session-seed";
+import { benchOperator } from "./support/bench-operator";
 import { median, round } from "./stats";
 
 type Figures = Record<string, number | null>;
@@ -34,7 +35,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     const { resetEnvCache } = await import("../app/env.server");
     const { loader } = await import("../app/routes/sessions.$id");
 
-    const cookie = await benchOperatorCookie();
+    const { cookie } = await benchOperator();
     const open = async (sessionId: string, query = "") => {
       const request = new Request(`http://console.bench/sessions/${sessionId}${query}`, { headers: { cookie, host: "console.bench" } });
       const result = (await loader({ request, params: { id: sessionId }, context: {} })) as { history?: { messages: unknown[] } | null };
