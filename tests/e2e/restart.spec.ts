@@ -4,7 +4,7 @@
 // render every seq from 1 to FleetLM's head exactly once — before and after a reload.
 import type { FleetLMRest, Session } from "@fleetlm/client";
 import type { Page } from "@playwright/test";
-import { expect, hydrated, killFleetlm, login, startFleetlm, test } from "./support";
+import { expect, hydrated, killFleetlm, login, seriousViolations, startFleetlm, test } from "./support";
 
 const message = (page: Page, seq: number) => page.locator(`[data-testid=message][data-seq="${seq}"]`);
 
@@ -82,6 +82,7 @@ test("FleetLM SIGKILLed mid-stream and restarted: the cut reply is interrupted, 
     await expect(bubble).toContainText("This reply stopped before it finished");
     await expect(bubble.locator(".animate-pulse")).toHaveCount(0);
     await expect(bubble.getByText("streaming", { exact: true })).toHaveCount(0); // no part still says it streams
+    expect(await seriousViolations(page, "[data-testid=live-bubble]")).toEqual([]); // the red "interrupted" bubble is readable
     await expect(page.getByRole("heading", { name: `Session ${session.id}` })).toBeVisible();
     await expect(message(page, asked)).toContainText("Where is my order?");
     // The gateway's outage reaches the open page live: it says nothing new can arrive for now.

@@ -4,7 +4,7 @@
 import type { FleetLMRest } from "@fleetlm/client";
 import type { Page } from "@playwright/test";
 import { REAL_STORAGE } from "../support/dev-storage";
-import { expect, hydrated, login, test } from "./support";
+import { expect, hydrated, login, seriousViolations, test } from "./support";
 
 // A 1440×900 window, as operators use: at Playwright's default 720 px the taller navigation (inbox settings, the
 // waiting count) pushes the transcript's bottom below the fold, which the workspace layout of issue 17 fixes.
@@ -70,6 +70,14 @@ test("streams a demo reply token by token into a live bubble that becomes the st
     new MutationObserver(() => {
       const text = document.querySelector("[data-testid=live-bubble]")?.textContent ?? null;
       if (text !== null && texts.at(-1) !== text) texts.push(text);
+      // A copy of the bubble as it first streams, kept after the bubble is gone, for the axe check below.
+      const streaming = document.querySelector("[data-testid=live-bubble][data-status=streaming]");
+      if (streaming && !document.querySelector("[data-testid=live-bubble-copy]")) {
+        const copy = streaming.cloneNode(true) as HTMLElement;
+        copy.dataset.testid = "live-bubble-copy";
+        copy.removeAttribute("aria-live");
+        document.body.append(copy);
+      }
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
   await fleetlm.appendMessage(session.id, { userId: session.user_id, content: { text: "Hello, can you help me?" } });
@@ -83,6 +91,9 @@ test("streams a demo reply token by token into a live bubble that becomes the st
   const texts = await page.evaluate(() => (window as unknown as { __bubbleTexts: string[] }).__bubbleTexts);
   expect(texts.length).toBeGreaterThan(3); // the reply grew chunk by chunk before the stored message replaced it
   await expect(page.locator("[data-testid=message]")).toHaveCount(2); // exactly once each
+  // The bubble while it streamed ("typing…" on its tinted background) was readable: axe on its copy alone.
+  await expect(page.getByTestId("live-bubble-copy")).toContainText("typing");
+  expect(await seriousViolations(page, "[data-testid=live-bubble-copy]")).toEqual([]);
 });
 
 test("adds and edits a note", async ({ page, admin, fleetlm }) => {

@@ -37,10 +37,14 @@ export async function inEveryThemeAndWidth(page: Page, check: (theme: "light" | 
   }
 }
 
-/** axe-core's serious and critical violations on the page as it is now, one line each: rule id and elements. */
-export async function seriousViolations(page: Page): Promise<string[]> {
+/**
+ * axe-core's serious and critical violations on the page as it is now (or only in the part `include` selects),
+ * one line each: rule id and elements.
+ */
+export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
   const { default: AxeBuilder } = await import("@axe-core/playwright");
-  const results = await new AxeBuilder({ page }).analyze();
+  const builder = new AxeBuilder({ page });
+  const results = await (include ? builder.include(include) : builder).analyze();
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);

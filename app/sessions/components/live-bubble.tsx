@@ -28,7 +28,7 @@ function Bubble({ live }: { live: LiveReply }) {
       aria-live="polite"
       className={`rounded-lg border border-dashed p-3 ${stopped ? "border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950/40" : "border-blue-300 bg-blue-50/60 dark:border-blue-800 dark:bg-blue-950/30"}`}
     >
-      <header className="mb-1 flex items-center gap-3 text-xs text-slate-500 dark:text-slate-400">
+      <header className="mb-1 flex items-center gap-3 text-xs text-slate-600 dark:text-slate-400">
         <span className="font-medium text-slate-800 dark:text-slate-200">AI</span>
         <span className={stopped ? "font-medium text-red-700 dark:text-red-300" : ""}>
           {live.status === "streaming" ? <span className="mr-1 inline-block h-2 w-2 animate-pulse rounded-full bg-blue-500" aria-hidden /> : null}
