@@ -6,7 +6,7 @@ import { forgetSessions } from "./auth/session-cache.server";
 import { clusterSignals } from "./cluster/signals.server";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
-import { safeSqliteTransactions } from "./sqlite-transactions.server";
+import { runSqliteTransaction, safeSqliteTransactions } from "./sqlite-transactions.server";
 import { singleton, slot } from "~/lib/singleton.server";
 
 export type Db = PrismaClient;
@@ -18,12 +18,14 @@ function hasNul(value: unknown, depth = 0): boolean {
   return Object.values(value as Record<string, unknown>).some((item) => hasNul(item, depth + 1));
 }
 
+const nulRefused = () => new Response("Text must not contain NUL (\\0) characters.", { status: 400 });
+
 /** PostgreSQL refuses NUL in text (SQLite stores it): refuse it the same way on both, as the caller's bad input. */
 function refuseNul(client: PrismaClient): PrismaClient {
   return client.$extends({
     query: {
       async $allOperations({ args, query }) {
-        if (hasNul(args)) throw new Response("Text must not contain NUL (\\0) characters.", { status: 400 });
+        if (hasNul(args)) throw nulRefused();
         return query(args);
       },
     },
@@ -61,7 +63,11 @@ type DriverQueryable = {
   queryRaw(query: { sql: string; args: unknown[]; argTypes: { scalarType: string; arity: string }[] }): Promise<{ columnNames: string[]; rows: unknown[][] }>;
   dispose(): Promise<void>;
 };
-type SqliteStatement = { all(...args: unknown[]): Record<string, unknown>[] };
+type SqliteStatement = {
+  all(...args: unknown[]): Record<string, unknown>[];
+  get(...args: unknown[]): Record<string, unknown> | undefined;
+  run(...args: unknown[]): { changes: number };
+};
 type Connection = { adapter: DriverQueryable | null; postgres: boolean; statements: Map<string, SqliteStatement> };
 const connections = new WeakMap<PrismaClient, Connection>();
 
@@ -116,15 +122,56 @@ export async function driverRows(client: PrismaClient, sql: string, args: string
   if (!connection || !adapter) return client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...args);
   if (!connection.postgres) {
     // better-sqlite3 is synchronous: a statement prepared once per connection and run with its arguments.
-    let statement = connection.statements.get(text);
-    if (!statement) {
-      statement = (adapter as unknown as { client: { prepare(sql: string): SqliteStatement } }).client.prepare(text);
-      connection.statements.set(text, statement);
-    }
-    return statement.all(...args);
+    return preparedOn(connection, adapter, text).all(...args);
   }
   const result = await adapter.queryRaw({ sql: text, args, argTypes: args.map(() => ({ scalarType: "string", arity: "scalar" })) });
   return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
+}
+
+/** The statement for `sql` on this connection, prepared the first time it is asked for. */
+function preparedOn(connection: Connection, adapter: DriverQueryable, sql: string): SqliteStatement {
+  let statement = connection.statements.get(sql);
+  if (!statement) {
+    statement = (adapter as unknown as { client: { prepare(sql: string): SqliteStatement } }).client.prepare(sql);
+    connection.statements.set(sql, statement);
+  }
+  return statement;
+}
+
+/** SQLite's connection for a hot write path's own statements (ADR 221); see `sqliteDriver`. */
+export type SqliteDriver = {
+  /** The better-sqlite3 statement for `sql`, prepared once per connection (integers read back as BigInt). */
+  statement(sql: string): SqliteStatement;
+  /** `run` as one synchronous transaction, queued with Prisma's (`runSqliteTransaction`). */
+  transaction<T>(run: () => T): Promise<T>;
+};
+
+/**
+ * The better-sqlite3 connection Prisma connected, for writes too hot for Prisma's client engine (ADR 221), or null
+ * on PostgreSQL and while Prisma is not connected (the caller then takes Prisma's path). Its statements skip
+ * Prisma's extensions (the NUL refusal, @updatedAt, @default(now())) and conversions: the caller binds values as
+ * Prisma's SQLite adapter would (`sqliteValue`) and runs them inside `transaction`.
+ */
+export function sqliteDriver(client: PrismaClient): SqliteDriver | null {
+  const connection = connections.get(client);
+  const adapter = connection?.adapter;
+  if (!connection || !adapter || connection.postgres) return null;
+  return {
+    statement: (sql) => preparedOn(connection, adapter, sql),
+    transaction: (run) => runSqliteTransaction(adapter, run),
+  };
+}
+
+/**
+ * A value bound as @prisma/adapter-better-sqlite3 6.19 binds it (its `mapArg`, default `iso8601` timestamps): a
+ * Date as ISO text with `+00:00`, a boolean as 0/1, anything else as it is. A string with NUL is refused as
+ * Prisma's extension refuses it.
+ */
+export function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string" && value.includes("\u0000")) throw nulRefused();
+  return value;
 }
 
 async function tuneSqlite(client: PrismaClient) {

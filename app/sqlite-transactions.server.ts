@@ -61,8 +61,11 @@ function mutex() {
   };
 }
 
-function startTransactions(adapter: Adapter) {
-  const lock = mutex();
+type Lock = ReturnType<typeof mutex>;
+/** Each connected adapter's transaction lock, so a synchronous transaction of the Console's own queues with Prisma's. */
+const locks = new WeakMap<object, Lock>();
+
+function startTransactions(adapter: Adapter, lock: Lock) {
   // The adapter's transaction class is not exported; a transaction is its query methods on the same connection.
   const queryMethods = Object.getPrototypeOf(Object.getPrototypeOf(adapter)) as object;
   return async (isolationLevel?: string) => {
@@ -112,7 +115,9 @@ export function safeSqliteTransactions(factory: PrismaBetterSQLite3): PrismaBett
   factory.connect = async () => {
     const adapter = await connect();
     const own = adapter as unknown as Adapter;
-    own.startTransaction = startTransactions(own);
+    const lock = mutex();
+    locks.set(adapter, lock);
+    own.startTransaction = startTransactions(own, lock);
     // Only the adapter's own statements (outside transactions): a transaction's are its own methods (above).
     const queryRaw = own.queryRaw.bind(own);
     const executeRaw = own.executeRaw.bind(own);
@@ -121,4 +126,49 @@ export function safeSqliteTransactions(factory: PrismaBetterSQLite3): PrismaBett
     return adapter;
   };
   return factory;
+}
+
+/**
+ * Runs `run` as one transaction on the connection of `adapter` (one that `safeSqliteTransactions` connected),
+ * synchronously from its BEGIN IMMEDIATE to its COMMIT (ADR 221). It waits for the same lock as Prisma's
+ * transactions, so none of theirs is open meanwhile; and since nothing between BEGIN and COMMIT awaits, no other
+ * statement of this process (Prisma's outside a transaction included) can run on the connection inside it. A
+ * BEGIN that runs out of busy timeout is retried as in `retryBusy`; a throw from `run` (or a failed COMMIT) rolls
+ * the whole transaction back and is rethrown.
+ */
+export async function runSqliteTransaction<T>(adapter: object, run: () => T): Promise<T> {
+  const lock = locks.get(adapter);
+  if (!lock) throw new Error("runSqliteTransaction needs an adapter connected through safeSqliteTransactions.");
+  const client = (adapter as Adapter).client;
+  const release = await lock();
+  try {
+    // No await between a BEGIN that succeeded and the COMMIT: only a busy BEGIN (which did nothing) waits.
+    for (let attempt = 1; ; attempt++) {
+      if (client.inTransaction) throw new Error("The SQLite connection is inside a transaction the Console did not start.");
+      try {
+        client.prepare("BEGIN IMMEDIATE").run();
+        break;
+      } catch (error) {
+        if (!isBusy(error) || attempt >= BUSY_ATTEMPTS) throw error;
+      }
+      await yieldBriefly();
+    }
+    try {
+      const result = run();
+      if (result instanceof Promise) throw new Error("runSqliteTransaction runs synchronous work only.");
+      client.prepare("COMMIT").run();
+      return result;
+    } catch (error) {
+      if (client.inTransaction) {
+        try {
+          client.prepare("ROLLBACK").run();
+        } catch {
+          // the connection is unusable anyway; its next query reports why
+        }
+      }
+      throw error;
+    }
+  } finally {
+    release();
+  }
 }

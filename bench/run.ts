@@ -50,6 +50,9 @@ export const KEYS = [
   "gateway_frame_cpu_us_pooled",
   "gateway_rejoin_cpu_us_one_socket",
   "gateway_rejoin_cpu_us_pooled",
+  "index_write_cpu_us_per_session",
+  "index_write_baseline_cpu_us_per_session",
+  "index_write_cpu_ratio",
 ] as const;
 
 const quick = process.argv.includes("--quick");

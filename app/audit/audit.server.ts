@@ -15,17 +15,20 @@ export type AuditEntry = {
 
 type Writer = Pick<Prisma.TransactionClient, "auditEvent">;
 
+/** The AuditEvent row of an entry (its `at` is the database's default); also written by the SQLite index path (ADR 221). */
+export function auditRow(entry: AuditEntry) {
+  return {
+    actorId: entry.actor?.id ?? null,
+    actorEmail: entry.actor?.email ?? null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    ip: entry.ip ?? null,
+  };
+}
+
 export async function audit(entry: AuditEntry, tx?: Writer) {
   const client = tx ?? (await db());
-  await client.auditEvent.create({
-    data: {
-      actorId: entry.actor?.id ?? null,
-      actorEmail: entry.actor?.email ?? null,
-      action: entry.action,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-      ip: entry.ip ?? null,
-    },
-  });
+  await client.auditEvent.create({ data: auditRow(entry) });
 }

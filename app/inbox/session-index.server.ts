@@ -2,8 +2,8 @@
 // its newest 50). Rows are created from FleetLM's session list (or a lookup), and advanced from messages
 // read over REST. Everything is keyed by (session, seq), so applying the same messages twice changes nothing.
 import type { Message, Session } from "@fleetlm/client";
-import { db, driverRows } from "~/db.server";
-import { audit } from "~/audit/audit.server";
+import { db, driverRows, sqliteDriver, sqliteValue, type SqliteDriver } from "~/db.server";
+import { audit, auditRow, type AuditEntry } from "~/audit/audit.server";
 import { messageEvent, transition, type Conversation } from "~/inbox/conversation-state";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
 import { lockSessionRows } from "~/inbox/session-lock.server";
@@ -136,9 +136,10 @@ async function createRow(session: Session): Promise<boolean> {
   return true;
 }
 
-const INDEXED_SQL = `SELECT ${Object.keys(INDEXED_SELECT)
+const INDEXED_COLUMNS = Object.keys(INDEXED_SELECT)
   .map((column) => `"${column}"`)
-  .join(", ")} FROM "SessionIndex" WHERE "id" = ?`;
+  .join(", ");
+const INDEXED_SQL = `SELECT ${INDEXED_COLUMNS} FROM "SessionIndex" WHERE "id" = ?`;
 
 /**
  * A timestamp as the driver returns it: SQLite's ISO text (`…+00:00`, as Prisma writes it), PostgreSQL's
@@ -159,7 +160,11 @@ function driverDate(value: unknown): Date | null {
 export async function findIndexed(sessionId: string): Promise<IndexedSession | null> {
   const prisma = await db();
   const [row] = await driverRows(prisma, INDEXED_SQL, [toStored(sessionId)]);
-  if (!row) return null;
+  return row ? indexedFromDriver(row) : null;
+}
+
+/** An index row of INDEXED_SELECT's columns as either driver returns it. */
+function indexedFromDriver(row: Record<string, unknown>): IndexedSession {
   return fromRow({
     id: String(row.id),
     userId: String(row.userId),
@@ -272,13 +277,23 @@ function mergeBySession(writes: readonly IndexWrite[]): IndexWrite[] {
   return [...byId.values()];
 }
 
+type Current = { headSeq: number; state: string; waitingSince: Date | null; handoffReason: string | null; snoozedUntil: Date | null };
+
 type Planned = {
   write: IndexWrite;
   stored: string;
-  current: { headSeq: number; state: string; waitingSince: Date | null; handoffReason: string | null; snoozedUntil: Date | null };
+  current: Current;
   fresh: MessageLike[];
   roles: { seq: number; role: SenderRole }[];
   authors: Map<number, Authorship>;
+};
+
+/** What a batch brings into its transaction: the sessions with something new, their stored ids and authorship. */
+type Batch = {
+  todo: { write: IndexWrite; candidates: MessageLike[] }[];
+  ids: string[];
+  authors: Map<number, Authorship>[];
+  handoffPhrases: readonly string[];
 };
 
 /**
@@ -288,8 +303,19 @@ type Planned = {
  * messages, the cursors ahead of the index). A session whose newest seqs FleetLM lost (`lostUpTo`) has its head
  * moved past them in the same transaction. The result is per write, in order: the updated row, or null when
  * nothing was new for it. One failure rolls the whole batch back (the caller retries the sessions alone).
+ * On SQLite the transaction is one synchronous run of statements prepared once per connection (ADR 221): the
+ * same reads and writes, bound as Prisma binds them, without Prisma's client engine.
  */
 export async function applyIndexWrites(writes: readonly IndexWrite[]): Promise<(IndexedSession | null)[]> {
+  return applyWrites(writes, true);
+}
+
+/** `applyIndexWrites` through Prisma's client on either database: PostgreSQL's path, and SQLite's baseline (bench, tests). */
+export async function applyIndexWritesThroughPrisma(writes: readonly IndexWrite[]): Promise<(IndexedSession | null)[]> {
+  return applyWrites(writes, false);
+}
+
+async function applyWrites(writes: readonly IndexWrite[], onDriver: boolean): Promise<(IndexedSession | null)[]> {
   const merged = mergeBySession(writes).map((write) => ({ write, candidates: candidatesOf(write) }));
   const todo = merged.filter(({ write, candidates }) => candidates.length > 0 || (write.lostUpTo ?? 0) > write.row.headSeq);
   const results = new Map<string, IndexedSession | null>();
@@ -299,56 +325,121 @@ export async function applyIndexWrites(writes: readonly IndexWrite[]): Promise<(
     const authors = await Promise.all(todo.map(({ write, candidates }) => authorshipOf(write.row, candidates)));
     const { handoffPhrases } = await inboxSettings();
     const prisma = await db();
-    const updated = await prisma.$transaction(async (tx) => {
-      const ids = todo.map(({ write }) => toStored(write.row.id));
-      await lockSessionRows(tx, ids);
-      const currents = await tx.sessionIndex.findMany({
-        where: { id: { in: ids } },
-        select: { id: true, headSeq: true, state: true, waitingSince: true, handoffReason: true, snoozedUntil: true },
-      });
-      const currentById = new Map(currents.map((c) => [c.id, c]));
-      const planned: Planned[] = [];
-      todo.forEach(({ write, candidates }, i) => {
-        const stored = ids[i]!;
-        const current = currentById.get(stored);
-        if (!current) return;
-        const fresh = candidates.filter((m) => m.seq > current.headSeq);
-        if (fresh.length === 0 && (write.lostUpTo ?? 0) <= current.headSeq) return;
-        const roles = fresh.map((m) => ({ seq: m.seq, role: senderRole(authors[i]!.get(m.seq)) }));
-        planned.push({ write, stored, current, fresh, roles, authors: authors[i]! });
-      });
-      if (planned.length === 0) return [];
-      const recorded = await recordOperatorSeqs(tx, planned);
-      const withMessages = planned.filter((p) => p.fresh.length > 0);
-      if (withMessages.length > 0) {
-        // Anything above the head is from an earlier index that was rolled back or reset: replace it.
-        await tx.indexedMessage.deleteMany({ where: { OR: withMessages.map((p) => ({ sessionId: p.stored, seq: { gt: p.current.headSeq } })) } });
-        await tx.indexedMessage.createMany({
-          data: withMessages.flatMap((p) =>
-            p.fresh.map((m, i) => ({
-              sessionId: p.stored,
-              seq: m.seq,
-              role: p.roles[i]!.role,
-              body: toStored(messageText(m.content).slice(0, SEARCH_BODY_CHARS)),
-              at: m.insertedAt,
-            })),
-          ),
-        });
-      }
-      await countUserSeqsOnCursorsAhead(tx, planned);
-      const rows: IndexedSession[] = [];
-      for (const p of planned) rows.push(await updateIndexRow(tx, p, recorded.get(p.stored) ?? 0, handoffPhrases));
-      return rows;
-    });
+    const batch: Batch = { todo, ids: todo.map(({ write }) => toStored(write.row.id)), authors, handoffPhrases };
+    const sqlite = onDriver ? sqliteDriver(prisma) : null;
+    const updated = sqlite ? await sqlite.transaction(() => writeOnSqlite(sqlite, batch)) : await prisma.$transaction((tx) => writeThroughPrisma(tx, batch));
     for (const row of updated) results.set(row.id, row);
   }
   return writes.map((write) => results.get(write.row.id) ?? null);
 }
 
+/** The sessions with something new above the head re-read under the lock (`currentOf`, by stored id). */
+function planOf(batch: Batch, currentOf: (stored: string) => Current | undefined): Planned[] {
+  const planned: Planned[] = [];
+  batch.todo.forEach(({ write, candidates }, i) => {
+    const stored = batch.ids[i]!;
+    const current = currentOf(stored);
+    if (!current) return;
+    const fresh = candidates.filter((m) => m.seq > current.headSeq);
+    if (fresh.length === 0 && (write.lostUpTo ?? 0) <= current.headSeq) return;
+    const roles = fresh.map((m) => ({ seq: m.seq, role: senderRole(batch.authors[i]!.get(m.seq)) }));
+    planned.push({ write, stored, current, fresh, roles, authors: batch.authors[i]! });
+  });
+  return planned;
+}
+
+const seqsOf = (p: Planned, role: SenderRole) => p.roles.filter((m) => m.role === role).map((m) => m.seq);
+
+/** The IndexedMessage rows of the fresh messages (role and text: unread below any seq, and full-text search). */
+function messageRows(planned: readonly Planned[]) {
+  return planned.flatMap((p) =>
+    p.fresh.map((m, i) => ({
+      sessionId: p.stored,
+      seq: m.seq,
+      role: p.roles[i]!.role,
+      body: toStored(messageText(m.content).slice(0, SEARCH_BODY_CHARS)),
+      at: m.insertedAt,
+    })),
+  );
+}
+
+/** User seqs at or below a cursor that ran ahead of the index: what it has "seen" of them. */
+const seenBy = (userSeqs: readonly number[], lastSeq: number) => userSeqs.filter((seq) => seq <= lastSeq).length;
+
+/**
+ * The row's change after one session's fresh messages (conversation state message by message, ADR 102), or past
+ * its lost seqs (`messages` null), and the audit entry of a state change.
+ */
+function rowChange(p: Planned, recorded: number, handoffPhrases: readonly string[], now: Date) {
+  const last = p.fresh[p.fresh.length - 1];
+  // The newest seqs are lost: the head still moves past them (they existed), so the next sync starts above.
+  const headSeq = Math.max(last?.seq ?? 0, p.write.lostUpTo ?? 0, p.current.headSeq);
+  if (!last) return { headSeq, messages: null, audit: null };
+  const before: Conversation = {
+    state: p.current.state as ConversationState,
+    waitingSince: p.current.waitingSince,
+    handoffReason: p.current.handoffReason,
+    snoozedUntil: p.current.snoozedUntil,
+  };
+  let conversation = before;
+  p.fresh.forEach((m, i) => {
+    const event = messageEvent(p.roles[i]!.role, m, messageText(m.content), handoffPhrases);
+    if (event) conversation = transition(conversation, event);
+  });
+  const changed = conversation.state !== before.state;
+  const audit: AuditEntry | null = changed
+    ? {
+        actor: null,
+        action: "inbox.state",
+        targetType: "session",
+        targetId: p.write.row.id,
+        details: { from: before.state, to: conversation.state, reason: conversation.handoffReason, by: "signal" },
+      }
+    : null;
+  const messages = {
+    state: conversation.state,
+    waitingSince: conversation.waitingSince,
+    handoffReason: conversation.handoffReason,
+    snoozedUntil: conversation.snoozedUntil,
+    stateChangedAt: changed ? now : null,
+    opIncrement: recorded,
+    userIncrement: seqsOf(p, "user").length,
+    lastActivityAt: last.insertedAt,
+    lastSenderId: toStored(last.sender_id),
+    lastSenderRole: senderRole(p.authors.get(last.seq)),
+    lastPreview: previewOf(last),
+  };
+  return { headSeq, messages, audit };
+}
+
+// ——— Through Prisma (PostgreSQL, and SQLite's baseline) ———
+
+async function writeThroughPrisma(tx: Prisma.TransactionClient, batch: Batch): Promise<IndexedSession[]> {
+  await lockSessionRows(tx, batch.ids);
+  const currents = await tx.sessionIndex.findMany({
+    where: { id: { in: batch.ids } },
+    select: { id: true, headSeq: true, state: true, waitingSince: true, handoffReason: true, snoozedUntil: true },
+  });
+  const currentById = new Map(currents.map((c) => [c.id, c]));
+  const planned = planOf(batch, (stored) => currentById.get(stored));
+  if (planned.length === 0) return [];
+  const recorded = await recordOperatorSeqs(tx, planned);
+  const withMessages = planned.filter((p) => p.fresh.length > 0);
+  if (withMessages.length > 0) {
+    // Anything above the head is from an earlier index that was rolled back or reset: replace it.
+    await tx.indexedMessage.deleteMany({ where: { OR: withMessages.map((p) => ({ sessionId: p.stored, seq: { gt: p.current.headSeq } })) } });
+    await tx.indexedMessage.createMany({ data: messageRows(withMessages) });
+  }
+  await countUserSeqsOnCursorsAhead(tx, planned);
+  const rows: IndexedSession[] = [];
+  for (const p of planned) rows.push(await updateIndexRow(tx, p, recorded.get(p.stored) ?? 0, batch.handoffPhrases));
+  return rows;
+}
+
 /** Records the seqs operators wrote (each once); how many were new, per stored session id. */
 async function recordOperatorSeqs(tx: Prisma.TransactionClient, planned: Planned[]): Promise<Map<string, number>> {
   const recorded = new Map<string, number>();
-  const withOperators = planned.map((p) => ({ p, seqs: p.roles.filter((m) => m.role === "operator").map((m) => m.seq) })).filter(({ seqs }) => seqs.length > 0);
+  const withOperators = planned.map((p) => ({ p, seqs: seqsOf(p, "operator") })).filter(({ seqs }) => seqs.length > 0);
   if (withOperators.length === 0) return recorded;
   const existing = await tx.operatorMessage.findMany({
     where: { OR: withOperators.map(({ p, seqs }) => ({ sessionId: p.stored, seq: { in: seqs } })) },
@@ -372,9 +463,7 @@ async function recordOperatorSeqs(tx: Prisma.TransactionClient, planned: Planned
  * messages at or below it: count them on the cursor's side too, so its unread stays exact.
  */
 async function countUserSeqsOnCursorsAhead(tx: Prisma.TransactionClient, planned: Planned[]): Promise<void> {
-  const withUsers = planned
-    .map((p) => ({ p, userSeqs: p.roles.filter((m) => m.role === "user").map((m) => m.seq) }))
-    .filter(({ userSeqs }) => userSeqs.length > 0);
+  const withUsers = planned.map((p) => ({ p, userSeqs: seqsOf(p, "user") })).filter(({ userSeqs }) => userSeqs.length > 0);
   if (withUsers.length === 0) return;
   const ahead = await tx.readCursor.findMany({
     where: { OR: withUsers.map(({ p }) => ({ sessionId: p.stored, lastSeq: { gt: p.current.headSeq } })) },
@@ -382,7 +471,7 @@ async function countUserSeqsOnCursorsAhead(tx: Prisma.TransactionClient, planned
   });
   const userSeqsOf = new Map(withUsers.map(({ p, userSeqs }) => [p.stored, userSeqs]));
   for (const cursor of ahead) {
-    const seen = (userSeqsOf.get(cursor.sessionId) ?? []).filter((seq) => seq <= cursor.lastSeq).length;
+    const seen = seenBy(userSeqsOf.get(cursor.sessionId) ?? [], cursor.lastSeq);
     if (seen > 0) {
       await tx.readCursor.update({
         where: { operatorId_sessionId: { operatorId: cursor.operatorId, sessionId: cursor.sessionId } },
@@ -392,55 +481,104 @@ async function countUserSeqsOnCursorsAhead(tx: Prisma.TransactionClient, planned
   }
 }
 
-/** The row after one session's fresh messages (conversation state message by message, ADR 102), or past its lost seqs. */
 async function updateIndexRow(tx: Prisma.TransactionClient, p: Planned, recorded: number, handoffPhrases: readonly string[]): Promise<IndexedSession> {
-  const last = p.fresh[p.fresh.length - 1];
-  // The newest seqs are lost: the head still moves past them (they existed), so the next sync starts above.
-  const headSeq = Math.max(last?.seq ?? 0, p.write.lostUpTo ?? 0, p.current.headSeq);
-  if (!last) return fromRow(await tx.sessionIndex.update({ where: { id: p.stored }, data: { headSeq }, select: INDEXED_SELECT }));
-  const before: Conversation = {
-    state: p.current.state as ConversationState,
-    waitingSince: p.current.waitingSince,
-    handoffReason: p.current.handoffReason,
-    snoozedUntil: p.current.snoozedUntil,
-  };
-  let conversation = before;
-  p.fresh.forEach((m, i) => {
-    const event = messageEvent(p.roles[i]!.role, m, messageText(m.content), handoffPhrases);
-    if (event) conversation = transition(conversation, event);
-  });
-  if (conversation.state !== before.state) {
-    await audit(
-      {
-        actor: null,
-        action: "inbox.state",
-        targetType: "session",
-        targetId: p.write.row.id,
-        details: { from: before.state, to: conversation.state, reason: conversation.handoffReason, by: "signal" },
-      },
-      tx,
-    );
-  }
-  const userCount = p.roles.filter((m) => m.role === "user").length;
+  const { headSeq, messages, audit: entry } = rowChange(p, recorded, handoffPhrases, new Date());
+  if (!messages) return fromRow(await tx.sessionIndex.update({ where: { id: p.stored }, data: { headSeq }, select: INDEXED_SELECT }));
+  if (entry) await audit(entry, tx);
+  const { stateChangedAt, opIncrement, userIncrement, ...fields } = messages;
   const updated = await tx.sessionIndex.update({
     where: { id: p.stored },
     data: {
-      state: conversation.state,
-      waitingSince: conversation.waitingSince,
-      handoffReason: conversation.handoffReason,
-      snoozedUntil: conversation.snoozedUntil,
-      ...(conversation.state !== before.state ? { stateChangedAt: new Date() } : {}),
+      ...fields,
+      ...(stateChangedAt ? { stateChangedAt } : {}),
       headSeq,
-      opCount: { increment: recorded },
-      userCount: { increment: userCount },
-      lastActivityAt: last.insertedAt,
-      lastSenderId: toStored(last.sender_id),
-      lastSenderRole: senderRole(p.authors.get(last.seq)),
-      lastPreview: previewOf(last),
+      opCount: { increment: opIncrement },
+      userCount: { increment: userIncrement },
     },
     select: INDEXED_SELECT,
   });
   return fromRow(updated);
+}
+
+// ——— On SQLite's connection (ADR 221) ———
+
+/**
+ * The same reads and writes as `writeThroughPrisma`, in the same order (so autoincrement ids come out the same),
+ * as prepared statements inside one synchronous transaction. SQLite needs no row locks: the transaction's
+ * BEGIN IMMEDIATE holds the database's one write lock. Values are bound as Prisma's adapter binds them
+ * (`sqliteValue`), and what Prisma's client adds itself is added here: `updatedAt` (@updatedAt) and the audit
+ * row's `at` (@default(now())).
+ */
+function writeOnSqlite(sqlite: SqliteDriver, batch: Batch): IndexedSession[] {
+  const now = new Date();
+  const at = sqliteValue(now);
+  const head = sqlite.statement(SQLITE.head);
+  const planned = planOf(batch, (stored) => {
+    const row = head.get(stored);
+    return row && currentFromDriver(row);
+  });
+  if (planned.length === 0) return [];
+  const recorded = new Map<string, number>();
+  for (const p of planned) {
+    for (const seq of seqsOf(p, "operator")) {
+      if (sqlite.statement(SQLITE.operatorSeqKnown).get(p.stored, seq)) continue;
+      sqlite.statement(SQLITE.operatorSeqInsert).run(p.stored, seq);
+      sqlite.statement(SQLITE.cursorsSeeOperatorSeq).run(at, p.stored, seq);
+      recorded.set(p.stored, (recorded.get(p.stored) ?? 0) + 1);
+    }
+  }
+  const withMessages = planned.filter((p) => p.fresh.length > 0);
+  for (const p of withMessages) sqlite.statement(SQLITE.messagesAbove).run(p.stored, p.current.headSeq);
+  const insert = sqlite.statement(SQLITE.messageInsert);
+  for (const m of messageRows(withMessages)) insert.run(m.sessionId, m.seq, m.role, sqliteValue(m.body), sqliteValue(m.at));
+  for (const p of planned) {
+    const userSeqs = seqsOf(p, "user");
+    if (userSeqs.length === 0) continue;
+    for (const cursor of sqlite.statement(SQLITE.cursorsAhead).all(p.stored, p.current.headSeq)) {
+      const seen = seenBy(userSeqs, Number(cursor.lastSeq));
+      if (seen > 0) sqlite.statement(SQLITE.cursorSeesUserSeqs).run(seen, at, cursor.operatorId, p.stored);
+    }
+  }
+  return planned.map((p) => {
+    const { headSeq, messages, audit: entry } = rowChange(p, recorded.get(p.stored) ?? 0, batch.handoffPhrases, now);
+    if (!messages) return indexedFromDriver(sqlite.statement(SQLITE.rowPastLost).get(headSeq, at, p.stored)!);
+    if (entry) {
+      const row = auditRow(entry);
+      sqlite.statement(SQLITE.audit).run(at, row.actorId, row.actorEmail, row.action, row.targetType, row.targetId, sqliteValue(row.details), row.ip);
+    }
+    const m = messages;
+    const bound = [m.state, m.waitingSince, m.handoffReason, m.snoozedUntil, m.stateChangedAt, headSeq, m.opIncrement, m.userIncrement]
+      .concat([m.lastActivityAt, m.lastSenderId, m.lastSenderRole, m.lastPreview, now, p.stored])
+      .map(sqliteValue);
+    return indexedFromDriver(sqlite.statement(SQLITE.row).get(...bound)!);
+  });
+}
+
+/** The SQLite statements of `writeOnSqlite`, one per step of `writeThroughPrisma`. */
+const SQLITE = {
+  head: `SELECT "headSeq", "state", "waitingSince", "handoffReason", "snoozedUntil" FROM "SessionIndex" WHERE "id" = ?`,
+  operatorSeqKnown: `SELECT 1 FROM "OperatorMessage" WHERE "sessionId" = ? AND "seq" = ?`,
+  operatorSeqInsert: `INSERT INTO "OperatorMessage" ("sessionId", "seq") VALUES (?, ?)`,
+  cursorsSeeOperatorSeq: `UPDATE "ReadCursor" SET "opCountAtCursor" = "opCountAtCursor" + 1, "updatedAt" = ? WHERE "sessionId" = ? AND "lastSeq" >= ?`,
+  messagesAbove: `DELETE FROM "IndexedMessage" WHERE "sessionId" = ? AND "seq" > ?`,
+  messageInsert: `INSERT INTO "IndexedMessage" ("sessionId", "seq", "role", "body", "at") VALUES (?, ?, ?, ?, ?)`,
+  cursorsAhead: `SELECT "operatorId", "lastSeq" FROM "ReadCursor" WHERE "sessionId" = ? AND "lastSeq" > ?`,
+  cursorSeesUserSeqs: `UPDATE "ReadCursor" SET "userCountAtCursor" = "userCountAtCursor" + ?, "updatedAt" = ? WHERE "operatorId" = ? AND "sessionId" = ?`,
+  audit: `INSERT INTO "AuditEvent" ("at", "actorId", "actorEmail", "action", "targetType", "targetId", "details", "ip") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  rowPastLost: `UPDATE "SessionIndex" SET "headSeq" = ?, "updatedAt" = ? WHERE "id" = ? RETURNING ${INDEXED_COLUMNS}`,
+  row: `UPDATE "SessionIndex" SET "state" = ?, "waitingSince" = ?, "handoffReason" = ?, "snoozedUntil" = ?,
+    "stateChangedAt" = coalesce(?, "stateChangedAt"), "headSeq" = ?, "opCount" = "opCount" + ?, "userCount" = "userCount" + ?,
+    "lastActivityAt" = ?, "lastSenderId" = ?, "lastSenderRole" = ?, "lastPreview" = ?, "updatedAt" = ? WHERE "id" = ? RETURNING ${INDEXED_COLUMNS}`,
+};
+
+function currentFromDriver(row: Record<string, unknown>): Current {
+  return {
+    headSeq: Number(row.headSeq),
+    state: String(row.state),
+    waitingSince: driverDate(row.waitingSince),
+    handoffReason: row.handoffReason === null ? null : String(row.handoffReason),
+    snoozedUntil: driverDate(row.snoozedUntil),
+  };
 }
 
 /** Creates the row for a session found by id (an inbox entry the list poll has not shown yet). */
