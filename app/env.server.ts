@@ -22,6 +22,12 @@ const EnvSchema = z.object({
   GATEWAY_SWEEP_PER_S: z.coerce.number().int().min(0).max(1000).default(5),
   /** FleetLM reads a second the reconciliation may make (0: as fast as its 2 slots go; ADR 204). */
   GATEWAY_RECONCILE_PER_S: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** Concurrent FleetLM reads of the live sync (FleetLM's read limit, ADR 208). */
+  GATEWAY_READ_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  /** 0 turns off following hot users' sessions on their `session:` channels (ADR 208). */
+  GATEWAY_HOT_PUSHES: z.enum(["0", "1"]).default("1"),
+  /** A file the gateway appends one JSON line to per hop of a message (seen, read, written, announced; ADR 208). */
+  GATEWAY_TRACE_FILE: z.string().min(1).optional(),
   TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().default(15),
   NEEDS_HUMAN_MINUTES: z.coerce.number().positive().default(5),
   GATEWAY_DISABLED: z.enum(["0", "1"]).default("0"),

@@ -18,6 +18,8 @@
 //                                frame with every user's inbox on one socket vs. at most INBOXES_PER_SOCKET (200) on
 //                                it (ADR 198); gateway_rejoin_cpu_us_*: the same for one inbox re-join (leave, join,
 //                                both replies). A micro-benchmark over an in-memory transport (bench/support/phoenix-frames)
+// The Console writes its hop trace (GATEWAY_TRACE_FILE, ADR 208); each phase's line on stderr says what first told
+// the gateway of each message (push, inbox delta, re-join snapshot, other) and how long from the POST that took.
 // --quick: 2,000 users × 10 sessions, 100 active users, 15 s of traffic at 100/s and 10 s at 800/s (same keys,
 // smaller run). Needs build/ (npm run build); without it every figure is null and stderr says why.
 import { execFileSync, spawn } from "node:child_process";
@@ -112,6 +114,29 @@ function freshness(sent: Sent[], changes: { sessionId: string; head: number; at:
   };
 }
 
+/** Per sent message, the first trace hop `seen` of its session after its POST: by what, and how soon. */
+function firstSeen(sent: Sent[], traceFile: string): string {
+  if (!existsSync(traceFile)) return "no trace";
+  const seen = new Map<string, { at: number; via: string }[]>();
+  for (const line of readFileSync(traceFile, "utf8").split("\n")) {
+    if (!line.includes('"hop":"seen"')) continue;
+    const hop = JSON.parse(line) as { at: number; session: string; via: string };
+    const list = seen.get(hop.session);
+    if (list) list.push(hop);
+    else seen.set(hop.session, [hop]);
+  }
+  const byVia = new Map<string, number>();
+  const delays: number[] = [];
+  for (const [sessionId, , postedAt] of sent) {
+    const hit = seen.get(sessionId)?.find((hop) => hop.at >= postedAt);
+    if (!hit) continue;
+    byVia.set(hit.via, (byVia.get(hit.via) ?? 0) + 1);
+    delays.push(hit.at - postedAt);
+  }
+  const shares = [...byVia].map(([via, n]) => `${via} ${((n / sent.length) * 100).toFixed(1)} %`).join(", ");
+  return `first seen by ${shares || "nothing"}; POST → seen p50 ${round(percentile(delays, 50))} ms, p95 ${round(percentile(delays, 95))} ms`;
+}
+
 /** phoenix's CPU per frame and per re-join, all inboxes on one socket vs. the gateway's spread (ADR 198). */
 async function frameCost(users: number): Promise<Figures> {
   await phoenixFrameCost(INBOXES_PER_SOCKET, 5_000, 500); // warm-up: the JIT, not the channel count, would be timed
@@ -193,7 +218,9 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
 
     const port = await freePort();
+    const traceFile = path.join(dir, "trace.jsonl");
     consoleServer = await startConsole({
+      GATEWAY_TRACE_FILE: traceFile,
       ...process.env,
       NODE_ENV: "production",
       PORT: String(port),
@@ -212,13 +239,14 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       }
     }, 250);
 
-    // Warm-up: the gateway has joined every user's inbox once when FleetLM has received a frame per user.
+    // Warm-up: the gateway has joined every user's inbox once when FleetLM has received a frame per user, plus one
+    // per session of the active (hot) users, whose channels it joins too (ADR 208).
     const load = async () => {
       fleet.stdin!.write("load\n");
       return JSON.parse(await fleetLines.next("load ", 30_000)) as { httpRequests: number; socketFrames: number };
     };
     const warmStarted = performance.now();
-    while ((await load()).socketFrames < users) {
+    while ((await load()).socketFrames < users + active * 10) {
       if (performance.now() - warmStarted > 180_000) throw new Error("the gateway did not join every inbox within 3 minutes");
       await sleep(500);
     }
@@ -255,6 +283,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
         if (behind > 0) await sleep(500);
       }
       if (stuck.length) say(`${stuck.length} sessions behind after a minute, e.g. ${stuck.slice(0, 5).join(", ")}`);
+      say(`${rate}/s trace: ${firstSeen(sent, traceFile)}`);
       const fresh = freshness(sent, changes());
       say(
         `${rate}/s over ${over} users for ${seconds} s: sent ${sent.length}, Console CPU ${((cpu / wall) * 100).toFixed(1)} % (FleetLM ${((fleetCpu / wall) * 100).toFixed(1)} %), ` +

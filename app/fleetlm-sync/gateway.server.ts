@@ -3,6 +3,7 @@
 // - `session-list-poll`: new sessions and users from FleetLM's newest-50 list;
 // - `inbox-subscriptions`: `inbox:{user}` for every known user, re-joined by activity, entries as sync signals, on
 //   `inbox-sockets` (at most 200 inboxes a socket, ADR 198);
+// - `hot-pushes`: the sessions of users active within minutes on their `session:` channels (ADR 208);
 // - `sync-queue`: reading a session's new messages after the index head (deduped, limited, retried);
 // - `reconcile`: re-reading sessions no signal may have mentioned, and a slow sweep of the whole index (ADR 064).
 // Counts come from seqs, so they stay exact across reconnects, FleetLM restarts and duplicate broadcasts.
@@ -10,13 +11,15 @@ import { errorText, FleetLMRest, socketUrlFor } from "@fleetlm/client";
 import { env } from "~/env.server";
 import { indexedUserActivity } from "~/inbox/session-index.server";
 import { slot } from "~/lib/singleton.server";
+import { openHopTrace, type HopTrace } from "./hop-trace.server";
+import { HotPushes } from "./hot-pushes.server";
 import { InboxSockets } from "./inbox-sockets.server";
 import { InboxSubscriptions, type InboxSchedule } from "./inbox-subscriptions.server";
 import { LinkHealth } from "./link-health.server";
 import { Reconciler } from "./reconcile.server";
 import { DEFAULT_WINDOWS, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
 import { SessionListPoll } from "./session-list-poll.server";
-import { setGatewayQueue, SyncQueue } from "./sync-queue.server";
+import { setGatewayQueue, SyncQueue, type SyncHint } from "./sync-queue.server";
 import { Timers } from "./timers";
 
 /** The identity of the gateway's socket. Inbox joins are not authorised, so any name works (quirk 6). */
@@ -31,8 +34,12 @@ export type GatewayOptions = {
   rejoinMs?: number;
   /** The rest of the re-join policy (ADR 089). Defaults: GATEWAY_WARM_REJOIN_MS, GATEWAY_COLD_REJOIN_MS, 2 min / 1 h windows. */
   rejoin?: Partial<Omit<RejoinPolicy, "hotMs">>;
-  /** Concurrent REST reads for syncs. Default 8. */
+  /** Concurrent REST reads for syncs. Default: GATEWAY_READ_CONCURRENCY (32). */
   concurrency?: number;
+  /** Follow hot users' sessions on their channels (ADR 208). Default: GATEWAY_HOT_PUSHES (on). */
+  hotPushes?: boolean;
+  /** Append the hop trace to this file (ADR 208). Default: GATEWAY_TRACE_FILE (none). */
+  traceFile?: string;
   /** Indexed sessions re-read per second by the background sweep. Default: GATEWAY_SWEEP_PER_S. 0 turns it off. */
   sweepPerSecond?: number;
   /**
@@ -54,6 +61,8 @@ type Gateway = {
   inboxes: InboxSubscriptions;
   reconciler: Reconciler;
   poll: SessionListPoll;
+  pushes: HotPushes | null;
+  trace: HopTrace | null;
 };
 
 const running = slot<Gateway>("gateway");
@@ -94,7 +103,9 @@ export async function stopGateway(): Promise<void> {
   // Disconnect first: a leave on a closed socket answers at once instead of waiting for its timeout.
   await gw.sockets.stop();
   await gw.inboxes.stop();
+  await gw.pushes?.stop();
   await gw.queue.drain();
+  await gw.trace?.close();
 }
 
 async function begin(options: GatewayOptions): Promise<void> {
@@ -125,8 +136,20 @@ async function begin(options: GatewayOptions): Promise<void> {
   });
   // The queue tells the inboxes of activity and the inboxes ask the queue for syncs: `inboxes` is read only once
   // syncs run, after it is assigned below.
-  const queue = new SyncQueue({ rest, concurrency: options.concurrency ?? 8, timers, health, onActivity: (userId) => inboxes.markActive(userId) });
-  const sync = (sessionId: string) => void queue.sync(sessionId);
+  const trace = openHopTrace(options.traceFile ?? config.GATEWAY_TRACE_FILE);
+  const queue = new SyncQueue({
+    rest,
+    concurrency: options.concurrency ?? config.GATEWAY_READ_CONCURRENCY,
+    timers,
+    health,
+    onActivity: (userId) => inboxes.markActive(userId),
+    trace,
+  });
+  const pushes =
+    (options.hotPushes ?? config.GATEWAY_HOT_PUSHES === "1")
+      ? new HotPushes({ fleetlmUrl, timers, health, onNews: (sessionId, seq) => void queue.sync(sessionId, { seq, via: "push" }) })
+      : null;
+  const sync = (sessionId: string, hint?: SyncHint) => void queue.sync(sessionId, hint);
   const reconciler = new Reconciler({
     rest,
     sync: (sessionId) => queue.sync(sessionId),
@@ -137,11 +160,11 @@ async function begin(options: GatewayOptions): Promise<void> {
     readsPerSecond: config.GATEWAY_RECONCILE_PER_S,
   });
   const reconcile = (sessionId: string) => reconciler.enqueue(sessionId);
-  const inboxes = new InboxSubscriptions({ sockets, policy, rejoinMs, timers, health, sync, reconcile });
+  const inboxes = new InboxSubscriptions({ sockets, policy, rejoinMs, timers, health, sync, reconcile, pushes });
   const follow = inboxes.add.bind(inboxes);
   const unfollowGone = (userIds: string[]) => inboxes.prune(userIds);
   const poll = new SessionListPoll({ rest, pollMs: options.pollMs ?? config.GATEWAY_POLL_MS, timers, health, follow, unfollowGone, sync, reconcile });
-  const gw: Gateway = { sockets, timers, health, queue, inboxes, reconciler, poll };
+  const gw: Gateway = { sockets, timers, health, queue, inboxes, reconciler, poll, pushes, trace };
   running.set(gw);
   setGatewayQueue(queue);
   for (const { userId, activeAt } of await indexedUserActivity()) follow(userId, activeAt?.getTime() ?? 0);
@@ -165,6 +188,13 @@ export type GatewayStatus = {
   inboxSockets: number;
   /** Inboxes by re-join class (ADR 089): active within 2 min, within the hour, quieter. */
   inboxClasses: Record<ActivityClass, number>;
+  /** Hot users followed by push, their sessions' channels, those joined, and messages pushed (ADR 208). */
+  hotUsers: number;
+  pushChannels: number;
+  pushChannelsJoined: number;
+  pushes: number;
+  /** Signals that started no sync: the session was synced to their seq already (ADR 208). */
+  skippedSyncs: number;
   syncing: number;
   pendingRetries: number;
   pendingReconciles: number;
@@ -185,6 +215,11 @@ const NOT_RUNNING: GatewayStatus = {
   inboxesJoined: 0,
   inboxSockets: 0,
   inboxClasses: { hot: 0, warm: 0, cold: 0 },
+  hotUsers: 0,
+  pushChannels: 0,
+  pushChannelsJoined: 0,
+  pushes: 0,
+  skippedSyncs: 0,
   syncing: 0,
   pendingRetries: 0,
   pendingReconciles: 0,
@@ -207,6 +242,8 @@ export function gatewayStatus(): GatewayStatus {
     fleetlmReachable: health.fleetlmReachable,
     ...inboxes.summary(),
     inboxSockets: gw.sockets.count,
+    ...(gw.pushes?.summary() ?? { hotUsers: 0, pushChannels: 0, pushChannelsJoined: 0, pushes: 0 }),
+    skippedSyncs: queue.skipped,
     syncing: queue.syncing,
     pendingRetries: queue.pendingRetries,
     pendingReconciles: reconciler.pending,

@@ -4,21 +4,26 @@
 // not an unread count, quirk 5); a snapshot that cannot be trusted to have seen what happened before it (the first
 // join, the first after a reconnect, one whose counts went down because FleetLM restarted) has all its sessions
 // reconciled. A user left with no session that is not archived is unfollowed, and their seat freed for the next
-// user (ADR 205).
+// user (ADR 205). Hot users are re-joined first each tick, with places kept for them, and their sessions followed by
+// push (hot-pushes); a user whose every session is pushed is re-joined at the warm rate (ADR 208).
 import { FleetLMInbox, type InboxEntry } from "@fleetlm/client";
 import { indexedHeads, usersWithLiveSessions } from "~/inbox/session-index.server";
+import type { HotPushes } from "./hot-pushes.server";
 import type { InboxSockets } from "./inbox-sockets.server";
 import type { LinkHealth } from "./link-health.server";
-import { activityClass, nextRejoinAt, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
+import { activityClass, nextRejoinAt, spread, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
+import type { SyncHint } from "./sync-queue.server";
 import type { Timers } from "./timers";
 
 const REFRESH_TIMEOUT_MS = 15_000;
 /** Inbox re-joins waiting for FleetLM's answer at once. */
-const MAX_REFRESHING = 64;
+export const MAX_REFRESHING = 64;
+/** Of those, the places warm and cold re-joins never take: a burst of them cannot starve hot users (ADR 208). */
+export const HOT_RESERVED = 16;
 
 /** `untrusted`: the next snapshot may hide activity from before the join, so its sessions are reconciled. */
 /** `activeAt`: when this user's sessions last moved, as far as the gateway saw; `dueAt`: the next re-join (ADR 089). */
-/** `socket`: which of the inbox sockets the seat's channel lives on, for good; `sessions`: the ones its inbox listed. */
+/** `socket`: which of the inbox sockets the seat's channel lives on, for good; `sessions`: the ones its inbox listed, with their agent. */
 type InboxSeat = {
   inbox: FleetLMInbox | null;
   busySince: number | null;
@@ -26,11 +31,12 @@ type InboxSeat = {
   activeAt: number;
   dueAt: number;
   socket: number;
-  sessions: Set<string>;
+  sessions: Map<string, string | null>;
+  refreshes: number;
 };
 
-/** `socket`: the index of the inbox socket the seat is on. */
-export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean; socket: number };
+/** `socket`: the index of the inbox socket the seat is on; `pushed`: every session of it followed by push. */
+export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean; socket: number; refreshes: number; pushed: boolean };
 
 export class InboxSubscriptions {
   refreshes = 0;
@@ -42,6 +48,8 @@ export class InboxSubscriptions {
   readonly #signals = new Map<string, { count: number; at: string }>();
   readonly #inFlight = new Map<string, number>();
   readonly #failing = new Set<string>();
+  /** Users hot when last looked at: served first each tick (ADR 208); a user found cooled leaves it. */
+  readonly #hot = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -51,16 +59,20 @@ export class InboxSubscriptions {
       rejoinMs: number;
       timers: Timers;
       health: LinkHealth;
-      sync: (sessionId: string) => void;
+      sync: (sessionId: string, hint?: SyncHint) => void;
       reconcile: (sessionId: string) => void;
+      /** Hot users' sessions on their channels (ADR 208); null: GATEWAY_HOT_PUSHES=0. */
+      pushes?: HotPushes | null;
     },
   ) {}
 
   /** Follows the user's inbox (no-op if followed). `activeAt` defaults to now: a user just learned of (a new session) is active. */
   add(userId: string, activeAt = Date.now()): void {
     if (this.#seats.has(userId)) return;
-    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0, socket: this.deps.sockets.assign(), sessions: new Set() });
+    const socket = this.deps.sockets.assign();
+    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0, socket, sessions: new Map(), refreshes: 0 });
     this.#order.push(userId);
+    if (activityClass(this.deps.policy, activeAt, Date.now()) === "hot") this.#hot.add(userId);
   }
 
   /**
@@ -86,7 +98,9 @@ export class InboxSubscriptions {
     }
     this.#inFlight.delete(userId);
     this.#failing.delete(userId);
-    for (const sessionId of seat.sessions) this.#signals.delete(sessionId);
+    this.#hot.delete(userId);
+    this.deps.pushes?.unfollow(userId);
+    for (const sessionId of seat.sessions.keys()) this.#signals.delete(sessionId);
     const inbox = seat.inbox;
     seat.inbox = null;
     inbox?.removeAllListeners();
@@ -99,7 +113,11 @@ export class InboxSubscriptions {
     if (!seat) return;
     const now = Date.now();
     seat.activeAt = now;
-    seat.dueAt = Math.min(seat.dueAt, now + this.deps.policy.hotMs);
+    this.#hot.add(userId);
+    const pushes = this.deps.pushes;
+    if (pushes && seat.sessions.size > 0) pushes.follow(userId, seat.sessions);
+    // Pushed sessions tell of their news themselves; the re-join is only for sessions the inbox has not listed yet.
+    if (!pushes?.covers(seat.sessions.keys())) seat.dueAt = Math.min(seat.dueAt, now + this.deps.policy.hotMs);
   }
 
   /** After a reconnect FleetLM may have restarted, and its inbox servers forgotten what they were told. */
@@ -113,7 +131,7 @@ export class InboxSubscriptions {
    * then by the user's activity). First joins go through the same queue (staggered start).
    */
   start(): void {
-    const { rejoinMs, timers, sockets } = this.deps;
+    const { rejoinMs, timers, sockets, policy } = this.deps;
     const tickMs = Math.max(20, Math.min(250, Math.floor(rejoinMs / 10)));
     const order = this.#order;
     timers.every(
@@ -122,13 +140,26 @@ export class InboxSubscriptions {
         if (order.length === 0) return;
         const now = Date.now();
         for (const [user, since] of this.#inFlight) if (now - since >= REFRESH_TIMEOUT_MS) this.#inFlight.delete(user);
+        // Hot users first, with every place (ADR 208); one found cooled down leaves the hot set and its channels.
+        for (const user of this.#hot) {
+          const seat = this.#seats.get(user);
+          if (!seat || activityClass(policy, seat.activeAt, now) !== "hot") {
+            this.#hot.delete(user);
+            this.deps.pushes?.unfollow(user);
+            continue;
+          }
+          if (this.#inFlight.size >= MAX_REFRESHING) continue; // keep looking for users who cooled down
+          // A seat whose socket is down waits for it: phoenix rejoins its channel when it is back.
+          if (now >= seat.dueAt && sockets.isUp(seat.socket)) this.#refresh(user);
+        }
+        // Then the round over everyone else, which leaves HOT_RESERVED places free for hot users. A slow FleetLM
+        // answers joins slowly: the cap turns that into a slower round instead of a pile-up.
         const slice = Math.max(1, Math.ceil((order.length * tickMs) / rejoinMs));
-        // A slow FleetLM answers joins slowly: the cap turns that into a slower round instead of a pile-up.
-        for (let i = 0; i < slice && i < order.length && this.#inFlight.size < MAX_REFRESHING; i++) {
+        for (let i = 0; i < slice && i < order.length && this.#inFlight.size < MAX_REFRESHING - HOT_RESERVED; i++) {
           const user = order[this.#cursor % order.length]!;
           this.#cursor = (this.#cursor + 1) % order.length;
+          if (this.#hot.has(user)) continue;
           const seat = this.#seats.get(user);
-          // A seat whose socket is down waits for it: phoenix rejoins its channel when it is back.
           if (seat && now >= seat.dueAt && sockets.isUp(seat.socket)) this.#refresh(user);
         }
       },
@@ -155,6 +186,8 @@ export class InboxSubscriptions {
       dueAt: seat.dueAt,
       joined: seat.inbox !== null,
       socket: seat.socket,
+      refreshes: seat.refreshes,
+      pushed: this.deps.pushes?.covers(seat.sessions.keys()) ?? false,
     };
   }
 
@@ -176,7 +209,10 @@ export class InboxSubscriptions {
     const now = Date.now();
     if (seat.busySince !== null && now - seat.busySince < REFRESH_TIMEOUT_MS) return;
     seat.busySince = now;
-    seat.dueAt = nextRejoinAt(this.deps.policy, seat.activeAt, now);
+    const { policy, pushes } = this.deps;
+    // A hot user whose sessions are all pushed is re-joined at the warm rate: only a new session needs the inbox.
+    const pushed = activityClass(policy, seat.activeAt, now) === "hot" && pushes?.covers(seat.sessions.keys());
+    seat.dueAt = pushed ? now + spread(policy.warmMs) : nextRejoinAt(policy, seat.activeAt, now);
     this.#inFlight.set(userId, now);
     let work: Promise<InboxEntry[]>;
     if (!seat.inbox) {
@@ -198,6 +234,7 @@ export class InboxSubscriptions {
     work.then(
       () => {
         this.refreshes += 1;
+        seat.refreshes += 1;
         this.#failing.delete(userId);
         if (this.#failing.size === 0) this.deps.health.recovered("inbox joins");
         done();
@@ -232,8 +269,9 @@ export class InboxSubscriptions {
       await this.prune([userId]).catch((error: unknown) => health.problem("index lookup", error));
       return;
     }
+    const pushes = this.deps.pushes;
     for (const entry of entries) {
-      seat.sessions.add(entry.session_id);
+      seat.sessions.set(entry.session_id, entry.agent_id);
       const signal = { count: entry.unread_count, at: entry.last_activity_at ?? "" };
       const previous = this.#signals.get(entry.session_id);
       this.#signals.set(entry.session_id, signal);
@@ -242,10 +280,13 @@ export class InboxSubscriptions {
       if (previous === undefined) firstSight.push(entry);
       else {
         moved = true;
-        sync(entry.session_id);
+        // A pushed session's news came by push first, most likely: the queue skips it if synced to that seq.
+        const seq = pushes?.seenSeq(entry.session_id) || undefined;
+        sync(entry.session_id, { seq, via: kind === "delta" ? "inbox" : "rejoin" });
       }
     }
     if (moved) this.markActive(userId);
+    else if (pushes && this.#hot.has(userId)) pushes.follow(userId, seat.sessions);
     // First sight (gateway start, new session): read it now if FleetLM saw activity since, or if the index lacks it.
     for (const entry of firstSight) if (entry.last_activity_at !== null) sync(entry.session_id);
     const quiet = firstSight.filter((entry) => entry.last_activity_at === null);

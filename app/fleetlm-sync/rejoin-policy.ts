@@ -23,8 +23,17 @@ export function activityClass(policy: RejoinPolicy, activeAt: number, now: numbe
   return quiet < policy.hotForMs ? "hot" : quiet < policy.warmForMs ? "warm" : "cold";
 }
 
-/** When an inbox re-joined at `now` is due again. */
-export function nextRejoinAt(policy: RejoinPolicy, activeAt: number, now: number): number {
+/** Warm and cold intervals are spread by ±25 %, so users discovered together do not fall due together (ADR 208). */
+export const REJOIN_SPREAD = 0.25;
+
+/** When an inbox re-joined at `now` is due again. `random` in [0, 1) picks the point in the spread. */
+export function nextRejoinAt(policy: RejoinPolicy, activeAt: number, now: number, random: () => number = Math.random): number {
   const cls = activityClass(policy, activeAt, now);
-  return now + (cls === "hot" ? policy.hotMs : cls === "warm" ? policy.warmMs : policy.coldMs);
+  if (cls === "hot") return now + policy.hotMs;
+  return now + spread(cls === "warm" ? policy.warmMs : policy.coldMs, random);
+}
+
+/** `ms` ± REJOIN_SPREAD. */
+export function spread(ms: number, random: () => number = Math.random): number {
+  return Math.round(ms * (1 - REJOIN_SPREAD + 2 * REJOIN_SPREAD * random()));
 }

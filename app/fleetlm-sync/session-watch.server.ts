@@ -1,10 +1,10 @@
 // Watching sessions live for the session page. FleetLM only lets a session's user or agent join
-// `session:{id}`, so the Console joins as the session's agent: one FleetLMSocket per agent id, shared by
-// every watched session of that agent, and one SessionStream per watched session, refcounted by viewers.
+// `session:{id}`, so the Console joins as the session's agent: a seat on an agent socket (agent-sockets, shared
+// with the gateway's hot pushes, at most 200 sessions a socket), and one SessionStream per watched session,
+// refcounted by viewers.
 // SessionStream gives exactly-once, in-order messages across reconnects (REST fills the gaps).
-import { backoffDelay, FleetLMSocket, SessionStream, socketUrlFor, type Message } from "@fleetlm/client";
+import { backoffDelay, SessionStream, type Message } from "@fleetlm/client";
 import { db } from "~/db.server";
-import { env } from "~/env.server";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { recordLosses } from "~/fleetlm/losses.server";
 import { forgetStream, noteStreamChunk } from "~/reviews/reply-index.server";
@@ -13,6 +13,7 @@ import type { PresenceEvent } from "~/live/events";
 import { clusterPresence } from "~/live/presence.server";
 import { toViewMessage, withAuthorship } from "~/messages/view-message.server";
 import { INTERRUPTED_CHUNK_TYPE } from "~/messages/live-markers";
+import { acquireAgentSeat, agentSocketCount, type AgentSeat } from "./agent-sockets.server";
 import { syncSessionNow } from "./sync-queue.server";
 import { singleton } from "~/lib/singleton.server";
 
@@ -31,11 +32,12 @@ type Watch = {
   identity?: { id: string; userId: string; agentId: string };
   /** The tail of the publish chain: live messages leave in seq order. */
   publishing?: Promise<void>;
+  /** Its place on an agent socket. */
+  seat?: AgentSeat;
 };
-type AgentSocket = { socket: FleetLMSocket; sessions: Set<string>; offs: (() => void)[] };
 
 function state() {
-  return singleton("sessionWatch", () => ({ watches: new Map<string, Watch>(), agents: new Map<string, AgentSocket>() }));
+  return singleton("sessionWatch", () => ({ watches: new Map<string, Watch>() }));
 }
 
 /** Subscribes the gateway to session:{id} for this viewer; publishes message/chunk/presence events on the live bus. */
@@ -116,8 +118,7 @@ export async function whenWatching(sessionId: string, timeoutMs = 10_000): Promi
 
 /** Sessions being watched and agent sockets open (for tests and diagnostics). */
 export function sessionWatchStats() {
-  const { watches, agents } = state();
-  return { sessions: watches.size, agentSockets: agents.size };
+  return { sessions: state().watches.size, agentSockets: agentSocketCount() };
 }
 
 /**
@@ -144,7 +145,8 @@ async function start(watch: Watch): Promise<void> {
     watch.agentId = agentId;
     // Known before the first message, so publishing one costs no lookup unless it claims an operator.
     watch.identity = { id: watch.sessionId, userId, agentId };
-    const socket = acquireSocket(agentId, watch.sessionId);
+    watch.seat = acquireAgentSeat(agentId, `session:${watch.sessionId}`, { onDisconnected: () => publishInterrupted(watch, "disconnected") });
+    const socket = watch.seat.socket;
     // Starting at the head: the page's loader read the history; the browser fills any gap from its loader.
     const stream = new SessionStream(socket, watch.sessionId, { rest: fleetlm(), lastSeq: headSeq, assembleLive: false });
     watch.stream = stream;
@@ -209,39 +211,6 @@ function publishInterrupted(watch: Watch, reason: string) {
   liveBus().publish({ type: "chunk", sessionId: watch.sessionId, agentId: watch.agentId ?? "", chunk: { type: INTERRUPTED_CHUNK_TYPE, reason } });
 }
 
-function acquireSocket(agentId: string, sessionId: string): FleetLMSocket {
-  const { agents, watches } = state();
-  let entry = agents.get(agentId);
-  if (!entry) {
-    const socket = new FleetLMSocket({ socketUrl: socketUrlFor(env().FLEETLM_URL), agentId });
-    const created: AgentSocket = { socket, sessions: new Set(), offs: [] };
-    created.offs.push(
-      socket.on("disconnected", () => {
-        for (const id of created.sessions) {
-          const watch = watches.get(id);
-          if (watch) publishInterrupted(watch, "disconnected");
-        }
-      }),
-      socket.on("error", () => {}), // reconnects are the socket's job; errors are reported per stream
-    );
-    entry = created;
-    agents.set(agentId, entry);
-  }
-  entry.sessions.add(sessionId);
-  return entry.socket;
-}
-
-async function releaseSocket(agentId: string, sessionId: string) {
-  const { agents } = state();
-  const entry = agents.get(agentId);
-  if (!entry) return;
-  entry.sessions.delete(sessionId);
-  if (entry.sessions.size > 0) return;
-  agents.delete(agentId);
-  for (const off of entry.offs) off();
-  await entry.socket.disconnect();
-}
-
 async function dropStream(watch: Watch) {
   const stream = watch.stream;
   watch.stream = null;
@@ -249,12 +218,10 @@ async function dropStream(watch: Watch) {
     await stream.stop().catch(() => {});
     stream.removeAllListeners();
   }
-  if (watch.agentId) {
-    // A socket whose first open failed is finished: forget it so the retry builds a new one.
-    const entry = state().agents.get(watch.agentId);
-    if (entry && !entry.socket.isConnected && entry.sessions.size <= 1) await releaseSocket(watch.agentId, watch.sessionId);
-    else if (entry) entry.sessions.delete(watch.sessionId);
-  }
+  // A socket whose first open failed is finished: it leaves the pool so the retry builds a new one.
+  const seat = watch.seat;
+  watch.seat = undefined;
+  await seat?.release({ failed: true });
 }
 
 async function stop(watch: Watch) {
@@ -269,5 +236,7 @@ async function stop(watch: Watch) {
     await stream.stop().catch(() => {});
     stream.removeAllListeners();
   }
-  if (watch.agentId) await releaseSocket(watch.agentId, watch.sessionId);
+  const seat = watch.seat;
+  watch.seat = undefined;
+  await seat?.release();
 }

@@ -1,12 +1,15 @@
 // The queue of session syncs: one sync per session at a time (a call during a sync runs one more pass after it,
 // and both callers wait for that pass), at most `concurrency` FleetLM reads at once (p-limit), and a failed sync
 // retried with a short backoff until it lands. Without a running gateway, syncs still never overlap. A sync's index
-// write leaves the read slot and joins the writes ready at the same moment in one transaction (ADR 204).
+// write leaves the read slot and joins the writes ready at the same moment in one transaction (ADR 204). A signal
+// that names a seq (a push, an inbox delta of a pushed session) starts nothing when the session was synced to that
+// seq already, or when the pass under way started after it (ADR 208).
 import { backoffDelay, errorText, FleetLMHttpError, type FleetLMRest } from "@fleetlm/client";
 import pLimit, { type LimitFunction } from "p-limit";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
 import { slot } from "~/lib/singleton.server";
 import type { SessionChangedEvent } from "~/live/events";
+import type { HopTrace, Via } from "./hop-trace.server";
 import type { LinkHealth } from "./link-health.server";
 import { IndexWrites, type IndexWritesOptions } from "./index-writes.server";
 import { announce, readAfterHead } from "./session-sync.server";
@@ -22,9 +25,15 @@ export type GatewayLink = {
   onActivity: (userId: string) => void;
   /** How index writes are gathered into transactions (ADR 204). */
   writes?: IndexWritesOptions;
+  /** GATEWAY_TRACE_FILE's tracer (ADR 208), or null. */
+  trace?: HopTrace | null;
 };
 
-type SyncJob = { again: boolean; promise: Promise<SessionChangedEvent | null> };
+/** What a sync signal knows: the seq FleetLM has at least (a push's), and what told the gateway. */
+export type SyncHint = { seq?: number; via?: Via };
+
+/** `covers`: the highest hinted seq known when the pass under way began, which it reads for sure; `next`: for the next pass. */
+type SyncJob = { again: boolean; covers: number; next: number; promise: Promise<SessionChangedEvent | null> };
 
 const RETRY_TICK_MS = 500;
 // Short (≤ 5 s): a session that failed to sync is a badge that is wrong until it does.
@@ -33,7 +42,11 @@ const RETRY_BACKOFF = { baseMs: 500, maxMs: 5_000, jitter: "equal" } as const;
 export class SyncQueue {
   syncs = 0;
   syncFailures = 0;
+  /** Signals that started no sync: the session was synced to their seq already, or being synced past it. */
+  skipped = 0;
   readonly #jobs = new Map<string, SyncJob>();
+  /** The head each session's last completed pass left in the index. */
+  readonly #heads = new Map<string, number>();
   readonly #retries = new Map<string, { attempts: number; at: number }>();
   /** Sessions whose last pass failed: it may have indexed messages it never announced. */
   readonly #unannounced = new Set<string>();
@@ -65,18 +78,28 @@ export class SyncQueue {
   }
 
   /** Reads the session's new messages into the index; the last pass's event. Never throws. */
-  sync(sessionId: string): Promise<SessionChangedEvent | null> {
+  sync(sessionId: string, hint: SyncHint = {}): Promise<SessionChangedEvent | null> {
+    const { seq } = hint;
+    const trace = this.#link?.trace;
+    trace?.hop("seen", sessionId, { via: hint.via ?? "other", seq: seq ?? -1 });
     const running = this.#jobs.get(sessionId);
+    if (seq !== undefined && ((this.#heads.get(sessionId) ?? -1) >= seq || (running && running.covers >= seq))) {
+      this.skipped += 1;
+      trace?.hop("skipped", sessionId, { via: hint.via ?? "other", seq });
+      return running?.promise ?? Promise.resolve(null);
+    }
     if (running) {
       running.again = true;
+      running.next = Math.max(running.next, seq ?? 0);
       return running.promise;
     }
-    const job: SyncJob = { again: false, promise: Promise.resolve(null) };
+    const job: SyncJob = { again: false, covers: seq ?? 0, next: 0, promise: Promise.resolve(null) };
     job.promise = (async () => {
       let last: SessionChangedEvent | null = null;
       try {
         do {
           job.again = false;
+          if (job.next > job.covers) job.covers = job.next;
           last = (await this.#pass(sessionId)) ?? last;
         } while (job.again);
       } finally {
@@ -115,8 +138,14 @@ export class SyncQueue {
       const options = { announce: this.#unannounced.has(sessionId) };
       // The read holds a FleetLM slot; the write waits for its batch without it.
       const read = link ? await link.limit(() => readAfterHead(link.rest, sessionId)) : await readAfterHead(fleetlm(), sessionId);
-      const event = await announce(read, await this.#writes.write(read), options);
+      const trace = link?.trace;
+      trace?.hop("read", sessionId, { from: read.row.headSeq, messages: read.messages.length });
+      const written = await this.#writes.write(read);
+      trace?.hop("written", sessionId, { head: written?.headSeq ?? read.row.headSeq });
+      const event = await announce(read, written, options);
+      if (event) trace?.hop("announced", sessionId, { head: event.headSeq });
       this.#unannounced.delete(sessionId);
+      this.#heads.set(sessionId, Math.max(this.#heads.get(sessionId) ?? 0, written?.headSeq ?? read.row.headSeq));
       if (!link) return event;
       if (event) link.onActivity(event.userId);
       this.syncs += 1;
@@ -167,5 +196,5 @@ export function syncSessionNow(sessionId: string): Promise<SessionChangedEvent |
  * Without a gateway nothing follows FleetLM in this process, so there is nothing to nudge.
  */
 export function nudgeSession(sessionId: string): void {
-  void gatewayQueue.get()?.sync(sessionId);
+  void gatewayQueue.get()?.sync(sessionId, { via: "push" });
 }

@@ -60,7 +60,7 @@ describe("boot reconciliation", () => {
     for (const session of news) unnoticed(session.id, session.user_id, "while the Console was down");
     unnoticed(news[3]!.id, news[3]!.user_id, "and again");
 
-    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 60_000, rejoinMs: 1_000, sweepPerSecond: 0, force: true });
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 60_000, rejoinMs: 1_000, sweepPerSecond: 0, force: true, hotPushes: false });
     await expect.poll(() => gatewayStatus().reconciled, { timeout: 30_000 }).toBeGreaterThanOrEqual(sessions.length);
     await expect.poll(() => gatewayStatus().pendingReconciles + gatewayStatus().syncing, { timeout: 30_000 }).toBe(0);
 

@@ -1,6 +1,7 @@
 // Inbox seats spread over sockets of at most N channels each (ADR 198): phoenix's Socket costs O(channels) per
 // frame, so the gateway never puts every inbox on one. Each socket carries its inboxes' deltas, and after FleetLM
-// drops every socket they all come back and the index keeps up.
+// drops every socket they all come back and the index keeps up. Hot pushes are off: the sockets counted on FleetLM
+// are the inbox sockets alone (hot users' agent sockets are hot-pushes.test.ts's).
 import "../support/db";
 import { withDevServerAndGateway } from "../support/dev-server";
 import { describe, expect, it } from "vitest";
@@ -27,7 +28,15 @@ describe("inbox sockets", () => {
   it("puts at most 3 inboxes on a socket, and every socket's deltas reach the index, before and after a drop", async () => {
     const prefix = `sockets-${randomUUID().slice(0, 6)}`;
     const sessions = await Promise.all(Array.from({ length: 8 }, (_, i) => live.rest.createSession({ userId: `${prefix}-${i}`, agentId: AGENT })));
-    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, inboxesPerSocket: PER_SOCKET, force: true });
+    await startGateway({
+      fleetlmUrl: live.dev.url,
+      pollMs: 100,
+      rejoinMs: 300,
+      sweepPerSecond: 0,
+      inboxesPerSocket: PER_SOCKET,
+      hotPushes: false,
+      force: true,
+    });
     await expect.poll(() => sessions.filter((s) => inboxSchedule(s.user_id)?.joined).length, { timeout: 20_000 }).toBe(sessions.length);
     // Every user the index knows has a seat (other tests' users too): ceil(users / 3) sockets, all open.
     await expect.poll(() => openSockets(), { timeout: 10_000 }).toBe(Math.ceil(gatewayUsers().length / PER_SOCKET));
@@ -46,7 +55,15 @@ describe("inbox sockets", () => {
   it("frees the seats of users whose sessions are all archived, gives them to new users, and keeps the socket count", async () => {
     const prefix = `churn-${randomUUID().slice(0, 6)}`;
     const leaving = await Promise.all(Array.from({ length: 6 }, (_, i) => live.rest.createSession({ userId: `${prefix}-old-${i}`, agentId: AGENT })));
-    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, inboxesPerSocket: PER_SOCKET, force: true });
+    await startGateway({
+      fleetlmUrl: live.dev.url,
+      pollMs: 100,
+      rejoinMs: 300,
+      sweepPerSecond: 0,
+      inboxesPerSocket: PER_SOCKET,
+      hotPushes: false,
+      force: true,
+    });
     await expect.poll(() => leaving.filter((s) => inboxSchedule(s.user_id)?.joined).length, { timeout: 20_000 }).toBe(leaving.length);
     const followed = gatewayUsers().length;
     const sockets = Math.ceil(followed / PER_SOCKET);

@@ -16,8 +16,22 @@ describe("the policy", () => {
     const now = 10_000_000;
     expect([0, 119_999, 120_000, 3_599_999, 3_600_000].map((quiet) => activityClass(POLICY, now - quiet, now))).toEqual(["hot", "hot", "warm", "warm", "cold"]);
     expect(nextRejoinAt(POLICY, now, now)).toBe(now + 1_000);
-    expect(nextRejoinAt(POLICY, now - 600_000, now)).toBe(now + 10_000);
-    expect(nextRejoinAt(POLICY, 0, now)).toBe(now + 60_000);
+    expect(nextRejoinAt(POLICY, now - 600_000, now, () => 0.5)).toBe(now + 10_000);
+    expect(nextRejoinAt(POLICY, 0, now, () => 0.5)).toBe(now + 60_000);
+  });
+
+  it("spreads warm and cold re-joins by ±25 %, so users discovered together do not fall due together (ADR 208)", () => {
+    const now = 10_000_000;
+    expect([0, 0.999_999].map((r) => nextRejoinAt(POLICY, now - 600_000, now, () => r))).toEqual([now + 7_500, now + 12_500]);
+    expect([0, 0.999_999].map((r) => nextRejoinAt(POLICY, 0, now, () => r))).toEqual([now + 45_000, now + 75_000]);
+    // The hot rate is not spread: it is the freshness of active users.
+    expect(nextRejoinAt(POLICY, now, now, () => 0)).toBe(now + 1_000);
+    // 1,000 cold users re-joined in one instant fall due over the whole ±25 % window, not in one tick.
+    const due = Array.from({ length: 1_000 }, () => nextRejoinAt(POLICY, 0, now) - now);
+    expect(Math.min(...due)).toBeGreaterThanOrEqual(45_000);
+    expect(Math.max(...due)).toBeLessThanOrEqual(75_000);
+    const seconds = new Set(due.map((ms) => Math.floor(ms / 1_000)));
+    expect(seconds.size).toBeGreaterThan(25);
   });
 });
 
@@ -46,6 +60,8 @@ describe("the gateway", () => {
       rejoinMs: 100,
       rejoin: { warmMs: 30_000, coldMs: 600_000 },
       sweepPerSecond: 0,
+      // Off: a hot user whose sessions are all pushed is re-joined at the warm rate (ADR 208, hot-pushes.test.ts).
+      hotPushes: false,
       force: true,
     });
     // Both are joined once at start (a first join is always due); after it, each is due by its class.
@@ -53,7 +69,7 @@ describe("the gateway", () => {
     expect(gatewayStatus().inboxClasses).toMatchObject({ hot: 1, cold: 1 });
     const coldNow = inboxSchedule("rejoin-cold")!;
     expect(coldNow.class).toBe("cold");
-    expect(coldNow.dueAt - Date.now()).toBeGreaterThan(500_000);
+    expect(coldNow.dueAt - Date.now()).toBeGreaterThan(400_000); // 600 s less the 25 % spread
     const before = gatewayStatus().refreshes;
     await expect.poll(() => gatewayStatus().refreshes, { timeout: 20_000 }).toBeGreaterThan(before + 3); // the hot one, again and again
     expect(inboxSchedule("rejoin-cold")!.dueAt).toBe(coldNow.dueAt); // never re-joined meanwhile

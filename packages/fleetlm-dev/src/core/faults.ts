@@ -1,4 +1,4 @@
-// Fault injection for client tests: slow / failing REST answers, dropped heartbeats, closed sockets.
+// Fault injection for client tests: slow / failing REST answers, dropped heartbeats, closed sockets, slow joins.
 
 export type FaultMode = "slow" | "error500" | "rate429" | "garbage" | null;
 
@@ -20,12 +20,19 @@ export interface Faults {
   dropHeartbeats(drop: boolean): void;
   /** /api requests answered by the current fault since the last `set` (a test waits on it instead of sleeping). */
   answered(): number;
+  /** Every channel join is handled (and answered) this many ms after it arrives; 0 turns it off. */
+  delayJoins(ms: number): void;
+  /** Joins received so far and joins answered (tests wait on them). */
+  joins(): { received: number; answered: number };
 }
 
 export class FaultState {
   settings: Required<FaultSettings> = { mode: null, delayMs: 2000, retryAfterS: 1 };
   heartbeatsDropped = false;
   answeredCount = 0;
+  joinDelayMs = 0;
+  joinsReceived = 0;
+  joinsAnswered = 0;
   socketCloser: (code: number) => void = () => {};
 
   api(): Faults {
@@ -40,6 +47,10 @@ export class FaultState {
       dropHeartbeats: (drop) => {
         this.heartbeatsDropped = drop;
       },
+      delayJoins: (ms) => {
+        this.joinDelayMs = Math.max(0, ms);
+      },
+      joins: () => ({ received: this.joinsReceived, answered: this.joinsAnswered }),
     };
   }
 }

@@ -100,17 +100,15 @@ export class Connection {
       if (!this.deps.faults.heartbeatsDropped) this.reply(null, ref, "phoenix", "ok", {});
       return;
     }
-    const joined = this.channels.get(topic);
     if (event === "phx_join") {
-      if (joined) {
-        // Duplicate join: the old channel is closed, then the new join runs normally.
-        this.send({ joinRef: joined.joinRef, ref: joined.joinRef, topic, event: "phx_close", payload: {} });
-        joined.channel.terminate();
-        this.channels.delete(topic);
-      }
-      this.join(frame);
+      const faults = this.deps.faults;
+      faults.joinsReceived += 1;
+      const delay = faults.joinDelayMs;
+      if (delay > 0) setTimeout(() => this.duplicateOrJoin(frame), delay);
+      else this.duplicateOrJoin(frame);
       return;
     }
+    const joined = this.channels.get(topic);
     if (event === "phx_leave") {
       if (joined) {
         this.reply(joined.joinRef, ref, topic, "ok", {});
@@ -142,6 +140,19 @@ export class Connection {
     }
     this.reply(joined.joinRef, ref, topic, result.reply.status, result.reply.response);
     result.after?.();
+  }
+
+  private duplicateOrJoin(frame: Frame): void {
+    if (this.idleTimer === null) return; // the socket closed while a delayed join waited
+    const joined = this.channels.get(frame.topic);
+    if (joined) {
+      // Duplicate join: the old channel is closed, then the new join runs normally.
+      this.send({ joinRef: joined.joinRef, ref: joined.joinRef, topic: frame.topic, event: "phx_close", payload: {} });
+      joined.channel.terminate();
+      this.channels.delete(frame.topic);
+    }
+    this.join(frame);
+    this.deps.faults.joinsAnswered += 1;
   }
 
   private join(frame: Frame): void {

@@ -1,0 +1,85 @@
+// Hot users' sessions followed on their `session:` channels (ADR 208): a hot user's message reaches the index by
+// push, with no inbox re-join (the re-join intervals here are far longer than the test); a user who cools down
+// leaves the channels; GATEWAY_HOT_PUSHES=0 (`hotPushes: false`) falls back to the inbox.
+import "../support/db";
+import { withDevServerAndGateway } from "../support/dev-server";
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { gatewayStatus, inboxSchedule, startGateway } from "~/fleetlm-sync/gateway.server";
+import { indexedHeads } from "~/inbox/session-index.server";
+
+const AGENT = "hot-bot";
+const live = withDevServerAndGateway();
+
+const head = async (sessionId: string) => (await indexedHeads([sessionId])).get(sessionId) ?? -1;
+const hops = (file: string) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { hop: string; session: string; via?: string; seq?: number });
+
+describe("hot pushes", () => {
+  it("brings a hot user's message into the index by push, with no inbox re-join", async () => {
+    const user = `hot-${randomUUID().slice(0, 6)}`;
+    const sessions = await Promise.all([0, 1].map(() => live.rest.createSession({ userId: user, agentId: AGENT })));
+    const trace = path.join(mkdtempSync(path.join(tmpdir(), "hot-pushes-")), "trace.jsonl");
+    // Hot re-joins every 10 minutes, warm ones every hour: only the first join is an inbox join in this test.
+    await startGateway({
+      fleetlmUrl: live.dev.url,
+      pollMs: 100,
+      rejoinMs: 600_000,
+      rejoin: { warmMs: 3_600_000 },
+      sweepPerSecond: 0,
+      traceFile: trace,
+      force: true,
+    });
+    // A user first seen is hot: once their inbox listed the sessions, both channels are joined.
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
+    const refreshes = inboxSchedule(user)!.refreshes;
+
+    await live.rest.appendMessage(sessions[1]!.id, { userId: user, content: { text: "by push" } });
+    await expect.poll(() => head(sessions[1]!.id), { timeout: 10_000 }).toBe(1);
+    expect(inboxSchedule(user)!.refreshes).toBe(refreshes);
+    expect(gatewayStatus().pushes).toBeGreaterThanOrEqual(1);
+    // The sync that moved the head was started by the push (without the push path it would be the inbox's).
+    await expect.poll(() => hops(trace).some((h) => h.hop === "announced" && h.session === sessions[1]!.id), { timeout: 5_000 }).toBe(true);
+    const seen = hops(trace).filter((h) => h.hop === "seen" && h.session === sessions[1]!.id && h.seq === 1);
+    expect(seen[0]?.via).toBe("push");
+    // A second message, and the duplicate broadcast of nothing: still by push, still no re-join.
+    await live.rest.appendMessage(sessions[1]!.id, { userId: user, content: { text: "again" } });
+    await expect.poll(() => head(sessions[1]!.id), { timeout: 10_000 }).toBe(2);
+    expect(inboxSchedule(user)!.refreshes).toBe(refreshes);
+  });
+
+  it("leaves a user's channels when the user cools down", async () => {
+    const user = `cooling-${randomUUID().slice(0, 6)}`;
+    const session = await live.rest.createSession({ userId: user, agentId: AGENT });
+    // Hot for 1.5 s after the last activity the gateway saw.
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 200, rejoin: { hotForMs: 1_500 }, sweepPerSecond: 0, force: true });
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
+    await live.rest.appendMessage(session.id, { userId: user, content: { text: "still hot" } });
+    await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => inboxSchedule(user)?.class, { timeout: 10_000 }).toBe("warm");
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => gatewayStatus().hotUsers, { timeout: 5_000 }).toBe(0);
+    // Left on FleetLM's side too: the agent sockets close with their last channel.
+    expect(gatewayStatus().pushChannels).toBe(0);
+  });
+
+  it("falls back to the inbox with hot pushes off (GATEWAY_HOT_PUSHES=0)", async () => {
+    const user = `no-push-${randomUUID().slice(0, 6)}`;
+    const session = await live.rest.createSession({ userId: user, agentId: AGENT });
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, hotPushes: false, force: true });
+    await expect.poll(() => inboxSchedule(user)?.joined, { timeout: 20_000 }).toBe(true);
+    const refreshes = inboxSchedule(user)!.refreshes;
+    await live.rest.appendMessage(session.id, { userId: user, content: { text: "by the inbox" } });
+    await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
+    expect(gatewayStatus()).toMatchObject({ pushChannels: 0, pushes: 0 });
+    expect(inboxSchedule(user)!.pushed).toBe(false);
+    // Hot and not pushed: re-joined at the hot rate.
+    await expect.poll(() => inboxSchedule(user)!.refreshes, { timeout: 10_000 }).toBeGreaterThan(refreshes);
+  });
+});
