@@ -128,6 +128,18 @@ export async function driverRows(client: PrismaClient, sql: string, args: string
   return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
 }
 
+/**
+ * A timestamp as the driver returns it: SQLite's ISO text (`…+00:00`, as Prisma writes it), PostgreSQL's
+ * `timestamp(3)` text without a zone (UTC, as Prisma writes it), or a number of ms.
+ */
+export function driverDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
+  const text = String(value).replace(" ", "T");
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
+}
+
 /** The statement for `sql` on this connection, prepared the first time it is asked for. */
 function preparedOn(connection: Connection, adapter: DriverQueryable, sql: string): SqliteStatement {
   let statement = connection.statements.get(sql);

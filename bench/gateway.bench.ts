@@ -218,7 +218,8 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     const cookie = `${lucia().sessionCookieName}=${authSession.id}`;
 
     const port = await freePort();
-    const traceFile = path.join(dir, "trace.jsonl");
+    // GATEWAY_TRACE_FILE set by the caller keeps the trace after the run (for the hop analysis).
+    const traceFile = process.env.GATEWAY_TRACE_FILE ?? path.join(dir, "trace.jsonl");
     consoleServer = await startConsole({
       GATEWAY_TRACE_FILE: traceFile,
       ...process.env,

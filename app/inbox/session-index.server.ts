@@ -2,7 +2,7 @@
 // its newest 50). Rows are created from FleetLM's session list (or a lookup), and advanced from messages
 // read over REST. Everything is keyed by (session, seq), so applying the same messages twice changes nothing.
 import type { Message, Session } from "@fleetlm/client";
-import { db, driverRows, sqliteDriver, sqliteValue, type SqliteDriver } from "~/db.server";
+import { db, driverDate, driverRows, sqliteDriver, sqliteValue, type SqliteDriver } from "~/db.server";
 import { audit, auditRow, type AuditEntry } from "~/audit/audit.server";
 import { messageEvent, transition, type Conversation } from "~/inbox/conversation-state";
 import { inboxSettings } from "~/inbox/inbox-settings.server";
@@ -140,18 +140,6 @@ const INDEXED_COLUMNS = Object.keys(INDEXED_SELECT)
   .map((column) => `"${column}"`)
   .join(", ");
 const INDEXED_SQL = `SELECT ${INDEXED_COLUMNS} FROM "SessionIndex" WHERE "id" = ?`;
-
-/**
- * A timestamp as the driver returns it: SQLite's ISO text (`…+00:00`, as Prisma writes it), PostgreSQL's
- * `timestamp(3)` text without a zone (UTC, as Prisma writes it), or a number of ms.
- */
-function driverDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
-  const text = String(value).replace(" ", "T");
-  return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
-}
 
 /**
  * The index row of a session, or null. On the driver (ADR 181, ADR 204): the live sync reads it before every

@@ -4,10 +4,10 @@
 // whether to show it (not while it is focused on that session) — see components/notifier.tsx.
 import type { Bus } from "~/live/bus.server";
 import { can } from "~/auth/permissions";
-import { db } from "~/db.server";
+import { db, driverDate, driverRows } from "~/db.server";
 import { fromStored, toStored } from "~/lib/stored-text";
 import type { NotifyEvent, SessionChangedEvent } from "~/live/events";
-import { activeTakeover } from "~/takeover/takeover.server";
+import { idleMs } from "~/takeover/takeover.server";
 import { notificationPrefsOf } from "./preferences.server";
 
 /** What the notifier remembers of a session, to tell a new message or a new wait from a repeat of the same one. */
@@ -31,6 +31,49 @@ function remember(memory: NotifierMemory, sessionId: string, seen: Seen) {
 const BODY_CHARS = 140;
 const clip = (text: string | null | undefined) => (text && text.length > BODY_CHARS ? `${text.slice(0, BODY_CHARS - 1)}…` : (text ?? ""));
 
+/** The session's index row and its active takeover's holder, in one query. */
+const NOTICE_SQL = `SELECT s."userId", s."userCount", s."state", s."stateChangedAt", s."assigneeId", s."handoffReason", s."lastPreview",
+  s."lastSenderRole", s."lastActivityAt", t."operatorId" AS "holderId", t."lastActivityAt" AS "holderActiveAt"
+  FROM "SessionIndex" s LEFT JOIN "Takeover" t ON t."activeSessionId" = ? WHERE s."id" = ?`;
+
+type NoticeRow = {
+  userId: string;
+  userCount: number;
+  state: string;
+  stateChangedAt: Date | null;
+  assigneeId: string | null;
+  handoffReason: string | null;
+  lastPreview: string | null;
+  lastSenderRole: string | null;
+  lastActivityAt: Date | null;
+  /** Who holds the session, unless the claim has idled out (the takeover sweep ends it). */
+  holderId: string | null;
+};
+
+const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+
+/**
+ * On the driver (ADR 181): the notifier reads this for every change the gateway announces, and Prisma's client
+ * engine cost more CPU than the read (four queries a user message through Prisma, one here; issue 19).
+ */
+async function noticeRowOf(sessionId: string, now: number): Promise<NoticeRow | null> {
+  const [row] = await driverRows(await db(), NOTICE_SQL, [sessionId, toStored(sessionId)]);
+  if (!row) return null;
+  const holderActiveAt = driverDate(row.holderActiveAt);
+  return {
+    userId: String(row.userId),
+    userCount: Number(row.userCount),
+    state: String(row.state),
+    stateChangedAt: driverDate(row.stateChangedAt),
+    assigneeId: textOrNull(row.assigneeId),
+    handoffReason: textOrNull(row.handoffReason),
+    lastPreview: textOrNull(row.lastPreview),
+    lastSenderRole: textOrNull(row.lastSenderRole),
+    lastActivityAt: driverDate(row.lastActivityAt),
+    holderId: row.holderId && holderActiveAt && now - holderActiveAt.getTime() <= idleMs() ? String(row.holderId) : null,
+  };
+}
+
 /** The notifications one change raises, one per operator at most (a message beats a wait). */
 export async function notificationsFor(
   event: SessionChangedEvent,
@@ -38,20 +81,7 @@ export async function notificationsFor(
   now = Date.now(),
 ): Promise<{ audience: string; event: NotifyEvent }[]> {
   const prisma = await db();
-  const row = await prisma.sessionIndex.findUnique({
-    where: { id: toStored(event.sessionId) },
-    select: {
-      userId: true,
-      userCount: true,
-      state: true,
-      stateChangedAt: true,
-      assigneeId: true,
-      handoffReason: true,
-      lastPreview: true,
-      lastSenderRole: true,
-      lastActivityAt: true,
-    },
-  });
+  const row = await noticeRowOf(event.sessionId, now);
   if (!row) return [];
   const known = memory.get(event.sessionId);
   const waiting = row.state === "waiting";
@@ -63,8 +93,7 @@ export async function notificationsFor(
   const user = fromStored(row.userId);
   const mine = new Set<string>();
   if (newMessage) {
-    const holder = await activeTakeover(event.sessionId);
-    if (holder) mine.add(holder.holder.id);
+    if (row.holderId) mine.add(row.holderId);
     if (row.assigneeId) mine.add(row.assigneeId);
   }
   const handlers = newWait ? await prisma.operator.findMany({ where: { active: true }, select: { id: true, role: true } }) : [];

@@ -17,6 +17,7 @@ export async function notificationPrefs(operatorId: string): Promise<Notificatio
 
 /** Several operators' choices in one query (the notifier's fan-out). */
 export async function notificationPrefsOf(operatorIds: string[]): Promise<Map<string, NotificationPrefs>> {
+  if (operatorIds.length === 0) return new Map();
   const prisma = await db();
   const rows = await prisma.notificationPreference.findMany({ where: { operatorId: { in: operatorIds } } });
   const found = new Map(rows.map((row) => [row.operatorId, { mine: row.mine, waiting: row.waiting, sound: row.sound }]));

@@ -146,6 +146,15 @@ describe("who is told what", () => {
     await (await db()).operator.update({ where: { id: gone.id }, data: { active: false } });
     expect(await notificationsFor(changed(id), new Map())).toEqual([]);
   });
+
+  it("a holder whose claim has idled out is not told; one active a moment ago is", async () => {
+    const idle = await session({ held: holder.id });
+    const lapsed = new Date(Date.now() - 16 * 60_000); // TAKEOVER_IDLE_MINUTES is 15
+    await (await db()).takeover.updateMany({ where: { activeSessionId: idle }, data: { lastActivityAt: lapsed } });
+    expect(await notificationsFor(changed(idle), new Map())).toEqual([]);
+    const active = await session({ held: holder.id });
+    expect(audiences(await notificationsFor(changed(active), new Map()))).toEqual([[holder.id, "message"]]);
+  });
 });
 
 describe("on the bus", () => {
