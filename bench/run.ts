@@ -44,6 +44,7 @@ export const KEYS = [
   "gateway_10k_fleetlm_rps",
   "freshness_10k_p95_ms",
   "gateway_10k_lost",
+  "gateway_boot_reconcile_s",
   "gateway_800mps_freshness_p95_ms",
   "gateway_800mps_lost",
   "gateway_frame_cpu_us_one_socket",

@@ -65,7 +65,8 @@ export interface FleetlmDevServer {
   webhooksIdle(): Promise<void>;
   webhookOutcomes(): ReadonlyArray<{ sessionId: string; outcome: { ok: boolean; reason?: string; detail?: string } }>;
   /** What clients asked of this server since start: HTTP requests, WebSocket frames received. */
-  load(): { httpRequests: number; socketFrames: number };
+  /** Requests received so far (from anyone): HTTP by method and route (ids as `:id`), frames by kind. */
+  load(): { httpRequests: number; socketFrames: number; httpByRoute: Record<string, number>; framesByKind: Record<string, number> };
   close(): Promise<void>;
 }
 
@@ -100,6 +101,7 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
   conversations.webhooks = dispatcher;
   const faults = new FaultState();
   let httpRequests = 0;
+  const httpByRoute = new Map<string, number>();
   const sockets = new SocketEndpoint({
     conversations,
     inboxes,
@@ -136,6 +138,8 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
   });
   const server: Server = createServer((req, res) => {
     httpRequests++;
+    const route = `${req.method} ${routeOf(req.url ?? "/")}`;
+    httpByRoute.set(route, (httpByRoute.get(route) ?? 0) + 1);
     void handler(req, res);
   });
   server.on("upgrade", (req, socket, head) => sockets.handleUpgrade(req, socket, head));
@@ -175,7 +179,12 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
     storage: realModel ? { mode: "real", model: realModel } : { mode: "default" },
     webhooksIdle: () => dispatcher.idle(),
     webhookOutcomes: () => dispatcher.outcomes,
-    load: () => ({ httpRequests, socketFrames: sockets.framesIn }),
+    load: () => ({
+      httpRequests,
+      socketFrames: sockets.framesIn,
+      httpByRoute: Object.fromEntries(httpByRoute),
+      framesByKind: Object.fromEntries(sockets.framesByKind),
+    }),
     close: () =>
       (closing ??= (async () => {
         traffic?.stop();
@@ -190,4 +199,13 @@ export async function startFleetlmDev(options: FleetlmDevOptions = {}): Promise<
         store.close();
       })()),
   };
+}
+
+/** A request path with its ids (any segment that is not a plain lower-case word) as `:id`. */
+function routeOf(url: string): string {
+  const pathname = url.split("?", 1)[0]!;
+  return pathname
+    .split("/")
+    .map((segment) => (segment === "" || /^[a-z_]+$/.test(segment) ? segment : ":id"))
+    .join("/");
 }

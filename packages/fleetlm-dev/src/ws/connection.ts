@@ -16,6 +16,8 @@ export interface ConnectionDeps {
   logger: Logger;
   quirks: boolean;
   idleTimeoutMs: number;
+  /** Called with each frame's kind (`inbox:phx_join`, `phoenix:heartbeat`, …), for load figures. */
+  countFrame?: (kind: string) => void;
 }
 
 interface Joined {
@@ -96,6 +98,7 @@ export class Connection {
 
   private handle(frame: Frame): void {
     const { joinRef, ref, topic, event, payload } = frame;
+    this.deps.countFrame?.(`${topic.split(":", 1)[0]}:${event}`);
     if (topic === "phoenix" && event === "heartbeat") {
       if (!this.deps.faults.heartbeatsDropped) this.reply(null, ref, "phoenix", "ok", {});
       return;

@@ -10,8 +10,11 @@ export class SocketEndpoint {
   readonly connections = new Set<Connection>();
   /** Frames received from clients since start (joins, leaves, pushes, heartbeats), for load figures. */
   framesIn = 0;
+  /** The same frames by kind (`inbox:phx_join`, `phoenix:heartbeat`, …). */
+  readonly framesByKind = new Map<string, number>();
 
   constructor(private deps: ConnectionDeps) {
+    this.deps = { ...deps, countFrame: (kind) => this.framesByKind.set(kind, (this.framesByKind.get(kind) ?? 0) + 1) };
     this.wss.on("error", () => {});
   }
 
