@@ -31,6 +31,9 @@ describe("smoke", () => {
     // The join and the send at least (phoenix may have sent a heartbeat too); the upgrade is not a request.
     expect(server.load().socketFrames - before.socketFrames).toBeGreaterThanOrEqual(2);
     expect(server.load().httpRequests - before.httpRequests).toBe(2);
+    // By route (ids as `:id`) and by frame kind.
+    expect(server.load().httpByRoute).toMatchObject({ "POST /api/sessions": 1, "POST /api/sessions/:id/messages": 1 });
+    expect(server.load().framesByKind).toMatchObject({ "session:phx_join": 1, "session:send": 1 });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/fleetlm_dev_http_requests_total 3/);
     expect(metrics).toMatch(/fleetlm_dev_socket_frames_total \d+/);
