@@ -24,19 +24,15 @@ async function everyHead(sessions: Session[], head: number) {
   return sessions.filter((s) => heads.get(s.id) === head).length;
 }
 
+/** A gateway on fast timers with PER_SOCKET inboxes a socket, inbox re-joins only (no sweep, no pushes). */
+const startSocketsGateway = () =>
+  startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, inboxesPerSocket: PER_SOCKET, hotPushes: false, force: true });
+
 describe("inbox sockets", () => {
   it("puts at most 3 inboxes on a socket, and every socket's deltas reach the index, before and after a drop", async () => {
     const prefix = `sockets-${randomUUID().slice(0, 6)}`;
     const sessions = await Promise.all(Array.from({ length: 8 }, (_, i) => live.rest.createSession({ userId: `${prefix}-${i}`, agentId: AGENT })));
-    await startGateway({
-      fleetlmUrl: live.dev.url,
-      pollMs: 100,
-      rejoinMs: 300,
-      sweepPerSecond: 0,
-      inboxesPerSocket: PER_SOCKET,
-      hotPushes: false,
-      force: true,
-    });
+    await startSocketsGateway();
     await expect.poll(() => sessions.filter((s) => inboxSchedule(s.user_id)?.joined).length, { timeout: 20_000 }).toBe(sessions.length);
     // Every user the index knows has a seat (other tests' users too): ceil(users / 3) sockets, all open.
     await expect.poll(() => openSockets(), { timeout: 10_000 }).toBe(Math.ceil(gatewayUsers().length / PER_SOCKET));
@@ -55,15 +51,7 @@ describe("inbox sockets", () => {
   it("frees the seats of users whose sessions are all archived, gives them to new users, and keeps the socket count", async () => {
     const prefix = `churn-${randomUUID().slice(0, 6)}`;
     const leaving = await Promise.all(Array.from({ length: 6 }, (_, i) => live.rest.createSession({ userId: `${prefix}-old-${i}`, agentId: AGENT })));
-    await startGateway({
-      fleetlmUrl: live.dev.url,
-      pollMs: 100,
-      rejoinMs: 300,
-      sweepPerSecond: 0,
-      inboxesPerSocket: PER_SOCKET,
-      hotPushes: false,
-      force: true,
-    });
+    await startSocketsGateway();
     await expect.poll(() => leaving.filter((s) => inboxSchedule(s.user_id)?.joined).length, { timeout: 20_000 }).toBe(leaving.length);
     const followed = gatewayUsers().length;
     const sockets = Math.ceil(followed / PER_SOCKET);
