@@ -39,7 +39,8 @@ import { freePort } from "../tests/support/console-process";
 import { openLive } from "../tests/cluster/sse-client";
 
 type Figures = Record<string, number | null>;
-type Load = { httpByRoute: Record<string, number>; framesByKind: Record<string, number> };
+/** The dev server's `load()`: requests received so far, in all and by kind. */
+type Load = { httpRequests: number; socketFrames: number; httpByRoute: Record<string, number>; framesByKind: Record<string, number> };
 
 /** The requests of a phase per second by kind, most first: "inbox:phx_join 210, GET /api/sessions/:id/messages 98, …". */
 function byKind(before: Load, after: Load, wall: number): string {
@@ -262,12 +263,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     // per session of the active (hot) users, whose channels it joins too (ADR 208).
     const load = async () => {
       fleet.stdin!.write("load\n");
-      return JSON.parse(await fleetLines.next("load ", 30_000)) as {
-        httpRequests: number;
-        socketFrames: number;
-        httpByRoute: Record<string, number>;
-        framesByKind: Record<string, number>;
-      };
+      return JSON.parse(await fleetLines.next("load ", 30_000)) as Load;
     };
     const warmStarted = performance.now();
     while ((await load()).socketFrames < users + active * 10) {
@@ -277,7 +273,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     say(`every inbox joined after ${((performance.now() - warmStarted) / 1000).toFixed(1)} s`);
     // The boot reconciliation reads each indexed session once (the only message reads before any traffic): a
     // one-off cost of every start, measured on its own, so the phases below measure the steady cost.
-    const messageReads = (l: Awaited<ReturnType<typeof load>>) => l.httpByRoute["GET /api/sessions/:id/messages"] ?? 0;
+    const messageReads = (l: Load) => l.httpByRoute["GET /api/sessions/:id/messages"] ?? 0;
     while (messageReads(await load()) < sessions.length) {
       if (performance.now() - warmStarted > 900_000) throw new Error("the boot reconciliation did not end within 15 minutes");
       await sleep(500);

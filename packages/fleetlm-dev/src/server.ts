@@ -64,8 +64,7 @@ export interface FleetlmDevServer {
   /** Resolves when no webhook call is running or queued. */
   webhooksIdle(): Promise<void>;
   webhookOutcomes(): ReadonlyArray<{ sessionId: string; outcome: { ok: boolean; reason?: string; detail?: string } }>;
-  /** What clients asked of this server since start: HTTP requests, WebSocket frames received. */
-  /** Requests received so far (from anyone): HTTP by method and route (ids as `:id`), frames by kind. */
+  /** What clients asked of this server since start: HTTP requests (also by method and route, ids as `:id`), WebSocket frames received (also by kind). */
   load(): { httpRequests: number; socketFrames: number; httpByRoute: Record<string, number>; framesByKind: Record<string, number> };
   close(): Promise<void>;
 }
