@@ -1,6 +1,7 @@
 // @fleetlm/client: REST + Phoenix Channels client for FleetLM with exactly-once, in-order delivery.
 export * from "./assembler.js";
 export * from "./backoff.js";
+export * from "./channel-mux.js";
 export * from "./client.js";
 export * from "./delivery.js";
 export * from "./emitter.js";
