@@ -30,9 +30,7 @@ function recorder(): { handler: ChannelMuxHandler; heard: Heard } {
 async function setup(options: { sessions?: number; heartbeatMs?: number; maxJoining?: number } = {}) {
   const server = await startDev();
   const rest = new FleetLMRest({ baseUrl: server.url });
-  const sessions = await Promise.all(
-    Array.from({ length: options.sessions ?? 3 }, (_, i) => rest.createSession({ userId: `user-${i}`, agentId: "bot" })),
-  );
+  const sessions = await Promise.all(Array.from({ length: options.sessions ?? 3 }, (_, i) => rest.createSession({ userId: `user-${i}`, agentId: "bot" })));
   const { handler, heard } = recorder();
   const mux = new FleetLMChannelMux({
     socketUrl: server.socketUrl,
