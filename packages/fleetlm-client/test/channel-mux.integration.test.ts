@@ -49,7 +49,7 @@ describe("FleetLMChannelMux", () => {
   it("joins many sessions on one socket, pacing the joins, and hears every message pushed", async () => {
     const { server, rest, sessions, mux, heard, topic } = await setup({ sessions: 60, maxJoining: 7 });
     await mux.connect();
-    server.faults.delayJoins(300);
+    server.faults.delayJoins(1_000);
     for (let i = 0; i < sessions.length; i++) mux.join(topic(i));
     // No more than maxJoining joins wait for their answer at once.
     await until(() => expect(server.faults.joins().received).toBe(7));
