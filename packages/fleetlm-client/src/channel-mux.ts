@@ -4,7 +4,7 @@
 // topic, one timer serves every join's timeout and retry, and joins after a (re)connect are paced so thousands of
 // them do not leave at once. The wire protocol is Phoenix's vsn 2.0.0: `[join_ref, ref, topic, event, payload]`.
 import { Emitter } from "./emitter.js";
-import { FleetLMNetworkError } from "./errors.js";
+import { FleetLMError, FleetLMNetworkError } from "./errors.js";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { resolveWebSocket, type WebSocketConstructor } from "./socket.js";
 
@@ -83,6 +83,9 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
   #reconnects = 0;
   #opens = 0;
   #closed = false;
+  /** The first connect()'s promise, shared by concurrent callers; `#settleFirst` ends it (open, failure or close()). */
+  #connecting: Promise<void> | null = null;
+  #settleFirst: ((error?: Error) => void) | null = null;
 
   constructor(options: ChannelMuxOptions) {
     super();
@@ -113,12 +116,21 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
   }
 
   /** Opens the socket; rejects if the first open fails (then the mux is closed). Reconnects by itself afterwards. */
-  async connect(): Promise<void> {
-    if (this.#socket || this.#closed) return;
+  connect(): Promise<void> {
+    this.#connecting ??= this.#connect();
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<void> {
     const transport = this.#options.transport ?? (await resolveWebSocket());
-    if (this.#closed) return;
+    if (this.#closed) throw new FleetLMError("FleetLMChannelMux was closed before it opened");
     await new Promise<void>((resolve, reject) => {
-      this.#open(transport, (error) => (error ? reject(error) : resolve()));
+      this.#settleFirst = (error) => {
+        this.#settleFirst = null;
+        if (error) reject(error);
+        else resolve();
+      };
+      this.#open(transport);
     });
     this.#tick = setInterval(() => this.#sweep(), 250);
     this.#tick.unref?.();
@@ -154,6 +166,7 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
     this.#queue.clear();
     this.#joining.clear();
     this.#retrying.clear();
+    this.#settleFirst?.(new FleetLMError("FleetLMChannelMux was closed before it opened"));
     const socket = this.#socket;
     this.#socket = null;
     if (!socket) return;
@@ -170,7 +183,7 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
     });
   }
 
-  #open(transport: WebSocketConstructor, first?: (error?: Error) => void): void {
+  #open(transport: WebSocketConstructor): void {
     const identity = Object.entries(this.#options.identity).map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
     const url = `${this.#options.socketUrl.replace(/\/+$/, "")}/websocket?${identity.join("&")}&vsn=2.0.0`;
     const socket = new transport(url) as Socket;
@@ -184,7 +197,7 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
       const heartbeatMs = this.#options.heartbeatMs ?? 30_000;
       this.#heartbeat = setInterval(() => this.#beat(), heartbeatMs);
       this.#heartbeat.unref?.();
-      first?.();
+      this.#settleFirst?.();
       this.emit("connected", { reconnect: this.#opens > 1 });
       this.#pump();
     };
@@ -195,9 +208,11 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
       this.#socket = null;
       if (this.#heartbeat) clearInterval(this.#heartbeat);
       this.#heartbeat = null;
-      if (!opened && first) {
+      if (!opened && this.#settleFirst) {
         this.#closed = true;
-        first(new FleetLMNetworkError({ method: "WS", url: this.#options.socketUrl }, `WebSocket closed before opening (code ${event?.code ?? "?"})`));
+        this.#settleFirst(
+          new FleetLMNetworkError({ method: "WS", url: this.#options.socketUrl }, `WebSocket closed before opening (code ${event?.code ?? "?"})`),
+        );
         return;
       }
       if (opened) this.emit("disconnected", { code: typeof event?.code === "number" ? event.code : null });
@@ -222,7 +237,7 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
       entry.joinRef = null;
       entry.retryAt = 0;
       this.#queue.add(topic);
-      if (wasJoined) this.#options.handler.lost?.(topic);
+      if (wasJoined) this.#tell(() => this.#options.handler.lost?.(topic));
     }
   }
 
@@ -250,13 +265,7 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
       entry.joinRef = this.#nextRef();
       entry.sentAt = now;
       this.#joining.add(topic);
-      let params: object;
-      try {
-        params = this.#options.handler.params(topic);
-      } catch (error) {
-        this.emit("error", error instanceof Error ? error : new Error(String(error)));
-        params = {};
-      }
+      const params = this.#tell(() => this.#options.handler.params(topic)) ?? {};
       this.#send(entry.joinRef, entry.joinRef, topic, "phx_join", params);
     }
   }
@@ -288,7 +297,7 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
     entry.attempts += 1;
     entry.retryAt = now + backoffDelay(entry.attempts, { baseMs: 1_000, maxMs: 10_000, ...this.#options.rejoin, jitter: "equal" });
     this.#retrying.add(topic);
-    if (was === JOINED) this.#options.handler.lost?.(topic);
+    if (was === JOINED) this.#tell(() => this.#options.handler.lost?.(topic));
   }
 
   #frame(data: unknown): void {
@@ -317,10 +326,10 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
       if (reply?.status === "ok") {
         entry.state = JOINED;
         entry.attempts = 0;
-        handler.joined(topic, reply.response);
+        this.#tell(() => handler.joined(topic, reply.response));
       } else {
         this.#entries.delete(topic);
-        handler.refused(topic, reply?.response);
+        this.#tell(() => handler.refused(topic, reply?.response));
       }
       this.#pump();
       return;
@@ -332,7 +341,17 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
       this.#pump();
       return;
     }
-    if (entry.state === JOINED) handler.event(topic, event, payload);
+    if (entry.state === JOINED) this.#tell(() => handler.event(topic, event, payload));
+  }
+
+  /** Runs a handler call; one that throws is reported as `error` and never breaks the mux's own state. */
+  #tell<T>(call: () => T): T | undefined {
+    try {
+      return call();
+    } catch (error) {
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+      return undefined;
+    }
   }
 
   #send(joinRef: string | null, ref: string, topic: string, event: string, payload: unknown): void {

@@ -157,6 +157,50 @@ describe("FleetLMChannelMux", () => {
     expect(heard.refused).toEqual([]);
   });
 
+  it("reports a throwing handler as an error and keeps following its channels", async () => {
+    const { server, rest, sessions, topic } = await setup({ sessions: 1 });
+    const { handler, heard } = recorder();
+    let throwing = true;
+    const mux = new FleetLMChannelMux({
+      socketUrl: server.socketUrl,
+      identity: { agent_id: "bot" },
+      handler: {
+        ...handler,
+        event: (t, event, payload) => {
+          if (throwing) throw new Error("handler bug");
+          handler.event(t, event, payload);
+        },
+      },
+    });
+    onCleanup(() => mux.close());
+    const errors: string[] = [];
+    mux.on("error", (error) => errors.push(error.message));
+    await mux.connect();
+    mux.join(topic(0));
+    await until(() => expect(mux.isJoined(topic(0))).toBe(true));
+    await rest.appendMessage(sessions[0]!.id, { userId: "user-0", content: { text: "one" } });
+    await until(() => expect(errors).toEqual(["handler bug"]));
+    throwing = false;
+    await rest.appendMessage(sessions[0]!.id, { userId: "user-0", content: { text: "two" } });
+    await until(() => expect(heard.seqs.get(topic(0))).toEqual([2]));
+    expect(mux.isJoined(topic(0))).toBe(true);
+  });
+
+  it("shares one connect between callers, and a close() before the open rejects it instead of leaving it pending", async () => {
+    const { server } = await setup({ sessions: 0 });
+    const { handler } = recorder();
+    const opened = new FleetLMChannelMux({ socketUrl: server.socketUrl, identity: { agent_id: "bot" }, handler });
+    onCleanup(() => opened.close());
+    const [a, b] = [opened.connect(), opened.connect()];
+    expect(a).toBe(b);
+    await a;
+    expect(server.load().framesByKind).toEqual({});
+    const closed = new FleetLMChannelMux({ socketUrl: server.socketUrl, identity: { agent_id: "bot" }, handler });
+    const connecting = closed.connect();
+    await closed.close();
+    await expect(connecting).rejects.toThrow(/closed before it opened/);
+  });
+
   it("rejects the first connect when nothing listens, and does not reconnect", async () => {
     const { server } = await setup({ sessions: 0 });
     const url = server.socketUrl;
