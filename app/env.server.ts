@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   GATEWAY_READ_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   /** 0 turns off following hot users' sessions on their `session:` channels (ADR 208). */
   GATEWAY_HOT_PUSHES: z.enum(["0", "1"]).default("1"),
+  /** Whose sessions are pushed: `all` live sessions once their inbox listed them, or `hot` users' only (ADR 222). */
+  GATEWAY_PUSH_SCOPE: z.enum(["hot", "all"]).default("all"),
+  /** With scope `all`: re-join interval of an inbox whose every session is pushed (ADR 222). */
+  GATEWAY_PUSHED_REJOIN_MS: z.coerce.number().int().positive().default(600_000),
   /** A file the gateway appends one JSON line to per hop of a message (seen, read, written, announced; ADR 208). */
   GATEWAY_TRACE_FILE: z.string().min(1).optional(),
   TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().default(15),

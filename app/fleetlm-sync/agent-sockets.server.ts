@@ -1,8 +1,8 @@
-// Sockets connected as an agent, for `session:{id}` channels: FleetLM lets only a session's user or agent join it,
-// so the Console joins as the session's agent. Shared by the session page's watches and the gateway's hot pushes
-// (ADR 208), at most CHANNELS_PER_SOCKET sessions on one socket (phoenix walks every channel of a socket per frame,
-// ADR 198), and never one topic twice on a socket (a watched session of a hot user is joined by both, on two
-// sockets: one socket holds one channel per topic); a socket left with no session is closed.
+// Sockets connected as an agent, for the session page's watches of `session:{id}` channels: FleetLM lets only a
+// session's user or agent join it, so the Console joins as the session's agent. At most CHANNELS_PER_SOCKET
+// sessions on one socket (phoenix walks every channel of a socket per frame, ADR 198), and never one topic twice on a
+// socket; a socket left with no session is closed. The gateway's pushes have their own, leaner sockets (push-muxes,
+// ADR 222), so a watched session is joined twice, once on each: FleetLM allows that.
 import { FleetLMSocket, socketUrlFor } from "@fleetlm/client";
 import { env } from "~/env.server";
 import { singleton } from "~/lib/singleton.server";

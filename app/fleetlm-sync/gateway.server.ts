@@ -3,7 +3,8 @@
 // - `session-list-poll`: new sessions and users from FleetLM's newest-50 list;
 // - `inbox-subscriptions`: `inbox:{user}` for every known user, re-joined by activity, entries as sync signals, on
 //   `inbox-sockets` (at most 200 inboxes a socket, ADR 198);
-// - `hot-pushes`: the sessions of users active within minutes on their `session:` channels (ADR 208);
+// - `hot-pushes`: sessions on their `session:` channels, on the gateway's own muxes (push-muxes): every live one
+//   by default, or hot users' only (GATEWAY_PUSH_SCOPE; ADR 208, 222);
 // - `sync-queue`: reading a session's new messages after the index head (deduped, limited, retried);
 // - `reconcile`: re-reading sessions no signal may have mentioned, and a slow sweep of the whole index (ADR 064).
 // Counts come from seqs, so they stay exact across reconnects, FleetLM restarts and duplicate broadcasts.
@@ -14,7 +15,7 @@ import { slot } from "~/lib/singleton.server";
 import { openHopTrace, type HopTrace } from "./hop-trace.server";
 import { HotPushes } from "./hot-pushes.server";
 import { InboxSockets } from "./inbox-sockets.server";
-import { InboxSubscriptions, type InboxSchedule } from "./inbox-subscriptions.server";
+import { InboxSubscriptions, type InboxSchedule, type PushScope } from "./inbox-subscriptions.server";
 import { LinkHealth } from "./link-health.server";
 import { Reconciler } from "./reconcile.server";
 import { DEFAULT_WINDOWS, type ActivityClass, type RejoinPolicy } from "./rejoin-policy";
@@ -36,8 +37,12 @@ export type GatewayOptions = {
   rejoin?: Partial<Omit<RejoinPolicy, "hotMs">>;
   /** Concurrent REST reads for syncs. Default: GATEWAY_READ_CONCURRENCY (32). */
   concurrency?: number;
-  /** Follow hot users' sessions on their channels (ADR 208). Default: GATEWAY_HOT_PUSHES (on). */
+  /** Follow sessions on their channels (ADR 208). Default: GATEWAY_HOT_PUSHES (on). */
   hotPushes?: boolean;
+  /** Whose sessions: every live one, or hot users' (ADR 222). Default: GATEWAY_PUSH_SCOPE (all). */
+  pushScope?: PushScope;
+  /** With scope `all`: re-join interval of an inbox whose sessions are all pushed. Default: GATEWAY_PUSHED_REJOIN_MS. */
+  pushedRejoinMs?: number;
   /** Append the hop trace to this file (ADR 208). Default: GATEWAY_TRACE_FILE (none). */
   traceFile?: string;
   /** Indexed sessions re-read per second by the background sweep. Default: GATEWAY_SWEEP_PER_S. 0 turns it off. */
@@ -147,7 +152,13 @@ async function begin(options: GatewayOptions): Promise<void> {
   });
   const pushes =
     (options.hotPushes ?? config.GATEWAY_HOT_PUSHES === "1")
-      ? new HotPushes({ fleetlmUrl, timers, health, onNews: (sessionId, seq) => void queue.sync(sessionId, { seq, via: "push" }) })
+      ? new HotPushes({
+          fleetlmUrl,
+          heartbeatMs: options.heartbeatMs,
+          timers,
+          health,
+          onNews: (sessionId, seq) => void queue.sync(sessionId, { seq, via: "push" }),
+        })
       : null;
   const sync = (sessionId: string, hint?: SyncHint) => void queue.sync(sessionId, hint);
   const reconciler = new Reconciler({
@@ -160,10 +171,23 @@ async function begin(options: GatewayOptions): Promise<void> {
     readsPerSecond: config.GATEWAY_RECONCILE_PER_S,
   });
   const reconcile = (sessionId: string) => reconciler.enqueue(sessionId);
-  const inboxes = new InboxSubscriptions({ sockets, policy, rejoinMs, timers, health, sync, reconcile, pushes });
+  const inboxes = new InboxSubscriptions({
+    sockets,
+    policy,
+    rejoinMs,
+    timers,
+    health,
+    sync,
+    reconcile,
+    pushes,
+    pushScope: options.pushScope ?? config.GATEWAY_PUSH_SCOPE,
+    pushedRejoinMs: options.pushedRejoinMs ?? config.GATEWAY_PUSHED_REJOIN_MS,
+  });
   const follow = inboxes.add.bind(inboxes);
   const unfollowGone = (userIds: string[]) => inboxes.prune(userIds);
-  const poll = new SessionListPoll({ rest, pollMs: options.pollMs ?? config.GATEWAY_POLL_MS, timers, health, follow, unfollowGone, sync, reconcile });
+  const learned = inboxes.learned.bind(inboxes);
+  const pollMs = options.pollMs ?? config.GATEWAY_POLL_MS;
+  const poll = new SessionListPoll({ rest, pollMs, timers, health, follow, unfollowGone, sync, reconcile, learned });
   const gw: Gateway = { sockets, timers, health, queue, inboxes, reconciler, poll, pushes, trace };
   running.set(gw);
   setGatewayQueue(queue);
@@ -188,11 +212,12 @@ export type GatewayStatus = {
   inboxSockets: number;
   /** Inboxes by re-join class (ADR 089): active within 2 min, within the hour, quieter. */
   inboxClasses: Record<ActivityClass, number>;
-  /** Hot users followed by push, their sessions' channels, those joined, and messages pushed (ADR 208). */
+  /** Users followed by push, their sessions' channels, those joined, messages pushed, and the sockets (ADR 208, 222). */
   hotUsers: number;
   pushChannels: number;
   pushChannelsJoined: number;
   pushes: number;
+  pushSockets: number;
   /** Signals that started no sync: the session was synced to their seq already (ADR 208). */
   skippedSyncs: number;
   syncing: number;
@@ -219,6 +244,7 @@ const NOT_RUNNING: GatewayStatus = {
   pushChannels: 0,
   pushChannelsJoined: 0,
   pushes: 0,
+  pushSockets: 0,
   skippedSyncs: 0,
   syncing: 0,
   pendingRetries: 0,
@@ -242,7 +268,7 @@ export function gatewayStatus(): GatewayStatus {
     fleetlmReachable: health.fleetlmReachable,
     ...inboxes.summary(),
     inboxSockets: gw.sockets.count,
-    ...(gw.pushes?.summary() ?? { hotUsers: 0, pushChannels: 0, pushChannelsJoined: 0, pushes: 0 }),
+    ...(gw.pushes?.summary() ?? { hotUsers: 0, pushChannels: 0, pushChannelsJoined: 0, pushes: 0, pushSockets: 0 }),
     skippedSyncs: queue.skipped,
     syncing: queue.syncing,
     pendingRetries: queue.pendingRetries,

@@ -1,32 +1,64 @@
-// Hot users' sessions followed on their `session:{id}` channels (ADR 208): a hot user's later messages arrive as
+// Sessions followed on their `session:{id}` channels (ADR 208, ADR 222): a followed session's messages arrive as
 // pushes, the moment FleetLM stores them, instead of on the next inbox re-join (the inbox stops pushing after a
-// quiet second, quirk 4). Channels are joined as the session's agent on the agent sockets the session page's
-// watches use (agent-sockets, at most 200 channels a socket), with `last_seq` at the index head, so a join's (or
-// phoenix's own rejoin's) reply carries whatever arrived meanwhile. A user who cools down is unfollowed.
-import type { Channel } from "phoenix";
+// quiet second, quirk 4). Which sessions are followed is the inbox subscriptions' choice: a hot user's
+// (GATEWAY_PUSH_SCOPE=hot), or every live session once its user's inbox listed it (all). Channels are joined as
+// the session's agent on the gateway's own muxes (push-muxes), with `last_seq` at the newest seq seen, so every
+// (re)join's reply carries whatever arrived meanwhile: after a mux reconnects, its rejoins are its reconciliation.
+import { socketUrlFor } from "@fleetlm/client";
 import { indexedHeads } from "~/inbox/session-index.server";
-import { acquireAgentSeat, type AgentSeat } from "./agent-sockets.server";
 import type { LinkHealth } from "./link-health.server";
+import { PushMuxes } from "./push-muxes.server";
 import type { Timers } from "./timers";
 
-/** A session's channel: `seq` is the highest seq seen on it (join replies, pushes); `joined` while phoenix says so. */
-type Follow = { userId: string; seat: AgentSeat | null; channel: Channel | null; joined: boolean; seq: number; closed: boolean };
+/** A session's channel: `seq` is the highest seq seen on it (index head, join replies, pushes). */
+type Follow = { userId: string; seq: number; joined: boolean; closed: boolean };
+
+const TOPIC = "session:";
 
 export class HotPushes {
   pushes = 0;
   readonly #sessions = new Map<string, Follow>();
   readonly #byUser = new Map<string, Set<string>>();
   readonly #refused = new Set<string>();
+  readonly #muxes: PushMuxes;
 
   constructor(
     private readonly deps: {
       fleetlmUrl: string;
+      heartbeatMs?: number;
       timers: Timers;
       health: LinkHealth;
       /** FleetLM has (at least) `seq` of this session: read it. */
       onNews: (sessionId: string, seq: number) => void;
     },
-  ) {}
+  ) {
+    this.#muxes = new PushMuxes({
+      socketUrl: socketUrlFor(deps.fleetlmUrl),
+      heartbeatMs: deps.heartbeatMs,
+      handler: {
+        params: (topic) => ({ last_seq: this.#sessions.get(topic.slice(TOPIC.length))?.seq ?? 0 }),
+        joined: (topic, reply) => this.#joined(topic.slice(TOPIC.length), reply),
+        refused: (topic) => this.#refuse(topic.slice(TOPIC.length)),
+        event: (topic, event, payload) => {
+          if (event !== "message") return;
+          const seq = (payload as { seq?: unknown } | null)?.seq;
+          if (typeof seq !== "number") return;
+          this.pushes += 1;
+          this.#saw(topic.slice(TOPIC.length), seq);
+        },
+        lost: (topic) => {
+          const follow = this.#sessions.get(topic.slice(TOPIC.length));
+          if (follow) follow.joined = false;
+        },
+      },
+      onOpenFailed: (topics, error) => {
+        // FleetLM was down when the mux first opened: these sessions are not followed; the next follow() tries again.
+        deps.health.problem("session channels", error);
+        for (const topic of topics) this.#drop(topic.slice(TOPIC.length));
+      },
+      onError: (error) => deps.health.problem("session channels", error),
+    });
+  }
 
   /** Follows these sessions of the user (those not followed yet; one whose agent is unknown cannot be joined). */
   follow(userId: string, sessions: ReadonlyMap<string, string | null>): void {
@@ -38,7 +70,7 @@ export class HotPushes {
     let mine = this.#byUser.get(userId);
     if (!mine) this.#byUser.set(userId, (mine = new Set()));
     const follows = fresh.map(([sessionId]) => {
-      const follow: Follow = { userId, seat: null, channel: null, joined: false, seq: 0, closed: false };
+      const follow: Follow = { userId, seq: 0, joined: false, closed: false };
       this.#sessions.set(sessionId, follow);
       mine.add(sessionId);
       return follow;
@@ -54,7 +86,7 @@ export class HotPushes {
     for (const sessionId of mine) {
       const follow = this.#sessions.get(sessionId);
       this.#sessions.delete(sessionId);
-      if (follow) void this.#leave(follow);
+      if (follow) this.#leave(sessionId, follow);
     }
   }
 
@@ -78,114 +110,73 @@ export class HotPushes {
     return this.#byUser.has(userId);
   }
 
-  summary(): { hotUsers: number; pushChannels: number; pushChannelsJoined: number; pushes: number } {
+  summary(): { hotUsers: number; pushChannels: number; pushChannelsJoined: number; pushes: number; pushSockets: number } {
     let joined = 0;
     for (const follow of this.#sessions.values()) if (follow.joined) joined += 1;
-    return { hotUsers: this.#byUser.size, pushChannels: this.#sessions.size, pushChannelsJoined: joined, pushes: this.pushes };
+    return { hotUsers: this.#byUser.size, pushChannels: this.#sessions.size, pushChannelsJoined: joined, pushes: this.pushes, pushSockets: this.#muxes.count };
   }
 
   async stop(): Promise<void> {
-    const all = [...this.#sessions.values()];
+    for (const follow of this.#sessions.values()) follow.closed = true;
     this.#sessions.clear();
     this.#byUser.clear();
-    await Promise.all(all.map((follow) => this.#leave(follow)));
+    await this.#muxes.stop();
   }
 
   async #join(sessions: [string, string][], follows: Follow[]): Promise<void> {
-    const { timers, health } = this.deps;
     let heads: Map<string, number>;
     try {
       heads = await indexedHeads(sessions.map(([sessionId]) => sessionId));
     } catch (error) {
-      health.problem("index lookup", error);
+      this.deps.health.problem("index lookup", error);
       heads = new Map();
     }
-    await Promise.all(
-      sessions.map(async ([sessionId, agentId], i) => {
-        const follow = follows[i]!;
-        if (follow.closed || timers.stopped) return;
-        follow.seq = heads.get(sessionId) ?? 0;
-        const seat = acquireAgentSeat(agentId, `session:${sessionId}`, { fleetlmUrl: this.deps.fleetlmUrl });
-        follow.seat = seat;
-        try {
-          await seat.socket.connect();
-        } catch {
-          // The socket's first open failed (FleetLM down): the place is given back; the next follow() tries again.
-          follow.seat = null;
-          await seat.release({ failed: true });
-          if (this.#sessions.get(sessionId) === follow) this.#sessions.delete(sessionId);
-          this.#byUser.get(follow.userId)?.delete(sessionId);
-          return;
-        }
-        if (follow.closed) return;
-        // phoenix rejoins by itself after a drop, with these params: from the newest seq seen, not the first one.
-        let channel: Channel;
-        try {
-          channel = seat.socket.channel(`session:${sessionId}`, () => ({ last_seq: follow.seq }));
-        } catch (error) {
-          // Not expected (the pool never gives a socket holding the topic): drop the follow, the next follow() retries.
-          health.problem("session channels", error);
-          if (this.#sessions.get(sessionId) === follow) this.#sessions.delete(sessionId);
-          this.#byUser.get(follow.userId)?.delete(sessionId);
-          void this.#leave(follow);
-          return;
-        }
-        follow.channel = channel;
-        channel.on("message", (payload: unknown) => {
-          const seq = (payload as { seq?: unknown } | null)?.seq;
-          if (typeof seq !== "number") return;
-          this.pushes += 1;
-          this.#saw(sessionId, follow, seq);
-        });
-        const notJoined = () => {
-          follow.joined = false;
-        };
-        channel.onError(notJoined);
-        channel.onClose(notJoined);
-        channel
-          .join()
-          .receive("ok", (reply: unknown) => {
-            follow.joined = true;
-            const messages = (reply as { messages?: { seq?: unknown }[] } | null)?.messages ?? [];
-            const last = messages.at(-1)?.seq;
-            if (typeof last === "number") this.#saw(sessionId, follow, last);
-          })
-          .receive("error", () => {
-            // Refused (the session is gone, or not this agent's): phoenix would retry forever. The session is left
-            // to the inbox and not followed again by this gateway.
-            follow.joined = false;
-            if (this.#sessions.get(sessionId) !== follow) return;
-            this.#refused.add(sessionId);
-            this.#sessions.delete(sessionId);
-            this.#byUser.get(follow.userId)?.delete(sessionId);
-            void this.#leave(follow);
-          });
-      }),
-    );
+    if (this.deps.timers.stopped) return;
+    sessions.forEach(([sessionId, agentId], i) => {
+      const follow = follows[i]!;
+      if (follow.closed) return;
+      follow.seq = Math.max(follow.seq, heads.get(sessionId) ?? 0);
+      this.#muxes.join(agentId, TOPIC + sessionId);
+    });
+  }
+
+  #joined(sessionId: string, reply: unknown) {
+    const follow = this.#sessions.get(sessionId);
+    if (!follow) return;
+    follow.joined = true;
+    const messages = (reply as { messages?: { seq?: unknown }[] } | null)?.messages;
+    const last = Array.isArray(messages) ? messages.at(-1)?.seq : undefined;
+    if (typeof last === "number") this.#saw(sessionId, last);
   }
 
   // A duplicate broadcast (quirk 1) or a seq already indexed is passed on too: the sync queue skips it by seq.
-  #saw(sessionId: string, follow: Follow, seq: number) {
-    if (follow.closed) return;
+  #saw(sessionId: string, seq: number) {
+    const follow = this.#sessions.get(sessionId);
+    if (!follow || follow.closed) return;
     follow.seq = Math.max(follow.seq, seq);
     this.deps.onNews(sessionId, seq);
   }
 
-  async #leave(follow: Follow): Promise<void> {
+  /** Refused (the session is gone, or not this agent's): left to the inbox, never followed again by this gateway. */
+  #refuse(sessionId: string) {
+    this.#refused.add(sessionId);
+    this.#drop(sessionId);
+  }
+
+  #drop(sessionId: string) {
+    const follow = this.#sessions.get(sessionId);
+    if (!follow) return;
+    this.#sessions.delete(sessionId);
+    const mine = this.#byUser.get(follow.userId);
+    mine?.delete(sessionId);
+    if (mine?.size === 0) this.#byUser.delete(follow.userId);
+    this.#leave(sessionId, follow);
+  }
+
+  #leave(sessionId: string, follow: Follow): void {
     if (follow.closed) return;
     follow.closed = true;
     follow.joined = false;
-    const { channel, seat } = follow;
-    follow.channel = null;
-    follow.seat = null;
-    if (channel) {
-      await new Promise<void>((resolve) => {
-        channel
-          .leave()
-          .receive("ok", () => resolve())
-          .receive("timeout", () => resolve());
-      });
-    }
-    await seat?.release();
+    this.#muxes.leave(TOPIC + sessionId);
   }
 }

@@ -36,6 +36,8 @@ type InboxSeat = {
 };
 
 /** `socket`: the index of the inbox socket the seat is on; `pushed`: every session of it followed by push. */
+export type PushScope = "hot" | "all";
+
 export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean; socket: number; refreshes: number; pushed: boolean };
 
 export class InboxSubscriptions {
@@ -61,8 +63,12 @@ export class InboxSubscriptions {
       health: LinkHealth;
       sync: (sessionId: string, hint?: SyncHint) => void;
       reconcile: (sessionId: string) => void;
-      /** Hot users' sessions on their channels (ADR 208); null: GATEWAY_HOT_PUSHES=0. */
+      /** Sessions on their channels (ADR 208, 222); null: GATEWAY_HOT_PUSHES=0. */
       pushes?: HotPushes | null;
+      /** Whose sessions are pushed: hot users' (the default), or every user's once their inbox listed them (ADR 222). */
+      pushScope?: PushScope;
+      /** With `all`: re-join interval of a user whose every session is pushed (only to find sessions the list poll missed). */
+      pushedRejoinMs?: number;
     },
   ) {}
 
@@ -107,6 +113,22 @@ export class InboxSubscriptions {
     void (inbox?.stop().catch(() => {}) ?? Promise.resolve()).finally(() => this.deps.sockets.release(seat.socket));
   }
 
+  /**
+   * The list poll found a new session of a followed user: it is pushed at once where the user's sessions are (all
+   * scope, or a hot user), instead of waiting for the inbox to list it on the user's next re-join.
+   */
+  learned(userId: string, sessionId: string, agentId: string | null): void {
+    const seat = this.#seats.get(userId);
+    const pushes = this.deps.pushes;
+    if (!seat || seat.sessions.has(sessionId)) return;
+    seat.sessions.set(sessionId, agentId);
+    if (pushes && (this.#pushesAll || this.#hot.has(userId))) pushes.follow(userId, new Map([[sessionId, agentId]]));
+  }
+
+  get #pushesAll(): boolean {
+    return this.deps.pushes != null && this.deps.pushScope === "all";
+  }
+
   /** The user's sessions moved: their inbox is re-joined at the active rate again, starting now if it was quiet. */
   markActive(userId: string): void {
     const seat = this.#seats.get(userId);
@@ -145,7 +167,7 @@ export class InboxSubscriptions {
           const seat = this.#seats.get(user);
           if (!seat || activityClass(policy, seat.activeAt, now) !== "hot") {
             this.#hot.delete(user);
-            this.deps.pushes?.unfollow(user);
+            if (!this.#pushesAll) this.deps.pushes?.unfollow(user);
             continue;
           }
           if (this.#inFlight.size >= MAX_REFRESHING) continue; // keep looking for users who cooled down
@@ -210,9 +232,12 @@ export class InboxSubscriptions {
     if (seat.busySince !== null && now - seat.busySince < REFRESH_TIMEOUT_MS) return;
     seat.busySince = now;
     const { policy, pushes } = this.deps;
-    // A hot user whose sessions are all pushed is re-joined at the warm rate: only a new session needs the inbox.
-    const pushed = activityClass(policy, seat.activeAt, now) === "hot" && pushes?.covers(seat.sessions.keys());
-    seat.dueAt = pushed ? now + spread(policy.warmMs) : nextRejoinAt(policy, seat.activeAt, now);
+    // A user whose sessions are all pushed is re-joined only for new sessions: a hot one at the warm rate, and with
+    // every session pushed (ADR 222) at GATEWAY_PUSHED_REJOIN_MS, since the list poll names new sessions too.
+    const pushed = pushes?.covers(seat.sessions.keys()) ?? false;
+    if (pushed && this.#pushesAll) seat.dueAt = now + spread(this.deps.pushedRejoinMs ?? policy.coldMs);
+    else if (pushed && activityClass(policy, seat.activeAt, now) === "hot") seat.dueAt = now + spread(policy.warmMs);
+    else seat.dueAt = nextRejoinAt(policy, seat.activeAt, now);
     this.#inFlight.set(userId, now);
     let work: Promise<InboxEntry[]>;
     if (!seat.inbox) {
@@ -286,7 +311,7 @@ export class InboxSubscriptions {
       }
     }
     if (moved) this.markActive(userId);
-    else if (pushes && this.#hot.has(userId)) pushes.follow(userId, seat.sessions);
+    else if (pushes && (this.#pushesAll || this.#hot.has(userId))) pushes.follow(userId, seat.sessions);
     // First sight (gateway start, new session): read it now if FleetLM saw activity since, or if the index lacks it.
     for (const entry of firstSight) if (entry.last_activity_at !== null) sync(entry.session_id);
     const quiet = firstSight.filter((entry) => entry.last_activity_at === null);

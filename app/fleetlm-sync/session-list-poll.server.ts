@@ -25,6 +25,8 @@ export class SessionListPoll {
       unfollowGone: (userIds: string[]) => Promise<void>;
       sync: (sessionId: string) => void;
       reconcile: (sessionId: string) => void;
+      /** A session new to the index, of a followed user: its channel may be joined at once (ADR 222). */
+      learned?: (userId: string, sessionId: string, agentId: string | null) => void;
     },
   ) {}
 
@@ -49,6 +51,10 @@ export class SessionListPoll {
       for (const session of live) follow(session.user_id);
       if (archivedUsers.length > 0) await unfollowGone(archivedUsers.filter((user) => !liveUsers.has(user)));
       for (const id of added) sync(id);
+      if (this.deps.learned && added.length > 0) {
+        const fresh = new Set(added);
+        for (const session of live) if (fresh.has(session.id)) this.deps.learned(session.user_id, session.id, session.agent_id);
+      }
       // While polls failed, syncs likely failed too: whatever the list shows may have moved unseen.
       if (this.#failures > 0) for (const session of sessions) reconcile(session.id);
       this.#failures = 0;

@@ -1,6 +1,9 @@
-// Hot users' sessions followed on their `session:` channels (ADR 208): a hot user's message reaches the index by
-// push, with no inbox re-join (the re-join intervals here are far longer than the test); a user who cools down
-// leaves the channels; GATEWAY_HOT_PUSHES=0 (`hotPushes: false`) falls back to the inbox.
+// Sessions followed on their `session:` channels (ADR 208, 222): a followed user's message reaches the index by
+// push, with no inbox re-join (the re-join intervals here are far longer than the test). With GATEWAY_PUSH_SCOPE
+// `hot` a user who cools down leaves the channels; with `all` (the default) the channels stay, the inbox is
+// re-joined only every GATEWAY_PUSHED_REJOIN_MS, and a new session the list poll finds is pushed at once. After
+// FleetLM closes every socket the channels rejoin and the index catches up on what was stored meanwhile.
+// GATEWAY_HOT_PUSHES=0 (`hotPushes: false`) falls back to the inbox.
 import "../support/db";
 import { withDevServerAndGateway } from "../support/dev-server";
 import { describe, expect, it } from "vitest";
@@ -13,6 +16,22 @@ import { indexedHeads } from "~/inbox/session-index.server";
 
 const AGENT = "hot-bot";
 const live = withDevServerAndGateway();
+
+function appendQuietly(sessionId: string, userId: string, count: number) {
+  const session = live.dev.store.getSession(sessionId)!;
+  for (let i = 0; i < count; i++) {
+    live.dev.store.appendMessage({
+      id: randomUUID(),
+      session_id: sessionId,
+      sender_id: userId,
+      recipient_id: session.agent_id,
+      kind: "text",
+      content: { text: `quiet ${i}` },
+      metadata: {},
+      inserted_at: Date.now() * 1000,
+    });
+  }
+}
 
 const head = async (sessionId: string) => (await indexedHeads([sessionId])).get(sessionId) ?? -1;
 const hops = (file: string) =>
@@ -54,11 +73,19 @@ describe("hot pushes", () => {
     expect(inboxSchedule(user)!.refreshes).toBe(refreshes);
   });
 
-  it("leaves a user's channels when the user cools down", async () => {
+  it("leaves a user's channels when the user cools down (scope hot)", async () => {
     const user = `cooling-${randomUUID().slice(0, 6)}`;
     const session = await live.rest.createSession({ userId: user, agentId: AGENT });
     // Hot for 1.5 s after the last activity the gateway saw.
-    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 200, rejoin: { hotForMs: 1_500 }, sweepPerSecond: 0, force: true });
+    await startGateway({
+      fleetlmUrl: live.dev.url,
+      pollMs: 100,
+      rejoinMs: 200,
+      rejoin: { hotForMs: 1_500 },
+      sweepPerSecond: 0,
+      pushScope: "hot",
+      force: true,
+    });
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
     await live.rest.appendMessage(session.id, { userId: user, content: { text: "still hot" } });
     await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
@@ -67,6 +94,63 @@ describe("hot pushes", () => {
     await expect.poll(() => gatewayStatus().hotUsers, { timeout: 5_000 }).toBe(0);
     // Left on FleetLM's side too: the agent sockets close with their last channel.
     expect(gatewayStatus().pushChannels).toBe(0);
+  });
+
+  it("keeps a cooled user's channels with scope all, and re-joins their inbox only at the pushed interval", async () => {
+    const user = `all-${randomUUID().slice(0, 6)}`;
+    const session = await live.rest.createSession({ userId: user, agentId: AGENT });
+    // Hot for 1.5 s, warm re-joins every 300 ms: without the pushed interval the inbox would be re-joined often.
+    await startGateway({
+      fleetlmUrl: live.dev.url,
+      pollMs: 100,
+      rejoinMs: 200,
+      rejoin: { hotForMs: 1_500, warmMs: 300, coldMs: 300 },
+      pushedRejoinMs: 600_000,
+      sweepPerSecond: 0,
+      force: true,
+    });
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => inboxSchedule(user)?.class, { timeout: 10_000 }).toBe("warm");
+    // Cooled for ten passes of the hot set (every 20 ms here), which in scope hot leave the channels: still pushed.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(inboxSchedule(user)!.pushed).toBe(true);
+    const refreshes = inboxSchedule(user)!.refreshes;
+    expect(inboxSchedule(user)!.dueAt - Date.now()).toBeGreaterThan(300_000);
+    await live.rest.appendMessage(session.id, { userId: user, content: { text: "while warm" } });
+    await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
+    expect(inboxSchedule(user)).toMatchObject({ pushed: true, refreshes });
+    // Every user of this dev server is followed by push (earlier tests' too), on one mux: one agent, few sessions.
+    expect(gatewayStatus()).toMatchObject({ pushSockets: 1, pushChannelsJoined: gatewayStatus().pushChannels });
+  });
+
+  it("pushes a new session the list poll finds at once, with no inbox re-join (scope all)", async () => {
+    const user = `new-${randomUUID().slice(0, 6)}`;
+    await live.rest.createSession({ userId: user, agentId: AGENT });
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 600_000, rejoin: { warmMs: 3_600_000 }, sweepPerSecond: 0, force: true });
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
+    const refreshes = inboxSchedule(user)!.refreshes;
+    const later = await live.rest.createSession({ userId: user, agentId: AGENT });
+    await expect.poll(() => gatewayStatus().pushChannelsJoined, { timeout: 10_000 }).toBe(2);
+    await live.rest.appendMessage(later.id, { userId: user, content: { text: "in the new session" } });
+    await expect.poll(() => head(later.id), { timeout: 10_000 }).toBe(1);
+    expect(inboxSchedule(user)).toMatchObject({ pushed: true, refreshes });
+  });
+
+  it("rejoins every channel after FleetLM closes the sockets, and the index catches up on what was stored meanwhile", async () => {
+    const user = `drop-${randomUUID().slice(0, 6)}`;
+    const sessions = await Promise.all([0, 1, 2].map(() => live.rest.createSession({ userId: user, agentId: AGENT })));
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 600_000, rejoin: { warmMs: 3_600_000 }, sweepPerSecond: 0, force: true });
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
+    live.dev.faults.closeSockets(1011);
+    // Every channel of the gateway (earlier tests' users are followed too) is lost with its socket, then rejoined.
+    await expect.poll(() => gatewayStatus().pushChannelsJoined, { timeout: 5_000 }).toBe(0);
+    // Stored with no broadcast (as FleetLM would while the socket is down): only a rejoin or a re-read can tell.
+    appendQuietly(sessions[2]!.id, user, 2);
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 15_000 }).toBe(true);
+    expect(gatewayStatus().pushChannelsJoined).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => head(sessions[2]!.id), { timeout: 15_000 }).toBe(2);
+    await live.rest.appendMessage(sessions[0]!.id, { userId: user, content: { text: "after the drop" } });
+    await expect.poll(() => head(sessions[0]!.id), { timeout: 10_000 }).toBe(1);
   });
 
   it("falls back to the inbox with hot pushes off (GATEWAY_HOT_PUSHES=0)", async () => {
