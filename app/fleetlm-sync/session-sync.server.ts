@@ -7,12 +7,16 @@ import { readExact } from "~/fleetlm/losses.server";
 import { applyIndexWrites, changedEvent, findIndexed, indexSession, type IndexedSession, type IndexWrite } from "~/inbox/session-index.server";
 import { liveBus } from "~/live/bus.server";
 import type { SessionChangedEvent } from "~/live/events";
+import { repliesRecordedThrough } from "~/reviews/backfill.server";
 import { recordReplies } from "~/reviews/reply-index.server";
 
 const PAGE_SIZE = 200;
 
-/** What a sync read: the index row it read after, FleetLM's messages above its head, the newest seq FleetLM lost. */
-export type SessionRead = IndexWrite & { row: IndexedSession; messages: Message[]; lostUpTo: number };
+/**
+ * What a sync read: the index row it read after, FleetLM's messages above its head, the newest seq FleetLM lost,
+ * and `through`: every seq up to it was read (or found lost), none missed.
+ */
+export type SessionRead = IndexWrite & { row: IndexedSession; messages: Message[]; lostUpTo: number; through: number };
 
 /** Everything after the index's head seq (a row is created for a session the index lacks). Throws FleetLM's errors. */
 export async function readAfterHead(rest: FleetLMRest, sessionId: string): Promise<SessionRead> {
@@ -23,14 +27,16 @@ export async function readAfterHead(rest: FleetLMRest, sessionId: string): Promi
   // behind unflushed ones (protocol §13.1). Seqs it lost are recorded by readExact. No head probe: a range
   // whose end FleetLM has (or passed) means read on; otherwise this was the end.
   let lostUpTo = 0;
+  let through = row.headSeq;
   for (let from = row.headSeq + 1; ; from += PAGE_SIZE) {
     const to = from + PAGE_SIZE - 1;
     const read = await readExact(sessionId, { from, to }, { rest });
     messages.push(...read.messages);
     lostUpTo = Math.max(lostUpTo, read.lost.at(-1) ?? 0);
+    through = Math.max(through, Math.min(to, read.highestSeen));
     if (read.highestSeen < to) break;
   }
-  return { row, messages, lostUpTo };
+  return { row, messages, lostUpTo, through };
 }
 
 /**
@@ -45,6 +51,8 @@ export async function announce(read: SessionRead, updated: IndexedSession | null
   // After the publish: browsers hear of the new head without waiting for the reply index (up to 0.8 s a pass
   // on a loaded machine), which no badge reads.
   if (read.messages.length > 0) await recordReplies({ id: read.row.id, agentId: read.row.agentId }, read.messages);
+  // So the reply backfill does not read this range again (one GET per changed session and pass, before).
+  repliesRecordedThrough(read.row.id, read.row.headSeq, read.through);
   return event;
 }
 

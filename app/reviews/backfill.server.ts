@@ -27,6 +27,17 @@ export async function backfillReplies(sessionId: string, options: { afterSeq?: n
   return backfillAfter(session, start);
 }
 
+/**
+ * The live sync recorded every reply in (`after`, `through`]: a session checked through `after` (or further) is now
+ * checked through `through`, and the next pass reads nothing of it. A session whose progress this process does not
+ * know yet is left to the pass, which derives it.
+ */
+export function repliesRecordedThrough(sessionId: string, after: number, through: number): void {
+  const checked = state().checked;
+  const known = checked.get(sessionId);
+  if (known !== undefined && known >= after && through > known) checked.set(sessionId, through);
+}
+
 /** The read-and-record loop for a session whose row the caller already has. */
 async function backfillAfter(session: { id: string; agentId: string }, start: number): Promise<number> {
   const sessionId = session.id;
@@ -72,7 +83,11 @@ export async function backfillPending(options: { since?: Date } = {}): Promise<{
       const through = checked.get(row.id) ?? indexed.get(row.id) ?? 0;
       // Nothing indexed past what was checked (a head of 0 included: the sync that moves it records its replies,
       // and the moved row is in the next pass's `since`), so no FleetLM read and no query for this session.
-      if (row.headSeq <= through) continue;
+      if (row.headSeq <= through) {
+        // Kept, so the live sync can move it on (repliesRecordedThrough) without a read here.
+        if (!checked.has(row.id)) checked.set(row.id, through);
+        continue;
+      }
       try {
         added += await backfillAfter(row, through);
         sessions += 1;

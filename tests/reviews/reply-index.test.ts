@@ -9,6 +9,7 @@ import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { resetFleetlm } from "~/fleetlm/fleetlm.server";
 import { backfillPending, backfillReplies, resetBackfillState } from "~/reviews/backfill.server";
+import { readNewMessages } from "~/fleetlm-sync/session-sync.server";
 import { authorshipOf } from "~/messages/authorship.server";
 import { recordReplies, replyFacts } from "~/reviews/reply-index.server";
 import { messageText } from "~/messages/message-text";
@@ -226,6 +227,25 @@ describe("the reply index against the dev server's demo agent", () => {
     expect(project(rows)).toEqual(await expected(after, session.id));
     expect(rows.length).toBe(after.filter((m) => m.kind === "assistant" && m.sender_id === AGENT).length + 1);
     expect(rows.find((r) => r.seq === first.seq)!.flaggedAt).not.toBeNull();
+  });
+
+  it("reads nothing again in a pass for what a live sync recorded, and records every reply once", async () => {
+    resetBackfillState();
+    const session = await rest.createSession({ userId: "alice", agentId: AGENT });
+    await indexSession(session.id);
+    await converse(session.id, ["hello"]);
+    await indexSession(session.id, (await allMessages(session.id)).at(-1)!.seq);
+    await backfillReplies(session.id); // this process now knows how far the session was checked
+    await converse(session.id, ["and now?", "one more"]);
+    // The gateway's live sync reads the new messages into the index and records their replies.
+    const since = new Date();
+    await readNewMessages(rest, session.id);
+    const reads = () => server.load().httpByRoute["GET /api/sessions/:id/messages"] ?? 0;
+    const before = reads();
+    // The pass over what changed since: this session (its head moved), and no read of it.
+    expect(await backfillPending({ since })).toMatchObject({ failed: 0, sessions: 0 });
+    expect(reads()).toBe(before);
+    expect(project(await indexedRows(session.id))).toEqual(await expected(await allMessages(session.id), session.id));
   });
 
   it("reports a FleetLM outage from a backfill pass instead of throwing, and catches up later", async () => {
