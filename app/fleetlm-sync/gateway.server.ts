@@ -158,6 +158,7 @@ async function begin(options: GatewayOptions): Promise<void> {
           timers,
           health,
           onNews: (sessionId, seq) => void queue.sync(sessionId, { seq, via: "push" }),
+          onCovered: (userId) => inboxes.covered(userId),
         })
       : null;
   const sync = (sessionId: string, hint?: SyncHint) => void queue.sync(sessionId, hint);

@@ -30,6 +30,8 @@ export class HotPushes {
       health: LinkHealth;
       /** FleetLM has (at least) `seq` of this session: read it. */
       onNews: (sessionId: string, seq: number) => void;
+      /** Every session followed for this user has its channel joined now. */
+      onCovered?: (userId: string) => void;
     },
   ) {
     this.#muxes = new PushMuxes({
@@ -143,10 +145,17 @@ export class HotPushes {
   #joined(sessionId: string, reply: unknown) {
     const follow = this.#sessions.get(sessionId);
     if (!follow) return;
+    const was = follow.joined;
     follow.joined = true;
+    if (!was && this.deps.onCovered && this.#allJoined(follow.userId)) this.deps.onCovered(follow.userId);
     const messages = (reply as { messages?: { seq?: unknown }[] } | null)?.messages;
     const last = Array.isArray(messages) ? messages.at(-1)?.seq : undefined;
     if (typeof last === "number") this.#saw(sessionId, last);
+  }
+
+  #allJoined(userId: string): boolean {
+    for (const sessionId of this.#byUser.get(userId) ?? []) if (!this.#sessions.get(sessionId)?.joined) return false;
+    return true;
   }
 
   // A duplicate broadcast (quirk 1) or a seq already indexed is passed on too: the sync queue skips it by seq.

@@ -125,6 +125,17 @@ export class InboxSubscriptions {
     if (pushes && (this.#pushesAll || this.#hot.has(userId))) pushes.follow(userId, new Map([[sessionId, agentId]]));
   }
 
+  /**
+   * Every session of the user is pushed now (scope all): the inbox's next re-join, due at its class rate since it was
+   * set before the channels were joined, moves to the pushed interval. Without this, every user's second re-join
+   * (45–75 s after the boot for cold users) would still come, 10,000 of them within half a minute.
+   */
+  covered(userId: string): void {
+    const seat = this.#seats.get(userId);
+    if (!seat || !this.#pushesAll || !this.deps.pushes?.covers(seat.sessions.keys())) return;
+    seat.dueAt = Math.max(seat.dueAt, Date.now() + spread(this.deps.pushedRejoinMs ?? this.deps.policy.coldMs));
+  }
+
   get #pushesAll(): boolean {
     return this.deps.pushes != null && this.deps.pushScope === "all";
   }

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { gatewayStatus, inboxSchedule, startGateway } from "~/fleetlm-sync/gateway.server";
-import { indexedHeads } from "~/inbox/session-index.server";
+import { indexedHeads, upsertSessions } from "~/inbox/session-index.server";
 
 const AGENT = "hot-bot";
 const live = withDevServerAndGateway();
@@ -121,6 +121,26 @@ describe("hot pushes", () => {
     expect(inboxSchedule(user)).toMatchObject({ pushed: true, refreshes });
     // Every user of this dev server is followed by push (earlier tests' too), on one mux: one agent, few sessions.
     expect(gatewayStatus()).toMatchObject({ pushSockets: 1, pushChannelsJoined: gatewayStatus().pushChannels });
+  });
+
+  it("moves an inbox's next re-join to the pushed interval once all its sessions are joined, with no second re-join", async () => {
+    const user = `covered-${randomUUID().slice(0, 6)}`;
+    const sessions = await Promise.all([0, 1].map(() => live.rest.createSession({ userId: user, agentId: AGENT })));
+    // Indexed before the start (as a restarted Console has them), so the list poll hands nothing over: the inbox's
+    // first join is set to re-join before any channel is joined, a minute later at every class's rate here.
+    await upsertSessions(sessions);
+    await startGateway({
+      fleetlmUrl: live.dev.url,
+      pollMs: 100,
+      rejoinMs: 60_000,
+      rejoin: { warmMs: 60_000, coldMs: 60_000 },
+      pushedRejoinMs: 600_000,
+      sweepPerSecond: 0,
+      force: true,
+    });
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => inboxSchedule(user)!.dueAt - Date.now(), { timeout: 5_000 }).toBeGreaterThan(300_000);
+    expect(inboxSchedule(user)!.refreshes).toBeLessThanOrEqual(1); // the first join only
   });
 
   it("pushes a new session the list poll finds at once, with no inbox re-join (scope all)", async () => {
