@@ -7,11 +7,11 @@
 import { socketUrlFor } from "@fleetlm/client";
 import { indexedHeads } from "~/inbox/session-index.server";
 import type { LinkHealth } from "./link-health.server";
-import { PushMuxes } from "./push-muxes.server";
+import { PushMuxes, type PushMux } from "./push-muxes.server";
 import type { Timers } from "./timers";
 
-/** A session's channel: `seq` is the highest seq seen on it (index head, join replies, pushes). */
-type Follow = { userId: string; seq: number; joined: boolean; closed: boolean };
+/** A session's channel: `seq` is the highest seq seen on it (index head, join replies, pushes); `mux`: where it is. */
+type Follow = { userId: string; seq: number; joined: boolean; closed: boolean; mux: PushMux | null };
 
 const TOPIC = "session:";
 
@@ -72,7 +72,7 @@ export class HotPushes {
     let mine = this.#byUser.get(userId);
     if (!mine) this.#byUser.set(userId, (mine = new Set()));
     const follows = fresh.map(([sessionId]) => {
-      const follow: Follow = { userId, seq: 0, joined: false, closed: false };
+      const follow: Follow = { userId, seq: 0, joined: false, closed: false, mux: null };
       this.#sessions.set(sessionId, follow);
       mine.add(sessionId);
       return follow;
@@ -138,7 +138,7 @@ export class HotPushes {
       const follow = follows[i]!;
       if (follow.closed) return;
       follow.seq = Math.max(follow.seq, heads.get(sessionId) ?? 0);
-      this.#muxes.join(agentId, TOPIC + sessionId);
+      follow.mux = this.#muxes.join(agentId, TOPIC + sessionId);
     });
   }
 
@@ -186,6 +186,7 @@ export class HotPushes {
     if (follow.closed) return;
     follow.closed = true;
     follow.joined = false;
-    this.#muxes.leave(TOPIC + sessionId);
+    if (follow.mux) this.#muxes.leave(follow.mux, TOPIC + sessionId);
+    follow.mux = null;
   }
 }

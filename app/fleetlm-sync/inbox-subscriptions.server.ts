@@ -47,7 +47,9 @@ export class InboxSubscriptions {
   readonly #order: string[] = [];
   #cursor = 0;
   /** The last count and activity each session's inbox entry showed: a change is a signal to sync. */
-  readonly #signals = new Map<string, { count: number; at: string }>();
+  readonly #signals = new Map<string, { count: number; at: number }>();
+  /** One string per agent id for every seat's session map (each snapshot parses its own copies). */
+  readonly #agents = new Map<string, string>();
   readonly #inFlight = new Map<string, number>();
   readonly #failing = new Set<string>();
   /** Users hot when last looked at: served first each tick (ADR 208); a user found cooled leaves it. */
@@ -132,8 +134,17 @@ export class InboxSubscriptions {
    */
   covered(userId: string): void {
     const seat = this.#seats.get(userId);
-    if (!seat || !this.#pushesAll || !this.deps.pushes?.covers(seat.sessions.keys())) return;
+    // A seat not joined yet keeps its first join, due at once: its snapshot is what reconciles the user's sessions.
+    if (!seat?.inbox || !this.#pushesAll || !this.deps.pushes?.covers(seat.sessions.keys())) return;
     seat.dueAt = Math.max(seat.dueAt, Date.now() + spread(this.deps.pushedRejoinMs ?? this.deps.policy.coldMs));
+  }
+
+  #agent(agentId: string | null): string | null {
+    if (agentId === null) return null;
+    const known = this.#agents.get(agentId);
+    if (known !== undefined) return known;
+    this.#agents.set(agentId, agentId);
+    return agentId;
   }
 
   get #pushesAll(): boolean {
@@ -307,12 +318,17 @@ export class InboxSubscriptions {
     }
     const pushes = this.deps.pushes;
     for (const entry of entries) {
-      seat.sessions.set(entry.session_id, entry.agent_id);
-      const signal = { count: entry.unread_count, at: entry.last_activity_at ?? "" };
+      seat.sessions.set(entry.session_id, this.#agent(entry.agent_id));
+      // Kept as numbers, updated in place: one small record per session of every user (100,000 at 10k users).
+      const count = entry.unread_count;
+      const at = activityMs(entry.last_activity_at);
       const previous = this.#signals.get(entry.session_id);
-      this.#signals.set(entry.session_id, signal);
-      if (previous && signal.count < previous.count) restarted = true;
-      if (previous?.count === signal.count && previous.at === signal.at) continue;
+      if (previous && count < previous.count) restarted = true;
+      if (previous?.count === count && previous.at === at) continue;
+      if (previous) {
+        previous.count = count;
+        previous.at = at;
+      } else this.#signals.set(entry.session_id, { count, at });
       if (previous === undefined) firstSight.push(entry);
       else {
         moved = true;
@@ -342,4 +358,11 @@ export class InboxSubscriptions {
       for (const entry of quiet) this.#signals.delete(entry.session_id); // try again on the next snapshot
     }
   }
+}
+
+/** An entry's `last_activity_at` as ms (0 for none, -1 for a value that does not parse, so it compares equal to itself). */
+function activityMs(at: string | null): number {
+  if (at === null) return 0;
+  const ms = Date.parse(at);
+  return Number.isNaN(ms) ? -1 : ms;
 }

@@ -37,23 +37,27 @@ describe("push muxes", () => {
       onOpenFailed: (_t, e) => errors.push(e),
       onError: (e) => errors.push(e),
     });
+    const topic = (session: { id: string }) => `session:${session.id}`;
     try {
-      for (const session of sessions) muxes.join("pm-bot", `session:${session.id}`);
-      muxes.join("pm-bot", `session:${sessions[0]!.id}`); // a repeat takes no second place
-      muxes.join("pm-other", `session:${other.id}`);
+      const on = new Map(sessions.map((session) => [session.id, muxes.join("pm-bot", topic(session))]));
+      const otherMux = muxes.join("pm-other", topic(other));
       expect(muxes.count).toBe(4); // 2 + 2 + 1 for pm-bot, 1 for pm-other
+      expect(new Set(on.values()).size).toBe(3);
+      expect(otherMux.has(topic(other))).toBe(true);
       await expect.poll(() => joined.size, { timeout: 10_000 }).toBe(6);
-      expect([...sessions, other].every((s) => muxes.isJoined(`session:${s.id}`))).toBe(true);
+      expect(sessions.every((s) => on.get(s.id)!.isJoined(topic(s)))).toBe(true);
       // A place left on a mux is taken before a new mux is opened.
-      muxes.leave(`session:${sessions[1]!.id}`);
+      muxes.leave(on.get(sessions[1]!.id)!, topic(sessions[1]!));
       expect(muxes.count).toBe(4);
-      muxes.join("pm-bot", `session:${sessions[1]!.id}`);
-      expect(muxes.count).toBe(4);
-      await expect.poll(() => muxes.isJoined(`session:${sessions[1]!.id}`), { timeout: 10_000 }).toBe(true);
+      const again = muxes.join("pm-bot", topic(sessions[1]!));
+      expect(again).toBe(on.get(sessions[0]!.id));
+      on.set(sessions[1]!.id, again);
+      await expect.poll(() => again.isJoined(topic(sessions[1]!)), { timeout: 10_000 }).toBe(true);
       // The mux holding only the fifth closes with it.
-      muxes.leave(`session:${sessions[4]!.id}`);
+      muxes.leave(on.get(sessions[4]!.id)!, topic(sessions[4]!));
       expect(muxes.count).toBe(3);
-      for (const session of [...sessions, other]) muxes.leave(`session:${session.id}`);
+      for (const session of sessions.slice(0, 4)) muxes.leave(on.get(session.id)!, topic(session));
+      muxes.leave(otherMux, topic(other));
       expect(muxes.count).toBe(0);
       expect(errors).toEqual([]);
     } finally {
@@ -68,10 +72,10 @@ describe("push muxes", () => {
     const muxes = new PushMuxes({ socketUrl: socketUrlFor(live.dev.url), handler, onOpenFailed: () => {}, onError: () => {} });
     try {
       // Joined as the wrong agent: FleetLM refuses, the mux drops the topic, the owner leaves it.
-      muxes.join("not-the-agent", `session:${session.id}`);
+      const mux = muxes.join("not-the-agent", `session:${session.id}`);
       await expect.poll(() => refused, { timeout: 10_000 }).toEqual([`session:${session.id}`]);
-      expect(muxes.isJoined(`session:${session.id}`)).toBe(false);
-      muxes.leave(`session:${session.id}`);
+      expect(mux.has(`session:${session.id}`)).toBe(false);
+      muxes.leave(mux, `session:${session.id}`);
       expect(muxes.count).toBe(0);
     } finally {
       await muxes.stop();
@@ -84,12 +88,12 @@ describe("push muxes", () => {
     const { handler } = recorder();
     const muxes = new PushMuxes({ socketUrl: `ws://127.0.0.1:${port}/socket`, handler, onOpenFailed: (topics) => failed.push(topics), onError: () => {} });
     try {
-      muxes.join("pm-bot", "session:a");
+      const first = muxes.join("pm-bot", "session:a");
       muxes.join("pm-bot", "session:b");
       await expect.poll(() => failed, { timeout: 10_000 }).toEqual([["session:a", "session:b"]]);
       expect(muxes.count).toBe(0);
       // The next join opens a new mux (a failed one is not reused).
-      muxes.join("pm-bot", "session:a");
+      expect(muxes.join("pm-bot", "session:a")).not.toBe(first);
       expect(muxes.count).toBe(1);
     } finally {
       await muxes.stop();

@@ -115,6 +115,11 @@ export class FleetLMChannelMux extends Emitter<ChannelMuxEvents> {
     return this.#entries.has(topic);
   }
 
+  /** The topics joined or being joined (also after a first open failed: what the owner must place elsewhere). */
+  topics(): string[] {
+    return [...this.#entries.keys()];
+  }
+
   /** Opens the socket; rejects if the first open fails (then the mux is closed). Reconnects by itself afterwards. */
   connect(): Promise<void> {
     this.#connecting ??= this.#connect();

@@ -208,7 +208,12 @@ describe("FleetLMChannelMux", () => {
     const { handler } = recorder();
     const mux = new FleetLMChannelMux({ socketUrl: url, identity: { agent_id: "bot" }, handler });
     onCleanup(() => mux.close());
+    mux.join("session:a");
+    mux.join("session:b");
     await expect(mux.connect()).rejects.toBeInstanceOf(FleetLMNetworkError);
     expect(mux.isConnected).toBe(false);
+    // What the owner must place elsewhere: the topics it asked for, none joined.
+    expect(mux.topics()).toEqual(["session:a", "session:b"]);
+    expect(mux.joinedCount()).toBe(0);
   });
 });
