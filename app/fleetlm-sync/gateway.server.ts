@@ -209,6 +209,8 @@ export type GatewayStatus = {
   fleetlmReachable: boolean;
   inboxes: number;
   inboxesJoined: number;
+  /** Inboxes whose sessions are all pushed, left until their next re-join (ADR 222). */
+  inboxesParked: number;
   /** Sockets the inboxes are spread over (ADR 198). */
   inboxSockets: number;
   /** Inboxes by re-join class (ADR 089): active within 2 min, within the hour, quieter. */
@@ -239,6 +241,7 @@ const NOT_RUNNING: GatewayStatus = {
   fleetlmReachable: false,
   inboxes: 0,
   inboxesJoined: 0,
+  inboxesParked: 0,
   inboxSockets: 0,
   inboxClasses: { hot: 0, warm: 0, cold: 0 },
   hotUsers: 0,

@@ -33,12 +33,24 @@ type InboxSeat = {
   socket: number;
   sessions: Map<string, string | null>;
   refreshes: number;
+  /** Scope all: every session is pushed, so the inbox channel was left after its snapshot, until the next re-join (ADR 222). */
+  parked: boolean;
 };
 
 /** `socket`: the index of the inbox socket the seat is on; `pushed`: every session of it followed by push. */
 export type PushScope = "hot" | "all";
 
-export type InboxSchedule = { class: ActivityClass; activeAt: number; dueAt: number; joined: boolean; socket: number; refreshes: number; pushed: boolean };
+/** `parked`: the inbox channel was left until the next re-join, every session being pushed (ADR 222). */
+export type InboxSchedule = {
+  class: ActivityClass;
+  activeAt: number;
+  dueAt: number;
+  joined: boolean;
+  socket: number;
+  refreshes: number;
+  pushed: boolean;
+  parked: boolean;
+};
 
 export class InboxSubscriptions {
   refreshes = 0;
@@ -78,7 +90,7 @@ export class InboxSubscriptions {
   add(userId: string, activeAt = Date.now()): void {
     if (this.#seats.has(userId)) return;
     const socket = this.deps.sockets.assign();
-    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0, socket, sessions: new Map(), refreshes: 0 });
+    this.#seats.set(userId, { inbox: null, busySince: null, untrusted: true, activeAt, dueAt: 0, socket, sessions: new Map(), refreshes: 0, parked: false });
     this.#order.push(userId);
     if (activityClass(this.deps.policy, activeAt, Date.now()) === "hot") this.#hot.add(userId);
   }
@@ -137,6 +149,21 @@ export class InboxSubscriptions {
     // A seat not joined yet keeps its first join, due at once: its snapshot is what reconciles the user's sessions.
     if (!seat?.inbox || !this.#pushesAll || !this.deps.pushes?.covers(seat.sessions.keys())) return;
     seat.dueAt = Math.max(seat.dueAt, Date.now() + spread(this.deps.pushedRejoinMs ?? this.deps.policy.coldMs));
+    if (seat.busySince === null) this.#park(seat);
+  }
+
+  /**
+   * Leaves the inbox channel of a user whose every session is pushed: its deltas would only repeat the pushes, and
+   * 10,000 joined inbox channels cost the Console ~80 MB (phoenix's channel, its pushes and timers, the last
+   * snapshot's entries) and FleetLM an inbox process each. The next re-join joins afresh.
+   */
+  #park(seat: InboxSeat): void {
+    const inbox = seat.inbox;
+    if (!inbox) return;
+    seat.inbox = null;
+    seat.parked = true;
+    inbox.removeAllListeners();
+    void inbox.stop().catch(() => {});
   }
 
   #agent(agentId: string | null): string | null {
@@ -166,7 +193,12 @@ export class InboxSubscriptions {
 
   /** After a reconnect FleetLM may have restarted, and its inbox servers forgotten what they were told. */
   distrustSocket(index: number): void {
-    for (const seat of this.#seats.values()) if (seat.socket === index) seat.untrusted = true;
+    for (const seat of this.#seats.values()) {
+      if (seat.socket !== index) continue;
+      seat.untrusted = true;
+      // phoenix rejoins a joined inbox by itself; a parked one is re-joined now, so its snapshot reconciles too.
+      if (seat.parked) seat.dueAt = 0;
+    }
   }
 
   /**
@@ -228,23 +260,26 @@ export class InboxSubscriptions {
       class: activityClass(this.deps.policy, seat.activeAt, Date.now()),
       activeAt: seat.activeAt,
       dueAt: seat.dueAt,
-      joined: seat.inbox !== null,
+      joined: seat.inbox !== null || seat.parked,
       socket: seat.socket,
       refreshes: seat.refreshes,
       pushed: this.deps.pushes?.covers(seat.sessions.keys()) ?? false,
+      parked: seat.parked,
     };
   }
 
-  /** Inboxes followed, joined (and not re-joining), and by re-join class. */
-  summary(): { inboxes: number; inboxesJoined: number; inboxClasses: Record<ActivityClass, number> } {
+  /** Inboxes followed, joined (and not re-joining), left until their next re-join (parked), and by re-join class. */
+  summary(): { inboxes: number; inboxesJoined: number; inboxesParked: number; inboxClasses: Record<ActivityClass, number> } {
     let joined = 0;
+    let parked = 0;
     const inboxClasses = { hot: 0, warm: 0, cold: 0 };
     const now = Date.now();
     for (const seat of this.#seats.values()) {
       if (seat.inbox && seat.busySince === null) joined += 1;
+      else if (seat.parked) parked += 1;
       inboxClasses[activityClass(this.deps.policy, seat.activeAt, now)] += 1;
     }
-    return { inboxes: this.#seats.size, inboxesJoined: joined, inboxClasses };
+    return { inboxes: this.#seats.size, inboxesJoined: joined, inboxesParked: parked, inboxClasses };
   }
 
   #refresh(userId: string) {
@@ -263,6 +298,7 @@ export class InboxSubscriptions {
     this.#inFlight.set(userId, now);
     let work: Promise<InboxEntry[]>;
     if (!seat.inbox) {
+      seat.parked = false;
       const inbox = new FleetLMInbox({ userId, socket: this.deps.sockets.socket(seat.socket) });
       seat.inbox = inbox;
       inbox.on("snapshot", (entries) => void this.#onEntries(userId, seat, entries, "snapshot"));
@@ -285,6 +321,8 @@ export class InboxSubscriptions {
         this.#failing.delete(userId);
         if (this.#failing.size === 0) this.deps.health.recovered("inbox joins");
         done();
+        // Its sessions were all pushed already (a re-join only to find new ones): the channel goes at once.
+        if (this.#pushesAll && this.#seats.get(userId) === seat && this.deps.pushes?.covers(seat.sessions.keys())) this.#park(seat);
       },
       (error: unknown) => {
         // phoenix keeps retrying a refused join itself; the next round leaves and joins again anyway.

@@ -144,6 +144,24 @@ describe("hot pushes", () => {
     expect(inboxSchedule(user)!.refreshes).toBeLessThanOrEqual(1); // the first join only
   });
 
+  it("leaves a pushed user's inbox channel until the next re-join, and re-joins it at once after a socket drop", async () => {
+    const user = `parked-${randomUUID().slice(0, 6)}`;
+    const session = await live.rest.createSession({ userId: user, agentId: AGENT });
+    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 600_000, rejoin: { warmMs: 3_600_000 }, sweepPerSecond: 0, force: true });
+    await expect.poll(() => inboxSchedule(user)?.parked, { timeout: 20_000 }).toBe(true);
+    expect(inboxSchedule(user)).toMatchObject({ pushed: true, joined: true, refreshes: 1 });
+    expect(gatewayStatus().inboxesParked).toBeGreaterThanOrEqual(1);
+    // FleetLM holds no inbox channel of this user now; the messages still come by push.
+    await live.rest.appendMessage(session.id, { userId: user, content: { text: "parked" } });
+    await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
+    // A socket drop may mean FleetLM restarted: the parked inbox is joined again now, its snapshot reconciled.
+    live.dev.faults.closeSockets(1011);
+    await expect.poll(() => inboxSchedule(user)?.refreshes, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => inboxSchedule(user)?.parked, { timeout: 10_000 }).toBe(true);
+    await live.rest.appendMessage(session.id, { userId: user, content: { text: "after the drop" } });
+    await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(2);
+  });
+
   it("pushes a new session the list poll finds at once, with no inbox re-join (scope all)", async () => {
     const user = `new-${randomUUID().slice(0, 6)}`;
     await live.rest.createSession({ userId: user, agentId: AGENT });
