@@ -35,4 +35,3 @@ const server = app.listen(port, host, () => console.log(`FleetLM Console listeni
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-if (process.env.BENCH_MEM_LOG) setInterval(() => { const m = process.memoryUsage(); console.error(`MEM ${Date.now()} rss ${(m.rss/1048576).toFixed(0)} heapUsed ${(m.heapUsed/1048576).toFixed(0)} heapTotal ${(m.heapTotal/1048576).toFixed(0)} external ${(m.external/1048576).toFixed(0)}`); }, 5000).unref();

@@ -37,7 +37,7 @@ export function launchChromium(): Promise<Browser> {
  * shows it). `BENCH_CPU_PROF=dir` writes the Console's V8 CPU profile there when it exits (NODE_OPTIONS refuses --cpu-prof).
  */
 export function startConsole(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=/tmp/heap"];
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...consoleNodeFlags(), ...profile, path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
     env,
