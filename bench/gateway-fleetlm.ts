@@ -1,9 +1,11 @@
 // The FleetLM side of the gateway benchmark (bench/gateway.bench.ts), in its own process so its CPU and memory
 // are not counted as the Console's: a faithful dev server (quirks on) with USERS users of SESSIONS_PER_USER
 // sessions each. Commands on stdin, answers on stdout (one line each):
-//   go RATE SECONDS ACTIVE  → RATE user messages a second for SECONDS seconds, each to a random session of the
-//                             first ACTIVE users; answers "sent [[sessionId, seq, postedAtMs], …]" and
-//                             "counts {sessionId: messages stored}" for every session touched
+//   go RATE SECONDS ACTIVE [FROM] → RATE user messages a second for SECONDS seconds, each to a random session of
+//                             the ACTIVE users from user FROM (default 0); answers "sent [[sessionId, seq, postedAtMs], …]"
+//                             and "counts {sessionId: messages stored}" for every session touched
+// The sessions of users GATED_FROM … GATED_FROM + GATED_COUNT - 1 (arguments 4 and 5) belong to `gw-gated`, the agent
+// the bench routes through the Console's gate; every other session to `gw-agent`, which has no webhook.
 //   load                    → "load {httpRequests, socketFrames}" received so far (from anyone)
 // Prints "ready URL" once the sessions exist (their list is written to the file named by the first argument).
 import { writeFileSync } from "node:fs";
@@ -12,9 +14,12 @@ import { createInterface } from "node:readline";
 import { startFleetlmDev } from "../packages/fleetlm-dev/src/index.js";
 import { newSlug } from "../packages/fleetlm-dev/src/util/ids.js";
 
-const [outFile, usersArg, perUserArg] = process.argv.slice(2);
+const [outFile, usersArg, perUserArg, gatedFromArg, gatedCountArg] = process.argv.slice(2);
 const USERS = Number(usersArg ?? 10_000);
 const SESSIONS_PER_USER = Number(perUserArg ?? 10);
+const GATED_FROM = Number(gatedFromArg ?? 0);
+const GATED_COUNT = Number(gatedCountArg ?? 0);
+const gated = (user: number) => user >= GATED_FROM && user < GATED_FROM + GATED_COUNT;
 const server = await startFleetlmDev({ port: 0, host: "127.0.0.1" });
 const now = Date.now();
 const total = USERS * SESSIONS_PER_USER;
@@ -24,7 +29,7 @@ const sessions = Array.from({ length: total }, (_, i) => {
   return {
     id: newSlug(at / 1_000),
     user_id: `gw-user-${i % USERS}`,
-    agent_id: "gw-agent",
+    agent_id: gated(i % USERS) ? "gw-gated" : "gw-agent",
     status: "active" as const,
     metadata: {},
     inserted_at: at,
@@ -40,7 +45,7 @@ console.log(`ready ${server.url}`);
 
 const wallClock = () => performance.timeOrigin + performance.now();
 
-async function traffic(rate: number, seconds: number, active: number) {
+async function traffic(rate: number, seconds: number, active: number, from: number) {
   const sent: [string, number, number][] = [];
   const touched = new Set<string>();
   const started = Date.now();
@@ -50,7 +55,7 @@ async function traffic(rate: number, seconds: number, active: number) {
     const target = Math.floor(((Date.now() - started) / 1_000) * rate);
     while (due < target) {
       due += 1;
-      const user = Math.floor(Math.random() * Math.min(active, USERS));
+      const user = from + Math.floor(Math.random() * Math.min(active, USERS - from));
       // User u's sessions are u, u + USERS, u + 2 × USERS, …
       const session = sessions[user + Math.floor(Math.random() * SESSIONS_PER_USER) * USERS]!;
       const postedAt = wallClock();
@@ -76,8 +81,8 @@ async function traffic(rate: number, seconds: number, active: number) {
 }
 
 for await (const line of createInterface({ input: process.stdin })) {
-  const go = /^go (\d+) (\d+) (\d+)$/.exec(line.trim());
-  if (go) await traffic(Number(go[1]), Number(go[2]), Number(go[3]));
+  const go = /^go (\d+) (\d+) (\d+)(?: (\d+))?$/.exec(line.trim());
+  if (go) await traffic(Number(go[1]), Number(go[2]), Number(go[3]), Number(go[4] ?? 0));
   else if (line.trim() === "load") console.log(`load ${JSON.stringify(server.load())}`);
 }
 await server.close();

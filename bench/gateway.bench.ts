@@ -15,6 +15,9 @@
 //                                (ADR 064: a join's snapshot cannot be trusted about the time before it); the
 //                                steady phase starts after it, so the figures above are the steady cost, not the boot's
 //   gateway_10k_lost             messages FleetLM holds that the index has not reached a minute after the traffic
+//   freshness_10k_gated_p95_ms   the same p95 for the sessions of a gated agent (routed through the Console's gate,
+//                                ADR 066, to a fake agent in this process that answers every message): 20 user
+//                                messages a second for 20 s over 50 quiet users of `gw-gated`, after the steady phase
 //   gateway_800mps_freshness_p95_ms, gateway_800mps_lost   the same at 800 messages a second (FleetLM's published
 //                                single-node ceiling) over 2,000 users, for 20 s after the steady phase
 //   gateway_frame_cpu_us_one_socket, gateway_frame_cpu_us_pooled   CPU µs phoenix's Socket spends on one incoming
@@ -23,8 +26,8 @@
 //                                both replies). A micro-benchmark over an in-memory transport (bench/support/phoenix-frames)
 // The Console writes its hop trace (GATEWAY_TRACE_FILE, ADR 208); each phase's line on stderr says what first told
 // the gateway of each message (push, inbox delta, re-join snapshot, other) and how long from the POST that took.
-// --quick: 2,000 users × 10 sessions, 100 active users, 15 s of traffic at 100/s and 10 s at 800/s (same keys,
-// smaller run). Needs build/ (npm run build); without it every figure is null and stderr says why.
+// --quick: 2,000 users × 10 sessions, 100 active users, 15 s of traffic at 100/s, 10 s at 10/s over 20 gated users,
+// and 10 s at 800/s (same keys, smaller run). Needs build/ (npm run build); without it every figure is null and stderr says why.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +40,8 @@ import { phoenixFrameCost } from "./support/phoenix-frames";
 import { INBOXES_PER_SOCKET } from "../app/fleetlm-sync/inbox-sockets.server";
 import { freePort } from "../tests/support/console-process";
 import { openLive } from "../tests/cluster/sse-client";
+import { echoReply, fakeAgent } from "../tests/takeover/http";
+import { FleetLMRest } from "@fleetlm/client";
 
 type Figures = Record<string, number | null>;
 /** The dev server's `load()`: requests received so far, in all and by kind. */
@@ -62,6 +67,7 @@ const KEYS = [
   "gateway_10k_fleetlm_rps",
   "freshness_10k_p95_ms",
   "gateway_10k_lost",
+  "freshness_10k_gated_p95_ms",
   "gateway_boot_reconcile_s",
   "gateway_800mps_freshness_p95_ms",
   "gateway_800mps_lost",
@@ -184,6 +190,8 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   const active = quick ? 100 : 500;
   const steadySeconds = quick ? 15 : 60;
   const peakSeconds = quick ? 10 : 20;
+  // Quiet users after the active ones, whose sessions are the gated agent's.
+  const gatedUsers = quick ? 20 : 50;
   const dir = mkdtempSync(path.join(tmpdir(), "gateway-bench-"));
   const databaseUrl = `file:${path.join(dir, "console.db")}`;
   execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
@@ -191,7 +199,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
 
   const fleet = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "bench/gateway-fleetlm.ts"), path.join(dir, "sessions.json"), String(users), "10"],
+    ["--import", "tsx", path.join(ROOT, "bench/gateway-fleetlm.ts"), path.join(dir, "sessions.json"), String(users), "10", String(active), String(gatedUsers)],
     {
       cwd: ROOT,
       stdio: ["pipe", "pipe", "inherit"],
@@ -207,6 +215,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
   process.once("exit", stopChildren);
   process.once("SIGTERM", () => process.exit(1));
   let live: Awaited<ReturnType<typeof openLive>> | null = null;
+  let agent: Awaited<ReturnType<typeof fakeAgent>> | null = null;
   try {
     const fleetUrl = await fleetLines.next("ready ", 180_000);
     const sessions = JSON.parse(readFileSync(path.join(dir, "sessions.json"), "utf8")) as { id: string; userId: string; agentId: string; createdAt: string }[];
@@ -250,6 +259,24 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00",
     });
     const pid = consoleServer.pid!;
+    // The gated agent: FleetLM calls the Console's gate for every user message of its sessions, and the gate relays
+    // to this fake agent, whose answer FleetLM stores. Routed as an admin would, from this process (same database).
+    agent = await fakeAgent(echoReply("gated ack"));
+    await new FleetLMRest({ baseUrl: fleetUrl }).createAgent({
+      id: "gw-gated",
+      name: "gw-gated",
+      origin_url: agent.url,
+      webhook_path: "/hook",
+      timeout_ms: 10_000,
+    });
+    Object.assign(process.env, { FLEETLM_URL: fleetUrl, CONSOLE_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    (await import("../app/env.server")).resetEnvCache();
+    (await import("../app/fleetlm/fleetlm.server")).resetFleetlm();
+    const admin = await createOperator({ email: "gate@bench.test", name: "Gate bench", role: "admin", password: "bench password 123" }, null);
+    const routed = await (
+      await import("../app/agent-gate/gated-agents.server")
+    ).routeThroughConsole({ agentId: "gw-gated", actor: { ...admin, role: "admin" } });
+    if (!routed.ok) throw new Error(`could not route gw-gated through the Console: ${routed.reason}`);
     let peakRss = 0;
     const rssTimer = setInterval(() => {
       try {
@@ -288,12 +315,12 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
         .filter((f) => f.data.type === "session.changed")
         .map((f) => ({ sessionId: String(f.data.sessionId), head: Number((f.data as { headSeq?: number }).headSeq ?? 0), at: f.at }));
 
-    const phase = async (rate: number, seconds: number, over: number) => {
+    const phase = async (rate: number, seconds: number, over: number, from = 0) => {
       const before = await load();
       const cpuBefore = usage(pid).cpuSeconds;
       const fleetCpuBefore = usage(fleet.pid!).cpuSeconds;
       const started = performance.now();
-      fleet.stdin!.write(`go ${rate} ${seconds} ${over}\n`);
+      fleet.stdin!.write(`go ${rate} ${seconds} ${over} ${from}\n`);
       const sent = JSON.parse(await fleetLines.next("sent ", (seconds + 120) * 1_000)) as Sent[];
       const counts = JSON.parse(await fleetLines.next("counts ", 60_000)) as Record<string, number>;
       const wall = (performance.now() - started) / 1000;
@@ -319,7 +346,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
         `${rate}/s over ${over} users for ${seconds} s: sent ${sent.length}, Console CPU ${((cpu / wall) * 100).toFixed(1)} % (FleetLM ${((fleetCpu / wall) * 100).toFixed(1)} %), ` +
           `${(consoleRequests / wall).toFixed(0)} FleetLM requests/s, seen ${fresh.seen}/${sent.length}, p50 ${fresh.p50} ms (of those seen), p95 ${fresh.p95} ms, behind ${behind}`,
       );
-      return { cpuPercent: round((cpu / wall) * 100, 1), rps: round(consoleRequests / wall, 1), p95: fresh.p95, lost: behind };
+      return { cpuPercent: round((cpu / wall) * 100, 1), rps: round(consoleRequests / wall, 1), p95: fresh.p95, lost: behind, sent: sent.length };
     };
 
     const steady = await phase(100, steadySeconds, active);
@@ -329,6 +356,11 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
       freshness_10k_p95_ms: steady.p95,
       gateway_10k_lost: steady.lost,
     });
+    const gated = await phase(quick ? 10 : 20, quick ? 10 : 20, gatedUsers, active);
+    // Measured only if the gate was on the path: the fake agent answered (nearly) every message.
+    const calls = agent.calls.length;
+    say(`gated: the fake agent answered ${calls} webhook calls relayed by the gate for ${gated.sent} messages`);
+    figures.freshness_10k_gated_p95_ms = calls >= gated.sent * 0.95 ? gated.p95 : null;
     const peak = await phase(800, peakSeconds, Math.min(users, 2_000));
     Object.assign(figures, { gateway_800mps_freshness_p95_ms: peak.p95, gateway_800mps_lost: peak.lost });
     clearInterval(rssTimer);
@@ -338,6 +370,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figures> {
     say(error instanceof Error ? (error.stack ?? error.message) : String(error));
   } finally {
     live?.close();
+    await agent?.close();
     consoleServer?.kill("SIGTERM");
     fleet.stdin!.end();
     fleet.kill("SIGTERM");
