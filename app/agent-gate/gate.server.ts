@@ -68,13 +68,14 @@ export async function handleGateCall(request: Request, gated: GatedAgentRow): Pr
   if (!read.ok) return plain(read.status, read.error);
   const sessionId = read.payload.session_id;
   // FleetLM calls the agent right after storing a user message: a push that costs the index no polling (ADR 066).
-  nudgeSession(sessionId);
+  // With that message's seq, so no read starts when the session's channel push synced it already (ADR 222).
+  const asked = read.payload.messages.filter((m) => m.sender_id === read.payload.user_id).at(-1)?.seq;
+  nudgeSession(sessionId, asked);
 
   if (await activeTakeover(sessionId)) {
     // 0 lines with a 2xx status is a successful call that stores nothing (§8.4/§8.5). The holder's panel is
     // told, so "the AI is paused" is something they see happen, not a promise.
-    const asked = read.payload.messages.filter((m) => m.sender_id === read.payload.user_id).at(-1)?.seq ?? 0;
-    liveBus().publish({ type: "gate.paused", sessionId, seq: asked });
+    liveBus().publish({ type: "gate.paused", sessionId, seq: asked ?? 0 });
     return new Response(null, { status: 200, headers: { "content-type": "application/x-ndjson", "cache-control": "no-store", [GATE_HEADER]: "paused" } });
   }
 

@@ -193,8 +193,9 @@ export function syncSessionNow(sessionId: string): Promise<SessionChangedEvent |
 
 /**
  * A push from elsewhere (the agent gate saw a webhook call for this session): read it now if the gateway runs.
+ * `seq`: FleetLM has at least this seq (the user message the call is about); none is started if the index has it.
  * Without a gateway nothing follows FleetLM in this process, so there is nothing to nudge.
  */
-export function nudgeSession(sessionId: string): void {
-  void gatewayQueue.get()?.sync(sessionId, { via: "push" });
+export function nudgeSession(sessionId: string, seq?: number): void {
+  void gatewayQueue.get()?.sync(sessionId, { via: "push", seq });
 }

@@ -76,4 +76,22 @@ it("a webhook call through the gate syncs its session at once", async () => {
   await response.text();
   await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
   expect(gatewayStatus().syncs).toBeGreaterThan(before);
+
+  // A call about a user message the index has already (its channel's push synced it): no read starts.
+  await expect.poll(() => gatewayStatus().syncing, { timeout: 10_000 }).toBe(0);
+  const { skippedSyncs } = gatewayStatus();
+  const again = await fetch(`${gate.url}/gate/agents/${agentId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-console-gate": (await (await db()).gatedAgent.findUniqueOrThrow({ where: { agentId } })).gateToken },
+    body: JSON.stringify({
+      session_id: session.id,
+      agent_id: agentId,
+      user_id: userId,
+      messages: [{ seq: 1, sender_id: userId, kind: "text", content: { text: "quiet" }, inserted_at: new Date().toISOString() }],
+    }),
+  });
+  expect(again.status).toBe(200);
+  await again.text();
+  // The nudge named seq 1, which the index has: counted as skipped (without the seq it would start a read).
+  expect(gatewayStatus().skippedSyncs).toBeGreaterThan(skippedSyncs);
 });
