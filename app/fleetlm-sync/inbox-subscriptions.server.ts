@@ -79,7 +79,7 @@ export class InboxSubscriptions {
       reconcile: (sessionId: string) => void;
       /** Sessions on their channels (ADR 208, 222); null: GATEWAY_HOT_PUSHES=0. */
       pushes?: HotPushes | null;
-      /** Whose sessions are pushed: hot users' (the default), or every user's once their inbox listed them (ADR 222). */
+      /** Whose sessions are pushed: hot users' (when not given), or every user's once named (ADR 222; the gateway passes GATEWAY_PUSH_SCOPE, `all` by default). */
       pushScope?: PushScope;
       /** With `all`: re-join interval of a user whose every session is pushed (only to find sessions the list poll missed). */
       pushedRejoinMs?: number;
