@@ -26,6 +26,7 @@ export function openHopTrace(file: string | undefined): HopTrace | null {
   let lines: string[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
+    if (timer) clearTimeout(timer); // a flush by size leaves no timer to fire after close()
     timer = null;
     if (lines.length === 0) return;
     out.write(lines.join(""));
@@ -40,7 +41,6 @@ export function openHopTrace(file: string | undefined): HopTrace | null {
       else timer ??= setTimeout(flush, FLUSH_MS);
     },
     close: () => {
-      if (timer) clearTimeout(timer);
       flush();
       return new Promise((resolve) => out.end(() => resolve()));
     },

@@ -135,8 +135,9 @@ export class InboxSubscriptions {
     const seat = this.#seats.get(userId);
     const pushes = this.deps.pushes;
     if (!seat || seat.sessions.has(sessionId)) return;
-    seat.sessions.set(sessionId, agentId);
-    if (pushes && (this.#pushesAll || this.#hot.has(userId))) pushes.follow(userId, new Map([[sessionId, agentId]]));
+    const agent = this.#agent(agentId);
+    seat.sessions.set(sessionId, agent);
+    if (pushes && (this.#pushesAll || this.#hot.has(userId))) pushes.follow(userId, new Map([[sessionId, agent]]));
   }
 
   /**

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { gatewayStatus, inboxSchedule, startGateway } from "~/fleetlm-sync/gateway.server";
+import { gatewayStatus, inboxSchedule, startGateway, type GatewayOptions } from "~/fleetlm-sync/gateway.server";
 import { indexedHeads, upsertSessions } from "~/inbox/session-index.server";
 
 const AGENT = "hot-bot";
@@ -33,6 +33,10 @@ function appendQuietly(sessionId: string, userId: string, count: number) {
   }
 }
 
+/** The gateway on this file's dev server, polling every 100 ms, no sweep; `quiet` re-joins far apart. */
+const quiet = { rejoinMs: 600_000, rejoin: { warmMs: 3_600_000 } } as const;
+const start = (options: GatewayOptions = {}) => startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, sweepPerSecond: 0, force: true, ...options });
+
 const head = async (sessionId: string) => (await indexedHeads([sessionId])).get(sessionId) ?? -1;
 const hops = (file: string) =>
   readFileSync(file, "utf8")
@@ -46,15 +50,7 @@ describe("hot pushes", () => {
     const sessions = await Promise.all([0, 1].map(() => live.rest.createSession({ userId: user, agentId: AGENT })));
     const trace = path.join(mkdtempSync(path.join(tmpdir(), "hot-pushes-")), "trace.jsonl");
     // Hot re-joins every 10 minutes, warm ones every hour: only the first join is an inbox join in this test.
-    await startGateway({
-      fleetlmUrl: live.dev.url,
-      pollMs: 100,
-      rejoinMs: 600_000,
-      rejoin: { warmMs: 3_600_000 },
-      sweepPerSecond: 0,
-      traceFile: trace,
-      force: true,
-    });
+    await start({ ...quiet, traceFile: trace });
     // A user first seen is hot: once the list poll or their inbox named the sessions, both channels are joined.
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
     await expect.poll(() => inboxSchedule(user)?.refreshes, { timeout: 10_000 }).toBe(1); // the first join
@@ -78,15 +74,7 @@ describe("hot pushes", () => {
     const user = `cooling-${randomUUID().slice(0, 6)}`;
     const session = await live.rest.createSession({ userId: user, agentId: AGENT });
     // Hot for 1.5 s after the last activity the gateway saw.
-    await startGateway({
-      fleetlmUrl: live.dev.url,
-      pollMs: 100,
-      rejoinMs: 200,
-      rejoin: { hotForMs: 1_500 },
-      sweepPerSecond: 0,
-      pushScope: "hot",
-      force: true,
-    });
+    await start({ rejoinMs: 200, rejoin: { hotForMs: 1_500 }, pushScope: "hot" });
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
     await live.rest.appendMessage(session.id, { userId: user, content: { text: "still hot" } });
     await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
@@ -101,15 +89,7 @@ describe("hot pushes", () => {
     const user = `all-${randomUUID().slice(0, 6)}`;
     const session = await live.rest.createSession({ userId: user, agentId: AGENT });
     // Hot for 1.5 s, warm re-joins every 300 ms: without the pushed interval the inbox would be re-joined often.
-    await startGateway({
-      fleetlmUrl: live.dev.url,
-      pollMs: 100,
-      rejoinMs: 200,
-      rejoin: { hotForMs: 1_500, warmMs: 300, coldMs: 300 },
-      pushedRejoinMs: 600_000,
-      sweepPerSecond: 0,
-      force: true,
-    });
+    await start({ rejoinMs: 200, rejoin: { hotForMs: 1_500, warmMs: 300, coldMs: 300 }, pushedRejoinMs: 600_000 });
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
     await expect.poll(() => inboxSchedule(user)?.class, { timeout: 10_000 }).toBe("warm");
     // Cooled for ten passes of the hot set (every 20 ms here), which in scope hot leave the channels: still pushed.
@@ -130,15 +110,7 @@ describe("hot pushes", () => {
     // Indexed before the start (as a restarted Console has them), so the list poll hands nothing over: the inbox's
     // first join is set to re-join before any channel is joined, a minute later at every class's rate here.
     await upsertSessions(sessions);
-    await startGateway({
-      fleetlmUrl: live.dev.url,
-      pollMs: 100,
-      rejoinMs: 60_000,
-      rejoin: { warmMs: 60_000, coldMs: 60_000 },
-      pushedRejoinMs: 600_000,
-      sweepPerSecond: 0,
-      force: true,
-    });
+    await start({ rejoinMs: 60_000, rejoin: { warmMs: 60_000, coldMs: 60_000 }, pushedRejoinMs: 600_000 });
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
     await expect.poll(() => inboxSchedule(user)!.dueAt - Date.now(), { timeout: 5_000 }).toBeGreaterThan(300_000);
     expect(inboxSchedule(user)!.refreshes).toBeLessThanOrEqual(1); // the first join only
@@ -147,7 +119,7 @@ describe("hot pushes", () => {
   it("leaves a pushed user's inbox channel until the next re-join, and re-joins it at once after a socket drop", async () => {
     const user = `parked-${randomUUID().slice(0, 6)}`;
     const session = await live.rest.createSession({ userId: user, agentId: AGENT });
-    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 600_000, rejoin: { warmMs: 3_600_000 }, sweepPerSecond: 0, force: true });
+    await start(quiet);
     await expect.poll(() => inboxSchedule(user)?.parked, { timeout: 20_000 }).toBe(true);
     expect(inboxSchedule(user)).toMatchObject({ pushed: true, joined: true, refreshes: 1 });
     expect(gatewayStatus().inboxesParked).toBeGreaterThanOrEqual(1);
@@ -165,7 +137,7 @@ describe("hot pushes", () => {
   it("pushes a new session the list poll finds at once, with no inbox re-join (scope all)", async () => {
     const user = `new-${randomUUID().slice(0, 6)}`;
     await live.rest.createSession({ userId: user, agentId: AGENT });
-    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 600_000, rejoin: { warmMs: 3_600_000 }, sweepPerSecond: 0, force: true });
+    await start(quiet);
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
     // Pushed before its inbox was joined (the list poll handed the session over first): the first join still
     // comes, its snapshot is what reconciles the user's sessions.
@@ -182,7 +154,7 @@ describe("hot pushes", () => {
   it("rejoins every channel after FleetLM closes the sockets, and the index catches up on what was stored meanwhile", async () => {
     const user = `drop-${randomUUID().slice(0, 6)}`;
     const sessions = await Promise.all([0, 1, 2].map(() => live.rest.createSession({ userId: user, agentId: AGENT })));
-    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 600_000, rejoin: { warmMs: 3_600_000 }, sweepPerSecond: 0, force: true });
+    await start(quiet);
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
     live.dev.faults.closeSockets(1011);
     // Every channel of the gateway (earlier tests' users are followed too) is lost with its socket, then rejoined.
@@ -199,7 +171,7 @@ describe("hot pushes", () => {
   it("falls back to the inbox with hot pushes off (GATEWAY_HOT_PUSHES=0)", async () => {
     const user = `no-push-${randomUUID().slice(0, 6)}`;
     const session = await live.rest.createSession({ userId: user, agentId: AGENT });
-    await startGateway({ fleetlmUrl: live.dev.url, pollMs: 100, rejoinMs: 300, sweepPerSecond: 0, hotPushes: false, force: true });
+    await start({ rejoinMs: 300, hotPushes: false });
     await expect.poll(() => inboxSchedule(user)?.joined, { timeout: 20_000 }).toBe(true);
     const refreshes = inboxSchedule(user)!.refreshes;
     await live.rest.appendMessage(session.id, { userId: user, content: { text: "by the inbox" } });
