@@ -3,7 +3,7 @@
 // everything about the session in a side panel. `?inbox=` carries the inbox view it was opened from.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useFetcher, useLoaderData, useLocation, useNavigate, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useLoaderData, useLocation, useNavigate, type ShouldRevalidateFunction } from "@remix-run/react";
 import { randomUUID } from "node:crypto";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { requireOperator } from "~/auth/guards.server";
@@ -15,6 +15,7 @@ import { assignableOperators } from "~/inbox/inbox-lookups.server";
 import { clientIp } from "~/lib/client-ip.server";
 import { parseSubmission } from "~/lib/forms";
 import { readForm, rejected } from "~/lib/forms.server";
+import { quietPost } from "~/lib/quiet-post";
 import { useThrottledCallback } from "~/lib/use-throttled-callback";
 import type { LiveStreamEvent } from "~/live/events";
 import { useLiveEvents } from "~/live/use-live";
@@ -91,8 +92,8 @@ async function sessionPage(
 }
 type SessionPageData = Awaited<ReturnType<typeof sessionPage>>["body"];
 
-// Reading at the tail moves my read cursor (every role, throttled by the browser); the side panel's edits
-// (assign, labels, archive) are refused to auditors inside runSessionForm.
+// The side panel's edits (assign, labels, archive); auditors are refused inside runSessionForm. My read position
+// has its own route (sessions.$id.read.ts).
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
   const sessionId = parseSessionId(params.id);
@@ -104,10 +105,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return { ...submission.reply({ resetForm: true }), ...result };
 }
 
-// Moving the read cursor changes nothing on this page, and takeover actions reach it as live events (and the
-// action's own answer): neither re-reads FleetLM and the inbox view for it. Notes and panel edits do.
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, formAction, defaultShouldRevalidate }) => {
-  if (formData?.get("intent") === "read") return false;
+// Takeover actions reach this page as live events (and the action's own answer): they do not re-read FleetLM and
+// the inbox view for it. Notes and panel edits do. Only while the page stays where it is: an action finishing as the
+// operator moves on revalidates for the navigation's location, and a `false` there would finish that navigation with
+// the old session's data (ADR 223).
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formAction, defaultShouldRevalidate }) => {
+  if (currentUrl.pathname !== nextUrl.pathname || currentUrl.search !== nextUrl.search) return defaultShouldRevalidate;
   if (formAction && /^\/sessions\/[^/]+\/takeover$/.test(formAction)) return false;
   return defaultShouldRevalidate;
 };
@@ -186,11 +189,10 @@ function SessionPage({ data: loaderData }: { data: SessionPageData }) {
   const takeover = useTakeover({ sessionId: session.id, takeover: takeoverHolder, me });
   const find = useFind(timeline.messages);
 
-  const reader = useFetcher({ key: `read:${session.id}` });
   const readSeq = useRef(0);
   const postRead = useThrottledCallback((seq: number) => {
     readSeq.current = Math.max(readSeq.current, seq);
-    reader.submit({ intent: "read", seq: String(seq) }, { method: "post", action: `/sessions/${encodeURIComponent(session.id)}` });
+    quietPost(`/sessions/${encodeURIComponent(session.id)}/read`, { seq: String(seq) });
   }, READ_THROTTLE_MS);
   const onAtTail = useCallback(
     (seq: number) => {
@@ -330,13 +332,13 @@ function useTypists() {
   return { list, saw };
 }
 
-/** Tells teammates I am drafting (a plain POST at most every 2 s: no fetcher, so nothing revalidates). */
+/** Tells teammates I am drafting (a quiet POST at most every 2 s: nothing revalidates). */
 function useTypingSignal(url: string) {
   const last = useRef(0);
   return useCallback(() => {
     if (Date.now() - last.current < TYPING_POST_EVERY_MS) return;
     last.current = Date.now();
-    void fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "intent=typing" }).catch(() => {});
+    quietPost(url, { intent: "typing" });
   }, [url]);
 }
 

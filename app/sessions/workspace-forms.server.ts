@@ -1,9 +1,8 @@
-// The session page's form intents, run: the read cursor, and the side panel's in-place edits (assign, labels,
-// archive), which run through the inbox's bulk actions with this one session so the rules, the audit rows and
-// the live events are the same wherever a session is changed. The schema is in workspace-forms.ts.
+// The session page's form intents, run: the side panel's in-place edits (assign, labels, archive), which run
+// through the inbox's bulk actions with this one session so the rules, the audit rows and the live events are the
+// same wherever a session is changed. The schema is in workspace-forms.ts.
 import type { CurrentOperator } from "~/auth/guards.server";
 import { runBulkAction, type BulkResult } from "~/inbox/inbox-actions.server";
-import { advanceReadCursor } from "~/inbox/read-cursor.server";
 import type { SessionForm } from "./workspace-forms";
 
 export type SessionFormResult =
@@ -16,10 +15,6 @@ export type SessionFormResult =
     };
 
 export async function runSessionForm(operator: CurrentOperator, sessionId: string, form: SessionForm, ip: string): Promise<SessionFormResult> {
-  if (form.intent === "read") {
-    await advanceReadCursor(operator.id, sessionId, form.seq);
-    return { ok: true, intent: "read" };
-  }
   const result = await runBulkAction(operator, { ...form, ids: [sessionId] }, ip);
   return result.ok
     ? { ok: true, intent: form.intent, message: result.message }

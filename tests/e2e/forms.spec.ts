@@ -242,11 +242,11 @@ async function settledUrl(page: Page) {
   });
 }
 
-test("theme: a switch made while the page's own fetcher is posting returns to that exact page (path and query)", async ({ page, admin, fleetlm }) => {
-  // The review's bug: the session page posts its read cursor with a fetcher; when that post finished while the
+test("theme: a switch made while the page's own read post is in flight returns to that exact page (path and query)", async ({ page, admin, fleetlm }) => {
+  // The review's bug: the session page posted its read cursor with a fetcher; when that post finished while the
   // theme post was still a pending navigation to /theme, Remix revalidated /theme's loader (a redirect to
-  // /inbox) and the browser landed on the inbox. Here the read post is held until the theme post has left, and
-  // the theme post until the read post's answer is in.
+  // /inbox) and the browser landed on the inbox. The read post now goes around the router (ADR 223); here it is
+  // still held until the theme post has left, and the theme post until the read post's answer is in.
   const userId = `forms-theme-${randomUUID().slice(0, 6)}`;
   const session = await fleetlm.createSession({ userId, agentId: "demo-agent" });
   await fleetlm.appendMessage(session.id, { userId, content: { text: "which theme is this?" } });
@@ -256,8 +256,8 @@ test("theme: a switch made while the page's own fetcher is posting returns to th
   let readArrived!: () => void;
   const readPosted = new Promise<void>((resolve) => (readArrived = resolve));
   const isRead = (request: { method(): string; url(): string; postData(): string | null }) =>
-    request.method() === "POST" && /\/sessions\/[^/]+\.data(\?|$)/.test(new URL(request.url()).pathname + "?") && /intent=read/.test(request.postData() ?? "");
-  await page.route(/\/sessions\/[^/]+\.data/, async (route) => {
+    request.method() === "POST" && /^\/sessions\/[^/]+\/read$/.test(new URL(request.url()).pathname);
+  await page.route(/\/sessions\/[^/]+\/read$/, async (route) => {
     if (!isRead(route.request())) return route.fallback();
     readArrived();
     await readReleased;

@@ -242,16 +242,22 @@ test("workspace: previous / next follow the filtered inbox order, and back to th
   // The row link carries the view; follow it (a click on the row itself is the inbox's own business).
   const first = await rows.first().getAttribute("href");
   expect(new URL(first!, "http://x").searchParams.get("inbox")).toContain(`agent=${agentId}`);
+  // The address and the page both: a revalidation landing mid-move once left the old session under the new address.
+  const at = async (n: number) => {
+    await expect(page).toHaveURL(new RegExp(`/sessions/${order[n]}\\?`));
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(order[n]!);
+    await expect(page.getByText(`#${n + 1} in view`)).toBeVisible();
+  };
   await page.goto(first!);
-  await expect(page).toHaveURL(new RegExp(`/sessions/${order[0]}\\?`));
+  await at(0);
   await expect(page.getByLabel("No previous session")).toBeVisible();
   await page.getByTestId("next-session").click();
-  await expect(page).toHaveURL(new RegExp(`/sessions/${order[1]}\\?`));
+  await at(1);
   await page.getByTestId("next-session").click();
-  await expect(page).toHaveURL(new RegExp(`/sessions/${order[2]}\\?`));
+  await at(2);
   await expect(page.getByLabel("No next session")).toBeVisible();
   await page.getByTestId("previous-session").click();
-  await expect(page).toHaveURL(new RegExp(`/sessions/${order[1]}\\?`));
+  await at(1);
   await page.getByTestId("back-to-inbox").click();
   await expect(page).toHaveURL((url) => url.pathname === "/inbox" && url.searchParams.get("agent") === agentId && url.searchParams.get("sort") === "user.asc");
   await expect(rows).toHaveCount(3);

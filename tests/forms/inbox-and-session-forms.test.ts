@@ -7,7 +7,7 @@ import { BulkActionSchema, DeleteViewSchema, LabelFormSchema, MAX_BULK, SaveView
 import { InboxSettingsFormSchema } from "~/inbox/settings-form";
 import { QueueWorkIntentSchema } from "~/reviews/queues/queue-work-forms";
 import { DatasetItemFormSchema } from "~/reviews/datasets/dataset-forms";
-import { SessionFormSchema } from "~/sessions/workspace-forms";
+import { ReadPositionSchema, SessionFormSchema } from "~/sessions/workspace-forms";
 import { ClaimFormSchema, TakeoverIntentSchema } from "~/takeover/schemas";
 import { schemaConstraint } from "~/lib/forms";
 import { ThemeFormSchema } from "~/lib/theme-form";
@@ -125,8 +125,9 @@ describe("the session panel, the takeover claim, the queue's work and add to dat
     expect(errorsOf(SessionFormSchema, { intent: "label-add", label: "<b>" })?.label).toEqual(["may use letters, digits, space and . : _ -"]);
     expect(errorsOf(SessionFormSchema, { intent: "assign", assignee: "" })?.assignee).toEqual(["pick who"]);
     expect(errorsOf(SessionFormSchema, { intent: "archive" })?.confirm).toEqual(["confirm the archive"]);
-    expect(errorsOf(SessionFormSchema, { intent: "read", seq: "0" })?.seq).toBeTruthy();
-    expect(valueOf(SessionFormSchema, { intent: "read", seq: "12" })).toEqual({ intent: "read", seq: 12 });
+    expect(errorsOf(ReadPositionSchema, { seq: "0" })?.seq).toBeTruthy();
+    expect(valueOf(ReadPositionSchema, { seq: "12" })).toEqual({ seq: 12 });
+    expect(errorsOf(SessionFormSchema, { intent: "read", seq: "12" })).toBeTruthy(); // the read position has its own route
   });
 
   it("limits a takeover's reason, and the reason box is told so", () => {

@@ -5,6 +5,7 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { Button } from "~/components/ui/button";
+import { quietPost } from "~/lib/quiet-post";
 import { controlClass } from "~/components/ui/field";
 import type { TakeoverActionResult } from "../panel-types";
 import type { CannedReplyView } from "../canned-replies.server";
@@ -27,7 +28,6 @@ type Props = {
 
 export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onTyping }: Props) {
   const send = useFetcher<TakeoverActionResult>({ key: `takeover-send:${sessionId}` });
-  const beat = useFetcher({ key: `takeover-beat:${sessionId}` });
   const [draft, setDraft] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pick, setPick] = useState(0);
@@ -88,7 +88,7 @@ export function Composer({ sessionId, agentId, url, cannedReplies, draftKey, onT
     if (text.trim()) onTyping?.();
     if (Date.now() - lastBeat.current > HEARTBEAT_EVERY_MS) {
       lastBeat.current = Date.now();
-      beat.submit({ intent: "heartbeat" }, { method: "post", action: url });
+      quietPost(url, { intent: "heartbeat" }); // keeps the claim alive while I type; nothing on the page changes
     }
   };
 
