@@ -157,7 +157,7 @@ async function begin(options: GatewayOptions): Promise<void> {
           heartbeatMs: options.heartbeatMs,
           timers,
           health,
-          onNews: (sessionId, seq) => void queue.sync(sessionId, { seq, via: "push" }),
+          onNews: (sessionId, seq, messages) => void queue.sync(sessionId, { seq, via: "push", messages }),
           onCovered: (userId) => inboxes.covered(userId),
         })
       : null;
@@ -223,6 +223,8 @@ export type GatewayStatus = {
   pushSockets: number;
   /** Signals that started no sync: the session was synced to their seq already (ADR 208). */
   skippedSyncs: number;
+  /** Syncs that indexed pushed messages with no FleetLM read (ADR 224). */
+  syncsFromPushes: number;
   syncing: number;
   pendingRetries: number;
   pendingReconciles: number;
@@ -250,6 +252,7 @@ const NOT_RUNNING: GatewayStatus = {
   pushes: 0,
   pushSockets: 0,
   skippedSyncs: 0,
+  syncsFromPushes: 0,
   syncing: 0,
   pendingRetries: 0,
   pendingReconciles: 0,
@@ -274,6 +277,7 @@ export function gatewayStatus(): GatewayStatus {
     inboxSockets: gw.sockets.count,
     ...(gw.pushes?.summary() ?? { hotUsers: 0, pushChannels: 0, pushChannelsJoined: 0, pushes: 0, pushSockets: 0 }),
     skippedSyncs: queue.skipped,
+    syncsFromPushes: queue.fromPushes,
     syncing: queue.syncing,
     pendingRetries: queue.pendingRetries,
     pendingReconciles: reconciler.pending,

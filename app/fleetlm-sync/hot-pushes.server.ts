@@ -28,8 +28,8 @@ export class HotPushes {
       heartbeatMs?: number;
       timers: Timers;
       health: LinkHealth;
-      /** FleetLM has (at least) `seq` of this session: read it. */
-      onNews: (sessionId: string, seq: number) => void;
+      /** FleetLM has (at least) `seq` of this session: read it. `messages`: what the push or join reply carried. */
+      onNews: (sessionId: string, seq: number, messages: readonly unknown[]) => void;
       /** Every session followed for this user has its channel joined now. */
       onCovered?: (userId: string) => void;
     },
@@ -46,7 +46,7 @@ export class HotPushes {
           const seq = (payload as { seq?: unknown } | null)?.seq;
           if (typeof seq !== "number") return;
           this.pushes += 1;
-          this.#saw(topic.slice(TOPIC.length), seq);
+          this.#saw(topic.slice(TOPIC.length), seq, [payload]);
         },
         lost: (topic) => {
           const follow = this.#sessions.get(topic.slice(TOPIC.length));
@@ -150,7 +150,7 @@ export class HotPushes {
     if (!was && this.deps.onCovered && this.#allJoined(follow.userId)) this.deps.onCovered(follow.userId);
     const messages = (reply as { messages?: { seq?: unknown }[] } | null)?.messages;
     const last = Array.isArray(messages) ? messages.at(-1)?.seq : undefined;
-    if (typeof last === "number") this.#saw(sessionId, last);
+    if (typeof last === "number") this.#saw(sessionId, last, messages!);
   }
 
   #allJoined(userId: string): boolean {
@@ -159,11 +159,11 @@ export class HotPushes {
   }
 
   // A duplicate broadcast (quirk 1) or a seq already indexed is passed on too: the sync queue skips it by seq.
-  #saw(sessionId: string, seq: number) {
+  #saw(sessionId: string, seq: number, messages: readonly unknown[]) {
     const follow = this.#sessions.get(sessionId);
     if (!follow || follow.closed) return;
     follow.seq = Math.max(follow.seq, seq);
-    this.deps.onNews(sessionId, seq);
+    this.deps.onNews(sessionId, seq, messages);
   }
 
   /** Refused (the session is gone, or not this agent's): left to the inbox, never followed again by this gateway. */

@@ -1,8 +1,9 @@
 // Reading one session's new messages from FleetLM into the session index, and telling the browsers. Safe to
 // repeat: messages are keyed by (session, seq), so a second read of the same range changes nothing. A sync is
-// three steps: the read (`readAfterHead`: the index row on the driver, then FleetLM), the index write (alone, or
-// in the sync queue's batch: `IndexWrites`, ADR 204), and the announcement (`announce`) after the commit.
-import type { FleetLMRest, Message } from "@fleetlm/client";
+// three steps: the read (`readAfterHead`: the index row on the driver, then FleetLM; or `readPushed`: the pushed
+// messages when they leave no gap, ADR 224), the index write (alone, or in the sync queue's batch: `IndexWrites`,
+// ADR 204), and the announcement (`announce`) after the commit.
+import { MessageSchema, type FleetLMRest, type Message } from "@fleetlm/client";
 import { readExact } from "~/fleetlm/losses.server";
 import { applyIndexWrites, changedEvent, findIndexed, indexSession, type IndexedSession, type IndexWrite } from "~/inbox/session-index.server";
 import { liveBus } from "~/live/bus.server";
@@ -20,8 +21,17 @@ export type SessionRead = IndexWrite & { row: IndexedSession; messages: Message[
 
 /** Everything after the index's head seq (a row is created for a session the index lacks). Throws FleetLM's errors. */
 export async function readAfterHead(rest: FleetLMRest, sessionId: string): Promise<SessionRead> {
-  let row: IndexedSession | null = await findIndexed(sessionId);
-  if (!row) row = await indexSession(await rest.getSession(sessionId));
+  return readAfter(rest, await indexedRow(rest, sessionId));
+}
+
+/** The session's index row; one is created (from FleetLM's session) for a session the index lacks. */
+export async function indexedRow(rest: FleetLMRest, sessionId: string): Promise<IndexedSession> {
+  return (await findIndexed(sessionId)) ?? (await indexSession(await rest.getSession(sessionId)));
+}
+
+/** FleetLM's messages above the row's head. Throws FleetLM's errors. */
+export async function readAfter(rest: FleetLMRest, row: IndexedSession): Promise<SessionRead> {
+  const sessionId = row.id;
   const messages: Message[] = [];
   // Exact ranges, never "the last seq of a page" as read-through: a real FleetLM's page can skip stored seqs
   // behind unflushed ones (protocol §13.1). Seqs it lost are recorded by readExact. No head probe: a range
@@ -37,6 +47,26 @@ export async function readAfterHead(rest: FleetLMRest, sessionId: string): Promi
     if (read.highestSeen < to) break;
   }
   return { row, messages, lostUpTo, through };
+}
+
+/**
+ * The read a session's pushed messages make (ADR 224), with no request to FleetLM: only when they run without a gap
+ * from the row's head + 1 to `target` or past it, each one a valid message. Else null, and the sync reads FleetLM.
+ * A push is what FleetLM stored, sent the moment it stored it; a REST read just after sees the same message
+ * (then still in FleetLM's memory, §13.1). Its `inserted_at` has microseconds, the stored one whole seconds (§1.2):
+ * it is cut to the second, so the index does not depend on where a message was first seen.
+ */
+export function readPushed(row: IndexedSession, pushed: ReadonlyMap<number, unknown> | undefined, target: number): SessionRead | null {
+  if (!pushed || target <= row.headSeq) return null;
+  const messages: Message[] = [];
+  for (let seq = row.headSeq + 1; pushed.has(seq); seq++) {
+    const parsed = MessageSchema.safeParse(pushed.get(seq));
+    if (!parsed.success || parsed.data.seq !== seq || parsed.data.session_id !== row.id) return null;
+    const message = parsed.data;
+    messages.push({ ...message, insertedAt: new Date(Math.floor(message.insertedAt.getTime() / 1000) * 1000) });
+  }
+  const through = row.headSeq + messages.length;
+  return through >= target ? { row, messages, lostUpTo: 0, through } : null;
 }
 
 /**

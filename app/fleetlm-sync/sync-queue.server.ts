@@ -3,7 +3,8 @@
 // retried with a short backoff until it lands. Without a running gateway, syncs still never overlap. A sync's index
 // write leaves the read slot and joins the writes ready at the same moment in one transaction (ADR 204). A signal
 // that names a seq (a push, an inbox delta of a pushed session) starts nothing when the session was synced to that
-// seq already, or when the pass under way started after it (ADR 208).
+// seq already, or when the pass under way started after it (ADR 208). The messages a push or a join reply carried
+// are indexed as they are, with no FleetLM read, when they leave no gap after the index's head (ADR 224).
 import { backoffDelay, errorText, FleetLMHttpError, type FleetLMRest } from "@fleetlm/client";
 import pLimit, { type LimitFunction } from "p-limit";
 import { fleetlm } from "~/fleetlm/fleetlm.server";
@@ -12,7 +13,8 @@ import type { SessionChangedEvent } from "~/live/events";
 import type { HopTrace, Via } from "./hop-trace.server";
 import type { LinkHealth } from "./link-health.server";
 import { IndexWrites, type IndexWritesOptions } from "./index-writes.server";
-import { announce, readAfterHead } from "./session-sync.server";
+import { findIndexed } from "~/inbox/session-index.server";
+import { announce, readAfterHead, readPushed, type SessionRead } from "./session-sync.server";
 import type { Timers } from "./timers";
 
 /** What a running gateway lends its queue: its REST client, timers, health, and who to tell of activity. */
@@ -29,11 +31,18 @@ export type GatewayLink = {
   trace?: HopTrace | null;
 };
 
-/** What a sync signal knows: the seq FleetLM has at least (a push's), and what told the gateway. */
-export type SyncHint = { seq?: number; via?: Via };
+/**
+ * What a sync signal knows: the seq FleetLM has at least (a push's), what told the gateway, and the messages it
+ * carried (a push's payload, a join reply's; unparsed): with no gap to the index's head they are indexed without
+ * a read (ADR 224).
+ */
+export type SyncHint = { seq?: number; via?: Via; messages?: readonly unknown[] };
 
-/** `covers`: the highest hinted seq known when the pass under way began, which it reads for sure; `next`: for the next pass. */
-type SyncJob = { again: boolean; covers: number; next: number; promise: Promise<SessionChangedEvent | null> };
+/**
+ * `covers`: the highest hinted seq known when the pass under way began, which it reads for sure; `next`: for the next
+ * pass. `full`: a caller with no seq is waiting (it wants everything FleetLM has), so the pass reads FleetLM.
+ */
+type SyncJob = { again: boolean; covers: number; next: number; full: boolean; promise: Promise<SessionChangedEvent | null> };
 
 const RETRY_TICK_MS = 500;
 // Short (≤ 5 s): a session that failed to sync is a badge that is wrong until it does.
@@ -50,6 +59,10 @@ export class SyncQueue {
   readonly #retries = new Map<string, { attempts: number; at: number }>();
   /** Sessions whose last pass failed: it may have indexed messages it never announced. */
   readonly #unannounced = new Set<string>();
+  /** Pushed messages by seq, for the session's next pass (taken, all of them, when it starts). */
+  readonly #pushed = new Map<string, Map<number, unknown>>();
+  /** Passes that indexed pushed messages without reading FleetLM. */
+  fromPushes = 0;
   readonly #link: (GatewayLink & { limit: LimitFunction }) | null;
   readonly #writes: IndexWrites;
 
@@ -88,22 +101,27 @@ export class SyncQueue {
       trace?.hop("skipped", sessionId, { via: hint.via ?? "other", seq });
       return running?.promise ?? Promise.resolve(null);
     }
+    if (seq !== undefined && hint.messages && this.#link) this.#keepPushed(sessionId, hint.messages);
     if (running) {
       running.again = true;
       running.next = Math.max(running.next, seq ?? 0);
+      if (seq === undefined) running.full = true;
       return running.promise;
     }
-    const job: SyncJob = { again: false, covers: seq ?? 0, next: 0, promise: Promise.resolve(null) };
+    const job: SyncJob = { again: false, covers: seq ?? 0, next: 0, full: seq === undefined, promise: Promise.resolve(null) };
     job.promise = (async () => {
       let last: SessionChangedEvent | null = null;
       try {
         do {
           job.again = false;
           if (job.next > job.covers) job.covers = job.next;
-          last = (await this.#pass(sessionId)) ?? last;
+          const target = job.full ? null : job.covers;
+          job.full = false;
+          last = (await this.#pass(sessionId, target)) ?? last;
         } while (job.again);
       } finally {
         this.#jobs.delete(sessionId);
+        this.#pushed.delete(sessionId);
       }
       return last;
     })();
@@ -132,14 +150,16 @@ export class SyncQueue {
     await Promise.allSettled([...this.#jobs.values()].map((job) => job.promise));
   }
 
-  async #pass(sessionId: string): Promise<SessionChangedEvent | null> {
+  /** `target`: the seq this pass must index at least (pushed messages may do), or null: read FleetLM. */
+  async #pass(sessionId: string, target: number | null): Promise<SessionChangedEvent | null> {
     const link = this.#link;
+    const pushed = this.#pushed.get(sessionId);
+    this.#pushed.delete(sessionId);
     try {
       const options = { announce: this.#unannounced.has(sessionId) };
-      // The read holds a FleetLM slot; the write waits for its batch without it.
-      const read = link ? await link.limit(() => readAfterHead(link.rest, sessionId)) : await readAfterHead(fleetlm(), sessionId);
+      const { read, fromPushes } = await this.#read(sessionId, pushed, target);
       const trace = link?.trace;
-      trace?.hop("read", sessionId, { from: read.row.headSeq, messages: read.messages.length });
+      trace?.hop("read", sessionId, { from: read.row.headSeq, messages: read.messages.length, pushed: fromPushes ? 1 : 0 });
       const written = await this.#writes.write(read);
       trace?.hop("written", sessionId, { head: written?.headSeq ?? read.row.headSeq });
       const event = await announce(read, written, options);
@@ -170,6 +190,34 @@ export class SyncQueue {
       }
       return null;
     }
+  }
+
+  #keepPushed(sessionId: string, messages: readonly unknown[]) {
+    let pushed = this.#pushed.get(sessionId);
+    for (const message of messages) {
+      const seq = (message as { seq?: unknown } | null)?.seq;
+      if (typeof seq !== "number") continue;
+      if (!pushed) this.#pushed.set(sessionId, (pushed = new Map()));
+      if (!pushed.has(seq)) pushed.set(seq, message); // the first: a duplicate broadcast (quirk 1) has a random id
+    }
+  }
+
+  /**
+   * The pushed messages, when they reach `target` with no gap from the index's head (no FleetLM read, no read slot);
+   * else everything after the head from FleetLM, holding a read slot (the write then waits for its batch without it).
+   */
+  async #read(sessionId: string, pushed: Map<number, unknown> | undefined, target: number | null): Promise<{ read: SessionRead; fromPushes: boolean }> {
+    const link = this.#link;
+    if (link && pushed && target !== null) {
+      const row = await findIndexed(sessionId);
+      const read = row && readPushed(row, pushed, target);
+      if (read) {
+        this.fromPushes += 1;
+        return { read, fromPushes: true };
+      }
+    }
+    const read = link ? await link.limit(() => readAfterHead(link.rest, sessionId)) : await readAfterHead(fleetlm(), sessionId);
+    return { read, fromPushes: false };
   }
 }
 

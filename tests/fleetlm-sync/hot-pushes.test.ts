@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { gatewayStatus, inboxSchedule, startGateway, type GatewayOptions } from "~/fleetlm-sync/gateway.server";
-import { indexedHeads, upsertSessions } from "~/inbox/session-index.server";
+import { findIndexed, indexedHeads, upsertSessions } from "~/inbox/session-index.server";
 
 const AGENT = "hot-bot";
 const live = withDevServerAndGateway();
@@ -68,6 +68,29 @@ describe("hot pushes", () => {
     await live.rest.appendMessage(sessions[1]!.id, { userId: user, content: { text: "again" } });
     await expect.poll(() => head(sessions[1]!.id), { timeout: 10_000 }).toBe(2);
     expect(inboxSchedule(user)!.refreshes).toBe(refreshes);
+    // The push carries the message: indexed from it (ADR 224), with no FleetLM read, and the row says what REST
+    // would. (The inbox delta of the same append may win the race for a message and read FleetLM; not for both.)
+    const readsOf = () => hops(trace).filter((h) => h.hop === "read" && h.session === sessions[1]!.id) as { pushed?: number }[];
+    await expect.poll(() => readsOf().some((h) => h.pushed === 1), { timeout: 5_000 }).toBe(true);
+    expect(gatewayStatus().syncsFromPushes).toBeGreaterThanOrEqual(1);
+    const row = await findIndexed(sessions[1]!.id);
+    const stored = (await live.rest.listMessages(sessions[1]!.id, { afterSeq: 1 })).at(-1)!;
+    expect(row).toMatchObject({ headSeq: 2, userCount: 2, lastPreview: "again", lastSenderRole: "user", lastActivityAt: stored.insertedAt });
+  });
+
+  it("reads FleetLM when a push leaves a gap after the index's head, and indexes every seq", async () => {
+    const user = `gap-${randomUUID().slice(0, 6)}`;
+    const session = await live.rest.createSession({ userId: user, agentId: AGENT });
+    const trace = path.join(mkdtempSync(path.join(tmpdir(), "hot-pushes-gap-")), "trace.jsonl");
+    await start({ ...quiet, traceFile: trace });
+    await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
+    // Stored with no broadcast: the push of #3 is the first the gateway hears, with #1 and #2 unseen.
+    appendQuietly(session.id, user, 2);
+    await live.rest.appendMessage(session.id, { userId: user, content: { text: "third" } });
+    await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(3);
+    const firstRead = () => hops(trace).find((h) => h.hop === "read" && h.session === session.id && (h as { messages?: number }).messages! > 0);
+    await expect.poll(firstRead, { timeout: 5_000 }).toMatchObject({ pushed: 0, messages: 3 });
+    expect(await findIndexed(session.id)).toMatchObject({ headSeq: 3, userCount: 3, lastPreview: "third" });
   });
 
   it("leaves a user's channels when the user cools down (scope hot)", async () => {

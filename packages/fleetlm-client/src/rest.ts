@@ -563,8 +563,16 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 const enc = encodeURIComponent;
 
-/** `{key: [anything]}`: the envelope is checked whole, its records one by one (see `list`). */
-const ListEnvelopeSchema = (key: string) => zod.object({ [key]: zod.array(zod.unknown()) });
+/**
+ * `{key: [anything]}`: the envelope is checked whole, its records one by one (see `list`). One schema per key, made
+ * once: zod 4 compiles a schema on its first parse, and a schema made per call paid that on every read.
+ */
+const envelopes = new Map<string, z.ZodType<Record<string, unknown[]>>>();
+function ListEnvelopeSchema(key: string): z.ZodType<Record<string, unknown[]>> {
+  let schema = envelopes.get(key);
+  if (!schema) envelopes.set(key, (schema = zod.object({ [key]: zod.array(zod.unknown()) })));
+  return schema;
+}
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
