@@ -20,6 +20,7 @@ export const KEYS = [
   "inbox_freshness_p95_ms",
   "inbox_freshness_watched_p95_ms",
   "chunk_relay_added_p95_ms",
+  "chunk_relay_console_p95_ms",
   "inbox_loader_100k_p95_ms",
   "inbox_loader_1m_p95_ms",
   "inbox_loader_1m_baseline_p95_ms",
