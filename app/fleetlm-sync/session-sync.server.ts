@@ -21,17 +21,8 @@ export type SessionRead = IndexWrite & { row: IndexedSession; messages: Message[
 
 /** Everything after the index's head seq (a row is created for a session the index lacks). Throws FleetLM's errors. */
 export async function readAfterHead(rest: FleetLMRest, sessionId: string): Promise<SessionRead> {
-  return readAfter(rest, await indexedRow(rest, sessionId));
-}
-
-/** The session's index row; one is created (from FleetLM's session) for a session the index lacks. */
-export async function indexedRow(rest: FleetLMRest, sessionId: string): Promise<IndexedSession> {
-  return (await findIndexed(sessionId)) ?? (await indexSession(await rest.getSession(sessionId)));
-}
-
-/** FleetLM's messages above the row's head. Throws FleetLM's errors. */
-export async function readAfter(rest: FleetLMRest, row: IndexedSession): Promise<SessionRead> {
-  const sessionId = row.id;
+  let row: IndexedSession | null = await findIndexed(sessionId);
+  if (!row) row = await indexSession(await rest.getSession(sessionId));
   const messages: Message[] = [];
   // Exact ranges, never "the last seq of a page" as read-through: a real FleetLM's page can skip stored seqs
   // behind unflushed ones (protocol §13.1). Seqs it lost are recorded by readExact. No head probe: a range
