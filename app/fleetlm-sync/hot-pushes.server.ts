@@ -14,6 +14,8 @@ import type { Timers } from "./timers";
 type Follow = { userId: string; seq: number; joined: boolean; closed: boolean; mux: PushMux | null };
 
 const TOPIC = "session:";
+/** A `session:` join reply holds at most this many messages (protocol §5.1). */
+const JOIN_REPLY_LIMIT = 100;
 
 export class HotPushes {
   pushes = 0;
@@ -150,7 +152,9 @@ export class HotPushes {
     if (!was && this.deps.onCovered && this.#allJoined(follow.userId)) this.deps.onCovered(follow.userId);
     const messages = (reply as { messages?: { seq?: unknown }[] } | null)?.messages;
     const last = Array.isArray(messages) ? messages.at(-1)?.seq : undefined;
-    if (typeof last === "number") this.#saw(sessionId, last, messages!);
+    // A full reply (FleetLM's oldest 100 after last_seq) may have more behind it, and may be holed (§13.1): the sync
+    // reads FleetLM to the end instead of taking it as all there is (ADR 224).
+    if (typeof last === "number") this.#saw(sessionId, last, messages!.length >= JOIN_REPLY_LIMIT ? [] : messages!);
   }
 
   #allJoined(userId: string): boolean {

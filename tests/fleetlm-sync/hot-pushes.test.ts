@@ -177,16 +177,23 @@ describe("hot pushes", () => {
   it("rejoins every channel after FleetLM closes the sockets, and the index catches up on what was stored meanwhile", async () => {
     const user = `drop-${randomUUID().slice(0, 6)}`;
     const sessions = await Promise.all([0, 1, 2].map(() => live.rest.createSession({ userId: user, agentId: AGENT })));
-    await start(quiet);
+    const trace = path.join(mkdtempSync(path.join(tmpdir(), "hot-pushes-drop-")), "trace.jsonl");
+    await start({ ...quiet, traceFile: trace });
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 20_000 }).toBe(true);
     live.dev.faults.closeSockets(1011);
     // Every channel of the gateway (earlier tests' users are followed too) is lost with its socket, then rejoined.
     await expect.poll(() => gatewayStatus().pushChannelsJoined, { timeout: 5_000 }).toBe(0);
     // Stored with no broadcast (as FleetLM would while the socket is down): only a rejoin or a re-read can tell.
+    // More than a join reply holds (100) on one session: the reply is not taken as all there is.
     appendQuietly(sessions[2]!.id, user, 2);
+    appendQuietly(sessions[1]!.id, user, 150);
     await expect.poll(() => inboxSchedule(user)?.pushed, { timeout: 15_000 }).toBe(true);
     expect(gatewayStatus().pushChannelsJoined).toBeGreaterThanOrEqual(3);
     await expect.poll(() => head(sessions[2]!.id), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => head(sessions[1]!.id), { timeout: 15_000 }).toBe(150);
+    // One read of FleetLM took all 150: the full join reply (the oldest 100) was not indexed as if it were the end.
+    const firstRead = () => hops(trace).find((h) => h.hop === "read" && h.session === sessions[1]!.id && (h as { messages?: number }).messages! > 0);
+    await expect.poll(firstRead, { timeout: 5_000 }).toMatchObject({ pushed: 0, messages: 150 });
     await live.rest.appendMessage(sessions[0]!.id, { userId: user, content: { text: "after the drop" } });
     await expect.poll(() => head(sessions[0]!.id), { timeout: 10_000 }).toBe(1);
   });
