@@ -112,8 +112,10 @@ export async function handleGateCall(request: Request, gated: GatedAgentRow): Pr
     onEnd: () => {
       untrack();
       request.signal?.removeEventListener("abort", onHangUp);
-      // FleetLM stores the reply once it has read the stream's end, just after this: read it then.
-      setTimeout(() => nudgeSession(sessionId), REPLY_STORED_AFTER_MS).unref?.();
+      // FleetLM stores the reply once it has read the stream's end, just after this: read it then, unless the
+      // session's channel push indexed a message after the one asked about already (the reply, ADR 224).
+      const reply = asked === undefined ? undefined : asked + 1;
+      setTimeout(() => nudgeSession(sessionId, reply), REPLY_STORED_AFTER_MS).unref?.();
     },
     cancelUpstream: () => upstreamAbort.abort(),
   });

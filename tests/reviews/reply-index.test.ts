@@ -248,6 +248,42 @@ describe("the reply index against the dev server's demo agent", () => {
     expect(project(await indexedRows(session.id))).toEqual(await expected(await allMessages(session.id), session.id));
   });
 
+  it("writes how far each session was checked, so a restart reads none of them again (ADR 225)", async () => {
+    resetBackfillState();
+    // An agent with no webhook: the session ends in user messages after its one reply, so its head is past it.
+    const agentId = "quiet-agent";
+    const session = await rest.createSession({ userId: "alice", agentId });
+    await rest.appendMessage(session.id, { userId: "alice", content: { text: "hello" } });
+    await rest.appendMessage(session.id, { agentId, kind: "assistant", content: { parts: [{ type: "text", text: "hi" }] } });
+    for (const text of ["one", "two"]) await rest.appendMessage(session.id, { userId: "alice", content: { text } });
+    const prisma = await db();
+    const since = new Date(Date.now() - 1_000);
+    await prisma.sessionIndex.create({ data: { id: session.id, userId: "alice", agentId, status: "active", createdAt: new Date(), headSeq: 4 } });
+    const reads = () => server.load().httpByRoute["GET /api/sessions/:id/messages"] ?? 0;
+    const stored = async () => (await prisma.replyBackfillCheck.findUnique({ where: { sessionId: session.id } }))?.checkedSeq;
+
+    let before = reads();
+    expect(await backfillPending({ since })).toMatchObject({ failed: 0, sessions: 1 });
+    expect(reads()).toBeGreaterThan(before);
+    expect((await indexedRows(session.id)).map((row) => row.seq)).toEqual([2]);
+    expect(await stored()).toBe(4);
+
+    resetBackfillState(); // a restart: the last reply is at seq 2, but seqs 3 and 4 were checked
+    before = reads();
+    expect(await backfillPending({ since })).toMatchObject({ failed: 0, sessions: 0 });
+    expect(reads()).toBe(before);
+
+    // What a live sync records is written by the next pass too, with no read of its own.
+    await rest.appendMessage(session.id, { userId: "alice", content: { text: "three" } });
+    await readNewMessages(rest, session.id);
+    expect(await backfillPending({ since })).toMatchObject({ failed: 0, sessions: 0 });
+    expect(await stored()).toBe(5);
+    resetBackfillState();
+    before = reads();
+    expect(await backfillPending({ since })).toMatchObject({ failed: 0, sessions: 0 });
+    expect(reads()).toBe(before);
+  });
+
   it("reports a FleetLM outage from a backfill pass instead of throwing, and catches up later", async () => {
     resetBackfillState();
     const session = await rest.createSession({ userId: "alice", agentId: AGENT });

@@ -8,6 +8,7 @@ import { db } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
 import { routeThroughConsole } from "~/agent-gate/gated-agents.server";
 import { gatewayStatus, startGateway, stopGateway } from "~/fleetlm-sync/gateway.server";
+import { nudgeSession } from "~/fleetlm-sync/sync-queue.server";
 import { echoReply, fakeAgent, gateServer, type Running } from "./http";
 import { startWorld, type World } from "./support";
 
@@ -75,11 +76,12 @@ it("a webhook call through the gate syncs its session at once", async () => {
   expect(response.status).toBe(200);
   await response.text();
   await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
-  expect(gatewayStatus().syncs).toBeGreaterThan(before);
+  // Two reads: the call's nudge, and the one after its stream (no seq was asked about: both read FleetLM).
+  await expect.poll(() => gatewayStatus().syncs, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
 
   // A call about a user message the index has already (its channel's push synced it): no read starts.
   await expect.poll(() => gatewayStatus().syncing, { timeout: 10_000 }).toBe(0);
-  const { skippedSyncs } = gatewayStatus();
+  const { skippedSyncs, syncs: syncsBefore } = gatewayStatus();
   const again = await fetch(`${gate.url}/gate/agents/${agentId}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-console-gate": (await (await db()).gatedAgent.findUniqueOrThrow({ where: { agentId } })).gateToken },
@@ -94,4 +96,45 @@ it("a webhook call through the gate syncs its session at once", async () => {
   await again.text();
   // The nudge named seq 1, which the index has: counted as skipped (without the seq it would start a read).
   expect(gatewayStatus().skippedSyncs).toBeGreaterThan(skippedSyncs);
+
+  // The read after this call's stream (seq 2, which nobody stored): the only sync since.
+  await expect.poll(() => gatewayStatus().syncs, { timeout: 10_000 }).toBeGreaterThan(syncsBefore);
+
+  // The agent's answer is in the index before the stream's end (its channel push came first): the gate's read
+  // after the stream names the seq after the one asked about, so it is skipped too, and no read starts.
+  const later = Date.now() * 1000;
+  world.server.store.appendMessage({
+    id: randomUUID(),
+    session_id: session.id,
+    sender_id: agentId,
+    recipient_id: userId,
+    kind: "assistant",
+    content: { id: "r1", role: "assistant", parts: [{ type: "text", text: "ack" }] },
+    metadata: {},
+    inserted_at: later,
+    updated_at: later,
+  } as never);
+  nudgeSession(session.id, 2);
+  await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(2);
+  await expect.poll(() => gatewayStatus().syncing, { timeout: 10_000 }).toBe(0);
+  const settled = gatewayStatus();
+  const third = await fetch(`${gate.url}/gate/agents/${agentId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-console-gate": (await (await db()).gatedAgent.findUniqueOrThrow({ where: { agentId } })).gateToken },
+    body: JSON.stringify({
+      session_id: session.id,
+      agent_id: agentId,
+      user_id: userId,
+      messages: [{ seq: 1, sender_id: userId, kind: "text", content: { text: "quiet" }, inserted_at: new Date().toISOString() }],
+    }),
+  });
+  expect(third.status).toBe(200);
+  await third.text();
+  // Two nudges (the call's and the one after the stream), both skipped: not one read.
+  const since = () => {
+    const s = gatewayStatus();
+    return { skipped: s.skippedSyncs - settled.skippedSyncs, syncs: s.syncs - settled.syncs };
+  };
+  await expect.poll(() => since().skipped + since().syncs, { timeout: 10_000 }).toBe(2);
+  expect(since()).toEqual({ skipped: 2, syncs: 0 });
 });
