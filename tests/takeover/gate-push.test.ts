@@ -34,6 +34,34 @@ afterAll(async () => {
 
 const head = async (id: string) => (await (await db()).sessionIndex.findUnique({ where: { id } }))?.headSeq ?? -1;
 
+/** Stored straight into the dev server's store: no notification and no push, so no signal reaches the gateway. */
+function storeQuietly(sessionId: string, from: string, to: string, kind: string, content: unknown) {
+  const now = Date.now() * 1000;
+  world.server.store.appendMessage({
+    id: randomUUID(),
+    session_id: sessionId,
+    sender_id: from,
+    recipient_id: to,
+    kind,
+    content,
+    metadata: {},
+    inserted_at: now,
+    updated_at: now,
+  } as never);
+}
+
+/** FleetLM's webhook call for a user message, made to the gate; resolves when the relayed stream has ended. */
+async function callGate(agentId: string, sessionId: string, userId: string, messages: unknown[]) {
+  const { gateToken } = await (await db()).gatedAgent.findUniqueOrThrow({ where: { agentId } });
+  const response = await fetch(`${gate.url}/gate/agents/${agentId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-console-gate": gateToken },
+    body: JSON.stringify({ session_id: sessionId, agent_id: agentId, user_id: userId, messages }),
+  });
+  expect(response.status).toBe(200);
+  await response.text();
+}
+
 it("a webhook call through the gate syncs its session at once", async () => {
   const admin = await makeOperator("admin");
   const agentId = `push-${randomUUID().slice(0, 8)}`;
@@ -55,26 +83,9 @@ it("a webhook call through the gate syncs its session at once", async () => {
     .toBe(true);
 
   // Stored without a notification: only the gate's push can tell the gateway about it.
-  const now = Date.now() * 1000;
-  world.server.store.appendMessage({
-    id: randomUUID(),
-    session_id: session.id,
-    sender_id: userId,
-    recipient_id: agentId,
-    kind: "text",
-    content: { text: "quiet" },
-    metadata: {},
-    inserted_at: now,
-    updated_at: now,
-  } as never);
+  storeQuietly(session.id, userId, agentId, "text", { text: "quiet" });
   const before = gatewayStatus().syncs;
-  const response = await fetch(`${gate.url}/gate/agents/${agentId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-console-gate": (await (await db()).gatedAgent.findUniqueOrThrow({ where: { agentId } })).gateToken },
-    body: JSON.stringify({ session_id: session.id, agent_id: agentId, user_id: userId, messages: [] }),
-  });
-  expect(response.status).toBe(200);
-  await response.text();
+  await callGate(agentId, session.id, userId, []);
   await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
   // Two reads: the call's nudge, and the one after its stream (no seq was asked about: both read FleetLM).
   await expect.poll(() => gatewayStatus().syncs, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
@@ -82,54 +93,21 @@ it("a webhook call through the gate syncs its session at once", async () => {
   // A call about a user message the index has already (its channel's push synced it): no read starts.
   await expect.poll(() => gatewayStatus().syncing, { timeout: 10_000 }).toBe(0);
   const { skippedSyncs, syncs: syncsBefore } = gatewayStatus();
-  const again = await fetch(`${gate.url}/gate/agents/${agentId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-console-gate": (await (await db()).gatedAgent.findUniqueOrThrow({ where: { agentId } })).gateToken },
-    body: JSON.stringify({
-      session_id: session.id,
-      agent_id: agentId,
-      user_id: userId,
-      messages: [{ seq: 1, sender_id: userId, kind: "text", content: { text: "quiet" }, inserted_at: new Date().toISOString() }],
-    }),
-  });
-  expect(again.status).toBe(200);
-  await again.text();
+  const asked = [{ seq: 1, sender_id: userId, kind: "text", content: { text: "quiet" }, inserted_at: new Date().toISOString() }];
+  await callGate(agentId, session.id, userId, asked);
   // The nudge named seq 1, which the index has: counted as skipped (without the seq it would start a read).
   expect(gatewayStatus().skippedSyncs).toBeGreaterThan(skippedSyncs);
-
   // The read after this call's stream (seq 2, which nobody stored): the only sync since.
   await expect.poll(() => gatewayStatus().syncs, { timeout: 10_000 }).toBeGreaterThan(syncsBefore);
 
   // The agent's answer is in the index before the stream's end (its channel push came first): the gate's read
   // after the stream names the seq after the one asked about, so it is skipped too, and no read starts.
-  const later = Date.now() * 1000;
-  world.server.store.appendMessage({
-    id: randomUUID(),
-    session_id: session.id,
-    sender_id: agentId,
-    recipient_id: userId,
-    kind: "assistant",
-    content: { id: "r1", role: "assistant", parts: [{ type: "text", text: "ack" }] },
-    metadata: {},
-    inserted_at: later,
-    updated_at: later,
-  } as never);
+  storeQuietly(session.id, agentId, userId, "assistant", { id: "r1", role: "assistant", parts: [{ type: "text", text: "ack" }] });
   nudgeSession(session.id, 2);
   await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(2);
   await expect.poll(() => gatewayStatus().syncing, { timeout: 10_000 }).toBe(0);
   const settled = gatewayStatus();
-  const third = await fetch(`${gate.url}/gate/agents/${agentId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-console-gate": (await (await db()).gatedAgent.findUniqueOrThrow({ where: { agentId } })).gateToken },
-    body: JSON.stringify({
-      session_id: session.id,
-      agent_id: agentId,
-      user_id: userId,
-      messages: [{ seq: 1, sender_id: userId, kind: "text", content: { text: "quiet" }, inserted_at: new Date().toISOString() }],
-    }),
-  });
-  expect(third.status).toBe(200);
-  await third.text();
+  await callGate(agentId, session.id, userId, asked);
   // Two nudges (the call's and the one after the stream), both skipped: not one read.
   const since = () => {
     const s = gatewayStatus();
