@@ -56,6 +56,10 @@ export const KEYS = [
   "index_write_cpu_us_per_session",
   "index_write_baseline_cpu_us_per_session",
   "index_write_cpu_ratio",
+  "reply_backfill_first_pass_reads",
+  "reply_backfill_restart_reads",
+  "reply_backfill_first_pass_s",
+  "reply_backfill_restart_pass_s",
 ] as const;
 
 const quick = process.argv.includes("--quick");

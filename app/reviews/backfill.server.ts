@@ -48,7 +48,7 @@ async function storedChecks(sessionIds: string[]): Promise<Map<string, number>> 
  * (so a late write never moves a session back). A failed write keeps them for the next one; losing them costs
  * only reads after a restart, never a reply.
  */
-export async function writeBackfillProgress(): Promise<number> {
+async function writeBackfillProgress(): Promise<number> {
   const s = state();
   if (s.dirty.size === 0) return 0;
   const ids = [...s.dirty];
