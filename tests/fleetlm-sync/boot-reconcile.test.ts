@@ -2,7 +2,7 @@
 // is asked in one query per few hundred sessions, and only the sessions FleetLM has news for (or the index lacks)
 // take the sync path. Exactness is unchanged: messages that no inbox ever mentioned are all found.
 import "../support/db";
-import { withDevServerAndGateway } from "../support/dev-server";
+import { storeQuietly, withDevServerAndGateway } from "../support/dev-server";
 import { describe, expect, it } from "vitest";
 import type { Session } from "@fleetlm/client";
 import { randomUUID } from "node:crypto";
@@ -17,18 +17,7 @@ const live = withDevServerAndGateway();
 
 /** A message straight into FleetLM's store: no notification, so no inbox entry shows it. */
 function unnoticed(sessionId: string, userId: string, text: string) {
-  const now = Date.now() * 1000;
-  live.dev.store.appendMessage({
-    id: randomUUID(),
-    session_id: sessionId,
-    sender_id: userId,
-    recipient_id: AGENT,
-    kind: "text",
-    content: { text },
-    metadata: {},
-    inserted_at: now,
-    updated_at: now,
-  } as never);
+  storeQuietly(live.dev, { sessionId, from: userId, content: { text } });
 }
 
 describe("boot reconciliation", () => {

@@ -5,7 +5,7 @@
 // FleetLM closes every socket the channels rejoin and the index catches up on what was stored meanwhile.
 // GATEWAY_HOT_PUSHES=0 (`hotPushes: false`) falls back to the inbox.
 import "../support/db";
-import { withDevServerAndGateway } from "../support/dev-server";
+import { storeQuietly, withDevServerAndGateway } from "../support/dev-server";
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,19 +18,7 @@ const AGENT = "hot-bot";
 const live = withDevServerAndGateway();
 
 function appendQuietly(sessionId: string, userId: string, count: number) {
-  const session = live.dev.store.getSession(sessionId)!;
-  for (let i = 0; i < count; i++) {
-    live.dev.store.appendMessage({
-      id: randomUUID(),
-      session_id: sessionId,
-      sender_id: userId,
-      recipient_id: session.agent_id,
-      kind: "text",
-      content: { text: `quiet ${i}` },
-      metadata: {},
-      inserted_at: Date.now() * 1000,
-    });
-  }
+  for (let i = 0; i < count; i++) storeQuietly(live.dev, { sessionId, from: userId, content: { text: `quiet ${i}` } });
 }
 
 /** The gateway on this file's dev server, polling every 100 ms, no sweep; `quiet` re-joins far apart. */

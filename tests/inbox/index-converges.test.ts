@@ -2,7 +2,7 @@
 // inbox (FleetLM's inbox server never hears of them), ones no inbox signal mentions at all, and FleetLM session
 // records the database could not store as they are (a NUL in a user id) — hardening item 7 and 2.
 import "../support/db";
-import { withDevServerAndGateway } from "../support/dev-server";
+import { storeQuietly, withDevServerAndGateway } from "../support/dev-server";
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
@@ -42,18 +42,7 @@ describe("index convergence", () => {
     await expect.poll(async () => (await heads([session.id])).get(session.id), { timeout: 20_000 }).toBe(0);
     await expect.poll(() => gatewayStatus().refreshes, { timeout: 20_000 }).toBeGreaterThan(0);
     // Straight into the store: no notification, so no inbox entry changes and no signal reaches the gateway.
-    const now = Date.now() * 1000;
-    live.dev.store.appendMessage({
-      id: randomUUID(),
-      session_id: session.id,
-      sender_id: userId,
-      recipient_id: AGENT,
-      kind: "text",
-      content: { text: "unnoticed" },
-      metadata: {},
-      inserted_at: now,
-      updated_at: now,
-    } as never);
+    storeQuietly(live.dev, { sessionId: session.id, from: userId, content: { text: "unnoticed" } });
     await expect.poll(async () => (await heads([session.id])).get(session.id), { timeout: 20_000 }).toBe(1);
   });
 

@@ -2,6 +2,7 @@
 // session at once, without waiting for an inbox signal (and here there is none: the message bypasses FleetLM's
 // notifications, and the sweep is off).
 import { makeOperator } from "../support/auth";
+import { storeQuietly } from "../support/dev-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
@@ -33,22 +34,6 @@ afterAll(async () => {
 });
 
 const head = async (id: string) => (await (await db()).sessionIndex.findUnique({ where: { id } }))?.headSeq ?? -1;
-
-/** Stored straight into the dev server's store: no notification and no push, so no signal reaches the gateway. */
-function storeQuietly(sessionId: string, from: string, to: string, kind: string, content: unknown) {
-  const now = Date.now() * 1000;
-  world.server.store.appendMessage({
-    id: randomUUID(),
-    session_id: sessionId,
-    sender_id: from,
-    recipient_id: to,
-    kind,
-    content,
-    metadata: {},
-    inserted_at: now,
-    updated_at: now,
-  } as never);
-}
 
 /** FleetLM's webhook call for a user message, made to the gate; resolves when the relayed stream has ended. */
 async function callGate(agentId: string, sessionId: string, userId: string, messages: unknown[]) {
@@ -83,7 +68,7 @@ it("a webhook call through the gate syncs its session at once", async () => {
     .toBe(true);
 
   // Stored without a notification: only the gate's push can tell the gateway about it.
-  storeQuietly(session.id, userId, agentId, "text", { text: "quiet" });
+  storeQuietly(world.server, { sessionId: session.id, from: userId, content: { text: "quiet" } });
   const before = gatewayStatus().syncs;
   await callGate(agentId, session.id, userId, []);
   await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(1);
@@ -102,7 +87,13 @@ it("a webhook call through the gate syncs its session at once", async () => {
 
   // The agent's answer is in the index before the stream's end (its channel push came first): the gate's read
   // after the stream names the seq after the one asked about, so it is skipped too, and no read starts.
-  storeQuietly(session.id, agentId, userId, "assistant", { id: "r1", role: "assistant", parts: [{ type: "text", text: "ack" }] });
+  storeQuietly(world.server, {
+    sessionId: session.id,
+    from: agentId,
+    to: userId,
+    kind: "assistant",
+    content: { id: "r1", role: "assistant", parts: [{ type: "text", text: "ack" }] },
+  });
   nudgeSession(session.id, 2);
   await expect.poll(() => head(session.id), { timeout: 10_000 }).toBe(2);
   await expect.poll(() => gatewayStatus().syncing, { timeout: 10_000 }).toBe(0);
