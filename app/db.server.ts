@@ -108,6 +108,12 @@ export function createPrisma(url: string, { busyTimeoutMs = 10_000 } = {}): Pris
   return client;
 }
 
+/** SQL written with `?` parameters (SQLite's), numbered `$1, $2, …` as PostgreSQL wants them. */
+export function numberedParameters(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 /**
  * One read-only query straight on the driver adapter Prisma connected, bypassing Prisma's query compiler and
  * interpreter (about 0.5 ms of CPU a call, ADR 181). For the few reads on a hot path only: `sql` uses `?` for
@@ -116,8 +122,7 @@ export function createPrisma(url: string, { busyTimeoutMs = 10_000 } = {}): Pris
  */
 export async function driverRows(client: PrismaClient, sql: string, args: string[]): Promise<Record<string, unknown>[]> {
   const connection = connections.get(client);
-  let n = 0;
-  const text = connection?.postgres ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+  const text = connection?.postgres ? numberedParameters(sql) : sql;
   const adapter = connection?.adapter;
   if (!connection || !adapter) return client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...args);
   if (!connection.postgres) {

@@ -4,7 +4,7 @@
 // ReplyBackfillCheck in batches after the replies were recorded (ADR 225), so a restart reads each session only
 // past what was checked (before, past its last reply: every session at every boot).
 import { readExact } from "~/fleetlm/losses.server";
-import { db, isPostgresUrl } from "~/db.server";
+import { db, isPostgresUrl, numberedParameters } from "~/db.server";
 import { env } from "~/env.server";
 import { maxIndexedSeqs, recordReplies } from "./reply-index.server";
 import { singleton, slot } from "~/lib/singleton.server";
@@ -48,34 +48,26 @@ async function storedChecks(sessionIds: string[]): Promise<Map<string, number>> 
  * (so a late write never moves a session back). A failed write keeps them for the next one; losing them costs
  * only reads after a restart, never a reply.
  */
-async function writeBackfillProgress(): Promise<number> {
+async function writeBackfillProgress(): Promise<void> {
   const s = state();
-  if (s.dirty.size === 0) return 0;
+  if (s.dirty.size === 0) return;
   const ids = [...s.dirty];
   s.dirty.clear();
   const prisma = await db();
   const postgres = isPostgresUrl(env().DATABASE_URL);
   let written = 0;
   try {
-    for (let i = 0; i < ids.length; i += WRITE_BATCH) {
-      const chunk = ids.slice(i, i + WRITE_BATCH);
-      const args = chunk.flatMap((id) => [id, s.checked.get(id) ?? 0]);
-      let n = 0;
-      const mark = () => (postgres ? `$${++n}` : "?");
-      const values = chunk.map(() => `(${mark()}, ${mark()})`).join(", ");
-      await prisma.$executeRawUnsafe(
-        `INSERT INTO "ReplyBackfillCheck" ("sessionId", "checkedSeq") VALUES ${values}
+    for (; written < ids.length; written += WRITE_BATCH) {
+      const chunk = ids.slice(written, written + WRITE_BATCH);
+      const sql = `INSERT INTO "ReplyBackfillCheck" ("sessionId", "checkedSeq") VALUES ${chunk.map(() => "(?, ?)").join(", ")}
          ON CONFLICT ("sessionId") DO UPDATE SET "checkedSeq" = excluded."checkedSeq"
-         WHERE "ReplyBackfillCheck"."checkedSeq" < excluded."checkedSeq"`,
-        ...args,
-      );
-      written += chunk.length;
+         WHERE "ReplyBackfillCheck"."checkedSeq" < excluded."checkedSeq"`;
+      await prisma.$executeRawUnsafe(postgres ? numberedParameters(sql) : sql, ...chunk.flatMap((id) => [id, s.checked.get(id) ?? 0]));
     }
   } catch (error) {
     for (const id of ids.slice(written)) s.dirty.add(id);
     throw error;
   }
-  return written;
 }
 
 /**
